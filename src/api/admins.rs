@@ -1,0 +1,163 @@
+//! Admins: `/me`, `/admins`, `/admins/{id}`, `/admins/{id}/away`, `/admins/activity_logs`.
+
+use axum::extract::State;
+use axum::routing::{get, put};
+use axum::{Json as JsonResponse, Router};
+use serde::Deserialize;
+
+use super::AppState;
+use super::extract::{Ctx, Json, Path, Query};
+use crate::domain::activity_log::ActivityLogList;
+use crate::domain::admin::{Admin, AdminList, AdminWithApp, AwayMode};
+use crate::domain::ids;
+use crate::domain::pages::{CursorPages, cursor};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::store::StoreError;
+use crate::store::activity_logs::{LogPosition, LogQuery};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(identify))
+        .route("/admins", get(list))
+        .route("/admins/activity_logs", get(list_activity_logs))
+        .route("/admins/{admin_id}", get(retrieve))
+        .route("/admins/{admin_id}/away", put(set_away))
+}
+
+fn admin_not_found(message: &str) -> impl Fn(StoreError) -> ApiError + '_ {
+    move |err| match err {
+        StoreError::NotFound => ApiError::new(ErrorCode::AdminNotFound, message),
+        other => other.into(),
+    }
+}
+
+/// operationId: identifyAdmin
+async fn identify(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<AdminWithApp>> {
+    let admin = state.store.get_admin(ctx.workspace_id, ctx.admin_id).await?;
+    let workspace = state.store.workspace_by_id(ctx.workspace_id).await?;
+    Ok(JsonResponse(AdminWithApp { email_verified: admin.email_verified, admin, app: workspace.app() }))
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    #[serde(default)]
+    display_avatar: Option<String>,
+}
+
+/// operationId: listAdmins
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<JsonResponse<AdminList>> {
+    let display_avatar = match params.display_avatar.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid("display_avatar", "display_avatar must be true or false")),
+    };
+    let mut admins = state.store.list_admins(ctx.workspace_id).await?;
+    if !display_avatar {
+        admins.iter_mut().for_each(|a| a.avatar = None);
+    }
+    Ok(JsonResponse(AdminList { kind: "admin.list", admins }))
+}
+
+/// operationId: retrieveAdmin
+async fn retrieve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(admin_id): Path<String>,
+) -> ApiResult<JsonResponse<Admin>> {
+    let not_found = admin_not_found("Admin not found");
+    let id = ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound))?;
+    let mut admin = state.store.get_admin(ctx.workspace_id, id).await.map_err(not_found)?;
+    admin.avatar = None;
+    Ok(JsonResponse(admin))
+}
+
+#[derive(Deserialize)]
+struct AwayRequest {
+    away_mode_enabled: bool,
+    away_mode_reassign: bool,
+}
+
+/// operationId: setAwayAdmin
+async fn set_away(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(admin_id): Path<String>,
+    Json(body): Json<AwayRequest>,
+) -> ApiResult<JsonResponse<Admin>> {
+    let not_found = admin_not_found("Admin for admin_id not found");
+    let id = ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound))?;
+    let away = AwayMode { enabled: body.away_mode_enabled, reassign: body.away_mode_reassign };
+    let mut admin = state
+        .store
+        .set_admin_away(ctx.workspace_id, id, ctx.admin_id, away)
+        .await
+        .map_err(not_found)?;
+    admin.avatar = None;
+    Ok(JsonResponse(admin))
+}
+
+#[derive(Deserialize)]
+struct ActivityLogParams {
+    created_at_after: Option<String>,
+    created_at_before: Option<String>,
+    per_page: Option<String>,
+    starting_after: Option<String>,
+}
+
+const DEFAULT_LOG_PAGE: i64 = 20;
+const MAX_LOG_PAGE: i64 = 250;
+
+fn timestamp_param(name: &str, raw: &str) -> ApiResult<i64> {
+    raw.trim()
+        .parse::<i64>()
+        .map_err(|_| ApiError::invalid(name, format!("{name} must be a UNIX timestamp")))
+}
+
+/// operationId: listActivityLogs
+async fn list_activity_logs(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ActivityLogParams>,
+) -> ApiResult<JsonResponse<ActivityLogList>> {
+    let after = params.created_at_after.as_deref().ok_or_else(|| ApiError::missing("created_at_after"))?;
+    let created_at_after = timestamp_param("created_at_after", after)?;
+    let created_at_before =
+        params.created_at_before.as_deref().map(|raw| timestamp_param("created_at_before", raw)).transpose()?;
+    let per_page = match params.per_page.as_deref() {
+        None => DEFAULT_LOG_PAGE,
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LOG_PAGE).contains(n))
+            .ok_or_else(|| ApiError::invalid("per_page", format!("per_page must be between 1 and {MAX_LOG_PAGE}")))?,
+    };
+    let (page, position) = match params.starting_after.as_deref() {
+        None => (1, None),
+        Some(raw) => {
+            let (page, position) = cursor::decode(raw)
+                .and_then(|(page, pos)| {
+                    let (created_at, seq) = pos.split_once('/')?;
+                    Some((page, LogPosition { created_at: created_at.parse().ok()?, seq: seq.parse().ok()? }))
+                })
+                .ok_or_else(|| ApiError::invalid("starting_after", "starting_after is not a valid cursor"))?;
+            (page + 1, Some(position))
+        }
+    };
+    let query = LogQuery { created_at_after, created_at_before, after: position, limit: per_page as u64 + 1 };
+    let (mut logs, total) = state.store.list_activity_logs(ctx.workspace_id, &query).await?;
+    let has_more = logs.len() as i64 > per_page;
+    logs.truncate(per_page as usize);
+    let next = match logs.last() {
+        Some((_, last)) if has_more => Some(cursor::encode(page, &format!("{}/{}", last.created_at, last.seq))),
+        _ => None,
+    };
+    Ok(JsonResponse(ActivityLogList {
+        kind: "activity_log.list",
+        pages: CursorPages::new(page, per_page, total, next),
+        activity_logs: logs.into_iter().map(|(log, _)| log).collect(),
+    }))
+}

@@ -1,0 +1,144 @@
+//! Extractors whose rejections are Intercom errors, so that a bad body, query or token
+//! never produces anything but an `error.list`.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, ErrorCode};
+
+/// The workspace and admin a request speaks for, and the API version it asked for.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub workspace_id: i64,
+    pub admin_id: i64,
+    pub version: &'static str,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// A JSON body. Errors name the offending field: a missing required field is
+/// `parameter_not_found`, a wrong type is `parameter_invalid`.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        // The content type is not checked: Intercom reads JSON whatever the header says.
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        parse_json(&bytes).map(Json)
+    }
+}
+
+fn body_error(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(ErrorCode::PayloadTooLarge, "The request body is too large")
+    } else {
+        ApiError::new(ErrorCode::BadRequest, "The request body could not be read")
+    }
+}
+
+/// Parses a body; an empty body reads as `{}` so that "all fields missing" is reported
+/// field by field rather than as broken JSON.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = result.map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        json_error(&path, &inner)
+    })?;
+    de.end()
+        .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("The request body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+fn json_error(path: &str, err: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            ApiError::new(ErrorCode::BadRequest, format!("The request body is not valid JSON: {err}"))
+        }
+        Category::Data => {
+            let message = err.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+                let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
+                return ApiError::missing(&field);
+            }
+            let field = if path == "." { "body" } else { path };
+            ApiError::invalid(field, format!("{field}: {message}"))
+        }
+    }
+}
+
+/// Query-string parameters; a value of the wrong type is `parameter_invalid`.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let raw = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+        serde_path_to_error::deserialize(de).map(Query).map_err(|err| {
+            let field = err.path().to_string();
+            let message = err.into_inner().to_string();
+            if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+                ApiError::missing(missing)
+            } else {
+                ApiError::invalid(&field, format!("{field}: {message}"))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Away {
+        away_mode_enabled: bool,
+        away_mode_reassign: bool,
+    }
+
+    #[test]
+    fn names_missing_and_mistyped_fields() {
+        let err = parse_json::<Away>(br#"{"away_mode_enabled": true}"#).unwrap_err();
+        assert_eq!((err.code, err.field.as_deref()), (ErrorCode::ParameterNotFound, Some("away_mode_reassign")));
+        let err = parse_json::<Away>(br#"{"away_mode_enabled": "yes", "away_mode_reassign": true}"#).unwrap_err();
+        assert_eq!((err.code, err.field.as_deref()), (ErrorCode::ParameterInvalid, Some("away_mode_enabled")));
+        let err = parse_json::<Away>(br#"{"away_mode_enabled": tru"#).unwrap_err();
+        assert_eq!(err.code, ErrorCode::BadRequest);
+        let err = parse_json::<Away>(b"[1,2]").unwrap_err();
+        assert_eq!(err.code, ErrorCode::ParameterInvalid);
+        assert!(parse_json::<Away>(br#"{"away_mode_enabled": true, "away_mode_reassign": false, "extra": 1}"#).is_ok());
+    }
+}
+
+/// Path parameters; a segment that cannot be read names no object.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|_| ApiError::route_not_found())
+    }
+}

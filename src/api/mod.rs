@@ -1,0 +1,142 @@
+//! The HTTP layer: routing, the middleware every endpoint shares, one module per resource.
+
+pub mod admins;
+pub mod extract;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::catch_panic::CatchPanicLayer;
+use tracing::Instrument;
+
+use crate::domain::version;
+use crate::error::{ApiError, ErrorCode, REQUEST_ID};
+use crate::store::Store;
+use crate::store::rate_limit::RateLimiter;
+use extract::Ctx;
+
+/// Settings an operator can change; the defaults suit local use.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Requests per minute per workspace (Intercom's default is 10,000; ours is generous).
+    pub rate_limit_per_minute: u64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig { rate_limit_per_minute: 1_000_000, max_body_bytes: 4 * 1024 * 1024 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: &ApiConfig) -> Self {
+        AppState { store, limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)) }
+    }
+}
+
+/// The whole API, as served by `switchboard serve` and driven in-process by the tests.
+pub fn router(state: AppState, config: &ApiConfig) -> Router {
+    Router::new()
+        .merge(admins::router())
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .fallback(|| async { ApiError::route_not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::route_not_found() })
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("handler panicked");
+            ApiError::internal().into_response()
+        }))
+        .layer(middleware::from_fn(request_context))
+        .with_state(state)
+}
+
+/// Gives each request an id (in the logs, in `X-Request-Id` and in every error body).
+async fn request_context(request: Request, next: Next) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let span = tracing::info_span!("request", %request_id, method = %request.method(), path = %request.uri().path());
+    let started = Instant::now();
+    let mut response = REQUEST_ID
+        .scope(request_id.clone(), next.run(request))
+        .instrument(span.clone())
+        .await;
+    span.in_scope(|| {
+        tracing::info!(status = response.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "served");
+    });
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    response
+}
+
+/// Resolves the bearer token to its workspace, checks `Intercom-Version` and counts the
+/// request against the workspace's rate limit.
+async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned());
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return ApiError::unauthorized().into_response();
+    };
+    let owner = match state.store.authenticate(&token).await {
+        Ok(Some(owner)) => owner,
+        Ok(None) => return ApiError::unauthorized().into_response(),
+        Err(err) => return ApiError::from(err).into_response(),
+    };
+    let requested = request.headers().get("intercom-version").map(|v| v.to_str().unwrap_or(""));
+    let version = match requested {
+        Some(raw) => match version::parse(raw) {
+            Some(v) => v,
+            None => {
+                return ApiError::new(
+                    ErrorCode::IntercomVersionInvalid,
+                    format!("The requested version '{raw}' could not be found"),
+                )
+                .into_response();
+            }
+        },
+        None => version::parse(&owner.default_version).unwrap_or(version::DEFAULT),
+    };
+    let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::now()).await {
+        Ok(status) => status,
+        Err(err) => return ApiError::from(err).into_response(),
+    };
+    let mut response = if status.exceeded {
+        ApiError::new(ErrorCode::RateLimitExceeded, "You have exceeded the rate limit. Please try again later.")
+            .into_response()
+    } else {
+        request.extensions_mut().insert(Ctx {
+            workspace_id: owner.workspace_id,
+            admin_id: owner.admin_id,
+            version,
+        });
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-ratelimit-limit", status.limit.to_string()),
+        ("x-ratelimit-remaining", status.remaining.to_string()),
+        ("x-ratelimit-reset", status.reset.to_string()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
+}

@@ -1,0 +1,258 @@
+//! The command line: `serve`, `migrate`, and the operator's tools for what Intercom does in
+//! its UI (workspaces, admins, access tokens).
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::api::ApiConfig;
+use crate::store::admins::NewAdmin;
+use crate::store::{Store, StoreError};
+
+#[derive(Parser, Debug)]
+#[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "SWITCHBOARD_DATABASE_URL", default_value = "sqlite://switchboard.db", global = true)]
+    pub database_url: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API at the same paths as api.intercom.io.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate(DatabaseArgs),
+    /// Manage workspaces (Intercom "apps").
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage admins (teammates) of a workspace.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage access tokens of a workspace.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SWITCHBOARD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Requests per minute allowed per workspace, spread over 10-second windows.
+    #[arg(long, env = "SWITCHBOARD_RATE_LIMIT", default_value_t = ApiConfig::default().rate_limit_per_minute)]
+    pub rate_limit: u64,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "SWITCHBOARD_MAX_BODY_BYTES", default_value_t = ApiConfig::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkspaceCommand {
+    /// Create a workspace with its first admin; prints {"workspace_id","admin_id","access_token"}.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Add an admin to a workspace; prints the admin as JSON.
+    Create {
+        /// The workspace's id (as printed by `workspace create`).
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        job_title: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an access token for an admin; prints {"access_token", "admin_id"}.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        /// The admin the token acts as.
+        #[arg(long)]
+        admin: i64,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// List a workspace's tokens (never the tokens themselves).
+    List {
+        #[arg(long)]
+        workspace: String,
+    },
+    /// Revoke a token by its id (from `token list`).
+    Revoke {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string(value).unwrap_or_default());
+}
+
+async fn workspace_id(store: &Store, id_code: &str) -> Result<i64, CliError> {
+    match store.workspace_by_code(id_code).await {
+        Ok(w) => Ok(w.id),
+        Err(StoreError::NotFound) => Err(CliError::Usage(format!("no workspace {id_code}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(db) => {
+            Store::connect(&db.database_url).await?.close().await;
+            eprintln!("database is up to date");
+            Ok(())
+        }
+        Command::Workspace { command: WorkspaceCommand::Create { name, admin_email, admin_name }, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            let created = store.create_workspace(&name, &admin_email, &admin_name).await?;
+            print_json(&created);
+            store.close().await;
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Create { workspace, email, name, job_title }, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            let ws = workspace_id(&store, &workspace).await?;
+            let admin = match store.create_admin(ws, &NewAdmin { email, name, job_title }).await {
+                Err(StoreError::Conflict { .. }) => {
+                    return Err(CliError::Usage("an admin with that email already exists".into()));
+                }
+                other => other?,
+            };
+            print_json(&json!({ "admin_id": admin.id.to_string(), "admin": admin }));
+            store.close().await;
+            Ok(())
+        }
+        Command::Token { command, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            match command {
+                TokenCommand::Create { workspace, admin, name } => {
+                    let ws = workspace_id(&store, &workspace).await?;
+                    let token = match store.create_token(ws, admin, &name).await {
+                        Err(StoreError::NotFound) => {
+                            return Err(CliError::Usage(format!("no admin {admin} in workspace {workspace}")));
+                        }
+                        other => other?,
+                    };
+                    print_json(&json!({ "access_token": token, "admin_id": admin.to_string() }));
+                }
+                TokenCommand::List { workspace } => {
+                    let ws = workspace_id(&store, &workspace).await?;
+                    print_json(&store.list_tokens(ws).await?);
+                }
+                TokenCommand::Revoke { workspace, id } => {
+                    let ws = workspace_id(&store, &workspace).await?;
+                    match store.revoke_token(ws, id).await {
+                        Err(StoreError::NotFound) => {
+                            return Err(CliError::Usage(format!("no live token {id} in workspace {workspace}")));
+                        }
+                        other => other?,
+                    }
+                    print_json(&json!({ "revoked": id }));
+                }
+            }
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let store = Store::connect(&args.db.database_url).await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    let address = listener.local_addr()?;
+    if store.count_workspaces().await? == 0 {
+        let created = store.create_workspace("My Workspace", "admin@example.com", "Admin").await?;
+        println!("Created a first workspace ({}) with admin {}.", created.workspace_id, created.admin_id);
+        println!("Its access token (shown once): {}", created.access_token);
+        println!("Try: curl -s http://{address}/me -H 'Authorization: Bearer {}'", created.access_token);
+    }
+    tracing::info!(%address, database = %redact(&args.db.database_url), "switchboard is listening");
+    let config = ApiConfig { rate_limit_per_minute: args.rate_limit, max_body_bytes: args.max_body_bytes };
+    crate::serve(listener, store.clone(), config, shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The database URL without its password, for the logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

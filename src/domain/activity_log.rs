@@ -1,0 +1,58 @@
+use serde::Serialize;
+use serde_json::Value;
+
+use super::pages::CursorPages;
+
+/// The activity types Switchboard records (a subset of the description's enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityType {
+    AdminAwayModeChange,
+    AdminProvisioned,
+    AppPackageTokenRegeneration,
+}
+
+impl ActivityType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityType::AdminAwayModeChange => "admin_away_mode_change",
+            ActivityType::AdminProvisioned => "admin_provisioned",
+            ActivityType::AppPackageTokenRegeneration => "app_package_token_regeneration",
+        }
+    }
+}
+
+/// An activity to record, written in the same transaction as the change it describes.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub admin_id: i64,
+    pub activity_type: ActivityType,
+    pub description: String,
+    pub metadata: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityLog {
+    pub id: String,
+    pub performed_by: PerformedBy,
+    pub metadata: Value,
+    pub created_at: i64,
+    pub activity_type: String,
+    pub activity_description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PerformedBy {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub email: String,
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActivityLogList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub pages: CursorPages,
+    pub activity_logs: Vec<ActivityLog>,
+}

@@ -1,0 +1,60 @@
+use serde::Serialize;
+
+use super::ids;
+use super::workspace::App;
+
+/// The `admin` object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Admin {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub job_title: String,
+    pub away_mode_enabled: bool,
+    pub away_mode_reassign: bool,
+    pub has_inbox_seat: bool,
+    pub team_ids: Vec<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<Avatar>,
+    #[serde(skip)]
+    pub email_verified: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Avatar {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub image_url: Option<String>,
+}
+
+impl Avatar {
+    pub fn new(image_url: Option<String>) -> Avatar {
+        Avatar { kind: "avatar", image_url }
+    }
+}
+
+/// `GET /me`: the admin the token belongs to, with its workspace (`admin_with_app`).
+#[derive(Debug, Serialize)]
+pub struct AdminWithApp {
+    #[serde(flatten)]
+    pub admin: Admin,
+    pub email_verified: bool,
+    pub app: App,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AdminList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub admins: Vec<Admin>,
+}
+
+/// What `PUT /admins/{id}/away` changes.
+#[derive(Debug, Clone, Copy)]
+pub struct AwayMode {
+    pub enabled: bool,
+    pub reassign: bool,
+}

@@ -1,0 +1,8 @@
+//! The API's objects and rules, free of HTTP and storage.
+
+pub mod activity_log;
+pub mod admin;
+pub mod ids;
+pub mod pages;
+pub mod version;
+pub mod workspace;

@@ -1,0 +1,42 @@
+use serde::Serialize;
+
+/// A workspace, which Intercom's API calls an "app".
+#[derive(Debug, Clone, Serialize)]
+pub struct App {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id_code: String,
+    pub name: String,
+    pub created_at: i64,
+    pub secure: bool,
+    pub identity_verification: bool,
+    pub timezone: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub id: i64,
+    pub id_code: String,
+    pub name: String,
+    pub region: String,
+    pub timezone: String,
+    pub default_version: String,
+    pub identity_verification: bool,
+    pub created_at: i64,
+}
+
+impl Workspace {
+    pub fn app(&self) -> App {
+        App {
+            kind: "app",
+            id_code: self.id_code.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            secure: self.identity_verification,
+            identity_verification: self.identity_verification,
+            timezone: self.timezone.clone(),
+            region: self.region.clone(),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Every failure leaves the server as Intercom's `error.list`, with the request's id.
+//!
+//! `ErrorCode` is the one table of Intercom error codes and the HTTP status each travels
+//! with; everything else builds an `ApiError` from one of them.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+tokio::task_local! {
+    /// The id of the request being served; set by the request-context middleware.
+    pub static REQUEST_ID: String;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthorized,
+    NotFound,
+    AdminNotFound,
+    ParameterNotFound,
+    ParameterInvalid,
+    BadRequest,
+    IntercomVersionInvalid,
+    RateLimitExceeded,
+    PayloadTooLarge,
+    Conflict,
+    ServiceUnavailable,
+    ServerError,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorCode::NotFound | ErrorCode::AdminNotFound => StatusCode::NOT_FOUND,
+            ErrorCode::ParameterNotFound
+            | ErrorCode::ParameterInvalid
+            | ErrorCode::BadRequest
+            | ErrorCode::IntercomVersionInvalid => StatusCode::BAD_REQUEST,
+            ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::AdminNotFound => "admin_not_found",
+            ErrorCode::ParameterNotFound => "parameter_not_found",
+            ErrorCode::ParameterInvalid => "parameter_invalid",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::IntercomVersionInvalid => "intercom_version_invalid",
+            ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
+            ErrorCode::PayloadTooLarge => "request_too_large",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::ServiceUnavailable => "service_unavailable",
+            ErrorCode::ServerError => "server_error",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into(), field: None }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn unauthorized() -> Self {
+        ApiError::new(ErrorCode::Unauthorized, "Access Token Invalid")
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn route_not_found() -> Self {
+        ApiError::not_found("The requested resource does not exist; check your path and try again")
+    }
+
+    /// A required parameter is absent: `parameter_not_found`, naming it.
+    pub fn missing(field: &str) -> Self {
+        ApiError::new(ErrorCode::ParameterNotFound, format!("{field} is a required parameter")).with_field(field)
+    }
+
+    /// A parameter is present but unusable: `parameter_invalid`, naming it.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::ParameterInvalid, message).with_field(field)
+    }
+
+    pub fn internal() -> Self {
+        ApiError::new(ErrorCode::ServerError, "An internal error occurred; it has been logged")
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorList<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    request_id: Option<String>,
+    errors: [ErrorItem<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct ErrorItem<'a> {
+    code: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorList {
+            kind: "error.list",
+            request_id: REQUEST_ID.try_with(Clone::clone).ok(),
+            errors: [ErrorItem {
+                code: self.code.as_str(),
+                message: &self.message,
+                field: self.field.as_deref(),
+            }],
+        };
+        (self.code.status(), Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => ApiError::not_found("Resource Not Found"),
+            StoreError::Conflict { constraint } => {
+                tracing::warn!(%constraint, "unhandled uniqueness conflict");
+                ApiError::new(ErrorCode::Conflict, "A conflicting object already exists")
+            }
+            StoreError::Db(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => {
+                ApiError::new(ErrorCode::ServiceUnavailable, "The service is busy; try again shortly")
+            }
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                ApiError::internal()
+            }
+        }
+    }
+}

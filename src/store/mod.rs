@@ -1,0 +1,332 @@
+//! Storage: one interface over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Statements are built once with sea-query and rendered for whichever backend the
+//! database URL picked; rows decode through `sqlx::FromRow` for both. The few true
+//! dialect differences live next to the queries that need them, behind `Backend`.
+
+pub mod activity_logs;
+pub mod admins;
+pub mod rate_limit;
+pub mod tokens;
+pub mod workspaces;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{
+    AssertSqlSafe, Database, Executor, FromRow, IntoArguments, PgConnection, PgPool, Postgres,
+    Sqlite, SqliteConnection, SqlitePool, Transaction,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("unique constraint violated: {constraint}")]
+    Conflict { constraint: String },
+    #[error("invalid database URL: {0}")]
+    BadUrl(String),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
+                // PostgreSQL names the constraint; SQLite only says which columns collided.
+                constraint: db
+                    .constraint()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| db.message().to_owned()),
+            },
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A row type that decodes from both backends.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+/// A value that decodes as a single column on both backends.
+pub trait Scalar:
+    for<'r> sqlx::Decode<'r, Sqlite>
+    + sqlx::Type<Sqlite>
+    + for<'r> sqlx::Decode<'r, Postgres>
+    + sqlx::Type<Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> sqlx::Decode<'r, Sqlite>
+        + sqlx::Type<Sqlite>
+        + for<'r> sqlx::Decode<'r, Postgres>
+        + sqlx::Type<Postgres>
+        + Send
+        + Unpin
+{
+}
+
+/// The connection pool; cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Store {
+    /// Opens the database named by `url` (`sqlite://PATH` or `postgres://...`) and
+    /// brings its schema up to date.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Store::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit that was answered is on disk, even across a power cut.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Store::Sqlite(pool)
+        } else {
+            return Err(StoreError::BadUrl(format!(
+                "{url}: expected sqlite://PATH or postgres://..."
+            )));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(pool) => pool.close().await,
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A pooled connection for statements that need no transaction.
+    pub async fn conn(&self) -> StoreResult<Conn> {
+        Ok(match self {
+            Store::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// Starts a transaction: a write that touches several rows goes through one.
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        Ok(match self {
+            // IMMEDIATE takes SQLite's write lock up front, so a read-then-write
+            // transaction cannot fail half-way with SQLITE_BUSY.
+            Store::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A borrowed connection of either backend: what every statement runs on.
+pub enum ConnRef<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+/// Anything statements can run on: a pooled connection or a transaction.
+pub trait Exec: Send {
+    fn conn(&mut self) -> ConnRef<'_>;
+
+    fn backend(&mut self) -> Backend {
+        match self.conn() {
+            ConnRef::Sqlite(_) => Backend::Sqlite,
+            ConnRef::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    async fn fetch_all<T: Row>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<Vec<T>> {
+        match self.conn() {
+            ConnRef::Sqlite(c) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                fetch_all_on::<Sqlite, _, T>(c, sql, values).await
+            }
+            ConnRef::Postgres(c) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                fetch_all_on::<Postgres, _, T>(c, sql, values).await
+            }
+        }
+    }
+
+    async fn fetch_optional<T: Row>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<Option<T>> {
+        match self.conn() {
+            ConnRef::Sqlite(c) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                fetch_optional_on::<Sqlite, _, T>(c, sql, values).await
+            }
+            ConnRef::Postgres(c) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                fetch_optional_on::<Postgres, _, T>(c, sql, values).await
+            }
+        }
+    }
+
+    async fn fetch_one<T: Row>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<T> {
+        self.fetch_optional(stmt).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// The first column of the first row, e.g. a `COUNT(*)` or a `RETURNING id`.
+    async fn fetch_scalar<T: Scalar>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<T> {
+        match self.conn() {
+            ConnRef::Sqlite(c) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                Ok(sqlx::query_scalar_with::<Sqlite, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_one(c)
+                    .await?)
+            }
+            ConnRef::Postgres(c) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                Ok(sqlx::query_scalar_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_one(c)
+                    .await?)
+            }
+        }
+    }
+
+    /// Runs a statement and returns how many rows it touched.
+    async fn execute(&mut self, stmt: &impl SqlxBinder) -> StoreResult<u64> {
+        match self.conn() {
+            ConnRef::Sqlite(c) => {
+                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
+                Ok(sqlx::query_with::<Sqlite, _>(AssertSqlSafe(sql), values)
+                    .execute(c)
+                    .await?
+                    .rows_affected())
+            }
+            ConnRef::Postgres(c) => {
+                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+                Ok(sqlx::query_with::<Postgres, _>(AssertSqlSafe(sql), values)
+                    .execute(c)
+                    .await?
+                    .rows_affected())
+            }
+        }
+    }
+}
+
+impl Exec for Conn {
+    fn conn(&mut self) -> ConnRef<'_> {
+        match self {
+            Conn::Sqlite(c) => ConnRef::Sqlite(c),
+            Conn::Postgres(c) => ConnRef::Postgres(c),
+        }
+    }
+}
+
+impl Exec for Tx {
+    fn conn(&mut self) -> ConnRef<'_> {
+        match self {
+            Tx::Sqlite(tx) => ConnRef::Sqlite(tx),
+            Tx::Postgres(tx) => ConnRef::Postgres(tx),
+        }
+    }
+}
+
+async fn fetch_all_on<'c, DB, E, T>(executor: E, sql: String, values: SqlxValues) -> StoreResult<Vec<T>>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    SqlxValues: IntoArguments<DB>,
+    T: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
+{
+    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values)
+        .fetch_all(executor)
+        .await?)
+}
+
+async fn fetch_optional_on<'c, DB, E, T>(
+    executor: E,
+    sql: String,
+    values: SqlxValues,
+) -> StoreResult<Option<T>>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    SqlxValues: IntoArguments<DB>,
+    T: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
+{
+    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values)
+        .fetch_optional(executor)
+        .await?)
+}
+
+/// Seconds since the UNIX epoch: every timestamp the API shows is one of these.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
