@@ -178,7 +178,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     let ws = workspace_id(&store, &workspace).await?;
                     let token = match store.create_token(ws, admin, &name).await {
                         Err(StoreError::NotFound) => {
-                            return Err(CliError::Usage(format!("no admin {admin} in workspace {workspace}")));
+                            return Err(CliError::Usage(format!(
+                                "no admin {admin} in workspace {workspace}"
+                            )));
                         }
                         other => other?,
                     };
@@ -192,7 +194,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     let ws = workspace_id(&store, &workspace).await?;
                     match store.revoke_token(ws, id).await {
                         Err(StoreError::NotFound) => {
-                            return Err(CliError::Usage(format!("no live token {id} in workspace {workspace}")));
+                            return Err(CliError::Usage(format!(
+                                "no live token {id} in workspace {workspace}"
+                            )));
                         }
                         other => other?,
                     }

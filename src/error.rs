@@ -99,7 +99,8 @@ impl ApiError {
 
     /// A required parameter is absent: `parameter_not_found`, naming it.
     pub fn missing(field: &str) -> Self {
-        ApiError::new(ErrorCode::ParameterNotFound, format!("{field} is a required parameter")).with_field(field)
+        ApiError::new(ErrorCode::ParameterNotFound, format!("{field} is a required parameter"))
+            .with_field(field)
     }
 
     /// A parameter is present but unusable: `parameter_invalid`, naming it.

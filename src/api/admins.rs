@@ -91,11 +91,8 @@ async fn set_away(
     let not_found = admin_not_found("Admin for admin_id not found");
     let id = ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound))?;
     let away = AwayMode { enabled: body.away_mode_enabled, reassign: body.away_mode_reassign };
-    let mut admin = state
-        .store
-        .set_admin_away(ctx.workspace_id, id, ctx.admin_id, away)
-        .await
-        .map_err(not_found)?;
+    let mut admin =
+        state.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await.map_err(not_found)?;
     admin.avatar = None;
     Ok(JsonResponse(admin))
 }
@@ -112,9 +109,7 @@ const DEFAULT_LOG_PAGE: i64 = 20;
 const MAX_LOG_PAGE: i64 = 250;
 
 fn timestamp_param(name: &str, raw: &str) -> ApiResult<i64> {
-    raw.trim()
-        .parse::<i64>()
-        .map_err(|_| ApiError::invalid(name, format!("{name} must be a UNIX timestamp")))
+    raw.trim().parse::<i64>().map_err(|_| ApiError::invalid(name, format!("{name} must be a UNIX timestamp")))
 }
 
 /// operationId: listActivityLogs
@@ -125,15 +120,16 @@ async fn list_activity_logs(
 ) -> ApiResult<JsonResponse<ActivityLogList>> {
     let after = params.created_at_after.as_deref().ok_or_else(|| ApiError::missing("created_at_after"))?;
     let created_at_after = timestamp_param("created_at_after", after)?;
-    let created_at_before =
-        params.created_at_before.as_deref().map(|raw| timestamp_param("created_at_before", raw)).transpose()?;
+    let created_at_before = params
+        .created_at_before
+        .as_deref()
+        .map(|raw| timestamp_param("created_at_before", raw))
+        .transpose()?;
     let per_page = match params.per_page.as_deref() {
         None => DEFAULT_LOG_PAGE,
-        Some(raw) => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_LOG_PAGE).contains(n))
-            .ok_or_else(|| ApiError::invalid("per_page", format!("per_page must be between 1 and {MAX_LOG_PAGE}")))?,
+        Some(raw) => raw.parse::<i64>().ok().filter(|n| (1..=MAX_LOG_PAGE).contains(n)).ok_or_else(|| {
+            ApiError::invalid("per_page", format!("per_page must be between 1 and {MAX_LOG_PAGE}"))
+        })?,
     };
     let (page, position) = match params.starting_after.as_deref() {
         None => (1, None),
@@ -152,7 +148,9 @@ async fn list_activity_logs(
     let has_more = logs.len() as i64 > per_page;
     logs.truncate(per_page as usize);
     let next = match logs.last() {
-        Some((_, last)) if has_more => Some(cursor::encode(page, &format!("{}/{}", last.created_at, last.seq))),
+        Some((_, last)) if has_more => {
+            Some(cursor::encode(page, &format!("{}/{}", last.created_at, last.seq)))
+        }
         _ => None,
     };
     Ok(JsonResponse(ActivityLogList {

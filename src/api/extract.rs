@@ -4,8 +4,8 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ErrorCode};
@@ -52,35 +52,30 @@ fn body_error(rejection: BytesRejection) -> ApiError {
 /// field by field rather than as broken JSON.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = result.map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        json_error(&path, &inner)
+    // Syntax first, so that broken JSON is reported as such rather than as a type error.
+    let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(ErrorCode::BadRequest, format!("The request body is not valid JSON: {e}"))
     })?;
-    de.end()
-        .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("The request body is not valid JSON: {e}")))?;
+    // Every Intercom body is an object (serde would also read a struct from an array).
+    if !json.is_object() {
+        return Err(ApiError::invalid("body", "The request body must be a JSON object"));
+    }
+    let value = serde_path_to_error::deserialize(json).map_err(|err| {
+        let path = err.path().to_string();
+        json_error(&path, err.inner())
+    })?;
     Ok(value)
 }
 
+/// A body that is JSON but not of the expected shape, reported against its field.
 fn json_error(path: &str, err: &serde_json::Error) -> ApiError {
-    use serde_json::error::Category;
-    match err.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            ApiError::new(ErrorCode::BadRequest, format!("The request body is not valid JSON: {err}"))
-        }
-        Category::Data => {
-            let message = err.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message);
-            if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
-                let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
-                return ApiError::missing(&field);
-            }
-            let field = if path == "." { "body" } else { path };
-            ApiError::invalid(field, format!("{field}: {message}"))
-        }
+    let message = err.to_string();
+    if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
+        return ApiError::missing(&field);
     }
+    let field = if path == "." { "body" } else { path };
+    ApiError::invalid(field, format!("{field}: {message}"))
 }
 
 /// Query-string parameters; a value of the wrong type is `parameter_invalid`.
@@ -104,6 +99,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// Path parameters; a segment that cannot be read names no object.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|_| ApiError::route_not_found())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,27 +127,23 @@ mod tests {
     #[test]
     fn names_missing_and_mistyped_fields() {
         let err = parse_json::<Away>(br#"{"away_mode_enabled": true}"#).unwrap_err();
-        assert_eq!((err.code, err.field.as_deref()), (ErrorCode::ParameterNotFound, Some("away_mode_reassign")));
-        let err = parse_json::<Away>(br#"{"away_mode_enabled": "yes", "away_mode_reassign": true}"#).unwrap_err();
-        assert_eq!((err.code, err.field.as_deref()), (ErrorCode::ParameterInvalid, Some("away_mode_enabled")));
+        assert_eq!(
+            (err.code, err.field.as_deref()),
+            (ErrorCode::ParameterNotFound, Some("away_mode_reassign"))
+        );
+        let err =
+            parse_json::<Away>(br#"{"away_mode_enabled": "yes", "away_mode_reassign": true}"#).unwrap_err();
+        assert_eq!(
+            (err.code, err.field.as_deref()),
+            (ErrorCode::ParameterInvalid, Some("away_mode_enabled"))
+        );
         let err = parse_json::<Away>(br#"{"away_mode_enabled": tru"#).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadRequest);
         let err = parse_json::<Away>(b"[1,2]").unwrap_err();
         assert_eq!(err.code, ErrorCode::ParameterInvalid);
-        assert!(parse_json::<Away>(br#"{"away_mode_enabled": true, "away_mode_reassign": false, "extra": 1}"#).is_ok());
-    }
-}
-
-/// Path parameters; a segment that cannot be read names no object.
-pub struct Path<T>(pub T);
-
-impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| Path(value))
-            .map_err(|_| ApiError::route_not_found())
+        assert!(
+            parse_json::<Away>(br#"{"away_mode_enabled": true, "away_mode_reassign": false, "extra": 1}"#)
+                .is_ok()
+        );
     }
 }

@@ -66,14 +66,16 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
 /// Gives each request an id (in the logs, in `X-Request-Id` and in every error body).
 async fn request_context(request: Request, next: Next) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let span = tracing::info_span!("request", %request_id, method = %request.method(), path = %request.uri().path());
+    let span =
+        tracing::info_span!("request", %request_id, method = %request.method(), path = %request.uri().path());
     let started = Instant::now();
-    let mut response = REQUEST_ID
-        .scope(request_id.clone(), next.run(request))
-        .instrument(span.clone())
-        .await;
+    let mut response = REQUEST_ID.scope(request_id.clone(), next.run(request)).instrument(span.clone()).await;
     span.in_scope(|| {
-        tracing::info!(status = response.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "served");
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "served"
+        );
     });
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
@@ -118,8 +120,11 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         Err(err) => return ApiError::from(err).into_response(),
     };
     let mut response = if status.exceeded {
-        ApiError::new(ErrorCode::RateLimitExceeded, "You have exceeded the rate limit. Please try again later.")
-            .into_response()
+        ApiError::new(
+            ErrorCode::RateLimitExceeded,
+            "You have exceeded the rate limit. Please try again later.",
+        )
+        .into_response()
     } else {
         request.extensions_mut().insert(Ctx {
             workspace_id: owner.workspace_id,

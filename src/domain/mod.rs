@@ -4,5 +4,6 @@ pub mod activity_log;
 pub mod admin;
 pub mod ids;
 pub mod pages;
+pub mod search;
 pub mod version;
 pub mod workspace;

@@ -3,8 +3,8 @@
 /// Every version of the official descriptions' enum (2.11 and 2.14), plus the named
 /// channels Intercom accepts.
 const KNOWN: &[&str] = &[
-    "1.0", "1.1", "1.2", "1.3", "1.4", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7",
-    "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "Preview", "Unstable",
+    "1.0", "1.1", "1.2", "1.3", "1.4", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9",
+    "2.10", "2.11", "2.12", "2.13", "2.14", "Preview", "Unstable",
 ];
 
 pub const DEFAULT: &str = "2.11";

@@ -124,7 +124,8 @@ impl Store {
                     .from(ActivityLogs::Table)
                     .inner_join(
                         Admins::Table,
-                        Expr::col((Admins::Table, Admins::Id)).equals((ActivityLogs::Table, ActivityLogs::AdminId)),
+                        Expr::col((Admins::Table, Admins::Id))
+                            .equals((ActivityLogs::Table, ActivityLogs::AdminId)),
                     )
                     .cond_where(page)
                     .order_by((ActivityLogs::Table, ActivityLogs::CreatedAt), Order::Desc)

@@ -128,9 +128,8 @@ pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, admin: &NewAdm
 }
 
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<Admin> {
-    let row: AdminRow = db
-        .fetch_one(select(workspace_id).and_where(Expr::col(Admins::Id).eq(admin_id)))
-        .await?;
+    let row: AdminRow =
+        db.fetch_one(select(workspace_id).and_where(Expr::col(Admins::Id).eq(admin_id))).await?;
     Ok(load(db, vec![row]).await?.remove(0))
 }
 

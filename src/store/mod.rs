@@ -7,6 +7,7 @@
 pub mod activity_logs;
 pub mod admins;
 pub mod rate_limit;
+pub mod search_sql;
 pub mod tokens;
 pub mod workspaces;
 
@@ -21,8 +22,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use sqlx::{
-    AssertSqlSafe, Database, Executor, FromRow, IntoArguments, PgConnection, PgPool, Postgres,
-    Sqlite, SqliteConnection, SqlitePool, Transaction,
+    AssertSqlSafe, Database, Executor, FromRow, IntoArguments, PgConnection, PgPool, Postgres, Sqlite,
+    SqliteConnection, SqlitePool, Transaction,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -45,10 +46,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
                 // PostgreSQL names the constraint; SQLite only says which columns collided.
-                constraint: db
-                    .constraint()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| db.message().to_owned()),
+                constraint: db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned()),
             },
             _ => StoreError::Db(err),
         }
@@ -65,8 +63,7 @@ pub enum Backend {
 
 /// A row type that decodes from both backends.
 pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
-{}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
 
 /// A value that decodes as a single column on both backends.
 pub trait Scalar:
@@ -116,15 +113,10 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
             Store::Sqlite(pool)
         } else {
-            return Err(StoreError::BadUrl(format!(
-                "{url}: expected sqlite://PATH or postgres://..."
-            )));
+            return Err(StoreError::BadUrl(format!("{url}: expected sqlite://PATH or postgres://...")));
         };
         store.migrate().await?;
         Ok(store)
@@ -243,15 +235,11 @@ pub trait Exec: Send {
         match self.conn() {
             ConnRef::Sqlite(c) => {
                 let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                Ok(sqlx::query_scalar_with::<Sqlite, T, _>(AssertSqlSafe(sql), values)
-                    .fetch_one(c)
-                    .await?)
+                Ok(sqlx::query_scalar_with::<Sqlite, T, _>(AssertSqlSafe(sql), values).fetch_one(c).await?)
             }
             ConnRef::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                Ok(sqlx::query_scalar_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
-                    .fetch_one(c)
-                    .await?)
+                Ok(sqlx::query_scalar_with::<Postgres, T, _>(AssertSqlSafe(sql), values).fetch_one(c).await?)
             }
         }
     }
@@ -302,9 +290,7 @@ where
     SqlxValues: IntoArguments<DB>,
     T: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
 {
-    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values)
-        .fetch_all(executor)
-        .await?)
+    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values).fetch_all(executor).await?)
 }
 
 async fn fetch_optional_on<'c, DB, E, T>(
@@ -318,9 +304,7 @@ where
     SqlxValues: IntoArguments<DB>,
     T: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
 {
-    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values)
-        .fetch_optional(executor)
-        .await?)
+    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values).fetch_optional(executor).await?)
 }
 
 /// Seconds since the UNIX epoch: every timestamp the API shows is one of these.

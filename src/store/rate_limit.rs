@@ -81,7 +81,11 @@ impl Store {
             .fetch_scalar(
                 Query::insert()
                     .into_table(RateLimitWindows::Table)
-                    .columns([RateLimitWindows::WorkspaceId, RateLimitWindows::WindowStart, RateLimitWindows::Count])
+                    .columns([
+                        RateLimitWindows::WorkspaceId,
+                        RateLimitWindows::WindowStart,
+                        RateLimitWindows::Count,
+                    ])
                     .values_panic([workspace_id.into(), window_start.into(), 1i64.into()])
                     .on_conflict(
                         OnConflict::columns([RateLimitWindows::WorkspaceId, RateLimitWindows::WindowStart])

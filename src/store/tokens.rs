@@ -42,7 +42,12 @@ fn hash(token: &str) -> String {
 }
 
 /// Makes a token shaped like Intercom's (base64 of `tok:<uuid>:1:0`) and stores its hash.
-pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, admin_id: i64, name: &str) -> StoreResult<String> {
+pub(crate) async fn insert(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    admin_id: i64,
+    name: &str,
+) -> StoreResult<String> {
     let token = STANDARD.encode(format!("tok:{}:1:0", uuid::Uuid::new_v4()));
     db.execute(
         Query::insert()

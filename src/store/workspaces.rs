@@ -120,19 +120,12 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(CreatedWorkspace {
-            workspace_id: id_code,
-            admin_id: admin_id.to_string(),
-            access_token,
-        })
+        Ok(CreatedWorkspace { workspace_id: id_code, admin_id: admin_id.to_string(), access_token })
     }
 
     pub async fn workspace_by_id(&self, id: i64) -> StoreResult<Workspace> {
-        let row: WorkspaceRow = self
-            .conn()
-            .await?
-            .fetch_one(select().and_where(Expr::col(Workspaces::Id).eq(id)))
-            .await?;
+        let row: WorkspaceRow =
+            self.conn().await?.fetch_one(select().and_where(Expr::col(Workspaces::Id).eq(id))).await?;
         Ok(row.into())
     }
 
@@ -149,11 +142,7 @@ impl Store {
     pub async fn count_workspaces(&self) -> StoreResult<i64> {
         self.conn()
             .await?
-            .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col(Workspaces::Id).count())
-                    .from(Workspaces::Table),
-            )
+            .fetch_scalar(Query::select().expr(Expr::col(Workspaces::Id).count()).from(Workspaces::Table))
             .await
     }
 }

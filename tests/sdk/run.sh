@@ -69,7 +69,7 @@ drop_database() {
     fi
 }
 
-cleanup() {
+cleanup() { # stops the server, drops the PostgreSQL database, removes the temp dir
     stop_server
     drop_database
     if [ -n "$WORK_DIR" ]; then
@@ -168,6 +168,7 @@ run_backend() {
                 note "could not create PostgreSQL database $PG_DB at $PG_HOST:$PG_PORT"
                 PG_DB=""
                 record "$backend" setup FAIL
+                cleanup
                 return 0
             fi
             db_url="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
@@ -186,7 +187,7 @@ run_backend() {
     SERVER_PID=$!
     if ! wait_for_server "$base_url" "$log"; then
         record "$backend" setup FAIL
-        stop_server
+        cleanup
         return 0
     fi
 
@@ -194,9 +195,10 @@ run_backend() {
     local admin_email="sdk-owner-$backend@example.com" admin_name="SDK Owner"
     if ! ws_json="$("$BIN" workspace create --name "SDK Tests ($backend)" \
         --admin-email "$admin_email" --admin-name "$admin_name" --database-url "$db_url")"; then
-        note "workspace create failed"
+        note "workspace create failed; server log:"
+        sed 's/^/    /' "$log" || true
         record "$backend" setup FAIL
-        stop_server
+        cleanup
         return 0
     fi
     note "workspace create printed: $ws_json"
@@ -225,9 +227,8 @@ run_backend() {
                 ;;
             node)
                 section "[$backend] Node SDK (intercom-client $NODE_SDK_VERSION): node --test"
-                local files=()
-                while IFS= read -r f; do files+=("$f"); done < <(cd "$SDK_DIR/node" && ls -1 ./*.test.mjs)
-                if (cd "$SDK_DIR/node" && node --test --test-reporter=spec "${files[@]}"); then
+                if (cd "$SDK_DIR/node" && shopt -s nullglob && files=(./*.test.mjs) \
+                    && [ "${#files[@]}" -gt 0 ] && node --test --test-reporter=spec "${files[@]}"); then
                     record "$backend" node PASS
                 else
                     record "$backend" node FAIL
@@ -252,10 +253,7 @@ run_backend() {
     fi
 
     section "[$backend] Stop switchboard"
-    stop_server
-    drop_database
-    rm -rf "$WORK_DIR"
-    WORK_DIR=""
+    cleanup
     unset SWITCHBOARD_BASE_URL SWITCHBOARD_TOKEN SWITCHBOARD_DATABASE_URL SWITCHBOARD_WORKSPACE_ID \
         SWITCHBOARD_ADMIN_ID SWITCHBOARD_ADMIN_EMAIL SWITCHBOARD_ADMIN_NAME SWITCHBOARD_BACKEND
 }

@@ -126,6 +126,21 @@ describe("admins (intercom-client)", () => {
         });
     });
 
+    test("find and away accept numeric ids, as intercom-client types admin_id: number", async () => {
+        const created = createAdmin();
+        assert.match(created.admin_id, /^[0-9]+$/, `admin id ${created.admin_id} is not numeric`);
+        const client = makeClient();
+        const admin = await client.admins.find({ admin_id: Number(created.admin_id) });
+        assert.equal(admin.id, created.admin_id);
+        const updated = await client.admins.away({
+            admin_id: Number(created.admin_id),
+            away_mode_enabled: true,
+            away_mode_reassign: false,
+        });
+        assert.equal(updated.id, created.admin_id);
+        assert.equal(updated.away_mode_enabled, true);
+    });
+
     describe("PUT /admins/{id}/away", () => {
         for (const [enabled, reassign] of [[true, true], [true, false], [false, true], [false, false]]) {
             test(`away sets away_mode_enabled=${enabled} away_mode_reassign=${reassign}`, async () => {

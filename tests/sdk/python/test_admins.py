@@ -110,6 +110,17 @@ def test_find_other_admin_of_same_workspace(client: Intercom, wire: Wire, switch
     assert admin.email == created["email"]
 
 
+def test_find_and_away_accept_int_ids_as_typed_by_the_sdk(client: Intercom, switchboard: Switchboard):
+    # python-intercom types admin_id as int for find/away, while responses carry
+    # string ids: admin ids must be numeric strings for typed callers to work.
+    created = switchboard.create_admin()
+    assert created["admin_id"].isdigit(), f"admin id {created['admin_id']!r} is not numeric"
+    admin = client.admins.find(int(created["admin_id"]))
+    assert admin.id == created["admin_id"]
+    updated = client.admins.away(int(created["admin_id"]), away_mode_enabled=True, away_mode_reassign=False)
+    assert updated.id == created["admin_id"] and updated.away_mode_enabled is True
+
+
 # --- PUT /admins/{id}/away ---------------------------------------------------------------
 
 

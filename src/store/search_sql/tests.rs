@@ -1,0 +1,297 @@
+//! Golden SQL: a toy contacts schema, rendered for both backends.
+
+use super::*;
+use crate::domain::search::{FieldType, Resource, StandardFields, parse_and_validate};
+use sea_query::extension::postgres::PgExpr;
+use sea_query::{Iden, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+use serde_json::json;
+
+#[derive(Iden)]
+enum Contacts {
+    Table,
+    Id,
+    Email,
+    Name,
+    CreatedAt,
+    OwnerId,
+    UnsubscribedFromEmails,
+    CustomAttributes,
+}
+
+#[derive(Iden)]
+enum ContactTags {
+    Table,
+    ContactId,
+    TagId,
+}
+
+struct ToyResolver(Dialect);
+
+impl ColumnResolver for ToyResolver {
+    fn dialect(&self) -> Dialect {
+        self.0
+    }
+
+    fn resolve(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+        let col = |c: Contacts| Target::Column(Expr::col((Contacts::Table, c)));
+        Ok(match f.field.as_str() {
+            "email" => col(Contacts::Email),
+            "name" => col(Contacts::Name),
+            "created_at" => col(Contacts::CreatedAt),
+            "owner_id" => col(Contacts::OwnerId),
+            "unsubscribed_from_emails" => col(Contacts::UnsubscribedFromEmails),
+            "tag_id" => Target::Membership {
+                subquery: Box::new(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from(ContactTags::Table)
+                        .and_where(
+                            Expr::col((ContactTags::Table, ContactTags::ContactId))
+                                .equals((Contacts::Table, Contacts::Id)),
+                        )
+                        .take(),
+                ),
+                column: Expr::col((ContactTags::Table, ContactTags::TagId)),
+            },
+            "segment_id" => Target::Condition(Condition::all().add(Expr::cust("FALSE"))),
+            other => {
+                let Some(attr) = other.strip_prefix("custom_attributes.") else {
+                    return Err(SearchError::for_field(other, "no column"));
+                };
+                let json = Expr::col((Contacts::Table, Contacts::CustomAttributes));
+                Target::Column(match self.0 {
+                    // `->>` yields text: cast to the attribute's type so comparisons are typed.
+                    Dialect::Postgres => match f.def.ty {
+                        FieldType::String => json.cast_json_field(attr),
+                        FieldType::Integer | FieldType::Date => json.cast_json_field(attr).cast_as("BIGINT"),
+                        FieldType::Float => json.cast_json_field(attr).cast_as("DOUBLE PRECISION"),
+                        FieldType::Boolean => json.cast_json_field(attr).cast_as("BOOLEAN"),
+                    },
+                    Dialect::Sqlite => {
+                        Func::cust("json_extract").arg(json).arg(format!("$.\"{attr}\"")).into()
+                    }
+                })
+            }
+        })
+    }
+}
+
+fn custom(name: &str) -> Option<FieldType> {
+    match name {
+        "plan" => Some(FieldType::String),
+        "seats" => Some(FieldType::Integer),
+        _ => None,
+    }
+}
+
+/// The WHERE clause of `SELECT id FROM contacts WHERE <query>` for (PostgreSQL, SQLite).
+fn sql(query: serde_json::Value) -> (String, String) {
+    let table = StandardFields::new(Resource::Contacts, &custom);
+    let q = parse_and_validate(&query, &table).expect("valid query");
+    let render = |dialect| {
+        let cond = lower(&q, &ToyResolver(dialect)).expect("lowers");
+        let stmt = Query::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
+        let s = match dialect {
+            Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
+            Dialect::Sqlite => stmt.to_string(SqliteQueryBuilder),
+        };
+        s.split_once(" WHERE ").expect("has a WHERE").1.to_owned()
+    };
+    (render(Dialect::Postgres), render(Dialect::Sqlite))
+}
+
+/// (query, expected ids on the fixture of `scripts/db_check.py`, PostgreSQL WHERE, SQLite WHERE).
+fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)> {
+    vec![
+        (
+            json!({"field": "email", "operator": "=", "value": "ANN@x.io"}),
+            "1",
+            r#"LOWER("contacts"."email") = LOWER('ANN@x.io')"#,
+            r#"LOWER("contacts"."email") = LOWER('ANN@x.io')"#,
+        ),
+        (
+            // A contact without an email matches `!=`.
+            json!({"field": "email", "operator": "!=", "value": "ann@x.io"}),
+            "2,3,4",
+            r#"LOWER("contacts"."email") <> LOWER('ann@x.io') OR "contacts"."email" IS NULL"#,
+            r#"LOWER("contacts"."email") <> LOWER('ann@x.io') OR "contacts"."email" IS NULL"#,
+        ),
+        (
+            json!({"field": "name", "operator": "NIN", "value": ["Ann", "ann"]}),
+            "2,3,4",
+            r#""contacts"."name" NOT IN ('Ann', 'ann') OR "contacts"."name" IS NULL"#,
+            r#""contacts"."name" NOT IN ('Ann', 'ann') OR "contacts"."name" IS NULL"#,
+        ),
+        (json!({"field": "name", "operator": "IN", "value": []}), "", "1 = 2", "1 = 2"),
+        (
+            // `%`, `_`, `!` and a quote are literal text, not wildcards.
+            json!({"field": "name", "operator": "~", "value": "50%_OFF!'"}),
+            "4",
+            r#"("contacts"."name") ILIKE E'%50!%!_OFF!!\'%' ESCAPE '!'"#,
+            r#""contacts"."name" LIKE '%50!%!_OFF!!''%' ESCAPE '!'"#,
+        ),
+        (
+            json!({"field": "name", "operator": "~", "value": "_"}),
+            "2,4",
+            r#"("contacts"."name") ILIKE '%!_%' ESCAPE '!'"#,
+            r#""contacts"."name" LIKE '%!_%' ESCAPE '!'"#,
+        ),
+        (
+            json!({"field": "name", "operator": "!~", "value": "b"}),
+            "1,3,4",
+            r#"(("contacts"."name") NOT ILIKE '%b%' ESCAPE '!') OR "contacts"."name" IS NULL"#,
+            r#""contacts"."name" NOT LIKE '%b%' ESCAPE '!' OR "contacts"."name" IS NULL"#,
+        ),
+        (
+            json!({"field": "email", "operator": "$", "value": "@X.IO"}),
+            "1,4",
+            r#"("contacts"."email") ILIKE '%@X.IO' ESCAPE '!'"#,
+            r#""contacts"."email" LIKE '%@X.IO' ESCAPE '!'"#,
+        ),
+        (
+            // The seed's example: > 2020-01-01T09:00Z means from 2020-01-02T00:00Z on.
+            json!({"field": "created_at", "operator": ">", "value": 1577869200}),
+            "2",
+            r#""contacts"."created_at" >= 1577923200"#,
+            r#""contacts"."created_at" >= 1577923200"#,
+        ),
+        (
+            json!({"field": "created_at", "operator": "=", "value": "1577836800"}),
+            "1,4",
+            r#""contacts"."created_at" >= 1577836800 AND "contacts"."created_at" < 1577923200"#,
+            r#""contacts"."created_at" >= 1577836800 AND "contacts"."created_at" < 1577923200"#,
+        ),
+        (
+            json!({"field": "created_at", "operator": "<", "value": 1577869200}),
+            "3",
+            r#""contacts"."created_at" < 1577836800"#,
+            r#""contacts"."created_at" < 1577836800"#,
+        ),
+        (
+            json!({"field": "tag_id", "operator": "=", "value": "7"}),
+            "1,3",
+            r#"EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
+            r#"EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
+        ),
+        (
+            // Contact 4 has no tags at all: it does not carry tag 7.
+            json!({"field": "tag_id", "operator": "!=", "value": "7"}),
+            "2,4",
+            r#"NOT EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
+            r#"NOT EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
+        ),
+        (
+            json!({"field": "custom_attributes.plan", "operator": "^", "value": "PRO_"}),
+            "1",
+            r#"("contacts"."custom_attributes" ->> 'plan') ILIKE 'PRO!_%' ESCAPE '!'"#,
+            r#"json_extract("contacts"."custom_attributes", '$."plan"') LIKE 'PRO!_%' ESCAPE '!'"#,
+        ),
+        (
+            json!({"field": "custom_attributes.seats", "operator": ">", "value": "6"}),
+            "2",
+            r#"CAST(("contacts"."custom_attributes" ->> 'seats') AS BIGINT) > 6"#,
+            r#"json_extract("contacts"."custom_attributes", '$."seats"') > 6"#,
+        ),
+        (
+            json!({"field": "unsubscribed_from_emails", "operator": "=", "value": true}),
+            "2",
+            r#""contacts"."unsubscribed_from_emails" = TRUE"#,
+            r#""contacts"."unsubscribed_from_emails" = TRUE"#,
+        ),
+        (
+            json!({"field": "email", "operator": "=", "value": null}),
+            "2",
+            r#""contacts"."email" IS NULL"#,
+            r#""contacts"."email" IS NULL"#,
+        ),
+        (
+            // (1 OR 2) AND (3 OR 4)
+            json!({"operator": "AND", "value": [
+                {"operator": "OR", "value": [
+                    {"field": "email", "operator": "$", "value": "@x.io"},
+                    {"field": "tag_id", "operator": "=", "value": "8"}]},
+                {"operator": "OR", "value": [
+                    {"field": "owner_id", "operator": ">=", "value": 3},
+                    {"field": "email", "operator": "=", "value": null}]}]}),
+            "1,2",
+            r#"((("contacts"."email") ILIKE '%@x.io' ESCAPE '!') OR EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
+            r#"("contacts"."email" LIKE '%@x.io' ESCAPE '!' OR EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
+        ),
+        (
+            json!({"operator": "OR", "value": [
+                {"field": "name", "operator": "!=", "value": "Ann"},
+                {"field": "owner_id", "operator": "NIN", "value": [1, 2]}]}),
+            "1,2,3,4",
+            r#""contacts"."name" <> 'Ann' OR "contacts"."name" IS NULL OR ("contacts"."owner_id" NOT IN (1, 2) OR "contacts"."owner_id" IS NULL)"#,
+            r#""contacts"."name" <> 'Ann' OR "contacts"."name" IS NULL OR ("contacts"."owner_id" NOT IN (1, 2) OR "contacts"."owner_id" IS NULL)"#,
+        ),
+    ]
+}
+
+#[test]
+fn golden_sql() {
+    for (query, _, pg, lite) in cases() {
+        let (got_pg, got_lite) = sql(query.clone());
+        assert_eq!(got_pg, pg, "PostgreSQL, {query}");
+        assert_eq!(got_lite, lite, "SQLite, {query}");
+    }
+}
+
+#[test]
+fn caller_built_condition_is_used_as_is() {
+    let (pg, lite) = sql(json!({"field": "segment_id", "operator": "=", "value": "s1"}));
+    assert_eq!((pg.as_str(), lite.as_str()), ("FALSE", "FALSE"));
+}
+
+#[test]
+fn user_text_is_bound_as_parameters() {
+    let table = StandardFields::new(Resource::Contacts, &custom);
+    let q = parse_and_validate(
+        &json!({"operator": "AND", "value": [
+            {"field": "email", "operator": "=", "value": "a@x.io"},
+            {"field": "custom_attributes.plan", "operator": "~", "value": "50%"},
+            {"field": "tag_id", "operator": "!=", "value": "7"}]}),
+        &table,
+    )
+    .unwrap();
+    let build = |dialect| {
+        let cond = lower(&q, &ToyResolver(dialect)).unwrap();
+        let stmt = Query::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
+        match dialect {
+            Dialect::Postgres => stmt.build(PostgresQueryBuilder),
+            Dialect::Sqlite => stmt.build(SqliteQueryBuilder),
+        }
+    };
+    let (pg, values) = build(Dialect::Postgres);
+    assert_eq!(
+        pg,
+        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER($1) AND (("contacts"."custom_attributes" ->> $2) ILIKE $3 ESCAPE '!') AND (NOT EXISTS(SELECT $4 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = $5))"#
+    );
+    let values: Vec<_> = values.into_iter().map(|v| format!("{v:?}")).collect();
+    assert_eq!(values[2], format!("{:?}", sea_query::Value::from("%50!%%")));
+    let (lite, _) = build(Dialect::Sqlite);
+    assert_eq!(
+        lite,
+        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER(?) AND json_extract("contacts"."custom_attributes", ?) LIKE ? ESCAPE '!' AND (NOT EXISTS(SELECT ? FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = ?))"#
+    );
+}
+
+#[test]
+fn escape_like_escapes_wildcards_and_itself() {
+    assert_eq!(escape_like("a%b_c!d"), "a!%b!_c!!d");
+    assert_eq!(escape_like("plain"), "plain");
+    // The PostgreSQL template hard-codes the escape character.
+    assert_eq!(LIKE_ESCAPE, '!');
+}
+
+/// Writes the cases for `scripts/db_check.py` (run by hand against real databases).
+#[test]
+#[ignore]
+fn dump_cases_for_db_check() {
+    let mut out = String::new();
+    for (query, expected, pg, lite) in cases() {
+        out.push_str(&format!("{query}\t{expected}\t{pg}\t{lite}\n"));
+    }
+    let path = std::env::var("DB_CHECK_CASES").unwrap_or_else(|_| "target/db_check_cases.tsv".into());
+    std::fs::write(path, out).unwrap();
+}

@@ -1,0 +1,169 @@
+//! A test app: a fresh database per test (a temporary SQLite file, or a uniquely named
+//! PostgreSQL database), a fresh workspace, and the router driven in-process.
+#![allow(dead_code)] // helpers serve every resource's tests, not each one
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use sqlx::Connection;
+use switchboard::api::{self, ApiConfig, AppState};
+use switchboard::store::Store;
+use switchboard::store::workspaces::CreatedWorkspace;
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the PostgreSQL tests create their databases (trust auth on this machine).
+fn postgres_admin_url() -> String {
+    std::env::var("SWITCHBOARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+enum DbGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { name } = self {
+            let name = name.clone();
+            // Drop runs inside the test's runtime; the cleanup needs a runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
+                        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(&mut conn).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    router: Router,
+    pub store: Store,
+    pub workspace: CreatedWorkspace,
+    pub token: String,
+    _db: DbGuard,
+}
+
+impl TestApp {
+    /// `None` when PostgreSQL is unreachable outside CI (in CI that is a failure).
+    pub async fn new(backend: Backend) -> Option<TestApp> {
+        TestApp::with_config(backend, ApiConfig::default()).await
+    }
+
+    pub async fn with_config(backend: Backend, config: ApiConfig) -> Option<TestApp> {
+        let (store, guard) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                (Store::connect(&url).await.expect("sqlite store"), DbGuard::Sqlite(dir))
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
+                    Ok(conn) => conn,
+                    Err(err) if std::env::var("CI").as_deref() != Ok("true") => {
+                        eprintln!("skipping PostgreSQL case: {err}");
+                        return None;
+                    }
+                    Err(err) => panic!("PostgreSQL is required in CI: {err}"),
+                };
+                let name = format!("sb_test_{}", uuid::Uuid::new_v4().simple());
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+                (Store::connect(&url).await.expect("postgres store"), DbGuard::Postgres { name })
+            }
+        };
+        let workspace = store.create_workspace("Test Workspace", "owner@example.com", "Owner").await.unwrap();
+        let router = api::router(AppState::new(store.clone(), &config), &config);
+        Some(TestApp { router, store, token: workspace.access_token.clone(), workspace, _db: guard })
+    }
+
+    /// Another workspace in the same database, with its own token.
+    pub async fn other_workspace(&self) -> CreatedWorkspace {
+        self.store.create_workspace("Other Workspace", "other@example.com", "Other").await.unwrap()
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+        };
+        (status, headers, body)
+    }
+
+    pub fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Request<Body> {
+        let builder = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {}", self.token))
+            .header("content-type", "application/json");
+        match body {
+            Some(body) => builder.body(Body::from(body.to_string())).unwrap(),
+            None => builder.body(Body::empty()).unwrap(),
+        }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(self.request(method, path, body)).await;
+        (status, body)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(&body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// The same request with another token.
+    pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = self.send(request).await;
+        (status, body)
+    }
+}
+
+/// Asserts an Intercom error list with one error of `code`, and returns that error.
+#[track_caller]
+pub fn assert_error(status: StatusCode, body: &Value, expected_status: u16, code: &str) -> Value {
+    assert_eq!(status.as_u16(), expected_status, "status of {body}");
+    assert_eq!(body["type"], "error.list", "{body}");
+    assert!(body["request_id"].as_str().is_some_and(|id| id.len() == 36), "request_id in {body}");
+    assert_eq!(body["errors"][0]["code"], code, "{body}");
+    body["errors"][0].clone()
+}

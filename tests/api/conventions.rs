@@ -1,0 +1,147 @@
+//! What every endpoint shares: authentication, error bodies, versions, rate limits, limits.
+
+use axum::body::Body;
+use axum::http::{Method, Request};
+use rstest::rstest;
+use serde_json::json;
+use switchboard::api::ApiConfig;
+
+use crate::common::{Backend, TestApp, assert_error};
+
+#[rstest]
+#[tokio::test]
+async fn tokens_are_required_and_checked(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let no_token = Request::builder().uri("/me").body(Body::empty()).unwrap();
+    let (status, _, body) = app.send(no_token).await;
+    let error = assert_error(status, &body, 401, "unauthorized");
+    assert_eq!(error["message"], "Access Token Invalid");
+    for header in ["Bearer nope", "Basic abc", "Bearer", ""] {
+        let request =
+            Request::builder().uri("/admins").header("authorization", header).body(Body::empty()).unwrap();
+        let (status, _, body) = app.send(request).await;
+        assert_error(status, &body, 401, "unauthorized");
+    }
+    let lowercase = Request::builder()
+        .uri("/me")
+        .header("authorization", format!("bearer {}", app.token))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(lowercase).await.0, 200);
+}
+
+#[rstest]
+#[tokio::test]
+async fn revoked_tokens_stop_working(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
+    let admin_id: i64 = app.workspace.admin_id.parse().unwrap();
+    let token = app.store.create_token(ws.id, admin_id, "ci").await.unwrap();
+    assert_eq!(app.get_as(&token, "/me").await.0, 200);
+    let listed = app.store.list_tokens(ws.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    app.store.revoke_token(ws.id, listed[1].id).await.unwrap();
+    let (status, body) = app.get_as(&token, "/me").await;
+    assert_error(status, &body, 401, "unauthorized");
+    assert_eq!(app.get("/me").await.0, 200, "the other token still works");
+}
+
+#[rstest]
+#[tokio::test]
+async fn unknown_routes_and_methods_are_not_found(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let (status, body) = app.get("/no/such/thing").await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = app.call(Method::DELETE, "/me", None).await;
+    assert_error(status, &body, 404, "not_found");
+}
+
+#[rstest]
+#[tokio::test]
+async fn malformed_bodies_are_bad_requests(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let path = format!("/admins/{}/away", app.workspace.admin_id);
+    for raw in ["{", "not json", "[1,", "{\"away_mode_enabled\": true,}", "\u{0}"] {
+        let mut request = app.request(Method::PUT, &path, None);
+        *request.body_mut() = Body::from(raw);
+        let (status, _, body) = app.send(request).await;
+        assert_error(status, &body, 400, "bad_request");
+    }
+    let (status, body) = app.put(&path, json!([true, false])).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let (status, body) = app.put(&path, json!("string")).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+}
+
+#[rstest]
+#[tokio::test]
+async fn huge_bodies_are_refused(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let config = ApiConfig { max_body_bytes: 1024, ..ApiConfig::default() };
+    let Some(app) = TestApp::with_config(backend, config).await else { return };
+    let path = format!("/admins/{}/away", app.workspace.admin_id);
+    let padding = "x".repeat(10_000);
+    let body = json!({"away_mode_enabled": true, "away_mode_reassign": true, "padding": padding});
+    let (status, body) = app.put(&path, body).await;
+    assert_error(status, &body, 413, "request_too_large");
+    let (_, admin) = app.get(&format!("/admins/{}", app.workspace.admin_id)).await;
+    assert_eq!(admin["away_mode_enabled"], false);
+}
+
+#[rstest]
+#[tokio::test]
+async fn intercom_versions(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    for version in ["1.0", "2.11", "2.12", "2.13", "2.14", "Unstable", "Preview"] {
+        let mut request = app.request(Method::GET, "/me", None);
+        request.headers_mut().insert("intercom-version", version.parse().unwrap());
+        assert_eq!(app.send(request).await.0, 200, "version {version}");
+    }
+    for version in ["2.99", "latest", "3"] {
+        let mut request = app.request(Method::GET, "/me", None);
+        request.headers_mut().insert("intercom-version", version.parse().unwrap());
+        let (status, _, body) = app.send(request).await;
+        assert_error(status, &body, 400, "intercom_version_invalid");
+    }
+}
+
+#[rstest]
+#[tokio::test]
+async fn rate_limits_are_reported_and_enforced(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    // 6 a minute is one request per 10-second window.
+    let config = ApiConfig { rate_limit_per_minute: 6, ..ApiConfig::default() };
+    let Some(app) = TestApp::with_config(backend, config).await else { return };
+    let (status, headers, _) = app.send(app.request(Method::GET, "/me", None)).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["x-ratelimit-limit"], "6");
+    let reset: i64 = headers["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+    assert!(reset > switchboard::store::now() - 1);
+    // Three quick requests cross at most one window boundary, so one of them is refused.
+    let mut refused = None;
+    for _ in 0..3 {
+        let (status, headers, body) = app.send(app.request(Method::GET, "/me", None)).await;
+        if status == 429 {
+            refused = Some((headers, body));
+            break;
+        }
+    }
+    let (headers, body) = refused.expect("a request over the limit is refused");
+    assert_error(axum::http::StatusCode::TOO_MANY_REQUESTS, &body, 429, "rate_limit_exceeded");
+    assert_eq!(headers["x-ratelimit-remaining"], "0");
+    // Another workspace has its own budget.
+    let other = app.other_workspace().await;
+    assert_eq!(app.get_as(&other.access_token, "/me").await.0, 200);
+}
+
+#[rstest]
+#[tokio::test]
+async fn every_response_has_a_request_id(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let (_, headers, _) = app.send(app.request(Method::GET, "/me", None)).await;
+    assert_eq!(headers["x-request-id"].len(), 36);
+    let (_, headers, body) = app.send(app.request(Method::GET, "/nowhere", None)).await;
+    assert_eq!(headers["x-request-id"].to_str().unwrap(), body["request_id"]);
+}
