@@ -17,7 +17,9 @@
 //! * `= != IN NIN` are exact, unless the field is marked case-insensitive (emails): then both
 //!   sides go through `LOWER()`.
 
-use crate::domain::search::{FieldType, GroupOp, Predicate, Scalar, SearchError, ValidatedFilter, ValidatedQuery};
+use crate::domain::search::{
+    FieldType, GroupOp, Predicate, Scalar, SearchError, ValidatedFilter, ValidatedQuery,
+};
 use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, SelectStatement, Value};
 
 /// The escape character of every LIKE pattern built here.
