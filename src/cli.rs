@@ -213,8 +213,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     let store = Store::connect(&args.db.database_url).await?;
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     let address = listener.local_addr()?;
-    if store.count_workspaces().await? == 0 {
-        let created = store.create_workspace("My Workspace", "admin@example.com", "Admin").await?;
+    if let Some(created) = store.create_first_workspace("My Workspace", "admin@example.com", "Admin").await? {
         println!("Created a first workspace ({}) with admin {}.", created.workspace_id, created.admin_id);
         println!("Its access token (shown once): {}", created.access_token);
         println!("Try: curl -s http://{address}/me -H 'Authorization: Bearer {}'", created.access_token);

@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait, Iden, Query};
 use super::activity_logs;
 use super::admins::{self, NewAdmin};
 use super::tokens;
-use super::{Exec, Store, StoreResult, now};
+use super::{Exec, Store, StoreResult, Tx, now};
 use crate::domain::activity_log::{ActivityType, NewActivity};
 use crate::domain::ids;
 use crate::domain::version;
@@ -75,6 +75,51 @@ fn select() -> sea_query::SelectStatement {
         .to_owned()
 }
 
+/// Inserts a workspace with its first admin, that admin's token and the activity entry.
+async fn insert(
+    tx: &mut Tx,
+    name: &str,
+    admin_email: &str,
+    admin_name: &str,
+) -> StoreResult<CreatedWorkspace> {
+    let created_at = now();
+    let id_code = ids::random_hex(4);
+    let workspace_id: i64 = tx
+        .fetch_scalar(
+            Query::insert()
+                .into_table(Workspaces::Table)
+                .columns([
+                    Workspaces::IdCode,
+                    Workspaces::Name,
+                    Workspaces::DefaultVersion,
+                    Workspaces::CreatedAt,
+                ])
+                .values_panic([
+                    id_code.clone().into(),
+                    name.into(),
+                    version::DEFAULT.into(),
+                    created_at.into(),
+                ])
+                .returning_col(Workspaces::Id),
+        )
+        .await?;
+    let admin = NewAdmin { email: admin_email.to_owned(), name: admin_name.to_owned(), job_title: None };
+    let admin_id = admins::insert(tx, workspace_id, &admin).await?;
+    let access_token = tokens::insert(tx, workspace_id, admin_id, "default").await?;
+    activity_logs::insert(
+        tx,
+        workspace_id,
+        &NewActivity {
+            admin_id,
+            activity_type: ActivityType::AdminProvisioned,
+            description: format!("{admin_name} was added to the workspace {name}."),
+            metadata: serde_json::json!({}),
+        },
+    )
+    .await?;
+    Ok(CreatedWorkspace { workspace_id: id_code, admin_id: admin_id.to_string(), access_token })
+}
+
 impl Store {
     /// Creates a workspace, its first admin and an access token for that admin, in one transaction.
     pub async fn create_workspace(
@@ -84,43 +129,33 @@ impl Store {
         admin_name: &str,
     ) -> StoreResult<CreatedWorkspace> {
         let mut tx = self.begin().await?;
-        let created_at = now();
-        let id_code = ids::random_hex(4);
-        let workspace_id: i64 = tx
-            .fetch_scalar(
-                Query::insert()
-                    .into_table(Workspaces::Table)
-                    .columns([
-                        Workspaces::IdCode,
-                        Workspaces::Name,
-                        Workspaces::DefaultVersion,
-                        Workspaces::CreatedAt,
-                    ])
-                    .values_panic([
-                        id_code.clone().into(),
-                        name.into(),
-                        version::DEFAULT.into(),
-                        created_at.into(),
-                    ])
-                    .returning_col(Workspaces::Id),
-            )
-            .await?;
-        let admin = NewAdmin { email: admin_email.to_owned(), name: admin_name.to_owned(), job_title: None };
-        let admin_id = admins::insert(&mut tx, workspace_id, &admin).await?;
-        let access_token = tokens::insert(&mut tx, workspace_id, admin_id, "default").await?;
-        activity_logs::insert(
-            &mut tx,
-            workspace_id,
-            &NewActivity {
-                admin_id,
-                activity_type: ActivityType::AdminProvisioned,
-                description: format!("{admin_name} was added to the workspace {name}."),
-                metadata: serde_json::json!({}),
-            },
-        )
-        .await?;
+        let created = insert(&mut tx, name, admin_email, admin_name).await?;
         tx.commit().await?;
-        Ok(CreatedWorkspace { workspace_id: id_code, admin_id: admin_id.to_string(), access_token })
+        Ok(created)
+    }
+
+    /// Creates a workspace only if the database has none: what `serve` does on a new database.
+    /// Several processes may start at once on one PostgreSQL database; only one creates it.
+    pub async fn create_first_workspace(
+        &self,
+        name: &str,
+        admin_email: &str,
+        admin_name: &str,
+    ) -> StoreResult<Option<CreatedWorkspace>> {
+        let mut tx = self.begin().await?;
+        // SQLite's BEGIN IMMEDIATE already serializes writers; PostgreSQL needs a lock.
+        if let super::ConnRef::Postgres(conn) = tx.conn() {
+            sqlx::query("SELECT pg_advisory_xact_lock(7262460348712435)").execute(conn).await?;
+        }
+        let existing: i64 = tx
+            .fetch_scalar(Query::select().expr(Expr::col(Workspaces::Id).count()).from(Workspaces::Table))
+            .await?;
+        if existing > 0 {
+            return Ok(None);
+        }
+        let created = insert(&mut tx, name, admin_email, admin_name).await?;
+        tx.commit().await?;
+        Ok(Some(created))
     }
 
     pub async fn workspace_by_id(&self, id: i64) -> StoreResult<Workspace> {
@@ -137,12 +172,5 @@ impl Store {
             .fetch_one(select().and_where(Expr::col(Workspaces::IdCode).eq(id_code)))
             .await?;
         Ok(row.into())
-    }
-
-    pub async fn count_workspaces(&self) -> StoreResult<i64> {
-        self.conn()
-            .await?
-            .fetch_scalar(Query::select().expr(Expr::col(Workspaces::Id).count()).from(Workspaces::Table))
-            .await
     }
 }

@@ -49,6 +49,34 @@ impl Drop for DbGuard {
     }
 }
 
+/// A fresh, uniquely named PostgreSQL database, dropped with this value.
+pub struct PgDatabase(DbGuard);
+
+impl PgDatabase {
+    pub fn url(&self) -> String {
+        let DbGuard::Postgres { name } = &self.0 else { unreachable!() };
+        format!("{}/{name}", postgres_admin_url().rsplit_once('/').unwrap().0)
+    }
+}
+
+/// `None` when PostgreSQL is unreachable outside CI (in CI that is a failure).
+pub async fn postgres_database() -> Option<PgDatabase> {
+    let mut conn = match sqlx::PgConnection::connect(&postgres_admin_url()).await {
+        Ok(conn) => conn,
+        Err(err) if std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("skipping PostgreSQL case: {err}");
+            return None;
+        }
+        Err(err) => panic!("PostgreSQL is required in CI: {err}"),
+    };
+    let name = format!("sb_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    Some(PgDatabase(DbGuard::Postgres { name }))
+}
+
 pub struct TestApp {
     router: Router,
     pub store: Store,
@@ -71,22 +99,8 @@ impl TestApp {
                 (Store::connect(&url).await.expect("sqlite store"), DbGuard::Sqlite(dir))
             }
             Backend::Postgres => {
-                let admin_url = postgres_admin_url();
-                let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
-                    Ok(conn) => conn,
-                    Err(err) if std::env::var("CI").as_deref() != Ok("true") => {
-                        eprintln!("skipping PostgreSQL case: {err}");
-                        return None;
-                    }
-                    Err(err) => panic!("PostgreSQL is required in CI: {err}"),
-                };
-                let name = format!("sb_test_{}", uuid::Uuid::new_v4().simple());
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create test database");
-                let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
-                (Store::connect(&url).await.expect("postgres store"), DbGuard::Postgres { name })
+                let db = postgres_database().await?;
+                (Store::connect(&db.url()).await.expect("postgres store"), db.0)
             }
         };
         let workspace = store.create_workspace("Test Workspace", "owner@example.com", "Owner").await.unwrap();

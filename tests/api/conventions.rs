@@ -145,3 +145,12 @@ async fn every_response_has_a_request_id(#[values(Backend::Sqlite, Backend::Post
     let (_, headers, body) = app.send(app.request(Method::GET, "/nowhere", None)).await;
     assert_eq!(headers["x-request-id"].to_str().unwrap(), body["request_id"]);
 }
+
+#[rstest]
+#[tokio::test]
+async fn the_first_workspace_is_created_once(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    // The test app already made a workspace, so `serve` would not make another.
+    let created = app.store.create_first_workspace("Default", "a@example.com", "A").await.unwrap();
+    assert!(created.is_none());
+}

@@ -3,3 +3,4 @@
 mod admins;
 mod common;
 mod conventions;
+mod process;
