@@ -42,6 +42,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Manage teams (groups of admins) of a workspace.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Manage access tokens of a workspace.
     Token {
         #[command(subcommand)]
@@ -92,6 +99,29 @@ pub enum AdminCommand {
         name: String,
         #[arg(long)]
         job_title: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TeamCommand {
+    /// Create a team; prints the team as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        /// An admin to put in the team (repeat for several).
+        #[arg(long = "admin")]
+        admins: Vec<i64>,
+    },
+    /// Put an admin in a team; prints the team as JSON.
+    AddAdmin {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        team: i64,
+        #[arg(long)]
+        admin: i64,
     },
 }
 
@@ -168,6 +198,28 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 other => other?,
             };
             print_json(&json!({ "admin_id": admin.id.to_string(), "admin": admin }));
+            store.close().await;
+            Ok(())
+        }
+        Command::Team { command, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            let team = match command {
+                TeamCommand::Create { workspace, name, admins } => {
+                    let ws = workspace_id(&store, &workspace).await?;
+                    store.create_team(ws, &name, &admins).await
+                }
+                TeamCommand::AddAdmin { workspace, team, admin } => {
+                    let ws = workspace_id(&store, &workspace).await?;
+                    store.add_team_admin(ws, team, admin).await
+                }
+            };
+            let team = match team {
+                Err(StoreError::NotFound) => {
+                    return Err(CliError::Usage("no such team or admin in that workspace".into()));
+                }
+                other => other?,
+            };
+            print_json(&team);
             store.close().await;
             Ok(())
         }

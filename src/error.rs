@@ -20,6 +20,7 @@ pub enum ErrorCode {
     Unauthorized,
     NotFound,
     AdminNotFound,
+    TeamNotFound,
     ParameterNotFound,
     ParameterInvalid,
     BadRequest,
@@ -35,7 +36,7 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         match self {
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::NotFound | ErrorCode::AdminNotFound => StatusCode::NOT_FOUND,
+            ErrorCode::NotFound | ErrorCode::AdminNotFound | ErrorCode::TeamNotFound => StatusCode::NOT_FOUND,
             ErrorCode::ParameterNotFound
             | ErrorCode::ParameterInvalid
             | ErrorCode::BadRequest
@@ -53,6 +54,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::NotFound => "not_found",
             ErrorCode::AdminNotFound => "admin_not_found",
+            ErrorCode::TeamNotFound => "team_not_found",
             ErrorCode::ParameterNotFound => "parameter_not_found",
             ErrorCode::ParameterInvalid => "parameter_invalid",
             ErrorCode::BadRequest => "bad_request",

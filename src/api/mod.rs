@@ -2,6 +2,7 @@
 
 pub mod admins;
 pub mod extract;
+pub mod teams;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -51,6 +52,7 @@ impl AppState {
 pub fn router(state: AppState, config: &ApiConfig) -> Router {
     Router::new()
         .merge(admins::router())
+        .merge(teams::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .fallback(|| async { ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::route_not_found() })

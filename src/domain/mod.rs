@@ -5,5 +5,6 @@ pub mod admin;
 pub mod ids;
 pub mod pages;
 pub mod search;
+pub mod team;
 pub mod version;
 pub mod workspace;

@@ -8,6 +8,7 @@ pub mod activity_logs;
 pub mod admins;
 pub mod rate_limit;
 pub mod search_sql;
+pub mod teams;
 pub mod tokens;
 pub mod workspaces;
 

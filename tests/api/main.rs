@@ -4,3 +4,4 @@ mod admins;
 mod common;
 mod conventions;
 mod process;
+mod teams;

@@ -1,0 +1,37 @@
+//! Teams: `GET /teams`, `GET /teams/{id}`. Teams are made with `switchboard team create`.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json as JsonResponse, Router};
+
+use super::AppState;
+use super::extract::{Ctx, Path};
+use crate::domain::ids;
+use crate::domain::team::{Team, TeamList};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::store::StoreError;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/teams", get(list)).route("/teams/{team_id}", get(retrieve))
+}
+
+/// operationId: listTeams
+async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<TeamList>> {
+    let teams = state.store.list_teams(ctx.workspace_id).await?;
+    Ok(JsonResponse(TeamList { kind: "team.list", teams }))
+}
+
+/// operationId: retrieveTeam
+async fn retrieve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(team_id): Path<String>,
+) -> ApiResult<JsonResponse<Team>> {
+    let not_found = || ApiError::new(ErrorCode::TeamNotFound, "Team not found");
+    let id = ids::parse_numeric(&team_id).ok_or_else(not_found)?;
+    match state.store.get_team(ctx.workspace_id, id).await {
+        Ok(team) => Ok(JsonResponse(team)),
+        Err(StoreError::NotFound) => Err(not_found()),
+        Err(other) => Err(other.into()),
+    }
+}

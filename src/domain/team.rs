@@ -1,0 +1,21 @@
+use serde::Serialize;
+
+use super::ids;
+
+/// The `team` object: a group of admins, made by the operator with the CLI.
+#[derive(Debug, Clone, Serialize)]
+pub struct Team {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub name: String,
+    pub admin_ids: Vec<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TeamList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub teams: Vec<Team>,
+}
