@@ -388,7 +388,7 @@ impl Store {
             .await?;
         let rows = conn
             .fetch_all(
-                newest_first(&mut select().and_where(in_workspace(workspace_id)))
+                newest_first(select().and_where(in_workspace(workspace_id)))
                     .limit(page.per_page as u64)
                     .offset(page.offset()),
             )
@@ -414,7 +414,7 @@ impl Store {
             .await?;
         let rows = conn
             .fetch_all(
-                newest_first(&mut select().cond_where(cond))
+                newest_first(select().cond_where(cond))
                     .limit(search.page.per_page as u64)
                     .offset(search.page.offset()),
             )
