@@ -113,8 +113,6 @@ pub struct HelpCenter {
     pub display_name: String,
     pub url: String,
     pub custom_domain: Option<String>,
-    #[serde(skip)]
-    pub default_locale: String,
 }
 
 impl HelpCenter {
@@ -157,7 +155,7 @@ pub struct GroupInput {
 }
 
 /// A collection's name and description in one locale, as stored.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct GroupText {
     pub name: String,
     #[serde(default)]

@@ -63,23 +63,19 @@ impl From<Rejected> for WriteError {
 #[derive(sqlx::FromRow)]
 pub(crate) struct HelpCenterRow {
     pub id: i64,
-    pub identifier: String,
+    identifier: String,
     display_name: String,
     website_turned_on: bool,
-    pub custom_domain: Option<String>,
+    custom_domain: Option<String>,
     pub default_locale: String,
     created_at: i64,
     updated_at: i64,
 }
 
 impl HelpCenterRow {
-    pub fn site_url(&self) -> String {
-        HelpCenter::site_url(&self.identifier, self.custom_domain.as_deref())
-    }
-
     fn into_domain(self, workspace_code: &str) -> HelpCenter {
         HelpCenter {
-            url: self.site_url(),
+            url: HelpCenter::site_url(&self.identifier, self.custom_domain.as_deref()),
             id: self.id,
             workspace_id: workspace_code.to_owned(),
             created_at: self.created_at,
@@ -88,7 +84,6 @@ impl HelpCenterRow {
             website_turned_on: self.website_turned_on,
             display_name: self.display_name,
             custom_domain: self.custom_domain,
-            default_locale: self.default_locale,
         }
     }
 }
