@@ -1,7 +1,9 @@
 //! The HTTP layer: routing, the middleware every endpoint shares, one module per resource.
 
 pub mod admins;
+pub mod articles;
 pub mod extract;
+pub mod help_center;
 pub mod teams;
 
 use std::sync::Arc;
@@ -53,6 +55,8 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
     Router::new()
         .merge(admins::router())
         .merge(teams::router())
+        .merge(articles::router())
+        .merge(help_center::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .fallback(|| async { ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::route_not_found() })

@@ -2,6 +2,8 @@
 
 pub mod activity_log;
 pub mod admin;
+pub mod article;
+pub mod help_center;
 pub mod ids;
 pub mod pages;
 pub mod search;

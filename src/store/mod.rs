@@ -6,6 +6,8 @@
 
 pub mod activity_logs;
 pub mod admins;
+pub mod articles;
+pub mod help_centers;
 pub mod rate_limit;
 pub mod search_sql;
 pub mod teams;
