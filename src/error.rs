@@ -20,10 +20,15 @@ pub enum ErrorCode {
     Unauthorized,
     NotFound,
     AdminNotFound,
+    CompanyNotFound,
+    FieldNotFound,
     ParameterNotFound,
     ParameterInvalid,
     BadRequest,
     IntercomVersionInvalid,
+    InvalidOperator,
+    TagHasDependentObjects,
+    DataInvalid,
     RateLimitExceeded,
     PayloadTooLarge,
     Conflict,
@@ -35,11 +40,17 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         match self {
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::NotFound | ErrorCode::AdminNotFound => StatusCode::NOT_FOUND,
+            ErrorCode::NotFound
+            | ErrorCode::AdminNotFound
+            | ErrorCode::CompanyNotFound
+            | ErrorCode::FieldNotFound => StatusCode::NOT_FOUND,
             ErrorCode::ParameterNotFound
             | ErrorCode::ParameterInvalid
             | ErrorCode::BadRequest
-            | ErrorCode::IntercomVersionInvalid => StatusCode::BAD_REQUEST,
+            | ErrorCode::IntercomVersionInvalid
+            | ErrorCode::InvalidOperator
+            | ErrorCode::TagHasDependentObjects => StatusCode::BAD_REQUEST,
+            ErrorCode::DataInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::Conflict => StatusCode::CONFLICT,
@@ -53,10 +64,15 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::NotFound => "not_found",
             ErrorCode::AdminNotFound => "admin_not_found",
+            ErrorCode::CompanyNotFound => "company_not_found",
+            ErrorCode::FieldNotFound => "field_not_found",
             ErrorCode::ParameterNotFound => "parameter_not_found",
             ErrorCode::ParameterInvalid => "parameter_invalid",
             ErrorCode::BadRequest => "bad_request",
             ErrorCode::IntercomVersionInvalid => "intercom_version_invalid",
+            ErrorCode::InvalidOperator => "invalid_operator",
+            ErrorCode::TagHasDependentObjects => "tag_has_dependent_objects",
+            ErrorCode::DataInvalid => "data_invalid",
             ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
             ErrorCode::PayloadTooLarge => "request_too_large",
             ErrorCode::Conflict => "conflict",
@@ -160,5 +176,16 @@ impl From<StoreError> for ApiError {
                 ApiError::internal()
             }
         }
+    }
+}
+
+impl From<crate::domain::search::SearchError> for ApiError {
+    fn from(err: crate::domain::search::SearchError) -> Self {
+        let code = if err.code == crate::domain::search::INVALID_OPERATOR {
+            ErrorCode::InvalidOperator
+        } else {
+            ErrorCode::ParameterInvalid
+        };
+        ApiError { code, message: err.message, field: err.field }
     }
 }

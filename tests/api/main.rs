@@ -2,4 +2,7 @@
 
 mod admins;
 mod common;
+mod contact_fixtures;
+mod contact_search;
+mod contacts;
 mod conventions;
