@@ -9,9 +9,12 @@
 //!   first), and `=` as a containment test (`@>`) that the GIN index serves. Each type gets
 //!   its own cast in the SQL text: sqlx caches a PostgreSQL statement by its text with the
 //!   parameter types of its first use, so one text must never see two parameter types.
-//! * `~ !~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes
-//!   serve; on SQLite the FTS5 trigram table picks the candidates (its LIKE needs no ESCAPE,
-//!   so the user's `%` and `_` only widen that set) and the exact, escaped LIKE decides.
+//! * `~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes
+//!   serve; on SQLite the FTS5 trigram table picks the candidates (its LIKE cannot take an
+//!   ESCAPE, so the user's `%` and `_` only widen that set) and the exact, escaped LIKE
+//!   decides. `!~` matches nearly every row, so a scan beats any index: SQLite takes a plain
+//!   `NOT LIKE` (a million rows in well under a second, where the candidate set would cost
+//!   seconds).
 
 use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use serde_json::Value as Json;
@@ -275,13 +278,12 @@ fn tag_condition(predicate: &Predicate) -> Result<Condition, SearchError> {
     })
 }
 
-/// SQLite: `~ !~ ^ $` through the FTS5 trigram index, then the exact LIKE.
+/// SQLite: `~ ^ $` through the FTS5 trigram index, then the exact LIKE.
 fn trigram(column: Contacts, fts_column: &'static str, predicate: &Predicate) -> Option<Condition> {
-    let (text, negated, shape): (&str, bool, fn(&str) -> String) = match predicate {
-        Predicate::Contains(s) => (s, false, |t| format!("%{t}%")),
-        Predicate::NotContains(s) => (s, true, |t| format!("%{t}%")),
-        Predicate::StartsWith(s) => (s, false, |t| format!("{t}%")),
-        Predicate::EndsWith(s) => (s, false, |t| format!("%{t}")),
+    let (text, shape): (&str, fn(&str) -> String) = match predicate {
+        Predicate::Contains(s) => (s, |t| format!("%{t}%")),
+        Predicate::StartsWith(s) => (s, |t| format!("{t}%")),
+        Predicate::EndsWith(s) => (s, |t| format!("%{t}")),
         _ => return None,
     };
     let candidates = Query::select()
@@ -289,8 +291,9 @@ fn trigram(column: Contacts, fts_column: &'static str, predicate: &Predicate) ->
         .from("contacts_fts")
         .and_where(Expr::col(("contacts_fts", fts_column)).like(shape(text)))
         .take();
-    let matched = Condition::all()
-        .add(col(Contacts::Id).in_subquery(candidates))
-        .add(col(column).like(LikeExpr::new(shape(&escape_like(text))).escape(LIKE_ESCAPE)));
-    Some(if negated { matched.not() } else { matched })
+    Some(
+        Condition::all()
+            .add(col(Contacts::Id).in_subquery(candidates))
+            .add(col(column).like(LikeExpr::new(shape(&escape_like(text))).escape(LIKE_ESCAPE))),
+    )
 }
