@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Condition, Expr, ExprTrait, Func, Iden, Order, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Func, Iden, LockType, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use sqlx::types::Json as JsonColumn;
 
@@ -263,6 +263,21 @@ pub(crate) async fn find_id(db: &mut impl Exec, workspace_id: i64, public_id: &s
             .and_where(Expr::col(Contacts::PublicId).eq(public_id)),
     )
     .await
+}
+
+/// Holds the contact's row until the transaction ends, so that a read-then-write (custom
+/// attributes, a merge) cannot lose a concurrent write. PostgreSQL locks the row; SQLite's
+/// write transactions are already serialised (`BEGIN IMMEDIATE`) and take no clause.
+pub(crate) async fn lock(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
+    db.fetch_all::<(i64,)>(
+        Query::select()
+            .column(Contacts::Id)
+            .from(Contacts::Table)
+            .and_where(Expr::col(Contacts::Id).eq(contact_id))
+            .lock(LockType::Update),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The API id of a contact, by its internal id.
@@ -695,14 +710,7 @@ impl Store {
     ) -> ContactResult<Contact> {
         let mut tx = self.begin().await?;
         let id = find_id(&mut tx, workspace_id, public_id).await?;
-        // Serialises concurrent updates of this contact (custom attributes are read, then written).
-        tx.execute(
-            Query::update()
-                .table(Contacts::Table)
-                .value(Contacts::Id, Expr::col(Contacts::Id))
-                .and_where(col(Contacts::Id).eq(id)),
-        )
-        .await?;
+        lock(&mut tx, id).await?;
         let row = get_row(&mut tx, workspace_id, public_id).await?;
         let current = Role::parse(&row.role).unwrap_or(Role::User);
         let role = changes.role.unwrap_or(current);
