@@ -430,14 +430,6 @@ impl AttributeRejection {
             }
         }
     }
-
-    pub fn attribute(&self) -> &str {
-        match self {
-            AttributeRejection::Unknown(name)
-            | AttributeRejection::WrongType { name, .. }
-            | AttributeRejection::NotAnOption { name, .. } => name,
-        }
-    }
 }
 
 /// Checks a `custom_attributes` object against the model's custom attributes: each key must
