@@ -2,8 +2,15 @@
 
 pub mod admins;
 pub mod articles;
+pub mod contacts;
+pub mod data_attributes;
 pub mod extract;
 pub mod help_center;
+pub mod notes;
+pub mod params;
+pub mod segments;
+pub mod subscription_types;
+pub mod tags;
 pub mod teams;
 
 use std::sync::Arc;
@@ -57,6 +64,12 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .merge(teams::router())
         .merge(articles::router())
         .merge(help_center::router())
+        .merge(contacts::router())
+        .merge(data_attributes::router())
+        .merge(notes::router())
+        .merge(segments::router())
+        .merge(subscription_types::router())
+        .merge(tags::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .fallback(|| async { ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::route_not_found() })

@@ -3,10 +3,17 @@
 pub mod activity_log;
 pub mod admin;
 pub mod article;
+pub mod company;
+pub mod contact;
+pub mod data_attribute;
 pub mod help_center;
 pub mod ids;
+pub mod note;
 pub mod pages;
 pub mod search;
+pub mod segment;
+pub mod subscription;
+pub mod tag;
 pub mod team;
 pub mod version;
 pub mod workspace;

@@ -3,7 +3,16 @@
 mod admins;
 mod articles;
 mod common;
+mod contact_fixtures;
+mod contact_search;
+mod contacts;
 mod conventions;
+mod data_attributes;
 mod help_center;
+mod notes;
 mod process;
+mod search_property;
+mod segments;
+mod subscriptions;
+mod tags;
 mod teams;

@@ -410,6 +410,11 @@ fn validated_filter_carries_definition_and_canonical_name() {
     assert_eq!(f.field, "android_sdk_version");
     assert_eq!(f.operator, Operator::StartsWith);
     assert_eq!(f.predicate, Predicate::StartsWith("13".into()));
+    let ValidatedQuery::Filter(f) = contacts(filter("ios_app_device", "=", json!("iPhone"))).unwrap() else {
+        panic!()
+    };
+    assert_eq!(f.field, "ios_device");
+    assert!(contacts(filter("segment_id", "~", json!("abc"))).is_err(), "segment ids are not text");
     let ValidatedQuery::Filter(f) = contacts(filter("email", "=", json!("A@X.io"))).unwrap() else {
         panic!()
     };
@@ -447,4 +452,11 @@ fn search_request_body_deserializes() {
     assert!(contacts(body.query).is_ok());
     let body: SearchRequest = serde_json::from_value(json!({"query": {}, "pagination": null})).unwrap();
     assert!(body.pagination.is_none());
+}
+
+#[test]
+fn in_lists_are_bounded() {
+    let values: Vec<i64> = (0..=MAX_LIST_LEN as i64).collect();
+    assert!(contacts(filter("owner_id", "IN", json!(values))).is_err());
+    assert!(contacts(filter("owner_id", "IN", json!(values[1..]))).is_ok());
 }
