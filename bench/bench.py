@@ -276,18 +276,20 @@ def run_one(args, backend, contacts, scenarios, out_dir):
         for scenario, method, path, body, rows_file, probe_bytes in ready:
             connections = min(args.connections, scenario.get("connections", args.connections))
             runs = {"reference": [], "server": []}
-            configs = {}
-            for target in targets:
-                configs[target] = work / f"wrk-{scenario['name']}-{target}.conf"
-                write_wrk_config(configs[target], scenario, method, path, body, rows_file,
-                                 token if target == "server" else None, f"{nonce}{target[0]}")
+
+            def measure(target, run_no, duration):
+                # Each wrk run gets its own nonce, so ${n} never repeats (unique emails...).
+                config = work / f"wrk-{scenario['name']}-{target}-{run_no}.conf"
+                write_wrk_config(config, scenario, method, path, body, rows_file,
+                                 token if target == "server" else None, f"{nonce}{target[0]}{run_no}")
+                return run_wrk(args, targets[target], config, connections, duration)
+
             for target in targets:  # warm-up, not recorded
-                run_wrk(args, targets[target], configs[target], connections, args.warmup)
+                measure(target, 0, args.warmup)
             for round_no in range(args.rounds):
                 order = ["reference", "server"] if round_no % 2 == 0 else ["server", "reference"]
                 for target in order:
-                    runs[target].append(run_wrk(args, targets[target], configs[target], connections,
-                                                args.duration))
+                    runs[target].append(measure(target, round_no + 1, args.duration))
             ref, srv = summarize(runs["reference"]), summarize(runs["server"])
             entry = {
                 "name": scenario["name"], "kind": scenario["kind"], "method": method,

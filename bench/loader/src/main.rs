@@ -104,7 +104,8 @@ fn generate_lines(shape: &Shape) -> Result<(), String> {
         line(json!({"method": "POST", "path": "/companies", "body": generate::company(shape.seed, i)}))?;
     }
     for i in 0..sizes.contacts {
-        let plan = generate::contact(shape.seed, i, &sizes, Some("1"), true);
+        let all: Vec<&str> = generate::CONTACT_ATTRIBUTES.iter().map(|(name, _)| *name).collect();
+        let plan = generate::contact(shape.seed, i, &sizes, Some("1"), &all);
         line(json!({"method": "POST", "path": "/contacts", "body": plan.body}))?;
         for tag in plan.tags {
             line(json!({"method": "POST", "path": format!("/contacts/{{contact:{i}}}/tags"),
@@ -174,21 +175,20 @@ async fn load(args: LoadArgs) -> Result<(), String> {
         skipped.push(format!("{what}: endpoint not available; {effect}"));
     };
 
-    // Data attributes: contacts may only carry custom attributes that are defined.
-    let mut custom_attributes = true;
+    // Data attributes: contacts carry only the custom attributes the server accepted.
+    let mut attributes: Vec<&'static str> = Vec::new();
     for (name, data_type) in generate::CONTACT_ATTRIBUTES {
         let body = json!({"name": name, "model": "contact", "data_type": data_type});
         match api.call(Method::POST, "/data_attributes", Some(&body)).await {
-            Ok(_) => {}
+            Ok(_) => attributes.push(name),
             Err(CallError::Unavailable) => {
                 unavailable(&mut skipped, "POST /data_attributes", "contacts get no custom attributes");
-                custom_attributes = false;
                 break;
             }
-            // Typically "already exists", when loading into a workspace a second time.
-            Err(e) => eprintln!("  data attribute {name}: {e}"),
+            Err(e) => eprintln!("  data attribute {name} left out: {e}"),
         }
     }
+    let attributes = Arc::new(attributes);
 
     let mut tag_ids: Option<Vec<String>> = Some(Vec::new());
     for name in generate::TAGS {
@@ -240,9 +240,9 @@ async fn load(args: LoadArgs) -> Result<(), String> {
         let (api, sizes, tag_ids, company_ids) =
             (api.clone(), sizes.clone(), tag_ids.clone(), company_ids.clone());
         let (attach_failed, can_tag, can_join) = (attach_failed.clone(), can_tag.clone(), can_join.clone());
-        let owner = args.admin_id.clone();
+        let (owner, attributes) = (args.admin_id.clone(), attributes.clone());
         pool::run("contacts", sizes.contacts, args.concurrency, move |i| {
-            let plan = generate::contact(seed, i, &sizes, Some(&owner), custom_attributes);
+            let plan = generate::contact(seed, i, &sizes, Some(&owner), &attributes);
             let (api, tag_ids, company_ids) = (api.clone(), tag_ids.clone(), company_ids.clone());
             let (attach_failed, can_tag, can_join) =
                 (attach_failed.clone(), can_tag.clone(), can_join.clone());
@@ -366,7 +366,7 @@ async fn load(args: LoadArgs) -> Result<(), String> {
     let requests = api.requests.load(Ordering::Relaxed);
     let summary = json!({
         "seed": seed,
-        "custom_attributes": custom_attributes,
+        "custom_attributes": *attributes,
         "tags": tag_ids.as_ref().as_ref().map_or(0, Vec::len),
         "phases": report,
         "requests": requests,
