@@ -3,6 +3,7 @@
 pub mod admins;
 pub mod contacts;
 pub mod data_attributes;
+pub mod events;
 pub mod extract;
 pub mod notes;
 pub mod params;
@@ -60,6 +61,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .merge(admins::router())
         .merge(contacts::router())
         .merge(data_attributes::router())
+        .merge(events::router())
         .merge(notes::router())
         .merge(segments::router())
         .merge(subscription_types::router())

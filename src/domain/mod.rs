@@ -5,6 +5,7 @@ pub mod admin;
 pub mod company;
 pub mod contact;
 pub mod data_attribute;
+pub mod event;
 pub mod ids;
 pub mod note;
 pub mod pages;

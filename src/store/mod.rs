@@ -11,6 +11,7 @@ pub mod contact_merge;
 pub mod contact_search;
 pub mod contacts;
 pub mod data_attributes;
+pub mod events;
 pub mod notes;
 pub mod rate_limit;
 pub mod search_sql;

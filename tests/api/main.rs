@@ -7,6 +7,7 @@ mod contact_search;
 mod contacts;
 mod conventions;
 mod data_attributes;
+mod events;
 mod notes;
 mod search_property;
 mod segments;
