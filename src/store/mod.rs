@@ -9,6 +9,7 @@ pub mod admins;
 pub mod companies;
 pub mod contact_merge;
 pub mod contact_search;
+pub mod contact_summaries;
 pub mod contacts;
 pub mod data_attributes;
 pub mod events;

@@ -91,6 +91,17 @@ async fn every_data_type_and_list_options(#[values(Backend::Sqlite, Backend::Pos
         .await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["options"], json!(["gold", "silver"]));
+    assert_eq!(list["data_type"], "string");
+    // The official SDKs send list attributes as data_type "options".
+    let (status, sized) = app
+        .post("/data_attributes", json!({"name": "size", "model": "contact", "data_type": "options", "options": [{"value": "S"}, {"value": "M"}]}))
+        .await;
+    assert_eq!(status, 200, "{sized}");
+    assert_eq!((&sized["data_type"], &sized["options"]), (&json!("string"), &json!(["S", "M"])));
+    let (status, error) = app
+        .post("/data_attributes", json!({"name": "bare", "model": "contact", "data_type": "options"}))
+        .await;
+    assert_error(status, &error, 400, "parameter_invalid");
     assert_eq!(list["messenger_writable"], true);
     // List values are checked on contacts.
     let (status, _) =

@@ -14,6 +14,9 @@ use crate::contact_fixtures::{attribute, contact, set_columns, tag, tag_contact}
 const JAN_1: i64 = 1_577_836_800;
 const DAY: i64 = 86_400;
 
+/// The naive evaluation of a query.
+type Pred = Box<dyn Fn(&Person) -> bool>;
+
 /// What the naive evaluator knows of a contact.
 #[derive(Debug, Clone)]
 struct Person {
@@ -79,7 +82,7 @@ async fn people(app: &TestApp, rng: &mut StdRng, admin: i64, tags: &[String]) ->
 }
 
 /// A random filter, with the naive predicate it stands for.
-fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dyn Fn(&Person) -> bool>) {
+fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Pred) {
     let like = |hay: &Option<String>, needle: &str, f: fn(&str, &str) -> bool| {
         hay.as_deref().is_some_and(|h| f(&h.to_ascii_lowercase(), &needle.to_ascii_lowercase()))
     };
@@ -100,7 +103,7 @@ fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dy
                 .as_array()
                 .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
                 .unwrap_or_default();
-            let pred: Box<dyn Fn(&Person) -> bool> = match op {
+            let pred: Pred = match op {
                 "=" => Box::new(move |p| get(p).as_deref() == Some(text.as_str())),
                 "!=" => Box::new(move |p| get(p).as_deref() != Some(text.as_str())),
                 "~" => Box::new(move |p| like(&get(p), &text, |h, n| h.contains(n))),
@@ -121,7 +124,7 @@ fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dy
                 text
             };
             let v = value.clone();
-            let pred: Box<dyn Fn(&Person) -> bool> = match op {
+            let pred: Pred = match op {
                 "=" => Box::new(move |p| p.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&v))),
                 "!=" => Box::new(move |p| !p.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&v))),
                 "~" => Box::new(move |p| like(&p.email, &v, |h, n| h.contains(n))),
@@ -135,7 +138,7 @@ fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dy
             let n = rng.random_range(-1..6);
             let op = *pick(rng, &["=", "!=", "<", ">", "<=", ">=", "IN", "NIN"]);
             let value = if op == "IN" || op == "NIN" { json!([n, n + 2]) } else { json!(n) };
-            let pred: Box<dyn Fn(&Person) -> bool> = match op {
+            let pred: Pred = match op {
                 "=" => Box::new(move |p| p.seats == Some(n)),
                 "!=" => Box::new(move |p| p.seats != Some(n)),
                 "<" => Box::new(move |p| p.seats.is_some_and(|s| s < n)),
@@ -151,7 +154,7 @@ fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dy
             let t = JAN_1 + rng.random_range(-1..6) * DAY + rng.random_range(0..DAY);
             let day = t - t.rem_euclid(DAY);
             let op = *pick(rng, &["=", "<", ">"]);
-            let pred: Box<dyn Fn(&Person) -> bool> = match op {
+            let pred: Pred = match op {
                 "=" => Box::new(move |p| p.created_at >= day && p.created_at < day + DAY),
                 "<" => Box::new(move |p| p.created_at < day),
                 _ => Box::new(move |p| p.created_at >= day + DAY),
@@ -162,13 +165,13 @@ fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dy
             let t = pick(rng, tags).clone();
             let positive = rng.random_bool(0.5);
             let tt = t.clone();
-            let pred: Box<dyn Fn(&Person) -> bool> = Box::new(move |p| p.tags.contains(&tt) == positive);
+            let pred: Pred = Box::new(move |p| p.tags.contains(&tt) == positive);
             (json!({"field": "tag_id", "operator": if positive { "=" } else { "!=" }, "value": t}), pred)
         }
         6 => {
             let b = rng.random_bool(0.5);
             let op = *pick(rng, &["=", "!="]);
-            let pred: Box<dyn Fn(&Person) -> bool> = if op == "=" {
+            let pred: Pred = if op == "=" {
                 Box::new(move |p| p.unsubscribed == b)
             } else {
                 Box::new(move |p| p.unsubscribed != b)
@@ -181,7 +184,7 @@ fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dy
                 (json!({"field": "role", "operator": "=", "value": role}), Box::new(move |p| p.role == role))
             } else {
                 let op = *pick(rng, &["=", "!="]);
-                let pred: Box<dyn Fn(&Person) -> bool> = if op == "=" {
+                let pred: Pred = if op == "=" {
                     Box::new(move |p| p.owner == Some(admin))
                 } else {
                     Box::new(move |p| p.owner != Some(admin))
@@ -193,19 +196,14 @@ fn random_filter(rng: &mut StdRng, admin: i64, tags: &[String]) -> (Json, Box<dy
 }
 
 /// A random query of at most two levels of groups.
-fn random_query(
-    rng: &mut StdRng,
-    depth: usize,
-    admin: i64,
-    tags: &[String],
-) -> (Json, Box<dyn Fn(&Person) -> bool>) {
+fn random_query(rng: &mut StdRng, depth: usize, admin: i64, tags: &[String]) -> (Json, Pred) {
     if depth == 2 || rng.random_bool(0.4) {
         return random_filter(rng, admin, tags);
     }
     let and = rng.random_bool(0.5);
-    let (items, preds): (Vec<Json>, Vec<Box<dyn Fn(&Person) -> bool>>) =
+    let (items, preds): (Vec<Json>, Vec<Pred>) =
         (0..rng.random_range(1..4)).map(|_| random_query(rng, depth + 1, admin, tags)).unzip();
-    let pred: Box<dyn Fn(&Person) -> bool> = if and {
+    let pred: Pred = if and {
         Box::new(move |p| preds.iter().all(|f| f(p)))
     } else {
         Box::new(move |p| preds.iter().any(|f| f(p)))
