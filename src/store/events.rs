@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, LockType, OnConflict, Order, Query};
 
-use super::contacts::{self, ContactIdentity, ContactRef};
+use super::contacts::{self, ContactIdentity, ContactRef, Contacts};
 use super::{Exec, Store, StoreResult};
 use crate::domain::event::{DataEvent, EventSummaryItem, Metadata, Tally};
 
@@ -176,6 +176,21 @@ pub(crate) async fn move_events(db: &mut impl Exec, from: i64, into: i64) -> Sto
     Ok(())
 }
 
+/// Keeps the contact from being deleted or merged away until the transaction ends, so that
+/// what is written for it cannot lose a race with a delete; `NotFound` if it already went.
+/// (PostgreSQL locks the row; SQLite's write transactions are already serialised.)
+async fn hold(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
+    db.fetch_one::<(i64,)>(
+        Query::select()
+            .column(Contacts::Id)
+            .from(Contacts::Table)
+            .and_where(Expr::col(Contacts::Id).eq(contact_id))
+            .lock(LockType::KeyShare),
+    )
+    .await?;
+    Ok(())
+}
+
 /// The imported summaries of a contact, by event name.
 async fn imported(
     db: &mut impl Exec,
@@ -253,6 +268,7 @@ impl Store {
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         let found = contacts::find_by(&mut tx, workspace_id, contact).await?;
+        hold(&mut tx, found.id).await?;
         let metadata = if event.metadata.is_empty() {
             None
         } else {
@@ -385,6 +401,7 @@ impl Store {
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         let found = contacts::find_by(&mut tx, workspace_id, contact).await?;
+        hold(&mut tx, found.id).await?;
         upsert_summary(&mut tx, workspace_id, found.id, summary).await?;
         tx.commit().await?;
         Ok(())
