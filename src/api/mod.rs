@@ -4,6 +4,7 @@ pub mod admins;
 pub mod articles;
 pub mod contacts;
 pub mod data_attributes;
+pub mod events;
 pub mod extract;
 pub mod help_center;
 pub mod notes;
@@ -66,6 +67,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .merge(help_center::router())
         .merge(contacts::router())
         .merge(data_attributes::router())
+        .merge(events::router())
         .merge(notes::router())
         .merge(segments::router())
         .merge(subscription_types::router())

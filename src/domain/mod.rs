@@ -6,6 +6,7 @@ pub mod article;
 pub mod company;
 pub mod contact;
 pub mod data_attribute;
+pub mod event;
 pub mod help_center;
 pub mod ids;
 pub mod note;

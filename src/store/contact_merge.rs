@@ -5,6 +5,7 @@ use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use serde_json::Value as Json;
 
 use super::contacts::{self, ContactResult, Contacts};
+use super::events;
 use super::notes::Notes;
 use super::{Exec, Store, StoreResult, now};
 use crate::domain::contact::{Contact, Rejection, Role};
@@ -47,6 +48,7 @@ pub(crate) async fn move_contact_records(db: &mut impl Exec, from: i64, into: i6
             .and_where(Expr::col(Notes::ContactId).eq(from)),
     )
     .await?;
+    events::move_events(db, from, into).await?;
     Ok(())
 }
 

@@ -264,6 +264,50 @@ pub(crate) async fn find_id(db: &mut impl Exec, workspace_id: i64, public_id: &s
     .await
 }
 
+/// How a request names a contact: by Intercom's id, or (users only, as Intercom's docs say
+/// leads are named by their id) by the `user_id` (external id) or the email of a user.
+#[derive(Debug, Clone, Copy)]
+pub enum ContactRef<'a> {
+    Id(&'a str),
+    UserId(&'a str),
+    UserEmail(&'a str),
+}
+
+/// A contact's internal id and the identifiers the API shows for it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactIdentity {
+    pub id: i64,
+    pub public_id: String,
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The contact of the workspace that `contact` names, or `NotFound`.
+pub(crate) async fn find_by(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    contact: ContactRef<'_>,
+) -> StoreResult<ContactIdentity> {
+    let named = match contact {
+        ContactRef::Id(id) => Condition::all().add(col(Contacts::PublicId).eq(id)),
+        ContactRef::UserId(external_id) => Condition::all()
+            .add(col(Contacts::Role).eq(Role::User.as_str()))
+            .add(col(Contacts::ExternalId).eq(external_id)),
+        // Folded by the database, as the unique index of users' emails folds it.
+        ContactRef::UserEmail(email) => Condition::all()
+            .add(col(Contacts::Role).eq(Role::User.as_str()))
+            .add(Expr::from(Func::lower(col(Contacts::Email))).eq(Func::lower(Expr::val(email)))),
+    };
+    db.fetch_one(
+        Query::select()
+            .columns([Contacts::Id, Contacts::PublicId, Contacts::ExternalId, Contacts::Email])
+            .from(Contacts::Table)
+            .and_where(col(Contacts::WorkspaceId).eq(workspace_id))
+            .cond_where(named),
+    )
+    .await
+}
+
 /// Holds the contact's row until the transaction ends, so that a read-then-write (custom
 /// attributes, a merge) cannot lose a concurrent write. PostgreSQL locks the row; SQLite's
 /// write transactions are already serialised (`BEGIN IMMEDIATE`) and take no clause.

@@ -13,6 +13,7 @@ pub mod contact_search;
 pub mod contact_summaries;
 pub mod contacts;
 pub mod data_attributes;
+pub mod events;
 pub mod help_centers;
 pub mod notes;
 pub mod rate_limit;

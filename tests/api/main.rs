@@ -8,6 +8,7 @@ mod contact_search;
 mod contacts;
 mod conventions;
 mod data_attributes;
+mod events;
 mod help_center;
 mod notes;
 mod process;

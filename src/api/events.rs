@@ -1,0 +1,242 @@
+//! Data events: `POST /events`, `GET /events` (a contact's recent events, or the summary of
+//! all of them) and `POST /events/summaries`.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use axum::{Json as JsonResponse, Router};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::contacts::contact_not_found;
+use super::extract::{Ctx, Json, Query};
+use super::params::{self, LooseId};
+use crate::domain::event::{
+    self, EventList, EventPages, EventSummary, Invalid, LISTING_WINDOW_SECS, MAX_SUMMARY_COUNT, Metadata,
+    Tally,
+};
+use crate::domain::pages::cursor;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::store::contacts::ContactRef;
+use crate::store::events::{EventPosition, EventQuery, ImportedSummary, NewEvent};
+use crate::store::{StoreError, now};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/events", get(list).post(create)).route("/events/summaries", post(summaries))
+}
+
+/// "How many results to display per page. Defaults to 15"; at most 150, like other listings.
+const DEFAULT_PAGE: u64 = 15;
+const MAX_PAGE: u64 = 150;
+
+fn invalid(err: Invalid) -> ApiError {
+    ApiError::invalid(err.field, err.message)
+}
+
+/// Every store call here fails with `NotFound` only when the contact named is unknown.
+fn store_error(err: StoreError) -> ApiError {
+    match err {
+        StoreError::NotFound => contact_not_found(),
+        other => other.into(),
+    }
+}
+
+/// The contact a request names: by Intercom's id (users and leads), else by `user_id`, else
+/// by email (users only); blank values name nothing.
+fn named<'a>(
+    id: Option<&'a str>,
+    user_id: Option<&'a str>,
+    email: Option<&'a str>,
+) -> Option<ContactRef<'a>> {
+    let given = |value: Option<&'a str>| value.map(str::trim).filter(|v| !v.is_empty());
+    given(id)
+        .map(ContactRef::Id)
+        .or_else(|| given(user_id).map(ContactRef::UserId))
+        .or_else(|| given(email).map(ContactRef::UserEmail))
+}
+
+#[derive(Deserialize)]
+struct CreateRequest {
+    event_name: String,
+    created_at: i64,
+    id: Option<String>,
+    user_id: Option<LooseId>,
+    email: Option<String>,
+    metadata: Option<Metadata>,
+}
+
+/// operationId: createDataEvent
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(request): Json<CreateRequest>,
+) -> ApiResult<StatusCode> {
+    let event = NewEvent {
+        event_name: event::event_name(&request.event_name).map_err(invalid)?,
+        created_at: event::timestamp("created_at", request.created_at).map_err(invalid)?,
+        metadata: request.metadata.unwrap_or_default().checked().map_err(invalid)?,
+    };
+    let user_id = request.user_id.map(LooseId::into_string);
+    let contact =
+        named(request.id.as_deref(), user_id.as_deref(), request.email.as_deref()).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ParameterNotFound,
+                "One of id, user_id or email is required to identify the contact",
+            )
+        })?;
+    state.store.create_event(ctx.workspace_id, contact, &event).await.map_err(store_error)?;
+    // Accepted, duplicate or not: "an error is not thrown".
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    intercom_user_id: Option<String>,
+    user_id: Option<String>,
+    email: Option<String>,
+    summary: Option<String>,
+    per_page: Option<String>,
+    /// The cursor of `pages.next`.
+    before: Option<String>,
+}
+
+/// `GET /events` answers a list, or with `summary=true` a summary.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EventsResponse {
+    List(EventList),
+    Summary(EventSummary),
+}
+
+/// operationId: lisDataEvents
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(params): Query<ListParams>,
+) -> ApiResult<JsonResponse<EventsResponse>> {
+    match params.kind.as_deref().map(str::trim) {
+        None => return Err(ApiError::missing("type")),
+        Some("user") => {}
+        Some(_) => return Err(ApiError::invalid("type", "type must be user")),
+    }
+    let summary = params::flag("summary", params.summary.as_deref())?;
+    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    let (page, after) = match params.before.as_deref() {
+        None => (1, None),
+        Some(raw) => {
+            let (page, position) = decode_position(raw)
+                .ok_or_else(|| ApiError::invalid("before", "before is not a cursor this server gave"))?;
+            (page + 1, Some(position))
+        }
+    };
+    let contact =
+        named(params.intercom_user_id.as_deref(), params.user_id.as_deref(), params.email.as_deref())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::ParameterNotFound,
+                    "One of user_id, email or intercom_user_id is required",
+                )
+            })?;
+
+    if summary {
+        let (found, items) =
+            state.store.event_summaries(ctx.workspace_id, contact).await.map_err(store_error)?;
+        return Ok(JsonResponse(EventsResponse::Summary(EventSummary {
+            kind: "event.summary",
+            email: found.email,
+            intercom_user_id: found.public_id,
+            user_id: found.external_id,
+            events: items,
+        })));
+    }
+    let query = EventQuery { created_since: now() - LISTING_WINDOW_SECS, after, limit: per_page };
+    let found = state.store.list_events(ctx.workspace_id, contact, &query).await.map_err(store_error)?;
+    let next = found.next.map(|position| {
+        let cursor = cursor::encode(page, &format!("{}:{}", position.created_at, position.id));
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("type", "user")
+            .append_pair("intercom_user_id", &found.contact.public_id)
+            .append_pair("per_page", &per_page.to_string())
+            .append_pair("before", &cursor)
+            .finish();
+        format!("{}/events?{query}", origin(&headers))
+    });
+    Ok(JsonResponse(EventsResponse::List(EventList {
+        kind: "event.list",
+        events: found.events,
+        pages: EventPages { next },
+    })))
+}
+
+/// `(page, position)` from a cursor of `pages.next`.
+fn decode_position(raw: &str) -> Option<(i64, EventPosition)> {
+    let (page, position) = cursor::decode(raw)?;
+    let (created_at, id) = position.split_once(':')?;
+    Some((page, EventPosition { created_at: created_at.parse().ok()?, id: id.parse().ok()? }))
+}
+
+/// `scheme://host` as the client reached us (empty, so the URL is relative, without a Host).
+fn origin(headers: &HeaderMap) -> String {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| !h.is_empty()) else {
+        return String::new();
+    };
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|p| p.to_str().ok())
+        .is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+#[derive(Deserialize)]
+struct SummariesRequest {
+    user_id: LooseId,
+    event_summaries: SummaryRequest,
+}
+
+#[derive(Deserialize)]
+struct SummaryRequest {
+    event_name: String,
+    count: i64,
+    first: i64,
+    last: i64,
+}
+
+/// operationId: dataEventSummaries
+async fn summaries(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(request): Json<SummariesRequest>,
+) -> ApiResult<StatusCode> {
+    let user_id = request.user_id.into_string();
+    let user_id = user_id.trim();
+    if user_id.is_empty() {
+        return Err(ApiError::missing("user_id"));
+    }
+    let s = request.event_summaries;
+    let event_name = event::event_name(&s.event_name)
+        .map_err(|err| ApiError::invalid("event_summaries.event_name", err.message))?;
+    if !(1..=MAX_SUMMARY_COUNT).contains(&s.count) {
+        return Err(ApiError::invalid(
+            "event_summaries.count",
+            format!("event_summaries.count must be an integer between 1 and {MAX_SUMMARY_COUNT}"),
+        ));
+    }
+    let first = event::timestamp("event_summaries.first", s.first).map_err(invalid)?;
+    let last = event::timestamp("event_summaries.last", s.last).map_err(invalid)?;
+    if last < first {
+        return Err(ApiError::invalid(
+            "event_summaries.last",
+            "event_summaries.last must not be before first",
+        ));
+    }
+    let summary = ImportedSummary { event_name, tally: Tally { count: s.count, first, last } };
+    state
+        .store
+        .import_event_summary(ctx.workspace_id, ContactRef::UserId(user_id), &summary)
+        .await
+        .map_err(store_error)?;
+    Ok(StatusCode::OK)
+}
