@@ -1,6 +1,7 @@
 //! The HTTP layer: routing, the middleware every endpoint shares, one module per resource.
 
 pub mod admins;
+pub mod companies;
 pub mod contacts;
 pub mod data_attributes;
 pub mod extract;
@@ -58,6 +59,7 @@ impl AppState {
 pub fn router(state: AppState, config: &ApiConfig) -> Router {
     Router::new()
         .merge(admins::router())
+        .merge(companies::router())
         .merge(contacts::router())
         .merge(data_attributes::router())
         .merge(notes::router())

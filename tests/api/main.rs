@@ -2,6 +2,8 @@
 
 mod admins;
 mod common;
+mod companies;
+mod company_fixtures;
 mod contact_fixtures;
 mod contact_search;
 mod contacts;
