@@ -649,12 +649,14 @@ impl Store {
                     .cond_where(cond.clone()),
             )
             .await?;
+        // Past the 10,000th company is an error when there are more (so a walk never ends
+        // silently short of them), past the end an empty page.
         let offset = (page - 1) * per_page;
+        if offset >= LIST_LIMIT && total as u64 > LIST_LIMIT {
+            return Err(CompanyError::PageLimit);
+        }
         if offset >= total as u64 {
             return Ok((Vec::new(), total));
-        }
-        if offset >= LIST_LIMIT {
-            return Err(CompanyError::PageLimit);
         }
         let (order, nulls) = match order {
             ListOrder::Desc => (Order::Desc, NullOrdering::Last),

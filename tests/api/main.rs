@@ -4,6 +4,8 @@ mod admins;
 mod common;
 mod companies;
 mod company_fixtures;
+mod company_scroll;
+mod company_segments;
 mod contact_fixtures;
 mod contact_search;
 mod contacts;
