@@ -8,9 +8,7 @@
 
 use std::collections::HashMap;
 
-use sea_query::{
-    Condition, Expr, ExprTrait, Iden, NullOrdering, OnConflict, Order, Query, SelectStatement, UnionType,
-};
+use sea_query::{Condition, Expr, ExprTrait, Iden, NullOrdering, OnConflict, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use sqlx::types::Json as JsonColumn;
 
@@ -267,7 +265,7 @@ async fn memberships(
     search: &CompanySearch,
     ids: &[i64],
 ) -> StoreResult<HashMap<i64, Vec<Segment>>> {
-    let mut union: Option<SelectStatement> = None;
+    let mut queries = Vec::with_capacity(search.segments.len());
     for (i, segment) in search.segments.iter().enumerate() {
         let cond = match search.segment_condition(segment) {
             Ok(cond) => cond,
@@ -276,22 +274,18 @@ async fn memberships(
                 continue;
             }
         };
-        let q = Query::select()
-            .expr(Expr::val(i as i64))
-            .column((Companies::Table, Companies::Id))
-            .from(Companies::Table)
-            .and_where(col(Companies::Id).is_in(ids.iter().copied()))
-            .cond_where(cond)
-            .take();
-        match union.as_mut() {
-            Some(u) => {
-                u.union(UnionType::All, q);
-            }
-            None => union = Some(q),
-        }
+        queries.push(
+            Query::select()
+                .expr(Expr::val(i as i64))
+                .column((Companies::Table, Companies::Id))
+                .from(Companies::Table)
+                .and_where(col(Companies::Id).is_in(ids.iter().copied()))
+                .cond_where(cond)
+                .take(),
+        );
     }
     let mut out: HashMap<i64, Vec<Segment>> = HashMap::new();
-    let Some(union) = union else { return Ok(out) };
+    let Some(union) = segments::union_all(queries) else { return Ok(out) };
     let mut rows: Vec<(i64, i64)> = db.fetch_all(&union).await?;
     rows.sort_unstable();
     for (i, company) in rows {

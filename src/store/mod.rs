@@ -11,6 +11,7 @@ pub mod company_scroll;
 pub mod company_search;
 pub mod contact_merge;
 pub mod contact_search;
+pub mod contact_summaries;
 pub mod contacts;
 pub mod data_attributes;
 pub mod notes;

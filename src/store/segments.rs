@@ -2,7 +2,7 @@
 //! search compilers (`ContactSearch::segment_condition`, `CompanySearch::segment_condition`),
 //! so they always agree with a `segment_id` search or filter.
 
-use sea_query::{Expr, ExprTrait, Iden, Order, Query, UnionType};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
 use super::companies::{self, Companies};
@@ -97,8 +97,16 @@ pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Ve
         .collect())
 }
 
-/// The number of members of each segment, in one query (`UNION ALL` of counts): live
-/// contacts, or for a company segment the companies the company lists show.
+/// One statement out of several: `q1 UNION ALL q2 ...`, or `None` for none.
+pub(crate) fn union_all(queries: impl IntoIterator<Item = SelectStatement>) -> Option<SelectStatement> {
+    queries.into_iter().reduce(|mut all, q| {
+        all.union(UnionType::All, q);
+        all
+    })
+}
+
+/// The number of members of each segment, in one statement: live contacts, or for a company
+/// segment the companies the company lists show.
 async fn counts(
     db: &mut impl Exec,
     search: &ContactSearch,
@@ -109,9 +117,9 @@ async fn counts(
         true => Some(CompanySearch::load(db, workspace_id).await?),
         false => None,
     };
-    let mut union: Option<sea_query::SelectStatement> = None;
+    let mut queries = Vec::with_capacity(segments.len());
     for (i, segment) in segments.iter().enumerate() {
-        let q = match (segment.model, &company_search) {
+        queries.push(match (segment.model, &company_search) {
             (SegmentModel::Company, Some(companies)) => {
                 let cond = companies.segment_condition(segment).map_err(ContactError::Search)?;
                 Query::select()
@@ -130,16 +138,10 @@ async fn counts(
                     .cond_where(contacts::live(workspace_id).add(cond))
                     .take()
             }
-        };
-        match union.as_mut() {
-            Some(u) => {
-                u.union(UnionType::All, q);
-            }
-            None => union = Some(q),
-        }
+        });
     }
     let mut out = vec![0; segments.len()];
-    if let Some(union) = union {
+    if let Some(union) = union_all(queries) {
         let rows: Vec<(i64, i64)> = db.fetch_all(&union).await?;
         for (i, count) in rows {
             out[i as usize] = count;
@@ -266,26 +268,19 @@ impl Store {
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
         let mut segments = all(&mut conn, workspace_id).await?;
         segments.retain(|s| s.model == SegmentModel::Contact);
-        let mut union: Option<sea_query::SelectStatement> = None;
+        let mut queries = Vec::with_capacity(segments.len());
         for (i, segment) in segments.iter().enumerate() {
             let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
-            let q = Query::select()
-                .expr(Expr::val(i as i64))
-                .from(Contacts::Table)
-                .cond_where(
-                    contacts::live(workspace_id)
-                        .add(Expr::col((Contacts::Table, Contacts::Id)).eq(id))
-                        .add(cond),
-                )
-                .take();
-            match union.as_mut() {
-                Some(u) => {
-                    u.union(UnionType::All, q);
-                }
-                None => union = Some(q),
-            }
+            let this_contact = Expr::col((Contacts::Table, Contacts::Id)).eq(id);
+            queries.push(
+                Query::select()
+                    .expr(Expr::val(i as i64))
+                    .from(Contacts::Table)
+                    .cond_where(contacts::live(workspace_id).add(this_contact).add(cond))
+                    .take(),
+            );
         }
-        let Some(union) = union else { return Ok(Vec::new()) };
+        let Some(union) = union_all(queries) else { return Ok(Vec::new()) };
         let mut members: Vec<(i64,)> = conn.fetch_all(&union).await?;
         members.sort_unstable();
         Ok(members.into_iter().map(|(i,)| segments[i as usize].object(None)).collect())

@@ -294,7 +294,7 @@ async fn lists_are_ordered_by_last_request_at(
     assert_eq!(first["pages"]["total_pages"], 2);
     assert_eq!(first["pages"]["next"], "/companies/list?page=2&per_page=2&order=desc");
     let (_, second) = app.post("/companies/list?per_page=2&page=2", json!({})).await;
-    assert_eq!(ids(&second), [c.clone()]);
+    assert_eq!(ids(&second), [c]);
     assert!(second["pages"].get("next").is_none());
     let (_, past) = app.post("/companies/list?per_page=2&page=3", json!({})).await;
     assert_eq!(past["data"], json!([]));
