@@ -4,7 +4,11 @@
 //!
 //! "Companies will be only visible in Intercom when there is at least one associated user":
 //! the lists and scrolls show companies with at least one contact ([`listed`]); lookups by
-//! id, `company_id` or name find any company.
+//! id, `company_id` or name find any company. Also:
+//! - `user_count` is the number of contacts attached (archived ones too), counted on read;
+//! - `last_request_at` is the latest `last_seen_at` of a contact attached, kept by the
+//!   triggers of migration 0004 whoever writes contacts;
+//! - deleting removes the row, its attachments and taggings; the `company_id` is free again.
 
 use std::collections::HashMap;
 
