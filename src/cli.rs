@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::api::ApiConfig;
-use crate::domain::segment::PersonType;
+use crate::domain::segment::{PersonType, SegmentModel};
 use crate::domain::subscription::{self, ConsentType};
 use crate::store::admins::NewAdmin;
 use crate::store::contacts::ContactError;
@@ -60,7 +60,7 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
-    /// Manage segments (saved contact searches; Intercom makes them in its UI).
+    /// Manage segments (saved contact or company searches; Intercom makes them in its UI).
     Segment {
         #[command(subcommand)]
         command: SegmentCommand,
@@ -78,7 +78,7 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum SegmentCommand {
-    /// Save a contact search as a segment; prints the segment as JSON.
+    /// Save a contact (or company) search as a segment; prints the segment as JSON.
     Create {
         #[arg(long)]
         workspace: String,
@@ -87,9 +87,12 @@ pub enum SegmentCommand {
         /// The search language's `query` object, e.g. '{"field":"email","operator":"$","value":"@acme.test"}'.
         #[arg(long)]
         query: String,
-        /// `user` or `lead`: who the segment is about.
+        /// `user` or `lead`: who the segment is about (contact segments).
         #[arg(long, default_value = "user")]
         person_type: String,
+        /// `contact`, or `company` for a query over the company fields.
+        #[arg(long, default_value = "contact")]
+        model: String,
     },
     /// List a workspace's segments with their member counts.
     List {
@@ -344,13 +347,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 async fn segment(store: &Store, command: SegmentCommand) -> Result<(), CliError> {
     match command {
-        SegmentCommand::Create { workspace, name, query, person_type } => {
+        SegmentCommand::Create { workspace, name, query, person_type, model } => {
             let ws = workspace_id(store, &workspace).await?;
             let person_type = PersonType::parse(&person_type)
                 .ok_or_else(|| CliError::Usage("--person-type must be user or lead".into()))?;
+            let model = SegmentModel::parse(&model)
+                .ok_or_else(|| CliError::Usage("--model must be contact or company".into()))?;
             let query: serde_json::Value = serde_json::from_str(&query)
                 .map_err(|e| CliError::Usage(format!("--query is not JSON: {e}")))?;
-            let segment = match store.create_segment(ws, &name, person_type, &query).await {
+            let created = match model {
+                SegmentModel::Contact => store.create_segment(ws, &name, person_type, &query).await,
+                SegmentModel::Company => store.create_company_segment(ws, &name, &query).await,
+            };
+            let segment = match created {
                 Err(ContactError::Search(err)) => return Err(CliError::Usage(format!("--query: {err}"))),
                 Err(ContactError::Store(err)) => return Err(err.into()),
                 Err(ContactError::Rejected(r)) => return Err(CliError::Usage(format!("{r:?}"))),

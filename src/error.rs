@@ -29,6 +29,8 @@ pub enum ErrorCode {
     IntercomVersionInvalid,
     InvalidOperator,
     TagHasDependentObjects,
+    ScrollExists,
+    ContactCompanyLimitExceeded,
     DataInvalid,
     RateLimitExceeded,
     PayloadTooLarge,
@@ -51,7 +53,9 @@ impl ErrorCode {
             | ErrorCode::BadRequest
             | ErrorCode::IntercomVersionInvalid
             | ErrorCode::InvalidOperator
-            | ErrorCode::TagHasDependentObjects => StatusCode::BAD_REQUEST,
+            | ErrorCode::TagHasDependentObjects
+            | ErrorCode::ScrollExists
+            | ErrorCode::ContactCompanyLimitExceeded => StatusCode::BAD_REQUEST,
             ErrorCode::DataInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -75,6 +79,8 @@ impl ErrorCode {
             ErrorCode::IntercomVersionInvalid => "intercom_version_invalid",
             ErrorCode::InvalidOperator => "invalid_operator",
             ErrorCode::TagHasDependentObjects => "tag_has_dependent_objects",
+            ErrorCode::ScrollExists => "scroll_exists",
+            ErrorCode::ContactCompanyLimitExceeded => "contact_company_limit_exceeded",
             ErrorCode::DataInvalid => "data_invalid",
             ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
             ErrorCode::PayloadTooLarge => "request_too_large",

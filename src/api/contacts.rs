@@ -131,7 +131,7 @@ impl ContactRequest {
 
 /// `contact_list`.
 #[derive(Serialize)]
-struct ContactList {
+pub(crate) struct ContactList {
     #[serde(rename = "type")]
     kind: &'static str,
     data: Vec<Contact>,
@@ -141,7 +141,7 @@ struct ContactList {
 
 impl ContactList {
     /// `page` is the number of this page; the cursor of the next one carries it.
-    fn new(result: ContactPage, page: i64, per_page: u64) -> ContactList {
+    pub(crate) fn new(result: ContactPage, page: i64, per_page: u64) -> ContactList {
         let next = match result.last_id {
             Some(last) if result.has_more => Some(cursor::encode(page, &last.to_string())),
             _ => None,
@@ -156,7 +156,7 @@ impl ContactList {
 }
 
 /// Reads a `starting_after` cursor: the page it ends and the internal id after which to go on.
-fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, i64)> {
+pub(crate) fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, i64)> {
     cursor::decode(raw)
         .and_then(|(page, last)| Some((page, last.parse().ok()?)))
         .ok_or_else(|| ApiError::invalid(field, format!("{field} is not a valid cursor")))

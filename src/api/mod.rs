@@ -2,6 +2,7 @@
 
 pub mod admins;
 pub mod articles;
+pub mod companies;
 pub mod contacts;
 pub mod data_attributes;
 pub mod events;
@@ -65,6 +66,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .merge(teams::router())
         .merge(articles::router())
         .merge(help_center::router())
+        .merge(companies::router())
         .merge(contacts::router())
         .merge(data_attributes::router())
         .merge(events::router())

@@ -1,9 +1,23 @@
-//! The company object as a contact's companies show it.
+//! Companies: the company object, what a write may change, and the lists that carry them.
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attributes};
+use super::ids;
+use super::segment::Segment;
 use super::tag::Tag;
+
+/// "There is a limit of 10,000 Companies that can be returned" by the page-numbered lists.
+pub const LIST_LIMIT: u64 = 10_000;
+/// Companies per scroll page.
+pub const SCROLL_PAGE: u64 = 100;
+/// "If the scroll isn't used for 1 minute, it expires".
+pub const SCROLL_TTL_SECS: i64 = 60;
+/// "Contact has reached the maximum of 1000 company associations".
+pub const MAX_COMPANIES_PER_CONTACT: i64 = 1000;
+/// `monthly_spend` "has an upper limit of 2**31-1".
+pub const MAX_MONTHLY_SPEND: i64 = 2_147_483_647;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Company {
@@ -17,7 +31,7 @@ pub struct Company {
     pub created_at: i64,
     pub updated_at: i64,
     pub last_request_at: Option<i64>,
-    pub monthly_spend: f64,
+    pub monthly_spend: i64,
     pub session_count: i64,
     pub user_count: i64,
     pub size: Option<i64>,
@@ -36,18 +50,12 @@ pub struct CompanyTags {
     pub tags: Vec<Tag>,
 }
 
-/// Segments here are sets of contacts, so no company is ever in one.
+/// The company segments the company is in.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompanySegments {
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub segments: [Json; 0],
-}
-
-impl CompanySegments {
-    pub fn none() -> Self {
-        CompanySegments { kind: "segment.list", segments: [] }
-    }
+    pub segments: Vec<Segment>,
 }
 
 /// `{}` for a company without a plan, as Intercom shows it.
@@ -55,14 +63,118 @@ impl CompanySegments {
 pub struct Plan {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "plan_id")]
+    pub id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl Plan {
-    pub fn named(name: Option<String>) -> Plan {
-        Plan { kind: name.as_ref().map(|_| "plan"), name }
+fn plan_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match id {
+        Some(id) => ids::as_string(id, serializer),
+        None => serializer.serialize_none(),
     }
+}
+
+impl Plan {
+    /// The plan called `name` (with the id the workspace's plan of that name has).
+    pub fn new(id: Option<i64>, name: Option<String>) -> Plan {
+        match name {
+            Some(name) => Plan { kind: Some("plan"), id, name: Some(name) },
+            None => Plan { kind: None, id: None, name: None },
+        }
+    }
+}
+
+/// What a create or update writes: absent fields are left alone, `Some(None)` clears one.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyChanges {
+    pub name: Option<Option<String>>,
+    pub plan: Option<Option<String>>,
+    pub size: Option<Option<i64>>,
+    pub website: Option<Option<String>>,
+    pub industry: Option<Option<String>>,
+    pub monthly_spend: Option<i64>,
+    pub remote_created_at: Option<Option<i64>>,
+    pub custom_attributes: Option<Map<String, Json>>,
+}
+
+/// `monthly_spend` as stored: "this will truncate floats ... 155.98 will be truncated to 155".
+pub fn monthly_spend(value: f64) -> Option<i64> {
+    let truncated = value.trunc();
+    (truncated.is_finite() && truncated.abs() <= MAX_MONTHLY_SPEND as f64).then_some(truncated as i64)
+}
+
+/// Applies a `custom_attributes` write: every key must be a live attribute of the company
+/// model and every value of its type; `null` removes a value.
+pub fn merge_custom_attributes(
+    current: &mut Map<String, Json>,
+    changes: &Map<String, Json>,
+    attributes: &[DataAttribute],
+) -> Result<(), AttributeRejection> {
+    for (name, value) in check_custom_attributes(changes, attributes)? {
+        match value {
+            Some(value) => current.insert(name, value),
+            None => current.remove(&name),
+        };
+    }
+    Ok(())
+}
+
+/// `DELETE /companies/{id}`.
+#[derive(Debug, Serialize)]
+pub struct CompanyDeleted {
+    pub id: String,
+    pub object: &'static str,
+    pub deleted: bool,
+}
+
+/// `POST /companies/list` order: by `last_request_at`, most recent first unless asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Asc,
+    Desc,
+}
+
+impl Order {
+    pub fn parse(raw: &str) -> Option<Order> {
+        match raw.to_ascii_lowercase().as_str() {
+            "asc" => Some(Order::Asc),
+            "desc" => Some(Order::Desc),
+            _ => None,
+        }
+    }
+}
+
+/// `company_list` (`GET /companies`, `POST /companies/list`): page-numbered.
+#[derive(Debug, Serialize)]
+pub struct CompanyList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<Company>,
+    pub total_count: i64,
+    pub pages: PagesLink,
+}
+
+/// `company_scroll`. `pages` and `total_count` are always null, as Intercom sends them;
+/// `scroll_param` is gone once the scroll has ended.
+#[derive(Debug, Serialize)]
+pub struct CompanyScroll {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<Company>,
+    pub pages: Option<PagesLink>,
+    pub total_count: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scroll_param: Option<String>,
+}
+
+/// `GET /companies/{id}/segments`.
+#[derive(Debug, Serialize)]
+pub struct CompanySegmentList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<Segment>,
 }
 
 /// `GET /contacts/{id}/companies`. The SDKs read `companies` (the spec's schema); the
@@ -87,4 +199,51 @@ pub struct PagesLink {
     pub total_pages: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+}
+
+impl PagesLink {
+    /// Page `page` of `total` items; `next_url(page)` is the URL of another page.
+    pub fn new(page: u64, per_page: u64, total: i64, next_url: impl Fn(u64) -> String) -> PagesLink {
+        let per_page = per_page as i64;
+        let total_pages = (total + per_page - 1) / per_page;
+        PagesLink {
+            kind: "pages",
+            page: page as i64,
+            per_page,
+            total_pages,
+            next: ((page as i64) < total_pages).then(|| next_url(page + 1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_spend_truncates_and_is_bounded() {
+        assert_eq!(monthly_spend(155.98), Some(155));
+        assert_eq!(monthly_spend(-1.5), Some(-1));
+        assert_eq!(monthly_spend(2_147_483_647.0), Some(MAX_MONTHLY_SPEND));
+        assert_eq!(monthly_spend(2_147_483_648.0), None);
+        assert_eq!(monthly_spend(f64::NAN), None);
+    }
+
+    #[test]
+    fn plans_show_as_an_empty_object_when_unset() {
+        assert_eq!(serde_json::to_value(Plan::new(None, None)).unwrap(), serde_json::json!({}));
+        assert_eq!(
+            serde_json::to_value(Plan::new(Some(7), Some("Pro".into()))).unwrap(),
+            serde_json::json!({"type": "plan", "id": "7", "name": "Pro"})
+        );
+    }
+
+    #[test]
+    fn pages_link_points_at_the_next_page_only_when_there_is_one() {
+        let pages = PagesLink::new(1, 15, 16, |p| format!("/x?page={p}"));
+        assert_eq!((pages.total_pages, pages.next.as_deref()), (2, Some("/x?page=2")));
+        let last = PagesLink::new(2, 15, 16, |p| format!("/x?page={p}"));
+        assert_eq!(last.next, None);
+        assert_eq!(PagesLink::new(1, 15, 0, |_| String::new()).total_pages, 0);
+    }
 }

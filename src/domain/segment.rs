@@ -1,5 +1,6 @@
-//! Segments: saved contact searches. An operator makes them with the CLI (`switchboard segment
-//! create`); membership is always computed by the search compiler from the saved query.
+//! Segments: saved contact or company searches. An operator makes them with the CLI
+//! (`switchboard segment create`); membership is always computed by the search compiler from
+//! the saved query.
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -35,6 +36,32 @@ impl PersonType {
         match self {
             PersonType::User => Role::User,
             PersonType::Contact => Role::Lead,
+        }
+    }
+}
+
+/// What a segment's query selects. Company segments are queries over the company fields
+/// (`GET /companies/{id}/segments`, `GET /companies?segment_id=`); they show `person_type`
+/// `user`, the people a company is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentModel {
+    Contact,
+    Company,
+}
+
+impl SegmentModel {
+    pub fn parse(raw: &str) -> Option<SegmentModel> {
+        match raw {
+            "contact" => Some(SegmentModel::Contact),
+            "company" => Some(SegmentModel::Company),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentModel::Contact => "contact",
+            SegmentModel::Company => "company",
         }
     }
 }

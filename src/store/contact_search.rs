@@ -30,6 +30,7 @@ use crate::domain::search::{
     self, FieldType, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
     ValidatedQuery,
 };
+use crate::domain::segment::SegmentModel;
 
 /// What compiling a contacts query needs from the workspace.
 pub(crate) struct ContactSearch {
@@ -43,7 +44,7 @@ fn col(c: Contacts) -> Expr {
     Expr::col((Contacts::Table, c))
 }
 
-fn never() -> Condition {
+pub(crate) fn never() -> Condition {
     Condition::all().add(Expr::cust("1 = 0"))
 }
 
@@ -73,8 +74,12 @@ impl ContactSearch {
         lower(&self.validate(query)?, &Resolver { search: self, in_segment: false })
     }
 
-    /// Membership of `segment`: its saved query, for contacts of its person type.
+    /// Membership of `segment`: its saved query, for contacts of its person type. A company
+    /// segment has no contacts.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
+        if segment.model == SegmentModel::Company {
+            return Ok(never());
+        }
         let query = lower(&self.validate(&segment.query)?, &Resolver { search: self, in_segment: true })?;
         Ok(Condition::all().add(col(Contacts::Role).eq(segment.person_type.role().as_str())).add(query))
     }
@@ -146,11 +151,16 @@ impl ColumnResolver for Resolver<'_> {
             "android_device" => AndroidDevice,
             "android_app_name" => AndroidAppName,
             "android_sdk_version" => AndroidSdkVersion,
-            "tag_id" => return tag_condition(&f.predicate).map(Target::Condition),
+            "tag_id" => {
+                return tag_condition(col(Contacts::Id), ("contact_tags", "contact_id"), &f.predicate)
+                    .map(Target::Condition);
+            }
             "segment_id" => return self.segment_target(&f.predicate).map(Target::Condition),
             other => {
                 return match other.strip_prefix("custom_attributes.") {
-                    Some(name) => Ok(self.custom_attribute(name, f)),
+                    Some(name) => {
+                        Ok(custom_attribute(self.search.backend, col(Contacts::CustomAttributes), name, f))
+                    }
                     None => {
                         Err(SearchError::for_field(other, format!("'{other}' is not a searchable field")))
                     }
@@ -207,54 +217,56 @@ impl Resolver<'_> {
             _ => return Err(SearchError::for_field("segment_id", "segment_id takes a segment id, not null")),
         })
     }
+}
 
-    fn custom_attribute(&self, name: &str, f: &ValidatedFilter) -> Target {
-        let json = col(Contacts::CustomAttributes);
-        let key = || Expr::val(name.to_owned());
-        match self.search.backend {
-            Backend::Sqlite => {
-                Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
-            }
-            Backend::Postgres => {
-                let typed = |json_type: &'static str, cast: &'static str| {
-                    Expr::cust_with_exprs(
-                        format!(
-                            "CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"
-                        ),
-                        [json.clone(), key(), json.clone(), key()],
-                    )
+/// `custom_attributes.<name>` of the JSON column `json` (contacts' or companies').
+pub(crate) fn custom_attribute(backend: Backend, json: Expr, name: &str, f: &ValidatedFilter) -> Target {
+    let key = || Expr::val(name.to_owned());
+    match backend {
+        Backend::Sqlite => {
+            Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
+        }
+        Backend::Postgres => {
+            let typed = |json_type: &'static str, cast: &'static str| {
+                Expr::cust_with_exprs(
+                    format!("CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"),
+                    [json.clone(), key(), json.clone(), key()],
+                )
+            };
+            if let Predicate::Eq(value) = &f.predicate {
+                let cast = match value {
+                    Scalar::Str(_) => "text",
+                    Scalar::Int(_) => "bigint",
+                    Scalar::Float(_) => "double precision",
+                    Scalar::Bool(_) => "boolean",
                 };
-                if let Predicate::Eq(value) = &f.predicate {
-                    let cast = match value {
-                        Scalar::Str(_) => "text",
-                        Scalar::Int(_) => "bigint",
-                        Scalar::Float(_) => "double precision",
-                        Scalar::Bool(_) => "boolean",
-                    };
-                    return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
-                        format!("$1 @> jsonb_build_object($2, $3::{cast})"),
-                        [json.clone(), key(), Expr::val(scalar_value(value))],
-                    )));
-                }
-                Target::Column(match f.def.ty {
-                    FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
-                    FieldType::Integer | FieldType::Date => typed("number", "bigint"),
-                    FieldType::Float => typed("number", "double precision"),
-                    FieldType::Boolean => typed("boolean", "boolean"),
-                })
+                return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
+                    format!("$1 @> jsonb_build_object($2, $3::{cast})"),
+                    [json.clone(), key(), Expr::val(scalar_value(value))],
+                )));
             }
+            Target::Column(match f.def.ty {
+                FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
+                FieldType::Integer | FieldType::Date => typed("number", "bigint"),
+                FieldType::Float => typed("number", "double precision"),
+                FieldType::Boolean => typed("boolean", "boolean"),
+            })
         }
     }
 }
 
-/// `tag_id`: membership in `contact_tags`, by the tag's numeric id (a value that is not one
-/// names no tag).
-fn tag_condition(predicate: &Predicate) -> Result<Condition, SearchError> {
+/// `tag_id`: membership of `id` in the taggings table (`contact_tags.contact_id`,
+/// `company_tags.company_id`), by the tag's numeric id (a value that is not one names no tag).
+pub(crate) fn tag_condition(
+    id: Expr,
+    (taggings, owner): (&'static str, &'static str),
+    predicate: &Predicate,
+) -> Result<Condition, SearchError> {
     let tagged = |tag: Option<i64>| {
         let mut q = Query::select();
-        q.column(("contact_tags", "contact_id")).from("contact_tags");
+        q.column((taggings, owner)).from(taggings);
         if let Some(tag) = tag {
-            q.and_where(Expr::col(("contact_tags", "tag_id")).eq(tag));
+            q.and_where(Expr::col((taggings, "tag_id")).eq(tag));
         }
         q
     };
@@ -262,7 +274,6 @@ fn tag_condition(predicate: &Predicate) -> Result<Condition, SearchError> {
         Scalar::Str(s) => ids::parse_numeric(s),
         _ => None,
     };
-    let id = col(Contacts::Id);
     Ok(match predicate {
         Predicate::Eq(v) => match tag_id(v) {
             Some(tag) => Condition::all().add(id.in_subquery(tagged(Some(tag)))),
@@ -322,6 +333,7 @@ mod tests {
                 public_id: "seg".into(),
                 name: "Pro".into(),
                 person_type: PersonType::User,
+                model: SegmentModel::Contact,
                 query: json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}),
                 created_at: 0,
                 updated_at: 0,

@@ -428,7 +428,7 @@ pub(crate) fn live(workspace_id: i64) -> Condition {
 }
 
 /// A page of the contacts matching `filter`, in id order, with their total.
-async fn page_of(
+pub(crate) async fn page_of(
     db: &mut impl Exec,
     workspace_id: i64,
     filter: Condition,

@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
 use super::segments;
 use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::data_attribute::{self, DataAttribute, DataType, Model};
-use crate::domain::segment;
+use crate::domain::segment::{self, SegmentModel};
 
 #[derive(Iden)]
 pub(crate) enum DataAttributes {
@@ -241,9 +241,17 @@ impl Store {
         if changes.options.is_some() && current.data_type != DataType::String {
             return Err(AttributeError::NotAList);
         }
-        if changes.archived == Some(true) && !current.archived && current.model == Model::Contact {
+        if changes.archived == Some(true) && !current.archived {
             let segments = segments::all(&mut tx, workspace_id).await?;
-            if segments.iter().any(|s| segment::references(&s.query, &current.full_name, None)) {
+            let same_model = |s: &&segments::SavedSegment| match s.model {
+                SegmentModel::Contact => current.model == Model::Contact,
+                SegmentModel::Company => current.model == Model::Company,
+            };
+            if segments
+                .iter()
+                .filter(same_model)
+                .any(|s| segment::references(&s.query, &current.full_name, None))
+            {
                 return Err(AttributeError::HasDependants);
             }
         }

@@ -8,6 +8,8 @@ pub mod activity_logs;
 pub mod admins;
 pub mod articles;
 pub mod companies;
+pub mod company_scroll;
+pub mod company_search;
 pub mod contact_merge;
 pub mod contact_search;
 pub mod contact_summaries;

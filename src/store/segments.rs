@@ -1,15 +1,17 @@
-//! Segments: saved contact queries. Membership and counts are computed by the search
-//! compiler (`ContactSearch::segment_condition`), so they always agree with a `segment_id`
-//! search.
+//! Segments: saved contact or company queries. Membership and counts are computed by the
+//! search compilers (`ContactSearch::segment_condition`, `CompanySearch::segment_condition`),
+//! so they always agree with a `segment_id` search or filter.
 
 use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
+use super::companies::{self, Companies};
+use super::company_search::CompanySearch;
 use super::contact_search::ContactSearch;
 use super::contacts::{self, ContactError, ContactResult, Contacts};
 use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::ids;
-use crate::domain::segment::{PersonType, Segment};
+use crate::domain::segment::{PersonType, Segment, SegmentModel};
 
 #[derive(Iden)]
 pub(crate) enum Segments {
@@ -22,6 +24,7 @@ pub(crate) enum Segments {
     Query,
     CreatedAt,
     UpdatedAt,
+    Model,
 }
 
 /// A segment as stored, with its query.
@@ -30,13 +33,14 @@ pub(crate) struct SavedSegment {
     pub public_id: String,
     pub name: String,
     pub person_type: PersonType,
+    pub model: SegmentModel,
     pub query: Json,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl SavedSegment {
-    fn object(&self, count: Option<i64>) -> Segment {
+    pub(crate) fn object(&self, count: Option<i64>) -> Segment {
         Segment {
             kind: "segment",
             id: self.public_id.clone(),
@@ -54,6 +58,7 @@ struct SegmentRow {
     public_id: String,
     name: String,
     person_type: String,
+    model: String,
     query: String,
     created_at: i64,
     updated_at: i64,
@@ -68,6 +73,7 @@ pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Ve
                     Segments::PublicId,
                     Segments::Name,
                     Segments::PersonType,
+                    Segments::Model,
                     Segments::Query,
                     Segments::CreatedAt,
                     Segments::UpdatedAt,
@@ -83,6 +89,7 @@ pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Ve
             public_id: r.public_id,
             name: r.name,
             person_type: PersonType::parse(&r.person_type).unwrap_or(PersonType::User),
+            model: SegmentModel::parse(&r.model).unwrap_or(SegmentModel::Contact),
             query: serde_json::from_str(&r.query).unwrap_or(Json::Null),
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -91,31 +98,47 @@ pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Ve
 }
 
 /// One statement out of several: `q1 UNION ALL q2 ...`, or `None` for none.
-fn union_all(queries: impl IntoIterator<Item = SelectStatement>) -> Option<SelectStatement> {
+pub(crate) fn union_all(queries: impl IntoIterator<Item = SelectStatement>) -> Option<SelectStatement> {
     queries.into_iter().reduce(|mut all, q| {
         all.union(UnionType::All, q);
         all
     })
 }
 
-/// The number of live members of each segment, in one statement.
+/// The number of members of each segment, in one statement: live contacts, or for a company
+/// segment the companies the company lists show.
 async fn counts(
     db: &mut impl Exec,
     search: &ContactSearch,
     workspace_id: i64,
     segments: &[SavedSegment],
 ) -> ContactResult<Vec<i64>> {
+    let company_search = match segments.iter().any(|s| s.model == SegmentModel::Company) {
+        true => Some(CompanySearch::load(db, workspace_id).await?),
+        false => None,
+    };
     let mut queries = Vec::with_capacity(segments.len());
     for (i, segment) in segments.iter().enumerate() {
-        let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
-        queries.push(
-            Query::select()
-                .expr(Expr::val(i as i64))
-                .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
-                .from(Contacts::Table)
-                .cond_where(contacts::live(workspace_id).add(cond))
-                .take(),
-        );
+        queries.push(match (segment.model, &company_search) {
+            (SegmentModel::Company, Some(companies)) => {
+                let cond = companies.segment_condition(segment).map_err(ContactError::Search)?;
+                Query::select()
+                    .expr(Expr::val(i as i64))
+                    .expr(Expr::col((Companies::Table, Companies::Id)).count())
+                    .from(Companies::Table)
+                    .cond_where(companies::listed(workspace_id).add(cond))
+                    .take()
+            }
+            _ => {
+                let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
+                Query::select()
+                    .expr(Expr::val(i as i64))
+                    .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+                    .from(Contacts::Table)
+                    .cond_where(contacts::live(workspace_id).add(cond))
+                    .take()
+            }
+        });
     }
     let mut out = vec![0; segments.len()];
     if let Some(union) = union_all(queries) {
@@ -136,18 +159,48 @@ impl Store {
         person_type: PersonType,
         query: &Json,
     ) -> ContactResult<Segment> {
+        self.save_segment(workspace_id, name, person_type, SegmentModel::Contact, query).await
+    }
+
+    /// Saves a company segment after checking its query against the company fields.
+    pub async fn create_company_segment(
+        &self,
+        workspace_id: i64,
+        name: &str,
+        query: &Json,
+    ) -> ContactResult<Segment> {
+        self.save_segment(workspace_id, name, PersonType::User, SegmentModel::Company, query).await
+    }
+
+    async fn save_segment(
+        &self,
+        workspace_id: i64,
+        name: &str,
+        person_type: PersonType,
+        model: SegmentModel,
+        query: &Json,
+    ) -> ContactResult<Segment> {
         let mut tx = self.begin().await?;
         let at = now();
         let saved = SavedSegment {
             public_id: ids::hex_id(at),
             name: name.to_owned(),
             person_type,
+            model,
             query: query.clone(),
             created_at: at,
             updated_at: at,
         };
-        let search = ContactSearch::load(&mut tx, workspace_id).await?;
-        search.segment_condition(&saved).map_err(ContactError::Search)?;
+        match model {
+            SegmentModel::Contact => {
+                let search = ContactSearch::load(&mut tx, workspace_id).await?;
+                search.segment_condition(&saved).map_err(ContactError::Search)?;
+            }
+            SegmentModel::Company => {
+                let search = CompanySearch::load(&mut tx, workspace_id).await?;
+                search.segment_condition(&saved).map_err(ContactError::Search)?;
+            }
+        }
         tx.execute(
             Query::insert()
                 .into_table(Segments::Table)
@@ -156,6 +209,7 @@ impl Store {
                     Segments::WorkspaceId,
                     Segments::Name,
                     Segments::PersonType,
+                    Segments::Model,
                     Segments::Query,
                     Segments::CreatedAt,
                     Segments::UpdatedAt,
@@ -165,6 +219,7 @@ impl Store {
                     workspace_id.into(),
                     saved.name.clone().into(),
                     person_type.as_str().into(),
+                    model.as_str().into(),
                     query.to_string().into(),
                     at.into(),
                     at.into(),
@@ -211,7 +266,8 @@ impl Store {
         let mut conn = self.conn().await?;
         let id = contacts::find_id(&mut conn, workspace_id, contact).await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
-        let segments = all(&mut conn, workspace_id).await?;
+        let mut segments = all(&mut conn, workspace_id).await?;
+        segments.retain(|s| s.model == SegmentModel::Contact);
         let mut queries = Vec::with_capacity(segments.len());
         for (i, segment) in segments.iter().enumerate() {
             let cond = search.segment_condition(segment).map_err(ContactError::Search)?;

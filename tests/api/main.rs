@@ -3,6 +3,10 @@
 mod admins;
 mod articles;
 mod common;
+mod companies;
+mod company_fixtures;
+mod company_scroll;
+mod company_segments;
 mod contact_fixtures;
 mod contact_search;
 mod contacts;

@@ -51,10 +51,11 @@ impl FieldDef {
         }
     }
 
-    /// The preset for `resource`.
+    /// The preset for `resource`. Companies have no documented search: their segments follow
+    /// the contacts rules.
     pub fn for_resource(resource: Resource, ty: FieldType) -> Self {
         match resource {
-            Resource::Contacts => Self::contacts(ty),
+            Resource::Contacts | Resource::Companies => Self::contacts(ty),
             Resource::Conversations => Self::conversations(ty),
         }
     }
@@ -101,6 +102,8 @@ pub fn offset_day_bounds(ts: i64, offset: i32) -> (i64, i64) {
 pub enum Resource {
     Contacts,
     Conversations,
+    /// Company segments' saved queries.
+    Companies,
 }
 
 /// The documented field table of a resource, plus `custom_attributes.<name>` resolved by the
@@ -123,6 +126,7 @@ impl<'a> StandardFields<'a> {
         match resource {
             Resource::Contacts => contact_field(name),
             Resource::Conversations => conversation_field(name),
+            Resource::Companies => company_field(name),
         }
     }
 }
@@ -190,6 +194,19 @@ fn contact_field(name: &str) -> Option<FieldDef> {
         | "ios_last_seen_at"
         | "android_last_seen_at" => def(Date),
         "unsubscribed_from_emails" | "marked_email_as_spam" | "has_hard_bounced" => def(Boolean),
+        _ => return None,
+    })
+}
+
+/// The fields of the company object, for company segments (no search endpoint documents them).
+fn company_field(name: &str) -> Option<FieldDef> {
+    use FieldType::*;
+    let def = FieldDef::contacts;
+    Some(match name {
+        "id" | "company_id" | "name" | "plan" | "website" | "industry" => def(String),
+        "tag_id" => def(String).with_ops(&[Operator::Eq, Operator::Ne]),
+        "size" | "monthly_spend" | "session_count" | "user_count" => def(Integer),
+        "created_at" | "updated_at" | "remote_created_at" | "last_request_at" => def(Date),
         _ => return None,
     })
 }

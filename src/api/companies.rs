@@ -1,0 +1,401 @@
+//! Companies: `/companies`, `/companies/list`, `/companies/scroll`, `/companies/{id}` and its
+//! contacts and segments, and attaching companies to contacts (`/contacts/{id}/companies`).
+
+use axum::extract::State;
+use axum::routing::{delete, get, post};
+use axum::{Json as JsonResponse, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as JsonValue};
+
+use super::AppState;
+use super::contacts::{ContactList, contact_not_found, read_cursor};
+use super::extract::{Ctx, Json, Path, Query};
+use super::params::{self, LooseId, present};
+use crate::domain::company::{
+    self, Company, CompanyChanges, CompanyDeleted, CompanyList, CompanyScroll, CompanySegmentList, Order,
+    PagesLink,
+};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::store::StoreError;
+use crate::store::companies::{CompanyError, CompanyFilter};
+use crate::store::contacts::Page;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/companies", get(retrieve_or_list).post(create_or_update))
+        .route("/companies/list", post(list))
+        .route("/companies/scroll", get(scroll))
+        .route("/companies/{company_id}", get(retrieve).put(update).delete(remove))
+        .route("/companies/{company_id}/contacts", get(list_contacts))
+        .route("/companies/{company_id}/segments", get(list_segments))
+        .route("/contacts/{contact_id}/companies", post(attach))
+        .route("/contacts/{contact_id}/companies/{company_id}", delete(detach))
+}
+
+/// Company lists: 15 a page unless asked, at most 60.
+const DEFAULT_PAGE: u64 = 15;
+const MAX_PAGE: u64 = 60;
+/// A company's contacts: 50 a page unless asked, at most 150, as contact lists.
+const CONTACTS_DEFAULT_PAGE: u64 = 50;
+const CONTACTS_MAX_PAGE: u64 = 150;
+
+pub fn company_not_found() -> ApiError {
+    ApiError::new(ErrorCode::CompanyNotFound, "Company Not Found")
+}
+
+fn company_error(err: CompanyError) -> ApiError {
+    match err {
+        CompanyError::Store(StoreError::NotFound) | CompanyError::CompanyNotFound => company_not_found(),
+        CompanyError::Store(err) => err.into(),
+        CompanyError::ContactNotFound => contact_not_found(),
+        CompanyError::CompanyIdChanged => {
+            ApiError::invalid("company_id", "company_id cannot be changed once the company is created")
+        }
+        CompanyError::Attribute(r) => ApiError::invalid("custom_attributes", r.message()),
+        CompanyError::PageLimit => {
+            ApiError::new(ErrorCode::BadRequest, "page limit reached, please use scroll API")
+        }
+        CompanyError::ContactCompanyLimit => ApiError::new(
+            ErrorCode::ContactCompanyLimitExceeded,
+            format!(
+                "Contact has reached the maximum of {} company associations",
+                company::MAX_COMPANIES_PER_CONTACT
+            ),
+        ),
+        CompanyError::ScrollExists => {
+            ApiError::new(ErrorCode::ScrollExists, "scroll already exists for this workspace")
+        }
+        CompanyError::ScrollNotFound => ApiError::not_found("scroll parameter not found"),
+        CompanyError::BrokenSegment(err) => {
+            tracing::error!(error = %err, "a saved segment query does not compile");
+            ApiError::internal()
+        }
+    }
+}
+
+/// An integer sent as a number or as a string of digits (`"size": "100"` in Intercom's examples).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LooseInt {
+    Number(i64),
+    Text(String),
+}
+
+impl LooseInt {
+    fn value(self, field: &str) -> ApiResult<i64> {
+        match self {
+            LooseInt::Number(n) => Ok(n),
+            LooseInt::Text(s) => {
+                s.trim().parse().map_err(|_| ApiError::invalid(field, format!("{field} must be an integer")))
+            }
+        }
+    }
+}
+
+/// The body of `POST /companies` and `PUT /companies/{id}`: absent fields are left alone,
+/// `null` clears a field. Any other key is refused, as Intercom refuses `{"test": ...}`.
+#[derive(Deserialize)]
+struct CompanyRequest {
+    #[serde(default)]
+    company_id: Option<LooseId>,
+    #[serde(default, deserialize_with = "present")]
+    name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    plan: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    size: Option<Option<LooseInt>>,
+    #[serde(default, deserialize_with = "present")]
+    website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    industry: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    monthly_spend: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "present")]
+    remote_created_at: Option<Option<LooseInt>>,
+    #[serde(default, deserialize_with = "present")]
+    custom_attributes: Option<Option<Map<String, JsonValue>>>,
+    #[serde(flatten)]
+    unknown: Map<String, JsonValue>,
+}
+
+impl CompanyRequest {
+    /// The `company_id` sent (trimmed, if not empty) and the changes.
+    fn changes(self) -> ApiResult<(Option<String>, CompanyChanges)> {
+        if let Some(key) = self.unknown.keys().next() {
+            return Err(ApiError::new(ErrorCode::BadRequest, format!("bad '{key}' parameter")));
+        }
+        let int = |value: Option<Option<LooseInt>>, field: &str| -> ApiResult<Option<Option<i64>>> {
+            value.map(|v| v.map(|v| v.value(field)).transpose()).transpose()
+        };
+        let size = int(self.size, "size")?;
+        if size.flatten().is_some_and(|s| s < 0) {
+            return Err(ApiError::invalid("size", "size must not be negative"));
+        }
+        let monthly_spend = match self.monthly_spend {
+            None => None,
+            Some(spend) => Some(company::monthly_spend(spend.unwrap_or(0.0)).ok_or_else(|| {
+                ApiError::invalid(
+                    "monthly_spend",
+                    format!("monthly_spend must be at most {}", company::MAX_MONTHLY_SPEND),
+                )
+            })?),
+        };
+        let trimmed =
+            |v: Option<Option<String>>| v.map(|v| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()));
+        let company_id =
+            self.company_id.map(LooseId::into_string).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok((
+            company_id,
+            CompanyChanges {
+                name: self.name,
+                plan: trimmed(self.plan),
+                size,
+                website: self.website,
+                industry: self.industry,
+                monthly_spend,
+                remote_created_at: int(self.remote_created_at, "remote_created_at")?,
+                custom_attributes: self.custom_attributes.map(Option::unwrap_or_default),
+            },
+        ))
+    }
+}
+
+/// operationId: createOrUpdateCompany
+async fn create_or_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<CompanyRequest>,
+) -> ApiResult<JsonResponse<Company>> {
+    let (company_id, changes) = body.changes()?;
+    let company_id = company_id.ok_or_else(|| ApiError::missing("company_id"))?;
+    let company = state.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await;
+    Ok(JsonResponse(company.map_err(company_error)?))
+}
+
+/// operationId: UpdateCompany
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<CompanyRequest>,
+) -> ApiResult<JsonResponse<Company>> {
+    let (company_id, changes) = body.changes()?;
+    let company = state.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await;
+    Ok(JsonResponse(company.map_err(company_error)?))
+}
+
+/// operationId: RetrieveACompanyById
+async fn retrieve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<JsonResponse<Company>> {
+    Ok(JsonResponse(state.store.get_company(ctx.workspace_id, &id).await.map_err(company_error)?))
+}
+
+/// operationId: deleteCompany
+async fn remove(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<JsonResponse<CompanyDeleted>> {
+    Ok(JsonResponse(state.store.delete_company(ctx.workspace_id, &id).await.map_err(company_error)?))
+}
+
+#[derive(Deserialize)]
+struct RetrieveParams {
+    name: Option<String>,
+    company_id: Option<String>,
+    tag_id: Option<String>,
+    segment_id: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+/// `GET /companies`: one company when looked up by `company_id` or `name`, else a list.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum CompaniesResponse {
+    One(Box<Company>),
+    List(CompanyList),
+}
+
+/// A page-numbered company list and the URL of its next page.
+fn company_list(
+    (data, total): (Vec<Company>, i64),
+    page: u64,
+    per_page: u64,
+    next_url: impl Fn(u64) -> String,
+) -> CompanyList {
+    CompanyList {
+        kind: "list",
+        data,
+        total_count: total,
+        pages: PagesLink::new(page, per_page, total, next_url),
+    }
+}
+
+/// operationId: retrieveCompany
+async fn retrieve_or_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<RetrieveParams>,
+) -> ApiResult<JsonResponse<CompaniesResponse>> {
+    let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let filter = CompanyFilter {
+        company_id: given(params.company_id),
+        name: given(params.name),
+        tag_id: given(params.tag_id),
+        segment_id: given(params.segment_id),
+    };
+    if filter.company_id.is_some() || filter.name.is_some() {
+        let company = state.store.find_company(ctx.workspace_id, &filter).await.map_err(company_error)?;
+        return Ok(JsonResponse(CompaniesResponse::One(Box::new(company))));
+    }
+    let page = params::page(params.page.as_deref())?;
+    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    let result = state
+        .store
+        .list_companies(ctx.workspace_id, &filter, Order::Desc, page, per_page)
+        .await
+        .map_err(company_error)?;
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(filter.tag_id.iter().map(|v| ("tag_id", v)))
+        .extend_pairs(filter.segment_id.iter().map(|v| ("segment_id", v)))
+        .finish();
+    let list = company_list(result, page, per_page, |next| {
+        let filters = if query.is_empty() { String::new() } else { format!("{query}&") };
+        format!("/companies?{filters}page={next}&per_page={per_page}")
+    });
+    Ok(JsonResponse(CompaniesResponse::List(list)))
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    page: Option<String>,
+    per_page: Option<String>,
+    order: Option<String>,
+}
+
+/// operationId: listAllCompanies
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<JsonResponse<CompanyList>> {
+    let page = params::page(params.page.as_deref())?;
+    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    let order = match params.order.as_deref().filter(|s| !s.is_empty()) {
+        None => Order::Desc,
+        Some(raw) => {
+            Order::parse(raw).ok_or_else(|| ApiError::invalid("order", "order must be asc or desc"))?
+        }
+    };
+    let result = state
+        .store
+        .list_companies(ctx.workspace_id, &CompanyFilter::default(), order, page, per_page)
+        .await
+        .map_err(company_error)?;
+    let order = if order == Order::Asc { "asc" } else { "desc" };
+    Ok(JsonResponse(company_list(result, page, per_page, |next| {
+        format!("/companies/list?page={next}&per_page={per_page}&order={order}")
+    })))
+}
+
+#[derive(Deserialize)]
+struct ScrollParams {
+    scroll_param: Option<String>,
+}
+
+/// operationId: scrollOverAllCompanies
+async fn scroll(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ScrollParams>,
+) -> ApiResult<JsonResponse<CompanyScroll>> {
+    let param = params.scroll_param.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let page = state
+        .store
+        .scroll_companies(ctx.workspace_id, param, crate::store::now())
+        .await
+        .map_err(company_error)?;
+    Ok(JsonResponse(CompanyScroll {
+        kind: "list",
+        data: page.companies,
+        pages: None,
+        total_count: None,
+        scroll_param: page.param,
+    }))
+}
+
+#[derive(Deserialize)]
+struct ContactsParams {
+    page: Option<String>,
+    per_page: Option<String>,
+    starting_after: Option<String>,
+}
+
+/// operationId: ListAttachedContacts
+async fn list_contacts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(params): Query<ContactsParams>,
+) -> ApiResult<JsonResponse<ContactList>> {
+    let per_page = params::per_page(params.per_page.as_deref(), CONTACTS_DEFAULT_PAGE, CONTACTS_MAX_PAGE)?;
+    let (page, after, offset) = match params.starting_after.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let (page, last) = read_cursor(raw, "starting_after")?;
+            (page + 1, Some(last), 0)
+        }
+        None => {
+            let page = params::page(params.page.as_deref())?;
+            (page as i64, None, (page - 1) * per_page)
+        }
+    };
+    let result = state
+        .store
+        .company_contacts(ctx.workspace_id, &id, Page { after, offset, limit: per_page })
+        .await
+        .map_err(company_error)?;
+    Ok(JsonResponse(ContactList::new(result, page, per_page)))
+}
+
+/// operationId: ListAttachedSegmentsForCompanies
+async fn list_segments(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<JsonResponse<CompanySegmentList>> {
+    let segments = state.store.company_segments(ctx.workspace_id, &id).await.map_err(company_error)?;
+    Ok(JsonResponse(CompanySegmentList { kind: "list", data: segments }))
+}
+
+#[derive(Deserialize)]
+struct AttachRequest {
+    id: Option<LooseId>,
+}
+
+/// operationId: attachContactToACompany
+async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+    Json(body): Json<AttachRequest>,
+) -> ApiResult<JsonResponse<Company>> {
+    let company = body.id.map(LooseId::into_string).filter(|id| !id.trim().is_empty()).ok_or_else(|| {
+        ApiError::new(ErrorCode::ParameterNotFound, "company not specified").with_field("id")
+    })?;
+    let company = state.store.attach_company(ctx.workspace_id, &contact_id, company.trim()).await;
+    Ok(JsonResponse(company.map_err(company_error)?))
+}
+
+/// operationId: detachContactFromACompany
+async fn detach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((contact_id, company_id)): Path<(String, String)>,
+) -> ApiResult<JsonResponse<Company>> {
+    let company = state.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await;
+    Ok(JsonResponse(company.map_err(company_error)?))
+}
