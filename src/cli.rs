@@ -1,11 +1,15 @@
 //! The command line: `serve`, `migrate`, and the operator's tools for what Intercom does in
-//! its UI (workspaces, admins, access tokens).
+//! its UI (workspaces, admins, access tokens, segments, subscription types).
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::api::ApiConfig;
+use crate::domain::segment::PersonType;
+use crate::domain::subscription::{self, ConsentType};
 use crate::store::admins::NewAdmin;
+use crate::store::contacts::ContactError;
+use crate::store::subscriptions::NewSubscriptionType;
 use crate::store::{Store, StoreError};
 
 #[derive(Parser, Debug)]
@@ -55,6 +59,71 @@ pub enum Command {
         command: TokenCommand,
         #[command(flatten)]
         db: DatabaseArgs,
+    },
+    /// Manage segments (saved contact searches; Intercom makes them in its UI).
+    Segment {
+        #[command(subcommand)]
+        command: SegmentCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage subscription types (Intercom makes them in its UI).
+    SubscriptionType {
+        #[command(subcommand)]
+        command: SubscriptionTypeCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SegmentCommand {
+    /// Save a contact search as a segment; prints the segment as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        /// The search language's `query` object, e.g. '{"field":"email","operator":"$","value":"@acme.test"}'.
+        #[arg(long)]
+        query: String,
+        /// `user` or `lead`: who the segment is about.
+        #[arg(long, default_value = "user")]
+        person_type: String,
+    },
+    /// List a workspace's segments with their member counts.
+    List {
+        #[arg(long)]
+        workspace: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SubscriptionTypeCommand {
+    /// Create a subscription type; prints it as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// `opt_in` (contacts get messages only once they opt in) or `opt_out`.
+        #[arg(long)]
+        consent_type: String,
+        /// Comma-separated: email, sms_message.
+        #[arg(long, default_value = "email")]
+        content_types: String,
+        /// live, draft or archived.
+        #[arg(long, default_value = "live")]
+        state: String,
+        #[arg(long, default_value = "en")]
+        locale: String,
+    },
+    /// List a workspace's subscription types.
+    List {
+        #[arg(long)]
+        workspace: String,
     },
 }
 
@@ -258,7 +327,81 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             store.close().await;
             Ok(())
         }
+        Command::Segment { command, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            let result = segment(&store, command).await;
+            store.close().await;
+            result
+        }
+        Command::SubscriptionType { command, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            let result = subscription_type(&store, command).await;
+            store.close().await;
+            result
+        }
     }
+}
+
+async fn segment(store: &Store, command: SegmentCommand) -> Result<(), CliError> {
+    match command {
+        SegmentCommand::Create { workspace, name, query, person_type } => {
+            let ws = workspace_id(store, &workspace).await?;
+            let person_type = PersonType::parse(&person_type)
+                .ok_or_else(|| CliError::Usage("--person-type must be user or lead".into()))?;
+            let query: serde_json::Value = serde_json::from_str(&query)
+                .map_err(|e| CliError::Usage(format!("--query is not JSON: {e}")))?;
+            let segment = match store.create_segment(ws, &name, person_type, &query).await {
+                Err(ContactError::Search(err)) => return Err(CliError::Usage(format!("--query: {err}"))),
+                Err(ContactError::Store(err)) => return Err(err.into()),
+                Err(ContactError::Rejected(r)) => return Err(CliError::Usage(format!("{r:?}"))),
+                Ok(segment) => segment,
+            };
+            print_json(&segment);
+        }
+        SegmentCommand::List { workspace } => {
+            let ws = workspace_id(store, &workspace).await?;
+            match store.list_segments(ws, true).await {
+                Ok(segments) => print_json(&segments),
+                Err(ContactError::Store(err)) => return Err(err.into()),
+                Err(other) => {
+                    return Err(CliError::Usage(format!("a segment's query does not compile: {other:?}")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn subscription_type(store: &Store, command: SubscriptionTypeCommand) -> Result<(), CliError> {
+    match command {
+        SubscriptionTypeCommand::Create {
+            workspace,
+            name,
+            description,
+            consent_type,
+            content_types,
+            state,
+            locale,
+        } => {
+            let ws = workspace_id(store, &workspace).await?;
+            let consent_type = ConsentType::parse(&consent_type)
+                .ok_or_else(|| CliError::Usage("--consent-type must be opt_in or opt_out".into()))?;
+            let content_types: Vec<String> = content_types.split(',').map(|s| s.trim().to_owned()).collect();
+            if content_types.iter().any(|c| !subscription::CONTENT_TYPES.contains(&c.as_str())) {
+                return Err(CliError::Usage("--content-types must list email and/or sms_message".into()));
+            }
+            if !subscription::STATES.contains(&state.as_str()) {
+                return Err(CliError::Usage("--state must be live, draft or archived".into()));
+            }
+            let new = NewSubscriptionType { name, description, locale, state, consent_type, content_types };
+            print_json(&store.create_subscription_type(ws, &new).await?);
+        }
+        SubscriptionTypeCommand::List { workspace } => {
+            let ws = workspace_id(store, &workspace).await?;
+            print_json(&store.list_subscription_types(ws).await?);
+        }
+    }
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> Result<(), CliError> {

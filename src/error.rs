@@ -21,10 +21,15 @@ pub enum ErrorCode {
     NotFound,
     AdminNotFound,
     TeamNotFound,
+    CompanyNotFound,
+    FieldNotFound,
     ParameterNotFound,
     ParameterInvalid,
     BadRequest,
     IntercomVersionInvalid,
+    InvalidOperator,
+    TagHasDependentObjects,
+    DataInvalid,
     RateLimitExceeded,
     PayloadTooLarge,
     Conflict,
@@ -36,11 +41,18 @@ impl ErrorCode {
     pub fn status(self) -> StatusCode {
         match self {
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::NotFound | ErrorCode::AdminNotFound | ErrorCode::TeamNotFound => StatusCode::NOT_FOUND,
+            ErrorCode::NotFound
+            | ErrorCode::AdminNotFound
+            | ErrorCode::TeamNotFound
+            | ErrorCode::CompanyNotFound
+            | ErrorCode::FieldNotFound => StatusCode::NOT_FOUND,
             ErrorCode::ParameterNotFound
             | ErrorCode::ParameterInvalid
             | ErrorCode::BadRequest
-            | ErrorCode::IntercomVersionInvalid => StatusCode::BAD_REQUEST,
+            | ErrorCode::IntercomVersionInvalid
+            | ErrorCode::InvalidOperator
+            | ErrorCode::TagHasDependentObjects => StatusCode::BAD_REQUEST,
+            ErrorCode::DataInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::Conflict => StatusCode::CONFLICT,
@@ -55,10 +67,15 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::AdminNotFound => "admin_not_found",
             ErrorCode::TeamNotFound => "team_not_found",
+            ErrorCode::CompanyNotFound => "company_not_found",
+            ErrorCode::FieldNotFound => "field_not_found",
             ErrorCode::ParameterNotFound => "parameter_not_found",
             ErrorCode::ParameterInvalid => "parameter_invalid",
             ErrorCode::BadRequest => "bad_request",
             ErrorCode::IntercomVersionInvalid => "intercom_version_invalid",
+            ErrorCode::InvalidOperator => "invalid_operator",
+            ErrorCode::TagHasDependentObjects => "tag_has_dependent_objects",
+            ErrorCode::DataInvalid => "data_invalid",
             ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
             ErrorCode::PayloadTooLarge => "request_too_large",
             ErrorCode::Conflict => "conflict",
@@ -162,5 +179,16 @@ impl From<StoreError> for ApiError {
                 ApiError::internal()
             }
         }
+    }
+}
+
+impl From<crate::domain::search::SearchError> for ApiError {
+    fn from(err: crate::domain::search::SearchError) -> Self {
+        let code = if err.code == crate::domain::search::INVALID_OPERATOR {
+            ErrorCode::InvalidOperator
+        } else {
+            ErrorCode::ParameterInvalid
+        };
+        ApiError { code, message: err.message, field: err.field }
     }
 }

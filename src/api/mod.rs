@@ -1,8 +1,15 @@
 //! The HTTP layer: routing, the middleware every endpoint shares, one module per resource.
 
 pub mod admins;
+pub mod contacts;
+pub mod data_attributes;
 pub mod extract;
 pub mod teams;
+pub mod notes;
+pub mod params;
+pub mod segments;
+pub mod subscription_types;
+pub mod tags;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -53,6 +60,12 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
     Router::new()
         .merge(admins::router())
         .merge(teams::router())
+        .merge(contacts::router())
+        .merge(data_attributes::router())
+        .merge(notes::router())
+        .merge(segments::router())
+        .merge(subscription_types::router())
+        .merge(tags::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .fallback(|| async { ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async { ApiError::route_not_found() })

@@ -6,9 +6,18 @@
 
 pub mod activity_logs;
 pub mod admins;
+pub mod companies;
+pub mod contact_merge;
+pub mod contact_search;
+pub mod contacts;
+pub mod data_attributes;
+pub mod notes;
 pub mod rate_limit;
 pub mod search_sql;
 pub mod teams;
+pub mod segments;
+pub mod subscriptions;
+pub mod tags;
 pub mod tokens;
 pub mod workspaces;
 

@@ -10,7 +10,7 @@
 //!   `email !~ "x"` also return contacts without an email, as "doesn't equal / doesn't
 //!   contain" reads. SQL alone would drop them (`NULL <> 'x'` is not true), so these lower to
 //!   `(col <> 'x' OR col IS NULL)`. On a relation, negative means "no related row matches":
-//!   `tag_id != 7` is `NOT EXISTS (... AND tag_id = 7)`.
+//!   `tag_id != 7` is `id NOT IN (SELECT contact_id FROM contact_tags WHERE tag_id = 7)`.
 //! * `~ !~ ^ $` are case-insensitive (ILIKE on PostgreSQL; LIKE on SQLite, which ignores ASCII
 //!   case only). The user's text is escaped (`%`, `_` and the escape char `!`) and the pattern
 //!   carries `ESCAPE '!'`, so input never becomes a wildcard.
@@ -40,10 +40,13 @@ pub enum Target {
     /// A scalar expression of the searched row, e.g. `contacts.email` or
     /// `contacts.custom_attributes ->> 'plan'` (cast to the field's type). Must have the field's type.
     Column(Expr),
-    /// A to-many relation: `subquery` is a correlated `SELECT 1 FROM rel WHERE rel.owner =
-    /// outer.id`, `column` the related value (`rel.tag_id`). The filter becomes
-    /// `EXISTS(subquery AND column <op> value)`, or `NOT EXISTS` for negative operators.
-    Membership { subquery: Box<SelectStatement>, column: Expr },
+    /// A to-many relation: `subquery` selects the owners of related rows (`SELECT
+    /// contact_tags.contact_id FROM contact_tags`), `owner` is the searched row's id and
+    /// `column` the related value (`contact_tags.tag_id`). The filter becomes `owner IN
+    /// (subquery WHERE column <op> value)`, or `NOT IN` for negative operators. The subquery
+    /// is uncorrelated so that both databases drive it from an index on `(column, owner)`
+    /// (SQLite runs a correlated `EXISTS` once per searched row).
+    Membership { owner: Expr, subquery: Box<SelectStatement>, column: Expr },
     /// A condition the caller built for this filter (e.g. a token match on `source.body`).
     Condition(Condition),
 }
@@ -78,7 +81,7 @@ fn lower_filter(f: &ValidatedFilter, resolver: &dyn ColumnResolver) -> Result<Co
             p if p.is_negative() => Condition::any().add(m.expr(col.clone(), p)).add(col.is_null()),
             p => Condition::all().add(m.expr(col, p)),
         },
-        Target::Membership { subquery, column } => {
+        Target::Membership { owner, subquery, column } => {
             let (negative, positive) = match &f.predicate {
                 Predicate::IsNull => (true, None),
                 Predicate::IsNotNull => (false, None),
@@ -91,8 +94,7 @@ fn lower_filter(f: &ValidatedFilter, resolver: &dyn ColumnResolver) -> Result<Co
             if let Some(p) = positive {
                 sub.and_where(m.expr(column, &p));
             }
-            let exists = if negative { Expr::not_exists(sub) } else { Expr::exists(sub) };
-            Condition::all().add(exists)
+            Condition::all().add(if negative { owner.not_in_subquery(sub) } else { owner.in_subquery(sub) })
         }
     })
 }

@@ -2,6 +2,9 @@
 
 mod admins;
 mod common;
+mod contact_fixtures;
+mod contact_search;
+mod contacts;
 mod conventions;
 mod process;
 mod teams;

@@ -162,15 +162,17 @@ fn contact_field(name: &str) -> Option<FieldDef> {
         | "location.city"
         | "ios_app_version"
         | "ios_device"
-        | "ios_app_device"
         | "ios_os_version"
         | "ios_app_name"
         | "ios_sdk_version"
         | "android_app_version"
         | "android_device"
         | "android_app_name"
-        | "android_sdk_version"
-        | "segment_id" => def(String),
+        | "android_sdk_version" => def(String),
+        // Listed beside `ios_device`, of which it is another name.
+        "ios_app_device" => def(String).alias_of("ios_device"),
+        // Membership: equality only (a segment's id is not text to match).
+        "segment_id" => def(String).with_ops(&[Operator::Eq, Operator::Ne, Operator::In, Operator::Nin]),
         // Documented under this misspelling.
         "andoid_sdk_version" => def(String).alias_of("android_sdk_version"),
         "email" | "email_domain" => def(String).case_insensitive(),

@@ -410,6 +410,11 @@ fn validated_filter_carries_definition_and_canonical_name() {
     assert_eq!(f.field, "android_sdk_version");
     assert_eq!(f.operator, Operator::StartsWith);
     assert_eq!(f.predicate, Predicate::StartsWith("13".into()));
+    let ValidatedQuery::Filter(f) = contacts(filter("ios_app_device", "=", json!("iPhone"))).unwrap() else {
+        panic!()
+    };
+    assert_eq!(f.field, "ios_device");
+    assert!(contacts(filter("segment_id", "~", json!("abc"))).is_err(), "segment ids are not text");
     let ValidatedQuery::Filter(f) = contacts(filter("email", "=", json!("A@X.io"))).unwrap() else {
         panic!()
     };

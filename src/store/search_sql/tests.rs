@@ -41,14 +41,11 @@ impl ColumnResolver for ToyResolver {
             "owner_id" => col(Contacts::OwnerId),
             "unsubscribed_from_emails" => col(Contacts::UnsubscribedFromEmails),
             "tag_id" => Target::Membership {
+                owner: Expr::col((Contacts::Table, Contacts::Id)),
                 subquery: Box::new(
                     Query::select()
-                        .expr(Expr::val(1))
+                        .column((ContactTags::Table, ContactTags::ContactId))
                         .from(ContactTags::Table)
-                        .and_where(
-                            Expr::col((ContactTags::Table, ContactTags::ContactId))
-                                .equals((Contacts::Table, Contacts::Id)),
-                        )
                         .take(),
                 ),
                 column: Expr::col((ContactTags::Table, ContactTags::TagId)),
@@ -170,15 +167,15 @@ fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)>
         (
             json!({"field": "tag_id", "operator": "=", "value": "7"}),
             "1,3",
-            r#"EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
-            r#"EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
+            r#""contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
+            r#""contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
         ),
         (
             // Contact 4 has no tags at all: it does not carry tag 7.
             json!({"field": "tag_id", "operator": "!=", "value": "7"}),
             "2,4",
-            r#"NOT EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
-            r#"NOT EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '7')"#,
+            r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
+            r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
         ),
         (
             json!({"field": "custom_attributes.plan", "operator": "^", "value": "PRO_"}),
@@ -214,8 +211,8 @@ fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)>
                     {"field": "owner_id", "operator": ">=", "value": 3},
                     {"field": "email", "operator": "=", "value": null}]}]}),
             "1,2",
-            r#"((("contacts"."email") ILIKE '%@x.io' ESCAPE '!') OR EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
-            r#"("contacts"."email" LIKE '%@x.io' ESCAPE '!' OR EXISTS(SELECT 1 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
+            r#"((("contacts"."email") ILIKE '%@x.io' ESCAPE '!') OR "contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
+            r#"("contacts"."email" LIKE '%@x.io' ESCAPE '!' OR "contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
         ),
         (
             json!({"operator": "OR", "value": [
@@ -265,14 +262,14 @@ fn user_text_is_bound_as_parameters() {
     let (pg, values) = build(Dialect::Postgres);
     assert_eq!(
         pg,
-        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER($1) AND (("contacts"."custom_attributes" ->> $2) ILIKE $3 ESCAPE '!') AND (NOT EXISTS(SELECT $4 FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = $5))"#
+        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER($1) AND (("contacts"."custom_attributes" ->> $2) ILIKE $3 ESCAPE '!') AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = $4)"#
     );
     let values: Vec<_> = values.into_iter().map(|v| format!("{v:?}")).collect();
     assert_eq!(values[2], format!("{:?}", sea_query::Value::from("%50!%%")));
     let (lite, _) = build(Dialect::Sqlite);
     assert_eq!(
         lite,
-        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER(?) AND json_extract("contacts"."custom_attributes", ?) LIKE ? ESCAPE '!' AND (NOT EXISTS(SELECT ? FROM "contact_tags" WHERE "contact_tags"."contact_id" = "contacts"."id" AND "contact_tags"."tag_id" = ?))"#
+        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER(?) AND json_extract("contacts"."custom_attributes", ?) LIKE ? ESCAPE '!' AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = ?)"#
     );
 }
 

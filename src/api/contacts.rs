@@ -1,0 +1,339 @@
+//! Contacts: `/contacts`, `/contacts/{id}`, `/contacts/search`, `/contacts/merge`, archive and
+//! unarchive, and the companies a contact belongs to.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json as JsonResponse, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as JsonValue};
+
+use super::AppState;
+use super::extract::{Ctx, Json, Path, Query};
+use super::params::{self, LooseId, present};
+use crate::domain::company::{ContactCompanies, PagesLink};
+use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Rejection, Role};
+use crate::domain::pages::{CursorPages, cursor};
+use crate::domain::search::SearchRequest;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::store::StoreError;
+use crate::store::contacts::{ContactError, ContactPage, Page};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contacts", get(list).post(create))
+        .route("/contacts/search", post(search))
+        .route("/contacts/merge", post(merge))
+        .route("/contacts/{contact_id}", get(retrieve).put(update).delete(delete))
+        .route("/contacts/{contact_id}/archive", post(archive))
+        .route("/contacts/{contact_id}/unarchive", post(unarchive))
+        .route("/contacts/{contact_id}/companies", get(list_companies))
+}
+
+/// Listings and search: 50 a page unless asked, at most 150.
+const DEFAULT_PAGE: u64 = 50;
+const MAX_PAGE: u64 = 150;
+
+/// The error of a contact id that names no contact of the workspace.
+pub fn contact_not_found() -> ApiError {
+    ApiError::not_found("User Not Found")
+}
+
+fn store_error(err: StoreError) -> ApiError {
+    match err {
+        StoreError::NotFound => contact_not_found(),
+        other => other.into(),
+    }
+}
+
+fn contact_error(err: ContactError) -> ApiError {
+    match err {
+        ContactError::Store(err) => store_error(err),
+        ContactError::Search(err) => err.into(),
+        ContactError::Rejected(rejection) => rejected(rejection),
+    }
+}
+
+fn rejected(rejection: Rejection) -> ApiError {
+    match rejection {
+        Rejection::Duplicate { existing_id, archived } => ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "{} matching those details already exists with id={existing_id}",
+                if archived { "An archived contact" } else { "A contact" }
+            ),
+        ),
+        Rejection::UserWithoutIdentity => {
+            ApiError::invalid("email", "A contact with role user requires an email or an external_id")
+        }
+        Rejection::UserToLead => ApiError::invalid("role", "A user cannot be converted to a lead"),
+        Rejection::OwnerNotFound => {
+            ApiError::invalid("owner_id", "The owner specified is not a member of the workspace")
+        }
+        Rejection::InvalidEmail => ApiError::invalid("email", "The email is not a valid email address"),
+        Rejection::Attribute(r) => ApiError::invalid("custom_attributes", r.message()),
+        Rejection::MergeFromNotLead => ApiError::invalid("from", "The contact to merge from must be a lead"),
+        Rejection::MergeIntoNotUser => ApiError::invalid("into", "The contact to merge into must be a user"),
+        Rejection::MergeIntoItself => ApiError::invalid("into", "A contact cannot be merged into itself"),
+    }
+}
+
+/// The body of `POST /contacts` and `PUT /contacts/{id}`: absent fields are left alone,
+/// `null` clears a field.
+#[derive(Deserialize)]
+struct ContactRequest {
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    external_id: Option<Option<LooseId>>,
+    #[serde(default, deserialize_with = "present")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    avatar: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    signed_up_at: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    last_seen_at: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    owner_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    unsubscribed_from_emails: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    custom_attributes: Option<Option<Map<String, JsonValue>>>,
+}
+
+impl ContactRequest {
+    fn changes(self) -> ApiResult<ContactChanges> {
+        let role = match self.role.as_deref() {
+            None => None,
+            Some(raw) => {
+                Some(Role::parse(raw).ok_or_else(|| ApiError::invalid("role", "role must be user or lead"))?)
+            }
+        };
+        Ok(ContactChanges {
+            role,
+            external_id: self.external_id.map(|v| v.map(LooseId::into_string)),
+            email: self.email,
+            phone: self.phone,
+            name: self.name,
+            avatar: self.avatar,
+            signed_up_at: self.signed_up_at,
+            last_seen_at: self.last_seen_at,
+            owner_id: self.owner_id,
+            unsubscribed_from_emails: self.unsubscribed_from_emails.map(|v| v.unwrap_or(false)),
+            custom_attributes: self.custom_attributes.map(Option::unwrap_or_default),
+        })
+    }
+}
+
+/// `contact_list`.
+#[derive(Serialize)]
+struct ContactList {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    data: Vec<Contact>,
+    total_count: i64,
+    pages: CursorPages,
+}
+
+impl ContactList {
+    /// `page` is the number of this page; the cursor of the next one carries it.
+    fn new(result: ContactPage, page: i64, per_page: u64) -> ContactList {
+        let next = match result.last_id {
+            Some(last) if result.has_more => Some(cursor::encode(page, &last.to_string())),
+            _ => None,
+        };
+        ContactList {
+            kind: "list",
+            pages: CursorPages::new(page, per_page as i64, result.total, next),
+            total_count: result.total,
+            data: result.contacts,
+        }
+    }
+}
+
+/// Reads a `starting_after` cursor: the page it ends and the internal id after which to go on.
+fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, i64)> {
+    cursor::decode(raw)
+        .and_then(|(page, last)| Some((page, last.parse().ok()?)))
+        .ok_or_else(|| ApiError::invalid(field, format!("{field} is not a valid cursor")))
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    per_page: Option<String>,
+    page: Option<String>,
+    starting_after: Option<String>,
+}
+
+/// operationId: ListContacts
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<JsonResponse<ContactList>> {
+    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    let (page, after, offset) = match params.starting_after.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let (page, last) = read_cursor(raw, "starting_after")?;
+            (page + 1, Some(last), 0)
+        }
+        None => {
+            let page = params::page(params.page.as_deref())?;
+            (page as i64, None, (page - 1) * per_page)
+        }
+    };
+    let result = state.store.list_contacts(ctx.workspace_id, Page { after, offset, limit: per_page }).await?;
+    Ok(JsonResponse(ContactList::new(result, page, per_page)))
+}
+
+/// operationId: CreateContact
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<ContactRequest>,
+) -> ApiResult<JsonResponse<Contact>> {
+    let changes = body.changes()?;
+    let contact = state.store.create_contact(ctx.workspace_id, &changes).await.map_err(contact_error)?;
+    Ok(JsonResponse(contact))
+}
+
+/// operationId: ShowContact
+async fn retrieve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+) -> ApiResult<JsonResponse<Contact>> {
+    Ok(JsonResponse(state.store.get_contact(ctx.workspace_id, &contact_id).await.map_err(store_error)?))
+}
+
+/// operationId: UpdateContact
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+    Json(body): Json<ContactRequest>,
+) -> ApiResult<JsonResponse<Contact>> {
+    let changes = body.changes()?;
+    let contact =
+        state.store.update_contact(ctx.workspace_id, &contact_id, &changes).await.map_err(contact_error)?;
+    Ok(JsonResponse(contact))
+}
+
+/// operationId: DeleteContact
+async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+) -> ApiResult<JsonResponse<ContactDeleted>> {
+    Ok(JsonResponse(state.store.delete_contact(ctx.workspace_id, &contact_id).await.map_err(store_error)?))
+}
+
+/// operationId: ArchiveContact
+async fn archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+) -> ApiResult<JsonResponse<ContactArchived>> {
+    let archived = state.store.set_contact_archived(ctx.workspace_id, &contact_id, true).await;
+    Ok(JsonResponse(archived.map_err(store_error)?))
+}
+
+/// operationId: UnarchiveContact
+async fn unarchive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+) -> ApiResult<JsonResponse<ContactArchived>> {
+    let unarchived = state.store.set_contact_archived(ctx.workspace_id, &contact_id, false).await;
+    Ok(JsonResponse(unarchived.map_err(store_error)?))
+}
+
+#[derive(Deserialize)]
+struct MergeRequest {
+    from: String,
+    into: String,
+}
+
+/// operationId: MergeContact
+async fn merge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<MergeRequest>,
+) -> ApiResult<JsonResponse<Contact>> {
+    let merged = state.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await;
+    Ok(JsonResponse(merged.map_err(contact_error)?))
+}
+
+/// operationId: SearchContacts
+async fn search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<SearchRequest>,
+) -> ApiResult<JsonResponse<ContactList>> {
+    let paging = body.pagination.unwrap_or_default();
+    let per_page = match paging.per_page {
+        None => DEFAULT_PAGE,
+        Some(n) if (1..=MAX_PAGE).contains(&u64::from(n)) => u64::from(n),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "pagination.per_page",
+                format!("pagination.per_page must be between 1 and {MAX_PAGE}"),
+            ));
+        }
+    };
+    let (page, after) = match paging.starting_after.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let (page, last) = read_cursor(raw, "pagination.starting_after")?;
+            (page + 1, Some(last))
+        }
+        None => (1, None),
+    };
+    let result = state
+        .store
+        .search_contacts(ctx.workspace_id, &body.query, Page { after, offset: 0, limit: per_page })
+        .await
+        .map_err(contact_error)?;
+    Ok(JsonResponse(ContactList::new(result, page, per_page)))
+}
+
+#[derive(Deserialize)]
+struct CompaniesParams {
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+/// operationId: listCompaniesForAContact
+async fn list_companies(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+    Query(params): Query<CompaniesParams>,
+) -> ApiResult<JsonResponse<ContactCompanies>> {
+    let page = params::page(params.page.as_deref())?;
+    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    let (companies, total) = state
+        .store
+        .contact_companies(ctx.workspace_id, &contact_id, page, per_page)
+        .await
+        .map_err(store_error)?;
+    let total_pages = (total + per_page as i64 - 1) / per_page as i64;
+    let next = (page as i64) < total_pages;
+    Ok(JsonResponse(ContactCompanies {
+        kind: "list",
+        data: companies.clone(),
+        companies,
+        total_count: total,
+        pages: PagesLink {
+            kind: "pages",
+            page: page as i64,
+            per_page: per_page as i64,
+            total_pages,
+            next: next
+                .then(|| format!("/contacts/{contact_id}/companies?page={}&per_page={per_page}", page + 1)),
+        },
+    }))
+}

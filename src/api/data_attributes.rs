@@ -1,0 +1,186 @@
+//! Data attributes: `GET|POST /data_attributes`, `PUT /data_attributes/{id}`.
+
+use axum::extract::State;
+use axum::routing::{get, put};
+use axum::{Json as JsonResponse, Router};
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use super::AppState;
+use super::extract::{Ctx, Json as JsonBody, Path, Query};
+use super::params;
+use crate::domain::data_attribute::{self, DataAttribute, DataAttributeList, DataType, MIN_OPTIONS, Model};
+use crate::domain::ids;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::store::StoreError;
+use crate::store::data_attributes::{AttributeError, DataAttributeChanges, NewDataAttribute};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/data_attributes", get(list).post(create))
+        .route("/data_attributes/{data_attribute_id}", put(update))
+}
+
+fn attribute_not_found() -> ApiError {
+    ApiError::new(ErrorCode::FieldNotFound, "We couldn't find that data attribute to update")
+}
+
+fn attribute_error(model: Option<Model>) -> impl Fn(AttributeError) -> ApiError {
+    move |err| match err {
+        AttributeError::Store(StoreError::NotFound) => attribute_not_found(),
+        AttributeError::Store(err) => err.into(),
+        AttributeError::Taken { name, existing } => ApiError::invalid(
+            "name",
+            format!(
+                "You already have '{name}' in your {} data. To save this as new {} data, use a different name.",
+                existing.data_name(),
+                model.unwrap_or(existing).data_name()
+            ),
+        ),
+        AttributeError::HasDependants => ApiError::new(
+            ErrorCode::DataInvalid,
+            "The Data Attribute you are trying to archive has a dependant object",
+        ),
+        AttributeError::NotAList => {
+            ApiError::invalid("options", "Options can only be set on string attributes")
+        }
+    }
+}
+
+/// `options` as sent: strings or `{"value": string}` objects, at least [`MIN_OPTIONS`].
+fn options(raw: &Json) -> ApiResult<Vec<String>> {
+    let Json::Array(items) = raw else {
+        return Err(ApiError::invalid("options", "Options isn't an array"));
+    };
+    let options = items
+        .iter()
+        .map(|item| match item {
+            Json::String(s) => Some(s.clone()),
+            Json::Object(o) => o.get("value").and_then(Json::as_str).map(str::to_owned),
+            _ => None,
+        })
+        .collect::<Option<Vec<String>>>()
+        .ok_or_else(|| {
+            ApiError::invalid("options", "Each option must be a string or an object with a string value")
+        })?;
+    if options.len() < MIN_OPTIONS {
+        return Err(ApiError::invalid(
+            "options",
+            "You must have at least two options on a list type data attribute",
+        ));
+    }
+    Ok(options)
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    model: Option<String>,
+    include_archived: Option<String>,
+}
+
+/// operationId: listDataAttributes
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<JsonResponse<DataAttributeList>> {
+    let model = match params.model.as_deref() {
+        None => None,
+        Some(raw) => Some(Model::parse(raw).ok_or_else(|| {
+            ApiError::invalid("model", "model must be one of contact, company or conversation")
+        })?),
+    };
+    let include_archived = params::flag("include_archived", params.include_archived.as_deref())?;
+    let data = state.store.list_data_attributes(ctx.workspace_id, model, include_archived).await?;
+    Ok(JsonResponse(DataAttributeList { kind: "list", data }))
+}
+
+#[derive(Deserialize)]
+struct CreateRequest {
+    name: Option<String>,
+    model: Option<String>,
+    data_type: Option<String>,
+    description: Option<String>,
+    options: Option<Json>,
+    messenger_writable: Option<bool>,
+}
+
+/// operationId: createDataAttribute
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    JsonBody(body): JsonBody<CreateRequest>,
+) -> ApiResult<JsonResponse<DataAttribute>> {
+    // Conversation attributes are Intercom's own: the API creates contact and company ones.
+    let model =
+        body.model.as_deref().and_then(Model::parse).filter(|m| *m != Model::Conversation).ok_or_else(
+            || ApiError::invalid("model", "The Data Attribute model field must be either contact or company"),
+        )?;
+    let name = body.name.ok_or_else(|| ApiError::missing("name"))?.trim().to_owned();
+    if let Some(problem) = data_attribute::name_problem(&name, model) {
+        return Err(ApiError::invalid("name", problem));
+    }
+    let data_type = body
+        .data_type
+        .as_deref()
+        .and_then(DataType::parse)
+        .ok_or_else(|| ApiError::invalid("data_type", "Data Type isn't an option"))?;
+    let options = body.options.as_ref().map(options).transpose()?;
+    if options.is_some() && data_type != DataType::String {
+        return Err(ApiError::invalid("options", "Options can only be set on string attributes"));
+    }
+    let new = NewDataAttribute {
+        name,
+        model,
+        data_type,
+        description: body.description.unwrap_or_default(),
+        options,
+        messenger_writable: body.messenger_writable.unwrap_or(false),
+    };
+    let created = state.store.create_data_attribute(ctx.workspace_id, ctx.admin_id, &new).await;
+    Ok(JsonResponse(created.map_err(attribute_error(Some(model)))?))
+}
+
+#[derive(Deserialize)]
+struct UpdateRequest {
+    archived: Option<bool>,
+    description: Option<String>,
+    options: Option<Json>,
+    messenger_writable: Option<bool>,
+    /// Not changeable through the API; present only to refuse it.
+    data_type: Option<Json>,
+    name: Option<Json>,
+    model: Option<Json>,
+}
+
+/// operationId: updateDataAttribute
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<UpdateRequest>,
+) -> ApiResult<JsonResponse<DataAttribute>> {
+    let id = ids::parse_numeric(&id).ok_or_else(attribute_not_found)?;
+    if body.data_type.is_some() {
+        return Err(ApiError::invalid(
+            "data_type",
+            "Updating the data type of a data attribute is not possible",
+        ));
+    }
+    for (field, value) in [("name", &body.name), ("model", &body.model)] {
+        if value.is_some() {
+            return Err(ApiError::invalid(
+                field,
+                format!("The {field} of a data attribute cannot be changed"),
+            ));
+        }
+    }
+    let changes = DataAttributeChanges {
+        archived: body.archived,
+        description: body.description,
+        options: body.options.as_ref().map(options).transpose()?,
+        messenger_writable: body.messenger_writable,
+    };
+    let updated = state.store.update_data_attribute(ctx.workspace_id, id, &changes).await;
+    Ok(JsonResponse(updated.map_err(attribute_error(None))?))
+}

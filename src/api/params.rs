@@ -1,0 +1,65 @@
+//! Request values shared by the contact-related resources: ids sent as strings or numbers,
+//! fields that distinguish "absent" from `null`, and page parameters.
+
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{ApiError, ApiResult};
+
+/// An id as clients send it: Intercom's own examples send numeric ids both as `"7"` and `7`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum LooseId {
+    Text(String),
+    Number(i64),
+}
+
+impl LooseId {
+    pub fn into_string(self) -> String {
+        match self {
+            LooseId::Text(s) => s,
+            LooseId::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`: absent is
+/// `None`, `null` is `Some(None)`.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A `per_page` query or body value: `default` when absent, else 1..=`max`.
+pub fn per_page(raw: Option<&str>, default: u64, max: u64) -> ApiResult<u64> {
+    match raw {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+            ApiError::invalid("per_page", format!("per_page must be an integer between 1 and {max}"))
+        }),
+    }
+}
+
+/// A 1-based `page` query value (1 when absent).
+pub fn page(raw: Option<&str>) -> ApiResult<u64> {
+    match raw {
+        None => Ok(1),
+        Some(raw) => raw
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n >= 1 && *n <= 1_000_000)
+            .ok_or_else(|| ApiError::invalid("page", "page must be a positive integer")),
+    }
+}
+
+/// A `true`/`false` query value (`false` when absent).
+pub fn flag(name: &str, raw: Option<&str>) -> ApiResult<bool> {
+    match raw {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid(name, format!("{name} must be true or false"))),
+    }
+}

@@ -1,0 +1,177 @@
+//! Tags: `/tags`, `/tags/{id}`, and the tags of a contact (`/contacts/{id}/tags`).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get};
+use axum::{Json as JsonResponse, Router};
+use serde::Deserialize;
+
+use super::AppState;
+use super::contacts::contact_not_found;
+use super::extract::{Ctx, Json, Path};
+use super::params::LooseId;
+use crate::domain::ids;
+use crate::domain::tag::{self, Tag, TagList};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::store::StoreError;
+use crate::store::companies::CompanyRef;
+use crate::store::tags::TagError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tags", get(list).post(create))
+        .route("/tags/{tag_id}", get(find).delete(remove))
+        .route("/contacts/{contact_id}/tags", get(list_for_contact).post(attach_to_contact))
+        .route("/contacts/{contact_id}/tags/{tag_id}", delete(detach_from_contact))
+}
+
+fn tag_not_found() -> ApiError {
+    ApiError::not_found("Resource Not Found")
+}
+
+fn tag_error(err: TagError) -> ApiError {
+    match err {
+        TagError::Store(StoreError::NotFound) | TagError::TagNotFound => tag_not_found(),
+        TagError::Store(err) => err.into(),
+        TagError::ContactNotFound => contact_not_found(),
+        TagError::CompanyNotFound => ApiError::new(ErrorCode::CompanyNotFound, "Company Not Found"),
+        TagError::NameTaken => ApiError::invalid("name", "Another tag already has this name"),
+        TagError::UsedBySegments(names) => ApiError::new(
+            ErrorCode::TagHasDependentObjects,
+            format!("Unable to delete Tag with dependent objects. Segments: {}.", names.join(", ")),
+        ),
+    }
+}
+
+/// A tag id from a path or body; anything but a positive number names no tag.
+fn tag_id(raw: &str) -> ApiResult<i64> {
+    ids::parse_numeric(raw.trim()).ok_or_else(tag_not_found)
+}
+
+/// operationId: listTags
+async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<TagList>> {
+    Ok(JsonResponse(TagList::new(state.store.list_tags(ctx.workspace_id).await?)))
+}
+
+/// The body of `POST /tags`, one of: `{name, id?}` (create or rename), `{name, users}` (tag
+/// contacts), `{name, companies}` (tag companies; with `untag: true`, untag them).
+#[derive(Deserialize)]
+struct TagRequest {
+    name: Option<String>,
+    id: Option<LooseId>,
+    users: Option<Vec<UserRef>>,
+    companies: Option<Vec<CompanyItem>>,
+}
+
+#[derive(Deserialize)]
+struct UserRef {
+    id: LooseId,
+}
+
+#[derive(Deserialize)]
+struct CompanyItem {
+    id: Option<LooseId>,
+    company_id: Option<LooseId>,
+    #[serde(default)]
+    untag: bool,
+}
+
+/// operationId: createTag
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<TagRequest>,
+) -> ApiResult<JsonResponse<Tag>> {
+    let invalid = || ApiError::invalid("name", "invalid tag parameters");
+    let name = body.name.as_deref().and_then(tag::clean_name).ok_or_else(invalid)?;
+    let store = &state.store;
+    let tag = match (body.users, body.companies) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid("users", "invalid tag parameters: users and companies together"));
+        }
+        (Some(users), None) => {
+            let contacts: Vec<String> = users.into_iter().map(|u| u.id.into_string()).collect();
+            store.tag_contacts(ctx.workspace_id, ctx.admin_id, &name, &contacts).await
+        }
+        (None, Some(companies)) => {
+            let untag = companies.iter().any(|c| c.untag);
+            if companies.iter().any(|c| c.untag != untag) {
+                return Err(ApiError::invalid(
+                    "companies",
+                    "invalid tag parameters: untag must be the same for every company",
+                ));
+            }
+            let refs: Vec<CompanyRef> = companies
+                .into_iter()
+                .map(|c| CompanyRef {
+                    id: c.id.map(LooseId::into_string),
+                    company_id: c.company_id.map(LooseId::into_string),
+                })
+                .collect();
+            if refs.iter().any(|r| r.id.is_none() && r.company_id.is_none()) {
+                return Err(ApiError::invalid(
+                    "companies",
+                    "invalid tag parameters: each company needs an id or a company_id",
+                ));
+            }
+            store.tag_companies(ctx.workspace_id, ctx.admin_id, &name, &refs, untag).await
+        }
+        (None, None) => {
+            let id = body.id.map(|id| tag_id(&id.into_string())).transpose()?;
+            store.create_or_update_tag(ctx.workspace_id, &name, id).await
+        }
+    };
+    Ok(JsonResponse(tag.map_err(tag_error)?))
+}
+
+/// operationId: findTag
+async fn find(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<JsonResponse<Tag>> {
+    Ok(JsonResponse(state.store.get_tag(ctx.workspace_id, tag_id(&id)?).await.map_err(tag_error)?))
+}
+
+/// operationId: deleteTag
+async fn remove(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    state.store.delete_tag(ctx.workspace_id, tag_id(&id)?).await.map_err(tag_error)?;
+    Ok(StatusCode::OK)
+}
+
+/// operationId: listTagsForAContact
+async fn list_for_contact(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+) -> ApiResult<JsonResponse<TagList>> {
+    let tags = state.store.contact_tags(ctx.workspace_id, &contact_id).await.map_err(tag_error)?;
+    Ok(JsonResponse(TagList::new(tags)))
+}
+
+#[derive(Deserialize)]
+struct TagRef {
+    id: LooseId,
+}
+
+/// operationId: attachTagToContact
+async fn attach_to_contact(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+    Json(body): Json<TagRef>,
+) -> ApiResult<JsonResponse<Tag>> {
+    let tag = tag_id(&body.id.into_string())?;
+    let tag = state.store.tag_contact(ctx.workspace_id, ctx.admin_id, &contact_id, tag).await;
+    Ok(JsonResponse(tag.map_err(tag_error)?))
+}
+
+/// operationId: detachTagFromContact
+async fn detach_from_contact(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((contact_id, tag)): Path<(String, String)>,
+) -> ApiResult<JsonResponse<Tag>> {
+    let tag = state.store.untag_contact(ctx.workspace_id, &contact_id, tag_id(&tag)?).await;
+    Ok(JsonResponse(tag.map_err(tag_error)?))
+}

@@ -1,0 +1,330 @@
+//! The contact object (a user or a lead) and the rules for writing one.
+
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attributes};
+
+/// A contact's role. Intercom also calls leads "contacts" in `person_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Lead,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Option<Role> {
+        match raw {
+            "user" => Some(Role::User),
+            "lead" => Some(Role::Lead),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Lead => "lead",
+        }
+    }
+}
+
+/// The full contact object, field for field as the spec shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub workspace_id: String,
+    pub external_id: Option<String>,
+    pub role: Role,
+    pub email: Option<String>,
+    pub email_domain: Option<String>,
+    pub phone: Option<String>,
+    pub formatted_phone: Option<String>,
+    pub name: Option<String>,
+    /// The image URL as it was written (the python SDK, Intercom's older docs and live
+    /// responses carry a plain string here).
+    pub avatar: Option<String>,
+    pub owner_id: Option<i64>,
+    pub social_profiles: SocialProfiles,
+    pub has_hard_bounced: bool,
+    pub marked_email_as_spam: bool,
+    pub unsubscribed_from_emails: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub signed_up_at: Option<i64>,
+    pub last_seen_at: Option<i64>,
+    pub last_replied_at: Option<i64>,
+    pub last_contacted_at: Option<i64>,
+    pub last_email_opened_at: Option<i64>,
+    pub last_email_clicked_at: Option<i64>,
+    pub language_override: Option<String>,
+    pub browser: Option<String>,
+    pub browser_version: Option<String>,
+    pub browser_language: Option<String>,
+    pub os: Option<String>,
+    pub location: Location,
+    pub android_app_name: Option<String>,
+    pub android_app_version: Option<String>,
+    pub android_device: Option<String>,
+    pub android_os_version: Option<String>,
+    pub android_sdk_version: Option<String>,
+    pub android_last_seen_at: Option<i64>,
+    pub ios_app_name: Option<String>,
+    pub ios_app_version: Option<String>,
+    pub ios_device: Option<String>,
+    pub ios_os_version: Option<String>,
+    pub ios_sdk_version: Option<String>,
+    pub ios_last_seen_at: Option<i64>,
+    pub custom_attributes: Map<String, Json>,
+    pub tags: Summary,
+    pub notes: Summary,
+    pub companies: Summary,
+    pub opted_out_subscription_types: Summary,
+    pub opted_in_subscription_types: Summary,
+    pub utm_campaign: Option<String>,
+    pub utm_content: Option<String>,
+    pub utm_medium: Option<String>,
+    pub utm_source: Option<String>,
+    pub utm_term: Option<String>,
+    pub referrer: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub continent_code: Option<String>,
+}
+
+/// Social profiles are found by Intercom's enrichment, which a self-hosted server does not
+/// run; the API cannot write them, so the list is always empty.
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialProfiles {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: [Json; 0],
+}
+
+impl SocialProfiles {
+    pub fn none() -> Self {
+        SocialProfiles { kind: "list", data: [] }
+    }
+}
+
+/// Embedded summaries show at most this many items; `url` lists them all.
+pub const SUMMARY_LIMIT: usize = 10;
+
+/// An embedded list (`tags`, `notes`, `companies`, subscription types): the first
+/// [`SUMMARY_LIMIT`] items as references, the total and where to get the rest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<Reference>,
+    pub url: String,
+    pub total_count: i64,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub url: String,
+}
+
+/// The kinds of embedded summary a contact has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SummaryKind {
+    Tags,
+    Notes,
+    Companies,
+    OptedOut,
+    OptedIn,
+}
+
+impl SummaryKind {
+    pub const ALL: [SummaryKind; 5] = [
+        SummaryKind::Tags,
+        SummaryKind::Notes,
+        SummaryKind::Companies,
+        SummaryKind::OptedOut,
+        SummaryKind::OptedIn,
+    ];
+
+    /// `(item type, item url prefix, contact sub-resource)`.
+    fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            SummaryKind::Tags => ("tag", "/tags", "tags"),
+            SummaryKind::Notes => ("note", "/notes", "notes"),
+            SummaryKind::Companies => ("company", "/companies", "companies"),
+            SummaryKind::OptedOut | SummaryKind::OptedIn => {
+                ("subscription", "/subscription_types", "subscriptions")
+            }
+        }
+    }
+}
+
+impl Summary {
+    /// `ids` are the first items (at most [`SUMMARY_LIMIT`]), `total` all of them.
+    pub fn new(kind: SummaryKind, contact_id: &str, ids: Vec<String>, total: i64) -> Summary {
+        let (item, prefix, sub) = kind.parts();
+        Summary {
+            kind: "list",
+            has_more: total > ids.len() as i64,
+            data: ids
+                .into_iter()
+                .map(|id| Reference { kind: item, url: format!("{prefix}/{id}"), id })
+                .collect(),
+            url: format!("/contacts/{contact_id}/{sub}"),
+            total_count: total,
+        }
+    }
+}
+
+/// `POST /contacts/{id}/archive` and `/unarchive`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactArchived {
+    pub id: String,
+    pub external_id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub archived: bool,
+}
+
+/// `DELETE /contacts/{id}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactDeleted {
+    pub id: String,
+    pub external_id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub deleted: bool,
+}
+
+/// The fields the API writes; `None` leaves a field as it is, `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ContactChanges {
+    pub role: Option<Role>,
+    pub external_id: Option<Option<String>>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub name: Option<Option<String>>,
+    pub avatar: Option<Option<String>>,
+    pub signed_up_at: Option<Option<i64>>,
+    pub last_seen_at: Option<Option<i64>>,
+    pub owner_id: Option<Option<i64>>,
+    pub unsubscribed_from_emails: Option<bool>,
+    /// As sent: checked against the workspace's data attributes when written.
+    pub custom_attributes: Option<Map<String, Json>>,
+}
+
+/// Why a write was refused. The API turns each into Intercom's error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rejection {
+    /// Another contact already has this email (users) or external_id.
+    Duplicate {
+        existing_id: String,
+        archived: bool,
+    },
+    /// A user needs an email or an external_id.
+    UserWithoutIdentity,
+    /// Users are never turned back into leads.
+    UserToLead,
+    OwnerNotFound,
+    InvalidEmail,
+    Attribute(AttributeRejection),
+    /// Merges go from a lead into a user, and from one contact into another.
+    MergeFromNotLead,
+    MergeIntoNotUser,
+    MergeIntoItself,
+}
+
+/// Normalises an email for storage: trimmed, and `None` when empty.
+pub fn clean_email(email: Option<String>) -> Result<Option<String>, Rejection> {
+    let Some(email) = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    match email.rsplit_once('@') {
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !email.contains(char::is_whitespace) =>
+        {
+            Ok(Some(email))
+        }
+        _ => Err(Rejection::InvalidEmail),
+    }
+}
+
+/// The part after the `@`, lower-cased: what `email_domain` shows and searches.
+pub fn email_domain(email: &str) -> Option<String> {
+    email.rsplit_once('@').map(|(_, domain)| domain.to_lowercase())
+}
+
+/// The phone number in E.164 (`+` and 7 to 15 digits once spaces, dashes, dots and
+/// brackets are dropped); `None` when it has no country code to normalise against.
+pub fn formatted_phone(phone: &str) -> Option<String> {
+    let compact: String = phone.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let digits = compact.strip_prefix('+')?;
+    (digits.len() >= 7 && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(compact)
+}
+
+/// Applies a `custom_attributes` write to `current`: every key must be a live attribute
+/// of the contact model and every value of its type; `null` removes a value.
+pub fn merge_custom_attributes(
+    current: &mut Map<String, Json>,
+    changes: &Map<String, Json>,
+    attributes: &[DataAttribute],
+) -> Result<(), Rejection> {
+    for (name, value) in check_custom_attributes(changes, attributes).map_err(Rejection::Attribute)? {
+        match value {
+            Some(value) => current.insert(name, value),
+            None => current.remove(&name),
+        };
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_normalise_only_with_a_country_code() {
+        assert_eq!(formatted_phone("+1 (123) 456-7890").as_deref(), Some("+11234567890"));
+        assert_eq!(formatted_phone("+353.87.123.4567").as_deref(), Some("+353871234567"));
+        assert_eq!(formatted_phone("0871234567"), None);
+        assert_eq!(formatted_phone("+12ab45678"), None);
+        assert_eq!(formatted_phone("+123"), None);
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_checked() {
+        assert_eq!(clean_email(Some(" Jo@Example.com ".into())), Ok(Some("Jo@Example.com".into())));
+        assert_eq!(clean_email(Some("".into())), Ok(None));
+        assert_eq!(clean_email(None), Ok(None));
+        assert_eq!(clean_email(Some("nobody".into())), Err(Rejection::InvalidEmail));
+        assert_eq!(clean_email(Some("a b@c.io".into())), Err(Rejection::InvalidEmail));
+        assert_eq!(email_domain("Jo@Example.COM").as_deref(), Some("example.com"));
+    }
+
+    #[test]
+    fn summaries_show_ten_and_count_all() {
+        let ids: Vec<String> = (1..=10).map(|i| i.to_string()).collect();
+        let s = Summary::new(SummaryKind::Tags, "abc", ids, 12);
+        assert!(s.has_more);
+        assert_eq!(s.url, "/contacts/abc/tags");
+        assert_eq!(s.data[0].url, "/tags/1");
+        assert_eq!(s.data[0].kind, "tag");
+        let s = Summary::new(SummaryKind::OptedIn, "abc", vec![], 0);
+        assert!(!s.has_more);
+        assert_eq!(s.url, "/contacts/abc/subscriptions");
+    }
+}

@@ -1,0 +1,55 @@
+//! Notes: what admins write about a contact.
+
+use serde::Serialize;
+
+use super::admin::Admin;
+use super::ids;
+use super::pages::CursorPages;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub created_at: i64,
+    pub contact: NoteContact,
+    pub author: Admin,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteContact {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NoteList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<Note>,
+    pub total_count: i64,
+    pub pages: CursorPages,
+}
+
+/// The stored body: text as Intercom shows it, one HTML paragraph; HTML is kept as sent.
+pub fn body_html(body: &str) -> String {
+    let body = body.trim();
+    if body.starts_with('<') {
+        return body.to_owned();
+    }
+    let escaped = body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!("<p>{escaped}</p>")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn text_becomes_a_paragraph() {
+        assert_eq!(super::body_html("Hello"), "<p>Hello</p>");
+        assert_eq!(super::body_html("a < b & c"), "<p>a &lt; b &amp; c</p>");
+        assert_eq!(super::body_html("<p>Already</p>"), "<p>Already</p>");
+    }
+}

@@ -1,0 +1,114 @@
+//! Segments: saved contact searches. An operator makes them with the CLI (`switchboard segment
+//! create`); membership is always computed by the search compiler from the saved query.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::contact::Role;
+
+/// Who a segment is about: `user`s, or leads (`contact` in Intercom's terms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PersonType {
+    User,
+    Contact,
+}
+
+impl PersonType {
+    /// `user`, or `lead` / `contact` for leads.
+    pub fn parse(raw: &str) -> Option<PersonType> {
+        match raw {
+            "user" => Some(PersonType::User),
+            "lead" | "contact" => Some(PersonType::Contact),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonType::User => "user",
+            PersonType::Contact => "contact",
+        }
+    }
+
+    pub fn role(self) -> Role {
+        match self {
+            PersonType::User => Role::User,
+            PersonType::Contact => Role::Lead,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Segment {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub person_type: PersonType,
+    /// Only with `include_count=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SegmentList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub segments: Vec<Segment>,
+}
+
+/// `GET /contacts/{id}/segments`.
+#[derive(Debug, Serialize)]
+pub struct ContactSegments {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<Segment>,
+}
+
+/// True if a filter of the saved `query` is on `field` (and, with `value`, compares it with
+/// that value, alone or in a list): what makes a tag or an attribute a segment's dependency.
+pub fn references(query: &Json, field: &str, value: Option<&str>) -> bool {
+    let Json::Object(node) = query else { return false };
+    match (node.get("field"), node.get("value")) {
+        (Some(Json::String(f)), v) => {
+            f == field
+                && value.is_none_or(|want| {
+                    let same = |v: &Json| match v {
+                        Json::String(s) => s == want,
+                        Json::Number(n) => n.to_string() == want,
+                        _ => false,
+                    };
+                    match v {
+                        Some(Json::Array(items)) => items.iter().any(same),
+                        Some(v) => same(v),
+                        None => false,
+                    }
+                })
+        }
+        (_, Some(Json::Array(items))) => items.iter().any(|q| references(q, field, value)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::references;
+    use serde_json::json;
+
+    #[test]
+    fn finds_fields_and_values_at_any_depth() {
+        let q = json!({"operator": "AND", "value": [
+            {"field": "email", "operator": "~", "value": "x"},
+            {"operator": "OR", "value": [
+                {"field": "tag_id", "operator": "=", "value": 7},
+                {"field": "custom_attributes.plan", "operator": "IN", "value": ["a", "b"]}]}]});
+        assert!(references(&q, "tag_id", Some("7")));
+        assert!(!references(&q, "tag_id", Some("8")));
+        assert!(references(&q, "custom_attributes.plan", None));
+        assert!(references(&q, "custom_attributes.plan", Some("b")));
+        assert!(!references(&q, "name", None));
+    }
+}

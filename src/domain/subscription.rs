@@ -1,0 +1,62 @@
+//! Subscription types (made by an operator with the CLI) and contacts' choices about them.
+
+use serde::Serialize;
+
+use super::ids;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentType {
+    OptIn,
+    OptOut,
+}
+
+impl ConsentType {
+    pub fn parse(raw: &str) -> Option<ConsentType> {
+        match raw {
+            "opt_in" => Some(ConsentType::OptIn),
+            "opt_out" => Some(ConsentType::OptOut),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentType::OptIn => "opt_in",
+            ConsentType::OptOut => "opt_out",
+        }
+    }
+}
+
+/// `live`, `draft` or `archived`.
+pub const STATES: [&str; 3] = ["live", "draft", "archived"];
+/// What a subscription type can cover.
+pub const CONTENT_TYPES: [&str; 2] = ["email", "sms_message"];
+
+/// The `subscription` object (a subscription type).
+#[derive(Debug, Clone, Serialize)]
+pub struct SubscriptionType {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub state: String,
+    pub consent_type: ConsentType,
+    pub default_translation: Translation,
+    pub translations: Vec<Translation>,
+    pub content_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Translation {
+    pub name: String,
+    pub description: String,
+    pub locale: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubscriptionTypeList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<SubscriptionType>,
+}

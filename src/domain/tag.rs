@@ -1,0 +1,60 @@
+//! Tags: labels on contacts (and companies), listed per workspace and per contact.
+
+use serde::Serialize;
+
+use super::ids;
+
+/// The `tag` object. `applied_at` / `applied_by` appear only where the tag is shown as
+/// applied to something (a contact's tags, tagging a contact).
+#[derive(Debug, Clone, Serialize)]
+pub struct Tag {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied_by: Option<AdminReference>,
+}
+
+impl Tag {
+    pub fn new(id: i64, name: String) -> Tag {
+        Tag { kind: "tag", id, name, applied_at: None, applied_by: None }
+    }
+}
+
+/// `{"type": "admin", "id": "..."}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminReference {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+}
+
+impl AdminReference {
+    pub fn new(id: i64) -> AdminReference {
+        AdminReference { kind: "admin", id }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TagList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<Tag>,
+}
+
+impl TagList {
+    pub fn new(data: Vec<Tag>) -> TagList {
+        TagList { kind: "list", data }
+    }
+}
+
+/// A tag name as stored: trimmed, and not empty.
+pub fn clean_name(name: &str) -> Option<String> {
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
+}

@@ -1,0 +1,296 @@
+//! Contacts in the search language: the field table (built-in fields plus the workspace's
+//! custom attributes) and where each field lives in SQL, for `POST /contacts/search` and for
+//! segment membership, which is the same compiler applied to a segment's saved query.
+//!
+//! Dialect differences live here and nowhere else:
+//! * `custom_attributes.<name>`: `json_extract` on SQLite; on PostgreSQL `->>` for text, a
+//!   number or boolean read only where `jsonb_typeof` says it is one (another workspace may
+//!   use the name with another type, and PostgreSQL does not promise to filter by workspace
+//!   first), and `=` as a containment test (`@>`) that the GIN index serves. Each type gets
+//!   its own cast in the SQL text: sqlx caches a PostgreSQL statement by its text with the
+//!   parameter types of its first use, so one text must never see two parameter types.
+//! * `~ !~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes
+//!   serve; on SQLite the FTS5 trigram table picks the candidates (its LIKE needs no ESCAPE,
+//!   so the user's `%` and `_` only widen that set) and the exact, escaped LIKE decides.
+
+use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
+use serde_json::Value as Json;
+
+use super::contacts::Contacts;
+use super::data_attributes;
+use super::search_sql::{ColumnResolver, Dialect, LIKE_ESCAPE, Target, escape_like, lower, scalar_value};
+use super::segments::{self, SavedSegment};
+use super::{Backend, Exec, StoreResult};
+use crate::domain::data_attribute::{DataAttribute, Model};
+use crate::domain::ids;
+use crate::domain::search::{
+    self, FieldType, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
+    ValidatedQuery,
+};
+
+/// What compiling a contacts query needs from the workspace.
+pub(crate) struct ContactSearch {
+    backend: Backend,
+    workspace_id: i64,
+    attributes: Vec<DataAttribute>,
+    segments: Vec<SavedSegment>,
+}
+
+fn col(c: Contacts) -> Expr {
+    Expr::col((Contacts::Table, c))
+}
+
+fn never() -> Condition {
+    Condition::all().add(Expr::cust("1 = 0"))
+}
+
+fn always() -> Condition {
+    Condition::all().add(Expr::cust("1 = 1"))
+}
+
+impl ContactSearch {
+    pub(crate) async fn load(db: &mut impl Exec, workspace_id: i64) -> StoreResult<ContactSearch> {
+        Ok(ContactSearch {
+            backend: db.backend(),
+            workspace_id,
+            attributes: data_attributes::custom(db, workspace_id, Model::Contact).await?,
+            segments: segments::all(db, workspace_id).await?,
+        })
+    }
+
+    /// Parses and checks a query against the contact fields and this workspace's attributes.
+    pub(crate) fn validate(&self, query: &Json) -> Result<ValidatedQuery, SearchError> {
+        let lookup =
+            |name: &str| self.attributes.iter().find(|a| a.name == name).map(|a| a.data_type.field_type());
+        search::parse_and_validate(query, &StandardFields::new(Resource::Contacts, &lookup))
+    }
+
+    /// The WHERE condition of a search.
+    pub(crate) fn condition(&self, query: &Json) -> Result<Condition, SearchError> {
+        lower(&self.validate(query)?, &Resolver { search: self, in_segment: false })
+    }
+
+    /// Membership of `segment`: its saved query, for contacts of its person type.
+    pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
+        let query = lower(&self.validate(&segment.query)?, &Resolver { search: self, in_segment: true })?;
+        Ok(Condition::all().add(col(Contacts::Role).eq(segment.person_type.role().as_str())).add(query))
+    }
+
+    /// `SELECT contacts.id FROM contacts WHERE <workspace> AND cond`, for negated memberships.
+    fn ids_where(&self, cond: Condition) -> SelectStatement {
+        Query::select()
+            .column((Contacts::Table, Contacts::Id))
+            .from(Contacts::Table)
+            .and_where(col(Contacts::WorkspaceId).eq(self.workspace_id))
+            .cond_where(cond)
+            .take()
+    }
+}
+
+struct Resolver<'a> {
+    search: &'a ContactSearch,
+    /// Lowering a segment's own query, where `segment_id` would let segments nest.
+    in_segment: bool,
+}
+
+impl ColumnResolver for Resolver<'_> {
+    fn dialect(&self) -> Dialect {
+        match self.search.backend {
+            Backend::Sqlite => Dialect::Sqlite,
+            Backend::Postgres => Dialect::Postgres,
+        }
+    }
+
+    fn resolve(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+        use Contacts::*;
+        let column = match f.field.as_str() {
+            "id" => PublicId,
+            "role" => Role,
+            "name" => Name,
+            "avatar" => Avatar,
+            "owner_id" => OwnerId,
+            "email" => Email,
+            "email_domain" => EmailDomain,
+            "phone" => Phone,
+            "formatted_phone" => FormattedPhone,
+            "external_id" => ExternalId,
+            "created_at" => CreatedAt,
+            "signed_up_at" => SignedUpAt,
+            "updated_at" => UpdatedAt,
+            "last_seen_at" => LastSeenAt,
+            "last_contacted_at" => LastContactedAt,
+            "last_replied_at" => LastRepliedAt,
+            "last_email_opened_at" => LastEmailOpenedAt,
+            "last_email_clicked_at" => LastEmailClickedAt,
+            "language_override" => LanguageOverride,
+            "browser" => Browser,
+            "browser_language" => BrowserLanguage,
+            "os" => Os,
+            "location.country" => LocationCountry,
+            "location.region" => LocationRegion,
+            "location.city" => LocationCity,
+            "unsubscribed_from_emails" => UnsubscribedFromEmails,
+            "marked_email_as_spam" => MarkedEmailAsSpam,
+            "has_hard_bounced" => HasHardBounced,
+            "ios_last_seen_at" => IosLastSeenAt,
+            "ios_app_version" => IosAppVersion,
+            "ios_device" => IosDevice,
+            "ios_os_version" => IosOsVersion,
+            "ios_app_name" => IosAppName,
+            "ios_sdk_version" => IosSdkVersion,
+            "android_last_seen_at" => AndroidLastSeenAt,
+            "android_app_version" => AndroidAppVersion,
+            "android_device" => AndroidDevice,
+            "android_app_name" => AndroidAppName,
+            "android_sdk_version" => AndroidSdkVersion,
+            "tag_id" => return tag_condition(&f.predicate).map(Target::Condition),
+            "segment_id" => return self.segment_target(&f.predicate).map(Target::Condition),
+            other => {
+                return match other.strip_prefix("custom_attributes.") {
+                    Some(name) => Ok(self.custom_attribute(name, f)),
+                    None => {
+                        Err(SearchError::for_field(other, format!("'{other}' is not a searchable field")))
+                    }
+                };
+            }
+        };
+        let fts = match column {
+            Name => Some("name"),
+            Email => Some("email"),
+            Phone => Some("phone"),
+            _ => None,
+        };
+        match (self.search.backend, fts) {
+            (Backend::Sqlite, Some(fts_column)) => Ok(trigram(column, fts_column, &f.predicate)
+                .map(Target::Condition)
+                .unwrap_or_else(|| Target::Column(col(column)))),
+            _ => Ok(Target::Column(col(column))),
+        }
+    }
+}
+
+impl Resolver<'_> {
+    /// `segment_id`: the segment's own condition, inlined for `=`/`IN`; for `!=`/`NIN` the
+    /// contacts outside it (`NOT IN`, so that a condition that is unknown on a contact's
+    /// empty fields still counts as "not a member"). Unknown segments have no members.
+    fn segment_target(&self, predicate: &Predicate) -> Result<Condition, SearchError> {
+        if self.in_segment {
+            return Err(SearchError::for_field(
+                "segment_id",
+                "a segment's query cannot filter on segment_id",
+            ));
+        }
+        let search = self.search;
+        let members = |ids: &[Scalar]| -> Result<Condition, SearchError> {
+            let mut any = Condition::any();
+            for id in ids {
+                let found =
+                    search.segments.iter().find(|s| matches!(id, Scalar::Str(i) if *i == s.public_id));
+                any = any.add(match found {
+                    Some(segment) => search.segment_condition(segment)?,
+                    None => never(),
+                });
+            }
+            Ok(any)
+        };
+        Ok(match predicate {
+            Predicate::Eq(id) => members(std::slice::from_ref(id))?,
+            Predicate::In(ids) => members(ids)?,
+            Predicate::Ne(id) => Condition::all()
+                .add(col(Contacts::Id).not_in_subquery(search.ids_where(members(std::slice::from_ref(id))?))),
+            Predicate::Nin(ids) => {
+                Condition::all().add(col(Contacts::Id).not_in_subquery(search.ids_where(members(ids)?)))
+            }
+            _ => return Err(SearchError::for_field("segment_id", "segment_id takes a segment id, not null")),
+        })
+    }
+
+    fn custom_attribute(&self, name: &str, f: &ValidatedFilter) -> Target {
+        let json = col(Contacts::CustomAttributes);
+        let key = || Expr::val(name.to_owned());
+        match self.search.backend {
+            Backend::Sqlite => {
+                Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
+            }
+            Backend::Postgres => {
+                let typed = |json_type: &'static str, cast: &'static str| {
+                    Expr::cust_with_exprs(
+                        format!(
+                            "CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"
+                        ),
+                        [json.clone(), key(), json.clone(), key()],
+                    )
+                };
+                if let Predicate::Eq(value) = &f.predicate {
+                    let cast = match value {
+                        Scalar::Str(_) => "text",
+                        Scalar::Int(_) => "bigint",
+                        Scalar::Float(_) => "double precision",
+                        Scalar::Bool(_) => "boolean",
+                    };
+                    return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
+                        format!("$1 @> jsonb_build_object($2, $3::{cast})"),
+                        [json.clone(), key(), Expr::val(scalar_value(value))],
+                    )));
+                }
+                Target::Column(match f.def.ty {
+                    FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
+                    FieldType::Integer | FieldType::Date => typed("number", "bigint"),
+                    FieldType::Float => typed("number", "double precision"),
+                    FieldType::Boolean => typed("boolean", "boolean"),
+                })
+            }
+        }
+    }
+}
+
+/// `tag_id`: membership in `contact_tags`, by the tag's numeric id (a value that is not one
+/// names no tag).
+fn tag_condition(predicate: &Predicate) -> Result<Condition, SearchError> {
+    let tagged = |tag: Option<i64>| {
+        let mut q = Query::select();
+        q.column(("contact_tags", "contact_id")).from("contact_tags");
+        if let Some(tag) = tag {
+            q.and_where(Expr::col(("contact_tags", "tag_id")).eq(tag));
+        }
+        q
+    };
+    let tag_id = |v: &Scalar| match v {
+        Scalar::Str(s) => ids::parse_numeric(s),
+        _ => None,
+    };
+    let id = col(Contacts::Id);
+    Ok(match predicate {
+        Predicate::Eq(v) => match tag_id(v) {
+            Some(tag) => Condition::all().add(id.in_subquery(tagged(Some(tag)))),
+            None => never(),
+        },
+        Predicate::Ne(v) => match tag_id(v) {
+            Some(tag) => Condition::all().add(id.not_in_subquery(tagged(Some(tag)))),
+            None => always(),
+        },
+        Predicate::IsNull => Condition::all().add(id.not_in_subquery(tagged(None))),
+        Predicate::IsNotNull => Condition::all().add(id.in_subquery(tagged(None))),
+        _ => return Err(SearchError::for_field("tag_id", "tag_id supports only the = and != operators")),
+    })
+}
+
+/// SQLite: `~ !~ ^ $` through the FTS5 trigram index, then the exact LIKE.
+fn trigram(column: Contacts, fts_column: &'static str, predicate: &Predicate) -> Option<Condition> {
+    let (text, negated, shape): (&str, bool, fn(&str) -> String) = match predicate {
+        Predicate::Contains(s) => (s, false, |t| format!("%{t}%")),
+        Predicate::NotContains(s) => (s, true, |t| format!("%{t}%")),
+        Predicate::StartsWith(s) => (s, false, |t| format!("{t}%")),
+        Predicate::EndsWith(s) => (s, false, |t| format!("%{t}")),
+        _ => return None,
+    };
+    let candidates = Query::select()
+        .column("rowid")
+        .from("contacts_fts")
+        .and_where(Expr::col(("contacts_fts", fts_column)).like(shape(text)))
+        .take();
+    let matched = Condition::all()
+        .add(col(Contacts::Id).in_subquery(candidates))
+        .add(col(column).like(LikeExpr::new(shape(&escape_like(text))).escape(LIKE_ESCAPE)));
+    Some(if negated { matched.not() } else { matched })
+}

@@ -1,0 +1,859 @@
+//! Contacts (users and leads): reads with their embedded summaries, and writes checked
+//! against the workspace's rules (uniqueness, owners, data attributes) in one transaction.
+
+use std::collections::HashMap;
+
+use sea_query::{Condition, Expr, ExprTrait, Func, Iden, Order, Query, SelectStatement};
+use serde_json::{Map, Value as Json};
+use sqlx::types::Json as JsonColumn;
+
+use super::admins::Admins;
+use super::contact_search::ContactSearch;
+use super::data_attributes;
+use super::workspaces::Workspaces;
+use super::{Exec, Store, StoreError, StoreResult, now};
+use crate::domain::contact::{
+    self, Contact, ContactArchived, ContactChanges, ContactDeleted, Location, Rejection, Role, SUMMARY_LIMIT,
+    SocialProfiles, Summary, SummaryKind,
+};
+use crate::domain::data_attribute::Model;
+use crate::domain::ids;
+use crate::domain::search::SearchError;
+
+#[derive(Iden, Clone, Copy)]
+pub(crate) enum Contacts {
+    Table,
+    Id,
+    PublicId,
+    WorkspaceId,
+    Role,
+    ExternalId,
+    Email,
+    EmailDomain,
+    Phone,
+    FormattedPhone,
+    Name,
+    Avatar,
+    OwnerId,
+    HasHardBounced,
+    MarkedEmailAsSpam,
+    UnsubscribedFromEmails,
+    Archived,
+    CreatedAt,
+    UpdatedAt,
+    SignedUpAt,
+    LastSeenAt,
+    LastRepliedAt,
+    LastContactedAt,
+    LastEmailOpenedAt,
+    LastEmailClickedAt,
+    LanguageOverride,
+    Browser,
+    BrowserVersion,
+    BrowserLanguage,
+    Os,
+    LocationCountry,
+    LocationRegion,
+    LocationCity,
+    LocationCountryCode,
+    LocationContinentCode,
+    AndroidAppName,
+    AndroidAppVersion,
+    AndroidDevice,
+    AndroidOsVersion,
+    AndroidSdkVersion,
+    AndroidLastSeenAt,
+    IosAppName,
+    IosAppVersion,
+    IosDevice,
+    IosOsVersion,
+    IosSdkVersion,
+    IosLastSeenAt,
+    UtmCampaign,
+    UtmContent,
+    UtmMedium,
+    UtmSource,
+    UtmTerm,
+    Referrer,
+    CustomAttributes,
+}
+
+/// Every column of `contacts`.
+const COLUMNS: [Contacts; 52] = {
+    use Contacts::*;
+    [
+        Id,
+        PublicId,
+        WorkspaceId,
+        Role,
+        ExternalId,
+        Email,
+        EmailDomain,
+        Phone,
+        FormattedPhone,
+        Name,
+        Avatar,
+        OwnerId,
+        HasHardBounced,
+        MarkedEmailAsSpam,
+        UnsubscribedFromEmails,
+        CreatedAt,
+        UpdatedAt,
+        SignedUpAt,
+        LastSeenAt,
+        LastRepliedAt,
+        LastContactedAt,
+        LastEmailOpenedAt,
+        LastEmailClickedAt,
+        LanguageOverride,
+        Browser,
+        BrowserVersion,
+        BrowserLanguage,
+        Os,
+        LocationCountry,
+        LocationRegion,
+        LocationCity,
+        LocationCountryCode,
+        LocationContinentCode,
+        AndroidAppName,
+        AndroidAppVersion,
+        AndroidDevice,
+        AndroidOsVersion,
+        AndroidSdkVersion,
+        AndroidLastSeenAt,
+        IosAppName,
+        IosAppVersion,
+        IosDevice,
+        IosOsVersion,
+        IosSdkVersion,
+        IosLastSeenAt,
+        UtmCampaign,
+        UtmContent,
+        UtmMedium,
+        UtmSource,
+        UtmTerm,
+        Referrer,
+        CustomAttributes,
+    ]
+};
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: i64,
+    public_id: String,
+    workspace_code: String,
+    role: String,
+    external_id: Option<String>,
+    email: Option<String>,
+    email_domain: Option<String>,
+    phone: Option<String>,
+    formatted_phone: Option<String>,
+    name: Option<String>,
+    avatar: Option<String>,
+    owner_id: Option<i64>,
+    has_hard_bounced: bool,
+    marked_email_as_spam: bool,
+    unsubscribed_from_emails: bool,
+    created_at: i64,
+    updated_at: i64,
+    signed_up_at: Option<i64>,
+    last_seen_at: Option<i64>,
+    last_replied_at: Option<i64>,
+    last_contacted_at: Option<i64>,
+    last_email_opened_at: Option<i64>,
+    last_email_clicked_at: Option<i64>,
+    language_override: Option<String>,
+    browser: Option<String>,
+    browser_version: Option<String>,
+    browser_language: Option<String>,
+    os: Option<String>,
+    location_country: Option<String>,
+    location_region: Option<String>,
+    location_city: Option<String>,
+    location_country_code: Option<String>,
+    location_continent_code: Option<String>,
+    android_app_name: Option<String>,
+    android_app_version: Option<String>,
+    android_device: Option<String>,
+    android_os_version: Option<String>,
+    android_sdk_version: Option<String>,
+    android_last_seen_at: Option<i64>,
+    ios_app_name: Option<String>,
+    ios_app_version: Option<String>,
+    ios_device: Option<String>,
+    ios_os_version: Option<String>,
+    ios_sdk_version: Option<String>,
+    ios_last_seen_at: Option<i64>,
+    utm_campaign: Option<String>,
+    utm_content: Option<String>,
+    utm_medium: Option<String>,
+    utm_source: Option<String>,
+    utm_term: Option<String>,
+    referrer: Option<String>,
+    custom_attributes: JsonColumn<Map<String, Json>>,
+}
+
+/// Why a contact operation failed: storage, a rule of the API, or a bad search query.
+#[derive(Debug)]
+pub enum ContactError {
+    Store(StoreError),
+    Rejected(Rejection),
+    Search(SearchError),
+}
+
+impl From<StoreError> for ContactError {
+    fn from(err: StoreError) -> Self {
+        ContactError::Store(err)
+    }
+}
+
+impl From<Rejection> for ContactError {
+    fn from(err: Rejection) -> Self {
+        ContactError::Rejected(err)
+    }
+}
+
+pub type ContactResult<T> = Result<T, ContactError>;
+
+/// A page of contacts in id order: `limit` of them, after the internal id `after` (a cursor)
+/// or after skipping `offset` (a page number).
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub after: Option<i64>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One page of a listing: the contacts, the internal id of the last one (the cursor),
+/// whether more follow, and how many there are in all.
+pub struct ContactPage {
+    pub contacts: Vec<Contact>,
+    pub last_id: Option<i64>,
+    pub has_more: bool,
+    pub total: i64,
+}
+
+fn col(c: Contacts) -> Expr {
+    Expr::col((Contacts::Table, c))
+}
+
+/// `SELECT <every column>, workspaces.id_code FROM contacts JOIN workspaces` for one workspace.
+fn select(workspace_id: i64) -> SelectStatement {
+    let mut q = Query::select();
+    for c in COLUMNS {
+        q.column((Contacts::Table, c));
+    }
+    q.expr_as(Expr::col((Workspaces::Table, Workspaces::IdCode)), "workspace_code")
+        .from(Contacts::Table)
+        .inner_join(
+            Workspaces::Table,
+            Expr::col((Workspaces::Table, Workspaces::Id)).equals((Contacts::Table, Contacts::WorkspaceId)),
+        )
+        .and_where(col(Contacts::WorkspaceId).eq(workspace_id))
+        .take()
+}
+
+/// The internal id of a contact of the workspace, by its API id.
+pub(crate) async fn find_id(db: &mut impl Exec, workspace_id: i64, public_id: &str) -> StoreResult<i64> {
+    db.fetch_scalar(
+        Query::select()
+            .column(Contacts::Id)
+            .from(Contacts::Table)
+            .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id))
+            .and_where(Expr::col(Contacts::PublicId).eq(public_id)),
+    )
+    .await
+}
+
+/// The API id of a contact, by its internal id.
+pub(crate) async fn public_id(db: &mut impl Exec, contact_id: i64) -> StoreResult<String> {
+    db.fetch_scalar(
+        Query::select()
+            .column(Contacts::PublicId)
+            .from(Contacts::Table)
+            .and_where(Expr::col(Contacts::Id).eq(contact_id)),
+    )
+    .await
+}
+
+pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> StoreResult<Contact> {
+    let row: ContactRow =
+        db.fetch_one(select(workspace_id).and_where(col(Contacts::Id).eq(contact_id))).await?;
+    Ok(load(db, vec![row]).await?.remove(0))
+}
+
+async fn get_row(db: &mut impl Exec, workspace_id: i64, public_id: &str) -> StoreResult<ContactRow> {
+    db.fetch_one(select(workspace_id).and_where(col(Contacts::PublicId).eq(public_id))).await
+}
+
+/// Turns rows into contacts, with every embedded summary fetched for all of them at once.
+async fn load(db: &mut impl Exec, rows: Vec<ContactRow>) -> StoreResult<Vec<Contact>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut summaries = summaries(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut summary = |kind| {
+                let (items, total) = summaries.remove(&(r.id, kind)).unwrap_or_default();
+                Summary::new(kind, &r.public_id, items, total)
+            };
+            Contact {
+                kind: "contact",
+                tags: summary(SummaryKind::Tags),
+                notes: summary(SummaryKind::Notes),
+                companies: summary(SummaryKind::Companies),
+                opted_out_subscription_types: summary(SummaryKind::OptedOut),
+                opted_in_subscription_types: summary(SummaryKind::OptedIn),
+                id: r.public_id,
+                workspace_id: r.workspace_code,
+                external_id: r.external_id,
+                role: Role::parse(&r.role).unwrap_or(Role::User),
+                email: r.email,
+                email_domain: r.email_domain,
+                phone: r.phone,
+                formatted_phone: r.formatted_phone,
+                name: r.name,
+                avatar: r.avatar,
+                owner_id: r.owner_id,
+                social_profiles: SocialProfiles::none(),
+                has_hard_bounced: r.has_hard_bounced,
+                marked_email_as_spam: r.marked_email_as_spam,
+                unsubscribed_from_emails: r.unsubscribed_from_emails,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                signed_up_at: r.signed_up_at,
+                last_seen_at: r.last_seen_at,
+                last_replied_at: r.last_replied_at,
+                last_contacted_at: r.last_contacted_at,
+                last_email_opened_at: r.last_email_opened_at,
+                last_email_clicked_at: r.last_email_clicked_at,
+                language_override: r.language_override,
+                browser: r.browser,
+                browser_version: r.browser_version,
+                browser_language: r.browser_language,
+                os: r.os,
+                location: Location {
+                    kind: "location",
+                    country: r.location_country,
+                    region: r.location_region,
+                    city: r.location_city,
+                    country_code: r.location_country_code,
+                    continent_code: r.location_continent_code,
+                },
+                android_app_name: r.android_app_name,
+                android_app_version: r.android_app_version,
+                android_device: r.android_device,
+                android_os_version: r.android_os_version,
+                android_sdk_version: r.android_sdk_version,
+                android_last_seen_at: r.android_last_seen_at,
+                ios_app_name: r.ios_app_name,
+                ios_app_version: r.ios_app_version,
+                ios_device: r.ios_device,
+                ios_os_version: r.ios_os_version,
+                ios_sdk_version: r.ios_sdk_version,
+                ios_last_seen_at: r.ios_last_seen_at,
+                custom_attributes: r.custom_attributes.0,
+                utm_campaign: r.utm_campaign,
+                utm_content: r.utm_content,
+                utm_medium: r.utm_medium,
+                utm_source: r.utm_source,
+                utm_term: r.utm_term,
+                referrer: r.referrer,
+            }
+        })
+        .collect())
+}
+
+/// Where each embedded summary is read from: `(kind, owner column, item id, order of items)`
+/// over the relation `summary_from` builds.
+const SUMMARY_SOURCES: [(SummaryKind, &str, &str, &str); 5] = [
+    (
+        SummaryKind::Tags,
+        r#""contact_tags"."contact_id""#,
+        r#"CAST("contact_tags"."tag_id" AS TEXT)"#,
+        r#""contact_tags"."applied_at", "contact_tags"."tag_id""#,
+    ),
+    (
+        SummaryKind::Notes,
+        r#""notes"."contact_id""#,
+        r#"CAST("notes"."id" AS TEXT)"#,
+        r#""notes"."created_at" DESC, "notes"."id" DESC"#,
+    ),
+    (
+        SummaryKind::Companies,
+        r#""contact_companies"."contact_id""#,
+        r#""companies"."public_id""#,
+        r#""contact_companies"."created_at", "companies"."id""#,
+    ),
+    (
+        SummaryKind::OptedOut,
+        r#""contact_subscriptions"."contact_id""#,
+        r#"CAST("subscription_types"."id" AS TEXT)"#,
+        r#""subscription_types"."id""#,
+    ),
+    (
+        SummaryKind::OptedIn,
+        r#""contact_subscriptions"."contact_id""#,
+        r#"CAST("subscription_types"."id" AS TEXT)"#,
+        r#""subscription_types"."id""#,
+    ),
+];
+
+/// `FROM` (and joins, and filter) of a summary's relation.
+fn summary_from(kind: SummaryKind, q: &mut SelectStatement) {
+    let subscriptions = |q: &mut SelectStatement, consent: &str| {
+        q.from("contact_subscriptions")
+            .inner_join(
+                "subscription_types",
+                Expr::col(("subscription_types", "id"))
+                    .equals(("contact_subscriptions", "subscription_type_id")),
+            )
+            .and_where(Expr::col(("subscription_types", "consent_type")).eq(consent.to_owned()));
+    };
+    match kind {
+        SummaryKind::Tags => {
+            q.from("contact_tags");
+        }
+        SummaryKind::Notes => {
+            q.from("notes");
+        }
+        SummaryKind::Companies => {
+            q.from("contact_companies").inner_join(
+                "companies",
+                Expr::col(("companies", "id")).equals(("contact_companies", "company_id")),
+            );
+        }
+        SummaryKind::OptedOut => subscriptions(q, "opt_out"),
+        SummaryKind::OptedIn => subscriptions(q, "opt_in"),
+    }
+}
+
+/// The first [`SUMMARY_LIMIT`] items of every summary of `ids`, and their totals: one query
+/// per kind, numbering each contact's items with a window function so that no contact's
+/// whole list is read.
+async fn summaries(
+    db: &mut impl Exec,
+    ids: &[i64],
+) -> StoreResult<HashMap<(i64, SummaryKind), (Vec<String>, i64)>> {
+    let mut out: HashMap<(i64, SummaryKind), (Vec<String>, i64)> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for (kind, owner, item, order) in SUMMARY_SOURCES {
+        let mut inner = Query::select();
+        inner
+            .expr_as(Expr::cust(owner), "owner")
+            .expr_as(Expr::cust(item), "item")
+            .expr_as(Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {owner} ORDER BY {order})")), "rn")
+            .expr_as(Expr::cust(format!("COUNT(*) OVER (PARTITION BY {owner})")), "total")
+            .and_where(Expr::cust(owner).is_in(ids.iter().copied()));
+        summary_from(kind, &mut inner);
+        let rows: Vec<(i64, String, i64)> = db
+            .fetch_all(
+                Query::select()
+                    .columns(["owner", "item", "total"])
+                    .from_subquery(inner, "s")
+                    .and_where(Expr::col("rn").lte(SUMMARY_LIMIT as i64))
+                    .order_by("owner", Order::Asc)
+                    .order_by("rn", Order::Asc),
+            )
+            .await?;
+        for (owner, item, total) in rows {
+            let entry = out.entry((owner, kind)).or_default();
+            entry.0.push(item);
+            entry.1 = total;
+        }
+    }
+    Ok(out)
+}
+
+/// The base of every listing: the workspace's contacts that are not archived.
+pub(crate) fn live(workspace_id: i64) -> Condition {
+    Condition::all().add(col(Contacts::WorkspaceId).eq(workspace_id)).add(col(Contacts::Archived).eq(false))
+}
+
+/// A page of the contacts matching `filter`, in id order, with their total.
+async fn page_of(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    filter: Condition,
+    page: Page,
+) -> StoreResult<ContactPage> {
+    let total: i64 = db
+        .fetch_scalar(
+            Query::select()
+                .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+                .from(Contacts::Table)
+                .cond_where(filter.clone()),
+        )
+        .await?;
+    let mut q = select(workspace_id);
+    q.cond_where(filter);
+    if let Some(after) = page.after {
+        q.and_where(col(Contacts::Id).gt(after));
+    }
+    let mut rows: Vec<ContactRow> = db
+        .fetch_all(
+            q.order_by((Contacts::Table, Contacts::Id), Order::Asc).limit(page.limit + 1).offset(page.offset),
+        )
+        .await?;
+    let has_more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let last_id = rows.last().map(|r| r.id);
+    Ok(ContactPage { contacts: load(db, rows).await?, last_id, has_more, total })
+}
+
+/// A contact that already holds `external_id`, or (for a user) `email`, other than `except`.
+async fn duplicate(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    role: Role,
+    email: Option<&str>,
+    external_id: Option<&str>,
+    except: Option<i64>,
+) -> StoreResult<Option<Rejection>> {
+    let mut same = Condition::any();
+    if let Some(external_id) = external_id {
+        same = same.add(col(Contacts::ExternalId).eq(external_id));
+    }
+    let user_email = if role == Role::User { email } else { None };
+    if let Some(email) = user_email {
+        // Folded by the database, as the unique index folds it.
+        same = same.add(
+            Condition::all()
+                .add(col(Contacts::Role).eq(Role::User.as_str()))
+                .add(Expr::from(Func::lower(col(Contacts::Email))).eq(Func::lower(Expr::val(email)))),
+        );
+    }
+    if external_id.is_none() && user_email.is_none() {
+        return Ok(None);
+    }
+    let mut q = Query::select();
+    q.columns([Contacts::PublicId, Contacts::Archived])
+        .from(Contacts::Table)
+        .and_where(col(Contacts::WorkspaceId).eq(workspace_id))
+        .cond_where(same)
+        .limit(1);
+    if let Some(except) = except {
+        q.and_where(col(Contacts::Id).ne(except));
+    }
+    let found: Option<(String, bool)> = db.fetch_optional(&q).await?;
+    Ok(found.map(|(existing_id, archived)| Rejection::Duplicate { existing_id, archived }))
+}
+
+async fn check_owner(db: &mut impl Exec, workspace_id: i64, owner: Option<i64>) -> ContactResult<()> {
+    let Some(owner) = owner else { return Ok(()) };
+    let found: Option<(i64,)> = db
+        .fetch_optional(
+            Query::select()
+                .column(Admins::Id)
+                .from(Admins::Table)
+                .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+                .and_where(Expr::col(Admins::Id).eq(owner)),
+        )
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(Rejection::OwnerNotFound.into()),
+    }
+}
+
+fn trimmed(value: Option<Option<String>>) -> Option<Option<String>> {
+    value.map(|v| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
+/// The values of a contact after `changes`: what is written and checked.
+struct Written {
+    role: Role,
+    email: Option<String>,
+    external_id: Option<String>,
+}
+
+impl Store {
+    pub async fn get_contact(&self, workspace_id: i64, public_id: &str) -> StoreResult<Contact> {
+        let mut conn = self.conn().await?;
+        let row = get_row(&mut conn, workspace_id, public_id).await?;
+        Ok(load(&mut conn, vec![row]).await?.remove(0))
+    }
+
+    /// Creates a user or lead. Users need an email or an external_id; an email held by
+    /// another user, or an external_id held by any contact, is a duplicate.
+    pub async fn create_contact(
+        &self,
+        workspace_id: i64,
+        changes: &ContactChanges,
+    ) -> ContactResult<Contact> {
+        let role = changes.role.unwrap_or(Role::User);
+        let email = contact::clean_email(changes.email.clone().flatten())?;
+        let external_id = trimmed(changes.external_id.clone()).flatten();
+        let written = Written { role, email, external_id };
+        if role == Role::User && written.email.is_none() && written.external_id.is_none() {
+            return Err(Rejection::UserWithoutIdentity.into());
+        }
+        let mut tx = self.begin().await?;
+        check_owner(&mut tx, workspace_id, changes.owner_id.flatten()).await?;
+        let mut custom = Map::new();
+        if let Some(values) = &changes.custom_attributes {
+            let attributes = data_attributes::custom(&mut tx, workspace_id, Model::Contact).await?;
+            contact::merge_custom_attributes(&mut custom, values, &attributes)?;
+        }
+        if let Some(dup) = duplicate(
+            &mut tx,
+            workspace_id,
+            role,
+            written.email.as_deref(),
+            written.external_id.as_deref(),
+            None,
+        )
+        .await?
+        {
+            return Err(dup.into());
+        }
+        let at = now();
+        let phone = trimmed(changes.phone.clone()).flatten();
+        let insert = Query::insert()
+            .into_table(Contacts::Table)
+            .columns([
+                Contacts::PublicId,
+                Contacts::WorkspaceId,
+                Contacts::Role,
+                Contacts::ExternalId,
+                Contacts::Email,
+                Contacts::EmailDomain,
+                Contacts::Phone,
+                Contacts::FormattedPhone,
+                Contacts::Name,
+                Contacts::Avatar,
+                Contacts::OwnerId,
+                Contacts::UnsubscribedFromEmails,
+                Contacts::CreatedAt,
+                Contacts::UpdatedAt,
+                Contacts::SignedUpAt,
+                Contacts::LastSeenAt,
+                Contacts::CustomAttributes,
+            ])
+            .values_panic([
+                ids::hex_id(at).into(),
+                workspace_id.into(),
+                role.as_str().into(),
+                written.external_id.clone().into(),
+                written.email.clone().into(),
+                written.email.as_deref().and_then(contact::email_domain).into(),
+                phone.clone().into(),
+                phone.as_deref().and_then(contact::formatted_phone).into(),
+                trimmed(changes.name.clone()).flatten().into(),
+                trimmed(changes.avatar.clone()).flatten().into(),
+                changes.owner_id.flatten().into(),
+                changes.unsubscribed_from_emails.unwrap_or(false).into(),
+                at.into(),
+                at.into(),
+                changes.signed_up_at.flatten().into(),
+                changes.last_seen_at.flatten().into(),
+                Expr::val(Json::Object(custom)),
+            ])
+            .returning_col(Contacts::Id)
+            .take();
+        let id: i64 = match tx.fetch_scalar(&insert).await {
+            Err(StoreError::Conflict { .. }) => {
+                drop(tx);
+                return Err(self.conflict(workspace_id, &written, None).await);
+            }
+            other => other?,
+        };
+        let created = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// A uniqueness conflict lost to a concurrent write, reported like any duplicate.
+    async fn conflict(&self, workspace_id: i64, written: &Written, except: Option<i64>) -> ContactError {
+        let found = async {
+            let mut conn = self.conn().await?;
+            duplicate(
+                &mut conn,
+                workspace_id,
+                written.role,
+                written.email.as_deref(),
+                written.external_id.as_deref(),
+                except,
+            )
+            .await
+        };
+        match found.await {
+            Ok(Some(dup)) => dup.into(),
+            Ok(None) => StoreError::Conflict { constraint: "contacts".into() }.into(),
+            Err(err) => err.into(),
+        }
+    }
+
+    /// Applies `changes` to a contact. A lead may become a user, never the reverse.
+    pub async fn update_contact(
+        &self,
+        workspace_id: i64,
+        public_id: &str,
+        changes: &ContactChanges,
+    ) -> ContactResult<Contact> {
+        let mut tx = self.begin().await?;
+        let id = find_id(&mut tx, workspace_id, public_id).await?;
+        // Serialises concurrent updates of this contact (custom attributes are read, then written).
+        tx.execute(
+            Query::update()
+                .table(Contacts::Table)
+                .value(Contacts::Id, Expr::col(Contacts::Id))
+                .and_where(col(Contacts::Id).eq(id)),
+        )
+        .await?;
+        let row = get_row(&mut tx, workspace_id, public_id).await?;
+        let current = Role::parse(&row.role).unwrap_or(Role::User);
+        let role = changes.role.unwrap_or(current);
+        if current == Role::User && role == Role::Lead {
+            return Err(Rejection::UserToLead.into());
+        }
+        let email = match &changes.email {
+            Some(email) => contact::clean_email(email.clone())?,
+            None => row.email.clone(),
+        };
+        let external_id = trimmed(changes.external_id.clone()).unwrap_or(row.external_id.clone());
+        let written = Written { role, email, external_id };
+        if role == Role::User && written.email.is_none() && written.external_id.is_none() {
+            return Err(Rejection::UserWithoutIdentity.into());
+        }
+        check_owner(&mut tx, workspace_id, changes.owner_id.flatten()).await?;
+        if let Some(dup) = duplicate(
+            &mut tx,
+            workspace_id,
+            role,
+            written.email.as_deref(),
+            written.external_id.as_deref(),
+            Some(id),
+        )
+        .await?
+        {
+            return Err(dup.into());
+        }
+
+        let mut values: Vec<(Contacts, Expr)> = vec![
+            (Contacts::Role, role.as_str().into()),
+            (Contacts::Email, written.email.clone().into()),
+            (Contacts::EmailDomain, written.email.as_deref().and_then(contact::email_domain).into()),
+            (Contacts::ExternalId, written.external_id.clone().into()),
+            (Contacts::UpdatedAt, now().into()),
+        ];
+        if let Some(phone) = trimmed(changes.phone.clone()) {
+            values
+                .push((Contacts::FormattedPhone, phone.as_deref().and_then(contact::formatted_phone).into()));
+            values.push((Contacts::Phone, phone.into()));
+        }
+        for (column, value) in [
+            (Contacts::Name, trimmed(changes.name.clone())),
+            (Contacts::Avatar, trimmed(changes.avatar.clone())),
+        ] {
+            if let Some(value) = value {
+                values.push((column, value.into()));
+            }
+        }
+        for (column, value) in [
+            (Contacts::SignedUpAt, changes.signed_up_at),
+            (Contacts::LastSeenAt, changes.last_seen_at),
+            (Contacts::OwnerId, changes.owner_id),
+        ] {
+            if let Some(value) = value {
+                values.push((column, value.into()));
+            }
+        }
+        if let Some(unsubscribed) = changes.unsubscribed_from_emails {
+            values.push((Contacts::UnsubscribedFromEmails, unsubscribed.into()));
+        }
+        if let Some(changed) = &changes.custom_attributes {
+            let attributes = data_attributes::custom(&mut tx, workspace_id, Model::Contact).await?;
+            let mut custom = row.custom_attributes.0.clone();
+            contact::merge_custom_attributes(&mut custom, changed, &attributes)?;
+            values.push((Contacts::CustomAttributes, Expr::val(Json::Object(custom))));
+        }
+        let update =
+            Query::update().table(Contacts::Table).values(values).and_where(col(Contacts::Id).eq(id)).take();
+        match tx.execute(&update).await {
+            Err(StoreError::Conflict { .. }) => {
+                drop(tx);
+                return Err(self.conflict(workspace_id, &written, Some(id)).await);
+            }
+            other => other?,
+        };
+        let updated = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Deletes a contact and everything that hangs off it (tags, notes, companies, subscriptions).
+    pub async fn delete_contact(&self, workspace_id: i64, public_id: &str) -> StoreResult<ContactDeleted> {
+        let mut tx = self.begin().await?;
+        let row = get_row(&mut tx, workspace_id, public_id).await?;
+        tx.execute(Query::delete().from_table(Contacts::Table).and_where(col(Contacts::Id).eq(row.id)))
+            .await?;
+        tx.commit().await?;
+        Ok(ContactDeleted { id: row.public_id, external_id: row.external_id, kind: "contact", deleted: true })
+    }
+
+    /// Archives (hides from listings and search, keeping its data) or unarchives a contact.
+    pub async fn set_contact_archived(
+        &self,
+        workspace_id: i64,
+        public_id: &str,
+        archived: bool,
+    ) -> StoreResult<ContactArchived> {
+        let mut tx = self.begin().await?;
+        let row = get_row(&mut tx, workspace_id, public_id).await?;
+        tx.execute(
+            Query::update()
+                .table(Contacts::Table)
+                .values([(Contacts::Archived, archived.into()), (Contacts::UpdatedAt, now().into())])
+                .and_where(col(Contacts::Id).eq(row.id)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ContactArchived { id: row.public_id, external_id: row.external_id, kind: "contact", archived })
+    }
+
+    /// The workspace's live contacts, in the order they were created.
+    pub async fn list_contacts(&self, workspace_id: i64, page: Page) -> StoreResult<ContactPage> {
+        page_of(&mut self.conn().await?, workspace_id, live(workspace_id), page).await
+    }
+
+    /// The live contacts matching a search-language `query`, in the order they were created.
+    pub async fn search_contacts(
+        &self,
+        workspace_id: i64,
+        query: &Json,
+        page: Page,
+    ) -> ContactResult<ContactPage> {
+        let mut conn = self.conn().await?;
+        let search = ContactSearch::load(&mut conn, workspace_id).await?;
+        let filter = search.condition(query).map_err(ContactError::Search)?;
+        Ok(page_of(&mut conn, workspace_id, live(workspace_id).add(filter), page).await?)
+    }
+}
+
+/// Why an operation on something a contact points at (a note, a subscription) failed.
+#[derive(Debug)]
+pub enum LinkError {
+    Store(StoreError),
+    ContactNotFound,
+    /// The other object (an admin, a subscription type) does not exist in the workspace.
+    TargetNotFound,
+    /// The request does not fit the object, e.g. a consent type that is not the type's.
+    Mismatch(String),
+}
+
+impl From<StoreError> for LinkError {
+    fn from(err: StoreError) -> Self {
+        LinkError::Store(err)
+    }
+}
+
+/// The internal id of a contact, or [`LinkError::ContactNotFound`].
+pub(crate) async fn linked(db: &mut impl Exec, workspace_id: i64, contact: &str) -> Result<i64, LinkError> {
+    find_id(db, workspace_id, contact).await.map_err(|err| match err {
+        StoreError::NotFound => LinkError::ContactNotFound,
+        other => other.into(),
+    })
+}

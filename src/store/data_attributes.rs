@@ -1,0 +1,275 @@
+//! Custom data attributes of a workspace (the built-in ones live in the domain).
+
+use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
+
+use super::segments;
+use super::{Exec, Store, StoreError, StoreResult, now};
+use crate::domain::data_attribute::{self, DataAttribute, DataType, Model};
+use crate::domain::segment;
+
+#[derive(Iden)]
+pub(crate) enum DataAttributes {
+    Table,
+    Id,
+    WorkspaceId,
+    Model,
+    Name,
+    Description,
+    DataType,
+    Options,
+    MessengerWritable,
+    Archived,
+    AdminId,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttributeRow {
+    id: i64,
+    model: String,
+    name: String,
+    description: String,
+    data_type: String,
+    options: Option<String>,
+    messenger_writable: bool,
+    archived: bool,
+    admin_id: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<AttributeRow> for DataAttribute {
+    fn from(r: AttributeRow) -> Self {
+        DataAttribute {
+            id: Some(r.id),
+            kind: "data_attribute",
+            full_name: DataAttribute::custom_full_name(&r.name),
+            label: r.name.clone(),
+            name: r.name,
+            description: r.description,
+            data_type: DataType::parse(&r.data_type).unwrap_or(DataType::String),
+            options: r.options.and_then(|o| serde_json::from_str(&o).ok()),
+            api_writable: true,
+            ui_writable: false,
+            messenger_writable: r.messenger_writable,
+            custom: true,
+            archived: r.archived,
+            admin_id: r.admin_id,
+            created_at: Some(r.created_at),
+            updated_at: Some(r.updated_at),
+            model: Model::parse(&r.model).unwrap_or(Model::Contact),
+        }
+    }
+}
+
+/// What `POST /data_attributes` creates, already checked for form.
+#[derive(Debug, Clone)]
+pub struct NewDataAttribute {
+    pub name: String,
+    pub model: Model,
+    pub data_type: DataType,
+    pub description: String,
+    pub options: Option<Vec<String>>,
+    pub messenger_writable: bool,
+}
+
+/// What `PUT /data_attributes/{id}` may change.
+#[derive(Debug, Clone, Default)]
+pub struct DataAttributeChanges {
+    pub archived: Option<bool>,
+    pub description: Option<String>,
+    pub options: Option<Vec<String>>,
+    pub messenger_writable: Option<bool>,
+}
+
+#[derive(Debug)]
+pub enum AttributeError {
+    Store(StoreError),
+    /// The name is taken, by an attribute of `existing` model.
+    Taken {
+        name: String,
+        existing: Model,
+    },
+    /// Archiving it would break a segment's query.
+    HasDependants,
+    /// Options are only for string (list) attributes.
+    NotAList,
+}
+
+impl From<StoreError> for AttributeError {
+    fn from(err: StoreError) -> Self {
+        AttributeError::Store(err)
+    }
+}
+
+fn select(workspace_id: i64) -> sea_query::SelectStatement {
+    Query::select()
+        .columns([
+            DataAttributes::Id,
+            DataAttributes::Model,
+            DataAttributes::Name,
+            DataAttributes::Description,
+            DataAttributes::DataType,
+            DataAttributes::Options,
+            DataAttributes::MessengerWritable,
+            DataAttributes::Archived,
+            DataAttributes::AdminId,
+            DataAttributes::CreatedAt,
+            DataAttributes::UpdatedAt,
+        ])
+        .from(DataAttributes::Table)
+        .and_where(Expr::col(DataAttributes::WorkspaceId).eq(workspace_id))
+        .order_by(DataAttributes::Id, Order::Asc)
+        .take()
+}
+
+/// The custom attributes of `model`, archived ones included (their values stay searchable).
+pub(crate) async fn custom(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    model: Model,
+) -> StoreResult<Vec<DataAttribute>> {
+    let rows: Vec<AttributeRow> = db
+        .fetch_all(select(workspace_id).and_where(Expr::col(DataAttributes::Model).eq(model.as_str())))
+        .await?;
+    Ok(rows.into_iter().map(DataAttribute::from).collect())
+}
+
+async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<DataAttribute> {
+    let row: AttributeRow =
+        db.fetch_one(select(workspace_id).and_where(Expr::col(DataAttributes::Id).eq(id))).await?;
+    Ok(row.into())
+}
+
+fn options_json(options: &Option<Vec<String>>) -> Option<String> {
+    options.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default())
+}
+
+impl Store {
+    /// Built-in then custom attributes of `model` (every model when `None`).
+    pub async fn list_data_attributes(
+        &self,
+        workspace_id: i64,
+        model: Option<Model>,
+        include_archived: bool,
+    ) -> StoreResult<Vec<DataAttribute>> {
+        let mut conn = self.conn().await?;
+        let models: Vec<Model> = model.map_or(Model::ALL.to_vec(), |m| vec![m]);
+        let mut out = Vec::new();
+        for model in models {
+            out.extend(data_attribute::builtins(model));
+            out.extend(
+                custom(&mut conn, workspace_id, model)
+                    .await?
+                    .into_iter()
+                    .filter(|a| include_archived || !a.archived),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Creates a custom attribute; names are unique in a workspace whatever their model.
+    pub async fn create_data_attribute(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        new: &NewDataAttribute,
+    ) -> Result<DataAttribute, AttributeError> {
+        let mut tx = self.begin().await?;
+        let taken: Option<(String, String)> = tx
+            .fetch_optional(
+                Query::select()
+                    .columns([DataAttributes::Name, DataAttributes::Model])
+                    .from(DataAttributes::Table)
+                    .and_where(Expr::col(DataAttributes::WorkspaceId).eq(workspace_id))
+                    .and_where(
+                        Expr::expr(Func::lower(Expr::col(DataAttributes::Name)))
+                            .eq(Func::lower(Expr::val(new.name.clone()))),
+                    ),
+            )
+            .await?;
+        if let Some((name, model)) = taken {
+            return Err(AttributeError::Taken { name, existing: Model::parse(&model).unwrap_or(new.model) });
+        }
+        let at = now();
+        let id: i64 = tx
+            .fetch_scalar(
+                Query::insert()
+                    .into_table(DataAttributes::Table)
+                    .columns([
+                        DataAttributes::WorkspaceId,
+                        DataAttributes::Model,
+                        DataAttributes::Name,
+                        DataAttributes::Description,
+                        DataAttributes::DataType,
+                        DataAttributes::Options,
+                        DataAttributes::MessengerWritable,
+                        DataAttributes::AdminId,
+                        DataAttributes::CreatedAt,
+                        DataAttributes::UpdatedAt,
+                    ])
+                    .values_panic([
+                        workspace_id.into(),
+                        new.model.as_str().into(),
+                        new.name.clone().into(),
+                        new.description.clone().into(),
+                        new.data_type.as_str().into(),
+                        options_json(&new.options).into(),
+                        new.messenger_writable.into(),
+                        admin_id.into(),
+                        at.into(),
+                        at.into(),
+                    ])
+                    .returning_col(DataAttributes::Id),
+            )
+            .await?;
+        let created = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Changes a custom attribute. One that a segment filters on cannot be archived.
+    pub async fn update_data_attribute(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        changes: &DataAttributeChanges,
+    ) -> Result<DataAttribute, AttributeError> {
+        let mut tx = self.begin().await?;
+        let current = get(&mut tx, workspace_id, id).await?;
+        if changes.options.is_some() && current.data_type != DataType::String {
+            return Err(AttributeError::NotAList);
+        }
+        if changes.archived == Some(true) && !current.archived && current.model == Model::Contact {
+            let segments = segments::all(&mut tx, workspace_id).await?;
+            if segments.iter().any(|s| segment::references(&s.query, &current.full_name, None)) {
+                return Err(AttributeError::HasDependants);
+            }
+        }
+        let mut values = vec![(DataAttributes::UpdatedAt, now().into())];
+        if let Some(archived) = changes.archived {
+            values.push((DataAttributes::Archived, archived.into()));
+        }
+        if let Some(description) = &changes.description {
+            values.push((DataAttributes::Description, description.clone().into()));
+        }
+        if changes.options.is_some() {
+            values.push((DataAttributes::Options, options_json(&changes.options).into()));
+        }
+        if let Some(writable) = changes.messenger_writable {
+            values.push((DataAttributes::MessengerWritable, writable.into()));
+        }
+        tx.execute(
+            Query::update()
+                .table(DataAttributes::Table)
+                .values(values)
+                .and_where(Expr::col(DataAttributes::WorkspaceId).eq(workspace_id))
+                .and_where(Expr::col(DataAttributes::Id).eq(id)),
+        )
+        .await?;
+        let updated = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+}

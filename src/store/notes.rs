@@ -1,0 +1,147 @@
+//! Notes about contacts, written by admins.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+
+use super::admins;
+use super::contacts::{self, LinkError};
+use super::{Exec, Store, StoreError, StoreResult, now};
+use crate::domain::admin::Admin;
+use crate::domain::note::{Note, NoteContact};
+
+#[derive(Iden)]
+pub(crate) enum Notes {
+    Table,
+    Id,
+    WorkspaceId,
+    ContactId,
+    AdminId,
+    Body,
+    CreatedAt,
+}
+
+#[derive(sqlx::FromRow)]
+struct NoteRow {
+    id: i64,
+    contact_id: i64,
+    admin_id: i64,
+    body: String,
+    created_at: i64,
+}
+
+fn select(workspace_id: i64) -> sea_query::SelectStatement {
+    Query::select()
+        .columns([Notes::Id, Notes::ContactId, Notes::AdminId, Notes::Body, Notes::CreatedAt])
+        .from(Notes::Table)
+        .and_where(Expr::col(Notes::WorkspaceId).eq(workspace_id))
+        .take()
+}
+
+/// Notes with their contact's API id and their author.
+async fn load(db: &mut impl Exec, workspace_id: i64, rows: Vec<NoteRow>) -> StoreResult<Vec<Note>> {
+    let mut authors: HashMap<i64, Admin> = HashMap::new();
+    let mut contact_ids: HashMap<i64, String> = HashMap::new();
+    let mut notes = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Entry::Vacant(slot) = authors.entry(r.admin_id) {
+            let mut admin = admins::get(db, workspace_id, r.admin_id).await?;
+            admin.avatar = None;
+            slot.insert(admin);
+        }
+        if let Entry::Vacant(slot) = contact_ids.entry(r.contact_id) {
+            slot.insert(contacts::public_id(db, r.contact_id).await?);
+        }
+        notes.push(Note {
+            kind: "note",
+            id: r.id,
+            created_at: r.created_at,
+            contact: NoteContact { kind: "contact", id: contact_ids[&r.contact_id].clone() },
+            author: authors[&r.admin_id].clone(),
+            body: r.body,
+        });
+    }
+    Ok(notes)
+}
+
+impl Store {
+    /// Adds a note by `admin_id` (an admin of the workspace) to a contact.
+    pub async fn create_note(
+        &self,
+        workspace_id: i64,
+        contact: &str,
+        admin_id: i64,
+        body: &str,
+    ) -> Result<Note, LinkError> {
+        let mut tx = self.begin().await?;
+        let contact_id = contacts::linked(&mut tx, workspace_id, contact).await?;
+        match admins::get(&mut tx, workspace_id, admin_id).await {
+            Err(StoreError::NotFound) => return Err(LinkError::TargetNotFound),
+            other => other?,
+        };
+        let id: i64 = tx
+            .fetch_scalar(
+                Query::insert()
+                    .into_table(Notes::Table)
+                    .columns([
+                        Notes::WorkspaceId,
+                        Notes::ContactId,
+                        Notes::AdminId,
+                        Notes::Body,
+                        Notes::CreatedAt,
+                    ])
+                    .values_panic([
+                        workspace_id.into(),
+                        contact_id.into(),
+                        admin_id.into(),
+                        body.into(),
+                        now().into(),
+                    ])
+                    .returning_col(Notes::Id),
+            )
+            .await?;
+        let row: NoteRow = tx.fetch_one(select(workspace_id).and_where(Expr::col(Notes::Id).eq(id))).await?;
+        let note = load(&mut tx, workspace_id, vec![row]).await?.remove(0);
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// One page (1-based) of a contact's notes, newest first, and their total.
+    pub async fn list_notes(
+        &self,
+        workspace_id: i64,
+        contact: &str,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<Note>, i64), LinkError> {
+        let mut conn = self.conn().await?;
+        let contact_id = contacts::linked(&mut conn, workspace_id, contact).await?;
+        let total: i64 = conn
+            .fetch_scalar(
+                Query::select()
+                    .expr(Expr::col(Notes::Id).count())
+                    .from(Notes::Table)
+                    .and_where(Expr::col(Notes::ContactId).eq(contact_id)),
+            )
+            .await?;
+        let rows: Vec<NoteRow> = conn
+            .fetch_all(
+                select(workspace_id)
+                    .and_where(Expr::col(Notes::ContactId).eq(contact_id))
+                    .order_by(Notes::CreatedAt, Order::Desc)
+                    .order_by(Notes::Id, Order::Desc)
+                    .limit(per_page)
+                    .offset((page - 1) * per_page),
+            )
+            .await?;
+        Ok((load(&mut conn, workspace_id, rows).await?, total))
+    }
+
+    pub async fn get_note(&self, workspace_id: i64, id: i64) -> StoreResult<Note> {
+        let mut conn = self.conn().await?;
+        let row: NoteRow =
+            conn.fetch_one(select(workspace_id).and_where(Expr::col(Notes::Id).eq(id))).await?;
+        Ok(load(&mut conn, workspace_id, vec![row]).await?.remove(0))
+    }
+}

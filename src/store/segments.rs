@@ -1,0 +1,235 @@
+//! Segments: saved contact queries. Membership and counts are computed by the search
+//! compiler (`ContactSearch::segment_condition`), so they always agree with a `segment_id`
+//! search.
+
+use sea_query::{Expr, ExprTrait, Iden, Order, Query, UnionType};
+use serde_json::Value as Json;
+
+use super::contact_search::ContactSearch;
+use super::contacts::{self, ContactError, ContactResult, Contacts};
+use super::{Exec, Store, StoreError, StoreResult, now};
+use crate::domain::ids;
+use crate::domain::segment::{PersonType, Segment};
+
+#[derive(Iden)]
+pub(crate) enum Segments {
+    Table,
+    Id,
+    PublicId,
+    WorkspaceId,
+    Name,
+    PersonType,
+    Query,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// A segment as stored, with its query.
+#[derive(Debug, Clone)]
+pub(crate) struct SavedSegment {
+    pub public_id: String,
+    pub name: String,
+    pub person_type: PersonType,
+    pub query: Json,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl SavedSegment {
+    fn object(&self, count: Option<i64>) -> Segment {
+        Segment {
+            kind: "segment",
+            id: self.public_id.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            person_type: self.person_type,
+            count,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SegmentRow {
+    public_id: String,
+    name: String,
+    person_type: String,
+    query: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+/// Every segment of the workspace, oldest first.
+pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<SavedSegment>> {
+    let rows: Vec<SegmentRow> = db
+        .fetch_all(
+            Query::select()
+                .columns([
+                    Segments::PublicId,
+                    Segments::Name,
+                    Segments::PersonType,
+                    Segments::Query,
+                    Segments::CreatedAt,
+                    Segments::UpdatedAt,
+                ])
+                .from(Segments::Table)
+                .and_where(Expr::col(Segments::WorkspaceId).eq(workspace_id))
+                .order_by(Segments::Id, Order::Asc),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SavedSegment {
+            public_id: r.public_id,
+            name: r.name,
+            person_type: PersonType::parse(&r.person_type).unwrap_or(PersonType::User),
+            query: serde_json::from_str(&r.query).unwrap_or(Json::Null),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+/// The number of live members of each segment, in one query (`UNION ALL` of counts).
+async fn counts(
+    db: &mut impl Exec,
+    search: &ContactSearch,
+    workspace_id: i64,
+    segments: &[SavedSegment],
+) -> ContactResult<Vec<i64>> {
+    let mut union: Option<sea_query::SelectStatement> = None;
+    for (i, segment) in segments.iter().enumerate() {
+        let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
+        let q = Query::select()
+            .expr(Expr::val(i as i64))
+            .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+            .from(Contacts::Table)
+            .cond_where(contacts::live(workspace_id).add(cond))
+            .take();
+        match union.as_mut() {
+            Some(u) => {
+                u.union(UnionType::All, q);
+            }
+            None => union = Some(q),
+        }
+    }
+    let mut out = vec![0; segments.len()];
+    if let Some(union) = union {
+        let rows: Vec<(i64, i64)> = db.fetch_all(&union).await?;
+        for (i, count) in rows {
+            out[i as usize] = count;
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Saves a segment after checking its query as a search would (`segment_id` excluded).
+    pub async fn create_segment(
+        &self,
+        workspace_id: i64,
+        name: &str,
+        person_type: PersonType,
+        query: &Json,
+    ) -> ContactResult<Segment> {
+        let mut tx = self.begin().await?;
+        let at = now();
+        let saved = SavedSegment {
+            public_id: ids::hex_id(at),
+            name: name.to_owned(),
+            person_type,
+            query: query.clone(),
+            created_at: at,
+            updated_at: at,
+        };
+        let search = ContactSearch::load(&mut tx, workspace_id).await?;
+        search.segment_condition(&saved).map_err(ContactError::Search)?;
+        tx.execute(
+            Query::insert()
+                .into_table(Segments::Table)
+                .columns([
+                    Segments::PublicId,
+                    Segments::WorkspaceId,
+                    Segments::Name,
+                    Segments::PersonType,
+                    Segments::Query,
+                    Segments::CreatedAt,
+                    Segments::UpdatedAt,
+                ])
+                .values_panic([
+                    saved.public_id.clone().into(),
+                    workspace_id.into(),
+                    saved.name.clone().into(),
+                    person_type.as_str().into(),
+                    query.to_string().into(),
+                    at.into(),
+                    at.into(),
+                ]),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(saved.object(None))
+    }
+
+    /// The workspace's segments, with their member counts when asked.
+    pub async fn list_segments(&self, workspace_id: i64, include_count: bool) -> ContactResult<Vec<Segment>> {
+        let mut conn = self.conn().await?;
+        let search = ContactSearch::load(&mut conn, workspace_id).await?;
+        let segments = all(&mut conn, workspace_id).await?;
+        let counts = if include_count {
+            counts(&mut conn, &search, workspace_id, &segments).await?.into_iter().map(Some).collect()
+        } else {
+            vec![None; segments.len()]
+        };
+        Ok(segments.iter().zip(counts).map(|(s, count)| s.object(count)).collect())
+    }
+
+    pub async fn get_segment(
+        &self,
+        workspace_id: i64,
+        public_id: &str,
+        include_count: bool,
+    ) -> ContactResult<Segment> {
+        let mut conn = self.conn().await?;
+        let search = ContactSearch::load(&mut conn, workspace_id).await?;
+        let segments = all(&mut conn, workspace_id).await?;
+        let segment = segments.iter().find(|s| s.public_id == public_id).ok_or(StoreError::NotFound)?;
+        let count = if include_count {
+            Some(counts(&mut conn, &search, workspace_id, std::slice::from_ref(segment)).await?[0])
+        } else {
+            None
+        };
+        Ok(segment.object(count))
+    }
+
+    /// The segments a live contact is in: each segment's condition tried on that contact.
+    pub async fn contact_segments(&self, workspace_id: i64, contact: &str) -> ContactResult<Vec<Segment>> {
+        let mut conn = self.conn().await?;
+        let id = contacts::find_id(&mut conn, workspace_id, contact).await?;
+        let search = ContactSearch::load(&mut conn, workspace_id).await?;
+        let segments = all(&mut conn, workspace_id).await?;
+        let mut union: Option<sea_query::SelectStatement> = None;
+        for (i, segment) in segments.iter().enumerate() {
+            let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
+            let q = Query::select()
+                .expr(Expr::val(i as i64))
+                .from(Contacts::Table)
+                .cond_where(
+                    contacts::live(workspace_id)
+                        .add(Expr::col((Contacts::Table, Contacts::Id)).eq(id))
+                        .add(cond),
+                )
+                .take();
+            match union.as_mut() {
+                Some(u) => {
+                    u.union(UnionType::All, q);
+                }
+                None => union = Some(q),
+            }
+        }
+        let Some(union) = union else { return Ok(Vec::new()) };
+        let mut members: Vec<(i64,)> = conn.fetch_all(&union).await?;
+        members.sort_unstable();
+        Ok(members.into_iter().map(|(i,)| segments[i as usize].object(None)).collect())
+    }
+}

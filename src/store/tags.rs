@@ -1,0 +1,344 @@
+//! Tags and taggings of contacts and companies.
+
+use sea_query::{Expr, ExprTrait, Func, Iden, OnConflict, Order, Query};
+
+use super::companies::{self, CompanyRef};
+use super::contacts;
+use super::segments;
+use super::{Exec, Store, StoreError, StoreResult, now};
+use crate::domain::segment;
+use crate::domain::tag::{AdminReference, Tag};
+
+#[derive(Iden)]
+pub(crate) enum Tags {
+    Table,
+    Id,
+    WorkspaceId,
+    Name,
+    CreatedAt,
+}
+
+#[derive(Iden)]
+pub(crate) enum ContactTags {
+    Table,
+    ContactId,
+    TagId,
+    AppliedAt,
+    AppliedBy,
+}
+
+#[derive(Iden)]
+pub(crate) enum CompanyTags {
+    Table,
+    CompanyId,
+    TagId,
+    AppliedAt,
+    AppliedBy,
+}
+
+#[derive(Debug)]
+pub enum TagError {
+    Store(StoreError),
+    TagNotFound,
+    ContactNotFound,
+    CompanyNotFound,
+    /// Another tag already has the name.
+    NameTaken,
+    /// Segments filter on the tag: their names.
+    UsedBySegments(Vec<String>),
+}
+
+impl From<StoreError> for TagError {
+    fn from(err: StoreError) -> Self {
+        TagError::Store(err)
+    }
+}
+
+type TagResult<T> = Result<T, TagError>;
+
+fn select(workspace_id: i64) -> sea_query::SelectStatement {
+    Query::select()
+        .columns([(Tags::Table, Tags::Id), (Tags::Table, Tags::Name)])
+        .from(Tags::Table)
+        .and_where(Expr::col((Tags::Table, Tags::WorkspaceId)).eq(workspace_id))
+        .take()
+}
+
+async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> TagResult<Tag> {
+    let found: Option<(i64, String)> =
+        db.fetch_optional(select(workspace_id).and_where(Expr::col((Tags::Table, Tags::Id)).eq(id))).await?;
+    found.map(|(id, name)| Tag::new(id, name)).ok_or(TagError::TagNotFound)
+}
+
+async fn by_name(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<Option<Tag>> {
+    let found: Option<(i64, String)> = db
+        .fetch_optional(select(workspace_id).and_where(
+            Expr::expr(Func::lower(Expr::col((Tags::Table, Tags::Name)))).eq(Func::lower(Expr::val(name))),
+        ))
+        .await?;
+    Ok(found.map(|(id, name)| Tag::new(id, name)))
+}
+
+/// The tag called `name` (names compare without case), created if there is none.
+async fn find_or_create(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<Tag> {
+    if let Some(tag) = by_name(db, workspace_id, name).await? {
+        return Ok(tag);
+    }
+    let id: i64 = db
+        .fetch_scalar(
+            Query::insert()
+                .into_table(Tags::Table)
+                .columns([Tags::WorkspaceId, Tags::Name, Tags::CreatedAt])
+                .values_panic([workspace_id.into(), name.into(), now().into()])
+                .returning_col(Tags::Id),
+        )
+        .await?;
+    Ok(Tag::new(id, name.to_owned()))
+}
+
+/// Applies `tag` to a contact (again: no change) and returns it as applied.
+async fn apply_to_contact(db: &mut impl Exec, contact_id: i64, tag: Tag, admin_id: i64) -> StoreResult<Tag> {
+    db.execute(
+        Query::insert()
+            .into_table(ContactTags::Table)
+            .columns([
+                ContactTags::ContactId,
+                ContactTags::TagId,
+                ContactTags::AppliedAt,
+                ContactTags::AppliedBy,
+            ])
+            .values_panic([contact_id.into(), tag.id.into(), now().into(), admin_id.into()])
+            .on_conflict(
+                OnConflict::columns([ContactTags::ContactId, ContactTags::TagId]).do_nothing().to_owned(),
+            ),
+    )
+    .await?;
+    applied(db, contact_id, tag).await
+}
+
+/// `tag` with when and by whom it was applied to the contact, if it is.
+async fn applied(db: &mut impl Exec, contact_id: i64, mut tag: Tag) -> StoreResult<Tag> {
+    let found: Option<(i64, Option<i64>)> = db
+        .fetch_optional(
+            Query::select()
+                .columns([ContactTags::AppliedAt, ContactTags::AppliedBy])
+                .from(ContactTags::Table)
+                .and_where(Expr::col(ContactTags::ContactId).eq(contact_id))
+                .and_where(Expr::col(ContactTags::TagId).eq(tag.id)),
+        )
+        .await?;
+    if let Some((at, by)) = found {
+        tag.applied_at = Some(at);
+        tag.applied_by = by.map(AdminReference::new);
+    }
+    Ok(tag)
+}
+
+async fn contact_id(db: &mut impl Exec, workspace_id: i64, contact: &str) -> TagResult<i64> {
+    contacts::find_id(db, workspace_id, contact).await.map_err(|err| match err {
+        StoreError::NotFound => TagError::ContactNotFound,
+        other => other.into(),
+    })
+}
+
+impl Store {
+    pub async fn list_tags(&self, workspace_id: i64) -> StoreResult<Vec<Tag>> {
+        let rows: Vec<(i64, String)> = self
+            .conn()
+            .await?
+            .fetch_all(select(workspace_id).order_by((Tags::Table, Tags::Id), Order::Asc))
+            .await?;
+        Ok(rows.into_iter().map(|(id, name)| Tag::new(id, name)).collect())
+    }
+
+    pub async fn get_tag(&self, workspace_id: i64, id: i64) -> TagResult<Tag> {
+        get(&mut self.conn().await?, workspace_id, id).await
+    }
+
+    /// Without `id`: the tag called `name`, created if needed. With `id`: renames that tag.
+    pub async fn create_or_update_tag(
+        &self,
+        workspace_id: i64,
+        name: &str,
+        id: Option<i64>,
+    ) -> TagResult<Tag> {
+        let mut tx = self.begin().await?;
+        let tag = match id {
+            None => find_or_create(&mut tx, workspace_id, name).await?,
+            Some(id) => {
+                let mut tag = get(&mut tx, workspace_id, id).await?;
+                if by_name(&mut tx, workspace_id, name).await?.is_some_and(|other| other.id != id) {
+                    return Err(TagError::NameTaken);
+                }
+                tx.execute(
+                    Query::update()
+                        .table(Tags::Table)
+                        .value(Tags::Name, name)
+                        .and_where(Expr::col(Tags::Id).eq(id)),
+                )
+                .await?;
+                tag.name = name.to_owned();
+                tag
+            }
+        };
+        tx.commit().await?;
+        Ok(tag)
+    }
+
+    /// Tags every contact of `contacts` (API ids) with the tag called `name`, creating it if
+    /// needed; nothing is written if one of them does not exist.
+    pub async fn tag_contacts(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        name: &str,
+        contacts: &[String],
+    ) -> TagResult<Tag> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(contacts.len());
+        for contact in contacts {
+            ids.push(contact_id(&mut tx, workspace_id, contact).await?);
+        }
+        let tag = find_or_create(&mut tx, workspace_id, name).await?;
+        for id in ids {
+            apply_to_contact(&mut tx, id, tag.clone(), admin_id).await?;
+        }
+        tx.commit().await?;
+        Ok(tag)
+    }
+
+    /// Tags (or, with `untag`, untags) companies; nothing is written if one does not exist.
+    /// Untagging needs the tag to exist; tagging creates it.
+    pub async fn tag_companies(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        name: &str,
+        refs: &[CompanyRef],
+        untag: bool,
+    ) -> TagResult<Tag> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(refs.len());
+        for r in refs {
+            ids.push(companies::find(&mut tx, workspace_id, r).await?.ok_or(TagError::CompanyNotFound)?);
+        }
+        let tag = if untag {
+            by_name(&mut tx, workspace_id, name).await?.ok_or(TagError::TagNotFound)?
+        } else {
+            find_or_create(&mut tx, workspace_id, name).await?
+        };
+        for id in ids {
+            if untag {
+                tx.execute(
+                    Query::delete()
+                        .from_table(CompanyTags::Table)
+                        .and_where(Expr::col(CompanyTags::CompanyId).eq(id))
+                        .and_where(Expr::col(CompanyTags::TagId).eq(tag.id)),
+                )
+                .await?;
+            } else {
+                tx.execute(
+                    Query::insert()
+                        .into_table(CompanyTags::Table)
+                        .columns([
+                            CompanyTags::CompanyId,
+                            CompanyTags::TagId,
+                            CompanyTags::AppliedAt,
+                            CompanyTags::AppliedBy,
+                        ])
+                        .values_panic([id.into(), tag.id.into(), now().into(), admin_id.into()])
+                        .on_conflict(
+                            OnConflict::columns([CompanyTags::CompanyId, CompanyTags::TagId])
+                                .do_nothing()
+                                .to_owned(),
+                        ),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(tag)
+    }
+
+    /// Deletes a tag and its taggings, unless a segment filters on it.
+    pub async fn delete_tag(&self, workspace_id: i64, id: i64) -> TagResult<()> {
+        let mut tx = self.begin().await?;
+        get(&mut tx, workspace_id, id).await?;
+        let users: Vec<String> = segments::all(&mut tx, workspace_id)
+            .await?
+            .into_iter()
+            .filter(|s| segment::references(&s.query, "tag_id", Some(&id.to_string())))
+            .map(|s| s.name)
+            .collect();
+        if !users.is_empty() {
+            return Err(TagError::UsedBySegments(users));
+        }
+        tx.execute(Query::delete().from_table(Tags::Table).and_where(Expr::col(Tags::Id).eq(id))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The tags of a contact, as applied.
+    pub async fn contact_tags(&self, workspace_id: i64, contact: &str) -> TagResult<Vec<Tag>> {
+        let mut conn = self.conn().await?;
+        let id = contact_id(&mut conn, workspace_id, contact).await?;
+        let rows: Vec<(i64, String, i64, Option<i64>)> = conn
+            .fetch_all(
+                Query::select()
+                    .columns([(Tags::Table, Tags::Id), (Tags::Table, Tags::Name)])
+                    .columns([
+                        (ContactTags::Table, ContactTags::AppliedAt),
+                        (ContactTags::Table, ContactTags::AppliedBy),
+                    ])
+                    .from(ContactTags::Table)
+                    .inner_join(
+                        Tags::Table,
+                        Expr::col((Tags::Table, Tags::Id)).equals((ContactTags::Table, ContactTags::TagId)),
+                    )
+                    .and_where(Expr::col((ContactTags::Table, ContactTags::ContactId)).eq(id))
+                    .order_by((ContactTags::Table, ContactTags::AppliedAt), Order::Asc)
+                    .order_by((Tags::Table, Tags::Id), Order::Asc),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, at, by)| Tag {
+                applied_at: Some(at),
+                applied_by: by.map(AdminReference::new),
+                ..Tag::new(id, name)
+            })
+            .collect())
+    }
+
+    pub async fn tag_contact(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        contact: &str,
+        tag_id: i64,
+    ) -> TagResult<Tag> {
+        let mut tx = self.begin().await?;
+        let id = contact_id(&mut tx, workspace_id, contact).await?;
+        let tag = get(&mut tx, workspace_id, tag_id).await?;
+        let tag = apply_to_contact(&mut tx, id, tag, admin_id).await?;
+        tx.commit().await?;
+        Ok(tag)
+    }
+
+    /// Removes a tag from a contact and returns it (as it was applied, if it was).
+    pub async fn untag_contact(&self, workspace_id: i64, contact: &str, tag_id: i64) -> TagResult<Tag> {
+        let mut tx = self.begin().await?;
+        let id = contact_id(&mut tx, workspace_id, contact).await?;
+        let tag = get(&mut tx, workspace_id, tag_id).await?;
+        let tag = applied(&mut tx, id, tag).await?;
+        tx.execute(
+            Query::delete()
+                .from_table(ContactTags::Table)
+                .and_where(Expr::col(ContactTags::ContactId).eq(id))
+                .and_where(Expr::col(ContactTags::TagId).eq(tag_id)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(tag)
+    }
+}
