@@ -2,7 +2,9 @@
 
 pub mod activity_log;
 pub mod admin;
+pub mod assignment_rules;
 pub mod company;
+pub mod conversation;
 pub mod contact;
 pub mod data_attribute;
 pub mod ids;
