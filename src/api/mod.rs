@@ -2,14 +2,15 @@
 
 pub mod admins;
 pub mod contacts;
+pub mod conversations;
 pub mod data_attributes;
 pub mod extract;
-pub mod teams;
 pub mod notes;
 pub mod params;
 pub mod segments;
 pub mod subscription_types;
 pub mod tags;
+pub mod teams;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -61,6 +62,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .merge(admins::router())
         .merge(teams::router())
         .merge(contacts::router())
+        .merge(conversations::router())
         .merge(data_attributes::router())
         .merge(notes::router())
         .merge(segments::router())

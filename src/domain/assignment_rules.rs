@@ -97,7 +97,9 @@ pub fn parse(text: &str) -> Result<Vec<Rule>, String> {
                 (Some(admin_id), team_id, false) => Assign::Admin { admin_id, team_id },
                 (None, Some(team_id), false) => Assign::Team { team_id },
                 (None, Some(team_id), true) => Assign::RoundRobin { team_id },
-                (Some(_), _, true) => return Err(at("round_robin picks the admin: give a team_id, not an admin_id")),
+                (Some(_), _, true) => {
+                    return Err(at("round_robin picks the admin: give a team_id, not an admin_id"));
+                }
                 (None, None, _) => return Err(at("assign needs an admin_id, a team_id or both")),
             };
             Ok(Rule { name: rule.name.trim().to_owned(), when: rule.when, assign })
@@ -142,7 +144,9 @@ mod tests {
     #[test]
     fn refuses_what_cannot_be_applied() {
         assert!(parse(r#"{"rules": [{"name": "x", "assign": {}}]}"#).is_err());
-        assert!(parse(r#"{"rules": [{"name": "x", "assign": {"admin_id": 1, "round_robin": true}}]}"#).is_err());
+        assert!(
+            parse(r#"{"rules": [{"name": "x", "assign": {"admin_id": 1, "round_robin": true}}]}"#).is_err()
+        );
         assert!(parse(r#"{"rules": [{"name": " ", "assign": {"team_id": 1}}]}"#).is_err());
         assert!(parse(r#"{"rules": [{"name": "x", "assign": {"team_id": "abc"}}]}"#).is_err());
         assert!(parse(r#"{"rules": [{"name": "x", "assign": {"team_id": 1}, "when": {}}]}"#).is_err());

@@ -206,40 +206,47 @@ impl Resolver<'_> {
     }
 
     fn custom_attribute(&self, name: &str, f: &ValidatedFilter) -> Target {
-        let json = col(Contacts::CustomAttributes);
-        let key = || Expr::val(name.to_owned());
-        match self.search.backend {
-            Backend::Sqlite => {
-                Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
-            }
-            Backend::Postgres => {
-                let typed = |json_type: &'static str, cast: &'static str| {
-                    Expr::cust_with_exprs(
-                        format!(
-                            "CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"
-                        ),
-                        [json.clone(), key(), json.clone(), key()],
-                    )
+        custom_attribute_target(self.search.backend, col(Contacts::CustomAttributes), name, f)
+    }
+}
+
+/// `custom_attributes.<name>` of a JSON column (contacts, conversations): see the module notes.
+pub(crate) fn custom_attribute_target(
+    backend: Backend,
+    json: Expr,
+    name: &str,
+    f: &ValidatedFilter,
+) -> Target {
+    let key = || Expr::val(name.to_owned());
+    match backend {
+        Backend::Sqlite => {
+            Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
+        }
+        Backend::Postgres => {
+            let typed = |json_type: &'static str, cast: &'static str| {
+                Expr::cust_with_exprs(
+                    format!("CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"),
+                    [json.clone(), key(), json.clone(), key()],
+                )
+            };
+            if let Predicate::Eq(value) = &f.predicate {
+                let cast = match value {
+                    Scalar::Str(_) => "text",
+                    Scalar::Int(_) => "bigint",
+                    Scalar::Float(_) => "double precision",
+                    Scalar::Bool(_) => "boolean",
                 };
-                if let Predicate::Eq(value) = &f.predicate {
-                    let cast = match value {
-                        Scalar::Str(_) => "text",
-                        Scalar::Int(_) => "bigint",
-                        Scalar::Float(_) => "double precision",
-                        Scalar::Bool(_) => "boolean",
-                    };
-                    return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
-                        format!("$1 @> jsonb_build_object($2, $3::{cast})"),
-                        [json.clone(), key(), Expr::val(scalar_value(value))],
-                    )));
-                }
-                Target::Column(match f.def.ty {
-                    FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
-                    FieldType::Integer | FieldType::Date => typed("number", "bigint"),
-                    FieldType::Float => typed("number", "double precision"),
-                    FieldType::Boolean => typed("boolean", "boolean"),
-                })
+                return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
+                    format!("$1 @> jsonb_build_object($2, $3::{cast})"),
+                    [json.clone(), key(), Expr::val(scalar_value(value))],
+                )));
             }
+            Target::Column(match f.def.ty {
+                FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
+                FieldType::Integer | FieldType::Date => typed("number", "bigint"),
+                FieldType::Float => typed("number", "double precision"),
+                FieldType::Boolean => typed("boolean", "boolean"),
+            })
         }
     }
 }

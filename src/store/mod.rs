@@ -6,18 +6,21 @@
 
 pub mod activity_logs;
 pub mod admins;
+pub mod assignment_rules;
 pub mod companies;
 pub mod contact_merge;
 pub mod contact_search;
 pub mod contacts;
+pub mod conversation_search;
+pub mod conversations;
 pub mod data_attributes;
 pub mod notes;
 pub mod rate_limit;
 pub mod search_sql;
-pub mod teams;
 pub mod segments;
 pub mod subscriptions;
 pub mod tags;
+pub mod teams;
 pub mod tokens;
 pub mod workspaces;
 

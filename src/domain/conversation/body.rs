@@ -171,10 +171,7 @@ mod tests {
         let got = attachments(&["https://example.com/files/cat.PNG?x=1".into()]).unwrap();
         assert_eq!(got[0].name, "cat.PNG");
         assert_eq!(got[0].content_type, "image/png");
-        assert_eq!(
-            attachments(&["ftp://x/y".into()]),
-            Err(AttachmentError::NotAUrl("ftp://x/y".into()))
-        );
+        assert_eq!(attachments(&["ftp://x/y".into()]), Err(AttachmentError::NotAUrl("ftp://x/y".into())));
         assert_eq!(attachments(&vec!["https://x.io/a".to_owned(); 11]), Err(AttachmentError::TooMany));
     }
 }

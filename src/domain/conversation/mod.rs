@@ -102,7 +102,12 @@ pub struct Author {
 impl Author {
     /// Operator, the workspace's bot: it writes the parts of assignment rules.
     pub fn operator() -> Author {
-        Author { kind: "bot".into(), id: "0".into(), name: Some("Operator".into()), email: OPERATOR_EMAIL.into() }
+        Author {
+            kind: "bot".into(),
+            id: "0".into(),
+            name: Some("Operator".into()),
+            email: OPERATOR_EMAIL.into(),
+        }
     }
 }
 

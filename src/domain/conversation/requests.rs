@@ -80,9 +80,10 @@ fn admin_id(value: Option<IdValue>) -> Checked<i64> {
 
 fn attachments(urls: Option<Vec<String>>) -> Checked<Vec<Attachment>> {
     body::attachments(&urls.unwrap_or_default()).or_else(|err| match err {
-        AttachmentError::TooMany => {
-            invalid("attachment_urls", format!("attachment_urls takes at most {} URLs", body::MAX_ATTACHMENTS))
-        }
+        AttachmentError::TooMany => invalid(
+            "attachment_urls",
+            format!("attachment_urls takes at most {} URLs", body::MAX_ATTACHMENTS),
+        ),
         AttachmentError::NotAUrl(url) => invalid("attachment_urls", format!("'{url}' is not an http(s) URL")),
     })
 }
@@ -155,7 +156,12 @@ impl CreateBody {
             Some("user") => FromType::User,
             Some("lead") => FromType::Lead,
             Some("contact") => FromType::Contact,
-            Some(other) => return invalid("from.type", format!("from.type must be user, lead or contact, not '{other}'")),
+            Some(other) => {
+                return invalid(
+                    "from.type",
+                    format!("from.type must be user, lead or contact, not '{other}'"),
+                );
+            }
         };
         let key = ContactKey::pick(from.id.map(|v| v.text()), from.user_id.map(|v| v.text()), from.email)
             .ok_or(RequestError::Missing("from.id"))?;
@@ -317,7 +323,9 @@ impl ManageBody {
                     None => return Err(RequestError::Missing("type")),
                     Some("admin") => Assignee::Admin(id),
                     Some("team") => Assignee::Team(id),
-                    Some(other) => return invalid("type", format!("type must be admin or team, not '{other}'")),
+                    Some(other) => {
+                        return invalid("type", format!("type must be admin or team, not '{other}'"));
+                    }
                 };
                 Action::Assign { to, body }
             }
@@ -369,7 +377,10 @@ impl RedactBody {
         match kind.as_str() {
             "conversation_part" => Ok(Redaction::Part {
                 conversation_id,
-                part_id: self.conversation_part_id.ok_or(RequestError::Missing("conversation_part_id"))?.numeric(),
+                part_id: self
+                    .conversation_part_id
+                    .ok_or(RequestError::Missing("conversation_part_id"))?
+                    .numeric(),
             }),
             "source" => Ok(Redaction::Source {
                 conversation_id,
@@ -425,9 +436,9 @@ impl AttachBody {
         let contact = customer.key().ok_or(RequestError::Missing("customer.intercom_user_id"))?;
         let by = match (self.admin_id, on_behalf) {
             (Some(id), _) => Actor::Admin(admin_id(Some(id))?),
-            (None, Some(other)) => {
-                Actor::Contact(other.key().ok_or(RequestError::Missing("customer.customer.intercom_user_id"))?)
-            }
+            (None, Some(other)) => Actor::Contact(
+                other.key().ok_or(RequestError::Missing("customer.customer.intercom_user_id"))?,
+            ),
             (None, None) => return Err(RequestError::Missing("admin_id")),
         };
         Ok(Attach { by, contact })
@@ -502,9 +513,10 @@ mod tests {
 
     #[test]
     fn replies_by_admins_and_contacts() {
-        let r = read::<ReplyBody>(json!({"message_type": "note", "type": "admin", "admin_id": 5, "body": "x"}))
-            .check()
-            .unwrap();
+        let r =
+            read::<ReplyBody>(json!({"message_type": "note", "type": "admin", "admin_id": 5, "body": "x"}))
+                .check()
+                .unwrap();
         assert_eq!(r.by, Replier::Admin { admin_id: 5, note: true });
         let r = read::<ReplyBody>(
             json!({"message_type": "comment", "type": "user", "email": "a@b.c", "body": "x", "created_at": 9}),
@@ -514,7 +526,8 @@ mod tests {
         assert_eq!((r.by, r.created_at), (Replier::Contact(ContactKey::Email("a@b.c".into())), Some(9)));
         let err = read::<ReplyBody>(json!({"message_type": "comment", "type": "admin", "body": "x"})).check();
         assert_eq!(err.unwrap_err(), RequestError::Missing("admin_id"));
-        let err = read::<ReplyBody>(json!({"message_type": "note", "type": "user", "user_id": "u", "body": "x"}));
+        let err =
+            read::<ReplyBody>(json!({"message_type": "note", "type": "user", "user_id": "u", "body": "x"}));
         assert!(matches!(err.check(), Err(RequestError::Invalid("message_type", _))));
         let many: Vec<String> = (0..11).map(|i| format!("https://x.io/{i}.png")).collect();
         let err = read::<ReplyBody>(
@@ -552,12 +565,17 @@ mod tests {
 
     #[test]
     fn redaction_and_participants() {
-        let r = read::<RedactBody>(json!({"type": "conversation_part", "conversation_id": 4, "conversation_part_id": "x"}));
+        let r = read::<RedactBody>(
+            json!({"type": "conversation_part", "conversation_id": 4, "conversation_part_id": "x"}),
+        );
         assert_eq!(r.check().unwrap(), Redaction::Part { conversation_id: Some(4), part_id: None });
         let a = read::<AttachBody>(json!({"customer": {"email": "e@x.io", "customer": {"user_id": "u1"}}}));
         assert_eq!(
             a.check().unwrap(),
-            Attach { by: Actor::Contact(ContactKey::UserId("u1".into())), contact: ContactKey::Email("e@x.io".into()) }
+            Attach {
+                by: Actor::Contact(ContactKey::UserId("u1".into())),
+                contact: ContactKey::Email("e@x.io".into())
+            }
         );
         let a = read::<AttachBody>(json!({"customer": {"email": "e@x.io"}}));
         assert_eq!(a.check().unwrap_err(), RequestError::Missing("admin_id"));

@@ -14,7 +14,9 @@ pub enum Event {
     AdminReply,
     /// Assigned to an admin or team (unassigning is not an assignment).
     Assignment,
-    Close { admin_id: i64 },
+    Close {
+        admin_id: i64,
+    },
     /// Opened after being closed.
     Reopen,
 }
