@@ -12,7 +12,7 @@
 //! * Switchboard has no messenger ratings and no AI agent: `conversation_rating.*` and
 //!   `ai_agent.*` are always empty and `ai_agent_participated` is false.
 
-use sea_query::{Condition, Expr, ExprTrait, Func, Query, SelectStatement, Value};
+use sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 use serde_json::Value as Json;
 
 use super::admins::Admins;
@@ -88,15 +88,16 @@ impl ColumnResolver for Fixed {
 }
 
 fn text(e: Expr) -> Expr {
-    Expr::cust_with_exprs("CAST($1 AS TEXT)", [e])
+    Func::cast_as(e, Alias::new("TEXT")).into()
 }
 
+/// An empty value of the field's type (a bare parameter would leave PostgreSQL without one).
 fn null(ty: FieldType) -> Expr {
-    Expr::val(match ty {
-        FieldType::String => Value::String(None),
-        FieldType::Integer | FieldType::Date => Value::BigInt(None),
-        FieldType::Float => Value::Double(None),
-        FieldType::Boolean => Value::Bool(None),
+    Expr::cust(match ty {
+        FieldType::String => "CAST(NULL AS TEXT)",
+        FieldType::Integer | FieldType::Date => "CAST(NULL AS BIGINT)",
+        FieldType::Float => "CAST(NULL AS DOUBLE PRECISION)",
+        FieldType::Boolean => "CAST(NULL AS BOOLEAN)",
     })
 }
 
@@ -153,15 +154,10 @@ impl Resolver<'_> {
 
     /// `state` as read now: an expired snooze is open.
     fn state(&self) -> Expr {
-        Expr::cust_with_exprs(
-            "CASE WHEN $1 = 'snoozed' AND $2 <= $3 THEN 'open' ELSE $4 END",
-            [
-                col(Conversations::State),
-                col(Conversations::SnoozedUntil),
-                Expr::val(self.search.now),
-                col(Conversations::State),
-            ],
-        )
+        let expired = col(Conversations::State)
+            .eq("snoozed")
+            .and(col(Conversations::SnoozedUntil).lte(self.search.now));
+        Expr::case(expired, "open").finally(col(Conversations::State)).into()
     }
 
     fn source_author(&self, contact: Contacts, admin: Admins) -> Expr {
@@ -204,10 +200,12 @@ impl ColumnResolver for Resolver<'_> {
             "created_at" => column(C::CreatedAt),
             "updated_at" => column(C::UpdatedAt),
             "waiting_since" => column(C::WaitingSince),
-            "snoozed_until" => Ok(Target::Column(Expr::cust_with_exprs(
-                "CASE WHEN $1 = 'snoozed' AND $2 > $3 THEN $4 END",
-                [col(C::State), col(C::SnoozedUntil), Expr::val(self.search.now), col(C::SnoozedUntil)],
-            ))),
+            "snoozed_until" => {
+                let pending = col(C::State).eq("snoozed").and(col(C::SnoozedUntil).gt(self.search.now));
+                Ok(Target::Column(
+                    Expr::case(pending, col(C::SnoozedUntil)).finally(null(FieldType::Date)).into(),
+                ))
+            }
             "state" => Ok(Target::Column(self.state())),
             "open" => Ok(Target::Column(col(C::State).ne("closed"))),
             "read" => column(C::Read),

@@ -6,5 +6,7 @@ mod contact_fixtures;
 mod contact_search;
 mod contacts;
 mod conventions;
+mod conversation_search;
+mod conversations;
 mod process;
 mod teams;
