@@ -190,7 +190,14 @@ async fn update(
     let id = conversation_id(&raw_id)?;
     let conversation = state
         .store
-        .update_conversation(ctx.workspace_id, id, ctx.admin_id, body.read, body.custom_attributes.as_ref())
+        .update_conversation(
+            ctx.workspace_id,
+            id,
+            ctx.admin_id,
+            body.read,
+            body.title.as_deref(),
+            body.custom_attributes.as_ref(),
+        )
         .await
         .map_err(conversation_error)?;
     Ok(JsonResponse(display.render(conversation)?))

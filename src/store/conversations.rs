@@ -1101,6 +1101,7 @@ impl Store {
         id: i64,
         admin_id: i64,
         read: Option<bool>,
+        title: Option<&str>,
         custom_attributes: Option<&Map<String, Json>>,
     ) -> ConversationResult<Conversation> {
         let mut tx = self.begin().await?;
@@ -1109,6 +1110,15 @@ impl Store {
         let mut core = row.core(at);
         if let Some(read) = read {
             core.read = read;
+        }
+        if let Some(title) = title {
+            tx.execute(
+                Query::update()
+                    .table(Conversations::Table)
+                    .value(Conversations::Title, title.trim())
+                    .and_where(col(Conversations::Id).eq(id)),
+            )
+            .await?;
         }
         if let Some(values) = custom_attributes {
             let attributes = super::data_attributes::custom(

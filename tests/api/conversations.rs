@@ -461,11 +461,11 @@ async fn update_read_and_custom_attributes(#[values(Backend::Sqlite, Backend::Po
     let (status, c) = app
         .put(
             &format!("/conversations/{id}"),
-            json!({"read": true, "custom_attributes": {"issue_type": "Billing", "seats": 3}}),
+            json!({"read": true, "title": "Billing issue", "custom_attributes": {"issue_type": "Billing", "seats": 3}}),
         )
         .await;
     assert_eq!(status, 200, "{c}");
-    assert_eq!(c["read"], true);
+    assert_eq!((c["read"].as_bool(), c["title"].as_str()), (Some(true), Some("Billing issue")));
     assert_eq!(c["custom_attributes"], json!({"issue_type": "Billing", "seats": 3}));
     let parts = c["conversation_parts"]["conversation_parts"].as_array().unwrap();
     assert_eq!(parts.len(), 2);

@@ -347,6 +347,8 @@ impl ManageBody {
 #[derive(Debug, Deserialize)]
 pub struct UpdateBody {
     pub read: Option<bool>,
+    /// Not in 2.11's schema; later versions and both SDKs send it.
+    pub title: Option<String>,
     pub custom_attributes: Option<Map<String, Json>>,
 }
 
