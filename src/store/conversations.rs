@@ -515,10 +515,7 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                 sla_applied: None,
                 statistics,
                 conversation_rating: None,
-                teammates: Teammates {
-                    kind: "admin.list",
-                    teammates: embedded.teammates.remove(&r.id).unwrap_or_default(),
-                },
+                teammates: Teammates::new(embedded.teammates.remove(&r.id).unwrap_or_default()),
                 title: r.title,
                 custom_attributes: r.custom_attributes.0,
                 topics: Map::new(),

@@ -112,7 +112,7 @@ async fn create_retrieve_and_list(#[values(Backend::Sqlite, Backend::Postgres)] 
         c["contacts"],
         json!({"type": "contact.list", "contacts": [{"type": "contact", "id": joe, "external_id": null}]})
     );
-    assert_eq!(c["teammates"], json!({"type": "admin.list", "teammates": []}));
+    assert_eq!(c["teammates"], json!({"type": "admin.list", "teammates": [], "admins": []}));
     assert_eq!(c["tags"], json!({"type": "tag.list", "tags": []}));
     assert_eq!(c["first_contact_reply"]["created_at"], c["created_at"]);
     assert_eq!(c["statistics"]["type"], "conversation_statistics");

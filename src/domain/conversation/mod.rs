@@ -159,11 +159,20 @@ pub struct ContactList {
     pub contacts: Vec<ContactRef>,
 }
 
+/// The 2.11 and 2.14 specs call the list `teammates`; Intercom's own SDKs (built from its
+/// traffic) read `admins`. Both carry the same list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Teammates {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub teammates: Vec<Reference>,
+    pub admins: Vec<Reference>,
+}
+
+impl Teammates {
+    pub fn new(admins: Vec<Reference>) -> Teammates {
+        Teammates { kind: "admin.list", teammates: admins.clone(), admins }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -20,13 +20,13 @@ from intercom.conversations import (
     CreateConversationRequestFrom,
 )
 from intercom.core.api_error import ApiError
+from intercom.messages import Message
 from intercom.types import (
     AdminReplyConversationRequest,
     ContactReplyIntercomUserIdRequest,
     CreateContactRequestWithEmail,
     CreateOrUpdateTagRequest,
     ConversationList,
-    Message,
     MultipleFilterSearchRequest,
     RedactConversationRequest_ConversationPart,
     RedactConversationRequest_Source,
