@@ -78,10 +78,10 @@ async fn decide(
     workspace_id: i64,
     assign: Assign,
 ) -> StoreResult<Option<(Option<i64>, Option<i64>)>> {
-    if let Some(team) = assign.team_id() {
-        if !team_exists(db, workspace_id, team).await? {
-            return Ok(None);
-        }
+    if let Some(team) = assign.team_id()
+        && !team_exists(db, workspace_id, team).await?
+    {
+        return Ok(None);
     }
     Ok(match assign {
         Assign::Admin { admin_id, team_id } => {
@@ -149,23 +149,20 @@ impl Store {
             let mut tx = self.begin().await?;
             let search = ConversationSearch::load(&mut tx, workspace_id, now()).await?;
             for rule in &rules {
-                if let Some(when) = &rule.when {
-                    if let Err(err) = search.validate(when) {
-                        return Ok(Err(format!("rule '{}': match: {}", rule.name, err.message)));
-                    }
+                if let Some(when) = &rule.when
+                    && let Err(err) = search.validate(when)
+                {
+                    return Ok(Err(format!("rule '{}': match: {}", rule.name, err.message)));
                 }
-                if let Assign::Admin { admin_id, .. } = rule.assign {
-                    if !admin_exists(&mut tx, workspace_id, admin_id).await? {
-                        return Ok(Err(format!(
-                            "rule '{}': no admin {admin_id} in this workspace",
-                            rule.name
-                        )));
-                    }
+                if let Assign::Admin { admin_id, .. } = rule.assign
+                    && !admin_exists(&mut tx, workspace_id, admin_id).await?
+                {
+                    return Ok(Err(format!("rule '{}': no admin {admin_id} in this workspace", rule.name)));
                 }
-                if let Some(team) = rule.assign.team_id() {
-                    if !team_exists(&mut tx, workspace_id, team).await? {
-                        return Ok(Err(format!("rule '{}': no team {team} in this workspace", rule.name)));
-                    }
+                if let Some(team) = rule.assign.team_id()
+                    && !team_exists(&mut tx, workspace_id, team).await?
+                {
+                    return Ok(Err(format!("rule '{}': no team {team} in this workspace", rule.name)));
                 }
             }
             tx.execute(

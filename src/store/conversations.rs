@@ -300,6 +300,9 @@ pub(crate) fn select(workspace_id: i64) -> SelectStatement {
     q.from(Conversations::Table).and_where(col(Conversations::WorkspaceId).eq(workspace_id)).take()
 }
 
+/// `(id, public_id, role, name, email)` of a contact.
+type ContactPerson = (i64, String, String, Option<String>, Option<String>);
+
 /// Names and emails of authors, by kind, resolved for a batch of rows at once.
 #[derive(Default)]
 struct People {
@@ -323,7 +326,7 @@ impl People {
             people.admins = rows.into_iter().map(|(id, name, email)| (id, (name, email))).collect();
         }
         if !contact_ids.is_empty() {
-            let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = db
+            let rows: Vec<ContactPerson> = db
                 .fetch_all(
                     Query::select()
                         .columns([
