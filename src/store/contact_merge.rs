@@ -46,7 +46,7 @@ pub(crate) async fn move_contact_records(db: &mut impl Exec, from: i64, into: i6
             .and_where(Expr::col(Notes::ContactId).eq(from)),
     )
     .await?;
-    super::conversations::move_to_contact(db, from, into).await?;
+    super::conversation_participants::move_to_contact(db, from, into).await?;
     Ok(())
 }
 

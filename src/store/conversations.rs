@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Alias, Condition, Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use sqlx::types::Json as JsonColumn;
 
@@ -254,7 +254,7 @@ impl ConversationRow {
 
     fn statistics(&self) -> Statistics {
         Statistics {
-            kind: "conversation_statistics".into(),
+            kind: crate::domain::conversation::statistics::KIND,
             time_to_assignment: self.time_to_assignment,
             time_to_admin_reply: self.time_to_admin_reply,
             time_to_first_close: self.time_to_first_close,
@@ -454,7 +454,7 @@ async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     Ok(out)
 }
 
-fn applied_tag(id: i64, name: String, applied_at: i64, applied_by: Option<i64>) -> Tag {
+pub(crate) fn applied_tag(id: i64, name: String, applied_at: i64, applied_by: Option<i64>) -> Tag {
     Tag {
         applied_at: Some(applied_at),
         applied_by: applied_by.map(AdminReference::new),
@@ -831,7 +831,11 @@ pub(crate) async fn save(db: &mut impl Exec, id: i64, core: &Core, at: i64) -> S
     Ok(())
 }
 
-async fn check_admin(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> ConversationResult<()> {
+pub(crate) async fn check_admin(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    admin_id: i64,
+) -> ConversationResult<()> {
     match admins::get(db, workspace_id, admin_id).await {
         Ok(_) => Ok(()),
         Err(StoreError::NotFound) => Err(ConversationError::AdminNotFound),
@@ -864,7 +868,7 @@ pub(crate) async fn find_contact(
     Ok(found.map(|(id, role)| FoundContact { id, is_user: role == "user" }))
 }
 
-async fn require_contact(
+pub(crate) async fn require_contact(
     db: &mut impl Exec,
     workspace_id: i64,
     key: &ContactKey,
@@ -874,7 +878,7 @@ async fn require_contact(
 
 /// A new lead with an email or an external id (a visitor, or a participant added by an
 /// email nobody has). Written here because contact creation runs its own transaction.
-async fn insert_lead(
+pub(crate) async fn insert_lead(
     db: &mut impl Exec,
     workspace_id: i64,
     key: &ContactKey,
@@ -920,7 +924,11 @@ async fn insert_lead(
     Ok(FoundContact { id, is_user: false })
 }
 
-async fn is_participant(db: &mut impl Exec, conversation_id: i64, contact_id: i64) -> StoreResult<bool> {
+pub(crate) async fn is_participant(
+    db: &mut impl Exec,
+    conversation_id: i64,
+    contact_id: i64,
+) -> StoreResult<bool> {
     let found: Option<(i64,)> = db
         .fetch_optional(
             Query::select()
@@ -933,7 +941,7 @@ async fn is_participant(db: &mut impl Exec, conversation_id: i64, contact_id: i6
     Ok(found.is_some())
 }
 
-async fn add_participant(
+pub(crate) async fn add_participant(
     db: &mut impl Exec,
     conversation_id: i64,
     contact_id: i64,
@@ -960,7 +968,7 @@ async fn add_participant(
 
 /// Contact activity Intercom keeps on the contact: `last_replied_at` when they write,
 /// `last_contacted_at` when an admin writes to them.
-async fn touch_contacts(
+pub(crate) async fn touch_contacts(
     db: &mut impl Exec,
     conversation_id: i64,
     column: Contacts,
@@ -1332,67 +1340,6 @@ impl Store {
         tx.commit().await?;
         Ok(conversation)
     }
-
-    /// Tags a conversation; tagging twice keeps the first application.
-    pub async fn tag_conversation(
-        &self,
-        workspace_id: i64,
-        id: i64,
-        tag_id: i64,
-        admin_id: i64,
-    ) -> ConversationResult<Tag> {
-        let mut tx = self.begin().await?;
-        row(&mut tx, workspace_id, id).await?;
-        let (name,) = tag_name(&mut tx, workspace_id, tag_id).await?;
-        check_admin(&mut tx, workspace_id, admin_id).await?;
-        let at = now();
-        tx.execute(
-            Query::insert()
-                .into_table(ConversationTags::Table)
-                .columns([
-                    ConversationTags::ConversationId,
-                    ConversationTags::TagId,
-                    ConversationTags::AppliedAt,
-                    ConversationTags::AppliedBy,
-                ])
-                .values_panic([id.into(), tag_id.into(), at.into(), admin_id.into()])
-                .on_conflict(
-                    OnConflict::columns([ConversationTags::ConversationId, ConversationTags::TagId])
-                        .do_nothing()
-                        .to_owned(),
-                ),
-        )
-        .await?;
-        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(ConversationError::TagNotFound)?;
-        touch(&mut tx, id, at).await?;
-        tx.commit().await?;
-        Ok(tag)
-    }
-
-    /// Removes a tag from a conversation; a tag it does not carry is not found.
-    pub async fn untag_conversation(
-        &self,
-        workspace_id: i64,
-        id: i64,
-        tag_id: i64,
-        admin_id: i64,
-    ) -> ConversationResult<Tag> {
-        let mut tx = self.begin().await?;
-        row(&mut tx, workspace_id, id).await?;
-        let (name,) = tag_name(&mut tx, workspace_id, tag_id).await?;
-        check_admin(&mut tx, workspace_id, admin_id).await?;
-        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(ConversationError::TagNotFound)?;
-        tx.execute(
-            Query::delete()
-                .from_table(ConversationTags::Table)
-                .and_where(Expr::col(ConversationTags::ConversationId).eq(id))
-                .and_where(Expr::col(ConversationTags::TagId).eq(tag_id)),
-        )
-        .await?;
-        touch(&mut tx, id, now()).await?;
-        tx.commit().await?;
-        Ok(tag)
-    }
 }
 
 pub(crate) fn record_all(stats: &mut Statistics, events: &[Event], at: i64, waiting: Option<i64>) {
@@ -1404,7 +1351,11 @@ pub(crate) fn record_all(stats: &mut Statistics, events: &[Event], at: i64, wait
     }
 }
 
-async fn check_team(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> ConversationResult<()> {
+pub(crate) async fn check_team(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    team_id: i64,
+) -> ConversationResult<()> {
     match teams::get(db, workspace_id, team_id).await {
         Ok(_) => Ok(()),
         Err(StoreError::NotFound) => Err(ConversationError::TeamNotFound),
@@ -1412,32 +1363,7 @@ async fn check_team(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> Conv
     }
 }
 
-async fn tag_name(db: &mut impl Exec, workspace_id: i64, tag_id: i64) -> ConversationResult<(String,)> {
-    db.fetch_optional(
-        Query::select()
-            .column(Tags::Name)
-            .from(Tags::Table)
-            .and_where(Expr::col(Tags::WorkspaceId).eq(workspace_id))
-            .and_where(Expr::col(Tags::Id).eq(tag_id)),
-    )
-    .await?
-    .ok_or(ConversationError::TagNotFound)
-}
-
-async fn applied(db: &mut impl Exec, id: i64, tag_id: i64, name: String) -> StoreResult<Option<Tag>> {
-    let found: Option<(i64, Option<i64>)> = db
-        .fetch_optional(
-            Query::select()
-                .columns([ConversationTags::AppliedAt, ConversationTags::AppliedBy])
-                .from(ConversationTags::Table)
-                .and_where(Expr::col(ConversationTags::ConversationId).eq(id))
-                .and_where(Expr::col(ConversationTags::TagId).eq(tag_id)),
-        )
-        .await?;
-    Ok(found.map(|(at, by)| applied_tag(tag_id, name, at, by)))
-}
-
-async fn touch(db: &mut impl Exec, id: i64, at: i64) -> StoreResult<()> {
+pub(crate) async fn touch(db: &mut impl Exec, id: i64, at: i64) -> StoreResult<()> {
     db.execute(
         Query::update()
             .table(Conversations::Table)
@@ -1473,114 +1399,10 @@ async fn latest_of(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> St
 }
 
 // ---------------------------------------------------------------------------------------------
-// Participants, redaction, merge
+// Redaction
 // ---------------------------------------------------------------------------------------------
 
 impl Store {
-    /// Adds a contact to the conversation on behalf of an admin or another participant; an
-    /// email nobody has becomes a new lead. Answers the participants.
-    pub async fn attach_conversation_contact(
-        &self,
-        workspace_id: i64,
-        id: i64,
-        attach: &crate::domain::conversation::requests::Attach,
-    ) -> ConversationResult<Vec<crate::domain::conversation::Customer>> {
-        use crate::domain::conversation::requests::Actor;
-        let mut tx = self.begin().await?;
-        let row = row(&mut tx, workspace_id, id).await?;
-        let author = match &attach.by {
-            Actor::Admin(admin) => {
-                check_admin(&mut tx, workspace_id, *admin).await?;
-                PartAuthor::Admin(*admin)
-            }
-            Actor::Contact(key) => {
-                let contact = require_contact(&mut tx, workspace_id, key).await?;
-                if !is_participant(&mut tx, id, contact.id).await? {
-                    return Err(ConversationError::NotParticipant);
-                }
-                PartAuthor::Contact(contact)
-            }
-        };
-        let contact = match find_contact(&mut tx, workspace_id, &attach.contact).await? {
-            Some(c) => c,
-            None if matches!(attach.contact, ContactKey::Email(_)) => {
-                insert_lead(&mut tx, workspace_id, &attach.contact).await?
-            }
-            None => return Err(ConversationError::ContactNotFound),
-        };
-        if !is_participant(&mut tx, id, contact.id).await? {
-            let at = now();
-            add_participant(&mut tx, id, contact.id, at).await?;
-            insert_part(
-                &mut tx,
-                id,
-                NewPart {
-                    part_type: part_type::PARTICIPANT_ADDED,
-                    body: None,
-                    author,
-                    assigned_to: None,
-                    attachments: &[],
-                    at,
-                },
-            )
-            .await?;
-            let mut core = row.core(at);
-            core.stats.record(None, at, core.waiting_since);
-            save(&mut tx, id, &core, at).await?;
-        }
-        let customers = customers(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(customers)
-    }
-
-    /// Removes a participant on behalf of an admin; the last one stays.
-    pub async fn detach_conversation_contact(
-        &self,
-        workspace_id: i64,
-        id: i64,
-        contact_public_id: &str,
-        admin_id: i64,
-    ) -> ConversationResult<Vec<crate::domain::conversation::Customer>> {
-        let mut tx = self.begin().await?;
-        let row = row(&mut tx, workspace_id, id).await?;
-        check_admin(&mut tx, workspace_id, admin_id).await?;
-        let contact =
-            require_contact(&mut tx, workspace_id, &ContactKey::Id(contact_public_id.to_owned())).await?;
-        if !is_participant(&mut tx, id, contact.id).await? {
-            return Err(ConversationError::ContactNotFound);
-        }
-        if customers(&mut tx, id).await?.len() <= 1 {
-            return Err(ConversationError::LastCustomer);
-        }
-        tx.execute(
-            Query::delete()
-                .from_table(ConversationContacts::Table)
-                .and_where(Expr::col(ConversationContacts::ConversationId).eq(id))
-                .and_where(Expr::col(ConversationContacts::ContactId).eq(contact.id)),
-        )
-        .await?;
-        let at = now();
-        insert_part(
-            &mut tx,
-            id,
-            NewPart {
-                part_type: part_type::PARTICIPANT_REMOVED,
-                body: None,
-                author: PartAuthor::Admin(admin_id),
-                assigned_to: None,
-                attachments: &[],
-                at,
-            },
-        )
-        .await?;
-        let mut core = row.core(at);
-        core.stats.record(None, at, core.waiting_since);
-        save(&mut tx, id, &core, at).await?;
-        let customers = customers(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(customers)
-    }
-
     /// Redacts a part (it must have a body) or the source (a contact must have written it).
     /// The text is overwritten, not flagged: on SQLite with `secure_delete`, so that the old
     /// text does not linger in free pages.
@@ -1661,72 +1483,4 @@ impl Store {
         tx.commit().await?;
         Ok(conversation)
     }
-}
-
-async fn customers(db: &mut impl Exec, id: i64) -> StoreResult<Vec<crate::domain::conversation::Customer>> {
-    let rows: Vec<(String, String)> = db
-        .fetch_all(
-            Query::select()
-                .column((Contacts::Table, Contacts::Role))
-                .column((Contacts::Table, Contacts::PublicId))
-                .from(ConversationContacts::Table)
-                .inner_join(
-                    Contacts::Table,
-                    Expr::col((Contacts::Table, Contacts::Id))
-                        .equals((ConversationContacts::Table, ConversationContacts::ContactId)),
-                )
-                .and_where(
-                    Expr::col((ConversationContacts::Table, ConversationContacts::ConversationId)).eq(id),
-                )
-                .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
-                .order_by((Contacts::Table, Contacts::Id), Order::Asc),
-        )
-        .await?;
-    Ok(rows.into_iter().map(|(kind, id)| crate::domain::conversation::Customer { kind, id }).collect())
-}
-
-/// Merging a lead into a user: the lead's conversations become the user's, with the parts and
-/// source messages the lead wrote. Runs inside the merge's transaction, before the lead goes.
-pub(crate) async fn move_to_contact(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()> {
-    // Conversations both were in keep one participant row: the user's.
-    let both = Query::select()
-        .column(ConversationContacts::ConversationId)
-        .from_as(ConversationContacts::Table, Alias::new("mine"))
-        .and_where(Expr::col((Alias::new("mine"), ConversationContacts::ContactId)).eq(into))
-        .take();
-    db.execute(
-        Query::delete()
-            .from_table(ConversationContacts::Table)
-            .and_where(Expr::col(ConversationContacts::ContactId).eq(from))
-            .and_where(Expr::col(ConversationContacts::ConversationId).in_subquery(both)),
-    )
-    .await?;
-    db.execute(
-        Query::update()
-            .table(ConversationContacts::Table)
-            .value(ConversationContacts::ContactId, into)
-            .and_where(Expr::col(ConversationContacts::ContactId).eq(from)),
-    )
-    .await?;
-    db.execute(
-        Query::update()
-            .table(ConversationParts::Table)
-            .values([
-                (ConversationParts::AuthorContactId, into.into()),
-                (ConversationParts::AuthorType, "user".into()),
-            ])
-            .and_where(Expr::col(ConversationParts::AuthorContactId).eq(from)),
-    )
-    .await?;
-    db.execute(
-        Query::update()
-            .table(Conversations::Table)
-            .values([
-                (Conversations::SourceAuthorContactId, into.into()),
-                (Conversations::SourceAuthorType, "user".into()),
-            ])
-            .and_where(col(Conversations::SourceAuthorContactId).eq(from)),
-    )
-    .await?;
-    Ok(())
 }
