@@ -47,6 +47,10 @@ fn attribute_error(model: Option<Model>) -> impl Fn(AttributeError) -> ApiError 
     }
 }
 
+fn too_few_options() -> ApiError {
+    ApiError::invalid("options", "You must have at least two options on a list type data attribute")
+}
+
 /// `options` as sent: strings or `{"value": string}` objects, at least [`MIN_OPTIONS`].
 fn options(raw: &Json) -> ApiResult<Vec<String>> {
     let Json::Array(items) = raw else {
@@ -64,10 +68,7 @@ fn options(raw: &Json) -> ApiResult<Vec<String>> {
             ApiError::invalid("options", "Each option must be a string or an object with a string value")
         })?;
     if options.len() < MIN_OPTIONS {
-        return Err(ApiError::invalid(
-            "options",
-            "You must have at least two options on a list type data attribute",
-        ));
+        return Err(too_few_options());
     }
     Ok(options)
 }
@@ -125,7 +126,11 @@ async fn create(
         .as_deref()
         .and_then(DataType::parse)
         .ok_or_else(|| ApiError::invalid("data_type", "Data Type isn't an option"))?;
-    let options = body.options.as_ref().map(options).transpose()?;
+    let options = match (&body.options, body.data_type.as_deref()) {
+        (Some(raw), _) => Some(options(raw)?),
+        (None, Some("options")) => return Err(too_few_options()),
+        (None, _) => None,
+    };
     if options.is_some() && data_type != DataType::String {
         return Err(ApiError::invalid("options", "Options can only be set on string attributes"));
     }

@@ -1,10 +1,12 @@
 //! The HTTP layer: routing, the middleware every endpoint shares, one module per resource.
 
 pub mod admins;
+pub mod articles;
 pub mod contacts;
 pub mod conversations;
 pub mod data_attributes;
 pub mod extract;
+pub mod help_center;
 pub mod notes;
 pub mod params;
 pub mod segments;
@@ -61,6 +63,8 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
     Router::new()
         .merge(admins::router())
         .merge(teams::router())
+        .merge(articles::router())
+        .merge(help_center::router())
         .merge(contacts::router())
         .merge(conversations::router())
         .merge(data_attributes::router())

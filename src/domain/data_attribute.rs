@@ -56,10 +56,11 @@ pub enum DataType {
 }
 
 impl DataType {
-    /// The create request's `data_type`; `datetime` is stored (and shown) as `date`.
+    /// The create request's `data_type`; `datetime` is stored (and shown) as `date`, and
+    /// `options` (what the official SDKs send for a list attribute) as `string`.
     pub fn parse(raw: &str) -> Option<DataType> {
         Some(match raw {
-            "string" => DataType::String,
+            "string" | "options" => DataType::String,
             "integer" => DataType::Integer,
             "float" => DataType::Float,
             "boolean" => DataType::Boolean,
@@ -427,14 +428,6 @@ impl AttributeRejection {
             AttributeRejection::NotAnOption { name, options } => {
                 format!("Custom attribute '{name}' must be one of: {}", options.join(", "))
             }
-        }
-    }
-
-    pub fn attribute(&self) -> &str {
-        match self {
-            AttributeRejection::Unknown(name)
-            | AttributeRejection::WrongType { name, .. }
-            | AttributeRejection::NotAnOption { name, .. } => name,
         }
     }
 }

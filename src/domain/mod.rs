@@ -3,10 +3,12 @@
 pub mod activity_log;
 pub mod admin;
 pub mod assignment_rules;
+pub mod article;
 pub mod company;
 pub mod contact;
 pub mod conversation;
 pub mod data_attribute;
+pub mod help_center;
 pub mod ids;
 pub mod note;
 pub mod pages;

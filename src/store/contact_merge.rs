@@ -56,6 +56,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let lead_id = contacts::find_id(&mut tx, workspace_id, from).await?;
         let user_id = contacts::find_id(&mut tx, workspace_id, into).await?;
+        contacts::lock(&mut tx, lead_id).await?;
+        contacts::lock(&mut tx, user_id).await?;
         let lead = contacts::get(&mut tx, workspace_id, lead_id).await?;
         let user = contacts::get(&mut tx, workspace_id, user_id).await?;
         if lead.id == user.id {

@@ -9,9 +9,12 @@
 //!   first), and `=` as a containment test (`@>`) that the GIN index serves. Each type gets
 //!   its own cast in the SQL text: sqlx caches a PostgreSQL statement by its text with the
 //!   parameter types of its first use, so one text must never see two parameter types.
-//! * `~ !~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes
-//!   serve; on SQLite the FTS5 trigram table picks the candidates (its LIKE needs no ESCAPE,
-//!   so the user's `%` and `_` only widen that set) and the exact, escaped LIKE decides.
+//! * `~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes
+//!   serve; on SQLite the FTS5 trigram table picks the candidates (its LIKE cannot take an
+//!   ESCAPE, so the user's `%` and `_` only widen that set) and the exact, escaped LIKE
+//!   decides. `!~` matches nearly every row, so a scan beats any index: SQLite takes a plain
+//!   `NOT LIKE` (a million rows in well under a second, where the candidate set would cost
+//!   seconds).
 
 use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use serde_json::Value as Json;
@@ -282,13 +285,12 @@ fn tag_condition(predicate: &Predicate) -> Result<Condition, SearchError> {
     })
 }
 
-/// SQLite: `~ !~ ^ $` through the FTS5 trigram index, then the exact LIKE.
+/// SQLite: `~ ^ $` through the FTS5 trigram index, then the exact LIKE.
 fn trigram(column: Contacts, fts_column: &'static str, predicate: &Predicate) -> Option<Condition> {
-    let (text, negated, shape): (&str, bool, fn(&str) -> String) = match predicate {
-        Predicate::Contains(s) => (s, false, |t| format!("%{t}%")),
-        Predicate::NotContains(s) => (s, true, |t| format!("%{t}%")),
-        Predicate::StartsWith(s) => (s, false, |t| format!("{t}%")),
-        Predicate::EndsWith(s) => (s, false, |t| format!("%{t}")),
+    let (text, shape): (&str, fn(&str) -> String) = match predicate {
+        Predicate::Contains(s) => (s, |t| format!("%{t}%")),
+        Predicate::StartsWith(s) => (s, |t| format!("{t}%")),
+        Predicate::EndsWith(s) => (s, |t| format!("%{t}")),
         _ => return None,
     };
     let candidates = Query::select()
@@ -296,8 +298,107 @@ fn trigram(column: Contacts, fts_column: &'static str, predicate: &Predicate) ->
         .from("contacts_fts")
         .and_where(Expr::col(("contacts_fts", fts_column)).like(shape(text)))
         .take();
-    let matched = Condition::all()
-        .add(col(Contacts::Id).in_subquery(candidates))
-        .add(col(column).like(LikeExpr::new(shape(&escape_like(text))).escape(LIKE_ESCAPE)));
-    Some(if negated { matched.not() } else { matched })
+    Some(
+        Condition::all()
+            .add(col(Contacts::Id).in_subquery(candidates))
+            .add(col(column).like(LikeExpr::new(shape(&escape_like(text))).escape(LIKE_ESCAPE))),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::data_attribute::{DataType, builtins};
+    use crate::domain::segment::PersonType;
+    use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+    use serde_json::json;
+
+    fn search(backend: Backend) -> ContactSearch {
+        let attribute = |name: &str, data_type| DataAttribute {
+            id: Some(1),
+            name: name.to_owned(),
+            custom: true,
+            data_type,
+            ..builtins(Model::Contact).remove(0)
+        };
+        ContactSearch {
+            backend,
+            workspace_id: 1,
+            attributes: vec![attribute("plan", DataType::String), attribute("seats", DataType::Integer)],
+            segments: vec![SavedSegment {
+                public_id: "seg".into(),
+                name: "Pro".into(),
+                person_type: PersonType::User,
+                query: json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}),
+                created_at: 0,
+                updated_at: 0,
+            }],
+        }
+    }
+
+    /// The WHERE clause of a search, for (PostgreSQL, SQLite).
+    fn sql(query: Json) -> (String, String) {
+        let render = |backend| {
+            let cond = search(backend).condition(&query).expect("compiles");
+            let stmt = Query::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
+            let text = match backend {
+                Backend::Postgres => stmt.to_string(PostgresQueryBuilder),
+                Backend::Sqlite => stmt.to_string(SqliteQueryBuilder),
+            };
+            text.split_once(" WHERE ").expect("a WHERE").1.to_owned()
+        };
+        (render(Backend::Postgres), render(Backend::Sqlite))
+    }
+
+    #[test]
+    fn golden_sql() {
+        let cases = [
+            (
+                json!({"field": "name", "operator": "~", "value": "a_b"}),
+                r#"("contacts"."name") ILIKE '%a!_b%' ESCAPE '!'"#,
+                r#""contacts"."id" IN (SELECT "rowid" FROM "contacts_fts" WHERE "contacts_fts"."name" LIKE '%a_b%') AND "contacts"."name" LIKE '%a!_b%' ESCAPE '!'"#,
+            ),
+            (
+                json!({"field": "email", "operator": "!~", "value": "x"}),
+                r#"(("contacts"."email") NOT ILIKE '%x%' ESCAPE '!') OR "contacts"."email" IS NULL"#,
+                r#""contacts"."email" NOT LIKE '%x%' ESCAPE '!' OR "contacts"."email" IS NULL"#,
+            ),
+            (
+                json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}),
+                r#""contacts"."custom_attributes" @> jsonb_build_object('plan', 'pro'::text)"#,
+                r#"json_extract("contacts"."custom_attributes", '$."plan"') = 'pro'"#,
+            ),
+            (
+                json!({"field": "custom_attributes.seats", "operator": ">", "value": 3}),
+                r#"(CASE WHEN jsonb_typeof("contacts"."custom_attributes" -> 'seats') = 'number' THEN ("contacts"."custom_attributes" ->> 'seats')::bigint END) > 3"#,
+                r#"json_extract("contacts"."custom_attributes", '$."seats"') > 3"#,
+            ),
+            (
+                json!({"field": "tag_id", "operator": "!=", "value": "7"}),
+                r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 7)"#,
+                r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 7)"#,
+            ),
+            (
+                json!({"field": "segment_id", "operator": "!=", "value": "seg"}),
+                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND ("contacts"."custom_attributes" @> jsonb_build_object('plan', 'pro'::text))))"#,
+                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND json_extract("contacts"."custom_attributes", '$."plan"') = 'pro'))"#,
+            ),
+            (json!({"field": "segment_id", "operator": "=", "value": "unknown"}), "1 = 0", "1 = 0"),
+        ];
+        for (query, pg, lite) in cases {
+            let (got_pg, got_lite) = sql(query.clone());
+            assert_eq!(got_pg, pg, "PostgreSQL, {query}");
+            assert_eq!(got_lite, lite, "SQLite, {query}");
+        }
+    }
+
+    #[test]
+    fn segments_do_not_nest() {
+        let s = search(Backend::Sqlite);
+        let nested = SavedSegment {
+            query: json!({"field": "segment_id", "operator": "=", "value": "seg"}),
+            ..s.segments[0].clone()
+        };
+        assert!(s.segment_condition(&nested).is_err());
+    }
 }

@@ -1,19 +1,18 @@
 //! Contacts (users and leads): reads with their embedded summaries, and writes checked
 //! against the workspace's rules (uniqueness, owners, data attributes) in one transaction.
 
-use std::collections::HashMap;
-
-use sea_query::{Condition, Expr, ExprTrait, Func, Iden, Order, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Func, Iden, LockType, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use sqlx::types::Json as JsonColumn;
 
 use super::admins::Admins;
 use super::contact_search::ContactSearch;
+use super::contact_summaries;
 use super::data_attributes;
 use super::workspaces::Workspaces;
 use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::contact::{
-    self, Contact, ContactArchived, ContactChanges, ContactDeleted, Location, Rejection, Role, SUMMARY_LIMIT,
+    self, Contact, ContactArchived, ContactChanges, ContactDeleted, Location, Rejection, Role,
     SocialProfiles, Summary, SummaryKind,
 };
 use crate::domain::data_attribute::Model;
@@ -265,6 +264,21 @@ pub(crate) async fn find_id(db: &mut impl Exec, workspace_id: i64, public_id: &s
     .await
 }
 
+/// Holds the contact's row until the transaction ends, so that a read-then-write (custom
+/// attributes, a merge) cannot lose a concurrent write. PostgreSQL locks the row; SQLite's
+/// write transactions are already serialised (`BEGIN IMMEDIATE`) and take no clause.
+pub(crate) async fn lock(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
+    db.fetch_all::<(i64,)>(
+        Query::select()
+            .column(Contacts::Id)
+            .from(Contacts::Table)
+            .and_where(Expr::col(Contacts::Id).eq(contact_id))
+            .lock(LockType::Update),
+    )
+    .await?;
+    Ok(())
+}
+
 /// The API id of a contact, by its internal id.
 pub(crate) async fn public_id(db: &mut impl Exec, contact_id: i64) -> StoreResult<String> {
     db.fetch_scalar(
@@ -289,7 +303,7 @@ async fn get_row(db: &mut impl Exec, workspace_id: i64, public_id: &str) -> Stor
 /// Turns rows into contacts, with every embedded summary fetched for all of them at once.
 async fn load(db: &mut impl Exec, rows: Vec<ContactRow>) -> StoreResult<Vec<Contact>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut summaries = summaries(db, &ids).await?;
+    let mut summaries = contact_summaries::summaries(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -362,109 +376,6 @@ async fn load(db: &mut impl Exec, rows: Vec<ContactRow>) -> StoreResult<Vec<Cont
             }
         })
         .collect())
-}
-
-/// Where each embedded summary is read from: `(kind, owner column, item id, order of items)`
-/// over the relation `summary_from` builds.
-const SUMMARY_SOURCES: [(SummaryKind, &str, &str, &str); 5] = [
-    (
-        SummaryKind::Tags,
-        r#""contact_tags"."contact_id""#,
-        r#"CAST("contact_tags"."tag_id" AS TEXT)"#,
-        r#""contact_tags"."applied_at", "contact_tags"."tag_id""#,
-    ),
-    (
-        SummaryKind::Notes,
-        r#""notes"."contact_id""#,
-        r#"CAST("notes"."id" AS TEXT)"#,
-        r#""notes"."created_at" DESC, "notes"."id" DESC"#,
-    ),
-    (
-        SummaryKind::Companies,
-        r#""contact_companies"."contact_id""#,
-        r#""companies"."public_id""#,
-        r#""contact_companies"."created_at", "companies"."id""#,
-    ),
-    (
-        SummaryKind::OptedOut,
-        r#""contact_subscriptions"."contact_id""#,
-        r#"CAST("subscription_types"."id" AS TEXT)"#,
-        r#""subscription_types"."id""#,
-    ),
-    (
-        SummaryKind::OptedIn,
-        r#""contact_subscriptions"."contact_id""#,
-        r#"CAST("subscription_types"."id" AS TEXT)"#,
-        r#""subscription_types"."id""#,
-    ),
-];
-
-/// `FROM` (and joins, and filter) of a summary's relation.
-fn summary_from(kind: SummaryKind, q: &mut SelectStatement) {
-    let subscriptions = |q: &mut SelectStatement, consent: &str| {
-        q.from("contact_subscriptions")
-            .inner_join(
-                "subscription_types",
-                Expr::col(("subscription_types", "id"))
-                    .equals(("contact_subscriptions", "subscription_type_id")),
-            )
-            .and_where(Expr::col(("subscription_types", "consent_type")).eq(consent.to_owned()));
-    };
-    match kind {
-        SummaryKind::Tags => {
-            q.from("contact_tags");
-        }
-        SummaryKind::Notes => {
-            q.from("notes");
-        }
-        SummaryKind::Companies => {
-            q.from("contact_companies").inner_join(
-                "companies",
-                Expr::col(("companies", "id")).equals(("contact_companies", "company_id")),
-            );
-        }
-        SummaryKind::OptedOut => subscriptions(q, "opt_out"),
-        SummaryKind::OptedIn => subscriptions(q, "opt_in"),
-    }
-}
-
-/// The first [`SUMMARY_LIMIT`] items of every summary of `ids`, and their totals: one query
-/// per kind, numbering each contact's items with a window function so that no contact's
-/// whole list is read.
-async fn summaries(
-    db: &mut impl Exec,
-    ids: &[i64],
-) -> StoreResult<HashMap<(i64, SummaryKind), (Vec<String>, i64)>> {
-    let mut out: HashMap<(i64, SummaryKind), (Vec<String>, i64)> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    for (kind, owner, item, order) in SUMMARY_SOURCES {
-        let mut inner = Query::select();
-        inner
-            .expr_as(Expr::cust(owner), "owner")
-            .expr_as(Expr::cust(item), "item")
-            .expr_as(Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {owner} ORDER BY {order})")), "rn")
-            .expr_as(Expr::cust(format!("COUNT(*) OVER (PARTITION BY {owner})")), "total")
-            .and_where(Expr::cust(owner).is_in(ids.iter().copied()));
-        summary_from(kind, &mut inner);
-        let rows: Vec<(i64, String, i64)> = db
-            .fetch_all(
-                Query::select()
-                    .columns(["owner", "item", "total"])
-                    .from_subquery(inner, "s")
-                    .and_where(Expr::col("rn").lte(SUMMARY_LIMIT as i64))
-                    .order_by("owner", Order::Asc)
-                    .order_by("rn", Order::Asc),
-            )
-            .await?;
-        for (owner, item, total) in rows {
-            let entry = out.entry((owner, kind)).or_default();
-            entry.0.push(item);
-            entry.1 = total;
-        }
-    }
-    Ok(out)
 }
 
 /// The base of every listing: the workspace's contacts that are not archived.
@@ -695,14 +606,7 @@ impl Store {
     ) -> ContactResult<Contact> {
         let mut tx = self.begin().await?;
         let id = find_id(&mut tx, workspace_id, public_id).await?;
-        // Serialises concurrent updates of this contact (custom attributes are read, then written).
-        tx.execute(
-            Query::update()
-                .table(Contacts::Table)
-                .value(Contacts::Id, Expr::col(Contacts::Id))
-                .and_where(col(Contacts::Id).eq(id)),
-        )
-        .await?;
+        lock(&mut tx, id).await?;
         let row = get_row(&mut tx, workspace_id, public_id).await?;
         let current = Role::parse(&row.role).unwrap_or(Role::User);
         let role = changes.role.unwrap_or(current);

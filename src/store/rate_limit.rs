@@ -8,9 +8,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Query};
+use sea_query::{Expr, ExprTrait, Iden, Query};
+use sqlx::PgPool;
 
-use super::{Exec, Store, StoreResult};
+use super::{Conn, Exec, Store, StoreResult};
 
 pub const WINDOW_SECONDS: i64 = 10;
 
@@ -19,7 +20,6 @@ enum RateLimitWindows {
     Table,
     WorkspaceId,
     WindowStart,
-    Count,
 }
 
 /// The outcome of counting one request.
@@ -52,7 +52,7 @@ impl RateLimiter {
     pub async fn hit(&self, store: &Store, workspace_id: i64, now: i64) -> StoreResult<RateLimitStatus> {
         let window_start = now - now.rem_euclid(WINDOW_SECONDS);
         let count = match store {
-            Store::Postgres(_) => store.count_request(workspace_id, window_start).await?,
+            Store::Postgres(pool) => count_request(pool, workspace_id, window_start).await?,
             Store::Sqlite(_) => {
                 let mut windows = self.memory.lock().unwrap_or_else(|e| e.into_inner());
                 let entry = windows.entry(workspace_id).or_insert((window_start, 0));
@@ -73,41 +73,34 @@ impl RateLimiter {
     }
 }
 
-impl Store {
-    /// Adds one to the workspace's counter for the window and returns the new count.
-    async fn count_request(&self, workspace_id: i64, window_start: i64) -> StoreResult<u64> {
-        let mut conn = self.conn().await?;
-        let count: i64 = conn
-            .fetch_scalar(
-                Query::insert()
-                    .into_table(RateLimitWindows::Table)
-                    .columns([
-                        RateLimitWindows::WorkspaceId,
-                        RateLimitWindows::WindowStart,
-                        RateLimitWindows::Count,
-                    ])
-                    .values_panic([workspace_id.into(), window_start.into(), 1i64.into()])
-                    .on_conflict(
-                        OnConflict::columns([RateLimitWindows::WorkspaceId, RateLimitWindows::WindowStart])
-                            .value(
-                                RateLimitWindows::Count,
-                                Expr::col((RateLimitWindows::Table, RateLimitWindows::Count)).add(1),
-                            )
-                            .to_owned(),
-                    )
-                    .returning_col(RateLimitWindows::Count),
-            )
-            .await?;
-        if count == 1 {
-            // The first request of a window clears the workspace's finished windows.
-            conn.execute(
+/// Adds one to the workspace's counter for the window and returns the new count.
+///
+/// Every request of a workspace increments this one row and holds the row's lock until its
+/// commit. A commit that waits for the disk sync would cap a workspace at one request per sync
+/// (measured with bench/: about 1,500 requests/s, every other connection waiting on the lock). A count
+/// lost in a crash costs nothing, so the increment commits without waiting: `set_config(..,
+/// true)` lasts for this statement's own transaction only, and being in the same statement
+/// it costs no extra round trip while the lock is held.
+const COUNT_REQUEST: &str = "WITH no_sync AS MATERIALIZED \
+    (SELECT set_config('synchronous_commit', 'off', true)) \
+    INSERT INTO rate_limit_windows (workspace_id, window_start, count) SELECT $1, $2, 1 FROM no_sync \
+    ON CONFLICT (workspace_id, window_start) DO UPDATE SET count = rate_limit_windows.count + 1 \
+    RETURNING count";
+
+async fn count_request(pool: &PgPool, workspace_id: i64, window_start: i64) -> StoreResult<u64> {
+    let mut conn = pool.acquire().await?;
+    let count: i64 =
+        sqlx::query_scalar(COUNT_REQUEST).bind(workspace_id).bind(window_start).fetch_one(&mut *conn).await?;
+    if count == 1 {
+        // The first request of a window clears the workspace's finished windows.
+        Conn::Postgres(conn)
+            .execute(
                 Query::delete()
                     .from_table(RateLimitWindows::Table)
                     .and_where(Expr::col(RateLimitWindows::WorkspaceId).eq(workspace_id))
                     .and_where(Expr::col(RateLimitWindows::WindowStart).lt(window_start)),
             )
             .await?;
-        }
-        Ok(u64::try_from(count).unwrap_or(0))
     }
+    Ok(u64::try_from(count).unwrap_or(0))
 }

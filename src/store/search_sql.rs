@@ -16,6 +16,10 @@
 //!   carries `ESCAPE '!'`, so input never becomes a wildcard.
 //! * `= != IN NIN` are exact, unless the field is marked case-insensitive (emails): then both
 //!   sides go through `LOWER()`.
+//!
+//! A resolver must keep one parameter type per SQL text: sqlx caches a PostgreSQL statement by
+//! its text with the parameter types of its first use, and binds later values as those types.
+//! An expression that can meet values of several types (a JSON field) carries a cast per type.
 
 use crate::domain::search::{
     FieldType, GroupOp, Predicate, Scalar, SearchError, ValidatedFilter, ValidatedQuery,

@@ -2,7 +2,7 @@
 //! compiler (`ContactSearch::segment_condition`), so they always agree with a `segment_id`
 //! search.
 
-use sea_query::{Expr, ExprTrait, Iden, Order, Query, UnionType};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
 use super::contact_search::ContactSearch;
@@ -90,31 +90,35 @@ pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Ve
         .collect())
 }
 
-/// The number of live members of each segment, in one query (`UNION ALL` of counts).
+/// One statement out of several: `q1 UNION ALL q2 ...`, or `None` for none.
+fn union_all(queries: impl IntoIterator<Item = SelectStatement>) -> Option<SelectStatement> {
+    queries.into_iter().reduce(|mut all, q| {
+        all.union(UnionType::All, q);
+        all
+    })
+}
+
+/// The number of live members of each segment, in one statement.
 async fn counts(
     db: &mut impl Exec,
     search: &ContactSearch,
     workspace_id: i64,
     segments: &[SavedSegment],
 ) -> ContactResult<Vec<i64>> {
-    let mut union: Option<sea_query::SelectStatement> = None;
+    let mut queries = Vec::with_capacity(segments.len());
     for (i, segment) in segments.iter().enumerate() {
         let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
-        let q = Query::select()
-            .expr(Expr::val(i as i64))
-            .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
-            .from(Contacts::Table)
-            .cond_where(contacts::live(workspace_id).add(cond))
-            .take();
-        match union.as_mut() {
-            Some(u) => {
-                u.union(UnionType::All, q);
-            }
-            None => union = Some(q),
-        }
+        queries.push(
+            Query::select()
+                .expr(Expr::val(i as i64))
+                .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+                .from(Contacts::Table)
+                .cond_where(contacts::live(workspace_id).add(cond))
+                .take(),
+        );
     }
     let mut out = vec![0; segments.len()];
-    if let Some(union) = union {
+    if let Some(union) = union_all(queries) {
         let rows: Vec<(i64, i64)> = db.fetch_all(&union).await?;
         for (i, count) in rows {
             out[i as usize] = count;
@@ -208,26 +212,19 @@ impl Store {
         let id = contacts::find_id(&mut conn, workspace_id, contact).await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
         let segments = all(&mut conn, workspace_id).await?;
-        let mut union: Option<sea_query::SelectStatement> = None;
+        let mut queries = Vec::with_capacity(segments.len());
         for (i, segment) in segments.iter().enumerate() {
             let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
-            let q = Query::select()
-                .expr(Expr::val(i as i64))
-                .from(Contacts::Table)
-                .cond_where(
-                    contacts::live(workspace_id)
-                        .add(Expr::col((Contacts::Table, Contacts::Id)).eq(id))
-                        .add(cond),
-                )
-                .take();
-            match union.as_mut() {
-                Some(u) => {
-                    u.union(UnionType::All, q);
-                }
-                None => union = Some(q),
-            }
+            let this_contact = Expr::col((Contacts::Table, Contacts::Id)).eq(id);
+            queries.push(
+                Query::select()
+                    .expr(Expr::val(i as i64))
+                    .from(Contacts::Table)
+                    .cond_where(contacts::live(workspace_id).add(this_contact).add(cond))
+                    .take(),
+            );
         }
-        let Some(union) = union else { return Ok(Vec::new()) };
+        let Some(union) = union_all(queries) else { return Ok(Vec::new()) };
         let mut members: Vec<(i64,)> = conn.fetch_all(&union).await?;
         members.sort_unstable();
         Ok(members.into_iter().map(|(i,)| segments[i as usize].object(None)).collect())

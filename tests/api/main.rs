@@ -1,6 +1,7 @@
 //! HTTP-level tests: one binary, every test body run against SQLite and PostgreSQL.
 
 mod admins;
+mod articles;
 mod common;
 mod contact_fixtures;
 mod contact_search;
@@ -8,5 +9,12 @@ mod contacts;
 mod conventions;
 mod conversation_search;
 mod conversations;
+mod data_attributes;
+mod help_center;
+mod notes;
 mod process;
+mod search_property;
+mod segments;
+mod subscriptions;
+mod tags;
 mod teams;

@@ -103,6 +103,9 @@ pub const INVALID_OPERATOR: &str = "invalid_operator";
 pub const MAX_DEPTH: usize = 2;
 /// Documented default: "max 15 filters for each AND or OR group".
 pub const MAX_GROUP_LEN: usize = 15;
+/// Values in one `IN` / `NIN` list. Not documented; a bound keeps a query within what both
+/// databases accept as parameters of one statement.
+pub const MAX_LIST_LEN: usize = 1000;
 
 /// A search error, rendered by the API as one entry of Intercom's `error.list`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -431,6 +434,12 @@ fn parse_node(node: &Json, path: &str, depth: usize, limits: Limits) -> Result<Q
                 format!("{path}.value is required for field '{field}'"),
             ));
         };
+        if value.as_array().is_some_and(|items| items.len() > MAX_LIST_LEN) {
+            return Err(SearchError::for_field(
+                field,
+                format!("{path}.value for field '{field}' has more than {MAX_LIST_LEN} values"),
+            ));
+        }
         let value = parse_literal(value, true).ok_or_else(|| {
             SearchError::for_field(
                 field,

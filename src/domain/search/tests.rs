@@ -453,3 +453,10 @@ fn search_request_body_deserializes() {
     let body: SearchRequest = serde_json::from_value(json!({"query": {}, "pagination": null})).unwrap();
     assert!(body.pagination.is_none());
 }
+
+#[test]
+fn in_lists_are_bounded() {
+    let values: Vec<i64> = (0..=MAX_LIST_LEN as i64).collect();
+    assert!(contacts(filter("owner_id", "IN", json!(values))).is_err());
+    assert!(contacts(filter("owner_id", "IN", json!(values[1..]))).is_ok());
+}

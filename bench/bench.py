@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+"""Switchboard's load runs: every figure is a ratio to a reference server measured in the same run.
+
+For each backend and workspace size: start `switchboard serve` on a fresh database, create a
+workspace, load a seeded workspace through the API (switchboard-loader), probe each scenario of
+scenarios.toml once (capturing the real response, or skipping an endpoint the server does not
+have), start the reference server answering the same paths with those captured bodies, then run
+wrk against the reference and the server in alternating rounds. Writes results.json and
+results.md under the output directory. Standard library only; bench/run.sh builds and installs
+what this needs.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DAY = 86400
+
+
+def log(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, token=None, body=None, timeout=30):
+    """(status, parsed JSON or None, raw bytes)."""
+    data = None if body is None else body.encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Accept", "application/json")
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = None
+    return status, parsed, raw
+
+
+def route_not_found(status, body):
+    """The server's catch-all 404: the endpoint does not exist (yet)."""
+    try:
+        return status == 404 and "check your path" in body["errors"][0]["message"]
+    except (TypeError, KeyError, IndexError):
+        return False
+
+
+def peak_rss_mb(pid):
+    """Peak resident memory (VmHWM) of a live process, in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+class Process:
+    """A child process with its output in a log file, stopped by pid with SIGTERM."""
+
+    def __init__(self, argv, log_path, env=None):
+        self.log_path = log_path
+        self.log = open(log_path, "wb")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def wait_until_up(process, url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if not process.alive():
+            raise SystemExit(f"{url}: process exited; log: {process.log_path}\n"
+                             + Path(process.log_path).read_text()[-3000:])
+        try:
+            http("GET", url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url}: no answer within {seconds}s; log: {process.log_path}")
+
+
+def fill(template, values):
+    """Fills ${name} placeholders that `values` knows; leaves the others for wrk."""
+    return re.sub(r"\$\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def read_rows(path):
+    if not path.exists():
+        return []
+    lines = path.read_text().splitlines()
+    if not lines:
+        return []
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
+def load_scenarios(only):
+    scenarios = tomllib.loads((BENCH / "scenarios.toml").read_text())["scenario"]
+    if only:
+        wanted = set(only.split(","))
+        unknown = wanted - {s["name"] for s in scenarios}
+        if unknown:
+            raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+        scenarios = [s for s in scenarios if s["name"] in wanted]
+    return scenarios
+
+
+def run_wrk(args, url, config_path, connections, duration):
+    threads = max(1, min(args.threads, connections))
+    argv = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
+            "-s", str(BENCH / "wrk" / "scenario.lua"), url, "--", str(config_path)]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60)
+    for line in out.stdout.splitlines():
+        if line.startswith("WRK_JSON "):
+            return json.loads(line[len("WRK_JSON "):])
+    raise SystemExit(f"wrk printed no figures:\n{out.stdout}\n{out.stderr}")
+
+
+def write_wrk_config(path, scenario, method, url_path, body, rows_file, token, nonce):
+    lines = [("method", method), ("path", url_path), ("nonce", nonce),
+             ("header", "Accept: application/json"), ("header", f"x-bench-scenario: {scenario['name']}")]
+    if token:
+        lines.append(("header", f"Authorization: Bearer {token}"))
+    if body:
+        lines += [("body", body), ("header", "Content-Type: application/json")]
+    if rows_file:
+        lines.append(("rows", str(rows_file)))
+    walk = scenario.get("walk")
+    if walk:
+        lines += [("walk_param", walk["param"]), ("walk_next", walk["next"])]
+        if "end" in walk:
+            lines.append(("walk_end", walk["end"]))
+    path.write_text("".join(f"{k}\t{v}\n" for k, v in lines))
+
+
+def summarize(runs):
+    """Mean over rounds of requests/s and latency percentiles (ms)."""
+    def mean(values):
+        return sum(values) / len(values)
+    return {
+        "rps": round(mean([r["requests"] / (r["duration_us"] / 1e6) for r in runs]), 1),
+        "p50_ms": round(mean([r["latency_us"]["p50"] for r in runs]) / 1000, 3),
+        "p99_ms": round(mean([r["latency_us"]["p99"] for r in runs]) / 1000, 3),
+        "requests": sum(r["requests"] for r in runs),
+        "errors": sum(r["status_errors"] + r["connect_errors"] + r["read_errors"] + r["write_errors"]
+                      + r["timeouts"] for r in runs),
+        "bytes_per_response": round(sum(r["bytes"] for r in runs) / max(1, sum(r["requests"] for r in runs))),
+    }
+
+
+def run_one(args, backend, contacts, scenarios, out_dir):
+    work = out_dir / f"{backend}-{contacts}"
+    work.mkdir(parents=True, exist_ok=True)
+    server_bin = args.server_bin
+    pg_db = None
+    if backend == "sqlite":
+        db_url = f"sqlite://{work / 'switchboard.db'}"
+    else:
+        pg_db = f"switchboard_bench_{int(time.time())}_{os.getpid()}"
+        subprocess.run(["createdb", "-h", args.pg_host, "-U", args.pg_user, pg_db], check=True)
+        db_url = f"postgres://{args.pg_user}@{args.pg_host}/{pg_db}"
+    port, ref_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ)
+    env.setdefault("RUST_LOG", args.server_log)
+    # A limit no run can reach: the limiter still counts every request, as it does in use.
+    server = Process([server_bin, "serve", "--listen", f"127.0.0.1:{port}", "--database-url", db_url,
+                      "--rate-limit", "1000000000000"], work / "server.log", env)
+    reference = None
+    result = {"backend": backend, "contacts": contacts, "scenarios": [], "skipped": []}
+    try:
+        wait_until_up(server, f"{base}/me")
+        created = subprocess.run([server_bin, "workspace", "create", "--name", "Bench", "--admin-email",
+                                  "bench@bench.example", "--admin-name", "Bench Admin", "--database-url", db_url],
+                                 capture_output=True, text=True, check=True)
+        workspace = json.loads(created.stdout)
+        token, admin_id = workspace["access_token"], workspace["admin_id"]
+
+        log(f"[{backend} {contacts}] loading through the API ({args.load_concurrency} in flight)")
+        env_load = dict(os.environ, SWITCHBOARD_TOKEN=token)
+        subprocess.run([args.loader_bin, "load", "--base-url", base, "--admin-id", admin_id,
+                        "--contacts", str(contacts), "--seed", str(args.seed),
+                        "--concurrency", str(args.load_concurrency), "--out", str(work)],
+                       env=env_load, check=True)
+        load = json.loads((work / "load.json").read_text())
+        result["load"] = load
+        result["server_peak_rss_mb_after_load"] = peak_rss_mb(server.pid)
+
+        first, last = load["contacts_created_at"]["first"], load["contacts_created_at"]["last"]
+        constants = {"admin_id": admin_id,
+                     "created_after": first - 30 * DAY,
+                     "created_before": last + 2 * DAY}
+        nonce = f"{int(time.time())}"
+
+        # Probe every scenario once: capture the real body (the reference serves it) or skip.
+        ready, routes = [], []
+        for scenario in scenarios:
+            method, path = scenario["method"], fill(scenario["path"], constants)
+            body = scenario.get("body")
+            if body:
+                body = json.dumps(json.loads(fill(body, constants)))
+            rows_file = work / f"{scenario['rows']}.tsv" if scenario.get("rows") else None
+            rows = read_rows(rows_file) if rows_file else [{}]
+            if not rows:
+                reason = f"no {scenario['rows']} were loaded (their endpoint is not available)"
+                log(f"  skip {scenario['name']}: {reason}")
+                result["skipped"].append({"name": scenario["name"], "reason": reason})
+                continue
+            sample = dict(rows[0], n=f"probe-{nonce}")
+            status, parsed, raw = http(method, base + fill(path, sample), token,
+                                       fill(body, sample) if body else None)
+            if route_not_found(status, parsed):
+                reason = f"endpoint not available: {method} {scenario['path'].split('?')[0]}"
+            elif not 200 <= status < 300 or parsed is None:
+                reason = f"probe answered HTTP {status}: {raw[:300].decode(errors='replace')}"
+            else:
+                reason = None
+            if reason:
+                log(f"  skip {scenario['name']}: {reason}")
+                result["skipped"].append({"name": scenario["name"], "reason": reason})
+                continue
+            route = re.sub(r"\$\{(\w+)\}", r"{\1}", path.split("?")[0])
+            routes.append({"scenario": scenario["name"], "method": method, "route": route, "body": parsed})
+            ready.append((scenario, method, path, body, rows_file, len(raw)))
+
+        if not ready:
+            return result
+        routes_path = work / "reference-routes.json"
+        routes_path.write_text(json.dumps(routes))
+        reference = Process([args.reference_bin, f"127.0.0.1:{ref_port}", str(routes_path)],
+                            work / "reference.log")
+        wait_until_up(reference, f"http://127.0.0.1:{ref_port}/")
+        targets = {"reference": f"http://127.0.0.1:{ref_port}", "server": base}
+
+        for scenario, method, path, body, rows_file, probe_bytes in ready:
+            connections = min(args.connections, scenario.get("connections", args.connections))
+            runs = {"reference": [], "server": []}
+
+            def measure(target, run_no, duration):
+                # Each wrk run gets its own nonce, so ${n} never repeats (unique emails...).
+                config = work / f"wrk-{scenario['name']}-{target}-{run_no}.conf"
+                write_wrk_config(config, scenario, method, path, body, rows_file,
+                                 token if target == "server" else None, f"{nonce}{target[0]}{run_no}")
+                return run_wrk(args, targets[target], config, connections, duration)
+
+            for target in targets:  # warm-up, not recorded
+                measure(target, 0, args.warmup)
+            for round_no in range(args.rounds):
+                order = ["reference", "server"] if round_no % 2 == 0 else ["server", "reference"]
+                for target in order:
+                    runs[target].append(measure(target, round_no + 1, args.duration))
+            ref, srv = summarize(runs["reference"]), summarize(runs["server"])
+            entry = {
+                "name": scenario["name"], "kind": scenario["kind"], "method": method,
+                "path": scenario["path"], "connections": connections, "response_bytes": probe_bytes,
+                "reference": ref, "server": srv,
+                "rps_ratio": round(srv["rps"] / ref["rps"], 4) if ref["rps"] else None,
+                "p50_ratio": round(srv["p50_ms"] / ref["p50_ms"], 2) if ref["p50_ms"] else None,
+                "p99_ratio": round(srv["p99_ms"] / ref["p99_ms"], 2) if ref["p99_ms"] else None,
+                "server_peak_rss_mb": peak_rss_mb(server.pid),
+            }
+            result["scenarios"].append(entry)
+            log(f"  {scenario['name']:<20} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
+                f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")
+        result["server_peak_rss_mb"] = peak_rss_mb(server.pid)
+        return result
+    finally:
+        if reference:
+            reference.stop()
+        server.stop()
+        if pg_db and not args.keep:
+            subprocess.run(["dropdb", "--if-exists", "--force", "-h", args.pg_host, "-U", args.pg_user, pg_db],
+                           check=False)
+        if backend == "sqlite" and not args.keep:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{work / 'switchboard.db'}{suffix}").unlink(missing_ok=True)
+
+
+def markdown(report):
+    lines = [f"# Switchboard load runs, {report['date']}", "",
+             f"Commit `{report['commit']}`; wrk {report['settings']['threads']} threads, "
+             f"{report['settings']['connections']} connections, {report['settings']['rounds']} rounds of "
+             f"{report['settings']['duration']} s per target, alternating; seed {report['settings']['seed']}.",
+             "Ratios are server / reference, measured side by side in the same run.", ""]
+    for run in report["runs"]:
+        lines += [f"## {run['backend']}, {run['contacts']} contacts", ""]
+        load = run.get("load")
+        if load:
+            phases = ", ".join(f"{name} {p['created']} at {p['per_second']}/s"
+                               for name, p in load["phases"].items() if p["count"])
+            lines += [f"Load through the API: {load['requests']} requests at {load['requests_per_second']}/s"
+                      + (f" ({phases})" if phases else "") + ".", ""]
+        if run["scenarios"]:
+            lines += ["| scenario | req/s ratio | p50 ratio | p99 ratio | server req/s | reference req/s "
+                      "| server p99 ms | reference p99 ms | errors | bytes |",
+                      "|---|---|---|---|---|---|---|---|---|---|"]
+            for s in run["scenarios"]:
+                lines.append(f"| {s['name']} | {s['rps_ratio']:.3f} | {s['p50_ratio']} | {s['p99_ratio']} "
+                             f"| {s['server']['rps']:.0f} | {s['reference']['rps']:.0f} "
+                             f"| {s['server']['p99_ms']} | {s['reference']['p99_ms']} "
+                             f"| {s['server']['errors']} | {s['response_bytes']} |")
+            lines.append("")
+        for skip in run["skipped"]:
+            lines.append(f"- skipped {skip['name']}: {skip['reason']}")
+        lines += ["", f"Server peak resident memory: {run.get('server_peak_rss_mb')} MB "
+                  f"(after the load: {run.get('server_peak_rss_mb_after_load')} MB).", ""]
+    lines += comparisons(report["runs"])
+    return "\n".join(lines) + "\n"
+
+
+def comparisons(runs):
+    """Growth with size and PostgreSQL vs SQLite, as ratios of ratios (noise-free of the clock)."""
+    by_key = {(r["backend"], r["contacts"]): {s["name"]: s for s in r["scenarios"]} for r in runs}
+    lines = []
+    sizes = sorted({r["contacts"] for r in runs})
+    for backend in sorted({r["backend"] for r in runs}):
+        if len(sizes) > 1 and (backend, sizes[0]) in by_key and (backend, sizes[-1]) in by_key:
+            small, large = by_key[(backend, sizes[0])], by_key[(backend, sizes[-1])]
+            lines += [f"## Growth on {backend}, {sizes[0]} -> {sizes[-1]} contacts", "",
+                      "| scenario | p50 ratio growth | req/s ratio growth |", "|---|---|---|"]
+            for name in small:
+                if name in large:
+                    lines.append(f"| {name} | {large[name]['p50_ratio'] / small[name]['p50_ratio']:.2f} "
+                                 f"| {large[name]['rps_ratio'] / small[name]['rps_ratio']:.2f} |")
+            lines.append("")
+    for size in sizes:
+        if ("sqlite", size) in by_key and ("postgres", size) in by_key:
+            lite, pg = by_key[("sqlite", size)], by_key[("postgres", size)]
+            lines += [f"## PostgreSQL vs SQLite, {size} contacts (reads)", "",
+                      "| scenario | req/s: SQLite / PostgreSQL | p99: PostgreSQL / SQLite |", "|---|---|---|"]
+            for name, s in lite.items():
+                if name in pg and s["kind"] == "read":
+                    lines.append(f"| {name} | {s['rps_ratio'] / pg[name]['rps_ratio']:.2f} "
+                                 f"| {pg[name]['p99_ratio'] / s['p99_ratio']:.2f} |")
+            lines.append("")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgres", "both"])
+    parser.add_argument("--contacts", default="10000", help="comma-separated workspace sizes, e.g. 10000,1000000")
+    parser.add_argument("--only", help="comma-separated scenario names (default: all)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per target per round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of unrecorded warm-up per target")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--load-concurrency", type=int, default=16)
+    parser.add_argument("--server-log", default="info", help="RUST_LOG for the server (the default is what users run)")
+    parser.add_argument("--out", type=Path, help="output directory (default bench/results/DATE)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--pg-host", default="127.0.0.1")
+    parser.add_argument("--pg-user", default="postgres")
+    parser.add_argument("--server-bin", default=str(ROOT / "target" / "release" / "switchboard"))
+    parser.add_argument("--reference-bin", default=str(BENCH / "target" / "release" / "switchboard-reference"))
+    parser.add_argument("--loader-bin", default=str(BENCH / "target" / "release" / "switchboard-loader"))
+    args = parser.parse_args()
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    out_dir = args.out or BENCH / "results" / now.strftime("%Y%m%dT%H%M%SZ")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scenarios = load_scenarios(args.only)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    report = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "commit": commit + (" (modified)" if dirty else ""),
+              "settings": {k: v for k, v in vars(args).items() if not k.endswith("_bin") and k != "out"},
+              "runs": []}
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    for size in [int(s) for s in args.contacts.split(",")]:
+        for backend in backends:
+            log(f"=== {backend}, {size} contacts ===")
+            report["runs"].append(run_one(args, backend, size, scenarios, out_dir))
+            (out_dir / "results.json").write_text(json.dumps(report, indent=2))
+    text = markdown(report)
+    (out_dir / "results.md").write_text(text)
+    print(text)
+    log(f"results: {out_dir / 'results.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+//! Articles: `/articles`, `/articles/{id}`, `/articles/search`.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json as JsonResponse, Router};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::AppState;
+use super::extract::{Ctx, Json, Path, Query};
+use super::help_center::{NumericId, PageParams, path_id, present, translations};
+use crate::domain::article::{
+    Article, ArticleInput, ArticleList, ArticleSearchResponse, ArticleState, ContentInput, ParentKind,
+    SearchData, search_highlights,
+};
+use crate::domain::help_center::Deleted;
+use crate::error::{ApiError, ApiResult};
+use crate::store::articles::{ArticleSearch, ParentRef, ParentUpdate};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/articles", get(list).post(create))
+        .route("/articles/search", get(search))
+        .route("/articles/{article_id}", get(retrieve).put(update).delete(delete))
+}
+
+/// Documented: "How many results to display per page. Defaults to 15".
+const DEFAULT_PER_PAGE: i64 = 15;
+/// The spec's search example shows pages of 10.
+const DEFAULT_SEARCH_PER_PAGE: i64 = 10;
+
+fn parse_state(field: &str, raw: Option<String>) -> ApiResult<Option<ArticleState>> {
+    raw.map(|raw| {
+        ArticleState::parse(&raw)
+            .ok_or_else(|| ApiError::invalid(field, format!("{field} must be one of published, draft")))
+    })
+    .transpose()
+}
+
+/// `article_content` in a request. Its read-only fields (`type`, `created_at`, `updated_at`,
+/// `url`) may be sent back as read; the server sets them.
+#[derive(Deserialize)]
+struct ContentBody {
+    title: Option<String>,
+    description: Option<String>,
+    body: Option<String>,
+    author_id: Option<NumericId>,
+    state: Option<String>,
+}
+
+impl ContentBody {
+    fn into_input(self, field: &dyn Fn(&str) -> String) -> ApiResult<ContentInput> {
+        Ok(ContentInput {
+            title: self.title,
+            description: self.description,
+            body: self.body,
+            author_id: self.author_id.map(|id| id.0),
+            state: parse_state(&field("state"), self.state)?,
+        })
+    }
+}
+
+/// `create_article_request` and `update_article_request_body`.
+#[derive(Deserialize)]
+struct ArticleBody {
+    title: Option<String>,
+    description: Option<String>,
+    body: Option<String>,
+    author_id: Option<NumericId>,
+    state: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    parent_id: Option<Option<NumericId>>,
+    parent_type: Option<String>,
+    translated_content: Option<Map<String, Value>>,
+}
+
+impl ArticleBody {
+    fn into_parts(self) -> ApiResult<(ArticleInput, Option<Option<i64>>, Option<ParentKind>)> {
+        let parent_kind = self
+            .parent_type
+            .map(|raw| {
+                ParentKind::parse(&raw).ok_or_else(|| {
+                    ApiError::invalid("parent_type", "parent_type must be collection or section")
+                })
+            })
+            .transpose()?;
+        let mut translated = Vec::new();
+        for (locale, content) in
+            translations::<ContentBody>(self.translated_content, "article_translated_content")?
+        {
+            let input = content.into_input(&|f| format!("translated_content.{locale}.{f}"))?;
+            translated.push((locale, input));
+        }
+        let main = ContentBody {
+            title: self.title,
+            description: self.description,
+            body: self.body,
+            author_id: self.author_id,
+            state: self.state,
+        };
+        let input = ArticleInput { main: main.into_input(&|f| f.to_owned())?, translations: translated };
+        Ok((input, self.parent_id.map(|p| p.map(|id| id.0)), parent_kind))
+    }
+}
+
+/// operationId: listArticles
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<PageParams>,
+) -> ApiResult<JsonResponse<ArticleList>> {
+    let page = params.parse(DEFAULT_PER_PAGE)?;
+    let (data, total_count) = state.store.list_articles(ctx.workspace_id, page).await?;
+    Ok(JsonResponse(ArticleList { kind: "list", pages: page.pages(total_count), total_count, data }))
+}
+
+/// operationId: createArticle
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<ArticleBody>,
+) -> ApiResult<JsonResponse<Article>> {
+    let (input, parent_id, kind) = body.into_parts()?;
+    let parent = match (parent_id.flatten(), kind) {
+        (Some(id), kind) => Some(ParentRef { id, kind }),
+        (None, Some(_)) => return Err(ApiError::missing("parent_id")),
+        (None, None) => None,
+    };
+    Ok(JsonResponse(state.store.create_article(ctx.workspace_id, input, parent).await?))
+}
+
+/// operationId: retrieveArticle
+async fn retrieve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<JsonResponse<Article>> {
+    Ok(JsonResponse(state.store.get_article(ctx.workspace_id, path_id(&id)?).await?))
+}
+
+/// operationId: updateArticle
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ArticleBody>,
+) -> ApiResult<JsonResponse<Article>> {
+    let id = path_id(&id)?;
+    let (input, parent_id, kind) = body.into_parts()?;
+    let parent = match (parent_id, kind) {
+        (Some(Some(id)), kind) => ParentUpdate::Set(ParentRef { id, kind }),
+        (Some(None), _) => ParentUpdate::Remove,
+        (None, Some(kind)) => ParentUpdate::Check(kind),
+        (None, None) => ParentUpdate::Keep,
+    };
+    Ok(JsonResponse(state.store.update_article(ctx.workspace_id, id, input, parent).await?))
+}
+
+/// operationId: deleteArticle
+async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<JsonResponse<Deleted>> {
+    let id = path_id(&id)?;
+    state.store.delete_article(ctx.workspace_id, id).await?;
+    Ok(JsonResponse(Deleted { id: id.to_string(), object: "article", deleted: true }))
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    phrase: Option<String>,
+    state: Option<String>,
+    help_center_id: Option<String>,
+    highlight: Option<String>,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+/// operationId: searchArticles
+async fn search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<SearchParams>,
+) -> ApiResult<JsonResponse<ArticleSearchResponse>> {
+    let article_state = match params.state.as_deref() {
+        None | Some("all") => None,
+        Some(raw) => Some(
+            ArticleState::parse(raw)
+                .ok_or_else(|| ApiError::invalid("state", "state must be one of published, draft or all"))?,
+        ),
+    };
+    let help_center_id = params
+        .help_center_id
+        .map(|raw| {
+            raw.trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::invalid("help_center_id", "help_center_id must be an integer"))
+        })
+        .transpose()?;
+    let highlight = match params.highlight.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid("highlight", "highlight must be true or false")),
+    };
+    let page = params.page.parse(DEFAULT_SEARCH_PER_PAGE)?;
+    let query = ArticleSearch { phrase: params.phrase, state: article_state, help_center_id, page };
+    let (articles, total_count) = state.store.search_articles(ctx.workspace_id, &query).await?;
+    let highlights = if highlight {
+        let phrase = query.phrase.as_deref().unwrap_or_default();
+        articles.iter().map(|a| search_highlights(a, phrase, article_state)).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(JsonResponse(ArticleSearchResponse {
+        kind: "list",
+        total_count,
+        data: SearchData { articles, highlights },
+        pages: page.pages(total_count),
+    }))
+}

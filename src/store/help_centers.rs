@@ -1,0 +1,530 @@
+//! Help centers and their collections (sections are collections with a parent).
+//!
+//! Every workspace has a default help center: its first, made on first use (see
+//! [`default_help_center`]), since Intercom creates help centers only in its UI.
+
+use std::collections::BTreeMap;
+
+use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
+
+use super::workspaces::Workspaces;
+use super::{Exec, Store, StoreError, StoreResult, now};
+use crate::domain::help_center::{
+    Collection, DEFAULT_ICON, DEFAULT_LOCALE, GroupContent, GroupInput, GroupText, HelpCenter, PageRequest,
+    Rejected, Translated, id_slug, plan_group, slug,
+};
+
+#[derive(Iden)]
+pub(crate) enum HelpCenters {
+    Table,
+    Id,
+    WorkspaceId,
+    Identifier,
+    DisplayName,
+    WebsiteTurnedOn,
+    CustomDomain,
+    DefaultLocale,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden)]
+pub(crate) enum Collections {
+    Table,
+    Id,
+    WorkspaceId,
+    HelpCenterId,
+    ParentId,
+    Name,
+    Description,
+    Icon,
+    SortOrder,
+    DefaultLocale,
+    Translations,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// A write that failed: refused by the rules (naming the field), or by the database.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{}", .0.message)]
+    Rejected(Rejected),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Rejected> for WriteError {
+    fn from(rejected: Rejected) -> Self {
+        WriteError::Rejected(rejected)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct HelpCenterRow {
+    pub id: i64,
+    identifier: String,
+    display_name: String,
+    website_turned_on: bool,
+    custom_domain: Option<String>,
+    pub default_locale: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl HelpCenterRow {
+    fn into_domain(self, workspace_code: &str) -> HelpCenter {
+        HelpCenter {
+            url: HelpCenter::site_url(&self.identifier, self.custom_domain.as_deref()),
+            id: self.id,
+            workspace_id: workspace_code.to_owned(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            identifier: self.identifier,
+            website_turned_on: self.website_turned_on,
+            display_name: self.display_name,
+            custom_domain: self.custom_domain,
+        }
+    }
+}
+
+fn select_help_centers(workspace_id: i64) -> SelectStatement {
+    Query::select()
+        .columns([
+            HelpCenters::Id,
+            HelpCenters::Identifier,
+            HelpCenters::DisplayName,
+            HelpCenters::WebsiteTurnedOn,
+            HelpCenters::CustomDomain,
+            HelpCenters::DefaultLocale,
+            HelpCenters::CreatedAt,
+            HelpCenters::UpdatedAt,
+        ])
+        .from(HelpCenters::Table)
+        .and_where(Expr::col(HelpCenters::WorkspaceId).eq(workspace_id))
+        .order_by(HelpCenters::Id, Order::Asc)
+        .to_owned()
+}
+
+/// The `id_code` that names a workspace in API objects.
+pub(crate) async fn workspace_code(db: &mut impl Exec, workspace_id: i64) -> StoreResult<String> {
+    db.fetch_scalar(
+        Query::select()
+            .column(Workspaces::IdCode)
+            .from(Workspaces::Table)
+            .and_where(Expr::col(Workspaces::Id).eq(workspace_id)),
+    )
+    .await
+}
+
+pub(crate) async fn help_center(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+) -> StoreResult<HelpCenterRow> {
+    db.fetch_one(select_help_centers(workspace_id).and_where(Expr::col(HelpCenters::Id).eq(id))).await
+}
+
+/// The workspace's first help center, created (named after the workspace, not yet turned on)
+/// if it has none. The insert is a no-op when a concurrent request made it first.
+pub(crate) async fn default_help_center(db: &mut impl Exec, workspace_id: i64) -> StoreResult<HelpCenterRow> {
+    let first = select_help_centers(workspace_id).limit(1).to_owned();
+    if let Some(row) = db.fetch_optional(&first).await? {
+        return Ok(row);
+    }
+    let name: String = db
+        .fetch_scalar(
+            Query::select()
+                .column(Workspaces::Name)
+                .from(Workspaces::Table)
+                .and_where(Expr::col(Workspaces::Id).eq(workspace_id)),
+        )
+        .await?;
+    let identifier = match slug(&name) {
+        s if s.is_empty() => "help-center".to_owned(),
+        s => s,
+    };
+    let created_at = now();
+    db.execute(
+        Query::insert()
+            .into_table(HelpCenters::Table)
+            .columns([
+                HelpCenters::WorkspaceId,
+                HelpCenters::Identifier,
+                HelpCenters::DisplayName,
+                HelpCenters::DefaultLocale,
+                HelpCenters::CreatedAt,
+                HelpCenters::UpdatedAt,
+            ])
+            .values_panic([
+                workspace_id.into(),
+                identifier.into(),
+                name.into(),
+                DEFAULT_LOCALE.into(),
+                created_at.into(),
+                created_at.into(),
+            ])
+            .on_conflict(
+                OnConflict::columns([HelpCenters::WorkspaceId, HelpCenters::Identifier])
+                    .do_nothing()
+                    .to_owned(),
+            ),
+    )
+    .await?;
+    db.fetch_one(&first).await
+}
+
+#[derive(sqlx::FromRow)]
+struct CollectionRow {
+    id: i64,
+    help_center_id: i64,
+    parent_id: Option<i64>,
+    name: String,
+    description: String,
+    icon: String,
+    sort_order: i64,
+    default_locale: String,
+    translations: String,
+    created_at: i64,
+    updated_at: i64,
+    identifier: String,
+    custom_domain: Option<String>,
+}
+
+impl CollectionRow {
+    fn texts(&self) -> (GroupText, BTreeMap<String, GroupText>) {
+        let default = GroupText { name: self.name.clone(), description: self.description.clone() };
+        (default, serde_json::from_str(&self.translations).unwrap_or_default())
+    }
+
+    fn into_domain(self, workspace_code: &str) -> Collection {
+        let (default, others) = self.texts();
+        let site = HelpCenter::site_url(&self.identifier, self.custom_domain.as_deref());
+        let mut entries =
+            vec![(self.default_locale.clone(), GroupContent::new(default.name, default.description))];
+        entries
+            .extend(others.into_iter().map(|(locale, t)| (locale, GroupContent::new(t.name, t.description))));
+        Collection {
+            url: format!("{site}/{}/collections/{}", self.default_locale, id_slug(self.id, &self.name)),
+            id: self.id,
+            workspace_id: workspace_code.to_owned(),
+            name: self.name,
+            order: self.sort_order,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            description: self.description,
+            icon: self.icon,
+            parent_id: self.parent_id.map(|id| id.to_string()),
+            help_center_id: self.help_center_id,
+            default_locale: self.default_locale,
+            translated_content: Translated::new("group_translated_content", entries),
+        }
+    }
+}
+
+fn select_collections(workspace_id: i64) -> SelectStatement {
+    Query::select()
+        .columns(
+            [
+                Collections::Id,
+                Collections::HelpCenterId,
+                Collections::ParentId,
+                Collections::Name,
+                Collections::Description,
+                Collections::Icon,
+                Collections::SortOrder,
+                Collections::DefaultLocale,
+                Collections::Translations,
+                Collections::CreatedAt,
+                Collections::UpdatedAt,
+            ]
+            .map(|c| (Collections::Table, c)),
+        )
+        .columns([
+            (HelpCenters::Table, HelpCenters::Identifier),
+            (HelpCenters::Table, HelpCenters::CustomDomain),
+        ])
+        .from(Collections::Table)
+        .inner_join(
+            HelpCenters::Table,
+            Expr::col((HelpCenters::Table, HelpCenters::Id))
+                .equals((Collections::Table, Collections::HelpCenterId)),
+        )
+        .and_where(Expr::col((Collections::Table, Collections::WorkspaceId)).eq(workspace_id))
+        .to_owned()
+}
+
+async fn collection_row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<CollectionRow> {
+    db.fetch_one(
+        select_collections(workspace_id).and_where(Expr::col((Collections::Table, Collections::Id)).eq(id)),
+    )
+    .await
+}
+
+/// A collection an article or another collection may name as its parent.
+pub(crate) struct ParentCollection {
+    pub help_center_id: i64,
+    /// Set for a section: the collection it sits in.
+    pub parent_id: Option<i64>,
+}
+
+pub(crate) async fn parent_collection(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+) -> StoreResult<Option<ParentCollection>> {
+    let row: Option<(i64, Option<i64>)> = db
+        .fetch_optional(
+            Query::select()
+                .columns([Collections::HelpCenterId, Collections::ParentId])
+                .from(Collections::Table)
+                .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id))
+                .and_where(Expr::col(Collections::Id).eq(id)),
+        )
+        .await?;
+    Ok(row.map(|(help_center_id, parent_id)| ParentCollection { help_center_id, parent_id }))
+}
+
+/// The next `order` among the collections that share a parent (or are top-level) in a help center.
+async fn next_order(db: &mut impl Exec, help_center_id: i64, parent_id: Option<i64>) -> StoreResult<i64> {
+    let parent = match parent_id {
+        Some(id) => Expr::col(Collections::ParentId).eq(id),
+        None => Expr::col(Collections::ParentId).is_null(),
+    };
+    let max: Option<i64> = db
+        .fetch_scalar(
+            Query::select()
+                .expr(Expr::col(Collections::SortOrder).max())
+                .from(Collections::Table)
+                .and_where(Expr::col(Collections::HelpCenterId).eq(help_center_id))
+                .and_where(parent),
+        )
+        .await?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// What a collection create or update asks for.
+#[derive(Debug, Clone, Default)]
+pub struct CollectionInput {
+    pub main: GroupInput,
+    pub translations: Vec<(String, GroupInput)>,
+    /// `Some(None)` makes the collection top-level; `None` leaves its parent as it is.
+    pub parent_id: Option<Option<i64>>,
+    /// On create, the help center to create it in (default: the parent's, else the default
+    /// one). An update cannot move a collection to another help center.
+    pub help_center_id: Option<i64>,
+}
+
+fn unknown_parent(id: i64) -> Rejected {
+    Rejected::invalid("parent_id", format!("parent_id {id} names no collection in this workspace"))
+}
+
+impl Store {
+    pub async fn list_help_centers(
+        &self,
+        workspace_id: i64,
+        page: PageRequest,
+    ) -> StoreResult<Vec<HelpCenter>> {
+        let mut conn = self.conn().await?;
+        default_help_center(&mut conn, workspace_id).await?;
+        let code = workspace_code(&mut conn, workspace_id).await?;
+        let rows: Vec<HelpCenterRow> = conn
+            .fetch_all(select_help_centers(workspace_id).limit(page.per_page as u64).offset(page.offset()))
+            .await?;
+        Ok(rows.into_iter().map(|r| r.into_domain(&code)).collect())
+    }
+
+    pub async fn get_help_center(&self, workspace_id: i64, id: i64) -> StoreResult<HelpCenter> {
+        let mut conn = self.conn().await?;
+        let row = help_center(&mut conn, workspace_id, id).await?;
+        Ok(row.into_domain(&workspace_code(&mut conn, workspace_id).await?))
+    }
+
+    /// One page of collections and sections, most recently updated first, with the total.
+    pub async fn list_collections(
+        &self,
+        workspace_id: i64,
+        page: PageRequest,
+    ) -> StoreResult<(Vec<Collection>, i64)> {
+        let mut conn = self.conn().await?;
+        let total: i64 = conn
+            .fetch_scalar(
+                Query::select()
+                    .expr(Expr::col(Collections::Id).count())
+                    .from(Collections::Table)
+                    .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id)),
+            )
+            .await?;
+        let rows: Vec<CollectionRow> = conn
+            .fetch_all(
+                select_collections(workspace_id)
+                    .order_by((Collections::Table, Collections::UpdatedAt), Order::Desc)
+                    .order_by((Collections::Table, Collections::Id), Order::Desc)
+                    .limit(page.per_page as u64)
+                    .offset(page.offset()),
+            )
+            .await?;
+        let code = workspace_code(&mut conn, workspace_id).await?;
+        Ok((rows.into_iter().map(|r| r.into_domain(&code)).collect(), total))
+    }
+
+    pub async fn get_collection(&self, workspace_id: i64, id: i64) -> StoreResult<Collection> {
+        let mut conn = self.conn().await?;
+        let row = collection_row(&mut conn, workspace_id, id).await?;
+        Ok(row.into_domain(&workspace_code(&mut conn, workspace_id).await?))
+    }
+
+    /// Creates a collection (a section if it has a parent) at the end of its siblings.
+    pub async fn create_collection(
+        &self,
+        workspace_id: i64,
+        input: CollectionInput,
+    ) -> Result<Collection, WriteError> {
+        let mut tx = self.begin().await?;
+        let parent_id = input.parent_id.flatten();
+        let help_center = match (parent_id, input.help_center_id) {
+            (Some(parent_id), requested) => {
+                let parent = parent_collection(&mut tx, workspace_id, parent_id)
+                    .await?
+                    .ok_or(unknown_parent(parent_id))?;
+                if requested.is_some_and(|id| id != parent.help_center_id) {
+                    return Err(Rejected::invalid(
+                        "help_center_id",
+                        format!(
+                            "help_center_id must be that of the parent collection ({})",
+                            parent.help_center_id
+                        ),
+                    )
+                    .into());
+                }
+                help_center(&mut tx, workspace_id, parent.help_center_id).await?
+            }
+            (None, Some(id)) => match help_center(&mut tx, workspace_id, id).await {
+                Err(StoreError::NotFound) => {
+                    let message = format!("help_center_id {id} names no help center in this workspace");
+                    return Err(Rejected::invalid("help_center_id", message).into());
+                }
+                other => other?,
+            },
+            (None, None) => default_help_center(&mut tx, workspace_id).await?,
+        };
+        let (default, others) =
+            plan_group(None, input.main, input.translations, &help_center.default_locale)?;
+        let order = next_order(&mut tx, help_center.id, parent_id).await?;
+        let created_at = now();
+        let id: i64 = tx
+            .fetch_scalar(
+                Query::insert()
+                    .into_table(Collections::Table)
+                    .columns([
+                        Collections::WorkspaceId,
+                        Collections::HelpCenterId,
+                        Collections::ParentId,
+                        Collections::Name,
+                        Collections::Description,
+                        Collections::Icon,
+                        Collections::SortOrder,
+                        Collections::DefaultLocale,
+                        Collections::Translations,
+                        Collections::CreatedAt,
+                        Collections::UpdatedAt,
+                    ])
+                    .values_panic([
+                        workspace_id.into(),
+                        help_center.id.into(),
+                        parent_id.into(),
+                        default.name.into(),
+                        default.description.into(),
+                        DEFAULT_ICON.into(),
+                        order.into(),
+                        help_center.default_locale.clone().into(),
+                        serde_json::to_string(&others).unwrap_or_default().into(),
+                        created_at.into(),
+                        created_at.into(),
+                    ])
+                    .returning_col(Collections::Id),
+            )
+            .await?;
+        let created = collection_row(&mut tx, workspace_id, id).await?;
+        let code = workspace_code(&mut tx, workspace_id).await?;
+        tx.commit().await?;
+        Ok(created.into_domain(&code))
+    }
+
+    /// Updates a collection's texts and, if asked, moves it to another parent of its help
+    /// center (never into itself or one of its own sections).
+    pub async fn update_collection(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        input: CollectionInput,
+    ) -> Result<Collection, WriteError> {
+        let mut tx = self.begin().await?;
+        let current = collection_row(&mut tx, workspace_id, id).await?;
+        if input.help_center_id.is_some_and(|h| h != current.help_center_id) {
+            let message = "a collection cannot be moved to another help center";
+            return Err(Rejected::invalid("help_center_id", message).into());
+        }
+        let mut parent_id = current.parent_id;
+        let mut order = current.sort_order;
+        if let Some(new_parent) = input.parent_id.filter(|p| *p != current.parent_id) {
+            if let Some(new_parent) = new_parent {
+                let parent = parent_collection(&mut tx, workspace_id, new_parent)
+                    .await?
+                    .ok_or(unknown_parent(new_parent))?;
+                if parent.help_center_id != current.help_center_id {
+                    let message = "parent_id must name a collection of the same help center";
+                    return Err(Rejected::invalid("parent_id", message).into());
+                }
+                // Walk up from the new parent: meeting this collection would make a cycle.
+                let mut ancestor = Some(new_parent);
+                while let Some(at) = ancestor {
+                    if at == id {
+                        let message = "a collection cannot be moved into itself or one of its sections";
+                        return Err(Rejected::invalid("parent_id", message).into());
+                    }
+                    ancestor = parent_collection(&mut tx, workspace_id, at).await?.and_then(|p| p.parent_id);
+                }
+            }
+            parent_id = new_parent;
+            order = next_order(&mut tx, current.help_center_id, parent_id).await?;
+        }
+        let (default, others) =
+            plan_group(Some(current.texts()), input.main, input.translations, &current.default_locale)?;
+        tx.execute(
+            Query::update()
+                .table(Collections::Table)
+                .values([
+                    (Collections::ParentId, parent_id.into()),
+                    (Collections::SortOrder, order.into()),
+                    (Collections::Name, default.name.into()),
+                    (Collections::Description, default.description.into()),
+                    (Collections::Translations, serde_json::to_string(&others).unwrap_or_default().into()),
+                    (Collections::UpdatedAt, now().into()),
+                ])
+                .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id))
+                .and_where(Expr::col(Collections::Id).eq(id)),
+        )
+        .await?;
+        let updated = collection_row(&mut tx, workspace_id, id).await?;
+        let code = workspace_code(&mut tx, workspace_id).await?;
+        tx.commit().await?;
+        Ok(updated.into_domain(&code))
+    }
+
+    /// Deletes a collection with its sections; their articles stay, standing alone (the
+    /// foreign keys cascade to sections and set the articles' parent to NULL, in one statement).
+    pub async fn delete_collection(&self, workspace_id: i64, id: i64) -> StoreResult<()> {
+        let deleted = self
+            .conn()
+            .await?
+            .execute(
+                Query::delete()
+                    .from_table(Collections::Table)
+                    .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id))
+                    .and_where(Expr::col(Collections::Id).eq(id)),
+            )
+            .await?;
+        if deleted == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+}
