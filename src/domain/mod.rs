@@ -2,8 +2,8 @@
 
 pub mod activity_log;
 pub mod admin;
-pub mod assignment_rules;
 pub mod article;
+pub mod assignment_rules;
 pub mod company;
 pub mod contact;
 pub mod conversation;

@@ -186,3 +186,27 @@ pub(crate) async fn move_to_contact(db: &mut impl Exec, from: i64, into: i64) ->
     .await?;
     Ok(())
 }
+
+/// Deleting a contact: the conversations only they were in go with them (nobody is left to
+/// talk to); group conversations lose them as a participant (by the foreign key's cascade) and
+/// keep their parts. Runs inside the delete's transaction, before the contact goes.
+pub(crate) async fn forget_contact(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
+    let theirs = Query::select()
+        .column(ConversationContacts::ConversationId)
+        .from(ConversationContacts::Table)
+        .and_where(Expr::col(ConversationContacts::ContactId).eq(contact_id))
+        .take();
+    let shared = Query::select()
+        .column(ConversationContacts::ConversationId)
+        .from(ConversationContacts::Table)
+        .and_where(Expr::col(ConversationContacts::ContactId).ne(contact_id))
+        .take();
+    db.execute(
+        Query::delete()
+            .from_table(Conversations::Table)
+            .and_where(col(Conversations::Id).in_subquery(theirs))
+            .and_where(col(Conversations::Id).not_in_subquery(shared)),
+    )
+    .await?;
+    Ok(())
+}

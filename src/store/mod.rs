@@ -6,8 +6,8 @@
 
 pub mod activity_logs;
 pub mod admins;
-pub mod assignment_rules;
 pub mod articles;
+pub mod assignment_rules;
 pub mod companies;
 pub mod contact_merge;
 pub mod contact_search;

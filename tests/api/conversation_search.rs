@@ -247,3 +247,29 @@ async fn merging_a_lead_moves_its_conversations(
     )
     .await;
 }
+
+#[rstest]
+#[tokio::test]
+async fn deleting_a_contact_deletes_the_conversations_only_they_were_in(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let joe = user(&app, "joe@example.com").await;
+    let ann = user(&app, "ann@example.com").await;
+    let alone = start(&app, &joe, "Just me").await;
+    let group = start(&app, &joe, "Both of us").await;
+    let (status, body) = app
+        .post(
+            &format!("/conversations/{group}/customers"),
+            json!({"admin_id": admin(&app), "customer": {"intercom_user_id": ann}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app.delete(&format!("/contacts/{joe}")).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app.get(&format!("/conversations/{alone}")).await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, c) = app.get(&format!("/conversations/{group}")).await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["contacts"]["contacts"], json!([{"type": "contact", "id": ann, "external_id": null}]));
+}
