@@ -678,3 +678,37 @@ async fn conversation_tags(#[values(Backend::Sqlite, Backend::Postgres)] backend
         app.post(&format!("/conversations/{id}/tags"), json!({"id": vip, "admin_id": "999999"})).await;
     assert_error(status, &body, 404, "admin_not_found");
 }
+
+#[rstest]
+#[tokio::test]
+async fn retrieve_shows_the_newest_500_parts(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let joe = user(&app, "joe@example.com").await;
+    let id = start(&app, &joe, "Long one").await;
+    let me = admin(&app);
+    let rows: Vec<String> = (1..=505)
+        .map(|i| format!("({id}, 'note', '<p>note {i}</p>', {i}, {i}, {i}, 'admin', {me})"))
+        .collect();
+    sql(
+        &app,
+        &format!(
+            "INSERT INTO conversation_parts (conversation_id, part_type, body, created_at, updated_at, notified_at, author_type, author_admin_id) VALUES {}",
+            rows.join(", ")
+        ),
+    )
+    .await;
+    let (status, c) = app.get(&format!("/conversations/{id}")).await;
+    assert_eq!(status, 200);
+    let parts = c["conversation_parts"]["conversation_parts"].as_array().unwrap();
+    assert_eq!((parts.len(), c["conversation_parts"]["total_count"].as_i64()), (500, Some(505)));
+    assert_eq!(parts[0]["body"], "<p>note 6</p>");
+    assert_eq!(parts[499]["body"], "<p>note 505</p>");
+
+    // Without a token, nothing.
+    let request = axum::http::Request::builder()
+        .uri(format!("/conversations/{id}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, _, body) = app.send(request).await;
+    assert_error(status, &body, 401, "unauthorized");
+}
