@@ -14,6 +14,7 @@ pub mod contact_search;
 pub mod contact_summaries;
 pub mod contacts;
 pub mod conversation_participants;
+pub mod conversation_reads;
 pub mod conversation_search;
 pub mod conversation_tags;
 pub mod conversations;
