@@ -485,24 +485,34 @@ async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<PartList
     Ok(PartList { kind: "conversation_part.list", conversation_parts, total_count: total })
 }
 
-pub(crate) async fn row(
+async fn fetch_row(
     db: &mut impl Exec,
     workspace_id: i64,
     id: i64,
+    lock: bool,
 ) -> ConversationResult<ConversationRow> {
     let mut q = select(workspace_id);
     q.and_where(col(Conversations::Id).eq(id));
-    // PostgreSQL: hold the row for the rest of the transaction (SQLite's IMMEDIATE
-    // transactions already hold the whole database).
-    if db.backend() == Backend::Postgres {
+    // SQLite's IMMEDIATE transactions already hold the whole database.
+    if lock && db.backend() == Backend::Postgres {
         q.lock(sea_query::LockType::Update);
     }
     db.fetch_optional(&q).await?.ok_or(ConversationError::ConversationNotFound)
 }
 
+/// The row a write is about to change, held for the rest of the transaction so that
+/// concurrent writes to one conversation apply one after the other.
+pub(crate) async fn row(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+) -> ConversationResult<ConversationRow> {
+    fetch_row(db, workspace_id, id, true).await
+}
+
 /// The whole conversation, with its parts.
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> ConversationResult<Conversation> {
-    let row = row(db, workspace_id, id).await?;
+    let row = fetch_row(db, workspace_id, id, false).await?;
     let mut conversation = load(db, vec![row], now()).await?.remove(0);
     conversation.conversation_parts = Some(parts(db, id).await?);
     Ok(conversation)

@@ -1,6 +1,6 @@
 //! Conversations: create, retrieve, list, update, reply, manage, participants, redaction, tags.
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use rstest::rstest;
 use serde_json::{Value as Json, json};
 use switchboard::domain::data_attribute::{DataType, Model};
@@ -711,4 +711,29 @@ async fn retrieve_shows_the_newest_500_parts(#[values(Backend::Sqlite, Backend::
         .unwrap();
     let (status, _, body) = app.send(request).await;
     assert_error(status, &body, 401, "unauthorized");
+}
+
+#[rstest]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_replies_all_count(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let joe = user(&app, "joe@example.com").await;
+    let id = start(&app, &joe, "Busy").await;
+    let me = admin(&app);
+    let path = format!("/conversations/{id}/reply");
+    let send = |n: i32| {
+        let body =
+            json!({"message_type": "comment", "type": "admin", "admin_id": me, "body": format!("reply {n}")});
+        let path = path.clone();
+        let app = &app;
+        async move { app.post(&path, body).await.0 }
+    };
+    let statuses = tokio::join!(send(1), send(2), send(3), send(4), send(5), send(6));
+    assert_eq!(
+        statuses,
+        (StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::OK)
+    );
+    let (_, c) = app.get(&format!("/conversations/{id}")).await;
+    assert_eq!(c["conversation_parts"]["total_count"], 6);
+    assert_eq!(c["statistics"]["count_conversation_parts"], 6);
 }
