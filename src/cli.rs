@@ -67,6 +67,22 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Set or show the assignment rules that `POST /conversations/{id}/run_assignment_rules`
+    /// applies (the format is described in src/domain/assignment_rules.rs and the README).
+    AssignmentRules {
+        #[command(subcommand)]
+        command: AssignmentRulesCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Create conversation data attributes (Intercom makes them in its UI; the API only
+    /// creates contact and company ones).
+    ConversationAttribute {
+        #[command(subcommand)]
+        command: ConversationAttributeCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Manage subscription types (Intercom makes them in its UI).
     SubscriptionType {
         #[command(subcommand)]
@@ -98,6 +114,42 @@ pub enum SegmentCommand {
     List {
         #[arg(long)]
         workspace: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AssignmentRulesCommand {
+    /// Replace the workspace's rules; prints them as JSON.
+    Set {
+        #[arg(long)]
+        workspace: String,
+        /// The rules document, or @PATH to read it from a file.
+        #[arg(long)]
+        rules: String,
+    },
+    /// Print the workspace's rules as JSON.
+    Show {
+        #[arg(long)]
+        workspace: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConversationAttributeCommand {
+    /// Create a custom conversation attribute; prints it as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        /// string, integer, float, boolean or date.
+        #[arg(long)]
+        data_type: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// A value of a list attribute (repeat for several).
+        #[arg(long = "option")]
+        options: Vec<String>,
     },
 }
 
@@ -336,12 +388,107 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             store.close().await;
             result
         }
+        Command::AssignmentRules { command, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            let result = assignment_rules(&store, command).await;
+            store.close().await;
+            result
+        }
+        Command::ConversationAttribute { command, db } => {
+            let store = Store::connect(&db.database_url).await?;
+            let result = conversation_attribute(&store, command).await;
+            store.close().await;
+            result
+        }
         Command::SubscriptionType { command, db } => {
             let store = Store::connect(&db.database_url).await?;
             let result = subscription_type(&store, command).await;
             store.close().await;
             result
         }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct RuleOut {
+    name: String,
+    #[serde(rename = "match")]
+    when: Option<serde_json::Value>,
+    admin_id: Option<String>,
+    team_id: Option<String>,
+    round_robin: bool,
+}
+
+async fn assignment_rules(store: &Store, command: AssignmentRulesCommand) -> Result<(), CliError> {
+    let rules = match command {
+        AssignmentRulesCommand::Set { workspace, rules } => {
+            let ws = workspace_id(store, &workspace).await?;
+            let text = match rules.strip_prefix('@') {
+                Some(path) => std::fs::read_to_string(path)?,
+                None => rules,
+            };
+            store.set_assignment_rules(ws, &text).await.map_err(CliError::Usage)?
+        }
+        AssignmentRulesCommand::Show { workspace } => {
+            let ws = workspace_id(store, &workspace).await?;
+            store.assignment_rules(ws).await?
+        }
+    };
+    use crate::domain::assignment_rules::Assign;
+    let out: Vec<RuleOut> = rules
+        .into_iter()
+        .map(|rule| {
+            let (admin, team, round_robin) = match rule.assign {
+                Assign::Admin { admin_id, team_id } => (Some(admin_id), team_id, false),
+                Assign::Team { team_id } => (None, Some(team_id), false),
+                Assign::RoundRobin { team_id } => (None, Some(team_id), true),
+            };
+            RuleOut {
+                name: rule.name,
+                when: rule.when,
+                admin_id: admin.map(|id| id.to_string()),
+                team_id: team.map(|id| id.to_string()),
+                round_robin,
+            }
+        })
+        .collect();
+    print_json(&json!({ "rules": out }));
+    Ok(())
+}
+
+async fn conversation_attribute(
+    store: &Store,
+    command: ConversationAttributeCommand,
+) -> Result<(), CliError> {
+    use crate::domain::data_attribute::{DataType, Model};
+    use crate::store::data_attributes::{AttributeError, NewDataAttribute};
+    let ConversationAttributeCommand::Create { workspace, name, data_type, description, options } = command;
+    let ws = workspace_id(store, &workspace).await?;
+    let data_type = DataType::parse(&data_type).ok_or_else(|| {
+        CliError::Usage("--data-type must be string, integer, float, boolean or date".into())
+    })?;
+    let owner = store.list_admins(ws).await?.first().map(|a| a.id).unwrap_or_default();
+    let new = NewDataAttribute {
+        name,
+        model: Model::Conversation,
+        data_type,
+        description,
+        options: (!options.is_empty()).then_some(options),
+        messenger_writable: false,
+    };
+    match store.create_data_attribute(ws, owner, &new).await {
+        Ok(attribute) => {
+            print_json(&attribute);
+            Ok(())
+        }
+        Err(AttributeError::Store(err)) => Err(err.into()),
+        Err(AttributeError::Taken { name, .. }) => {
+            Err(CliError::Usage(format!("the workspace already has an attribute named {name}")))
+        }
+        Err(AttributeError::NotAList) => {
+            Err(CliError::Usage("--option is only for string attributes".into()))
+        }
+        Err(AttributeError::HasDependants) => Err(CliError::Usage("the attribute is in use".into())),
     }
 }
 

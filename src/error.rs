@@ -21,6 +21,10 @@ pub enum ErrorCode {
     NotFound,
     AdminNotFound,
     TeamNotFound,
+    TagNotFound,
+    PartOrMessageNotFound,
+    PartNotRedactable,
+    LastParticipant,
     CompanyNotFound,
     FieldNotFound,
     ParameterNotFound,
@@ -46,6 +50,8 @@ impl ErrorCode {
             ErrorCode::NotFound
             | ErrorCode::AdminNotFound
             | ErrorCode::TeamNotFound
+            | ErrorCode::TagNotFound
+            | ErrorCode::PartOrMessageNotFound
             | ErrorCode::CompanyNotFound
             | ErrorCode::FieldNotFound => StatusCode::NOT_FOUND,
             ErrorCode::ParameterNotFound
@@ -55,8 +61,9 @@ impl ErrorCode {
             | ErrorCode::InvalidOperator
             | ErrorCode::TagHasDependentObjects
             | ErrorCode::ScrollExists
-            | ErrorCode::ContactCompanyLimitExceeded => StatusCode::BAD_REQUEST,
-            ErrorCode::DataInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            | ErrorCode::ContactCompanyLimitExceeded
+            | ErrorCode::PartNotRedactable => StatusCode::BAD_REQUEST,
+            ErrorCode::DataInvalid | ErrorCode::LastParticipant => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::Conflict => StatusCode::CONFLICT,
@@ -71,6 +78,11 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::AdminNotFound => "admin_not_found",
             ErrorCode::TeamNotFound => "team_not_found",
+            ErrorCode::TagNotFound => "tag_not_found",
+            ErrorCode::PartOrMessageNotFound => "conversation_part_or_message_not_found",
+            ErrorCode::PartNotRedactable => "conversation_part_not_redactable",
+            // "Removing the last customer is not allowed" is a 422 with this code.
+            ErrorCode::LastParticipant => "parameter_invalid",
             ErrorCode::CompanyNotFound => "company_not_found",
             ErrorCode::FieldNotFound => "field_not_found",
             ErrorCode::ParameterNotFound => "parameter_not_found",

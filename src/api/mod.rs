@@ -4,6 +4,7 @@ pub mod admins;
 pub mod articles;
 pub mod companies;
 pub mod contacts;
+pub mod conversations;
 pub mod data_attributes;
 pub mod events;
 pub mod extract;
@@ -68,6 +69,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .merge(help_center::router())
         .merge(companies::router())
         .merge(contacts::router())
+        .merge(conversations::router())
         .merge(data_attributes::router())
         .merge(events::router())
         .merge(notes::router())

@@ -3,8 +3,10 @@
 pub mod activity_log;
 pub mod admin;
 pub mod article;
+pub mod assignment_rules;
 pub mod company;
 pub mod contact;
+pub mod conversation;
 pub mod data_attribute;
 pub mod event;
 pub mod help_center;

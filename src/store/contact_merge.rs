@@ -12,9 +12,8 @@ use crate::domain::contact::{Contact, Rejection, Role};
 
 /// Re-points at `into` every record that points at the contact `from`: its tags, companies
 /// and subscription choices (those `into` does not already have; the rest go when `from` is
-/// deleted) and its notes. Later
-/// resources that belong to a contact (events, conversations) move theirs here too, so that
-/// a merge keeps everything the lead had.
+/// deleted), its notes and its conversations. Later resources that belong to a contact
+/// (events) move theirs here too, so that a merge keeps everything the lead had.
 pub(crate) async fn move_contact_records(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()> {
     // (table, owner column, the other key columns)
     let links: [(&str, &str, &[&str]); 3] = [
@@ -49,6 +48,7 @@ pub(crate) async fn move_contact_records(db: &mut impl Exec, from: i64, into: i6
     )
     .await?;
     events::move_events(db, from, into).await?;
+    super::conversation_participants::move_to_contact(db, from, into).await?;
     Ok(())
 }
 

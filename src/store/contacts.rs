@@ -736,6 +736,7 @@ impl Store {
     pub async fn delete_contact(&self, workspace_id: i64, public_id: &str) -> StoreResult<ContactDeleted> {
         let mut tx = self.begin().await?;
         let row = get_row(&mut tx, workspace_id, public_id).await?;
+        super::conversation_participants::forget_contact(&mut tx, row.id).await?;
         tx.execute(Query::delete().from_table(Contacts::Table).and_where(col(Contacts::Id).eq(row.id)))
             .await?;
         tx.commit().await?;

@@ -11,6 +11,8 @@ mod contact_fixtures;
 mod contact_search;
 mod contacts;
 mod conventions;
+mod conversation_search;
+mod conversations;
 mod data_attributes;
 mod events;
 mod help_center;

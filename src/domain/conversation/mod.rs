@@ -1,0 +1,363 @@
+//! The conversation object and everything it embeds, field for field as the 2.11 spec shows
+//! them (`conversation`, `conversation_source`, `conversation_part`, `conversation_statistics`,
+//! `paginated_conversation_response`), plus the rules that are free of storage: state, bodies,
+//! statistics and the request shapes of every endpoint.
+
+pub mod body;
+pub mod requests;
+pub mod statistics;
+
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use super::ids;
+use super::pages::CursorPages;
+use super::tag::Tag;
+pub use statistics::Statistics;
+
+/// Parts shown by `GET /conversations/{id}`: "If you have more than that we will return the
+/// 500 most recent conversation parts."
+pub const MAX_PARTS: i64 = 500;
+
+/// A conversation's state as stored. A snooze ends by itself: see [`State::effective`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Open,
+    Closed,
+    Snoozed,
+}
+
+impl State {
+    pub fn parse(raw: &str) -> Option<State> {
+        match raw {
+            "open" => Some(State::Open),
+            "closed" => Some(State::Closed),
+            "snoozed" => Some(State::Snoozed),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Closed => "closed",
+            State::Snoozed => "snoozed",
+        }
+    }
+
+    /// The state and `snoozed_until` as seen at `now`. No timer wakes a snoozed conversation:
+    /// every read derives it, so that any number of server processes agree on it. A snooze
+    /// whose time has come reads as open, without a `snoozed_until`.
+    pub fn effective(self, snoozed_until: Option<i64>, now: i64) -> (State, Option<i64>) {
+        match (self, snoozed_until) {
+            (State::Snoozed, Some(until)) if until > now => (State::Snoozed, Some(until)),
+            (State::Snoozed, _) => (State::Open, None),
+            (state, _) => (state, None),
+        }
+    }
+}
+
+/// `{"type": "admin", "id": "1"}`, `{"type": "team", ...}`, `{"type": "nobody_admin", "id": null}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reference {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "opt_id")]
+    pub id: Option<i64>,
+}
+
+impl Reference {
+    pub fn admin(id: i64) -> Reference {
+        Reference { kind: "admin", id: Some(id) }
+    }
+
+    pub fn team(id: i64) -> Reference {
+        Reference { kind: "team", id: Some(id) }
+    }
+
+    pub fn nobody() -> Reference {
+        Reference { kind: "nobody_admin", id: None }
+    }
+}
+
+fn opt_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match id {
+        Some(id) => serializer.collect_str(id),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// Who wrote a part or the source message (`conversation_part_author`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Author {
+    /// `admin`, `bot`, `user` or `lead`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    pub name: Option<String>,
+    pub email: String,
+}
+
+impl Author {
+    /// Operator, the workspace's bot: it writes the parts of assignment rules.
+    pub fn operator() -> Author {
+        Author {
+            kind: "bot".into(),
+            id: "0".into(),
+            name: Some("Operator".into()),
+            email: OPERATOR_EMAIL.into(),
+        }
+    }
+}
+
+pub const OPERATOR_EMAIL: &str = "operator@switchboard.invalid";
+
+/// A file attached to a part (`part_attachment`). Switchboard never downloads an attachment URL,
+/// so the size and dimensions are unknown (null).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Attachment {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub url: String,
+    pub content_type: String,
+    pub filesize: Option<i64>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+/// The message that started the conversation (`conversation_source`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub delivered_as: String,
+    pub subject: String,
+    pub body: Option<String>,
+    pub author: Author,
+    pub attachments: Vec<Attachment>,
+    pub url: Option<String>,
+    pub redacted: bool,
+}
+
+/// `contact_reference`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactRef {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub contacts: Vec<ContactRef>,
+}
+
+/// The 2.11 and 2.14 specs call the list `teammates`; Intercom's own SDKs (built from its
+/// traffic) read `admins`. Both carry the same list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Teammates {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub teammates: Vec<Reference>,
+    pub admins: Vec<Reference>,
+}
+
+impl Teammates {
+    pub fn new(admins: Vec<Reference>) -> Teammates {
+        Teammates { kind: "admin.list", teammates: admins.clone(), admins }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FirstContactReply {
+    pub created_at: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: Option<String>,
+}
+
+/// Linked tickets and conversations: Switchboard links none.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkedObjects {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: [Json; 0],
+    pub total_count: i64,
+    pub has_more: bool,
+}
+
+impl LinkedObjects {
+    pub fn none() -> LinkedObjects {
+        LinkedObjects { kind: "list", data: [], total_count: 0, has_more: false }
+    }
+}
+
+/// One message or action in a conversation (`conversation_part`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub part_type: String,
+    pub body: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub notified_at: i64,
+    pub assigned_to: Option<Reference>,
+    pub author: Author,
+    pub attachments: Vec<Attachment>,
+    pub external_id: Option<String>,
+    pub redacted: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub conversation_parts: Vec<Part>,
+    pub total_count: i64,
+}
+
+/// The conversation object. Listing and searching leave out `conversation_parts`
+/// (`conversation_list_item`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversation {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub waiting_since: Option<i64>,
+    pub snoozed_until: Option<i64>,
+    pub source: Source,
+    pub contacts: ContactList,
+    pub first_contact_reply: Option<FirstContactReply>,
+    pub admin_assignee_id: Option<i64>,
+    pub team_assignee_id: Option<i64>,
+    pub open: bool,
+    pub state: State,
+    pub read: bool,
+    pub tags: TagList,
+    pub priority: String,
+    /// Switchboard has no SLAs, conversation ratings (no messenger), tickets, AI agent or topics.
+    pub sla_applied: Option<Json>,
+    pub statistics: Statistics,
+    pub conversation_rating: Option<Json>,
+    pub teammates: Teammates,
+    pub title: Option<String>,
+    pub custom_attributes: Map<String, Json>,
+    pub topics: Map<String, Json>,
+    pub ticket: Option<Json>,
+    pub linked_objects: LinkedObjects,
+    pub ai_agent: Option<Json>,
+    pub ai_agent_participated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_parts: Option<PartList>,
+}
+
+impl Conversation {
+    /// Renders every body as plain text (`display_as=plaintext`).
+    pub fn into_plaintext(mut self) -> Conversation {
+        self.source.body = self.source.body.map(|b| body::plaintext(&b));
+        if let Some(parts) = &mut self.conversation_parts {
+            for part in &mut parts.conversation_parts {
+                part.body = part.body.take().map(|b| body::plaintext(&b));
+            }
+        }
+        self
+    }
+}
+
+/// `GET /conversations` and `POST /conversations/search`.
+#[derive(Debug, Serialize)]
+pub struct ConversationList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub pages: CursorPages,
+    pub total_count: i64,
+    pub conversations: Vec<Conversation>,
+}
+
+/// What `POST /conversations` answers: the message that started the conversation.
+#[derive(Debug, Serialize)]
+pub struct Message {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub id: i64,
+    pub created_at: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    pub body: String,
+    pub message_type: &'static str,
+    #[serde(serialize_with = "ids::as_string")]
+    pub conversation_id: i64,
+}
+
+/// What attaching or detaching a participant answers: the conversation's contacts.
+#[derive(Debug, Serialize)]
+pub struct Customers {
+    pub customers: Vec<Customer>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Customer {
+    /// `user` or `lead`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+}
+
+/// Part types Switchboard writes.
+pub mod part_type {
+    pub const COMMENT: &str = "comment";
+    pub const NOTE: &str = "note";
+    /// A contact's reply that re-opened a closed or snoozed conversation.
+    pub const OPEN: &str = "open";
+    pub const CLOSE: &str = "close";
+    pub const SNOOZED: &str = "snoozed";
+    pub const ASSIGNMENT: &str = "assignment";
+    /// An assignment of a closed conversation, which opens it.
+    pub const ASSIGN_AND_REOPEN: &str = "assign_and_reopen";
+    /// An assignment made by the workspace's assignment rules.
+    pub const DEFAULT_ASSIGNMENT: &str = "default_assignment";
+    pub const PARTICIPANT_ADDED: &str = "participant_added";
+    pub const PARTICIPANT_REMOVED: &str = "participant_removed";
+    pub const ATTRIBUTE_UPDATED: &str = "conversation_attribute_updated_by_admin";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snooze_ends_when_its_time_comes() {
+        assert_eq!(State::Snoozed.effective(Some(100), 99), (State::Snoozed, Some(100)));
+        assert_eq!(State::Snoozed.effective(Some(100), 100), (State::Open, None));
+        assert_eq!(State::Closed.effective(None, 100), (State::Closed, None));
+    }
+
+    #[test]
+    fn references_serialize_like_intercom() {
+        let json = serde_json::to_value(Reference::nobody()).unwrap();
+        assert_eq!(json, serde_json::json!({"type": "nobody_admin", "id": null}));
+        let json = serde_json::to_value(Reference::admin(7)).unwrap();
+        assert_eq!(json, serde_json::json!({"type": "admin", "id": "7"}));
+    }
+}
