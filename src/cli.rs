@@ -10,7 +10,7 @@ use crate::domain::subscription::{self, ConsentType};
 use crate::store::admins::NewAdmin;
 use crate::store::contacts::ContactError;
 use crate::store::subscriptions::NewSubscriptionType;
-use crate::store::{Store, StoreError};
+use crate::store::{SqliteDurability, Store, StoreError};
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
@@ -24,6 +24,26 @@ pub struct DatabaseArgs {
     /// `sqlite://PATH` (created if missing) or `postgres://USER@HOST/DB`.
     #[arg(long, env = "SWITCHBOARD_DATABASE_URL", default_value = "sqlite://switchboard.db", global = true)]
     pub database_url: String,
+    /// What an answered write survives on SQLite: `process` (a crash or kill of the server) or
+    /// `power` (power loss too, at the price of one disk sync per write).
+    #[arg(long, env = "SWITCHBOARD_SQLITE_DURABILITY", value_enum, default_value = "process", global = true)]
+    pub sqlite_durability: Durability,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum Durability {
+    Process,
+    Power,
+}
+
+impl DatabaseArgs {
+    pub async fn connect(&self) -> Result<Store, StoreError> {
+        let durability = match self.sqlite_durability {
+            Durability::Process => SqliteDurability::ProcessCrash,
+            Durability::Power => SqliteDurability::PowerLoss,
+        };
+        Store::connect_with(&self.database_url, durability).await
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -195,6 +215,10 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "SWITCHBOARD_MAX_BODY_BYTES", default_value_t = ApiConfig::default().max_body_bytes)]
     pub max_body_bytes: usize,
+    /// Seconds a checked access token is trusted before it is looked up again: the longest a
+    /// token revoked by `switchboard token revoke` keeps working in a running server (0: none).
+    #[arg(long, env = "SWITCHBOARD_TOKEN_CACHE_SECONDS", default_value_t = ApiConfig::default().token_cache.as_secs())]
+    pub token_cache_seconds: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -301,19 +325,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(db) => {
-            Store::connect(&db.database_url).await?.close().await;
+            db.connect().await?.close().await;
             eprintln!("database is up to date");
             Ok(())
         }
         Command::Workspace { command: WorkspaceCommand::Create { name, admin_email, admin_name }, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             let created = store.create_workspace(&name, &admin_email, &admin_name).await?;
             print_json(&created);
             store.close().await;
             Ok(())
         }
         Command::Admin { command: AdminCommand::Create { workspace, email, name, job_title }, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             let ws = workspace_id(&store, &workspace).await?;
             let admin = match store.create_admin(ws, &NewAdmin { email, name, job_title }).await {
                 Err(StoreError::Conflict { .. }) => {
@@ -326,7 +350,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Team { command, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             let team = match command {
                 TeamCommand::Create { workspace, name, admins } => {
                     let ws = workspace_id(&store, &workspace).await?;
@@ -348,7 +372,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Token { command, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             match command {
                 TokenCommand::Create { workspace, admin, name } => {
                     let ws = workspace_id(&store, &workspace).await?;
@@ -383,25 +407,25 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Segment { command, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             let result = segment(&store, command).await;
             store.close().await;
             result
         }
         Command::AssignmentRules { command, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             let result = assignment_rules(&store, command).await;
             store.close().await;
             result
         }
         Command::ConversationAttribute { command, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             let result = conversation_attribute(&store, command).await;
             store.close().await;
             result
         }
         Command::SubscriptionType { command, db } => {
-            let store = Store::connect(&db.database_url).await?;
+            let store = db.connect().await?;
             let result = subscription_type(&store, command).await;
             store.close().await;
             result
@@ -561,7 +585,7 @@ async fn subscription_type(store: &Store, command: SubscriptionTypeCommand) -> R
 }
 
 async fn serve(args: ServeArgs) -> Result<(), CliError> {
-    let store = Store::connect(&args.db.database_url).await?;
+    let store = args.db.connect().await?;
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     let address = listener.local_addr()?;
     if let Some(created) = store.create_first_workspace("My Workspace", "admin@example.com", "Admin").await? {
@@ -570,7 +594,11 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         println!("Try: curl -s http://{address}/me -H 'Authorization: Bearer {}'", created.access_token);
     }
     tracing::info!(%address, database = %redact(&args.db.database_url), "switchboard is listening");
-    let config = ApiConfig { rate_limit_per_minute: args.rate_limit, max_body_bytes: args.max_body_bytes };
+    let config = ApiConfig {
+        rate_limit_per_minute: args.rate_limit,
+        max_body_bytes: args.max_body_bytes,
+        token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
+    };
     crate::serve(listener, store.clone(), config, shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");

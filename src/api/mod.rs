@@ -15,9 +15,10 @@ pub mod segments;
 pub mod subscription_types;
 pub mod tags;
 pub mod teams;
+mod token_cache;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -32,6 +33,7 @@ use crate::error::{ApiError, ErrorCode, REQUEST_ID};
 use crate::store::Store;
 use crate::store::rate_limit::RateLimiter;
 use extract::Ctx;
+use token_cache::TokenCache;
 
 /// Settings an operator can change; the defaults suit local use.
 #[derive(Debug, Clone)]
@@ -40,11 +42,18 @@ pub struct ApiConfig {
     pub rate_limit_per_minute: u64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How long a token, once checked, is trusted without asking the database again: the
+    /// longest a token revoked by another process keeps working here. Zero checks every request.
+    pub token_cache: Duration,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        ApiConfig { rate_limit_per_minute: 1_000_000, max_body_bytes: 4 * 1024 * 1024 }
+        ApiConfig {
+            rate_limit_per_minute: 1_000_000,
+            max_body_bytes: 4 * 1024 * 1024,
+            token_cache: Duration::from_secs(5),
+        }
     }
 }
 
@@ -52,11 +61,16 @@ impl Default for ApiConfig {
 pub struct AppState {
     pub store: Store,
     limiter: Arc<RateLimiter>,
+    tokens: Arc<TokenCache>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: &ApiConfig) -> Self {
-        AppState { store, limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)) }
+        AppState {
+            store,
+            limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)),
+            tokens: Arc::new(TokenCache::new(config.token_cache)),
+        }
     }
 }
 
@@ -121,10 +135,16 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return ApiError::unauthorized().into_response();
     };
-    let owner = match state.store.authenticate(&token).await {
-        Ok(Some(owner)) => owner,
-        Ok(None) => return ApiError::unauthorized().into_response(),
-        Err(err) => return ApiError::from(err).into_response(),
+    let owner = match state.tokens.get(&token) {
+        Some(owner) => owner,
+        None => match state.store.authenticate(&token).await {
+            Ok(Some(owner)) => {
+                state.tokens.put(&token, &owner);
+                owner
+            }
+            Ok(None) => return ApiError::unauthorized().into_response(),
+            Err(err) => return ApiError::from(err).into_response(),
+        },
     };
     let requested = request.headers().get("intercom-version").map(|v| v.to_str().unwrap_or(""));
     let version = match requested {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType};
 
 use super::{Exec, StoreResult};
 use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
@@ -72,9 +72,9 @@ fn summary_from(kind: SummaryKind, q: &mut SelectStatement) {
     }
 }
 
-/// The first [`SUMMARY_LIMIT`] items of every summary of `ids`, and their totals: one query
-/// per kind, numbering each contact's items with a window function so that no contact's
-/// whole list is read.
+/// The first [`SUMMARY_LIMIT`] items of every summary of `ids`, and their totals, in one
+/// statement: a `UNION ALL` of one part per kind, each numbering a contact's items with a
+/// window function so that no contact's whole list is read.
 pub(crate) async fn summaries(
     db: &mut impl Exec,
     ids: &[i64],
@@ -83,30 +83,32 @@ pub(crate) async fn summaries(
     if ids.is_empty() {
         return Ok(out);
     }
-    for (kind, owner, item, order) in SUMMARY_SOURCES {
+    let mut parts = SUMMARY_SOURCES.iter().enumerate().map(|(kind_no, (kind, owner, item, order))| {
         let mut inner = Query::select();
         inner
-            .expr_as(Expr::cust(owner), "owner")
-            .expr_as(Expr::cust(item), "item")
+            .expr_as(Expr::cust(owner.to_string()), "owner")
+            .expr_as(Expr::cust(item.to_string()), "item")
             .expr_as(Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {owner} ORDER BY {order})")), "rn")
             .expr_as(Expr::cust(format!("COUNT(*) OVER (PARTITION BY {owner})")), "total")
-            .and_where(Expr::cust(owner).is_in(ids.iter().copied()));
-        summary_from(kind, &mut inner);
-        let rows: Vec<(i64, String, i64)> = db
-            .fetch_all(
-                Query::select()
-                    .columns(["owner", "item", "total"])
-                    .from_subquery(inner, "s")
-                    .and_where(Expr::col("rn").lte(SUMMARY_LIMIT as i64))
-                    .order_by("owner", Order::Asc)
-                    .order_by("rn", Order::Asc),
-            )
-            .await?;
-        for (owner, item, total) in rows {
-            let entry = out.entry((owner, kind)).or_default();
-            entry.0.push(item);
-            entry.1 = total;
-        }
+            .and_where(Expr::cust(owner.to_string()).is_in(ids.iter().copied()));
+        summary_from(*kind, &mut inner);
+        Query::select()
+            .expr_as(Expr::val(kind_no as i64), "kind")
+            .columns(["owner", "item", "rn", "total"])
+            .from_subquery(inner, "s")
+            .and_where(Expr::col("rn").lte(SUMMARY_LIMIT as i64))
+            .take()
+    });
+    let mut union = parts.next().expect("there are summary kinds");
+    for part in parts {
+        union.union(UnionType::All, part);
+    }
+    let mut rows: Vec<(i64, i64, String, i64, i64)> = db.fetch_all(&union).await?;
+    rows.sort_unstable_by_key(|&(kind_no, owner, _, rn, _)| (owner, kind_no, rn));
+    for (kind_no, owner, item, _, total) in rows {
+        let entry = out.entry((owner, SUMMARY_SOURCES[kind_no as usize].0)).or_default();
+        entry.0.push(item);
+        entry.1 = total;
     }
     Ok(out)
 }

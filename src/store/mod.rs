@@ -114,10 +114,27 @@ pub enum Store {
     Postgres(PgPool),
 }
 
+/// What an answered SQLite commit survives. PostgreSQL keeps its own setting
+/// (`synchronous_commit`, on by default: power loss too).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqliteDurability {
+    /// A crash or kill of the process (WAL with `synchronous = NORMAL`): the WAL is written
+    /// before the answer, and synced to disk at checkpoints, not at every commit.
+    #[default]
+    ProcessCrash,
+    /// Power loss too (`synchronous = FULL`): one disk sync per commit, which bounds writes
+    /// to the disk's sync rate (a few hundred per second on a typical cloud disk).
+    PowerLoss,
+}
+
 impl Store {
     /// Opens the database named by `url` (`sqlite://PATH` or `postgres://...`) and
     /// brings its schema up to date.
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_with(url, SqliteDurability::default()).await
+    }
+
+    pub async fn connect_with(url: &str, durability: SqliteDurability) -> StoreResult<Store> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
             let pool = PgPoolOptions::new()
@@ -131,8 +148,10 @@ impl Store {
                 .map_err(|e| StoreError::BadUrl(e.to_string()))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                // FULL: a commit that was answered is on disk, even across a power cut.
-                .synchronous(SqliteSynchronous::Full)
+                .synchronous(match durability {
+                    SqliteDurability::ProcessCrash => SqliteSynchronous::Normal,
+                    SqliteDurability::PowerLoss => SqliteSynchronous::Full,
+                })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;

@@ -1,5 +1,7 @@
 //! What every endpoint shares: authentication, error bodies, versions, rate limits, limits.
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::http::{Method, Request};
 use rstest::rstest;
@@ -33,7 +35,8 @@ async fn tokens_are_required_and_checked(#[values(Backend::Sqlite, Backend::Post
 #[rstest]
 #[tokio::test]
 async fn revoked_tokens_stop_working(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+    let config = ApiConfig { token_cache: Duration::ZERO, ..ApiConfig::default() };
+    let Some(app) = TestApp::with_config(backend, config).await else { return };
     let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
     let admin_id: i64 = app.workspace.admin_id.parse().unwrap();
     let token = app.store.create_token(ws.id, admin_id, "ci").await.unwrap();
@@ -44,6 +47,25 @@ async fn revoked_tokens_stop_working(#[values(Backend::Sqlite, Backend::Postgres
     let (status, body) = app.get_as(&token, "/me").await;
     assert_error(status, &body, 401, "unauthorized");
     assert_eq!(app.get("/me").await.0, 200, "the other token still works");
+}
+
+#[rstest]
+#[tokio::test]
+async fn revoked_tokens_stop_working_once_the_cache_expires(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let config = ApiConfig { token_cache: Duration::from_millis(500), ..ApiConfig::default() };
+    let Some(app) = TestApp::with_config(backend, config).await else { return };
+    let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
+    let admin_id: i64 = app.workspace.admin_id.parse().unwrap();
+    let token = app.store.create_token(ws.id, admin_id, "ci").await.unwrap();
+    assert_eq!(app.get_as(&token, "/me").await.0, 200);
+    let listed = app.store.list_tokens(ws.id).await.unwrap();
+    app.store.revoke_token(ws.id, listed[1].id).await.unwrap();
+    assert_eq!(app.get_as(&token, "/me").await.0, 200, "still trusted from the cache");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (status, body) = app.get_as(&token, "/me").await;
+    assert_error(status, &body, 401, "unauthorized");
 }
 
 #[rstest]
