@@ -1,6 +1,8 @@
 //! Contacts (users and leads): reads with their embedded summaries, and writes checked
 //! against the workspace's rules (uniqueness, owners, data attributes) in one transaction.
 
+use std::collections::HashMap;
+
 use sea_query::{Condition, Expr, ExprTrait, Func, Iden, LockType, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use sqlx::types::Json as JsonColumn;
@@ -348,78 +350,78 @@ async fn get_row(db: &mut impl Exec, workspace_id: i64, public_id: &str) -> Stor
 async fn load(db: &mut impl Exec, rows: Vec<ContactRow>) -> StoreResult<Vec<Contact>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut summaries = contact_summaries::summaries(db, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let mut summary = |kind| {
-                let (items, total) = summaries.remove(&(r.id, kind)).unwrap_or_default();
-                Summary::new(kind, &r.public_id, items, total)
-            };
-            Contact {
-                kind: "contact",
-                tags: summary(SummaryKind::Tags),
-                notes: summary(SummaryKind::Notes),
-                companies: summary(SummaryKind::Companies),
-                opted_out_subscription_types: summary(SummaryKind::OptedOut),
-                opted_in_subscription_types: summary(SummaryKind::OptedIn),
-                id: r.public_id,
-                workspace_id: r.workspace_code,
-                external_id: r.external_id,
-                role: Role::parse(&r.role).unwrap_or(Role::User),
-                email: r.email,
-                email_domain: r.email_domain,
-                phone: r.phone,
-                formatted_phone: r.formatted_phone,
-                name: r.name,
-                avatar: r.avatar,
-                owner_id: r.owner_id,
-                social_profiles: SocialProfiles::none(),
-                has_hard_bounced: r.has_hard_bounced,
-                marked_email_as_spam: r.marked_email_as_spam,
-                unsubscribed_from_emails: r.unsubscribed_from_emails,
-                created_at: r.created_at,
-                updated_at: r.updated_at,
-                signed_up_at: r.signed_up_at,
-                last_seen_at: r.last_seen_at,
-                last_replied_at: r.last_replied_at,
-                last_contacted_at: r.last_contacted_at,
-                last_email_opened_at: r.last_email_opened_at,
-                last_email_clicked_at: r.last_email_clicked_at,
-                language_override: r.language_override,
-                browser: r.browser,
-                browser_version: r.browser_version,
-                browser_language: r.browser_language,
-                os: r.os,
-                location: Location {
-                    kind: "location",
-                    country: r.location_country,
-                    region: r.location_region,
-                    city: r.location_city,
-                    country_code: r.location_country_code,
-                    continent_code: r.location_continent_code,
-                },
-                android_app_name: r.android_app_name,
-                android_app_version: r.android_app_version,
-                android_device: r.android_device,
-                android_os_version: r.android_os_version,
-                android_sdk_version: r.android_sdk_version,
-                android_last_seen_at: r.android_last_seen_at,
-                ios_app_name: r.ios_app_name,
-                ios_app_version: r.ios_app_version,
-                ios_device: r.ios_device,
-                ios_os_version: r.ios_os_version,
-                ios_sdk_version: r.ios_sdk_version,
-                ios_last_seen_at: r.ios_last_seen_at,
-                custom_attributes: r.custom_attributes.0,
-                utm_campaign: r.utm_campaign,
-                utm_content: r.utm_content,
-                utm_medium: r.utm_medium,
-                utm_source: r.utm_source,
-                utm_term: r.utm_term,
-                referrer: r.referrer,
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| assemble(r, &mut summaries)).collect())
+}
+
+/// A contact from its row and its summaries (taken out of `summaries`; absent ones are empty).
+fn assemble(r: ContactRow, summaries: &mut HashMap<(i64, SummaryKind), (Vec<String>, i64)>) -> Contact {
+    let mut summary = |kind| {
+        let (items, total) = summaries.remove(&(r.id, kind)).unwrap_or_default();
+        Summary::new(kind, &r.public_id, items, total)
+    };
+    Contact {
+        kind: "contact",
+        tags: summary(SummaryKind::Tags),
+        notes: summary(SummaryKind::Notes),
+        companies: summary(SummaryKind::Companies),
+        opted_out_subscription_types: summary(SummaryKind::OptedOut),
+        opted_in_subscription_types: summary(SummaryKind::OptedIn),
+        id: r.public_id,
+        workspace_id: r.workspace_code,
+        external_id: r.external_id,
+        role: Role::parse(&r.role).unwrap_or(Role::User),
+        email: r.email,
+        email_domain: r.email_domain,
+        phone: r.phone,
+        formatted_phone: r.formatted_phone,
+        name: r.name,
+        avatar: r.avatar,
+        owner_id: r.owner_id,
+        social_profiles: SocialProfiles::none(),
+        has_hard_bounced: r.has_hard_bounced,
+        marked_email_as_spam: r.marked_email_as_spam,
+        unsubscribed_from_emails: r.unsubscribed_from_emails,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        signed_up_at: r.signed_up_at,
+        last_seen_at: r.last_seen_at,
+        last_replied_at: r.last_replied_at,
+        last_contacted_at: r.last_contacted_at,
+        last_email_opened_at: r.last_email_opened_at,
+        last_email_clicked_at: r.last_email_clicked_at,
+        language_override: r.language_override,
+        browser: r.browser,
+        browser_version: r.browser_version,
+        browser_language: r.browser_language,
+        os: r.os,
+        location: Location {
+            kind: "location",
+            country: r.location_country,
+            region: r.location_region,
+            city: r.location_city,
+            country_code: r.location_country_code,
+            continent_code: r.location_continent_code,
+        },
+        android_app_name: r.android_app_name,
+        android_app_version: r.android_app_version,
+        android_device: r.android_device,
+        android_os_version: r.android_os_version,
+        android_sdk_version: r.android_sdk_version,
+        android_last_seen_at: r.android_last_seen_at,
+        ios_app_name: r.ios_app_name,
+        ios_app_version: r.ios_app_version,
+        ios_device: r.ios_device,
+        ios_os_version: r.ios_os_version,
+        ios_sdk_version: r.ios_sdk_version,
+        ios_last_seen_at: r.ios_last_seen_at,
+        custom_attributes: r.custom_attributes.0,
+        utm_campaign: r.utm_campaign,
+        utm_content: r.utm_content,
+        utm_medium: r.utm_medium,
+        utm_source: r.utm_source,
+        utm_term: r.utm_term,
+        referrer: r.referrer,
+    }
 }
 
 /// The base of every listing: the workspace's contacts that are not archived.
@@ -545,24 +547,16 @@ impl Store {
         if role == Role::User && written.email.is_none() && written.external_id.is_none() {
             return Err(Rejection::UserWithoutIdentity.into());
         }
-        let mut tx = self.begin().await?;
-        check_owner(&mut tx, workspace_id, changes.owner_id.flatten()).await?;
+        // One INSERT is the only write, so no transaction: a duplicate is caught by the unique
+        // indexes (and explained by `conflict`) rather than looked up first.
         let mut custom = Map::new();
-        if let Some(values) = &changes.custom_attributes {
-            let attributes = data_attributes::custom(&mut tx, workspace_id, Model::Contact).await?;
-            contact::merge_custom_attributes(&mut custom, values, &attributes)?;
-        }
-        if let Some(dup) = duplicate(
-            &mut tx,
-            workspace_id,
-            role,
-            written.email.as_deref(),
-            written.external_id.as_deref(),
-            None,
-        )
-        .await?
         {
-            return Err(dup.into());
+            let mut conn = self.conn().await?;
+            check_owner(&mut conn, workspace_id, changes.owner_id.flatten()).await?;
+            if let Some(values) = &changes.custom_attributes {
+                let attributes = data_attributes::custom(&mut conn, workspace_id, Model::Contact).await?;
+                contact::merge_custom_attributes(&mut custom, values, &attributes)?;
+            }
         }
         let at = now();
         let phone = trimmed(changes.phone.clone()).flatten();
@@ -608,16 +602,17 @@ impl Store {
             ])
             .returning_col(Contacts::Id)
             .take();
-        let id: i64 = match tx.fetch_scalar(&insert).await {
+        let inserted = self.write_conn().await?.fetch_scalar(&insert).await;
+        let id: i64 = match inserted {
             Err(StoreError::Conflict { .. }) => {
-                drop(tx);
                 return Err(self.conflict(workspace_id, &written, None).await);
             }
             other => other?,
         };
-        let created = get(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
-        Ok(created)
+        let row =
+            self.conn().await?.fetch_one(select(workspace_id).and_where(col(Contacts::Id).eq(id))).await?;
+        // A new contact has no tags, notes, companies or subscriptions to summarise yet.
+        Ok(assemble(row, &mut HashMap::new()))
     }
 
     /// A uniqueness conflict lost to a concurrent write, reported like any duplicate.
@@ -649,9 +644,14 @@ impl Store {
         changes: &ContactChanges,
     ) -> ContactResult<Contact> {
         let mut tx = self.begin().await?;
-        let id = find_id(&mut tx, workspace_id, public_id).await?;
-        lock(&mut tx, id).await?;
-        let row = get_row(&mut tx, workspace_id, public_id).await?;
+        let row: ContactRow = tx
+            .fetch_one(
+                select(workspace_id)
+                    .and_where(col(Contacts::PublicId).eq(public_id))
+                    .lock_with_tables(LockType::Update, [Contacts::Table]),
+            )
+            .await?;
+        let id = row.id;
         let current = Role::parse(&row.role).unwrap_or(Role::User);
         let role = changes.role.unwrap_or(current);
         if current == Role::User && role == Role::Lead {
@@ -667,18 +667,6 @@ impl Store {
             return Err(Rejection::UserWithoutIdentity.into());
         }
         check_owner(&mut tx, workspace_id, changes.owner_id.flatten()).await?;
-        if let Some(dup) = duplicate(
-            &mut tx,
-            workspace_id,
-            role,
-            written.email.as_deref(),
-            written.external_id.as_deref(),
-            Some(id),
-        )
-        .await?
-        {
-            return Err(dup.into());
-        }
 
         let mut values: Vec<(Contacts, Expr)> = vec![
             (Contacts::Role, role.as_str().into()),
@@ -727,9 +715,9 @@ impl Store {
             }
             other => other?,
         };
-        let updated = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
-        Ok(updated)
+        // Read after the commit, so SQLite's write lock is not held for it.
+        Ok(get(&mut self.conn().await?, workspace_id, id).await?)
     }
 
     /// Deletes a contact and everything that hangs off it (tags, notes, companies, subscriptions).

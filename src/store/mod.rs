@@ -107,11 +107,20 @@ impl<T> Scalar for T where
 {
 }
 
-/// The connection pool; cheap to clone.
+/// The connection pools; cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePools),
     Postgres(PgPool),
+}
+
+/// SQLite takes one writer at a time. A second writer that finds the lock taken sleeps in
+/// SQLite's busy handler (milliseconds at a time), so writes queue for the one connection of
+/// `writes` instead, and never contend; reads run on `reads`, beside the writer (WAL).
+#[derive(Clone, Debug)]
+pub struct SqlitePools {
+    reads: SqlitePool,
+    writes: SqlitePool,
 }
 
 /// What an answered SQLite commit survives. PostgreSQL keeps its own setting
@@ -154,8 +163,12 @@ impl Store {
                 })
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-            Store::Sqlite(pool)
+            // A local file cannot go stale like a network connection: no ping before each use,
+            // which would cost a hand-off to the connection's thread.
+            let pool = |size| SqlitePoolOptions::new().max_connections(size).test_before_acquire(false);
+            let writes = pool(1).connect_with(options.clone()).await?;
+            let reads = pool(8).connect_with(options).await?;
+            Store::Sqlite(SqlitePools { reads, writes })
         } else {
             return Err(StoreError::BadUrl(format!("{url}: expected sqlite://PATH or postgres://...")));
         };
@@ -165,7 +178,7 @@ impl Store {
 
     pub async fn migrate(&self) -> StoreResult<()> {
         match self {
-            Store::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Store::Sqlite(pools) => sqlx::migrate!("migrations/sqlite").run(&pools.writes).await?,
             Store::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -173,7 +186,10 @@ impl Store {
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(pool) => pool.close().await,
+            Store::Sqlite(pools) => {
+                pools.reads.close().await;
+                pools.writes.close().await;
+            }
             Store::Postgres(pool) => pool.close().await,
         }
     }
@@ -185,10 +201,18 @@ impl Store {
         }
     }
 
-    /// A pooled connection for statements that need no transaction.
+    /// A pooled connection for reads that need no transaction.
     pub async fn conn(&self) -> StoreResult<Conn> {
         Ok(match self {
-            Store::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Store::Sqlite(pools) => Conn::Sqlite(pools.reads.acquire().await?),
+            Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// A connection for one write statement outside a transaction (SQLite: the writer).
+    pub async fn write_conn(&self) -> StoreResult<Conn> {
+        Ok(match self {
+            Store::Sqlite(pools) => Conn::Sqlite(pools.writes.acquire().await?),
             Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
         })
     }
@@ -198,7 +222,7 @@ impl Store {
         Ok(match self {
             // IMMEDIATE takes SQLite's write lock up front, so a read-then-write
             // transaction cannot fail half-way with SQLITE_BUSY.
-            Store::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Sqlite(pools) => Tx::Sqlite(pools.writes.begin_with("BEGIN IMMEDIATE").await?),
             Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

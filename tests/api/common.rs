@@ -13,7 +13,7 @@ use switchboard::store::Store;
 use switchboard::store::workspaces::CreatedWorkspace;
 use tower::ServiceExt;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,

@@ -160,6 +160,33 @@ async fn rate_limits_are_reported_and_enforced(
 
 #[rstest]
 #[tokio::test]
+async fn processes_share_one_rate_limit_on_postgres(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    use switchboard::store::rate_limit::RateLimiter;
+    let Some(app) = TestApp::new(backend).await else { return };
+    let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
+    // Two servers' limiters, 10 requests per window; one fixed time keeps them in one window.
+    let (first, second) = (RateLimiter::new(60), RateLimiter::new(60));
+    let now = switchboard::store::now();
+    for _ in 0..6 {
+        first.hit(&app.store, ws.id, now).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let status = first.hit(&app.store, ws.id, now).await.unwrap();
+    assert_eq!(status.remaining, 3, "a process's own requests count exactly");
+    let status = second.hit(&app.store, ws.id, now).await.unwrap();
+    let expected = if backend == Backend::Postgres { 2 } else { 9 };
+    assert_eq!(status.remaining, expected);
+    for _ in 0..3 {
+        second.hit(&app.store, ws.id, now).await.unwrap();
+    }
+    let status = second.hit(&app.store, ws.id, now).await.unwrap();
+    assert_eq!(status.exceeded, backend == Backend::Postgres);
+}
+
+#[rstest]
+#[tokio::test]
 async fn every_response_has_a_request_id(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
     let (_, headers, _) = app.send(app.request(Method::GET, "/me", None)).await;
