@@ -1,11 +1,9 @@
 //! The embedded summaries of contacts (`tags`, `notes`, `companies`, subscription types):
-//! the first few items of each and their totals, for a whole page of contacts at once.
+//! the first few items of each and their totals, read as columns of the contact's own row, so
+//! that a contact, or a page of them, is one statement.
 
-use std::collections::HashMap;
+use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 
-use sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType};
-
-use super::{Exec, StoreResult};
 use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
 
 /// Where each embedded summary is read from: `(kind, owner column, item id, order of items)`
@@ -72,43 +70,68 @@ fn summary_from(kind: SummaryKind, q: &mut SelectStatement) {
     }
 }
 
-/// The first [`SUMMARY_LIMIT`] items of every summary of `ids`, and their totals, in one
-/// statement: a `UNION ALL` of one part per kind, each numbering a contact's items with a
-/// window function so that no contact's whole list is read.
-pub(crate) async fn summaries(
-    db: &mut impl Exec,
-    ids: &[i64],
-) -> StoreResult<HashMap<(i64, SummaryKind), (Vec<String>, i64)>> {
-    let mut out: HashMap<(i64, SummaryKind), (Vec<String>, i64)> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
+/// Adds, for each kind, `<kind>_items` (the ids of its first [`SUMMARY_LIMIT`] items, comma
+/// separated, or NULL) and `<kind>_total`, as subqueries on the row's `contacts.id`. The ids are
+/// numbers or hex public ids, so a comma never occurs in one. `string_agg(.. ORDER BY ..)` is
+/// spelt the same by PostgreSQL and by SQLite (3.44 and later; the bundled one is newer).
+pub(crate) fn add_columns(q: &mut SelectStatement) {
+    for (kind, owner, item, order) in SUMMARY_SOURCES {
+        let name = column_prefix(kind);
+        let mut numbered = Query::select();
+        numbered
+            .expr_as(Expr::cust(item), "item")
+            .expr_as(Expr::cust(format!("ROW_NUMBER() OVER (ORDER BY {order})")), "rn")
+            .and_where(Expr::cust(owner).equals(("contacts", "id")));
+        summary_from(kind, &mut numbered);
+        let items = Query::select()
+            .expr(Expr::cust(r#"string_agg("s"."item", ',' ORDER BY "s"."rn")"#))
+            .from_subquery(numbered, "s")
+            .and_where(Expr::col(("s", "rn")).lte(SUMMARY_LIMIT as i64))
+            .take();
+        let mut total = Query::select();
+        total.expr(Expr::cust("COUNT(*)")).and_where(Expr::cust(owner).equals(("contacts", "id")));
+        summary_from(kind, &mut total);
+        q.expr_as(items, Alias::new(format!("{name}_items")))
+            .expr_as(total, Alias::new(format!("{name}_total")));
     }
-    let mut parts = SUMMARY_SOURCES.iter().enumerate().map(|(kind_no, (kind, owner, item, order))| {
-        let mut inner = Query::select();
-        inner
-            .expr_as(Expr::cust(owner.to_string()), "owner")
-            .expr_as(Expr::cust(item.to_string()), "item")
-            .expr_as(Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {owner} ORDER BY {order})")), "rn")
-            .expr_as(Expr::cust(format!("COUNT(*) OVER (PARTITION BY {owner})")), "total")
-            .and_where(Expr::cust(owner.to_string()).is_in(ids.iter().copied()));
-        summary_from(*kind, &mut inner);
-        Query::select()
-            .expr_as(Expr::val(kind_no as i64), "kind")
-            .columns(["owner", "item", "rn", "total"])
-            .from_subquery(inner, "s")
-            .and_where(Expr::col("rn").lte(SUMMARY_LIMIT as i64))
-            .take()
-    });
-    let mut union = parts.next().expect("there are summary kinds");
-    for part in parts {
-        union.union(UnionType::All, part);
+}
+
+fn column_prefix(kind: SummaryKind) -> &'static str {
+    match kind {
+        SummaryKind::Tags => "tags",
+        SummaryKind::Notes => "notes",
+        SummaryKind::Companies => "companies",
+        SummaryKind::OptedOut => "opted_out",
+        SummaryKind::OptedIn => "opted_in",
     }
-    let mut rows: Vec<(i64, i64, String, i64, i64)> = db.fetch_all(&union).await?;
-    rows.sort_unstable_by_key(|&(kind_no, owner, _, rn, _)| (owner, kind_no, rn));
-    for (kind_no, owner, item, _, total) in rows {
-        let entry = out.entry((owner, SUMMARY_SOURCES[kind_no as usize].0)).or_default();
-        entry.0.push(item);
-        entry.1 = total;
+}
+
+/// The columns [`add_columns`] adds, decoded.
+#[derive(Debug, Default, sqlx::FromRow)]
+pub(crate) struct SummaryColumns {
+    tags_items: Option<String>,
+    tags_total: i64,
+    notes_items: Option<String>,
+    notes_total: i64,
+    companies_items: Option<String>,
+    companies_total: i64,
+    opted_out_items: Option<String>,
+    opted_out_total: i64,
+    opted_in_items: Option<String>,
+    opted_in_total: i64,
+}
+
+impl SummaryColumns {
+    /// The first item ids of a kind, and how many items there are in all.
+    pub(crate) fn take(&mut self, kind: SummaryKind) -> (Vec<String>, i64) {
+        let (items, total) = match kind {
+            SummaryKind::Tags => (&mut self.tags_items, self.tags_total),
+            SummaryKind::Notes => (&mut self.notes_items, self.notes_total),
+            SummaryKind::Companies => (&mut self.companies_items, self.companies_total),
+            SummaryKind::OptedOut => (&mut self.opted_out_items, self.opted_out_total),
+            SummaryKind::OptedIn => (&mut self.opted_in_items, self.opted_in_total),
+        };
+        let items = items.take().map(|ids| ids.split(',').map(str::to_owned).collect()).unwrap_or_default();
+        (items, total)
     }
-    Ok(out)
 }

@@ -1,15 +1,13 @@
 //! Contacts (users and leads): reads with their embedded summaries, and writes checked
 //! against the workspace's rules (uniqueness, owners, data attributes) in one transaction.
 
-use std::collections::HashMap;
-
 use sea_query::{Condition, Expr, ExprTrait, Func, Iden, LockType, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 use sqlx::types::Json as JsonColumn;
 
 use super::admins::Admins;
 use super::contact_search::ContactSearch;
-use super::contact_summaries;
+use super::contact_summaries::{self, SummaryColumns};
 use super::data_attributes;
 use super::workspaces::Workspaces;
 use super::{Exec, Store, StoreError, StoreResult, now};
@@ -337,26 +335,34 @@ pub(crate) async fn public_id(db: &mut impl Exec, contact_id: i64) -> StoreResul
 }
 
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> StoreResult<Contact> {
-    let row: ContactRow =
-        db.fetch_one(select(workspace_id).and_where(col(Contacts::Id).eq(contact_id))).await?;
-    Ok(load(db, vec![row]).await?.remove(0))
+    let row: ContactRead =
+        db.fetch_one(select_read(workspace_id).and_where(col(Contacts::Id).eq(contact_id))).await?;
+    Ok(assemble(row.contact, row.summaries))
 }
 
 async fn get_row(db: &mut impl Exec, workspace_id: i64, public_id: &str) -> StoreResult<ContactRow> {
     db.fetch_one(select(workspace_id).and_where(col(Contacts::PublicId).eq(public_id))).await
 }
 
-/// Turns rows into contacts, with every embedded summary fetched for all of them at once.
-async fn load(db: &mut impl Exec, rows: Vec<ContactRow>) -> StoreResult<Vec<Contact>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut summaries = contact_summaries::summaries(db, &ids).await?;
-    Ok(rows.into_iter().map(|r| assemble(r, &mut summaries)).collect())
+/// A contact's row with its embedded summaries: what every read of whole contacts selects.
+#[derive(sqlx::FromRow)]
+struct ContactRead {
+    #[sqlx(flatten)]
+    contact: ContactRow,
+    #[sqlx(flatten)]
+    summaries: SummaryColumns,
 }
 
-/// A contact from its row and its summaries (taken out of `summaries`; absent ones are empty).
-fn assemble(r: ContactRow, summaries: &mut HashMap<(i64, SummaryKind), (Vec<String>, i64)>) -> Contact {
+fn select_read(workspace_id: i64) -> SelectStatement {
+    let mut q = select(workspace_id);
+    contact_summaries::add_columns(&mut q);
+    q
+}
+
+/// A contact from its row and its summaries.
+fn assemble(r: ContactRow, mut summaries: SummaryColumns) -> Contact {
     let mut summary = |kind| {
-        let (items, total) = summaries.remove(&(r.id, kind)).unwrap_or_default();
+        let (items, total) = summaries.take(kind);
         Summary::new(kind, &r.public_id, items, total)
     };
     Contact {
@@ -444,20 +450,21 @@ pub(crate) async fn page_of(
                 .cond_where(filter.clone()),
         )
         .await?;
-    let mut q = select(workspace_id);
+    let mut q = select_read(workspace_id);
     q.cond_where(filter);
     if let Some(after) = page.after {
         q.and_where(col(Contacts::Id).gt(after));
     }
-    let mut rows: Vec<ContactRow> = db
+    let mut rows: Vec<ContactRead> = db
         .fetch_all(
             q.order_by((Contacts::Table, Contacts::Id), Order::Asc).limit(page.limit + 1).offset(page.offset),
         )
         .await?;
     let has_more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let last_id = rows.last().map(|r| r.id);
-    Ok(ContactPage { contacts: load(db, rows).await?, last_id, has_more, total })
+    let last_id = rows.last().map(|r| r.contact.id);
+    let contacts = rows.into_iter().map(|r| assemble(r.contact, r.summaries)).collect();
+    Ok(ContactPage { contacts, last_id, has_more, total })
 }
 
 /// A contact that already holds `external_id`, or (for a user) `email`, other than `except`.
@@ -528,9 +535,12 @@ struct Written {
 
 impl Store {
     pub async fn get_contact(&self, workspace_id: i64, public_id: &str) -> StoreResult<Contact> {
-        let mut conn = self.conn().await?;
-        let row = get_row(&mut conn, workspace_id, public_id).await?;
-        Ok(load(&mut conn, vec![row]).await?.remove(0))
+        let row: ContactRead = self
+            .conn()
+            .await?
+            .fetch_one(select_read(workspace_id).and_where(col(Contacts::PublicId).eq(public_id)))
+            .await?;
+        Ok(assemble(row.contact, row.summaries))
     }
 
     /// Creates a user or lead. Users need an email or an external_id; an email held by
@@ -612,7 +622,7 @@ impl Store {
         let row =
             self.conn().await?.fetch_one(select(workspace_id).and_where(col(Contacts::Id).eq(id))).await?;
         // A new contact has no tags, notes, companies or subscriptions to summarise yet.
-        Ok(assemble(row, &mut HashMap::new()))
+        Ok(assemble(row, SummaryColumns::default()))
     }
 
     /// A uniqueness conflict lost to a concurrent write, reported like any duplicate.
