@@ -343,25 +343,22 @@ async fn check_existing(
     let external: Vec<&str> = by_external.keys().map(String::as_str).collect();
     let emails: Vec<&str> =
         rows.iter().filter(|r| r.role == Role::User).filter_map(|r| r.email.as_deref()).collect();
+    // Two lookups rather than one OR, so that each is sure to be served by its index.
+    let mut conditions = Vec::new();
+    for chunk in external.chunks(ROWS_PER_STATEMENT) {
+        conditions.push(Condition::all().add(Expr::col(Contacts::ExternalId).is_in(chunk.iter().copied())));
+    }
+    for chunk in emails.chunks(ROWS_PER_STATEMENT) {
+        // Folded by the database, as the unique index folds it.
+        conditions.push(
+            Condition::all().add(Expr::col(Contacts::Role).eq(Role::User.as_str())).add(
+                Expr::expr(Func::lower(Expr::col(Contacts::Email)))
+                    .is_in(chunk.iter().map(|e| Func::lower(Expr::val(*e)))),
+            ),
+        );
+    }
     let mut first: Option<(usize, Rejection)> = None;
-    // Half a statement's worth of each, so the parameters stay under the bound.
-    let step = ROWS_PER_STATEMENT / 2;
-    for n in 0..external.len().max(emails.len()).div_ceil(step) {
-        let external = &external[(n * step).min(external.len())..((n + 1) * step).min(external.len())];
-        let emails = &emails[(n * step).min(emails.len())..((n + 1) * step).min(emails.len())];
-        let mut same = Condition::any();
-        if !external.is_empty() {
-            same = same.add(Expr::col(Contacts::ExternalId).is_in(external.iter().copied()));
-        }
-        if !emails.is_empty() {
-            // Folded by the database, as the unique index folds it.
-            same = same.add(
-                Condition::all().add(Expr::col(Contacts::Role).eq(Role::User.as_str())).add(
-                    Expr::expr(Func::lower(Expr::col(Contacts::Email)))
-                        .is_in(emails.iter().map(|e| Func::lower(Expr::val(*e)))),
-                ),
-            );
-        }
+    for same in conditions {
         let found: Vec<(String, bool, String, Option<String>, Option<String>)> = db
             .fetch_all(
                 Query::select()
