@@ -129,6 +129,12 @@ impl ContactRequest {
     }
 }
 
+/// Reads a `POST /contacts` body as the endpoint does: for writers that bypass HTTP (the
+/// benchmark loader's bulk import) and must accept and refuse exactly what the API does.
+pub fn contact_changes(body: &[u8]) -> ApiResult<ContactChanges> {
+    super::extract::parse_json::<ContactRequest>(body)?.changes()
+}
+
 /// `contact_list`.
 #[derive(Serialize)]
 pub(crate) struct ContactList {

@@ -522,7 +522,7 @@ async fn check_owner(db: &mut impl Exec, workspace_id: i64, owner: Option<i64>) 
     }
 }
 
-fn trimmed(value: Option<Option<String>>) -> Option<Option<String>> {
+pub(crate) fn trimmed(value: Option<Option<String>>) -> Option<Option<String>> {
     value.map(|v| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
 }
 

@@ -23,6 +23,7 @@ pub mod conversations;
 pub mod data_attributes;
 pub mod events;
 pub mod help_centers;
+pub mod import;
 pub mod notes;
 pub mod rate_limit;
 pub mod search_sql;

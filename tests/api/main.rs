@@ -16,6 +16,7 @@ mod conversations;
 mod data_attributes;
 mod events;
 mod help_center;
+mod import;
 mod notes;
 mod process;
 mod search_property;

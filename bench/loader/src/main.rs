@@ -5,6 +5,7 @@
 //! with a note, so the same loader serves while the API grows.
 
 mod api;
+mod direct;
 mod generate;
 mod pool;
 
@@ -79,6 +80,17 @@ struct LoadArgs {
     /// Where to write the .tsv files and load.json.
     #[arg(long)]
     out: PathBuf,
+    /// Write the contacts, their tags and their companies straight into this database (the
+    /// server's, which may be serving it) through the server's bulk import; data attributes,
+    /// tags, companies and conversations still go through the API.
+    #[arg(long, requires = "workspace_id")]
+    database_url: Option<String>,
+    /// The workspace to import into (`workspace_id` of `switchboard workspace create`).
+    #[arg(long)]
+    workspace_id: Option<String>,
+    /// Contacts per transaction with --database-url.
+    #[arg(long, default_value_t = 1000)]
+    batch: u64,
 }
 
 #[tokio::main]
@@ -236,7 +248,33 @@ async fn load(args: LoadArgs) -> Result<(), String> {
     let attach_failed = Arc::new(AtomicU64::new(0));
     let can_tag = Arc::new(AtomicBool::new(tag_ids.is_some()));
     let can_join = Arc::new(AtomicBool::new(!companies.unavailable));
-    let contacts = {
+    let mut direct_counts = None;
+    let contacts = if let (Some(url), Some(workspace)) = (&args.database_url, &args.workspace_id) {
+        let direct = direct::Direct::connect(url, workspace, &args.admin_id).await?;
+        let tags: Option<Vec<i64>> = match tag_ids.as_ref() {
+            Some(ids) => Some(
+                ids.iter()
+                    .map(|id| id.parse().map_err(|_| format!("tag id {id} is not numeric")))
+                    .collect::<Result<_, _>>()?,
+            ),
+            None => None,
+        };
+        eprintln!("  contacts: direct import into the database, {} per transaction", args.batch);
+        let (phase, counts) = direct::contacts(
+            &direct,
+            seed,
+            sizes.clone(),
+            args.admin_id.clone(),
+            attributes.clone(),
+            tags,
+            company_ids.clone(),
+            args.batch,
+        )
+        .await;
+        direct.store.close().await;
+        direct_counts = Some(counts);
+        phase
+    } else {
         let (api, sizes, tag_ids, company_ids) =
             (api.clone(), sizes.clone(), tag_ids.clone(), company_ids.clone());
         let (attach_failed, can_tag, can_join) = (attach_failed.clone(), can_tag.clone(), can_join.clone());
@@ -286,6 +324,14 @@ async fn load(args: LoadArgs) -> Result<(), String> {
     let created_to = now();
     let mut contact_report = phase_report(&contacts, api.requests.load(Ordering::Relaxed) - before);
     contact_report["link_failures"] = json!(attach_failed.load(Ordering::Relaxed));
+    if let Some(counts) = &direct_counts {
+        contact_report["mode"] = json!("direct");
+        contact_report["batch"] = json!(args.batch);
+        contact_report["transactions"] = json!(counts.batches);
+        contact_report["tag_links"] = json!(counts.tag_links);
+        contact_report["company_links"] = json!(counts.company_links);
+        contact_report["link_failures"] = json!(counts.link_failures);
+    }
     report.insert("contacts".into(), contact_report);
     if contacts.unavailable {
         unavailable(&mut skipped, "POST /contacts", "no contacts, so no conversations");

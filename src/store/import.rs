@@ -1,0 +1,441 @@
+//! Bulk import: many contacts, taggings and company attachments per transaction, written with
+//! multi-row INSERTs. Every item is checked by the same rules as its single-item API write
+//! (`create_contact`, `tag_contact`, `attach_company`); one refused item refuses the batch,
+//! and nothing of it is written. The triggers of the schema (SQLite's trigram FTS table,
+//! companies' `last_request_at`) fire per row as they do for single writes.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_query::{Condition, Expr, ExprTrait, Func, OnConflict, Query};
+use serde_json::{Map, Value as Json};
+
+use super::admins::Admins;
+use super::companies::{Companies, ContactCompanies};
+use super::contacts::{self, Contacts};
+use super::data_attributes;
+use super::tags::{ContactTags, Tags};
+use super::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, now};
+use crate::domain::company::MAX_COMPANIES_PER_CONTACT;
+use crate::domain::contact::{self, ContactChanges, Rejection, Role};
+use crate::domain::data_attribute::Model;
+use crate::domain::ids;
+
+/// Rows per INSERT: 17 contact columns x 1000 rows stays under SQLite's 32766 bound
+/// parameters (PostgreSQL allows 65535).
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// Why a batch was refused; nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Item `index` of the batch is refused as its single write would be.
+    #[error("item {index}: {rejection:?}")]
+    Rejected { index: usize, rejection: Rejection },
+    /// Item `index` repeats the email (users) or external_id of item `first` of the same batch.
+    #[error("item {index}: duplicate of item {first} of the same batch")]
+    DuplicateInBatch { index: usize, first: usize },
+    #[error("contact {0} not found")]
+    ContactNotFound(String),
+    #[error("tag {0} not found")]
+    TagNotFound(i64),
+    #[error("company {0} not found")]
+    CompanyNotFound(String),
+    /// The contact would have more than `MAX_COMPANIES_PER_CONTACT` companies.
+    #[error("contact {0}: too many companies")]
+    ContactCompanyLimit(String),
+}
+
+pub type ImportResult<T> = Result<T, ImportError>;
+
+/// One contact's row, validated: what `create_contact` would insert.
+struct Row {
+    role: Role,
+    external_id: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    custom: Map<String, Json>,
+}
+
+/// How the unique index of users' emails folds case: SQLite's `lower()` folds ASCII only.
+fn fold(backend: Backend, email: &str) -> String {
+    match backend {
+        Backend::Sqlite => email.to_ascii_lowercase(),
+        Backend::Postgres => email.to_lowercase(),
+    }
+}
+
+/// A batch writes all over the contacts' indexes and the trigram table: with SQLite's default
+/// 2 MB page cache most of those pages are reread from the OS at every statement, and ever more
+/// of them as the tables grow. The connection that imports keeps 256 MB of them and reads the
+/// file through a memory map.
+async fn widen_cache(db: &mut impl Exec) -> StoreResult<()> {
+    if let ConnRef::Sqlite(conn) = db.conn() {
+        let pragmas = "PRAGMA cache_size = -262144; PRAGMA mmap_size = 17179869184;";
+        sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)).execute(conn).await?;
+    }
+    Ok(())
+}
+
+fn rejected(index: usize) -> impl Fn(Rejection) -> ImportError {
+    move |rejection| ImportError::Rejected { index, rejection }
+}
+
+impl Store {
+    /// Creates `items` as `POST /contacts` would, in one transaction, and returns their API ids
+    /// in input order.
+    pub async fn import_contacts(
+        &self,
+        workspace_id: i64,
+        items: &[ContactChanges],
+    ) -> ImportResult<Vec<String>> {
+        let backend = self.backend();
+        let mut rows = Vec::with_capacity(items.len());
+        let mut by_external: HashMap<String, usize> = HashMap::new();
+        let mut by_email: HashMap<String, usize> = HashMap::new();
+        for (index, changes) in items.iter().enumerate() {
+            let role = changes.role.unwrap_or(Role::User);
+            let email = contact::clean_email(changes.email.clone().flatten()).map_err(rejected(index))?;
+            let external_id = contacts::trimmed(changes.external_id.clone()).flatten();
+            if role == Role::User && email.is_none() && external_id.is_none() {
+                return Err(ImportError::Rejected { index, rejection: Rejection::UserWithoutIdentity });
+            }
+            let phone = contacts::trimmed(changes.phone.clone()).flatten();
+            rows.push(Row { role, external_id, email, phone, custom: Map::new() });
+        }
+        for (index, row) in rows.iter().enumerate() {
+            if let Some(external_id) = &row.external_id
+                && let Some(first) = by_external.insert(external_id.clone(), index)
+            {
+                return Err(ImportError::DuplicateInBatch { index, first });
+            }
+            if let (Role::User, Some(email)) = (row.role, &row.email)
+                && let Some(first) = by_email.insert(fold(backend, email), index)
+            {
+                return Err(ImportError::DuplicateInBatch { index, first });
+            }
+        }
+
+        let mut tx = self.begin().await?;
+        widen_cache(&mut tx).await?;
+        let mut owners: Vec<i64> = items.iter().filter_map(|c| c.owner_id.flatten()).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        if !owners.is_empty() {
+            let found: Vec<(i64,)> = tx
+                .fetch_all(
+                    Query::select()
+                        .column(Admins::Id)
+                        .from(Admins::Table)
+                        .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+                        .and_where(Expr::col(Admins::Id).is_in(owners.iter().copied())),
+                )
+                .await?;
+            if let Some(index) =
+                items.iter().position(|c| c.owner_id.flatten().is_some_and(|o| !found.contains(&(o,))))
+            {
+                return Err(ImportError::Rejected { index, rejection: Rejection::OwnerNotFound });
+            }
+        }
+        if items.iter().any(|c| c.custom_attributes.is_some()) {
+            let attributes = data_attributes::custom(&mut tx, workspace_id, Model::Contact).await?;
+            for (index, (changes, row)) in items.iter().zip(rows.iter_mut()).enumerate() {
+                if let Some(values) = &changes.custom_attributes {
+                    contact::merge_custom_attributes(&mut row.custom, values, &attributes)
+                        .map_err(rejected(index))?;
+                }
+            }
+        }
+        check_existing(&mut tx, backend, workspace_id, &rows, &by_external, &by_email).await?;
+
+        let at = now();
+        let public_ids: Vec<String> = rows.iter().map(|_| ids::hex_id(at)).collect();
+        let mut index = 0;
+        for chunk in items.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = Query::insert();
+            insert.into_table(Contacts::Table).columns([
+                Contacts::PublicId,
+                Contacts::WorkspaceId,
+                Contacts::Role,
+                Contacts::ExternalId,
+                Contacts::Email,
+                Contacts::EmailDomain,
+                Contacts::Phone,
+                Contacts::FormattedPhone,
+                Contacts::Name,
+                Contacts::Avatar,
+                Contacts::OwnerId,
+                Contacts::UnsubscribedFromEmails,
+                Contacts::CreatedAt,
+                Contacts::UpdatedAt,
+                Contacts::SignedUpAt,
+                Contacts::LastSeenAt,
+                Contacts::CustomAttributes,
+            ]);
+            for changes in chunk {
+                let row = &mut rows[index];
+                let email_domain = row.email.as_deref().and_then(contact::email_domain);
+                let formatted_phone = row.phone.as_deref().and_then(contact::formatted_phone);
+                insert.values_panic([
+                    public_ids[index].clone().into(),
+                    workspace_id.into(),
+                    row.role.as_str().into(),
+                    row.external_id.take().into(),
+                    row.email.take().into(),
+                    email_domain.into(),
+                    row.phone.take().into(),
+                    formatted_phone.into(),
+                    contacts::trimmed(changes.name.clone()).flatten().into(),
+                    contacts::trimmed(changes.avatar.clone()).flatten().into(),
+                    changes.owner_id.flatten().into(),
+                    changes.unsubscribed_from_emails.unwrap_or(false).into(),
+                    at.into(),
+                    at.into(),
+                    changes.signed_up_at.flatten().into(),
+                    changes.last_seen_at.flatten().into(),
+                    Expr::val(Json::Object(std::mem::take(&mut row.custom))),
+                ]);
+                index += 1;
+            }
+            tx.execute(&insert).await?;
+        }
+        tx.commit().await?;
+        Ok(public_ids)
+    }
+
+    /// Applies tags to contacts as `POST /contacts/{id}/tags` would (by `admin_id`, now; a tag
+    /// already applied stays as it was), in one transaction. `links` are (contact API id, tag id).
+    pub async fn import_contact_tags(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        links: &[(&str, i64)],
+    ) -> ImportResult<()> {
+        let mut tx = self.begin().await?;
+        widen_cache(&mut tx).await?;
+        let contact_ids = contact_ids(&mut tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
+        let mut tags: Vec<i64> = links.iter().map(|(_, t)| *t).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let found: Vec<(i64,)> = tx
+            .fetch_all(
+                Query::select()
+                    .column(Tags::Id)
+                    .from(Tags::Table)
+                    .and_where(Expr::col(Tags::WorkspaceId).eq(workspace_id))
+                    .and_where(Expr::col(Tags::Id).is_in(tags.iter().copied())),
+            )
+            .await?;
+        let found: HashSet<i64> = found.into_iter().map(|(id,)| id).collect();
+        if let Some(missing) = tags.iter().find(|t| !found.contains(t)) {
+            return Err(ImportError::TagNotFound(*missing));
+        }
+        let at = now();
+        for chunk in links.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = Query::insert();
+            insert
+                .into_table(ContactTags::Table)
+                .columns([
+                    ContactTags::ContactId,
+                    ContactTags::TagId,
+                    ContactTags::AppliedAt,
+                    ContactTags::AppliedBy,
+                ])
+                .on_conflict(
+                    OnConflict::columns([ContactTags::ContactId, ContactTags::TagId]).do_nothing().to_owned(),
+                );
+            for (contact, tag) in chunk {
+                insert.values_panic([
+                    contact_ids[*contact].into(),
+                    (*tag).into(),
+                    at.into(),
+                    admin_id.into(),
+                ]);
+            }
+            tx.execute(&insert).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Attaches companies to contacts as `POST /contacts/{id}/companies` would (an attachment
+    /// already there stays as it was), in one transaction. `links` are (contact API id,
+    /// company API id).
+    pub async fn import_contact_companies(
+        &self,
+        workspace_id: i64,
+        links: &[(&str, &str)],
+    ) -> ImportResult<()> {
+        let mut tx = self.begin().await?;
+        widen_cache(&mut tx).await?;
+        let contact_ids = contact_ids(&mut tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
+        let mut company_ids: HashMap<&str, i64> = HashMap::new();
+        let wanted: Vec<&str> = {
+            let mut all: Vec<&str> = links.iter().map(|(_, c)| *c).collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        };
+        for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
+            let found: Vec<(i64, String)> = tx
+                .fetch_all(
+                    Query::select()
+                        .columns([Companies::Id, Companies::PublicId])
+                        .from(Companies::Table)
+                        .and_where(Expr::col(Companies::WorkspaceId).eq(workspace_id))
+                        .and_where(Expr::col(Companies::PublicId).is_in(chunk.iter().copied())),
+                )
+                .await?;
+            for (id, public_id) in found {
+                if let Some(name) = chunk.iter().find(|c| **c == public_id) {
+                    company_ids.insert(name, id);
+                }
+            }
+        }
+        if let Some(missing) = wanted.iter().find(|c| !company_ids.contains_key(*c)) {
+            return Err(ImportError::CompanyNotFound((*missing).to_owned()));
+        }
+
+        // The per-contact limit, counted over what the contact has plus what the batch adds.
+        let mut attached: HashMap<i64, HashSet<i64>> = HashMap::new();
+        let contacts: Vec<i64> = contact_ids.values().copied().collect();
+        for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
+            let existing: Vec<(i64, i64)> = tx
+                .fetch_all(
+                    Query::select()
+                        .columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
+                        .from(ContactCompanies::Table)
+                        .and_where(Expr::col(ContactCompanies::ContactId).is_in(chunk.iter().copied())),
+                )
+                .await?;
+            for (contact, company) in existing {
+                attached.entry(contact).or_default().insert(company);
+            }
+        }
+        for (contact, company) in links {
+            let set = attached.entry(contact_ids[*contact]).or_default();
+            set.insert(company_ids[*company]);
+            if set.len() as i64 > MAX_COMPANIES_PER_CONTACT {
+                return Err(ImportError::ContactCompanyLimit((*contact).to_owned()));
+            }
+        }
+
+        let at = now();
+        for chunk in links.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = Query::insert();
+            insert
+                .into_table(ContactCompanies::Table)
+                .columns([
+                    ContactCompanies::ContactId,
+                    ContactCompanies::CompanyId,
+                    ContactCompanies::CreatedAt,
+                ])
+                .on_conflict(
+                    OnConflict::columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
+                        .do_nothing()
+                        .to_owned(),
+                );
+            for (contact, company) in chunk {
+                insert.values_panic([contact_ids[*contact].into(), company_ids[*company].into(), at.into()]);
+            }
+            tx.execute(&insert).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A contact that may collide: public_id, archived, role, external_id, email.
+type Existing = (String, bool, String, Option<String>, Option<String>);
+
+/// Refuses the batch if a contact of the workspace already holds one of its external_ids, or
+/// (users) emails: the duplicate `create_contact` reports, found for the whole batch at once.
+async fn check_existing(
+    db: &mut impl Exec,
+    backend: Backend,
+    workspace_id: i64,
+    rows: &[Row],
+    by_external: &HashMap<String, usize>,
+    by_email: &HashMap<String, usize>,
+) -> ImportResult<()> {
+    let external: Vec<&str> = by_external.keys().map(String::as_str).collect();
+    let emails: Vec<&str> =
+        rows.iter().filter(|r| r.role == Role::User).filter_map(|r| r.email.as_deref()).collect();
+    // Two lookups rather than one OR, so that each is sure to be served by its index.
+    let mut conditions = Vec::new();
+    for chunk in external.chunks(ROWS_PER_STATEMENT) {
+        conditions.push(Condition::all().add(Expr::col(Contacts::ExternalId).is_in(chunk.iter().copied())));
+    }
+    for chunk in emails.chunks(ROWS_PER_STATEMENT) {
+        // Folded by the database, as the unique index folds it.
+        conditions.push(
+            Condition::all().add(Expr::col(Contacts::Role).eq(Role::User.as_str())).add(
+                Expr::expr(Func::lower(Expr::col(Contacts::Email)))
+                    .is_in(chunk.iter().map(|e| Func::lower(Expr::val(*e)))),
+            ),
+        );
+    }
+    let mut first: Option<(usize, Rejection)> = None;
+    for same in conditions {
+        let found: Vec<Existing> = db
+            .fetch_all(
+                Query::select()
+                    .columns([
+                        Contacts::PublicId,
+                        Contacts::Archived,
+                        Contacts::Role,
+                        Contacts::ExternalId,
+                        Contacts::Email,
+                    ])
+                    .from(Contacts::Table)
+                    .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id))
+                    .cond_where(same),
+            )
+            .await?;
+        for (existing_id, archived, role, external_id, email) in found {
+            let by_id = external_id.as_deref().and_then(|e| by_external.get(e));
+            let by_mail =
+                email.filter(|_| role == Role::User.as_str()).and_then(|e| by_email.get(&fold(backend, &e)));
+            // A match the database folds differently still refuses the batch, at item 0.
+            let index = by_id.or(by_mail).copied().unwrap_or(0);
+            if first.as_ref().is_none_or(|(i, _)| index < *i) {
+                first = Some((index, Rejection::Duplicate { existing_id, archived }));
+            }
+        }
+    }
+    match first {
+        Some((index, rejection)) => Err(ImportError::Rejected { index, rejection }),
+        None => Ok(()),
+    }
+}
+
+/// The internal ids of the workspace's contacts named by API id; any unknown one refuses.
+async fn contact_ids<'a>(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    names: impl Iterator<Item = &'a str>,
+) -> ImportResult<HashMap<&'a str, i64>> {
+    let mut wanted: Vec<&str> = names.collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut ids = HashMap::with_capacity(wanted.len());
+    for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
+        let found: Vec<(i64, String)> = db
+            .fetch_all(
+                Query::select()
+                    .columns([Contacts::Id, Contacts::PublicId])
+                    .from(Contacts::Table)
+                    .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id))
+                    .and_where(Expr::col(Contacts::PublicId).is_in(chunk.iter().copied())),
+            )
+            .await?;
+        let found: HashMap<String, i64> = found.into_iter().map(|(id, public)| (public, id)).collect();
+        for name in chunk {
+            match found.get(*name) {
+                Some(id) => ids.insert(*name, *id),
+                None => return Err(ImportError::ContactNotFound((*name).to_owned())),
+            };
+        }
+    }
+    Ok(ids)
+}
