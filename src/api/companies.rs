@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
-use super::contacts::{ContactList, contact_not_found, read_cursor};
+use super::contacts::{ContactList, contact_not_found, list_position};
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId, present};
 use crate::domain::company::{
@@ -18,7 +18,6 @@ use crate::domain::company::{
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
 use crate::store::companies::{CompanyError, CompanyFilter};
-use crate::store::contacts::Page;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -343,21 +342,8 @@ async fn list_contacts(
     Query(params): Query<ContactsParams>,
 ) -> ApiResult<JsonResponse<ContactList>> {
     let per_page = params::per_page(params.per_page.as_deref(), CONTACTS_DEFAULT_PAGE, CONTACTS_MAX_PAGE)?;
-    let (page, after, offset) = match params.starting_after.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => {
-            let (page, last) = read_cursor(raw, "starting_after")?;
-            (page + 1, Some(last), 0)
-        }
-        None => {
-            let page = params::page(params.page.as_deref())?;
-            (page as i64, None, (page - 1) * per_page)
-        }
-    };
-    let result = state
-        .store
-        .company_contacts(ctx.workspace_id, &id, Page { after, offset, limit: per_page })
-        .await
-        .map_err(company_error)?;
+    let (page, at) = list_position(params.page.as_deref(), params.starting_after.as_deref(), per_page)?;
+    let result = state.store.company_contacts(ctx.workspace_id, &id, at).await.map_err(company_error)?;
     Ok(JsonResponse(ContactList::new(result, page, per_page)))
 }
 

@@ -149,7 +149,7 @@ impl ContactList {
     /// `page` is the number of this page; the cursor of the next one carries it.
     pub(crate) fn new(result: ContactPage, page: i64, per_page: u64) -> ContactList {
         let next = match result.last_id {
-            Some(last) if result.has_more => Some(cursor::encode(page, &last.to_string())),
+            Some(last) if result.has_more => Some(cursor::encode(page, &format!("{last}.{}", result.total))),
             _ => None,
         };
         ContactList {
@@ -161,11 +161,39 @@ impl ContactList {
     }
 }
 
-/// Reads a `starting_after` cursor: the page it ends and the internal id after which to go on.
-pub(crate) fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, i64)> {
+/// Reads a `starting_after` cursor: the page it ends, and where the next page starts: after an
+/// internal id, with the total counted for the walk's first page (later pages do not count
+/// again: at a million contacts a count costs more than the page).
+pub(crate) fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, Page)> {
+    let parse = |position: &str| {
+        let (last, total) = position.split_once('.')?;
+        Some((last.parse().ok()?, total.parse().ok().filter(|t: &i64| *t >= 0)?))
+    };
     cursor::decode(raw)
-        .and_then(|(page, last)| Some((page, last.parse().ok()?)))
+        .and_then(|(page, position)| Some((page, parse(&position)?)))
+        .map(|(page, (last, total))| {
+            (page, Page { after: Some(last), offset: 0, limit: 0, total: Some(total) })
+        })
         .ok_or_else(|| ApiError::invalid(field, format!("{field} is not a valid cursor")))
+}
+
+/// Where a listing of `per_page` contacts resumes: at a `starting_after` cursor, else at a
+/// `page` number. Returns the number of the page and its position.
+pub(crate) fn list_position(
+    page: Option<&str>,
+    starting_after: Option<&str>,
+    per_page: u64,
+) -> ApiResult<(i64, Page)> {
+    Ok(match starting_after.filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let (page, at) = read_cursor(raw, "starting_after")?;
+            (page + 1, Page { limit: per_page, ..at })
+        }
+        None => {
+            let page = params::page(page)?;
+            (page as i64, Page { after: None, offset: (page - 1) * per_page, limit: per_page, total: None })
+        }
+    })
 }
 
 #[derive(Deserialize)]
@@ -182,17 +210,8 @@ async fn list(
     Query(params): Query<ListParams>,
 ) -> ApiResult<JsonResponse<ContactList>> {
     let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
-    let (page, after, offset) = match params.starting_after.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => {
-            let (page, last) = read_cursor(raw, "starting_after")?;
-            (page + 1, Some(last), 0)
-        }
-        None => {
-            let page = params::page(params.page.as_deref())?;
-            (page as i64, None, (page - 1) * per_page)
-        }
-    };
-    let result = state.store.list_contacts(ctx.workspace_id, Page { after, offset, limit: per_page }).await?;
+    let (page, at) = list_position(params.page.as_deref(), params.starting_after.as_deref(), per_page)?;
+    let result = state.store.list_contacts(ctx.workspace_id, at).await?;
     Ok(JsonResponse(ContactList::new(result, page, per_page)))
 }
 
@@ -291,16 +310,16 @@ async fn search(
             ));
         }
     };
-    let (page, after) = match paging.starting_after.as_deref().filter(|s| !s.is_empty()) {
+    let (page, at) = match paging.starting_after.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => {
-            let (page, last) = read_cursor(raw, "pagination.starting_after")?;
-            (page + 1, Some(last))
+            let (page, at) = read_cursor(raw, "pagination.starting_after")?;
+            (page + 1, at)
         }
-        None => (1, None),
+        None => (1, Page { after: None, offset: 0, limit: 0, total: None }),
     };
     let result = state
         .store
-        .search_contacts(ctx.workspace_id, &body.query, Page { after, offset: 0, limit: per_page })
+        .search_contacts(ctx.workspace_id, &body.query, Page { limit: per_page, ..at })
         .await
         .map_err(contact_error)?;
     Ok(JsonResponse(ContactList::new(result, page, per_page)))

@@ -40,6 +40,20 @@ pub(crate) struct ContactSearch {
     segments: Vec<SavedSegment>,
 }
 
+/// Every `field` a query names, at any depth of its nesting.
+fn named_fields<'q>(query: &'q Json, out: &mut Vec<&'q str>) {
+    match query {
+        Json::Object(map) => {
+            if let Some(Json::String(field)) = map.get("field") {
+                out.push(field);
+            }
+            map.values().for_each(|v| named_fields(v, out));
+        }
+        Json::Array(items) => items.iter().for_each(|v| named_fields(v, out)),
+        _ => {}
+    }
+}
+
 fn col(c: Contacts) -> Expr {
     Expr::col((Contacts::Table, c))
 }
@@ -59,6 +73,32 @@ impl ContactSearch {
             workspace_id,
             attributes: data_attributes::custom(db, workspace_id, Model::Contact).await?,
             segments: segments::all(db, workspace_id).await?,
+        })
+    }
+
+    /// Like [`ContactSearch::load`], reading only what `query` can need: the custom attributes
+    /// when it names one or a segment (whose own query may), the segments when it names one.
+    /// A search on standard fields alone then costs no statement before its own.
+    pub(crate) async fn load_for(
+        db: &mut impl Exec,
+        workspace_id: i64,
+        query: &Json,
+    ) -> StoreResult<ContactSearch> {
+        let mut fields = Vec::new();
+        named_fields(query, &mut fields);
+        let needs_segments = fields.contains(&"segment_id");
+        let needs_attributes = needs_segments || fields.iter().any(|f| f.contains("custom_attributes"));
+        Ok(ContactSearch {
+            backend: db.backend(),
+            workspace_id,
+            attributes: match needs_attributes {
+                true => data_attributes::custom(db, workspace_id, Model::Contact).await?,
+                false => Vec::new(),
+            },
+            segments: match needs_segments {
+                true => segments::all(db, workspace_id).await?,
+                false => Vec::new(),
+            },
         })
     }
 

@@ -215,12 +215,14 @@ impl From<Rejection> for ContactError {
 pub type ContactResult<T> = Result<T, ContactError>;
 
 /// A page of contacts in id order: `limit` of them, after the internal id `after` (a cursor)
-/// or after skipping `offset` (a page number).
+/// or after skipping `offset` (a page number). `total`, when a cursor carries it, is the total
+/// counted for the first page of the walk, and is not counted again.
 #[derive(Debug, Clone, Copy)]
 pub struct Page {
     pub after: Option<i64>,
     pub offset: u64,
     pub limit: u64,
+    pub total: Option<i64>,
 }
 
 /// One page of a listing: the contacts, the internal id of the last one (the cursor),
@@ -442,14 +444,18 @@ pub(crate) async fn page_of(
     filter: Condition,
     page: Page,
 ) -> StoreResult<ContactPage> {
-    let total: i64 = db
-        .fetch_scalar(
-            Query::select()
-                .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
-                .from(Contacts::Table)
-                .cond_where(filter.clone()),
-        )
-        .await?;
+    let total: i64 = match page.total {
+        Some(total) => total,
+        None => {
+            db.fetch_scalar(
+                Query::select()
+                    .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+                    .from(Contacts::Table)
+                    .cond_where(filter.clone()),
+            )
+            .await?
+        }
+    };
     let mut q = select_read(workspace_id);
     q.cond_where(filter);
     if let Some(after) = page.after {
@@ -774,7 +780,7 @@ impl Store {
         page: Page,
     ) -> ContactResult<ContactPage> {
         let mut conn = self.conn().await?;
-        let search = ContactSearch::load(&mut conn, workspace_id).await?;
+        let search = ContactSearch::load_for(&mut conn, workspace_id, query).await?;
         let filter = search.condition(query).map_err(ContactError::Search)?;
         Ok(page_of(&mut conn, workspace_id, live(workspace_id).add(filter), page).await?)
     }
