@@ -1,7 +1,9 @@
 //! Contacts (users and leads): reads with their embedded summaries, and writes checked
 //! against the workspace's rules (uniqueness, owners, data attributes) in one transaction.
 
-use sea_query::{Condition, Expr, ExprTrait, Func, Iden, LockType, Order, Query, SelectStatement};
+use sea_query::{
+    Condition, Expr, ExprTrait, Func, Iden, InsertStatement, LockType, Order, Query, SelectStatement,
+};
 use serde_json::{Map, Value as Json};
 use sqlx::types::Json as JsonColumn;
 
@@ -533,10 +535,69 @@ pub(crate) fn trimmed(value: Option<Option<String>>) -> Option<Option<String>> {
 }
 
 /// The values of a contact after `changes`: what is written and checked.
-struct Written {
-    role: Role,
-    email: Option<String>,
-    external_id: Option<String>,
+pub(crate) struct Written {
+    pub(crate) role: Role,
+    pub(crate) email: Option<String>,
+    pub(crate) external_id: Option<String>,
+}
+
+/// An INSERT of new contacts, to be given rows with [`add_new_row`].
+pub(crate) fn new_rows() -> InsertStatement {
+    Query::insert()
+        .into_table(Contacts::Table)
+        .columns([
+            Contacts::PublicId,
+            Contacts::WorkspaceId,
+            Contacts::Role,
+            Contacts::ExternalId,
+            Contacts::Email,
+            Contacts::EmailDomain,
+            Contacts::Phone,
+            Contacts::FormattedPhone,
+            Contacts::Name,
+            Contacts::Avatar,
+            Contacts::OwnerId,
+            Contacts::UnsubscribedFromEmails,
+            Contacts::CreatedAt,
+            Contacts::UpdatedAt,
+            Contacts::SignedUpAt,
+            Contacts::LastSeenAt,
+            Contacts::CustomAttributes,
+        ])
+        .take()
+}
+
+/// One new contact's row: the checked identity in `written`, the rest from `changes` (trimmed,
+/// with the derived email domain and formatted phone), `custom` already checked and merged.
+pub(crate) fn add_new_row(
+    insert: &mut InsertStatement,
+    public_id: String,
+    workspace_id: i64,
+    at: i64,
+    written: &Written,
+    changes: &ContactChanges,
+    custom: Map<String, Json>,
+) {
+    let phone = trimmed(changes.phone.clone()).flatten();
+    insert.values_panic([
+        public_id.into(),
+        workspace_id.into(),
+        written.role.as_str().into(),
+        written.external_id.clone().into(),
+        written.email.clone().into(),
+        written.email.as_deref().and_then(contact::email_domain).into(),
+        phone.clone().into(),
+        phone.as_deref().and_then(contact::formatted_phone).into(),
+        trimmed(changes.name.clone()).flatten().into(),
+        trimmed(changes.avatar.clone()).flatten().into(),
+        changes.owner_id.flatten().into(),
+        changes.unsubscribed_from_emails.unwrap_or(false).into(),
+        at.into(),
+        at.into(),
+        changes.signed_up_at.flatten().into(),
+        changes.last_seen_at.flatten().into(),
+        Expr::val(Json::Object(custom)),
+    ]);
 }
 
 impl Store {
@@ -575,49 +636,9 @@ impl Store {
             }
         }
         let at = now();
-        let phone = trimmed(changes.phone.clone()).flatten();
-        let insert = Query::insert()
-            .into_table(Contacts::Table)
-            .columns([
-                Contacts::PublicId,
-                Contacts::WorkspaceId,
-                Contacts::Role,
-                Contacts::ExternalId,
-                Contacts::Email,
-                Contacts::EmailDomain,
-                Contacts::Phone,
-                Contacts::FormattedPhone,
-                Contacts::Name,
-                Contacts::Avatar,
-                Contacts::OwnerId,
-                Contacts::UnsubscribedFromEmails,
-                Contacts::CreatedAt,
-                Contacts::UpdatedAt,
-                Contacts::SignedUpAt,
-                Contacts::LastSeenAt,
-                Contacts::CustomAttributes,
-            ])
-            .values_panic([
-                ids::hex_id(at).into(),
-                workspace_id.into(),
-                role.as_str().into(),
-                written.external_id.clone().into(),
-                written.email.clone().into(),
-                written.email.as_deref().and_then(contact::email_domain).into(),
-                phone.clone().into(),
-                phone.as_deref().and_then(contact::formatted_phone).into(),
-                trimmed(changes.name.clone()).flatten().into(),
-                trimmed(changes.avatar.clone()).flatten().into(),
-                changes.owner_id.flatten().into(),
-                changes.unsubscribed_from_emails.unwrap_or(false).into(),
-                at.into(),
-                at.into(),
-                changes.signed_up_at.flatten().into(),
-                changes.last_seen_at.flatten().into(),
-                Expr::val(Json::Object(custom)),
-            ])
-            .returning_col(Contacts::Id)
-            .take();
+        let mut insert = new_rows();
+        add_new_row(&mut insert, ids::hex_id(at), workspace_id, at, &written, changes, custom);
+        insert.returning_col(Contacts::Id);
         let inserted = self.write_conn().await?.fetch_scalar(&insert).await;
         let id: i64 = match inserted {
             Err(StoreError::Conflict { .. }) => {

@@ -11,7 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use super::admins::Admins;
 use super::companies::{Companies, ContactCompanies};
-use super::contacts::{self, Contacts};
+use super::contacts::{self, Contacts, Written};
 use super::data_attributes;
 use super::tags::{ContactTags, Tags};
 use super::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, now};
@@ -48,12 +48,9 @@ pub enum ImportError {
 
 pub type ImportResult<T> = Result<T, ImportError>;
 
-/// One contact's row, validated: what `create_contact` would insert.
+/// One contact, checked: what `create_contact` would insert.
 struct Row {
-    role: Role,
-    external_id: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
+    written: Written,
     custom: Map<String, Json>,
 }
 
@@ -100,16 +97,15 @@ impl Store {
             if role == Role::User && email.is_none() && external_id.is_none() {
                 return Err(ImportError::Rejected { index, rejection: Rejection::UserWithoutIdentity });
             }
-            let phone = contacts::trimmed(changes.phone.clone()).flatten();
-            rows.push(Row { role, external_id, email, phone, custom: Map::new() });
+            rows.push(Row { written: Written { role, email, external_id }, custom: Map::new() });
         }
         for (index, row) in rows.iter().enumerate() {
-            if let Some(external_id) = &row.external_id
+            if let Some(external_id) = &row.written.external_id
                 && let Some(first) = by_external.insert(external_id.clone(), index)
             {
                 return Err(ImportError::DuplicateInBatch { index, first });
             }
-            if let (Role::User, Some(email)) = (row.role, &row.email)
+            if let (Role::User, Some(email)) = (row.written.role, &row.written.email)
                 && let Some(first) = by_email.insert(fold(backend, email), index)
             {
                 return Err(ImportError::DuplicateInBatch { index, first });
@@ -152,49 +148,20 @@ impl Store {
         let public_ids: Vec<String> = rows.iter().map(|_| ids::hex_id(at)).collect();
         let mut index = 0;
         for chunk in items.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = Query::insert();
-            insert.into_table(Contacts::Table).columns([
-                Contacts::PublicId,
-                Contacts::WorkspaceId,
-                Contacts::Role,
-                Contacts::ExternalId,
-                Contacts::Email,
-                Contacts::EmailDomain,
-                Contacts::Phone,
-                Contacts::FormattedPhone,
-                Contacts::Name,
-                Contacts::Avatar,
-                Contacts::OwnerId,
-                Contacts::UnsubscribedFromEmails,
-                Contacts::CreatedAt,
-                Contacts::UpdatedAt,
-                Contacts::SignedUpAt,
-                Contacts::LastSeenAt,
-                Contacts::CustomAttributes,
-            ]);
+            let mut insert = contacts::new_rows();
             for changes in chunk {
                 let row = &mut rows[index];
-                let email_domain = row.email.as_deref().and_then(contact::email_domain);
-                let formatted_phone = row.phone.as_deref().and_then(contact::formatted_phone);
-                insert.values_panic([
-                    public_ids[index].clone().into(),
-                    workspace_id.into(),
-                    row.role.as_str().into(),
-                    row.external_id.take().into(),
-                    row.email.take().into(),
-                    email_domain.into(),
-                    row.phone.take().into(),
-                    formatted_phone.into(),
-                    contacts::trimmed(changes.name.clone()).flatten().into(),
-                    contacts::trimmed(changes.avatar.clone()).flatten().into(),
-                    changes.owner_id.flatten().into(),
-                    changes.unsubscribed_from_emails.unwrap_or(false).into(),
-                    at.into(),
-                    at.into(),
-                    changes.signed_up_at.flatten().into(),
-                    changes.last_seen_at.flatten().into(),
-                    Expr::val(Json::Object(std::mem::take(&mut row.custom))),
-                ]);
+                let custom = std::mem::take(&mut row.custom);
+                let public_id = public_ids[index].clone();
+                contacts::add_new_row(
+                    &mut insert,
+                    public_id,
+                    workspace_id,
+                    at,
+                    &row.written,
+                    changes,
+                    custom,
+                );
                 index += 1;
             }
             tx.execute(&insert).await?;
@@ -359,8 +326,11 @@ async fn check_existing(
     by_email: &HashMap<String, usize>,
 ) -> ImportResult<()> {
     let external: Vec<&str> = by_external.keys().map(String::as_str).collect();
-    let emails: Vec<&str> =
-        rows.iter().filter(|r| r.role == Role::User).filter_map(|r| r.email.as_deref()).collect();
+    let emails: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.written.role == Role::User)
+        .filter_map(|r| r.written.email.as_deref())
+        .collect();
     // Two lookups rather than one OR, so that each is sure to be served by its index.
     let mut conditions = Vec::new();
     for chunk in external.chunks(ROWS_PER_STATEMENT) {
