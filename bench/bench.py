@@ -157,7 +157,12 @@ def run_wrk(args, url, config_path, connections, duration):
     raise SystemExit(f"wrk printed no figures:\n{out.stdout}\n{out.stderr}")
 
 
-def write_wrk_config(path, scenario, method, url_path, body, rows_file, token, nonce):
+def walk_state(work, scenario, target):
+    """The file that carries a walk's cursor from one wrk run to the next."""
+    return work / f"walk-{scenario['name']}-{target}.cursor"
+
+
+def write_wrk_config(path, scenario, method, url_path, body, rows_file, token, nonce, cursor_file):
     lines = [("method", method), ("path", url_path), ("nonce", nonce),
              ("header", "Accept: application/json"), ("header", f"x-bench-scenario: {scenario['name']}")]
     if token:
@@ -171,6 +176,7 @@ def write_wrk_config(path, scenario, method, url_path, body, rows_file, token, n
         lines += [("walk_param", walk["param"]), ("walk_next", walk["next"])]
         if "end" in walk:
             lines.append(("walk_end", walk["end"]))
+        lines.append(("walk_state", str(cursor_file)))
     path.write_text("".join(f"{k}\t{v}\n" for k, v in lines))
 
 
@@ -190,11 +196,17 @@ def summarize(runs):
 
 
 def run_one(args, backend, contacts, scenarios, out_dir):
-    work = out_dir / f"{backend}-{contacts}"
+    work = (args.data or out_dir) / f"{backend}-{contacts}"
     work.mkdir(parents=True, exist_ok=True)
     server_bin = args.server_bin
+    # A kept database (--keep) in --data is served again without loading: kept.json says where it
+    # is and what the workspace is. Write scenarios of earlier runs have added to it.
+    kept_path = work / "kept.json"
+    kept = json.loads(kept_path.read_text()) if args.data and kept_path.exists() else None
     pg_db = None
-    if backend == "sqlite":
+    if kept:
+        db_url, pg_db = kept["db_url"], kept["pg_db"]
+    elif backend == "sqlite":
         db_url = f"sqlite://{work / 'switchboard.db'}"
     else:
         pg_db = f"switchboard_bench_{int(time.time())}_{os.getpid()}"
@@ -211,25 +223,33 @@ def run_one(args, backend, contacts, scenarios, out_dir):
     result = {"backend": backend, "contacts": contacts, "scenarios": [], "skipped": []}
     try:
         wait_until_up(server, f"{base}/me")
-        created = subprocess.run([server_bin, "workspace", "create", "--name", "Bench", "--admin-email",
-                                  "bench@bench.example", "--admin-name", "Bench Admin", "--database-url", db_url],
-                                 capture_output=True, text=True, check=True)
-        workspace = json.loads(created.stdout)
+        if kept:
+            log(f"[{backend} {contacts}] serving the database kept in {work}, loaded before")
+            workspace = kept["workspace"]
+        else:
+            created = subprocess.run([server_bin, "workspace", "create", "--name", "Bench", "--admin-email",
+                                      "bench@bench.example", "--admin-name", "Bench Admin",
+                                      "--database-url", db_url],
+                                     capture_output=True, text=True, check=True)
+            workspace = json.loads(created.stdout)
         token, admin_id = workspace["access_token"], workspace["admin_id"]
 
-        argv = [args.loader_bin, "load", "--base-url", base, "--admin-id", admin_id,
-                "--contacts", str(contacts), "--seed", str(args.seed),
-                "--concurrency", str(args.load_concurrency), "--out", str(work)]
-        if contacts > args.direct_above:
-            # Contacts and their links through the server's bulk import, into the database the
-            # server is serving; the rest through the API.
-            log(f"[{backend} {contacts}] loading contacts by direct import, the rest through the API "
-                f"({args.load_concurrency} in flight)")
-            argv += ["--database-url", db_url, "--workspace-id", workspace["workspace_id"]]
-        else:
-            log(f"[{backend} {contacts}] loading through the API ({args.load_concurrency} in flight)")
-        env_load = dict(os.environ, SWITCHBOARD_TOKEN=token)
-        subprocess.run(argv, env=env_load, check=True)
+        if not kept:
+            argv = [args.loader_bin, "load", "--base-url", base, "--admin-id", admin_id,
+                    "--contacts", str(contacts), "--seed", str(args.seed),
+                    "--concurrency", str(args.load_concurrency), "--out", str(work)]
+            if contacts > args.direct_above:
+                # Contacts and their links through the server's bulk import, into the database
+                # the server is serving; the rest through the API.
+                log(f"[{backend} {contacts}] loading contacts by direct import, the rest through the API "
+                    f"({args.load_concurrency} in flight)")
+                argv += ["--database-url", db_url, "--workspace-id", workspace["workspace_id"]]
+            else:
+                log(f"[{backend} {contacts}] loading through the API ({args.load_concurrency} in flight)")
+            env_load = dict(os.environ, SWITCHBOARD_TOKEN=token)
+            subprocess.run(argv, env=env_load, check=True)
+            if args.keep:
+                kept_path.write_text(json.dumps({"db_url": db_url, "pg_db": pg_db, "workspace": workspace}))
         load = json.loads((work / "load.json").read_text())
         result["load"] = load
         result["server_peak_rss_mb_after_load"] = peak_rss_mb(server.pid)
@@ -267,6 +287,11 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 log(f"  skip {scenario['name']}: {reason}")
                 result["skipped"].append({"name": scenario["name"], "reason": reason})
                 continue
+            if scenario.get("walk"):
+                # The probe opened the walk (a scroll, which may not be reopened while it is
+                # open): the server's runs go on from its cursor.
+                found = re.search(scenario["walk"]["next"], raw.decode(errors="replace"))
+                walk_state(work, scenario, "server").write_text((found.group(1) if found else "") + "\n")
             route = re.sub(r"\$\{(\w+)\}", r"{\1}", path.split("?")[0])
             routes.append({"scenario": scenario["name"], "method": method, "route": route, "body": parsed})
             ready.append((scenario, method, path, body, rows_file, len(raw)))
@@ -287,8 +312,11 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             def measure(target, run_no, duration):
                 # Each wrk run gets its own nonce, so ${n} never repeats (unique emails...).
                 config = work / f"wrk-{scenario['name']}-{target}-{run_no}.conf"
+                # A walk goes on where the target's previous run stopped: restarting a scroll
+                # while the last one is still open is an error, as on Intercom.
                 write_wrk_config(config, scenario, method, path, body, rows_file,
-                                 token if target == "server" else None, f"{nonce}{target[0]}{run_no}")
+                                 token if target == "server" else None, f"{nonce}{target[0]}{run_no}",
+                                 walk_state(work, scenario, target))
                 return run_wrk(args, targets[target], config, connections, duration)
 
             for target in targets:  # warm-up, not recorded
@@ -316,10 +344,10 @@ def run_one(args, backend, contacts, scenarios, out_dir):
         if reference:
             reference.stop()
         server.stop()
-        if pg_db and not args.keep:
+        if pg_db and not args.keep and not kept:
             subprocess.run(["dropdb", "--if-exists", "--force", "-h", args.pg_host, "-U", args.pg_user, pg_db],
                            check=False)
-        if backend == "sqlite" and not args.keep:
+        if backend == "sqlite" and not args.keep and not kept:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{work / 'switchboard.db'}{suffix}").unlink(missing_ok=True)
 
@@ -403,6 +431,10 @@ def main():
     parser.add_argument("--server-log", default="info", help="RUST_LOG for the server (the default is what users run)")
     parser.add_argument("--out", type=Path, help="output directory (default bench/results/DATE)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--data", type=Path,
+                        help="where the databases and load files go (default: the output directory); "
+                             "with --keep, a later run with the same --data serves the kept database "
+                             "again instead of loading")
     parser.add_argument("--pg-host", default="127.0.0.1")
     parser.add_argument("--pg-user", default="postgres")
     parser.add_argument("--server-bin", default=str(ROOT / "target" / "release" / "switchboard"))
@@ -426,7 +458,7 @@ def main():
         for backend in backends:
             log(f"=== {backend}, {size} contacts ===")
             report["runs"].append(run_one(args, backend, size, scenarios, out_dir))
-            (out_dir / "results.json").write_text(json.dumps(report, indent=2))
+            (out_dir / "results.json").write_text(json.dumps(report, indent=2, default=str))
     text = markdown(report)
     (out_dir / "results.md").write_text(text)
     print(text)

@@ -6,18 +6,20 @@
 -- Templates name "${column}" of a row drawn at random per request, or "${n}", unique per
 -- request (nonce-thread-counter). A walk follows the cursor that walk_next (a Lua pattern)
 -- captures in each response, as walk_param, until walk_end matches or no cursor comes back.
+-- walk_state names a file that carries the cursor from one wrk run to the next, so that rounds
+-- continue one walk (a scroll may not be reopened while it is open).
 -- done() prints one "WRK_JSON {...}" line with the figures bench.py reads.
 
 local cfg = { headers = {} }
 local columns = {}
 local row_count = 0
 local counter = 0
-local cursor = nil
-local threads = 0
+cursor = nil -- global: done() reads it from the thread with thread:get
+local threads = {}
 
 function setup(thread)
-   threads = threads + 1
-   thread:set("tid", threads)
+   threads[#threads + 1] = thread
+   thread:set("tid", #threads)
 end
 
 local function read_config(path)
@@ -91,6 +93,15 @@ function init(args)
    -- Only walks read responses: wrk skips buffering bodies when no response() exists.
    if cfg.walk_param and cfg.walk_param ~= "" then
       response = on_response
+      walk_state = cfg.walk_state
+      local file = walk_state and io.open(walk_state, "r")
+      if file then
+         local saved = file:read("*l")
+         file:close()
+         if saved and saved ~= "" then
+            cursor = saved
+         end
+      end
    end
 end
 
@@ -109,6 +120,13 @@ function request()
 end
 
 function done(summary, latency, requests)
+   -- A walk runs on one connection (one thread): keep its cursor for the next run.
+   local path = threads[1] and threads[1]:get("walk_state")
+   if path then
+      local file = io.open(path, "w")
+      file:write((threads[1]:get("cursor") or "") .. "\n")
+      file:close()
+   end
    local e = summary.errors
    io.write(string.format(
       'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"status_errors":%d,"connect_errors":%d,'
