@@ -10,11 +10,10 @@
 //!   its own cast in the SQL text: sqlx caches a PostgreSQL statement by its text with the
 //!   parameter types of its first use, so one text must never see two parameter types.
 //! * `~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes
-//!   serve; on SQLite the FTS5 trigram table picks the candidates (its LIKE cannot take an
-//!   ESCAPE, so the user's `%` and `_` only widen that set) and the exact, escaped LIKE
-//!   decides. `!~` matches nearly every row, so a scan beats any index: SQLite takes a plain
-//!   `NOT LIKE` (a million rows in well under a second, where the candidate set would cost
-//!   seconds).
+//!   serve; on SQLite a phrase MATCH on the FTS5 trigram table picks the candidates (from
+//!   the index alone) and the exact, escaped LIKE decides. `!~` matches nearly every row, so
+//!   a scan beats any index: SQLite takes a plain `NOT LIKE` (a million rows in well under a
+//!   second, where the candidate set would cost seconds).
 
 use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use serde_json::Value as Json;
@@ -27,7 +26,7 @@ use super::{Backend, Exec, StoreResult};
 use crate::domain::data_attribute::{DataAttribute, Model};
 use crate::domain::ids;
 use crate::domain::search::{
-    self, FieldType, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
+    self, FieldType, GroupOp, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
     ValidatedQuery,
 };
 use crate::domain::segment::SegmentModel;
@@ -109,9 +108,22 @@ impl ContactSearch {
         search::parse_and_validate(query, &StandardFields::new(Resource::Contacts, &lookup))
     }
 
-    /// The WHERE condition of a search.
-    pub(crate) fn condition(&self, query: &Json) -> Result<Condition, SearchError> {
-        lower(&self.validate(query)?, &Resolver { search: self, in_segment: false })
+    /// The condition of a search, and the workspace scope that should go with it. SQLite's
+    /// planner (which has no statistics) always starts from a workspace index, such as the
+    /// created_at one for a date range, and would read every contact of the workspace to probe
+    /// the trigram candidates. When every contact the query can match is a trigram candidate
+    /// (a `~ ^ $` of three characters or more in each branch), the candidates are the smaller
+    /// set: the scope is then written so that no index can take it, and the candidates drive.
+    pub(crate) fn filter(&self, query: &Json) -> Result<(Condition, Condition), SearchError> {
+        let validated = self.validate(query)?;
+        let condition = lower(&validated, &Resolver { search: self, in_segment: false })?;
+        let scope = match self.backend == Backend::Sqlite && among_trigram_candidates(&validated) {
+            true => Condition::all()
+                .add(super::contacts::in_workspace_unindexed(self.workspace_id))
+                .add(col(Contacts::Archived).eq(false)),
+            false => super::contacts::live(self.workspace_id),
+        };
+        Ok((scope, condition))
     }
 
     /// Membership of `segment`: its saved query, for contacts of its person type. A company
@@ -329,23 +341,47 @@ pub(crate) fn tag_condition(
     })
 }
 
-/// SQLite: `~ ^ $` through the FTS5 trigram index, then the exact LIKE.
-fn trigram(column: Contacts, fts_column: &'static str, predicate: &Predicate) -> Option<Condition> {
-    let (text, shape): (&str, fn(&str) -> String) = match predicate {
-        Predicate::Contains(s) => (s, |t| format!("%{t}%")),
-        Predicate::StartsWith(s) => (s, |t| format!("{t}%")),
-        Predicate::EndsWith(s) => (s, |t| format!("%{t}")),
+/// Whether every match of `q` is among the trigram candidates of one of its filters.
+fn among_trigram_candidates(q: &ValidatedQuery) -> bool {
+    match q {
+        ValidatedQuery::Filter(f) => {
+            matches!(f.field.as_str(), "name" | "email" | "phone") && trigram_pattern(&f.predicate).is_some()
+        }
+        ValidatedQuery::Group { operator: GroupOp::And, items } => items.iter().any(among_trigram_candidates),
+        ValidatedQuery::Group { operator: GroupOp::Or, items } => {
+            !items.is_empty() && items.iter().all(among_trigram_candidates)
+        }
+    }
+}
+
+/// The text of a `~ ^ $` the trigram index can serve (three characters or more: a shorter one
+/// has no trigram, and MATCH would find nothing) and the escaped LIKE pattern of its shape.
+fn trigram_pattern(predicate: &Predicate) -> Option<(&str, String)> {
+    let (text, pattern) = match predicate {
+        Predicate::Contains(s) => (s, format!("%{}%", escape_like(s))),
+        Predicate::StartsWith(s) => (s, format!("{}%", escape_like(s))),
+        Predicate::EndsWith(s) => (s, format!("%{}", escape_like(s))),
         _ => return None,
     };
+    (text.chars().count() >= 3).then_some((text, pattern))
+}
+
+/// SQLite: `~ ^ $` through the FTS5 trigram index, then the exact LIKE. The candidates come
+/// from a phrase MATCH, which reads only the index (an FTS5 LIKE also rereads each candidate's
+/// text: ~13 ms against ~0.3 ms for 8,000 candidates); the phrase is the literal text, so `%` and
+/// `_` mean themselves, as `~` wants. For a shorter text the LIKE alone decides.
+fn trigram(column: Contacts, fts_column: &'static str, predicate: &Predicate) -> Option<Condition> {
+    let (text, pattern) = trigram_pattern(predicate)?;
+    let phrase = format!("{fts_column} : \"{}\"", text.replace('"', "\"\""));
     let candidates = Query::select()
         .column("rowid")
         .from("contacts_fts")
-        .and_where(Expr::col(("contacts_fts", fts_column)).like(shape(text)))
+        .and_where(Expr::cust_with_values("contacts_fts MATCH ?", [phrase]))
         .take();
     Some(
         Condition::all()
             .add(col(Contacts::Id).in_subquery(candidates))
-            .add(col(column).like(LikeExpr::new(shape(&escape_like(text))).escape(LIKE_ESCAPE))),
+            .add(col(column).like(LikeExpr::new(pattern).escape(LIKE_ESCAPE))),
     )
 }
 
@@ -384,7 +420,7 @@ mod tests {
     /// The WHERE clause of a search, for (PostgreSQL, SQLite).
     fn sql(query: Json) -> (String, String) {
         let render = |backend| {
-            let cond = search(backend).condition(&query).expect("compiles");
+            let (_, cond) = search(backend).filter(&query).expect("compiles");
             let stmt = Query::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
             let text = match backend {
                 Backend::Postgres => stmt.to_string(PostgresQueryBuilder),
@@ -401,7 +437,12 @@ mod tests {
             (
                 json!({"field": "name", "operator": "~", "value": "a_b"}),
                 r#"("contacts"."name") ILIKE '%a!_b%' ESCAPE '!'"#,
-                r#""contacts"."id" IN (SELECT "rowid" FROM "contacts_fts" WHERE "contacts_fts"."name" LIKE '%a_b%') AND "contacts"."name" LIKE '%a!_b%' ESCAPE '!'"#,
+                r#""contacts"."id" IN (SELECT "rowid" FROM "contacts_fts" WHERE contacts_fts MATCH 'name : "a_b"') AND "contacts"."name" LIKE '%a!_b%' ESCAPE '!'"#,
+            ),
+            (
+                json!({"field": "name", "operator": "^", "value": "ab"}),
+                r#"("contacts"."name") ILIKE 'ab%' ESCAPE '!'"#,
+                r#""contacts"."name" LIKE 'ab%' ESCAPE '!'"#,
             ),
             (
                 json!({"field": "email", "operator": "!~", "value": "x"}),

@@ -39,7 +39,7 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
 const NAMES: [Option<&str>; 8] =
     [Some("Ann"), Some("ann"), Some("Bob"), Some("Cat_x"), Some("Dan%"), None, Some("Eve Ann"), Some("Zed")];
 const PLANS: [Option<&str>; 4] = [Some("pro"), Some("free"), Some("Pro"), None];
-const TEXTS: [&str; 9] = ["ann", "Ann", "a", "x", "_", "%", "b@", ".io", "zed"];
+const TEXTS: [&str; 11] = ["ann", "Ann", "a", "x", "_", "%", "b@", ".io", "zed", "a%n", "\"an"];
 
 async fn people(app: &TestApp, rng: &mut StdRng, admin: i64, tags: &[String]) -> Vec<Person> {
     let mut out = Vec::new();
