@@ -209,20 +209,10 @@ async fn search(
     ctx: Ctx,
     Json(body): Json<SearchRequest>,
 ) -> ApiResult<JsonResponse<ConversationList>> {
-    let paging = body.pagination.unwrap_or_default();
-    let per_page = match paging.per_page {
-        None => DEFAULT_PAGE,
-        Some(n) if (1..=MAX_PAGE).contains(&u64::from(n)) => u64::from(n),
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "pagination.per_page",
-                format!("pagination.per_page must be between 1 and {MAX_PAGE}"),
-            ));
-        }
-    };
-    let (page, after) = match paging.starting_after.as_deref().filter(|s| !s.trim().is_empty()) {
+    let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
+    let (page, after) = match starting_after {
         Some(raw) => {
-            let (page, position) = read_cursor(raw, "pagination.starting_after")?;
+            let (page, position) = read_cursor(&raw, "pagination.starting_after")?;
             (page + 1, Some(position))
         }
         None => (1, None),

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer};
 
+use crate::domain::search::StartingAfterPaging;
 use crate::error::{ApiError, ApiResult};
 
 /// An id as clients send it: Intercom's own examples send numeric ids both as `"7"` and `7`.
@@ -40,6 +41,27 @@ pub fn per_page(raw: Option<&str>, default: u64, max: u64) -> ApiResult<u64> {
             ApiError::invalid("per_page", format!("per_page must be an integer between 1 and {max}"))
         }),
     }
+}
+
+/// A search body's `pagination`: its `per_page` (`default` when absent, else 1..=`max`) and
+/// the `starting_after` cursor, when one was sent.
+pub fn search_paging(
+    paging: Option<StartingAfterPaging>,
+    default: u64,
+    max: u64,
+) -> ApiResult<(u64, Option<String>)> {
+    let paging = paging.unwrap_or_default();
+    let per_page = match paging.per_page.map(u64::from) {
+        None => default,
+        Some(n) if (1..=max).contains(&n) => n,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "pagination.per_page",
+                format!("pagination.per_page must be between 1 and {max}"),
+            ));
+        }
+    };
+    Ok((per_page, paging.starting_after.filter(|s| !s.trim().is_empty())))
 }
 
 /// A 1-based `page` query value (1 when absent).
