@@ -1,7 +1,5 @@
 //! Admins (teammates) and their team memberships.
 
-use std::collections::HashMap;
-
 use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 
 use super::activity_logs;
@@ -43,6 +41,8 @@ struct AdminRow {
     has_inbox_seat: bool,
     email_verified: bool,
     avatar_url: Option<String>,
+    /// The admin's team ids, comma separated, or NULL.
+    team_ids: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -52,49 +52,36 @@ pub struct NewAdmin {
     pub job_title: Option<String>,
 }
 
+/// The admins of a workspace, each with its team ids (one statement).
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
     Query::select()
         .columns([
-            Admins::Id,
-            Admins::Name,
-            Admins::Email,
-            Admins::JobTitle,
-            Admins::AwayModeEnabled,
-            Admins::AwayModeReassign,
-            Admins::HasInboxSeat,
-            Admins::EmailVerified,
-            Admins::AvatarUrl,
+            (Admins::Table, Admins::Id),
+            (Admins::Table, Admins::Name),
+            (Admins::Table, Admins::Email),
+            (Admins::Table, Admins::JobTitle),
+            (Admins::Table, Admins::AwayModeEnabled),
+            (Admins::Table, Admins::AwayModeReassign),
+            (Admins::Table, Admins::HasInboxSeat),
+            (Admins::Table, Admins::EmailVerified),
+            (Admins::Table, Admins::AvatarUrl),
         ])
+        // `string_agg(.. ORDER BY ..)` is spelt the same by PostgreSQL and SQLite (3.44+).
+        .expr_as(
+            Expr::cust(
+                r#"(SELECT string_agg(CAST("team_admins"."team_id" AS TEXT), ',' ORDER BY "team_admins"."team_id") FROM "team_admins" WHERE "team_admins"."admin_id" = "admins"."id")"#,
+            ),
+            "team_ids",
+        )
         .from(Admins::Table)
-        .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
-        .order_by(Admins::Id, Order::Asc)
+        .and_where(Expr::col((Admins::Table, Admins::WorkspaceId)).eq(workspace_id))
+        .order_by((Admins::Table, Admins::Id), Order::Asc)
         .to_owned()
 }
 
-/// Team ids of each of `admin_ids`, in one query.
-async fn team_ids(db: &mut impl Exec, admin_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
-    let rows: Vec<(i64, i64)> = db
-        .fetch_all(
-            Query::select()
-                .columns([TeamAdmins::AdminId, TeamAdmins::TeamId])
-                .from(TeamAdmins::Table)
-                .and_where(Expr::col(TeamAdmins::AdminId).is_in(admin_ids.iter().copied()))
-                .order_by(TeamAdmins::TeamId, Order::Asc),
-        )
-        .await?;
-    let mut teams: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (admin_id, team_id) in rows {
-        teams.entry(admin_id).or_default().push(team_id);
-    }
-    Ok(teams)
-}
-
-async fn load(db: &mut impl Exec, rows: Vec<AdminRow>) -> StoreResult<Vec<Admin>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut teams = if ids.is_empty() { HashMap::new() } else { team_ids(db, &ids).await? };
-    Ok(rows
-        .into_iter()
-        .map(|r| Admin {
+impl From<AdminRow> for Admin {
+    fn from(r: AdminRow) -> Admin {
+        Admin {
             kind: "admin",
             id: r.id,
             name: r.name,
@@ -103,11 +90,15 @@ async fn load(db: &mut impl Exec, rows: Vec<AdminRow>) -> StoreResult<Vec<Admin>
             away_mode_enabled: r.away_mode_enabled,
             away_mode_reassign: r.away_mode_reassign,
             has_inbox_seat: r.has_inbox_seat,
-            team_ids: teams.remove(&r.id).unwrap_or_default(),
+            team_ids: r
+                .team_ids
+                .as_deref()
+                .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
+                .unwrap_or_default(),
             avatar: Some(crate::domain::admin::Avatar::new(r.avatar_url)),
             email_verified: r.email_verified,
-        })
-        .collect())
+        }
+    }
 }
 
 pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, admin: &NewAdmin) -> StoreResult<i64> {
@@ -128,16 +119,16 @@ pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, admin: &NewAdm
 }
 
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<Admin> {
-    let row: AdminRow =
-        db.fetch_one(select(workspace_id).and_where(Expr::col(Admins::Id).eq(admin_id))).await?;
-    Ok(load(db, vec![row]).await?.remove(0))
+    let row: AdminRow = db
+        .fetch_one(select(workspace_id).and_where(Expr::col((Admins::Table, Admins::Id)).eq(admin_id)))
+        .await?;
+    Ok(row.into())
 }
 
 impl Store {
     pub async fn list_admins(&self, workspace_id: i64) -> StoreResult<Vec<Admin>> {
-        let mut conn = self.conn().await?;
-        let rows = conn.fetch_all(&select(workspace_id)).await?;
-        load(&mut conn, rows).await
+        let rows: Vec<AdminRow> = self.conn().await?.fetch_all(&select(workspace_id)).await?;
+        Ok(rows.into_iter().map(Admin::from).collect())
     }
 
     pub async fn get_admin(&self, workspace_id: i64, admin_id: i64) -> StoreResult<Admin> {
