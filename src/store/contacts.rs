@@ -464,22 +464,10 @@ pub(crate) async fn page_of(
     filter: Condition,
     page: Page,
 ) -> StoreResult<ContactPage> {
-    let total: i64 = match page.total {
-        Some(total) => total,
-        None => {
-            db.fetch_scalar(
-                Query::select()
-                    .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
-                    .from(Contacts::Table)
-                    .cond_where(filter.clone()),
-            )
-            .await?
-        }
-    };
     // The page's ids first, then their rows with summaries: a plan that sorts (a search driven
     // by trigram candidates) would otherwise compute every match's summaries before the LIMIT.
     let mut ids = Query::select();
-    ids.column((Contacts::Table, Contacts::Id)).from(Contacts::Table).cond_where(filter);
+    ids.column((Contacts::Table, Contacts::Id)).from(Contacts::Table).cond_where(filter.clone());
     if let Some(after) = page.after {
         ids.and_where(col(Contacts::Id).gt(after));
     }
@@ -491,6 +479,22 @@ pub(crate) async fn page_of(
     let mut rows: Vec<ContactRead> = db.fetch_all(&q).await?;
     let has_more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
+    // A page from the start that holds every match (an equality search, most often) is its
+    // own count; otherwise the matches are counted once, and the cursor carries the total.
+    let whole = page.after.is_none() && !has_more && (page.offset == 0 || !rows.is_empty());
+    let total: i64 = match page.total {
+        Some(total) => total,
+        None if whole => (page.offset + rows.len() as u64) as i64,
+        None => {
+            db.fetch_scalar(
+                Query::select()
+                    .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+                    .from(Contacts::Table)
+                    .cond_where(filter),
+            )
+            .await?
+        }
+    };
     let last_id = rows.last().map(|r| r.contact.id);
     let contacts = rows.into_iter().map(|r| assemble(r.contact, r.summaries)).collect();
     Ok(ContactPage { contacts, last_id, has_more, total })

@@ -373,6 +373,13 @@ async fn listing_walks_every_contact_once(#[values(Backend::Sqlite, Backend::Pos
     let (_, all) = app.get("/contacts").await;
     assert_eq!(all["pages"]["per_page"], 50);
     assert_eq!(all["data"].as_array().unwrap().len(), created.len());
+    assert_eq!(all["total_count"], created.len());
+    // The total is right on a short last page and past the end too.
+    for (query, len) in [("per_page=10&page=3", created.len() - 20), ("per_page=10&page=4", 0)] {
+        let (_, page) = app.get(&format!("/contacts?{query}")).await;
+        assert_eq!(page["data"].as_array().unwrap().len(), len, "{query}");
+        assert_eq!(page["total_count"], created.len(), "{query}");
+    }
 
     for query in ["per_page=151", "per_page=0", "per_page=ten", "starting_after=garbage", "page=0"] {
         let (status, error) = app.get(&format!("/contacts?{query}")).await;
