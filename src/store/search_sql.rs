@@ -58,6 +58,12 @@ pub enum Target {
 pub trait ColumnResolver {
     fn dialect(&self) -> Dialect;
     fn resolve(&self, filter: &ValidatedFilter) -> Result<Target, SearchError>;
+
+    /// A whole group the resolver lowers itself, where one index lookup serves all of its
+    /// filters; `None` lowers it filter by filter.
+    fn resolve_group(&self, _operator: GroupOp, _items: &[ValidatedQuery]) -> Option<Condition> {
+        None
+    }
 }
 
 /// The WHERE condition for `q`.
@@ -65,6 +71,9 @@ pub fn lower(q: &ValidatedQuery, resolver: &dyn ColumnResolver) -> Result<Condit
     match q {
         ValidatedQuery::Filter(f) => lower_filter(f, resolver),
         ValidatedQuery::Group { operator, items } => {
+            if let Some(cond) = resolver.resolve_group(*operator, items) {
+                return Ok(cond);
+            }
             let init = match operator {
                 GroupOp::And => Condition::all(),
                 GroupOp::Or => Condition::any(),
