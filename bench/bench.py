@@ -248,6 +248,11 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 log(f"[{backend} {contacts}] loading through the API ({args.load_concurrency} in flight)")
             env_load = dict(os.environ, SWITCHBOARD_TOKEN=token)
             subprocess.run(argv, env=env_load, check=True)
+            if pg_db:
+                # This machine's PostgreSQL runs without autovacuum, so nothing else gathers the
+                # planner's statistics after a bulk load (the PostgreSQL docs' advice: ANALYZE).
+                subprocess.run(["psql", "-q", "-h", args.pg_host, "-U", args.pg_user, "-d", pg_db,
+                                "-c", "ANALYZE"], check=True)
             if args.keep:
                 kept_path.write_text(json.dumps({"db_url": db_url, "pg_db": pg_db, "workspace": workspace}))
         load = json.loads((work / "load.json").read_text())
