@@ -1,5 +1,5 @@
-//! Request values shared by the contact-related resources: ids sent as strings or numbers,
-//! fields that distinguish "absent" from `null`, and page parameters.
+//! Request values shared by the resources: ids sent as strings or numbers,
+//! fields that distinguish "absent" from `null`, and page parameters (query and search body).
 
 use serde::{Deserialize, Deserializer};
 
