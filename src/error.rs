@@ -189,7 +189,7 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(%constraint, "unhandled uniqueness conflict");
                 ApiError::new(ErrorCode::Conflict, "A conflicting object already exists")
             }
-            StoreError::Db(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) => {
+            StoreError::Busy => {
                 ApiError::new(ErrorCode::ServiceUnavailable, "The service is busy; try again shortly")
             }
             other => {

@@ -1,5 +1,6 @@
 //! The admin activity log: written in the transaction of the change it records.
 
+use super::sqlite::row_struct;
 use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query};
 
 use super::admins::Admins;
@@ -20,17 +21,18 @@ pub(crate) enum ActivityLogs {
     CreatedAt,
 }
 
-#[derive(sqlx::FromRow)]
-struct ActivityRow {
-    seq: i64,
-    id: String,
-    admin_id: i64,
-    email: String,
-    ip: Option<String>,
-    activity_type: String,
-    activity_description: String,
-    metadata: String,
-    created_at: i64,
+row_struct! {
+    struct ActivityRow {
+        seq: i64,
+        id: String,
+        admin_id: i64,
+        email: String,
+        ip: Option<String>,
+        activity_type: String,
+        activity_description: String,
+        metadata: String,
+        created_at: i64,
+    }
 }
 
 /// Where a page of the log starts: strictly older than this entry.

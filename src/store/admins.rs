@@ -1,5 +1,6 @@
 //! Admins (teammates) and their team memberships.
 
+use super::sqlite::row_struct;
 use sea_query::{Expr, ExprTrait, Iden, Order, Query};
 
 use super::activity_logs;
@@ -30,19 +31,20 @@ pub(crate) enum TeamAdmins {
     AdminId,
 }
 
-#[derive(sqlx::FromRow)]
-struct AdminRow {
-    id: i64,
-    name: String,
-    email: String,
-    job_title: Option<String>,
-    away_mode_enabled: bool,
-    away_mode_reassign: bool,
-    has_inbox_seat: bool,
-    email_verified: bool,
-    avatar_url: Option<String>,
-    /// The admin's team ids, comma separated, or NULL.
-    team_ids: Option<String>,
+row_struct! {
+    struct AdminRow {
+        id: i64,
+        name: String,
+        email: String,
+        job_title: Option<String>,
+        away_mode_enabled: bool,
+        away_mode_reassign: bool,
+        has_inbox_seat: bool,
+        email_verified: bool,
+        avatar_url: Option<String>,
+        /// The admin's team ids, comma separated, or NULL.
+        team_ids: Option<String>,
+    }
 }
 
 #[derive(Debug, Clone)]

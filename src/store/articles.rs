@@ -1,6 +1,7 @@
 //! Articles: one `articles` row (help center, parent, default locale) and one
 //! `article_contents` row per locale.
 
+use super::sqlite::row_struct;
 use std::collections::{HashMap, HashSet};
 
 use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, JoinType, LikeExpr, Order, Query, SelectStatement};
@@ -45,16 +46,17 @@ pub(crate) enum ArticleContents {
     UpdatedAt,
 }
 
-#[derive(sqlx::FromRow)]
-struct ArticleRow {
-    id: i64,
-    help_center_id: i64,
-    parent_id: Option<i64>,
-    /// The parent's own parent: set when the parent is a section.
-    grandparent_id: Option<i64>,
-    default_locale: String,
-    identifier: String,
-    custom_domain: Option<String>,
+row_struct! {
+    struct ArticleRow {
+        id: i64,
+        help_center_id: i64,
+        parent_id: Option<i64>,
+        /// The parent's own parent: set when the parent is a section.
+        grandparent_id: Option<i64>,
+        default_locale: String,
+        identifier: String,
+        custom_domain: Option<String>,
+    }
 }
 
 impl ArticleRow {
@@ -64,17 +66,18 @@ impl ArticleRow {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct ContentRow {
-    article_id: i64,
-    locale: String,
-    title: String,
-    description: String,
-    body: String,
-    author_id: i64,
-    state: String,
-    created_at: i64,
-    updated_at: i64,
+row_struct! {
+    struct ContentRow {
+        article_id: i64,
+        locale: String,
+        title: String,
+        description: String,
+        body: String,
+        author_id: i64,
+        state: String,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 impl From<ContentRow> for Content {

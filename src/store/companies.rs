@@ -10,11 +10,12 @@
 //!   triggers of migration 0004 whoever writes contacts;
 //! - deleting removes the row, its attachments and taggings; the `company_id` is free again.
 
+use super::sqlite::row_struct;
 use std::collections::HashMap;
 
+use super::sqlite::JsonColumn;
 use sea_query::{Condition, Expr, ExprTrait, Iden, NullOrdering, OnConflict, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
-use sqlx::types::Json as JsonColumn;
 
 use super::company_search::{CompanySearch, user_count};
 use super::contact_search::{ContactSearch, never};
@@ -144,26 +145,27 @@ pub struct CompanyFilter {
     pub segment_id: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct CompanyRow {
-    id: i64,
-    public_id: String,
-    app_id: String,
-    company_id: String,
-    name: Option<String>,
-    plan: Option<String>,
-    plan_id: Option<i64>,
-    size: Option<i64>,
-    website: Option<String>,
-    industry: Option<String>,
-    monthly_spend: f64,
-    session_count: i64,
-    remote_created_at: Option<i64>,
-    last_request_at: Option<i64>,
-    custom_attributes: JsonColumn<Map<String, Json>>,
-    created_at: i64,
-    updated_at: i64,
-    user_count: i64,
+row_struct! {
+    struct CompanyRow {
+        id: i64,
+        public_id: String,
+        app_id: String,
+        company_id: String,
+        name: Option<String>,
+        plan: Option<String>,
+        plan_id: Option<i64>,
+        size: Option<i64>,
+        website: Option<String>,
+        industry: Option<String>,
+        monthly_spend: f64,
+        session_count: i64,
+        remote_created_at: Option<i64>,
+        last_request_at: Option<i64>,
+        custom_attributes: JsonColumn<Map<String, Json>>,
+        created_at: i64,
+        updated_at: i64,
+        user_count: i64,
+    }
 }
 
 fn col(c: Companies) -> Expr {

@@ -2,6 +2,7 @@
 //! the first few items of each and their totals, read as columns of the contact's own row, so
 //! that a contact, or a page of them, is one statement.
 
+use super::sqlite::row_struct;
 use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 
 use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
@@ -106,19 +107,21 @@ fn column_prefix(kind: SummaryKind) -> &'static str {
     }
 }
 
-/// The columns [`add_columns`] adds, decoded.
-#[derive(Debug, Default, sqlx::FromRow)]
-pub(crate) struct SummaryColumns {
-    tags_items: Option<String>,
-    tags_total: i64,
-    notes_items: Option<String>,
-    notes_total: i64,
-    companies_items: Option<String>,
-    companies_total: i64,
-    opted_out_items: Option<String>,
-    opted_out_total: i64,
-    opted_in_items: Option<String>,
-    opted_in_total: i64,
+row_struct! {
+    /// The columns [`add_columns`] adds, decoded.
+    #[derive(Debug, Default)]
+    pub(crate) struct SummaryColumns {
+        tags_items: Option<String>,
+        tags_total: i64,
+        notes_items: Option<String>,
+        notes_total: i64,
+        companies_items: Option<String>,
+        companies_total: i64,
+        opted_out_items: Option<String>,
+        opted_out_total: i64,
+        opted_in_items: Option<String>,
+        opted_in_total: i64,
+    }
 }
 
 impl SummaryColumns {

@@ -1,11 +1,12 @@
 //! Contacts (users and leads): reads with their embedded summaries, and writes checked
 //! against the workspace's rules (uniqueness, owners, data attributes) in one transaction.
 
+use super::sqlite::JsonColumn;
+use super::sqlite::row_struct;
 use sea_query::{
     Condition, Expr, ExprTrait, Func, Iden, InsertStatement, LockType, Order, Query, SelectStatement,
 };
 use serde_json::{Map, Value as Json};
-use sqlx::types::Json as JsonColumn;
 
 use super::admins::Admins;
 use super::contact_search::ContactSearch;
@@ -138,60 +139,61 @@ const COLUMNS: [Contacts; 52] = {
     ]
 };
 
-#[derive(sqlx::FromRow)]
-struct ContactRow {
-    id: i64,
-    public_id: String,
-    workspace_code: String,
-    role: String,
-    external_id: Option<String>,
-    email: Option<String>,
-    email_domain: Option<String>,
-    phone: Option<String>,
-    formatted_phone: Option<String>,
-    name: Option<String>,
-    avatar: Option<String>,
-    owner_id: Option<i64>,
-    has_hard_bounced: bool,
-    marked_email_as_spam: bool,
-    unsubscribed_from_emails: bool,
-    created_at: i64,
-    updated_at: i64,
-    signed_up_at: Option<i64>,
-    last_seen_at: Option<i64>,
-    last_replied_at: Option<i64>,
-    last_contacted_at: Option<i64>,
-    last_email_opened_at: Option<i64>,
-    last_email_clicked_at: Option<i64>,
-    language_override: Option<String>,
-    browser: Option<String>,
-    browser_version: Option<String>,
-    browser_language: Option<String>,
-    os: Option<String>,
-    location_country: Option<String>,
-    location_region: Option<String>,
-    location_city: Option<String>,
-    location_country_code: Option<String>,
-    location_continent_code: Option<String>,
-    android_app_name: Option<String>,
-    android_app_version: Option<String>,
-    android_device: Option<String>,
-    android_os_version: Option<String>,
-    android_sdk_version: Option<String>,
-    android_last_seen_at: Option<i64>,
-    ios_app_name: Option<String>,
-    ios_app_version: Option<String>,
-    ios_device: Option<String>,
-    ios_os_version: Option<String>,
-    ios_sdk_version: Option<String>,
-    ios_last_seen_at: Option<i64>,
-    utm_campaign: Option<String>,
-    utm_content: Option<String>,
-    utm_medium: Option<String>,
-    utm_source: Option<String>,
-    utm_term: Option<String>,
-    referrer: Option<String>,
-    custom_attributes: JsonColumn<Map<String, Json>>,
+row_struct! {
+    struct ContactRow {
+        id: i64,
+        public_id: String,
+        workspace_code: String,
+        role: String,
+        external_id: Option<String>,
+        email: Option<String>,
+        email_domain: Option<String>,
+        phone: Option<String>,
+        formatted_phone: Option<String>,
+        name: Option<String>,
+        avatar: Option<String>,
+        owner_id: Option<i64>,
+        has_hard_bounced: bool,
+        marked_email_as_spam: bool,
+        unsubscribed_from_emails: bool,
+        created_at: i64,
+        updated_at: i64,
+        signed_up_at: Option<i64>,
+        last_seen_at: Option<i64>,
+        last_replied_at: Option<i64>,
+        last_contacted_at: Option<i64>,
+        last_email_opened_at: Option<i64>,
+        last_email_clicked_at: Option<i64>,
+        language_override: Option<String>,
+        browser: Option<String>,
+        browser_version: Option<String>,
+        browser_language: Option<String>,
+        os: Option<String>,
+        location_country: Option<String>,
+        location_region: Option<String>,
+        location_city: Option<String>,
+        location_country_code: Option<String>,
+        location_continent_code: Option<String>,
+        android_app_name: Option<String>,
+        android_app_version: Option<String>,
+        android_device: Option<String>,
+        android_os_version: Option<String>,
+        android_sdk_version: Option<String>,
+        android_last_seen_at: Option<i64>,
+        ios_app_name: Option<String>,
+        ios_app_version: Option<String>,
+        ios_device: Option<String>,
+        ios_os_version: Option<String>,
+        ios_sdk_version: Option<String>,
+        ios_last_seen_at: Option<i64>,
+        utm_campaign: Option<String>,
+        utm_content: Option<String>,
+        utm_medium: Option<String>,
+        utm_source: Option<String>,
+        utm_term: Option<String>,
+        referrer: Option<String>,
+        custom_attributes: JsonColumn<Map<String, Json>>,
+    }
 }
 
 /// Why a contact operation failed: storage, a rule of the API, or a bad search query.
@@ -290,13 +292,15 @@ pub enum ContactRef<'a> {
     UserEmail(&'a str),
 }
 
-/// A contact's internal id and the identifiers the API shows for it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ContactIdentity {
-    pub id: i64,
-    pub public_id: String,
-    pub external_id: Option<String>,
-    pub email: Option<String>,
+row_struct! {
+    /// A contact's internal id and the identifiers the API shows for it.
+    #[derive(Debug, Clone)]
+    pub struct ContactIdentity {
+        pub id: i64,
+        pub public_id: String,
+        pub external_id: Option<String>,
+        pub email: Option<String>,
+    }
 }
 
 /// The contact of the workspace that `contact` names, or `NotFound`.
@@ -361,13 +365,14 @@ async fn get_row(db: &mut impl Exec, workspace_id: i64, public_id: &str) -> Stor
     db.fetch_one(select(workspace_id).and_where(col(Contacts::PublicId).eq(public_id))).await
 }
 
-/// A contact's row with its embedded summaries: what every read of whole contacts selects.
-#[derive(sqlx::FromRow)]
-struct ContactRead {
-    #[sqlx(flatten)]
-    contact: ContactRow,
-    #[sqlx(flatten)]
-    summaries: SummaryColumns,
+row_struct! {
+    /// A contact's row with its embedded summaries: what every read of whole contacts selects.
+    struct ContactRead {
+        #[sqlx(flatten)]
+        contact: ContactRow,
+        #[sqlx(flatten)]
+        summaries: SummaryColumns,
+    }
 }
 
 fn select_read(workspace_id: i64) -> SelectStatement {

@@ -3,11 +3,12 @@
 //!
 //! A snoozed conversation whose time has passed reads as open: see `State::effective`.
 
+use super::sqlite::row_struct;
 use std::collections::HashMap;
 
+use super::sqlite::JsonColumn;
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
-use sqlx::types::Json as JsonColumn;
 
 use super::admins::Admins;
 use super::contacts::Contacts;
@@ -24,49 +25,50 @@ use crate::domain::conversation::{
 };
 use crate::domain::tag::{AdminReference, Tag};
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct ConversationRow {
-    pub(crate) id: i64,
-    created_at: i64,
-    pub(crate) updated_at: i64,
-    title: Option<String>,
-    state: String,
-    read: bool,
-    priority: String,
-    waiting_since: Option<i64>,
-    snoozed_until: Option<i64>,
-    admin_assignee_id: Option<i64>,
-    team_assignee_id: Option<i64>,
-    pub(crate) custom_attributes: JsonColumn<Map<String, Json>>,
-    source_type: String,
-    source_delivered_as: String,
-    source_subject: String,
-    source_body: Option<String>,
-    source_url: Option<String>,
-    source_redacted: bool,
-    source_attachments: String,
-    pub(crate) source_author_type: String,
-    source_author_admin_id: Option<i64>,
-    pub(crate) source_author_contact_id: Option<i64>,
-    time_to_assignment: Option<i64>,
-    time_to_admin_reply: Option<i64>,
-    time_to_first_close: Option<i64>,
-    time_to_last_close: Option<i64>,
-    median_time_to_reply: Option<i64>,
-    first_contact_reply_at: Option<i64>,
-    first_assignment_at: Option<i64>,
-    first_admin_reply_at: Option<i64>,
-    first_close_at: Option<i64>,
-    last_assignment_at: Option<i64>,
-    last_assignment_admin_reply_at: Option<i64>,
-    last_contact_reply_at: Option<i64>,
-    last_admin_reply_at: Option<i64>,
-    last_close_at: Option<i64>,
-    last_closed_by_id: Option<i64>,
-    count_reopens: i64,
-    count_assignments: i64,
-    count_conversation_parts: i64,
-    reply_times: String,
+row_struct! {
+    pub(crate) struct ConversationRow {
+        pub(crate) id: i64,
+        created_at: i64,
+        pub(crate) updated_at: i64,
+        title: Option<String>,
+        state: String,
+        read: bool,
+        priority: String,
+        waiting_since: Option<i64>,
+        snoozed_until: Option<i64>,
+        admin_assignee_id: Option<i64>,
+        team_assignee_id: Option<i64>,
+        pub(crate) custom_attributes: JsonColumn<Map<String, Json>>,
+        source_type: String,
+        source_delivered_as: String,
+        source_subject: String,
+        source_body: Option<String>,
+        source_url: Option<String>,
+        source_redacted: bool,
+        source_attachments: String,
+        pub(crate) source_author_type: String,
+        source_author_admin_id: Option<i64>,
+        pub(crate) source_author_contact_id: Option<i64>,
+        time_to_assignment: Option<i64>,
+        time_to_admin_reply: Option<i64>,
+        time_to_first_close: Option<i64>,
+        time_to_last_close: Option<i64>,
+        median_time_to_reply: Option<i64>,
+        first_contact_reply_at: Option<i64>,
+        first_assignment_at: Option<i64>,
+        first_admin_reply_at: Option<i64>,
+        first_close_at: Option<i64>,
+        last_assignment_at: Option<i64>,
+        last_assignment_admin_reply_at: Option<i64>,
+        last_contact_reply_at: Option<i64>,
+        last_admin_reply_at: Option<i64>,
+        last_close_at: Option<i64>,
+        last_closed_by_id: Option<i64>,
+        count_reopens: i64,
+        count_assignments: i64,
+        count_conversation_parts: i64,
+        reply_times: String,
+    }
 }
 
 const COLUMNS: [Conversations; 42] = {
@@ -402,21 +404,22 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
         .collect())
 }
 
-#[derive(sqlx::FromRow)]
-struct PartRow {
-    id: i64,
-    part_type: String,
-    body: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-    notified_at: i64,
-    author_type: String,
-    author_admin_id: Option<i64>,
-    author_contact_id: Option<i64>,
-    assigned_to_type: Option<String>,
-    assigned_to_id: Option<i64>,
-    attachments: String,
-    redacted: bool,
+row_struct! {
+    struct PartRow {
+        id: i64,
+        part_type: String,
+        body: Option<String>,
+        created_at: i64,
+        updated_at: i64,
+        notified_at: i64,
+        author_type: String,
+        author_admin_id: Option<i64>,
+        author_contact_id: Option<i64>,
+        assigned_to_type: Option<String>,
+        assigned_to_id: Option<i64>,
+        attachments: String,
+        redacted: bool,
+    }
 }
 
 /// The newest [`MAX_PARTS`] parts, oldest first, and how many there are in all.

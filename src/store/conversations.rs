@@ -869,7 +869,7 @@ impl Store {
         use crate::domain::conversation::requests::Redaction;
         let mut tx = self.begin().await?;
         if let super::ConnRef::Sqlite(c) = tx.conn() {
-            sqlx::query("PRAGMA secure_delete = ON").execute(c).await.map_err(StoreError::from)?;
+            c.pragma_update(None, "secure_delete", "ON").map_err(StoreError::from)?;
         }
         let at = now();
         let (conversation_id, target) = match redaction {

@@ -1,5 +1,6 @@
 //! Custom data attributes of a workspace (the built-in ones live in the domain).
 
+use super::sqlite::row_struct;
 use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
 
 use super::segments;
@@ -24,19 +25,20 @@ pub(crate) enum DataAttributes {
     UpdatedAt,
 }
 
-#[derive(sqlx::FromRow)]
-struct AttributeRow {
-    id: i64,
-    model: String,
-    name: String,
-    description: String,
-    data_type: String,
-    options: Option<String>,
-    messenger_writable: bool,
-    archived: bool,
-    admin_id: Option<i64>,
-    created_at: i64,
-    updated_at: i64,
+row_struct! {
+    struct AttributeRow {
+        id: i64,
+        model: String,
+        name: String,
+        description: String,
+        data_type: String,
+        options: Option<String>,
+        messenger_writable: bool,
+        archived: bool,
+        admin_id: Option<i64>,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 impl From<AttributeRow> for DataAttribute {

@@ -2,6 +2,7 @@
 //! time), so a repeated submission is accepted and ignored; summaries count every event of a
 //! contact, however old, plus what was imported through `POST /events/summaries`.
 
+use super::sqlite::row_struct;
 use std::collections::BTreeMap;
 
 use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, LockType, OnConflict, Order, Query};
@@ -32,20 +33,22 @@ pub(crate) enum EventSummaries {
     LastAt,
 }
 
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    id: i64,
-    event_name: String,
-    created_at: i64,
-    metadata: Option<String>,
+row_struct! {
+    struct EventRow {
+        id: i64,
+        event_name: String,
+        created_at: i64,
+        metadata: Option<String>,
+    }
 }
 
-#[derive(sqlx::FromRow)]
-struct TallyRow {
-    event_name: String,
-    count: i64,
-    first_at: i64,
-    last_at: i64,
+row_struct! {
+    struct TallyRow {
+        event_name: String,
+        count: i64,
+        first_at: i64,
+        last_at: i64,
+    }
 }
 
 /// An event as submitted, already validated.

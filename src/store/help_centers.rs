@@ -3,6 +3,7 @@
 //! Every workspace has a default help center: its first, made on first use (see
 //! [`default_help_center`]), since Intercom creates help centers only in its UI.
 
+use super::sqlite::row_struct;
 use std::collections::BTreeMap;
 
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
@@ -60,16 +61,17 @@ impl From<Rejected> for WriteError {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct HelpCenterRow {
-    pub id: i64,
-    identifier: String,
-    display_name: String,
-    website_turned_on: bool,
-    custom_domain: Option<String>,
-    pub default_locale: String,
-    created_at: i64,
-    updated_at: i64,
+row_struct! {
+    pub(crate) struct HelpCenterRow {
+        pub id: i64,
+        identifier: String,
+        display_name: String,
+        website_turned_on: bool,
+        custom_domain: Option<String>,
+        pub default_locale: String,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 impl HelpCenterRow {
@@ -174,21 +176,22 @@ pub(crate) async fn default_help_center(db: &mut impl Exec, workspace_id: i64) -
     db.fetch_one(&first).await
 }
 
-#[derive(sqlx::FromRow)]
-struct CollectionRow {
-    id: i64,
-    help_center_id: i64,
-    parent_id: Option<i64>,
-    name: String,
-    description: String,
-    icon: String,
-    sort_order: i64,
-    default_locale: String,
-    translations: String,
-    created_at: i64,
-    updated_at: i64,
-    identifier: String,
-    custom_domain: Option<String>,
+row_struct! {
+    struct CollectionRow {
+        id: i64,
+        help_center_id: i64,
+        parent_id: Option<i64>,
+        name: String,
+        description: String,
+        icon: String,
+        sort_order: i64,
+        default_locale: String,
+        translations: String,
+        created_at: i64,
+        updated_at: i64,
+        identifier: String,
+        custom_domain: Option<String>,
+    }
 }
 
 impl CollectionRow {

@@ -68,8 +68,8 @@ fn fold(backend: Backend, email: &str) -> String {
 /// file through a memory map.
 async fn widen_cache(db: &mut impl Exec) -> StoreResult<()> {
     if let ConnRef::Sqlite(conn) = db.conn() {
-        let pragmas = "PRAGMA cache_size = -262144; PRAGMA mmap_size = 17179869184;";
-        sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)).execute(conn).await?;
+        conn.pragma_update(None, "cache_size", -262144)?;
+        conn.pragma_update_and_check(None, "mmap_size", 17179869184i64, |_| Ok(()))?;
     }
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! Storage: one interface over SQLite (the embedded default) and PostgreSQL.
 //!
 //! Statements are built once with sea-query and rendered for whichever backend the
-//! database URL picked; rows decode through `sqlx::FromRow` for both. The few true
-//! dialect differences live next to the queries that need them, behind `Backend`.
+//! database URL picked: PostgreSQL through sqlx, SQLite through rusqlite (`sqlite.rs`, which
+//! says why). Row structs are declared with [`sqlite::row_struct!`] and decode by column name
+//! on both. The few true dialect differences live next to the queries that need them, behind
+//! `Backend`.
 
 pub mod activity_logs;
 pub mod admins;
@@ -28,6 +30,7 @@ pub mod notes;
 pub mod rate_limit;
 pub mod search_sql;
 pub mod segments;
+pub mod sqlite;
 pub mod subscriptions;
 pub mod tags;
 pub mod teams;
@@ -38,16 +41,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
-use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sea_query_rusqlite::RusqliteBinder;
+use sea_query_sqlx::SqlxBinder;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{
-    AssertSqlSafe, Database, Executor, FromRow, IntoArguments, PgConnection, PgPool, Postgres, Sqlite,
-    SqliteConnection, SqlitePool, Transaction,
-};
+use sqlx::{AssertSqlSafe, FromRow, PgConnection, PgPool, Postgres, Transaction};
+
+pub use sqlite::{FromSqlite, SqlitePools};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -59,8 +59,14 @@ pub enum StoreError {
     BadUrl(String),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("no database connection came free in time")]
+    Busy,
     #[error(transparent)]
     Db(sqlx::Error),
+    #[error(transparent)]
+    Sqlite(rusqlite::Error),
+    #[error(transparent)]
+    Pool(deadpool::unmanaged::PoolError),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -71,6 +77,7 @@ impl From<sqlx::Error> for StoreError {
                 // PostgreSQL names the constraint; SQLite only says which columns collided.
                 constraint: db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned()),
             },
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => StoreError::Busy,
             _ => StoreError::Db(err),
         }
     }
@@ -85,43 +92,28 @@ pub enum Backend {
 }
 
 /// A row type that decodes from both backends.
-pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+pub trait Row: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: FromSqlite + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
 
 /// A value that decodes as a single column on both backends.
 pub trait Scalar:
-    for<'r> sqlx::Decode<'r, Sqlite>
-    + sqlx::Type<Sqlite>
-    + for<'r> sqlx::Decode<'r, Postgres>
-    + sqlx::Type<Postgres>
-    + Send
-    + Unpin
+    rusqlite::types::FromSql + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin
 {
 }
 impl<T> Scalar for T where
-    T: for<'r> sqlx::Decode<'r, Sqlite>
-        + sqlx::Type<Sqlite>
-        + for<'r> sqlx::Decode<'r, Postgres>
-        + sqlx::Type<Postgres>
-        + Send
-        + Unpin
+    T: rusqlite::types::FromSql + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin
 {
 }
+
+/// A sea-query statement that renders for both backends.
+pub trait Statement: SqlxBinder + RusqliteBinder {}
+impl<T> Statement for T where T: SqlxBinder + RusqliteBinder {}
 
 /// The connection pools; cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Store {
     Sqlite(SqlitePools),
     Postgres(PgPool),
-}
-
-/// SQLite takes one writer at a time. A second writer that finds the lock taken sleeps in
-/// SQLite's busy handler (milliseconds at a time), so writes queue for the one connection of
-/// `writes` instead, and never contend; reads run on `reads`, beside the writer (WAL).
-#[derive(Clone, Debug)]
-pub struct SqlitePools {
-    reads: SqlitePool,
-    writes: SqlitePool,
 }
 
 /// What an answered SQLite commit survives. PostgreSQL keeps its own setting
@@ -156,45 +148,19 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await?;
             Store::Postgres(pool)
         } else if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StoreError::BadUrl(e.to_string()))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(match durability {
-                    SqliteDurability::ProcessCrash => SqliteSynchronous::Normal,
-                    SqliteDurability::PowerLoss => SqliteSynchronous::Full,
-                })
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
-            // A local file cannot go stale like a network connection: no ping before each use,
-            // which would cost a hand-off to the connection's thread.
-            let pool = |size| SqlitePoolOptions::new().max_connections(size).test_before_acquire(false);
-            let writes = pool(1).connect_with(options.clone()).await?;
-            let reads = pool(8).connect_with(options).await?;
-            Store::Sqlite(SqlitePools { reads, writes })
+            Store::Sqlite(SqlitePools::open(url, durability).await?)
         } else {
             return Err(StoreError::BadUrl(format!("{url}: expected sqlite://PATH or postgres://...")));
         };
-        store.migrate().await?;
         Ok(store)
-    }
-
-    pub async fn migrate(&self) -> StoreResult<()> {
-        match self {
-            Store::Sqlite(pools) => sqlx::migrate!("migrations/sqlite").run(&pools.writes).await?,
-            Store::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
-        }
-        Ok(())
     }
 
     pub async fn close(&self) {
         match self {
-            Store::Sqlite(pools) => {
-                pools.reads.close().await;
-                pools.writes.close().await;
-            }
+            Store::Sqlite(pools) => pools.close(),
             Store::Postgres(pool) => pool.close().await,
         }
     }
@@ -209,7 +175,7 @@ impl Store {
     /// A pooled connection for reads that need no transaction.
     pub async fn conn(&self) -> StoreResult<Conn> {
         Ok(match self {
-            Store::Sqlite(pools) => Conn::Sqlite(pools.reads.acquire().await?),
+            Store::Sqlite(pools) => Conn::Sqlite(pools.read().await?),
             Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
         })
     }
@@ -217,7 +183,7 @@ impl Store {
     /// A connection for one write statement outside a transaction (SQLite: the writer).
     pub async fn write_conn(&self) -> StoreResult<Conn> {
         Ok(match self {
-            Store::Sqlite(pools) => Conn::Sqlite(pools.writes.acquire().await?),
+            Store::Sqlite(pools) => Conn::Sqlite(pools.write().await?),
             Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
         })
     }
@@ -225,28 +191,26 @@ impl Store {
     /// Starts a transaction: a write that touches several rows goes through one.
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match self {
-            // IMMEDIATE takes SQLite's write lock up front, so a read-then-write
-            // transaction cannot fail half-way with SQLITE_BUSY.
-            Store::Sqlite(pools) => Tx::Sqlite(pools.writes.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Sqlite(pools) => Tx::Sqlite(sqlite::SqliteTx::begin(pools.write().await?)?),
             Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 }
 
 pub enum Conn {
-    Sqlite(PoolConnection<Sqlite>),
+    Sqlite(sqlite::PooledConnection),
     Postgres(PoolConnection<Postgres>),
 }
 
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(sqlite::SqliteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx) => tx.commit()?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -255,7 +219,7 @@ impl Tx {
 
 /// A borrowed connection of either backend: what every statement runs on.
 pub enum ConnRef<'c> {
-    Sqlite(&'c mut SqliteConnection),
+    Sqlite(&'c mut rusqlite::Connection),
     Postgres(&'c mut PgConnection),
 }
 
@@ -270,42 +234,44 @@ pub trait Exec: Send {
         }
     }
 
-    async fn fetch_all<T: Row>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<Vec<T>> {
+    async fn fetch_all<T: Row>(&mut self, stmt: &impl Statement) -> StoreResult<Vec<T>> {
         match self.conn() {
             ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                fetch_all_on::<Sqlite, _, T>(c, sql, values).await
+                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
+                sqlite::fetch_all(c, &sql, &values)
             }
             ConnRef::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                fetch_all_on::<Postgres, _, T>(c, sql, values).await
+                Ok(sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values).fetch_all(c).await?)
             }
         }
     }
 
-    async fn fetch_optional<T: Row>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<Option<T>> {
+    async fn fetch_optional<T: Row>(&mut self, stmt: &impl Statement) -> StoreResult<Option<T>> {
         match self.conn() {
             ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                fetch_optional_on::<Sqlite, _, T>(c, sql, values).await
+                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
+                sqlite::fetch_optional(c, &sql, &values)
             }
             ConnRef::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
-                fetch_optional_on::<Postgres, _, T>(c, sql, values).await
+                Ok(sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_optional(c)
+                    .await?)
             }
         }
     }
 
-    async fn fetch_one<T: Row>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<T> {
+    async fn fetch_one<T: Row>(&mut self, stmt: &impl Statement) -> StoreResult<T> {
         self.fetch_optional(stmt).await?.ok_or(StoreError::NotFound)
     }
 
     /// The first column of the first row, e.g. a `COUNT(*)` or a `RETURNING id`.
-    async fn fetch_scalar<T: Scalar>(&mut self, stmt: &impl SqlxBinder) -> StoreResult<T> {
+    async fn fetch_scalar<T: Scalar>(&mut self, stmt: &impl Statement) -> StoreResult<T> {
         match self.conn() {
             ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                Ok(sqlx::query_scalar_with::<Sqlite, T, _>(AssertSqlSafe(sql), values).fetch_one(c).await?)
+                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
+                sqlite::fetch_scalar(c, &sql, &values)
             }
             ConnRef::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
@@ -315,14 +281,11 @@ pub trait Exec: Send {
     }
 
     /// Runs a statement and returns how many rows it touched.
-    async fn execute(&mut self, stmt: &impl SqlxBinder) -> StoreResult<u64> {
+    async fn execute(&mut self, stmt: &impl Statement) -> StoreResult<u64> {
         match self.conn() {
             ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_sqlx(SqliteQueryBuilder);
-                Ok(sqlx::query_with::<Sqlite, _>(AssertSqlSafe(sql), values)
-                    .execute(c)
-                    .await?
-                    .rows_affected())
+                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
+                sqlite::execute(c, &sql, &values)
             }
             ConnRef::Postgres(c) => {
                 let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
@@ -347,34 +310,10 @@ impl Exec for Conn {
 impl Exec for Tx {
     fn conn(&mut self) -> ConnRef<'_> {
         match self {
-            Tx::Sqlite(tx) => ConnRef::Sqlite(tx),
+            Tx::Sqlite(tx) => ConnRef::Sqlite(tx.conn()),
             Tx::Postgres(tx) => ConnRef::Postgres(tx),
         }
     }
-}
-
-async fn fetch_all_on<'c, DB, E, T>(executor: E, sql: String, values: SqlxValues) -> StoreResult<Vec<T>>
-where
-    DB: Database,
-    E: Executor<'c, Database = DB>,
-    SqlxValues: IntoArguments<DB>,
-    T: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
-{
-    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values).fetch_all(executor).await?)
-}
-
-async fn fetch_optional_on<'c, DB, E, T>(
-    executor: E,
-    sql: String,
-    values: SqlxValues,
-) -> StoreResult<Option<T>>
-where
-    DB: Database,
-    E: Executor<'c, Database = DB>,
-    SqlxValues: IntoArguments<DB>,
-    T: for<'r> FromRow<'r, DB::Row> + Send + Unpin,
-{
-    Ok(sqlx::query_as_with::<DB, T, _>(AssertSqlSafe(sql), values).fetch_optional(executor).await?)
 }
 
 /// Seconds since the UNIX epoch: every timestamp the API shows is one of these.

@@ -1,5 +1,6 @@
 //! Notes about contacts, written by admins.
 
+use super::sqlite::row_struct;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -22,13 +23,14 @@ pub(crate) enum Notes {
     CreatedAt,
 }
 
-#[derive(sqlx::FromRow)]
-struct NoteRow {
-    id: i64,
-    contact_id: i64,
-    admin_id: i64,
-    body: String,
-    created_at: i64,
+row_struct! {
+    struct NoteRow {
+        id: i64,
+        contact_id: i64,
+        admin_id: i64,
+        body: String,
+        created_at: i64,
+    }
 }
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {

@@ -2,6 +2,7 @@
 //! search compilers (`ContactSearch::segment_condition`, `CompanySearch::segment_condition`),
 //! so they always agree with a `segment_id` search or filter.
 
+use super::sqlite::row_struct;
 use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
@@ -53,15 +54,16 @@ impl SavedSegment {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct SegmentRow {
-    public_id: String,
-    name: String,
-    person_type: String,
-    model: String,
-    query: String,
-    created_at: i64,
-    updated_at: i64,
+row_struct! {
+    struct SegmentRow {
+        public_id: String,
+        name: String,
+        person_type: String,
+        model: String,
+        query: String,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 /// Every segment of the workspace, oldest first.

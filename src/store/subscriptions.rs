@@ -1,5 +1,6 @@
 //! Subscription types (made with the CLI) and contacts' explicit choices about them.
 
+use super::sqlite::row_struct;
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
 
 use super::contacts::{self, LinkError};
@@ -39,15 +40,16 @@ pub struct NewSubscriptionType {
     pub content_types: Vec<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct TypeRow {
-    id: i64,
-    name: String,
-    description: String,
-    locale: String,
-    state: String,
-    consent_type: String,
-    content_types: String,
+row_struct! {
+    struct TypeRow {
+        id: i64,
+        name: String,
+        description: String,
+        locale: String,
+        state: String,
+        consent_type: String,
+        content_types: String,
+    }
 }
 
 impl From<TypeRow> for SubscriptionType {

@@ -1,5 +1,6 @@
 //! Teams and their admins.
 
+use super::sqlite::row_struct;
 use std::collections::HashMap;
 
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
@@ -17,10 +18,11 @@ pub(crate) enum Teams {
     CreatedAt,
 }
 
-#[derive(sqlx::FromRow)]
-struct TeamRow {
-    id: i64,
-    name: String,
+row_struct! {
+    struct TeamRow {
+        id: i64,
+        name: String,
+    }
 }
 
 async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> {

@@ -1,5 +1,6 @@
 //! Access tokens. Only a SHA-256 of each token is stored; the token itself is shown once.
 
+use super::sqlite::row_struct;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sea_query::{Expr, ExprTrait, Iden, Order, Query};
@@ -20,21 +21,25 @@ pub(crate) enum AccessTokens {
     RevokedAt,
 }
 
-/// Who a request's token speaks for.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct TokenOwner {
-    pub workspace_id: i64,
-    pub admin_id: i64,
-    pub default_version: String,
+row_struct! {
+    /// Who a request's token speaks for.
+    #[derive(Debug, Clone)]
+    pub struct TokenOwner {
+        pub workspace_id: i64,
+        pub admin_id: i64,
+        pub default_version: String,
+    }
 }
 
-#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
-pub struct TokenInfo {
-    pub id: i64,
-    pub admin_id: i64,
-    pub name: String,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
+row_struct! {
+    #[derive(Debug, Clone, serde::Serialize)]
+    pub struct TokenInfo {
+        pub id: i64,
+        pub admin_id: i64,
+        pub name: String,
+        pub created_at: i64,
+        pub revoked_at: Option<i64>,
+    }
 }
 
 fn hash(token: &str) -> String {

@@ -1,5 +1,6 @@
 //! Workspaces, created together with their first admin and access token.
 
+use super::sqlite::row_struct;
 use sea_query::{Expr, ExprTrait, Iden, Query};
 
 use super::activity_logs;
@@ -24,16 +25,17 @@ pub(crate) enum Workspaces {
     CreatedAt,
 }
 
-#[derive(sqlx::FromRow)]
-struct WorkspaceRow {
-    id: i64,
-    id_code: String,
-    name: String,
-    region: String,
-    timezone: String,
-    default_version: String,
-    identity_verification: bool,
-    created_at: i64,
+row_struct! {
+    struct WorkspaceRow {
+        id: i64,
+        id_code: String,
+        name: String,
+        region: String,
+        timezone: String,
+        default_version: String,
+        identity_verification: bool,
+        created_at: i64,
+    }
 }
 
 impl From<WorkspaceRow> for Workspace {

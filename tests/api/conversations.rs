@@ -63,7 +63,7 @@ pub async fn sql(app: &TestApp, statement: &str) {
     let mut conn = app.store.conn().await.unwrap();
     match conn.conn() {
         switchboard::store::ConnRef::Sqlite(c) => {
-            sqlx::query(sqlx::AssertSqlSafe(statement.to_owned())).execute(c).await.unwrap();
+            c.execute_batch(statement).unwrap();
         }
         switchboard::store::ConnRef::Postgres(c) => {
             sqlx::query(sqlx::AssertSqlSafe(statement.to_owned())).execute(c).await.unwrap();
