@@ -194,14 +194,24 @@ pub trait FromSqlite: Sized {
     fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
 }
 
-/// A struct field read from a row: one column by name, or (a flattened struct) the whole row.
+/// A struct field read from a row: one column by name, or (a flattened struct) a run of them.
+///
+/// `next` is the column after the last one read. A select lists its columns in the order of the
+/// struct's fields, so the name is first checked there, and only looked up (a scan of every
+/// column's name) when it is elsewhere: a contact has some 40 columns.
 pub trait Column: Sized {
-    fn read(row: &rusqlite::Row<'_>, name: &str) -> rusqlite::Result<Self>;
+    fn read(row: &rusqlite::Row<'_>, name: &str, next: &mut usize) -> rusqlite::Result<Self>;
 }
 
 impl<T: FromSql> Column for T {
-    fn read(row: &rusqlite::Row<'_>, name: &str) -> rusqlite::Result<Self> {
-        row.get(name)
+    fn read(row: &rusqlite::Row<'_>, name: &str, next: &mut usize) -> rusqlite::Result<Self> {
+        let statement = row.as_ref();
+        let index = match statement.column_name(*next) {
+            Ok(found) if found == name => *next,
+            _ => statement.column_index(name)?,
+        };
+        *next = index + 1;
+        row.get(index)
     }
 }
 
@@ -239,13 +249,13 @@ macro_rules! row_struct {
 
         impl $crate::store::sqlite::FromSqlite for $name {
             fn from_sqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-                Ok($name { $($field: $crate::store::sqlite::Column::read(row, stringify!($field))?),* })
+                <Self as $crate::store::sqlite::Column>::read(row, "", &mut 0)
             }
         }
 
         impl $crate::store::sqlite::Column for $name {
-            fn read(row: &rusqlite::Row<'_>, _: &str) -> rusqlite::Result<Self> {
-                <Self as $crate::store::sqlite::FromSqlite>::from_sqlite(row)
+            fn read(row: &rusqlite::Row<'_>, _: &str, next: &mut usize) -> rusqlite::Result<Self> {
+                Ok($name { $($field: $crate::store::sqlite::Column::read(row, stringify!($field), next)?),* })
             }
         }
     };
