@@ -62,6 +62,7 @@ pub struct AppState {
     pub store: Store,
     limiter: Arc<RateLimiter>,
     tokens: Arc<TokenCache>,
+    max_body_bytes: usize,
 }
 
 impl AppState {
@@ -70,6 +71,7 @@ impl AppState {
             store,
             limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)),
             tokens: Arc::new(TokenCache::new(config.token_cache)),
+            max_body_bytes: config.max_body_bytes,
         }
     }
 }
@@ -122,6 +124,15 @@ async fn request_context(request: Request, next: Next) -> Response {
     response
 }
 
+/// Answers a request refused before its handler ran, after reading its body (up to the body
+/// limit): hyper closes a keep-alive connection whose request body was left unread, and a
+/// client that has meanwhile sent its next request on that connection sees it dropped
+/// unanswered (seen with the Python SDK: a bad token on a PUT, then a GET).
+async fn refuse(request: Request, error: ApiError, body_limit: usize) -> Response {
+    let _ = axum::body::to_bytes(request.into_body(), body_limit).await;
+    error.into_response()
+}
+
 /// Resolves the bearer token to its workspace, checks `Intercom-Version` and counts the
 /// request against the workspace's rate limit.
 async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -132,8 +143,9 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_owned());
+    let limit = state.max_body_bytes;
     let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return ApiError::unauthorized().into_response();
+        return refuse(request, ApiError::unauthorized(), limit).await;
     };
     let owner = match state.tokens.get(&token) {
         Some(owner) => owner,
@@ -142,8 +154,8 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
                 state.tokens.put(&token, &owner);
                 owner
             }
-            Ok(None) => return ApiError::unauthorized().into_response(),
-            Err(err) => return ApiError::from(err).into_response(),
+            Ok(None) => return refuse(request, ApiError::unauthorized(), limit).await,
+            Err(err) => return refuse(request, err.into(), limit).await,
         },
     };
     let requested = request.headers().get("intercom-version").map(|v| v.to_str().unwrap_or(""));
@@ -151,25 +163,25 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         Some(raw) => match version::parse(raw) {
             Some(v) => v,
             None => {
-                return ApiError::new(
+                let error = ApiError::new(
                     ErrorCode::IntercomVersionInvalid,
                     format!("The requested version '{raw}' could not be found"),
-                )
-                .into_response();
+                );
+                return refuse(request, error, limit).await;
             }
         },
         None => version::parse(&owner.default_version).unwrap_or(version::DEFAULT),
     };
     let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::now()).await {
         Ok(status) => status,
-        Err(err) => return ApiError::from(err).into_response(),
+        Err(err) => return refuse(request, err.into(), limit).await,
     };
     let mut response = if status.exceeded {
-        ApiError::new(
+        let error = ApiError::new(
             ErrorCode::RateLimitExceeded,
             "You have exceeded the rate limit. Please try again later.",
-        )
-        .into_response()
+        );
+        refuse(request, error, limit).await
     } else {
         request.extensions_mut().insert(Ctx {
             workspace_id: owner.workspace_id,

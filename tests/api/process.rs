@@ -117,3 +117,27 @@ async fn sigterm_stops_the_server_cleanly() {
     }
     panic!("the server did not stop on SIGTERM");
 }
+
+/// A request refused before its handler (here: a bad token) leaves its connection usable even
+/// when its body comes late: clients send their next request on the same connection.
+#[tokio::test]
+async fn a_refused_request_keeps_its_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _) = start(&format!("sqlite://{}", dir.path().join("refused.db").display()));
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", server.port)).await.unwrap();
+    let body = r#"{"away_mode_enabled": true, "away_mode_reassign": true}"#;
+    let head = format!(
+        "PUT /admins/1/away HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer not-a-token\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let next = "GET /admins HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer not-a-token\r\n\
+                Connection: close\r\n\r\n";
+    stream.write_all(next.as_bytes()).await.unwrap();
+    let mut answers = String::new();
+    stream.read_to_string(&mut answers).await.unwrap();
+    assert_eq!(answers.matches("HTTP/1.1 401").count(), 2, "answers: {answers:?}");
+}
