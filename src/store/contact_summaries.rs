@@ -2,108 +2,110 @@
 //! the first few items of each and their totals, read as columns of the contact's own row, so
 //! that a contact, or a page of them, is one statement.
 
+use std::sync::LazyLock;
+
 use super::sqlite::row_struct;
-use sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_query::{Expr, SelectStatement};
 
 use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
 
-/// Where each embedded summary is read from: `(kind, owner column, item id, order of items)`
-/// over the relation `summary_from` builds.
-const SUMMARY_SOURCES: [(SummaryKind, &str, &str, &str); 5] = [
-    (
-        SummaryKind::Tags,
-        r#""contact_tags"."contact_id""#,
-        r#"CAST("contact_tags"."tag_id" AS TEXT)"#,
-        r#""contact_tags"."applied_at", "contact_tags"."tag_id""#,
-    ),
-    (
-        SummaryKind::Notes,
-        r#""notes"."contact_id""#,
-        r#"CAST("notes"."id" AS TEXT)"#,
-        r#""notes"."created_at" DESC, "notes"."id" DESC"#,
-    ),
-    (
-        SummaryKind::Companies,
-        r#""contact_companies"."contact_id""#,
-        r#""companies"."public_id""#,
-        r#""contact_companies"."created_at", "companies"."id""#,
-    ),
-    (
-        SummaryKind::OptedOut,
-        r#""contact_subscriptions"."contact_id""#,
-        r#"CAST("subscription_types"."id" AS TEXT)"#,
-        r#""subscription_types"."id""#,
-    ),
-    (
-        SummaryKind::OptedIn,
-        r#""contact_subscriptions"."contact_id""#,
-        r#"CAST("subscription_types"."id" AS TEXT)"#,
-        r#""subscription_types"."id""#,
-    ),
+/// One embedded summary: its column names and where its items come from.
+struct Source {
+    items_column: &'static str,
+    total_column: &'static str,
+    /// The relation, with its joins.
+    from: &'static str,
+    /// The column holding the owning contact's id.
+    owner: &'static str,
+    /// A condition besides the owner's, or nothing.
+    filter: &'static str,
+    item: &'static str,
+    order: &'static str,
+}
+
+const SUBSCRIPTIONS: &str = r#""contact_subscriptions" INNER JOIN "subscription_types" ON "subscription_types"."id" = "contact_subscriptions"."subscription_type_id""#;
+
+const SOURCES: [Source; 5] = [
+    Source {
+        items_column: "tags_items",
+        total_column: "tags_total",
+        from: r#""contact_tags""#,
+        owner: r#""contact_tags"."contact_id""#,
+        filter: "",
+        item: r#"CAST("contact_tags"."tag_id" AS TEXT)"#,
+        order: r#""contact_tags"."applied_at", "contact_tags"."tag_id""#,
+    },
+    Source {
+        items_column: "notes_items",
+        total_column: "notes_total",
+        from: r#""notes""#,
+        owner: r#""notes"."contact_id""#,
+        filter: "",
+        item: r#"CAST("notes"."id" AS TEXT)"#,
+        order: r#""notes"."created_at" DESC, "notes"."id" DESC"#,
+    },
+    Source {
+        items_column: "companies_items",
+        total_column: "companies_total",
+        from: r#""contact_companies" INNER JOIN "companies" ON "companies"."id" = "contact_companies"."company_id""#,
+        owner: r#""contact_companies"."contact_id""#,
+        filter: "",
+        item: r#""companies"."public_id""#,
+        order: r#""contact_companies"."created_at", "companies"."id""#,
+    },
+    Source {
+        items_column: "opted_out_items",
+        total_column: "opted_out_total",
+        from: SUBSCRIPTIONS,
+        owner: r#""contact_subscriptions"."contact_id""#,
+        filter: r#" AND "subscription_types"."consent_type" = 'opt_out'"#,
+        item: r#"CAST("subscription_types"."id" AS TEXT)"#,
+        order: r#""subscription_types"."id""#,
+    },
+    Source {
+        items_column: "opted_in_items",
+        total_column: "opted_in_total",
+        from: SUBSCRIPTIONS,
+        owner: r#""contact_subscriptions"."contact_id""#,
+        filter: r#" AND "subscription_types"."consent_type" = 'opt_in'"#,
+        item: r#"CAST("subscription_types"."id" AS TEXT)"#,
+        order: r#""subscription_types"."id""#,
+    },
 ];
 
-/// `FROM` (and joins, and filter) of a summary's relation.
-fn summary_from(kind: SummaryKind, q: &mut SelectStatement) {
-    let subscriptions = |q: &mut SelectStatement, consent: &str| {
-        q.from("contact_subscriptions")
-            .inner_join(
-                "subscription_types",
-                Expr::col(("subscription_types", "id"))
-                    .equals(("contact_subscriptions", "subscription_type_id")),
-            )
-            .and_where(Expr::col(("subscription_types", "consent_type")).eq(consent.to_owned()));
-    };
-    match kind {
-        SummaryKind::Tags => {
-            q.from("contact_tags");
-        }
-        SummaryKind::Notes => {
-            q.from("notes");
-        }
-        SummaryKind::Companies => {
-            q.from("contact_companies").inner_join(
-                "companies",
-                Expr::col(("companies", "id")).equals(("contact_companies", "company_id")),
-            );
-        }
-        SummaryKind::OptedOut => subscriptions(q, "opt_out"),
-        SummaryKind::OptedIn => subscriptions(q, "opt_in"),
-    }
-}
+/// Per summary, `(column, subquery)` for its items and for its total. They take no parameters
+/// and PostgreSQL and SQLite spell them the same, so they are written once per process, not
+/// built and rendered for every contact read.
+///
+/// The items are the ids of the first [`SUMMARY_LIMIT`], comma separated (numbers or hex
+/// public ids: a comma never occurs in one), or NULL. `string_agg` reads them from a subquery
+/// ordered and cut to that limit, in its order: an `ORDER BY` in the aggregate, or a
+/// `ROW_NUMBER()` window, makes SQLite build a temporary b-tree per summary per contact (five
+/// per read), which cost more than the rest of the statement.
+static COLUMNS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .flat_map(|s| {
+            let matching = format!(r#"FROM {} WHERE {} = "contacts"."id"{}"#, s.from, s.owner, s.filter);
+            [
+                (
+                    s.items_column,
+                    format!(
+                        r#"(SELECT string_agg("s"."item", ',') FROM (SELECT {} AS "item" {matching} ORDER BY {} LIMIT {SUMMARY_LIMIT}) AS "s")"#,
+                        s.item, s.order
+                    ),
+                ),
+                (s.total_column, format!("(SELECT COUNT(*) {matching})")),
+            ]
+        })
+        .collect()
+});
 
-/// Adds, for each kind, `<kind>_items` (the ids of its first [`SUMMARY_LIMIT`] items, comma
-/// separated, or NULL) and `<kind>_total`, as subqueries on the row's `contacts.id`. The ids are
-/// numbers or hex public ids, so a comma never occurs in one. `string_agg(.. ORDER BY ..)` is
-/// spelt the same by PostgreSQL and by SQLite (3.44 and later; the bundled one is newer).
+/// Adds, for each kind, `<kind>_items` and `<kind>_total` (see [`COLUMNS`]), as subqueries on
+/// the row's `contacts.id`.
 pub(crate) fn add_columns(q: &mut SelectStatement) {
-    for (kind, owner, item, order) in SUMMARY_SOURCES {
-        let name = column_prefix(kind);
-        let mut numbered = Query::select();
-        numbered
-            .expr_as(Expr::cust(item), "item")
-            .expr_as(Expr::cust(format!("ROW_NUMBER() OVER (ORDER BY {order})")), "rn")
-            .and_where(Expr::cust(owner).equals(("contacts", "id")));
-        summary_from(kind, &mut numbered);
-        let items = Query::select()
-            .expr(Expr::cust(r#"string_agg("s"."item", ',' ORDER BY "s"."rn")"#))
-            .from_subquery(numbered, "s")
-            .and_where(Expr::col(("s", "rn")).lte(SUMMARY_LIMIT as i64))
-            .take();
-        let mut total = Query::select();
-        total.expr(Expr::cust("COUNT(*)")).and_where(Expr::cust(owner).equals(("contacts", "id")));
-        summary_from(kind, &mut total);
-        q.expr_as(items, Alias::new(format!("{name}_items")))
-            .expr_as(total, Alias::new(format!("{name}_total")));
-    }
-}
-
-fn column_prefix(kind: SummaryKind) -> &'static str {
-    match kind {
-        SummaryKind::Tags => "tags",
-        SummaryKind::Notes => "notes",
-        SummaryKind::Companies => "companies",
-        SummaryKind::OptedOut => "opted_out",
-        SummaryKind::OptedIn => "opted_in",
+    for (column, subquery) in COLUMNS.iter() {
+        q.expr_as(Expr::cust(subquery.as_str()), *column);
     }
 }
 
