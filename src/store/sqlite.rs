@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use deadpool::Runtime;
 use deadpool::unmanaged::{Object, Pool, PoolConfig, PoolError};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sea_query_rusqlite::RusqliteValues;
 use serde::de::DeserializeOwned;
@@ -110,6 +111,11 @@ fn connect(path: &str, durability: SqliteDurability) -> StoreResult<Connection> 
     };
     conn.pragma_update(None, "synchronous", synchronous)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // The query planner's stability guarantee: a plan never depends on a bound value. Without
+    // it SQLite marks a statement whose parameter it could compare with a constant (a partial
+    // index's `WHERE role = 'user'`, a LIKE pattern) and prepares it again, parser and planner,
+    // whenever that parameter's value changes: every search.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }
