@@ -263,6 +263,13 @@ fn select_in(scope: Condition) -> SelectStatement {
         .take()
 }
 
+/// `contacts.role = 'user'` as a literal, not a bound value: SQLite's planner never looks at
+/// bound values (see `sqlite.rs`), so only a literal shows it that the unique index of users'
+/// emails, which covers users alone, can serve a lookup by email.
+pub(crate) fn is_user() -> Expr {
+    Expr::cust(r#""contacts"."role" = 'user'"#)
+}
+
 /// `contacts.workspace_id = ?`, written so that SQLite's planner cannot serve it from an index.
 /// Without statistics SQLite takes an equality on an indexed column for about ten rows, so it
 /// starts from a workspace index (and reads the whole workspace) even where a short list of
@@ -312,11 +319,11 @@ pub(crate) async fn find_by(
     let named = match contact {
         ContactRef::Id(id) => Condition::all().add(col(Contacts::PublicId).eq(id)),
         ContactRef::UserId(external_id) => Condition::all()
-            .add(col(Contacts::Role).eq(Role::User.as_str()))
+            .add(is_user())
             .add(col(Contacts::ExternalId).eq(external_id)),
         // Folded by the database, as the unique index of users' emails folds it.
         ContactRef::UserEmail(email) => Condition::all()
-            .add(col(Contacts::Role).eq(Role::User.as_str()))
+            .add(is_user())
             .add(Expr::from(Func::lower(col(Contacts::Email))).eq(Func::lower(Expr::val(email)))),
     };
     db.fetch_one(
@@ -523,7 +530,7 @@ async fn duplicate(
         // Folded by the database, as the unique index folds it.
         same = same.add(
             Condition::all()
-                .add(col(Contacts::Role).eq(Role::User.as_str()))
+                .add(is_user())
                 .add(Expr::from(Func::lower(col(Contacts::Email))).eq(Func::lower(Expr::val(email)))),
         );
     }

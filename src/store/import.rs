@@ -339,7 +339,7 @@ async fn check_existing(
     for chunk in emails.chunks(ROWS_PER_STATEMENT) {
         // Folded by the database, as the unique index folds it.
         conditions.push(
-            Condition::all().add(Expr::col(Contacts::Role).eq(Role::User.as_str())).add(
+            Condition::all().add(contacts::is_user()).add(
                 Expr::expr(Func::lower(Expr::col(Contacts::Email)))
                     .is_in(chunk.iter().map(|e| Func::lower(Expr::val(*e)))),
             ),
