@@ -318,9 +318,9 @@ pub(crate) async fn find_by(
 ) -> StoreResult<ContactIdentity> {
     let named = match contact {
         ContactRef::Id(id) => Condition::all().add(col(Contacts::PublicId).eq(id)),
-        ContactRef::UserId(external_id) => Condition::all()
-            .add(is_user())
-            .add(col(Contacts::ExternalId).eq(external_id)),
+        ContactRef::UserId(external_id) => {
+            Condition::all().add(is_user()).add(col(Contacts::ExternalId).eq(external_id))
+        }
         // Folded by the database, as the unique index of users' emails folds it.
         ContactRef::UserEmail(email) => Condition::all()
             .add(is_user())

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use deadpool::Runtime;
 use deadpool::unmanaged::{Object, Pool, PoolConfig, PoolError};
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::config::DbConfig;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sea_query_rusqlite::RusqliteValues;
 use serde::de::DeserializeOwned;
