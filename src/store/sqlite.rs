@@ -299,14 +299,28 @@ impl<'r, T: DeserializeOwned + 'r> sqlx::Decode<'r, sqlx::Postgres> for JsonColu
     }
 }
 
+/// Runs `work`, a statement that may take long (a listing, a search, a count), with the Tokio
+/// worker's other tasks moved to another thread meanwhile: a search that reads for a second must
+/// not stall every request queued behind it on its worker. A current-thread runtime (the tests)
+/// has no other thread to move them to.
+fn may_block<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|handle| handle.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
 pub(super) fn fetch_all<T: FromSqlite>(
     conn: &Connection,
     sql: &str,
     values: &RusqliteValues,
 ) -> StoreResult<Vec<T>> {
-    let mut statement = conn.prepare_cached(sql)?;
-    let rows = statement.query_map(&*values.as_params(), T::from_sqlite)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    may_block(|| {
+        let mut statement = conn.prepare_cached(sql)?;
+        let rows = statement.query_map(&*values.as_params(), T::from_sqlite)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    })
 }
 
 pub(super) fn fetch_optional<T: FromSqlite>(
@@ -323,8 +337,10 @@ pub(super) fn fetch_scalar<T: FromSql>(
     sql: &str,
     values: &RusqliteValues,
 ) -> StoreResult<T> {
-    let mut statement = conn.prepare_cached(sql)?;
-    Ok(statement.query_row(&*values.as_params(), |row| row.get(0))?)
+    may_block(|| {
+        let mut statement = conn.prepare_cached(sql)?;
+        Ok(statement.query_row(&*values.as_params(), |row| row.get(0))?)
+    })
 }
 
 /// Runs a statement to its end (a `RETURNING` clause's rows are read and dropped) and returns
