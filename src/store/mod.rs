@@ -2,7 +2,7 @@
 //!
 //! Statements are built once with sea-query and rendered for whichever backend the
 //! database URL picked: PostgreSQL through sqlx, SQLite through rusqlite (`sqlite.rs`, which
-//! says why). Row structs are declared with [`sqlite::row_struct!`] and decode by column name
+//! says why). Row structs are declared with `sqlite::row_struct!` and decode by column name
 //! on both. The few true dialect differences live next to the queries that need them, behind
 //! `Backend`.
 

@@ -1,10 +1,11 @@
 //! The SQLite backend: rusqlite connections whose statements run in place, on the calling task.
 //!
 //! A SQLite statement is a function call into the library, microseconds for a point read. sqlx
-//! ran each one on a worker thread of its own and handed it over through a channel, and at 1M
-//! contacts those hand-offs were half the CPU samples of a `GET /contacts/{id}`. Here a pooled
-//! connection is borrowed for as long as a request needs it and every statement on it is a
-//! plain call, prepared once per connection (rusqlite's statement cache).
+//! ran each one on a thread of its own and handed it over through a channel, a context switch
+//! each way per statement. Here a pooled connection is borrowed for as long as a request needs it
+//! and every statement on it is a plain call, prepared once per connection (rusqlite's statement
+//! cache). Statements that may read for long (listings, searches, counts) let the Tokio worker's
+//! other tasks move elsewhere meanwhile ([`may_block`]).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
