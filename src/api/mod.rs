@@ -21,6 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
@@ -93,8 +95,9 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .merge(subscription_types::router())
         .merge(tags::router())
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
-        .fallback(|| async { ApiError::route_not_found() })
-        .method_not_allowed_fallback(|| async { ApiError::route_not_found() })
+        // The body is read (see `refuse`), up to the body limit, before the answer.
+        .fallback(|_: Result<Bytes, BytesRejection>| async { ApiError::route_not_found() })
+        .method_not_allowed_fallback(|_: Result<Bytes, BytesRejection>| async { ApiError::route_not_found() })
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");

@@ -140,4 +140,22 @@ async fn a_refused_request_keeps_its_connection() {
     let mut answers = String::new();
     stream.read_to_string(&mut answers).await.unwrap();
     assert_eq!(answers.matches("HTTP/1.1 401").count(), 2, "answers: {answers:?}");
+
+    // The same for a path that does not exist.
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", server.port)).await.unwrap();
+    let head = format!(
+        "POST /no/such/path HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stream.write_all(body.as_bytes()).await.unwrap();
+    stream
+        .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answers = String::new();
+    stream.read_to_string(&mut answers).await.unwrap();
+    assert_eq!(answers.matches("HTTP/1.1 404").count(), 2, "answers: {answers:?}");
 }
