@@ -9,10 +9,10 @@ use sea_query::{Expr, SelectStatement};
 
 use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
 
-/// One embedded summary: its column names and where its items come from.
+/// One embedded summary: the prefix of its columns and where its items come from.
 struct Source {
-    items_column: &'static str,
-    total_column: &'static str,
+    /// `<name>_items` and `<name>_total`.
+    name: &'static str,
     /// The relation, with its joins.
     from: &'static str,
     /// The column holding the owning contact's id.
@@ -23,12 +23,21 @@ struct Source {
     order: &'static str,
 }
 
-const SUBSCRIPTIONS: &str = r#""contact_subscriptions" INNER JOIN "subscription_types" ON "subscription_types"."id" = "contact_subscriptions"."subscription_type_id""#;
+/// The subscription types a contact has opted into or out of: `consent` is the condition.
+const fn subscriptions(name: &'static str, consent: &'static str) -> Source {
+    Source {
+        name,
+        from: r#""contact_subscriptions" INNER JOIN "subscription_types" ON "subscription_types"."id" = "contact_subscriptions"."subscription_type_id""#,
+        owner: r#""contact_subscriptions"."contact_id""#,
+        filter: consent,
+        item: r#"CAST("subscription_types"."id" AS TEXT)"#,
+        order: r#""subscription_types"."id""#,
+    }
+}
 
 const SOURCES: [Source; 5] = [
     Source {
-        items_column: "tags_items",
-        total_column: "tags_total",
+        name: "tags",
         from: r#""contact_tags""#,
         owner: r#""contact_tags"."contact_id""#,
         filter: "",
@@ -36,8 +45,7 @@ const SOURCES: [Source; 5] = [
         order: r#""contact_tags"."applied_at", "contact_tags"."tag_id""#,
     },
     Source {
-        items_column: "notes_items",
-        total_column: "notes_total",
+        name: "notes",
         from: r#""notes""#,
         owner: r#""notes"."contact_id""#,
         filter: "",
@@ -45,32 +53,15 @@ const SOURCES: [Source; 5] = [
         order: r#""notes"."created_at" DESC, "notes"."id" DESC"#,
     },
     Source {
-        items_column: "companies_items",
-        total_column: "companies_total",
+        name: "companies",
         from: r#""contact_companies" INNER JOIN "companies" ON "companies"."id" = "contact_companies"."company_id""#,
         owner: r#""contact_companies"."contact_id""#,
         filter: "",
         item: r#""companies"."public_id""#,
         order: r#""contact_companies"."created_at", "companies"."id""#,
     },
-    Source {
-        items_column: "opted_out_items",
-        total_column: "opted_out_total",
-        from: SUBSCRIPTIONS,
-        owner: r#""contact_subscriptions"."contact_id""#,
-        filter: r#" AND "subscription_types"."consent_type" = 'opt_out'"#,
-        item: r#"CAST("subscription_types"."id" AS TEXT)"#,
-        order: r#""subscription_types"."id""#,
-    },
-    Source {
-        items_column: "opted_in_items",
-        total_column: "opted_in_total",
-        from: SUBSCRIPTIONS,
-        owner: r#""contact_subscriptions"."contact_id""#,
-        filter: r#" AND "subscription_types"."consent_type" = 'opt_in'"#,
-        item: r#"CAST("subscription_types"."id" AS TEXT)"#,
-        order: r#""subscription_types"."id""#,
-    },
+    subscriptions("opted_out", r#" AND "subscription_types"."consent_type" = 'opt_out'"#),
+    subscriptions("opted_in", r#" AND "subscription_types"."consent_type" = 'opt_in'"#),
 ];
 
 /// Per summary, `(column, subquery)` for its items and for its total. They take no parameters
@@ -82,20 +73,20 @@ const SOURCES: [Source; 5] = [
 /// ordered and cut to that limit, in its order: an `ORDER BY` in the aggregate, or a
 /// `ROW_NUMBER()` window, makes SQLite build a temporary b-tree per summary per contact (five
 /// per read), which cost more than the rest of the statement.
-static COLUMNS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+static COLUMNS: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
     SOURCES
         .iter()
         .flat_map(|s| {
             let matching = format!(r#"FROM {} WHERE {} = "contacts"."id"{}"#, s.from, s.owner, s.filter);
             [
                 (
-                    s.items_column,
+                    format!("{}_items", s.name),
                     format!(
                         r#"(SELECT string_agg("s"."item", ',') FROM (SELECT {} AS "item" {matching} ORDER BY {} LIMIT {SUMMARY_LIMIT}) AS "s")"#,
                         s.item, s.order
                     ),
                 ),
-                (s.total_column, format!("(SELECT COUNT(*) {matching})")),
+                (format!("{}_total", s.name), format!("(SELECT COUNT(*) {matching})")),
             ]
         })
         .collect()
@@ -105,7 +96,7 @@ static COLUMNS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
 /// the row's `contacts.id`.
 pub(crate) fn add_columns(q: &mut SelectStatement) {
     for (column, subquery) in COLUMNS.iter() {
-        q.expr_as(Expr::cust(subquery.as_str()), *column);
+        q.expr_as(Expr::cust(subquery.as_str()), column.as_str());
     }
 }
 
