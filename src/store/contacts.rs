@@ -13,7 +13,7 @@ use super::contact_search::ContactSearch;
 use super::contact_summaries::{self, SummaryColumns};
 use super::data_attributes;
 use super::workspaces::Workspaces;
-use super::{Exec, Store, StoreError, StoreResult, now};
+use super::{Exec, Store, StoreError, StoreResult, Tx, now};
 use crate::domain::contact::{
     self, Contact, ContactArchived, ContactChanges, ContactDeleted, Location, Rejection, Role,
     SocialProfiles, Summary, SummaryKind,
@@ -676,32 +676,39 @@ impl Store {
         let mut insert = new_rows();
         add_new_row(&mut insert, ids::hex_id(at), workspace_id, at, &written, changes, custom);
         insert.returning_col(Contacts::Id);
-        let inserted = self.write_conn().await?.fetch_scalar(&insert).await;
-        let id: i64 = match inserted {
+        let mut tx = self.begin_single().await?;
+        let id: i64 = match tx.fetch_scalar(&insert).await {
             Err(StoreError::Conflict { .. }) => {
-                return Err(self.conflict(workspace_id, &written, None).await);
+                return Err(self.conflict(tx, workspace_id, &written, None).await);
             }
             other => other?,
         };
+        tx.commit().await?;
         let row =
             self.conn().await?.fetch_one(select(workspace_id).and_where(col(Contacts::Id).eq(id))).await?;
         // A new contact has no tags, notes, companies or subscriptions to summarise yet.
         Ok(assemble(row, SummaryColumns::default()))
     }
 
-    /// A uniqueness conflict lost to a concurrent write, reported like any duplicate.
-    async fn conflict(&self, workspace_id: i64, written: &Written, except: Option<i64>) -> ContactError {
+    /// A uniqueness conflict that `tx`'s statement ran into, reported like any duplicate.
+    ///
+    /// On SQLite the failed statement leaves the transaction usable, and the contact it collided
+    /// with may be a write of the same batch that readers do not see yet: it is looked up on the
+    /// writer. PostgreSQL has aborted the transaction; a fresh connection sees the winner.
+    async fn conflict(
+        &self,
+        mut tx: Tx,
+        workspace_id: i64,
+        written: &Written,
+        except: Option<i64>,
+    ) -> ContactError {
+        let (email, external_id) = (written.email.as_deref(), written.external_id.as_deref());
         let found = async {
-            let mut conn = self.conn().await?;
-            duplicate(
-                &mut conn,
-                workspace_id,
-                written.role,
-                written.email.as_deref(),
-                written.external_id.as_deref(),
-                except,
-            )
-            .await
+            if let Tx::Sqlite(_) = tx {
+                return duplicate(&mut tx, workspace_id, written.role, email, external_id, except).await;
+            }
+            drop(tx);
+            duplicate(&mut self.conn().await?, workspace_id, written.role, email, external_id, except).await
         };
         match found.await {
             Ok(Some(dup)) => dup.into(),
@@ -784,8 +791,7 @@ impl Store {
             Query::update().table(Contacts::Table).values(values).and_where(col(Contacts::Id).eq(id)).take();
         match tx.execute(&update).await {
             Err(StoreError::Conflict { .. }) => {
-                drop(tx);
-                return Err(self.conflict(workspace_id, &written, Some(id)).await);
+                return Err(self.conflict(tx, workspace_id, &written, Some(id)).await);
             }
             other => other?,
         };

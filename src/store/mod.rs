@@ -67,6 +67,10 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error(transparent)]
     Pool(deadpool::unmanaged::PoolError),
+    /// The transaction that held an unanswered write was rolled back (SQLite: an I/O error
+    /// while its batch was open).
+    #[error("the transaction holding this write was rolled back")]
+    WriteLost,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -180,19 +184,21 @@ impl Store {
         })
     }
 
-    /// A connection for one write statement outside a transaction (SQLite: the writer).
-    pub async fn write_conn(&self) -> StoreResult<Conn> {
+    /// Starts a transaction: a write that touches several rows goes through one. On SQLite it
+    /// is a savepoint in a batch that commits in one go with the writes queued beside it.
+    pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match self {
-            Store::Sqlite(pools) => Conn::Sqlite(pools.write().await?),
-            Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+            Store::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
+            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
-    /// Starts a transaction: a write that touches several rows goes through one.
-    pub async fn begin(&self) -> StoreResult<Tx> {
+    /// For a write of one statement. PostgreSQL needs no transaction for it (`BEGIN` and
+    /// `COMMIT` would be two more round trips); on SQLite it joins a batch like any write.
+    pub async fn begin_single(&self) -> StoreResult<Tx> {
         Ok(match self {
-            Store::Sqlite(pools) => Tx::Sqlite(sqlite::SqliteTx::begin(pools.write().await?)?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Store::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
+            Store::Postgres(pool) => Tx::PostgresSingle(pool.acquire().await?),
         })
     }
 }
@@ -205,13 +211,16 @@ pub enum Conn {
 pub enum Tx {
     Sqlite(sqlite::SqliteTx),
     Postgres(Transaction<'static, Postgres>),
+    /// [`Store::begin_single`] on PostgreSQL: its one statement commits by itself.
+    PostgresSingle(PoolConnection<Postgres>),
 }
 
 impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
         match self {
-            Tx::Sqlite(tx) => tx.commit()?,
+            Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
+            Tx::PostgresSingle(_) => {}
         }
         Ok(())
     }
@@ -312,6 +321,7 @@ impl Exec for Tx {
         match self {
             Tx::Sqlite(tx) => ConnRef::Sqlite(tx.conn()),
             Tx::Postgres(tx) => ConnRef::Postgres(tx),
+            Tx::PostgresSingle(c) => ConnRef::Postgres(c),
         }
     }
 }

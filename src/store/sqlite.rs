@@ -6,8 +6,14 @@
 //! and every statement on it is a plain call, prepared once per connection (rusqlite's statement
 //! cache). Statements that may read for long (listings, searches, counts) let the Tokio worker's
 //! other tasks move elsewhere meanwhile ([`may_block`]).
+//!
+//! Writes go through one writer connection and commit in groups ([`SqliteTx`]): a commit's own
+//! cost (writing the WAL frames, FTS5 flushing its segment) is paid once for every write queued
+//! at the time, and each write is still answered only after the `COMMIT` that holds it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use deadpool::Runtime;
@@ -17,6 +23,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sea_query_rusqlite::RusqliteValues;
 use serde::de::DeserializeOwned;
+use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
 use super::{SqliteDurability, StoreError, StoreResult};
 
@@ -35,12 +42,12 @@ const READ_CONNECTIONS: usize = 8;
 pub type PooledConnection = Object<Connection>;
 
 /// SQLite takes one writer at a time. A second writer that finds the lock taken sleeps in
-/// SQLite's busy handler (milliseconds at a time), so writes queue for the one connection of
-/// `writes` instead, and never contend; reads run on `reads`, beside the writer (WAL).
+/// SQLite's busy handler (milliseconds at a time), so writes queue for the one writer
+/// connection instead, and never contend; reads run on `reads`, beside the writer (WAL).
 #[derive(Clone)]
 pub struct SqlitePools {
     reads: Pool<Connection>,
-    writes: Pool<Connection>,
+    writer: Arc<WriterSlot>,
 }
 
 impl std::fmt::Debug for SqlitePools {
@@ -57,20 +64,30 @@ impl SqlitePools {
         migrate(&mut writer)?;
         let readers =
             (0..READ_CONNECTIONS).map(|_| connect(path, durability)).collect::<StoreResult<Vec<_>>>()?;
-        Ok(SqlitePools { reads: pool(readers), writes: pool(vec![writer]) })
+        Ok(SqlitePools { reads: pool(readers), writer: Arc::new(WriterSlot::new(writer)) })
     }
 
     pub async fn read(&self) -> StoreResult<PooledConnection> {
         Ok(self.reads.get().await?)
     }
 
-    pub async fn write(&self) -> StoreResult<PooledConnection> {
-        Ok(self.writes.get().await?)
+    /// Starts a write: a savepoint in the writer's open transaction.
+    pub async fn begin(&self) -> StoreResult<SqliteTx> {
+        if self.writer.closed.load(Ordering::Relaxed) {
+            return Err(StoreError::Busy);
+        }
+        let writer = tokio::time::timeout(ACQUIRE_TIMEOUT, self.writer.acquire())
+            .await
+            .map_err(|_| StoreError::Busy)?;
+        let mut tx = SqliteTx { writer: Some(writer), slot: self.writer.clone(), in_savepoint: false };
+        tx.writer_mut().begin_unit()?;
+        tx.in_savepoint = true;
+        Ok(tx)
     }
 
     pub fn close(&self) {
         self.reads.close();
-        self.writes.close();
+        self.writer.closed.store(true, Ordering::Relaxed);
     }
 }
 
@@ -160,39 +177,197 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     Ok(())
 }
 
-/// A transaction on the writer: `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a
-/// read-then-write transaction cannot fail half-way with SQLITE_BUSY. Dropped uncommitted (an
-/// error, or a cancelled request), it rolls back before the connection returns to the pool.
-pub struct SqliteTx {
-    conn: PooledConnection,
-    open: bool,
+/// The writer connection, and the callers queued for it.
+struct WriterSlot {
+    writer: Arc<Mutex<Writer>>,
+    /// Callers waiting for the writer: while there are any, a finished write leaves the
+    /// transaction open for them rather than committing it.
+    queued: AtomicUsize,
+    closed: AtomicBool,
 }
 
-impl SqliteTx {
-    pub fn begin(conn: PooledConnection) -> StoreResult<SqliteTx> {
-        conn.execute_batch("BEGIN IMMEDIATE")?;
-        Ok(SqliteTx { conn, open: true })
+impl WriterSlot {
+    fn new(conn: Connection) -> WriterSlot {
+        let writer = Writer { conn, batch: None, next_batch: 1 };
+        WriterSlot {
+            writer: Arc::new(Mutex::new(writer)),
+            queued: AtomicUsize::new(0),
+            closed: AtomicBool::new(false),
+        }
     }
 
-    pub fn commit(mut self) -> StoreResult<()> {
-        self.conn.execute_batch("COMMIT")?;
-        self.open = false;
+    /// The writer, in the order asked for (Tokio's mutex is fair).
+    async fn acquire(&self) -> OwnedMutexGuard<Writer> {
+        let _queued = InQueue::enter(&self.queued);
+        self.writer.clone().lock_owned().await
+    }
+
+    fn is_queued(&self) -> bool {
+        self.queued.load(Ordering::Relaxed) > 0
+    }
+}
+
+/// A caller counted in the writer's queue until dropped, however its wait ends (a cancelled
+/// request included).
+struct InQueue<'a>(&'a AtomicUsize);
+
+impl<'a> InQueue<'a> {
+    fn enter(queued: &'a AtomicUsize) -> InQueue<'a> {
+        queued.fetch_add(1, Ordering::Relaxed);
+        InQueue(queued)
+    }
+}
+
+impl Drop for InQueue<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A batch that is not committed within this long (a queued caller went away before its turn)
+/// is committed by one of the writes waiting for it.
+const BATCH_STALL: Duration = Duration::from_millis(20);
+
+/// A batch commits at the latest when it holds this many writes, or is this old, even with
+/// more queued: a steady queue must not hold the first write's answer back indefinitely.
+const BATCH_WRITES: u32 = 256;
+const BATCH_AGE: Duration = Duration::from_millis(10);
+
+struct Writer {
+    conn: Connection,
+    /// The batch whose transaction is open on `conn`, if one is.
+    batch: Option<Batch>,
+    next_batch: u64,
+}
+
+/// Writes that share one transaction (group commit), each in a savepoint of its own, so that
+/// one that fails is undone alone.
+struct Batch {
+    id: u64,
+    writes: u32,
+    began: Instant,
+    /// `Some(true)` once committed, `Some(false)` if the transaction was lost.
+    outcome: watch::Sender<Option<bool>>,
+}
+
+impl Writer {
+    fn begin_unit(&mut self) -> StoreResult<()> {
+        if self.batch.is_none() {
+            // `IMMEDIATE` takes SQLite's write lock up front (another process may write to the
+            // same file), so no statement in the batch can fail half-way with SQLITE_BUSY.
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let id = self.next_batch;
+            self.next_batch += 1;
+            self.batch =
+                Some(Batch { id, writes: 0, began: Instant::now(), outcome: watch::Sender::new(None) });
+        }
+        self.conn.execute_batch("SAVEPOINT unit")?;
+        if let Some(batch) = &mut self.batch {
+            batch.writes += 1;
+        }
         Ok(())
     }
 
+    /// Undoes an unfinished write (its savepoint), leaving the batch's other writes alone.
+    fn roll_back_unit(&mut self) {
+        if !self.conn.is_autocommit()
+            && let Err(err) = self.conn.execute_batch("ROLLBACK TO unit; RELEASE unit")
+        {
+            tracing::error!(error = %err, "rolling back a SQLite write failed");
+        }
+    }
+
+    /// Called whenever a write lets go of the writer: commits the batch unless callers are
+    /// queued to add their writes to it (and it is neither full nor old).
+    fn settle(&mut self, queued: bool) {
+        if self.conn.is_autocommit() {
+            // SQLite rolled the whole transaction back on an error (a full disk, I/O).
+            self.finish(false);
+            return;
+        }
+        let Some(batch) = &self.batch else { return };
+        if !queued || batch.writes >= BATCH_WRITES || batch.began.elapsed() >= BATCH_AGE {
+            self.commit();
+        }
+    }
+
+    fn commit(&mut self) {
+        match self.conn.execute_batch("COMMIT") {
+            Ok(()) => self.finish(true),
+            Err(err) => {
+                tracing::error!(error = %err, "committing a SQLite batch failed");
+                if !self.conn.is_autocommit()
+                    && let Err(err) = self.conn.execute_batch("ROLLBACK")
+                {
+                    tracing::error!(error = %err, "rolling back a SQLite batch failed");
+                }
+                self.finish(false);
+            }
+        }
+    }
+
+    fn finish(&mut self, committed: bool) {
+        if let Some(batch) = self.batch.take() {
+            batch.outcome.send_replace(Some(committed));
+        }
+    }
+}
+
+/// A write on the writer connection: a savepoint in the open batch's transaction. Dropped
+/// uncommitted (an error, or a cancelled request), its savepoint is rolled back.
+pub struct SqliteTx {
+    writer: Option<OwnedMutexGuard<Writer>>,
+    slot: Arc<WriterSlot>,
+    in_savepoint: bool,
+}
+
+impl SqliteTx {
+    /// Releases the savepoint, and returns once the batch that holds it is committed: an
+    /// answered write is on disk (in the WAL), as with a transaction of its own.
+    pub async fn commit(mut self) -> StoreResult<()> {
+        let writer = self.writer_mut();
+        writer.conn.execute_batch("RELEASE unit")?;
+        let batch = writer.batch.as_ref().map(|batch| (batch.id, batch.outcome.subscribe()));
+        self.in_savepoint = false;
+        let slot = self.slot.clone();
+        drop(self); // lets go of the writer: commits now, or leaves it to the next write
+        let Some((id, mut outcome)) = batch else { return Err(StoreError::WriteLost) };
+        loop {
+            // `Ok(Some(committed))` once the batch is done; `Err` if its writer was dropped.
+            let waited = tokio::time::timeout(BATCH_STALL, outcome.wait_for(Option::is_some))
+                .await
+                .map(|done| done.map(|outcome| *outcome));
+            match waited {
+                Ok(Ok(Some(true))) => return Ok(()),
+                Ok(_) => return Err(StoreError::WriteLost),
+                Err(_) => {
+                    // Nobody took the writer after us: commit the batch ourselves.
+                    let mut writer = slot.acquire().await;
+                    if writer.batch.as_ref().is_some_and(|batch| batch.id == id) {
+                        writer.commit();
+                    }
+                }
+            }
+        }
+    }
+
     pub fn conn(&mut self) -> &mut Connection {
-        &mut self.conn
+        &mut self.writer_mut().conn
+    }
+
+    fn writer_mut(&mut self) -> &mut Writer {
+        // Present until dropped.
+        self.writer.as_mut().expect("the writer is held until the write is dropped")
     }
 }
 
 impl Drop for SqliteTx {
     fn drop(&mut self) {
-        if self.open
-            && !self.conn.is_autocommit()
-            && let Err(err) = self.conn.execute_batch("ROLLBACK")
-        {
-            tracing::error!(error = %err, "rolling back a SQLite transaction failed");
+        let Some(mut writer) = self.writer.take() else { return };
+        if self.in_savepoint {
+            writer.roll_back_unit();
         }
+        writer.settle(self.slot.is_queued());
     }
 }
 
@@ -377,5 +552,79 @@ impl From<PoolError> for StoreError {
             PoolError::Timeout | PoolError::Closed => StoreError::Busy,
             other => StoreError::Pool(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn open() -> (tempfile::TempDir, SqlitePools) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let pools = SqlitePools::open(&url, SqliteDurability::default()).await.unwrap();
+        let mut tx = pools.begin().await.unwrap();
+        tx.conn().execute_batch("CREATE TABLE t (v INTEGER PRIMARY KEY)").unwrap();
+        tx.commit().await.unwrap();
+        (dir, pools)
+    }
+
+    async fn insert(pools: &SqlitePools, v: i64) -> SqliteTx {
+        let mut tx = pools.begin().await.unwrap();
+        tx.conn().execute("INSERT INTO t (v) VALUES (?1)", [v]).unwrap();
+        tx
+    }
+
+    async fn committed(pools: &SqlitePools) -> Vec<i64> {
+        let conn = pools.read().await.unwrap();
+        let mut statement = conn.prepare("SELECT v FROM t ORDER BY v").unwrap();
+        statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[tokio::test]
+    async fn writes_queued_together_commit_together_and_a_dropped_one_alone_is_undone() {
+        let (_dir, pools) = open().await;
+        let batches_before = pools.writer.writer.lock().await.next_batch;
+        let first = insert(&pools, 1).await;
+        let (second, third) = (pools.clone(), pools.clone());
+        let second = tokio::spawn(async move { insert(&second, 2).await.commit().await });
+        let third = tokio::spawn(async move { drop(insert(&third, 3).await) });
+        tokio::task::yield_now().await; // both queue for the writer
+        assert!(pools.writer.is_queued());
+        // Others are queued: the first write leaves the batch open for them.
+        first.commit().await.unwrap();
+        second.await.unwrap().unwrap();
+        third.await.unwrap();
+        assert_eq!(committed(&pools).await, vec![1, 2]);
+        assert_eq!(pools.writer.writer.lock().await.next_batch, batches_before + 1, "one batch, one commit");
+    }
+
+    #[tokio::test]
+    async fn a_batch_left_open_for_a_caller_who_went_away_is_committed_by_its_writes() {
+        let (_dir, pools) = open().await;
+        let write = insert(&pools, 1).await;
+        // A caller counted in the queue that never takes the writer (its request was dropped
+        // just after `settle` saw it).
+        let ghost = InQueue::enter(&pools.writer.queued);
+        let started = Instant::now();
+        write.commit().await.unwrap();
+        assert!(started.elapsed() >= BATCH_STALL);
+        assert_eq!(committed(&pools).await, vec![1]);
+        drop(ghost);
+    }
+
+    #[tokio::test]
+    async fn a_failed_statement_undoes_only_its_own_write() {
+        let (_dir, pools) = open().await;
+        let first = insert(&pools, 1).await;
+        let ghost = InQueue::enter(&pools.writer.queued);
+        let first = tokio::spawn(first.commit());
+        tokio::task::yield_now().await;
+        drop(ghost);
+        let mut duplicate = insert(&pools, 2).await;
+        assert!(duplicate.conn().execute("INSERT INTO t (v) VALUES (1)", []).is_err());
+        drop(duplicate);
+        first.await.unwrap().unwrap();
+        assert_eq!(committed(&pools).await, vec![1]);
     }
 }

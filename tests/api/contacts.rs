@@ -209,6 +209,50 @@ async fn users_emails_and_external_ids_are_unique(
     assert_eq!(app.send(request).await.0, 200);
 }
 
+/// Concurrent writes share commits on SQLite (group commit): each is still answered only once
+/// it is committed, and a duplicate among them is refused and explained by its batch-mate.
+#[rstest]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_are_each_committed_or_refused(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let app = std::sync::Arc::new(app);
+    let mut calls = tokio::task::JoinSet::new();
+    // Ten emails, each sent by four callers at once: one of each four wins.
+    for i in 0..40 {
+        let app = app.clone();
+        calls.spawn(
+            async move { app.post("/contacts", json!({"email": format!("u{}@x.test", i % 10)})).await },
+        );
+    }
+    let mut created = Vec::new();
+    let mut refused = 0;
+    while let Some(result) = calls.join_next().await {
+        let (status, body) = result.unwrap();
+        if status == 200 {
+            // Answered, so readable at once.
+            let id = body["id"].as_str().unwrap().to_owned();
+            let (status, read) = app.get(&format!("/contacts/{id}")).await;
+            assert_eq!((status.as_u16(), &read["email"]), (200, &body["email"]));
+            created.push(body["email"].as_str().unwrap().to_owned());
+        } else {
+            let error = assert_error(status, &body, 409, "conflict");
+            let message = error["message"].as_str().unwrap();
+            assert!(
+                message.starts_with("A contact matching those details already exists with id="),
+                "{message}"
+            );
+            refused += 1;
+        }
+    }
+    created.sort();
+    assert_eq!(created, (0..10).map(|i| format!("u{i}@x.test")).collect::<Vec<_>>());
+    assert_eq!(refused, 30);
+    let (_, list) = app.get("/contacts").await;
+    assert_eq!(list["total_count"], 10);
+}
+
 #[rstest]
 #[tokio::test]
 async fn unknown_contacts_are_not_found(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
