@@ -1,0 +1,2 @@
+-- PostgreSQL only (its GIN indexes keep a short pending list); this file keeps the two
+-- backends' migration versions in step. SQLite has no GIN index: nothing to do.
