@@ -475,12 +475,19 @@ impl<'r, T: DeserializeOwned + 'r> sqlx::Decode<'r, sqlx::Postgres> for JsonColu
     }
 }
 
-/// Runs `work`, a statement that may take long (a listing, a search, a count), with the Tokio
-/// worker's other tasks moved to another thread meanwhile: a search that reads for a second must
-/// not stall every request queued behind it on its worker. A current-thread runtime (the tests)
-/// has no other thread to move them to.
-fn may_block<T>(work: impl FnOnce() -> T) -> T {
+/// Runs `work`, a statement on `conn` that may take long (a listing, a search, a count), with
+/// the Tokio worker's other tasks moved to another thread meanwhile: a search that reads for a
+/// second must not stall every request queued behind it on its worker. A current-thread runtime
+/// (the tests) has no other thread to move them to.
+///
+/// Statements in a write (the writer, inside its transaction) run in place: they are short,
+/// and every other write is waiting for them to finish, so a hand-off between threads while
+/// the writer is held would slow all writes (creates 4,600 → 5,900/s side by side at 10k).
+fn may_block<T>(conn: &Connection, work: impl FnOnce() -> T) -> T {
     use tokio::runtime::{Handle, RuntimeFlavor};
+    if !conn.is_autocommit() {
+        return work();
+    }
     match Handle::try_current().map(|handle| handle.runtime_flavor()) {
         Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
         _ => work(),
@@ -492,7 +499,7 @@ pub(super) fn fetch_all<T: FromSqlite>(
     sql: &str,
     values: &RusqliteValues,
 ) -> StoreResult<Vec<T>> {
-    may_block(|| {
+    may_block(conn, || {
         let mut statement = conn.prepare_cached(sql)?;
         let rows = statement.query_map(&*values.as_params(), T::from_sqlite)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -513,7 +520,7 @@ pub(super) fn fetch_scalar<T: FromSql>(
     sql: &str,
     values: &RusqliteValues,
 ) -> StoreResult<T> {
-    may_block(|| {
+    may_block(conn, || {
         let mut statement = conn.prepare_cached(sql)?;
         Ok(statement.query_row(&*values.as_params(), |row| row.get(0))?)
     })
