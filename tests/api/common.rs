@@ -2,6 +2,9 @@
 //! PostgreSQL database), a fresh workspace, and the router driven in-process.
 #![allow(dead_code)] // helpers serve every resource's tests, not each one
 
+use std::future::Future;
+use std::task::Poll;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -26,8 +29,19 @@ fn postgres_admin_url() -> String {
 }
 
 enum DbGuard {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Sqlite(tempfile::TempDir),
     Postgres { name: String },
+}
+
+impl DbGuard {
+    fn url(&self) -> String {
+        match self {
+            DbGuard::Sqlite(dir) => format!("sqlite://{}", dir.path().join("test.db").display()),
+            DbGuard::Postgres { name } => {
+                format!("{}/{name}", postgres_admin_url().rsplit_once('/').unwrap().0)
+            }
+        }
+    }
 }
 
 impl Drop for DbGuard {
@@ -54,8 +68,7 @@ pub struct PgDatabase(DbGuard);
 
 impl PgDatabase {
     pub fn url(&self) -> String {
-        let DbGuard::Postgres { name } = &self.0 else { unreachable!() };
-        format!("{}/{name}", postgres_admin_url().rsplit_once('/').unwrap().0)
+        self.0.url()
     }
 }
 
@@ -82,7 +95,7 @@ pub struct TestApp {
     pub store: Store,
     pub workspace: CreatedWorkspace,
     pub token: String,
-    _db: DbGuard,
+    db: DbGuard,
 }
 
 impl TestApp {
@@ -94,9 +107,8 @@ impl TestApp {
     pub async fn with_config(backend: Backend, config: ApiConfig) -> Option<TestApp> {
         let (store, guard) = match backend {
             Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                (Store::connect(&url).await.expect("sqlite store"), DbGuard::Sqlite(dir))
+                let guard = DbGuard::Sqlite(tempfile::tempdir().expect("temp dir"));
+                (Store::connect(&guard.url()).await.expect("sqlite store"), guard)
             }
             Backend::Postgres => {
                 let db = postgres_database().await?;
@@ -105,12 +117,25 @@ impl TestApp {
         };
         let workspace = store.create_workspace("Test Workspace", "owner@example.com", "Owner").await.unwrap();
         let router = api::router(AppState::new(store.clone(), &config), &config);
-        Some(TestApp { router, store, token: workspace.access_token.clone(), workspace, _db: guard })
+        Some(TestApp { router, store, token: workspace.access_token.clone(), workspace, db: guard })
     }
 
     /// Another workspace in the same database, with its own token.
     pub async fn other_workspace(&self) -> CreatedWorkspace {
         self.store.create_workspace("Other Workspace", "other@example.com", "Other").await.unwrap()
+    }
+
+    /// Another store on the same database, with pools of its own: it sees only what was
+    /// committed.
+    pub async fn other_store(&self) -> Store {
+        Store::connect(&self.db.url()).await.expect("second store")
+    }
+
+    /// Polls the request once and drops it, as hyper drops a handler whose client hung up.
+    /// Returns whether it was still unanswered then.
+    pub async fn abandon(&self, request: Request<Body>) -> bool {
+        let mut response = std::pin::pin!(self.router.clone().oneshot(request));
+        std::future::poll_fn(|cx| Poll::Ready(response.as_mut().poll(cx).is_pending())).await
     }
 
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {

@@ -1,5 +1,6 @@
 //! HTTP-level tests: one binary, every test body run against SQLite and PostgreSQL.
 
+mod abandoned;
 mod admins;
 mod articles;
 mod common;

@@ -1,0 +1,53 @@
+//! Requests whose client hangs up mid-write: hyper drops the handler's future wherever it
+//! is waiting, and the connection it held goes back to the pool.
+
+use std::time::Duration;
+
+use axum::http::Method;
+use rstest::rstest;
+use serde_json::json;
+use switchboard::store::StoreError;
+
+use crate::common::{Backend, TestApp};
+use crate::contact_fixtures::{contact, workspace_id};
+
+/// Updates dropped while their transaction was starting leave no pooled connection inside
+/// it: the writes that follow are committed when answered. (sqlx 0.9.0 forgot a `BEGIN`
+/// whose answer had not come back yet; the next statements on that connection ran inside
+/// that transaction, answered 200 and were lost when it ended.)
+#[rstest]
+#[tokio::test]
+async fn writes_after_abandoned_updates_are_committed(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let target = contact(&app, json!({"email": "target@example.com"})).await;
+    let path = format!("/contacts/{}", target["id"].as_str().unwrap());
+    let mut abandoned = 0;
+    for n in 0..40 {
+        let body = json!({"name": format!("Renamed {n}")});
+        abandoned += usize::from(app.abandon(app.request(Method::PUT, &path, Some(&body))).await);
+    }
+    // On SQLite an update may well finish within that one poll.
+    if backend == Backend::Postgres {
+        assert!(abandoned > 0, "no update was still waiting when dropped");
+    }
+    // The dropped connections go back to the pool in tasks of their own.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let mut created = Vec::new();
+    for n in 0..40 {
+        created.push(contact(&app, json!({"email": format!("after-{n}@example.com")})).await);
+    }
+    let other = app.other_store().await;
+    let workspace = workspace_id(&app).await;
+    for c in &created {
+        let id = c["id"].as_str().unwrap();
+        match other.get_contact(workspace, id).await {
+            Ok(found) => assert_eq!(found.email.as_deref(), c["email"].as_str()),
+            Err(StoreError::NotFound) => panic!("answered create {} is not committed", c["email"]),
+            Err(err) => panic!("{err}"),
+        }
+    }
+    other.close().await;
+}
