@@ -10,13 +10,13 @@
 //! SQLite is one machine's database and usually one process: its counts stay in memory.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sea_query::{Expr, ExprTrait, Iden, Query};
 use sqlx::PgPool;
 
-use super::{Conn, Exec, Store, StoreResult};
+use super::{Conn, Exec, Store, StoreError, StoreResult};
 
 pub const WINDOW_SECONDS: i64 = 10;
 
@@ -63,12 +63,12 @@ impl Tally {
 
 pub struct RateLimiter {
     per_minute: u64,
-    tallies: Mutex<HashMap<i64, Tally>>,
+    tallies: Arc<Mutex<HashMap<i64, Tally>>>,
 }
 
 impl RateLimiter {
     pub fn new(per_minute: u64) -> Self {
-        RateLimiter { per_minute, tallies: Mutex::new(HashMap::new()) }
+        RateLimiter { per_minute, tallies: Arc::new(Mutex::new(HashMap::new())) }
     }
 
     fn per_window(&self) -> u64 {
@@ -103,18 +103,29 @@ impl RateLimiter {
             (tally.count(), to_send)
         };
         if let Some((pool, added)) = to_send {
-            let shared = add_requests(&pool, workspace_id, window_start, added).await;
-            let mut tallies = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(tally) = tallies.get_mut(&workspace_id).filter(|t| t.window_start == window_start) {
-                tally.in_flight -= added;
-                match &shared {
-                    Ok(shared) => tally.shared = std::cmp::max(tally.shared, *shared),
-                    // Not added: send them again with the next addition.
-                    Err(_) => tally.pending += added,
-                }
-                count = tally.count();
+            // Sent from a task of its own, so that a request dropped meanwhile (its client hung
+            // up) cannot cut the addition short and leave `added` counted in flight until the
+            // window ends.
+            let tallies = self.tallies.clone();
+            let sent = tokio::spawn(async move {
+                let shared = add_requests(&pool, workspace_id, window_start, added).await;
+                let mut tallies = tallies.lock().unwrap_or_else(|e| e.into_inner());
+                let tally = tallies.get_mut(&workspace_id).filter(|t| t.window_start == window_start);
+                let count = tally.map(|tally| {
+                    tally.in_flight -= added;
+                    match &shared {
+                        Ok(shared) => tally.shared = std::cmp::max(tally.shared, *shared),
+                        // Not added: send them again with the next addition.
+                        Err(_) => tally.pending += added,
+                    }
+                    tally.count()
+                });
+                shared.map(|_| count)
+            });
+            // A join error: the runtime is shutting down.
+            if let Some(updated) = sent.await.map_err(|_| StoreError::Busy)?? {
+                count = updated;
             }
-            shared?;
         }
         let per_window = self.per_window();
         Ok(RateLimitStatus {
