@@ -188,7 +188,7 @@ struct WriterSlot {
 
 impl WriterSlot {
     fn new(conn: Connection) -> WriterSlot {
-        let writer = Writer { conn, batch: None, next_batch: 1 };
+        let writer = Writer { conn, batch: None, batches: 0 };
         WriterSlot {
             writer: Arc::new(Mutex::new(writer)),
             queued: AtomicUsize::new(0),
@@ -237,13 +237,13 @@ struct Writer {
     conn: Connection,
     /// The batch whose transaction is open on `conn`, if one is.
     batch: Option<Batch>,
-    next_batch: u64,
+    /// Batches begun so far: one `COMMIT` each.
+    batches: u64,
 }
 
 /// Writes that share one transaction (group commit), each in a savepoint of its own, so that
 /// one that fails is undone alone.
 struct Batch {
-    id: u64,
     writes: u32,
     began: Instant,
     /// `Some(true)` once committed, `Some(false)` if the transaction was lost.
@@ -256,10 +256,8 @@ impl Writer {
             // `IMMEDIATE` takes SQLite's write lock up front (another process may write to the
             // same file), so no statement in the batch can fail half-way with SQLITE_BUSY.
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
-            let id = self.next_batch;
-            self.next_batch += 1;
-            self.batch =
-                Some(Batch { id, writes: 0, began: Instant::now(), outcome: watch::Sender::new(None) });
+            self.batches += 1;
+            self.batch = Some(Batch { writes: 0, began: Instant::now(), outcome: watch::Sender::new(None) });
         }
         self.conn.execute_batch("SAVEPOINT unit")?;
         if let Some(batch) = &mut self.batch {
@@ -327,11 +325,11 @@ impl SqliteTx {
     pub async fn commit(mut self) -> StoreResult<()> {
         let writer = self.writer_mut();
         writer.conn.execute_batch("RELEASE unit")?;
-        let batch = writer.batch.as_ref().map(|batch| (batch.id, batch.outcome.subscribe()));
+        let outcome = writer.batch.as_ref().map(|batch| batch.outcome.subscribe());
         self.in_savepoint = false;
         let slot = self.slot.clone();
         drop(self); // lets go of the writer: commits now, or leaves it to the next write
-        let Some((id, mut outcome)) = batch else { return Err(StoreError::WriteLost) };
+        let Some(mut outcome) = outcome else { return Err(StoreError::WriteLost) };
         loop {
             // `Ok(Some(committed))` once the batch is done; `Err` if its writer was dropped.
             let waited = tokio::time::timeout(BATCH_STALL, outcome.wait_for(Option::is_some))
@@ -341,11 +339,9 @@ impl SqliteTx {
                 Ok(Ok(Some(true))) => return Ok(()),
                 Ok(_) => return Err(StoreError::WriteLost),
                 Err(_) => {
-                    // Nobody took the writer after us: commit the batch ourselves.
-                    let mut writer = slot.acquire().await;
-                    if writer.batch.as_ref().is_some_and(|batch| batch.id == id) {
-                        writer.commit();
-                    }
+                    // Nobody took the writer after us. Take it and commit whatever batch is
+                    // open: ours, or a later one left open because we were queued.
+                    slot.acquire().await.settle(false);
                 }
             }
         }
@@ -591,7 +587,7 @@ mod tests {
     #[tokio::test]
     async fn writes_queued_together_commit_together_and_a_dropped_one_alone_is_undone() {
         let (_dir, pools) = open().await;
-        let batches_before = pools.writer.writer.lock().await.next_batch;
+        let batches_before = pools.writer.writer.lock().await.batches;
         let first = insert(&pools, 1).await;
         let (second, third) = (pools.clone(), pools.clone());
         let second = tokio::spawn(async move { insert(&second, 2).await.commit().await });
@@ -603,7 +599,7 @@ mod tests {
         second.await.unwrap().unwrap();
         third.await.unwrap();
         assert_eq!(committed(&pools).await, vec![1, 2]);
-        assert_eq!(pools.writer.writer.lock().await.next_batch, batches_before + 1, "one batch, one commit");
+        assert_eq!(pools.writer.writer.lock().await.batches, batches_before + 1, "one batch, one commit");
     }
 
     #[tokio::test]
