@@ -142,19 +142,30 @@ def load_scenarios(only):
         unknown = wanted - {s["name"] for s in scenarios}
         if unknown:
             raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
-        scenarios = [s for s in scenarios if s["name"] in wanted]
+        # A scenario run beside a wanted one is probed too (the reference must answer it), not measured.
+        beside = {s["beside"]["scenario"] for s in scenarios if s["name"] in wanted and "beside" in s}
+        scenarios = [s if s["name"] in wanted else dict(s, probe_only=True)
+                     for s in scenarios if s["name"] in wanted | beside]
     return scenarios
 
 
-def run_wrk(args, url, config_path, connections, duration):
+def start_wrk(args, url, config_path, connections, duration):
     threads = max(1, min(args.threads, connections))
     argv = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
             "-s", str(BENCH / "wrk" / "scenario.lua"), url, "--", str(config_path)]
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60)
-    for line in out.stdout.splitlines():
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wrk_figures(process, duration):
+    stdout, stderr = process.communicate(timeout=duration + 60)
+    for line in stdout.splitlines():
         if line.startswith("WRK_JSON "):
             return json.loads(line[len("WRK_JSON "):])
-    raise SystemExit(f"wrk printed no figures:\n{out.stdout}\n{out.stderr}")
+    raise SystemExit(f"wrk printed no figures:\n{stdout}\n{stderr}")
+
+
+def run_wrk(args, url, config_path, connections, duration):
+    return wrk_figures(start_wrk(args, url, config_path, connections, duration), duration)
 
 
 def walk_state(work, scenario, target):
@@ -312,19 +323,39 @@ def run_one(args, backend, contacts, scenarios, out_dir):
         wait_until_up(reference, f"http://127.0.0.1:{ref_port}/")
         targets = {"reference": f"http://127.0.0.1:{ref_port}", "server": base}
 
+        probed = {entry[0]["name"]: entry for entry in ready}
         for scenario, method, path, body, rows_file, probe_bytes in ready:
+            if scenario.get("probe_only"):
+                continue
             connections = min(args.connections, scenario.get("connections", args.connections))
             runs = {"reference": [], "server": []}
+            beside = scenario.get("beside")
+            if beside and beside["scenario"] not in probed:
+                reason = f"{beside['scenario']}, to run beside it, was skipped"
+                log(f"  skip {scenario['name']}: {reason}")
+                result["skipped"].append({"name": scenario["name"], "reason": reason})
+                continue
 
-            def measure(target, run_no, duration):
+            def configure(target, run_no, entry, label, nonce_suffix=""):
                 # Each wrk run gets its own nonce, so ${n} never repeats (unique emails...).
-                config = work / f"wrk-{scenario['name']}-{target}-{run_no}.conf"
+                config = work / f"wrk-{label}-{target}-{run_no}.conf"
                 # A walk goes on where the target's previous run stopped: restarting a scroll
                 # while the last one is still open is an error, as on Intercom.
-                write_wrk_config(config, scenario, method, path, body, rows_file,
-                                 token if target == "server" else None, f"{nonce}{target[0]}{run_no}",
-                                 walk_state(work, scenario, target))
-                return run_wrk(args, targets[target], config, connections, duration)
+                write_wrk_config(config, entry[0], *entry[1:5], token if target == "server" else None,
+                                 f"{nonce}{target[0]}{run_no}{nonce_suffix}", walk_state(work, entry[0], target))
+                return config
+
+            def measure(target, run_no, duration):
+                config = configure(target, run_no, (scenario, method, path, body, rows_file), scenario["name"])
+                # The load beside runs against the same target, over the same seconds.
+                companion = beside and start_wrk(
+                    args, targets[target],
+                    configure(target, run_no, probed[beside["scenario"]], f"{scenario['name']}-beside", "b"),
+                    beside["connections"], duration)
+                figures = run_wrk(args, targets[target], config, connections, duration)
+                if companion:
+                    wrk_figures(companion, duration)
+                return figures
 
             for target in targets:  # warm-up, not recorded
                 measure(target, 0, args.warmup)
