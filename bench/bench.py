@@ -374,7 +374,7 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 "server_peak_rss_mb": peak_rss_mb(server.pid),
             }
             result["scenarios"].append(entry)
-            log(f"  {scenario['name']:<20} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
+            log(f"  {scenario['name']:<25} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
                 f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")
         result["server_peak_rss_mb"] = peak_rss_mb(server.pid)
         return result

@@ -311,6 +311,41 @@ impl Writer {
     }
 }
 
+/// Waits for the batch whose `outcome` this is. A batch not committed within [`BATCH_STALL`]
+/// (the caller it was left open for went away) is committed here.
+async fn committed(slot: Arc<WriterSlot>, mut outcome: watch::Receiver<Option<bool>>) -> StoreResult<()> {
+    loop {
+        // `Ok(Some(committed))` once the batch is done; `Err` if its writer was dropped.
+        let waited = tokio::time::timeout(BATCH_STALL, outcome.wait_for(Option::is_some))
+            .await
+            .map(|done| done.map(|outcome| *outcome));
+        match waited {
+            Ok(Ok(Some(true))) => return Ok(()),
+            Ok(_) => return Err(StoreError::WriteLost),
+            // Take the writer and commit whatever batch is open: ours, or a later one left
+            // open because we were queued.
+            Err(_) => slot.acquire().await.settle(false),
+        }
+    }
+}
+
+/// Armed while a write waits for its batch. If the request is dropped meanwhile (its client
+/// hung up), as may be every other one waiting for the batch, a task of its own goes on waiting
+/// in its place, so that the batch is still committed and SQLite's write lock let go.
+struct WaitDropped(Option<(Arc<WriterSlot>, watch::Receiver<Option<bool>>)>);
+
+impl Drop for WaitDropped {
+    fn drop(&mut self) {
+        if let Some((slot, outcome)) = self.0.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            runtime.spawn(async move {
+                let _ = committed(slot, outcome).await;
+            });
+        }
+    }
+}
+
 /// A write on the writer connection: a savepoint in the open batch's transaction. Dropped
 /// uncommitted (an error, or a cancelled request), its savepoint is rolled back.
 pub struct SqliteTx {
@@ -329,20 +364,17 @@ impl SqliteTx {
         self.in_savepoint = false;
         let slot = self.slot.clone();
         drop(self); // lets go of the writer: commits now, or leaves it to the next write
-        let Some(mut outcome) = outcome else { return Err(StoreError::WriteLost) };
-        loop {
-            // `Ok(Some(committed))` once the batch is done; `Err` if its writer was dropped.
-            let waited = tokio::time::timeout(BATCH_STALL, outcome.wait_for(Option::is_some))
-                .await
-                .map(|done| done.map(|outcome| *outcome));
-            match waited {
-                Ok(Ok(Some(true))) => return Ok(()),
-                Ok(_) => return Err(StoreError::WriteLost),
-                Err(_) => {
-                    // Nobody took the writer after us. Take it and commit whatever batch is
-                    // open: ours, or a later one left open because we were queued.
-                    slot.acquire().await.settle(false);
-                }
+        let Some(outcome) = outcome else { return Err(StoreError::WriteLost) };
+        let done = *outcome.borrow();
+        match done {
+            Some(true) => Ok(()),
+            Some(false) => Err(StoreError::WriteLost),
+            // Left open for the writes queued behind us.
+            None => {
+                let mut dropped = WaitDropped(Some((slot.clone(), outcome.clone())));
+                let result = committed(slot, outcome).await;
+                dropped.0 = None;
+                result
             }
         }
     }
@@ -578,7 +610,7 @@ mod tests {
         tx
     }
 
-    async fn committed(pools: &SqlitePools) -> Vec<i64> {
+    async fn rows(pools: &SqlitePools) -> Vec<i64> {
         let conn = pools.read().await.unwrap();
         let mut statement = conn.prepare("SELECT v FROM t ORDER BY v").unwrap();
         statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
@@ -598,7 +630,7 @@ mod tests {
         first.commit().await.unwrap();
         second.await.unwrap().unwrap();
         third.await.unwrap();
-        assert_eq!(committed(&pools).await, vec![1, 2]);
+        assert_eq!(rows(&pools).await, vec![1, 2]);
         assert_eq!(pools.writer.writer.lock().await.batches, batches_before + 1, "one batch, one commit");
     }
 
@@ -612,8 +644,25 @@ mod tests {
         let started = Instant::now();
         write.commit().await.unwrap();
         assert!(started.elapsed() >= BATCH_STALL);
-        assert_eq!(committed(&pools).await, vec![1]);
+        assert_eq!(rows(&pools).await, vec![1]);
         drop(ghost);
+    }
+
+    #[tokio::test]
+    async fn a_batch_whose_writes_were_all_dropped_while_waiting_is_still_committed() {
+        let (dir, pools) = open().await;
+        let write = insert(&pools, 1).await;
+        let ghost = InQueue::enter(&pools.writer.queued);
+        let waiting = tokio::spawn(write.commit());
+        tokio::time::sleep(Duration::from_millis(2)).await;
+        waiting.abort(); // the request is dropped while its batch is open
+        drop(ghost);
+        tokio::time::sleep(BATCH_STALL * 3).await;
+        assert_eq!(rows(&pools).await, vec![1]);
+        // The write lock is let go: another connection can write.
+        let path = dir.path().join("test.db");
+        let mut other = connect(path.to_str().unwrap(), SqliteDurability::default()).unwrap();
+        other.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap().commit().unwrap();
     }
 
     #[tokio::test]
@@ -628,6 +677,6 @@ mod tests {
         assert!(duplicate.conn().execute("INSERT INTO t (v) VALUES (1)", []).is_err());
         drop(duplicate);
         first.await.unwrap().unwrap();
-        assert_eq!(committed(&pools).await, vec![1]);
+        assert_eq!(rows(&pools).await, vec![1]);
     }
 }
