@@ -316,7 +316,7 @@ fn print_json(value: &impl serde::Serialize) {
 async fn workspace_id(store: &Store, id_code: &str) -> Result<i64, CliError> {
     match store.workspace_by_code(id_code).await {
         Ok(w) => Ok(w.id),
-        Err(StoreError::NotFound) => Err(CliError::Usage(format!("no workspace {id_code}"))),
+        Err(StoreError::NotFound(_)) => Err(CliError::Usage(format!("no workspace {id_code}"))),
         Err(e) => Err(e.into()),
     }
 }
@@ -362,7 +362,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 }
             };
             let team = match team {
-                Err(StoreError::NotFound) => {
+                Err(StoreError::NotFound(_)) => {
                     return Err(CliError::Usage("no such team or admin in that workspace".into()));
                 }
                 other => other?,
@@ -377,7 +377,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 TokenCommand::Create { workspace, admin, name } => {
                     let ws = workspace_id(&store, &workspace).await?;
                     let token = match store.create_token(ws, admin, &name).await {
-                        Err(StoreError::NotFound) => {
+                        Err(StoreError::NotFound(_)) => {
                             return Err(CliError::Usage(format!(
                                 "no admin {admin} in workspace {workspace}"
                             )));
@@ -393,7 +393,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 TokenCommand::Revoke { workspace, id } => {
                     let ws = workspace_id(&store, &workspace).await?;
                     match store.revoke_token(ws, id).await {
-                        Err(StoreError::NotFound) => {
+                        Err(StoreError::NotFound(_)) => {
                             return Err(CliError::Usage(format!(
                                 "no live token {id} in workspace {workspace}"
                             )));

@@ -1,106 +1,19 @@
 //! Every failure leaves the server as Intercom's `error.list`, with the request's id.
 //!
-//! `ErrorCode` is the one table of Intercom error codes and the HTTP status each travels
-//! with; everything else builds an `ApiError` from one of them.
+//! `ErrorCode` (in `domain::error`) is the one table of Intercom error codes and the HTTP status
+//! each travels with; `From<StoreError>` below is the one place a storage outcome becomes one.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+pub use crate::domain::error::{ErrorCode, Missing, Rejection};
 use crate::store::StoreError;
 
 tokio::task_local! {
     /// The id of the request being served; set by the request-context middleware.
     pub static REQUEST_ID: String;
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorCode {
-    Unauthorized,
-    NotFound,
-    AdminNotFound,
-    TeamNotFound,
-    TagNotFound,
-    PartOrMessageNotFound,
-    PartNotRedactable,
-    LastParticipant,
-    CompanyNotFound,
-    FieldNotFound,
-    ParameterNotFound,
-    ParameterInvalid,
-    BadRequest,
-    IntercomVersionInvalid,
-    InvalidOperator,
-    TagHasDependentObjects,
-    ScrollExists,
-    ContactCompanyLimitExceeded,
-    DataInvalid,
-    RateLimitExceeded,
-    PayloadTooLarge,
-    Conflict,
-    ServiceUnavailable,
-    ServerError,
-}
-
-impl ErrorCode {
-    pub fn status(self) -> StatusCode {
-        match self {
-            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::NotFound
-            | ErrorCode::AdminNotFound
-            | ErrorCode::TeamNotFound
-            | ErrorCode::TagNotFound
-            | ErrorCode::PartOrMessageNotFound
-            | ErrorCode::CompanyNotFound
-            | ErrorCode::FieldNotFound => StatusCode::NOT_FOUND,
-            ErrorCode::ParameterNotFound
-            | ErrorCode::ParameterInvalid
-            | ErrorCode::BadRequest
-            | ErrorCode::IntercomVersionInvalid
-            | ErrorCode::InvalidOperator
-            | ErrorCode::TagHasDependentObjects
-            | ErrorCode::ScrollExists
-            | ErrorCode::ContactCompanyLimitExceeded
-            | ErrorCode::PartNotRedactable => StatusCode::BAD_REQUEST,
-            ErrorCode::DataInvalid | ErrorCode::LastParticipant => StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::RateLimitExceeded => StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::Conflict => StatusCode::CONFLICT,
-            ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::AdminNotFound => "admin_not_found",
-            ErrorCode::TeamNotFound => "team_not_found",
-            ErrorCode::TagNotFound => "tag_not_found",
-            ErrorCode::PartOrMessageNotFound => "conversation_part_or_message_not_found",
-            ErrorCode::PartNotRedactable => "conversation_part_not_redactable",
-            // "Removing the last customer is not allowed" is a 422 with this code.
-            ErrorCode::LastParticipant => "parameter_invalid",
-            ErrorCode::CompanyNotFound => "company_not_found",
-            ErrorCode::FieldNotFound => "field_not_found",
-            ErrorCode::ParameterNotFound => "parameter_not_found",
-            ErrorCode::ParameterInvalid => "parameter_invalid",
-            ErrorCode::BadRequest => "bad_request",
-            ErrorCode::IntercomVersionInvalid => "intercom_version_invalid",
-            ErrorCode::InvalidOperator => "invalid_operator",
-            ErrorCode::TagHasDependentObjects => "tag_has_dependent_objects",
-            ErrorCode::ScrollExists => "scroll_exists",
-            ErrorCode::ContactCompanyLimitExceeded => "contact_company_limit_exceeded",
-            ErrorCode::DataInvalid => "data_invalid",
-            ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
-            ErrorCode::PayloadTooLarge => "request_too_large",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::ServiceUnavailable => "service_unavailable",
-            ErrorCode::ServerError => "server_error",
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -177,14 +90,28 @@ impl IntoResponse for ApiError {
                 field: self.field.as_deref(),
             }],
         };
-        (self.code.status(), Json(body)).into_response()
+        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<Rejection> for ApiError {
+    fn from(rejection: Rejection) -> Self {
+        ApiError { code: rejection.code, message: rejection.message, field: rejection.field }
+    }
+}
+
+impl From<Missing> for ApiError {
+    fn from(missing: Missing) -> Self {
+        Rejection::from(missing).into()
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::NotFound => ApiError::not_found("Resource Not Found"),
+            StoreError::NotFound(missing) => missing.into(),
+            StoreError::Rejected(rejection) => rejection.into(),
             StoreError::Conflict { constraint } => {
                 tracing::warn!(%constraint, "unhandled uniqueness conflict");
                 ApiError::new(ErrorCode::Conflict, "A conflicting object already exists")

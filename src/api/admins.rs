@@ -1,5 +1,6 @@
 //! Admins: `/me`, `/admins`, `/admins/{id}`, `/admins/{id}/away`, `/admins/activity_logs`.
 
+use crate::domain::error::Missing;
 use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json as JsonResponse, Router};
@@ -13,7 +14,7 @@ use crate::domain::ids;
 use crate::domain::pages::{CursorPages, cursor};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
-use crate::store::activity_logs::{LogPosition, LogQuery};
+use crate::store::admins::activity_logs::{LogPosition, LogQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +27,7 @@ pub fn router() -> Router<AppState> {
 
 fn admin_not_found(message: &str) -> impl Fn(StoreError) -> ApiError + '_ {
     move |err| match err {
-        StoreError::NotFound => ApiError::new(ErrorCode::AdminNotFound, message),
+        StoreError::NotFound(_) => ApiError::new(ErrorCode::AdminNotFound, message),
         other => other.into(),
     }
 }
@@ -69,7 +70,8 @@ async fn retrieve(
     Path(admin_id): Path<String>,
 ) -> ApiResult<JsonResponse<Admin>> {
     let not_found = admin_not_found("Admin not found");
-    let id = ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound))?;
+    let id =
+        ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound(Missing::Resource)))?;
     let mut admin = state.store.get_admin(ctx.workspace_id, id).await.map_err(not_found)?;
     admin.avatar = None;
     Ok(JsonResponse(admin))
@@ -89,7 +91,8 @@ async fn set_away(
     Json(body): Json<AwayRequest>,
 ) -> ApiResult<JsonResponse<Admin>> {
     let not_found = admin_not_found("Admin for admin_id not found");
-    let id = ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound))?;
+    let id =
+        ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound(Missing::Resource)))?;
     let away = AwayMode { enabled: body.away_mode_enabled, reassign: body.away_mode_reassign };
     let mut admin =
         state.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await.map_err(not_found)?;

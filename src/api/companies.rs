@@ -44,7 +44,7 @@ pub fn company_not_found() -> ApiError {
 
 fn company_error(err: CompanyError) -> ApiError {
     match err {
-        CompanyError::Store(StoreError::NotFound) | CompanyError::CompanyNotFound => company_not_found(),
+        CompanyError::Store(StoreError::NotFound(_)) | CompanyError::CompanyNotFound => company_not_found(),
         CompanyError::Store(err) => err.into(),
         CompanyError::ContactNotFound => contact_not_found(),
         CompanyError::CompanyIdChanged => {

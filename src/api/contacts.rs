@@ -40,7 +40,7 @@ pub fn contact_not_found() -> ApiError {
 
 fn store_error(err: StoreError) -> ApiError {
     match err {
-        StoreError::NotFound => contact_not_found(),
+        StoreError::NotFound(_) => contact_not_found(),
         other => other.into(),
     }
 }

@@ -27,7 +27,7 @@ fn attribute_not_found() -> ApiError {
 
 fn attribute_error(model: Option<Model>) -> impl Fn(AttributeError) -> ApiError {
     move |err| match err {
-        AttributeError::Store(StoreError::NotFound) => attribute_not_found(),
+        AttributeError::Store(StoreError::NotFound(_)) => attribute_not_found(),
         AttributeError::Store(err) => err.into(),
         AttributeError::Taken { name, existing } => ApiError::invalid(
             "name",

@@ -36,7 +36,7 @@ fn invalid(err: Invalid) -> ApiError {
 /// Every store call here fails with `NotFound` only when the contact named is unknown.
 fn store_error(err: StoreError) -> ApiError {
     match err {
-        StoreError::NotFound => contact_not_found(),
+        StoreError::NotFound(_) => contact_not_found(),
         other => other.into(),
     }
 }

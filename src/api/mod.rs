@@ -33,7 +33,7 @@ use tracing::Instrument;
 use crate::domain::version;
 use crate::error::{ApiError, ErrorCode, REQUEST_ID};
 use crate::store::Store;
-use crate::store::rate_limit::RateLimiter;
+use crate::store::workspaces::rate_limit::RateLimiter;
 use extract::Ctx;
 use token_cache::TokenCache;
 

@@ -28,7 +28,7 @@ fn not_found() -> ApiError {
 
 fn link_error(err: LinkError) -> ApiError {
     match err {
-        LinkError::ContactNotFound | LinkError::Store(StoreError::NotFound) => contact_not_found(),
+        LinkError::ContactNotFound | LinkError::Store(StoreError::NotFound(_)) => contact_not_found(),
         LinkError::TargetNotFound => not_found(),
         LinkError::Mismatch(message) => ApiError::invalid("body", message),
         LinkError::Store(err) => err.into(),
@@ -94,7 +94,7 @@ async fn retrieve(
 ) -> ApiResult<JsonResponse<Note>> {
     let id = ids::parse_numeric(&note_id).ok_or_else(not_found)?;
     let note = state.store.get_note(ctx.workspace_id, id).await.map_err(|err| match err {
-        StoreError::NotFound => not_found(),
+        StoreError::NotFound(_) => not_found(),
         other => other.into(),
     })?;
     Ok(JsonResponse(note))

@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 /// A segment whose saved query no longer compiles is a server fault, not the client's.
 fn segment_error(not_found: fn() -> ApiError) -> impl Fn(ContactError) -> ApiError {
     move |err| match err {
-        ContactError::Store(StoreError::NotFound) => not_found(),
+        ContactError::Store(StoreError::NotFound(_)) => not_found(),
         ContactError::Store(err) => err.into(),
         ContactError::Search(err) => {
             tracing::error!(error = %err, "a saved segment query does not compile");

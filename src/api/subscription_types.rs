@@ -29,7 +29,7 @@ fn not_found() -> ApiError {
 
 fn link_error(err: LinkError) -> ApiError {
     match err {
-        LinkError::ContactNotFound | LinkError::Store(StoreError::NotFound) => contact_not_found(),
+        LinkError::ContactNotFound | LinkError::Store(StoreError::NotFound(_)) => contact_not_found(),
         LinkError::TargetNotFound => not_found(),
         LinkError::Mismatch(message) => ApiError::invalid("consent_type", message),
         LinkError::Store(err) => err.into(),

@@ -31,7 +31,7 @@ fn tag_not_found() -> ApiError {
 
 fn tag_error(err: TagError) -> ApiError {
     match err {
-        TagError::Store(StoreError::NotFound) | TagError::TagNotFound => tag_not_found(),
+        TagError::Store(StoreError::NotFound(_)) | TagError::TagNotFound => tag_not_found(),
         TagError::Store(err) => err.into(),
         TagError::ContactNotFound => contact_not_found(),
         TagError::CompanyNotFound => ApiError::new(ErrorCode::CompanyNotFound, "Company Not Found"),

@@ -31,7 +31,7 @@ async fn retrieve(
     let id = ids::parse_numeric(&team_id).ok_or_else(not_found)?;
     match state.store.get_team(ctx.workspace_id, id).await {
         Ok(team) => Ok(JsonResponse(team)),
-        Err(StoreError::NotFound) => Err(not_found()),
+        Err(StoreError::NotFound(_)) => Err(not_found()),
         Err(other) => Err(other.into()),
     }
 }

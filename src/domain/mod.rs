@@ -8,6 +8,7 @@ pub mod company;
 pub mod contact;
 pub mod conversation;
 pub mod data_attribute;
+pub mod error;
 pub mod event;
 pub mod help_center;
 pub mod ids;

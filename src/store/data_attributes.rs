@@ -1,12 +1,12 @@
 //! Custom data attributes of a workspace (the built-in ones live in the domain).
 
-use super::sqlite::row_struct;
+use crate::store::backend::rows::row_struct;
 use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
 
-use super::segments;
-use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::data_attribute::{self, DataAttribute, DataType, Model};
 use crate::domain::segment::{self, SegmentModel};
+use crate::store::segments;
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 #[derive(Iden)]
 pub(crate) enum DataAttributes {

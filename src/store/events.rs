@@ -2,14 +2,14 @@
 //! time), so a repeated submission is accepted and ignored; summaries count every event of a
 //! contact, however old, plus what was imported through `POST /events/summaries`.
 
-use super::sqlite::row_struct;
+use crate::store::backend::rows::row_struct;
 use std::collections::BTreeMap;
 
 use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, LockType, OnConflict, Order, Query};
 
-use super::contacts::{self, ContactIdentity, ContactRef, Contacts};
-use super::{Exec, Store, StoreResult};
 use crate::domain::event::{DataEvent, EventSummaryItem, Metadata, Tally};
+use crate::store::contacts::{self, ContactIdentity, ContactRef, Contacts};
+use crate::store::{Exec, Store, StoreResult};
 
 #[derive(Iden, Clone, Copy)]
 pub(crate) enum Events {

@@ -3,17 +3,18 @@
 //! Every workspace has a default help center: its first, made on first use (see
 //! [`default_help_center`]), since Intercom creates help centers only in its UI.
 
-use super::sqlite::row_struct;
+use crate::domain::error::Missing;
+use crate::store::backend::rows::row_struct;
 use std::collections::BTreeMap;
 
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
 
-use super::workspaces::Workspaces;
-use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::help_center::{
     Collection, DEFAULT_ICON, DEFAULT_LOCALE, GroupContent, GroupInput, GroupText, HelpCenter, PageRequest,
     Rejected, Translated, id_slug, plan_group, slug,
 };
+use crate::store::workspaces::Workspaces;
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 #[derive(Iden)]
 pub(crate) enum HelpCenters {
@@ -403,7 +404,7 @@ impl Store {
                 help_center(&mut tx, workspace_id, parent.help_center_id).await?
             }
             (None, Some(id)) => match help_center(&mut tx, workspace_id, id).await {
-                Err(StoreError::NotFound) => {
+                Err(StoreError::NotFound(_)) => {
                     let message = format!("help_center_id {id} names no help center in this workspace");
                     return Err(Rejected::invalid("help_center_id", message).into());
                 }
@@ -528,6 +529,6 @@ impl Store {
                     .and_where(Expr::col(Collections::Id).eq(id)),
             )
             .await?;
-        if deleted == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if deleted == 0 { Err(StoreError::NotFound(Missing::Resource)) } else { Ok(()) }
     }
 }

@@ -9,16 +9,16 @@ use std::collections::{HashMap, HashSet};
 use sea_query::{Condition, Expr, ExprTrait, Func, OnConflict, Query};
 use serde_json::{Map, Value as Json};
 
-use super::admins::Admins;
-use super::companies::{Companies, ContactCompanies};
-use super::contacts::{self, Contacts, Written};
-use super::data_attributes;
-use super::tags::{ContactTags, Tags};
-use super::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, now};
 use crate::domain::company::MAX_COMPANIES_PER_CONTACT;
 use crate::domain::contact::{self, ContactChanges, Rejection, Role};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
+use crate::store::admins::Admins;
+use crate::store::companies::{Companies, ContactCompanies};
+use crate::store::contacts::{self, Contacts, Written};
+use crate::store::data_attributes;
+use crate::store::tags::{ContactTags, Tags};
+use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, now};
 
 /// Rows per INSERT: 17 contact columns x 1000 rows stays under SQLite's 32766 bound
 /// parameters (PostgreSQL allows 65535).

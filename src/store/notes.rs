@@ -1,41 +1,19 @@
 //! Notes about contacts, written by admins.
 
-use super::sqlite::row_struct;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 
-use super::admins;
-use super::contacts::{self, LinkError};
-use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::admin::Admin;
 use crate::domain::note::{Note, NoteContact};
-
-#[derive(Iden)]
-pub(crate) enum Notes {
-    Table,
-    Id,
-    WorkspaceId,
-    ContactId,
-    AdminId,
-    Body,
-    CreatedAt,
-}
-
-row_struct! {
-    struct NoteRow {
-        id: i64,
-        contact_id: i64,
-        admin_id: i64,
-        body: String,
-        created_at: i64,
-    }
-}
+use crate::store::admins;
+use crate::store::contacts::{self, LinkError};
+use crate::store::schema::notes::{NoteRow, Notes};
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([Notes::Id, Notes::ContactId, Notes::AdminId, Notes::Body, Notes::CreatedAt])
+    Notes::select_all(&mut Query::select())
         .from(Notes::Table)
         .and_where(Expr::col(Notes::WorkspaceId).eq(workspace_id))
         .take()
@@ -79,7 +57,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let contact_id = contacts::linked(&mut tx, workspace_id, contact).await?;
         match admins::get(&mut tx, workspace_id, admin_id).await {
-            Err(StoreError::NotFound) => return Err(LinkError::TargetNotFound),
+            Err(StoreError::NotFound(_)) => return Err(LinkError::TargetNotFound),
             other => other?,
         };
         let id: i64 = tx

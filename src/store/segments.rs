@@ -2,17 +2,18 @@
 //! search compilers (`ContactSearch::segment_condition`, `CompanySearch::segment_condition`),
 //! so they always agree with a `segment_id` search or filter.
 
-use super::sqlite::row_struct;
+use crate::domain::error::Missing;
+use crate::store::backend::rows::row_struct;
 use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
-use super::companies::{self, Companies};
-use super::company_search::CompanySearch;
-use super::contact_search::ContactSearch;
-use super::contacts::{self, ContactError, ContactResult, Contacts};
-use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::ids;
 use crate::domain::segment::{PersonType, Segment, SegmentModel};
+use crate::store::companies::{self, Companies};
+use crate::store::contacts::{self, ContactError, ContactResult, Contacts};
+use crate::store::search::companies::CompanySearch;
+use crate::store::search::contacts::ContactSearch;
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 #[derive(Iden)]
 pub(crate) enum Segments {
@@ -254,7 +255,10 @@ impl Store {
         let mut conn = self.conn().await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
         let segments = all(&mut conn, workspace_id).await?;
-        let segment = segments.iter().find(|s| s.public_id == public_id).ok_or(StoreError::NotFound)?;
+        let segment = segments
+            .iter()
+            .find(|s| s.public_id == public_id)
+            .ok_or(StoreError::NotFound(Missing::Resource))?;
         let count = if include_count {
             Some(counts(&mut conn, &search, workspace_id, std::slice::from_ref(segment)).await?[0])
         } else {

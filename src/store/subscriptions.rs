@@ -1,11 +1,11 @@
 //! Subscription types (made with the CLI) and contacts' explicit choices about them.
 
-use super::sqlite::row_struct;
+use crate::store::backend::rows::row_struct;
 use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
 
-use super::contacts::{self, LinkError};
-use super::{Exec, Store, StoreResult, now};
 use crate::domain::subscription::{ConsentType, SubscriptionType, Translation};
+use crate::store::contacts::{self, LinkError};
+use crate::store::{Exec, Store, StoreResult, now};
 
 #[derive(Iden)]
 pub(crate) enum SubscriptionTypes {

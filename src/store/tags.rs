@@ -2,12 +2,12 @@
 
 use sea_query::{Expr, ExprTrait, Func, Iden, OnConflict, Order, Query};
 
-use super::companies::{self, CompanyRef};
-use super::contacts;
-use super::segments;
-use super::{Exec, Store, StoreError, StoreResult, now};
 use crate::domain::segment;
 use crate::domain::tag::{AdminReference, Tag};
+use crate::store::companies::{self, CompanyRef};
+use crate::store::contacts;
+use crate::store::segments;
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 #[derive(Iden)]
 pub(crate) enum Tags {
@@ -136,7 +136,7 @@ async fn applied(db: &mut impl Exec, contact_id: i64, mut tag: Tag) -> StoreResu
 
 async fn contact_id(db: &mut impl Exec, workspace_id: i64, contact: &str) -> TagResult<i64> {
     contacts::find_id(db, workspace_id, contact).await.map_err(|err| match err {
-        StoreError::NotFound => TagError::ContactNotFound,
+        StoreError::NotFound(_) => TagError::ContactNotFound,
         other => other.into(),
     })
 }

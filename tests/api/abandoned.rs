@@ -45,7 +45,7 @@ async fn writes_after_abandoned_updates_are_committed(
         let id = c["id"].as_str().unwrap();
         match other.get_contact(workspace, id).await {
             Ok(found) => assert_eq!(found.email.as_deref(), c["email"].as_str()),
-            Err(StoreError::NotFound) => panic!("answered create {} is not committed", c["email"]),
+            Err(StoreError::NotFound(_)) => panic!("answered create {} is not committed", c["email"]),
             Err(err) => panic!("{err}"),
         }
     }

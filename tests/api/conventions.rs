@@ -163,7 +163,7 @@ async fn rate_limits_are_reported_and_enforced(
 async fn processes_share_one_rate_limit_on_postgres(
     #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
 ) {
-    use switchboard::store::rate_limit::RateLimiter;
+    use switchboard::store::workspaces::rate_limit::RateLimiter;
     let Some(app) = TestApp::new(backend).await else { return };
     let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
     // Two servers' limiters, 10 requests per window; one fixed time keeps them in one window.

@@ -1,0 +1,216 @@
+//! Admins (teammates) and their team memberships.
+
+pub mod activity_logs;
+pub mod teams;
+
+use crate::domain::error::Missing;
+use crate::store::backend::rows::row_struct;
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+
+use crate::domain::activity_log::{ActivityType, NewActivity};
+use crate::domain::admin::{Admin, AwayMode};
+use crate::store::{Exec, Store, StoreResult, now};
+
+#[derive(Iden)]
+pub(crate) enum Admins {
+    Table,
+    Id,
+    WorkspaceId,
+    Name,
+    Email,
+    JobTitle,
+    AwayModeEnabled,
+    AwayModeReassign,
+    HasInboxSeat,
+    EmailVerified,
+    AvatarUrl,
+    CreatedAt,
+}
+
+#[derive(Iden)]
+pub(crate) enum TeamAdmins {
+    Table,
+    TeamId,
+    AdminId,
+}
+
+row_struct! {
+    struct AdminRow {
+        id: i64,
+        name: String,
+        email: String,
+        job_title: Option<String>,
+        away_mode_enabled: bool,
+        away_mode_reassign: bool,
+        has_inbox_seat: bool,
+        email_verified: bool,
+        avatar_url: Option<String>,
+        /// The admin's team ids, comma separated, or NULL.
+        team_ids: Option<String>,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAdmin {
+    pub email: String,
+    pub name: String,
+    pub job_title: Option<String>,
+}
+
+/// The admins of a workspace, each with its team ids (one statement).
+fn select(workspace_id: i64) -> sea_query::SelectStatement {
+    Query::select()
+        .columns([
+            (Admins::Table, Admins::Id),
+            (Admins::Table, Admins::Name),
+            (Admins::Table, Admins::Email),
+            (Admins::Table, Admins::JobTitle),
+            (Admins::Table, Admins::AwayModeEnabled),
+            (Admins::Table, Admins::AwayModeReassign),
+            (Admins::Table, Admins::HasInboxSeat),
+            (Admins::Table, Admins::EmailVerified),
+            (Admins::Table, Admins::AvatarUrl),
+        ])
+        // `string_agg(.. ORDER BY ..)` is spelt the same by PostgreSQL and SQLite (3.44+).
+        .expr_as(
+            Expr::cust(
+                r#"(SELECT string_agg(CAST("team_admins"."team_id" AS TEXT), ',' ORDER BY "team_admins"."team_id") FROM "team_admins" WHERE "team_admins"."admin_id" = "admins"."id")"#,
+            ),
+            "team_ids",
+        )
+        .from(Admins::Table)
+        .and_where(Expr::col((Admins::Table, Admins::WorkspaceId)).eq(workspace_id))
+        .order_by((Admins::Table, Admins::Id), Order::Asc)
+        .to_owned()
+}
+
+impl From<AdminRow> for Admin {
+    fn from(r: AdminRow) -> Admin {
+        Admin {
+            kind: "admin",
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            job_title: r.job_title.unwrap_or_default(),
+            away_mode_enabled: r.away_mode_enabled,
+            away_mode_reassign: r.away_mode_reassign,
+            has_inbox_seat: r.has_inbox_seat,
+            team_ids: r
+                .team_ids
+                .as_deref()
+                .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
+                .unwrap_or_default(),
+            avatar: Some(crate::domain::admin::Avatar::new(r.avatar_url)),
+            email_verified: r.email_verified,
+        }
+    }
+}
+
+pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, admin: &NewAdmin) -> StoreResult<i64> {
+    db.fetch_scalar(
+        Query::insert()
+            .into_table(Admins::Table)
+            .columns([Admins::WorkspaceId, Admins::Name, Admins::Email, Admins::JobTitle, Admins::CreatedAt])
+            .values_panic([
+                workspace_id.into(),
+                admin.name.clone().into(),
+                admin.email.clone().into(),
+                admin.job_title.clone().into(),
+                now().into(),
+            ])
+            .returning_col(Admins::Id),
+    )
+    .await
+}
+
+pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<Admin> {
+    let row: AdminRow = db
+        .fetch_one(select(workspace_id).and_where(Expr::col((Admins::Table, Admins::Id)).eq(admin_id)))
+        .await?;
+    Ok(row.into())
+}
+
+impl Store {
+    pub async fn list_admins(&self, workspace_id: i64) -> StoreResult<Vec<Admin>> {
+        let rows: Vec<AdminRow> = self.conn().await?.fetch_all(&select(workspace_id)).await?;
+        Ok(rows.into_iter().map(Admin::from).collect())
+    }
+
+    pub async fn get_admin(&self, workspace_id: i64, admin_id: i64) -> StoreResult<Admin> {
+        get(&mut self.conn().await?, workspace_id, admin_id).await
+    }
+
+    /// Adds an admin (a teammate) to a workspace and records it in the activity log.
+    pub async fn create_admin(&self, workspace_id: i64, admin: &NewAdmin) -> StoreResult<Admin> {
+        let mut tx = self.begin().await?;
+        let id = insert(&mut tx, workspace_id, admin).await?;
+        activity_logs::insert(
+            &mut tx,
+            workspace_id,
+            &NewActivity {
+                admin_id: id,
+                activity_type: ActivityType::AdminProvisioned,
+                description: format!("{} was added to the workspace.", admin.name),
+                metadata: serde_json::json!({}),
+            },
+        )
+        .await?;
+        let created = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Sets away mode; the change and its activity-log entry commit together.
+    /// `changed_by` is the admin whose token made the request.
+    pub async fn set_admin_away(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        changed_by: i64,
+        away: AwayMode,
+    ) -> StoreResult<Admin> {
+        let mut tx = self.begin().await?;
+        let touched = tx
+            .execute(
+                Query::update()
+                    .table(Admins::Table)
+                    .values([
+                        (Admins::AwayModeEnabled, away.enabled.into()),
+                        (Admins::AwayModeReassign, away.reassign.into()),
+                    ])
+                    .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+                    .and_where(Expr::col(Admins::Id).eq(admin_id)),
+            )
+            .await?;
+        if touched == 0 {
+            return Err(crate::store::StoreError::NotFound(Missing::Resource));
+        }
+        let admin = get(&mut tx, workspace_id, admin_id).await?;
+        let changer = get(&mut tx, workspace_id, changed_by).await?;
+        activity_logs::insert(
+            &mut tx,
+            workspace_id,
+            &NewActivity {
+                admin_id: changed_by,
+                activity_type: ActivityType::AdminAwayModeChange,
+                description: format!(
+                    "{} changed {}'s away mode to {}.",
+                    changer.name,
+                    admin.name,
+                    if away.enabled { "away" } else { "active" }
+                ),
+                metadata: serde_json::json!({
+                    "away_mode": away.enabled,
+                    "reassign_conversations": away.reassign,
+                    "update_by": changed_by,
+                    "update_by_name": changer.name,
+                    "source": format!("admin update from API - Admin id: {changed_by}"),
+                    "auto_changed": "false",
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(admin)
+    }
+}

@@ -1,0 +1,126 @@
+//! Teams and their admins.
+
+use crate::store::backend::rows::row_struct;
+use std::collections::HashMap;
+
+use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+
+use crate::domain::team::Team;
+use crate::store::admins::{self, TeamAdmins};
+use crate::store::{Exec, Store, StoreResult, now};
+
+#[derive(Iden)]
+pub(crate) enum Teams {
+    Table,
+    Id,
+    WorkspaceId,
+    Name,
+    CreatedAt,
+}
+
+row_struct! {
+    struct TeamRow {
+        id: i64,
+        name: String,
+    }
+}
+
+async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let members: Vec<(i64, i64)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        db.fetch_all(
+            Query::select()
+                .columns([TeamAdmins::TeamId, TeamAdmins::AdminId])
+                .from(TeamAdmins::Table)
+                .and_where(Expr::col(TeamAdmins::TeamId).is_in(ids))
+                .order_by(TeamAdmins::AdminId, Order::Asc),
+        )
+        .await?
+    };
+    let mut admins: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (team_id, admin_id) in members {
+        admins.entry(team_id).or_default().push(admin_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| Team {
+            kind: "team",
+            id: r.id,
+            name: r.name,
+            admin_ids: admins.remove(&r.id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn select(workspace_id: i64) -> sea_query::SelectStatement {
+    Query::select()
+        .columns([Teams::Id, Teams::Name])
+        .from(Teams::Table)
+        .and_where(Expr::col(Teams::WorkspaceId).eq(workspace_id))
+        .order_by(Teams::Id, Order::Asc)
+        .to_owned()
+}
+
+pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> StoreResult<Team> {
+    let row = db.fetch_one(select(workspace_id).and_where(Expr::col(Teams::Id).eq(team_id))).await?;
+    Ok(load(db, vec![row]).await?.remove(0))
+}
+
+impl Store {
+    pub async fn list_teams(&self, workspace_id: i64) -> StoreResult<Vec<Team>> {
+        let mut conn = self.conn().await?;
+        let rows = conn.fetch_all(&select(workspace_id)).await?;
+        load(&mut conn, rows).await
+    }
+
+    pub async fn get_team(&self, workspace_id: i64, team_id: i64) -> StoreResult<Team> {
+        get(&mut self.conn().await?, workspace_id, team_id).await
+    }
+
+    /// Creates a team with its admins, who must belong to the workspace.
+    pub async fn create_team(&self, workspace_id: i64, name: &str, admin_ids: &[i64]) -> StoreResult<Team> {
+        let mut tx = self.begin().await?;
+        let team_id: i64 = tx
+            .fetch_scalar(
+                Query::insert()
+                    .into_table(Teams::Table)
+                    .columns([Teams::WorkspaceId, Teams::Name, Teams::CreatedAt])
+                    .values_panic([workspace_id.into(), name.into(), now().into()])
+                    .returning_col(Teams::Id),
+            )
+            .await?;
+        for &admin_id in admin_ids {
+            add_member(&mut tx, workspace_id, team_id, admin_id).await?;
+        }
+        let team = get(&mut tx, workspace_id, team_id).await?;
+        tx.commit().await?;
+        Ok(team)
+    }
+
+    /// Adds an admin of the workspace to one of its teams (a no-op if already there).
+    pub async fn add_team_admin(&self, workspace_id: i64, team_id: i64, admin_id: i64) -> StoreResult<Team> {
+        let mut tx = self.begin().await?;
+        get(&mut tx, workspace_id, team_id).await?;
+        add_member(&mut tx, workspace_id, team_id, admin_id).await?;
+        let team = get(&mut tx, workspace_id, team_id).await?;
+        tx.commit().await?;
+        Ok(team)
+    }
+}
+
+async fn add_member(db: &mut impl Exec, workspace_id: i64, team_id: i64, admin_id: i64) -> StoreResult<()> {
+    admins::get(db, workspace_id, admin_id).await?;
+    db.execute(
+        Query::insert()
+            .into_table(TeamAdmins::Table)
+            .columns([TeamAdmins::TeamId, TeamAdmins::AdminId])
+            .values_panic([team_id.into(), admin_id.into()])
+            .on_conflict(
+                OnConflict::columns([TeamAdmins::TeamId, TeamAdmins::AdminId]).do_nothing().to_owned(),
+            ),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,561 @@
+//! Articles: one `articles` row (help center, parent, default locale) and one
+//! `article_contents` row per locale.
+
+use crate::domain::error::Missing;
+use crate::store::backend::rows::row_struct;
+use std::collections::{HashMap, HashSet};
+
+use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, JoinType, LikeExpr, Order, Query, SelectStatement};
+
+use crate::domain::article::{
+    Article, ArticleInput, ArticleParts, ArticleState, Content, ParentKind, author_fields, normalize_phrase,
+    plan_contents,
+};
+use crate::domain::help_center::{HelpCenter, PageRequest, Rejected};
+use crate::store::admins::Admins;
+use crate::store::help_centers::{
+    Collections, HelpCenters, WriteError, default_help_center, parent_collection, workspace_code,
+};
+use crate::store::search::{LIKE_ESCAPE, escape_like};
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
+
+#[derive(Iden)]
+pub(crate) enum Articles {
+    Table,
+    Id,
+    WorkspaceId,
+    HelpCenterId,
+    ParentId,
+    DefaultLocale,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden)]
+pub(crate) enum ArticleContents {
+    Table,
+    ArticleId,
+    Locale,
+    WorkspaceId,
+    Title,
+    Description,
+    Body,
+    AuthorId,
+    State,
+    SearchText,
+    CreatedAt,
+    UpdatedAt,
+}
+
+row_struct! {
+    struct ArticleRow {
+        id: i64,
+        help_center_id: i64,
+        parent_id: Option<i64>,
+        /// The parent's own parent: set when the parent is a section.
+        grandparent_id: Option<i64>,
+        default_locale: String,
+        identifier: String,
+        custom_domain: Option<String>,
+    }
+}
+
+impl ArticleRow {
+    fn parent(&self) -> Option<(i64, ParentKind)> {
+        let kind = if self.grandparent_id.is_some() { ParentKind::Section } else { ParentKind::Collection };
+        self.parent_id.map(|id| (id, kind))
+    }
+}
+
+row_struct! {
+    struct ContentRow {
+        article_id: i64,
+        locale: String,
+        title: String,
+        description: String,
+        body: String,
+        author_id: i64,
+        state: String,
+        created_at: i64,
+        updated_at: i64,
+    }
+}
+
+impl From<ContentRow> for Content {
+    fn from(r: ContentRow) -> Self {
+        Content {
+            title: r.title,
+            description: r.description,
+            body: r.body,
+            author_id: r.author_id,
+            state: ArticleState::parse(&r.state).unwrap_or_default(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// An article's parent as a request names it; `kind` is checked when given.
+#[derive(Debug, Clone, Copy)]
+pub struct ParentRef {
+    pub id: i64,
+    pub kind: Option<ParentKind>,
+}
+
+/// What an update does to the article's parent.
+#[derive(Debug, Clone, Copy)]
+pub enum ParentUpdate {
+    Keep,
+    /// Only `parent_type` was sent: the current parent must be of that kind.
+    Check(ParentKind),
+    /// `parent_id: null`: the article stands alone.
+    Remove,
+    Set(ParentRef),
+}
+
+/// `GET /articles/search`: every filter is optional; `phrase` matches any locale's title,
+/// description or body text, and `state` the state of the content that matched.
+#[derive(Debug, Clone)]
+pub struct ArticleSearch {
+    pub phrase: Option<String>,
+    pub state: Option<ArticleState>,
+    pub help_center_id: Option<i64>,
+    pub page: PageRequest,
+}
+
+fn select() -> SelectStatement {
+    let parent = Alias::new("parent");
+    Query::select()
+        .columns(
+            [Articles::Id, Articles::HelpCenterId, Articles::ParentId, Articles::DefaultLocale]
+                .map(|c| (Articles::Table, c)),
+        )
+        .expr_as(Expr::col((parent.clone(), Collections::ParentId)), Alias::new("grandparent_id"))
+        .columns([
+            (HelpCenters::Table, HelpCenters::Identifier),
+            (HelpCenters::Table, HelpCenters::CustomDomain),
+        ])
+        .from(Articles::Table)
+        .inner_join(
+            HelpCenters::Table,
+            Expr::col((HelpCenters::Table, HelpCenters::Id))
+                .equals((Articles::Table, Articles::HelpCenterId)),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            Collections::Table,
+            parent.clone(),
+            Expr::col((parent, Collections::Id)).equals((Articles::Table, Articles::ParentId)),
+        )
+        .to_owned()
+}
+
+fn in_workspace(workspace_id: i64) -> Expr {
+    Expr::col((Articles::Table, Articles::WorkspaceId)).eq(workspace_id)
+}
+
+/// Newest `updated_at` first, as Intercom lists articles.
+fn newest_first(select: &mut SelectStatement) -> &mut SelectStatement {
+    select
+        .order_by((Articles::Table, Articles::UpdatedAt), Order::Desc)
+        .order_by((Articles::Table, Articles::Id), Order::Desc)
+}
+
+/// A `LIKE` pattern matching `phrase` anywhere, its wildcards escaped.
+fn contains_pattern(phrase: &str) -> LikeExpr {
+    LikeExpr::new(format!("%{}%", escape_like(phrase))).escape(LIKE_ESCAPE)
+}
+
+fn search_condition(workspace_id: i64, search: &ArticleSearch) -> Cond {
+    let mut cond = Cond::all().add(in_workspace(workspace_id));
+    if let Some(help_center_id) = search.help_center_id {
+        cond = cond.add(Expr::col((Articles::Table, Articles::HelpCenterId)).eq(help_center_id));
+    }
+    let phrase = search.phrase.as_deref().map(normalize_phrase).filter(|p| !p.is_empty());
+    if phrase.is_some() || search.state.is_some() {
+        let mut content = Query::select()
+            .expr(Expr::val(1))
+            .from(ArticleContents::Table)
+            .and_where(
+                Expr::col((ArticleContents::Table, ArticleContents::ArticleId))
+                    .equals((Articles::Table, Articles::Id)),
+            )
+            .and_where(Expr::col((ArticleContents::Table, ArticleContents::WorkspaceId)).eq(workspace_id))
+            .to_owned();
+        if let Some(phrase) = phrase {
+            content.and_where(
+                Expr::col((ArticleContents::Table, ArticleContents::SearchText))
+                    .like(contains_pattern(&phrase)),
+            );
+        }
+        if let Some(state) = search.state {
+            content.and_where(Expr::col((ArticleContents::Table, ArticleContents::State)).eq(state.as_str()));
+        }
+        cond = cond.add(Expr::exists(content));
+    }
+    cond
+}
+
+async fn contents(db: &mut impl Exec, workspace_id: i64, ids: &[i64]) -> StoreResult<Vec<ContentRow>> {
+    db.fetch_all(
+        Query::select()
+            .columns([
+                ArticleContents::ArticleId,
+                ArticleContents::Locale,
+                ArticleContents::Title,
+                ArticleContents::Description,
+                ArticleContents::Body,
+                ArticleContents::AuthorId,
+                ArticleContents::State,
+                ArticleContents::CreatedAt,
+                ArticleContents::UpdatedAt,
+            ])
+            .from(ArticleContents::Table)
+            .and_where(Expr::col(ArticleContents::WorkspaceId).eq(workspace_id))
+            .and_where(Expr::col(ArticleContents::ArticleId).is_in(ids.iter().copied())),
+    )
+    .await
+}
+
+/// The articles of `rows`, with their contents loaded in one query.
+async fn load(db: &mut impl Exec, workspace_id: i64, rows: Vec<ArticleRow>) -> StoreResult<Vec<Article>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut by_article: HashMap<i64, Vec<(String, Content)>> = HashMap::new();
+    for row in contents(db, workspace_id, &ids).await? {
+        by_article.entry(row.article_id).or_default().push((row.locale.clone(), row.into()));
+    }
+    let code = workspace_code(db, workspace_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            Article::assemble(ArticleParts {
+                id: r.id,
+                workspace_code: code.clone(),
+                site_url: HelpCenter::site_url(&r.identifier, r.custom_domain.as_deref()),
+                parent: r.parent(),
+                default_locale: r.default_locale.clone(),
+                contents: by_article.remove(&r.id).unwrap_or_default(),
+            })
+        })
+        .collect())
+}
+
+async fn row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<ArticleRow> {
+    db.fetch_one(
+        select()
+            .and_where(in_workspace(workspace_id))
+            .and_where(Expr::col((Articles::Table, Articles::Id)).eq(id)),
+    )
+    .await
+}
+
+async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Article> {
+    let row = row(db, workspace_id, id).await?;
+    Ok(load(db, workspace_id, vec![row]).await?.remove(0))
+}
+
+/// The help center and kind of the collection or section a request names as parent.
+async fn resolve_parent(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    parent: ParentRef,
+) -> Result<(i64, ParentKind), WriteError> {
+    let found = parent_collection(db, workspace_id, parent.id).await?.ok_or_else(|| {
+        let message = format!("parent_id {} names no collection or section in this workspace", parent.id);
+        Rejected::invalid("parent_id", message)
+    })?;
+    let kind = if found.parent_id.is_some() { ParentKind::Section } else { ParentKind::Collection };
+    match parent.kind {
+        Some(asked) if asked != kind => Err(Rejected::invalid(
+            "parent_type",
+            format!("parent_id {} is a {}, not a {}", parent.id, kind.as_str(), asked.as_str()),
+        )
+        .into()),
+        _ => Ok((found.help_center_id, kind)),
+    }
+}
+
+/// Every author of `planned` must be an admin of the workspace.
+async fn check_authors(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    planned: &[(String, Content)],
+    default_locale: &str,
+) -> Result<(), WriteError> {
+    let wanted = author_fields(planned, default_locale);
+    let ids: HashSet<i64> = wanted.iter().map(|(id, _)| *id).collect();
+    let found: Vec<(i64,)> = db
+        .fetch_all(
+            Query::select()
+                .column(Admins::Id)
+                .from(Admins::Table)
+                .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+                .and_where(Expr::col(Admins::Id).is_in(ids)),
+        )
+        .await?;
+    let found: HashSet<i64> = found.into_iter().map(|(id,)| id).collect();
+    match wanted.into_iter().find(|(id, _)| !found.contains(id)) {
+        Some((id, field)) => {
+            let message = format!("{field} {id} is not a teammate of this workspace");
+            Err(Rejected::invalid(&field, message).into())
+        }
+        None => Ok(()),
+    }
+}
+
+async fn insert_content(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    article_id: i64,
+    locale: &str,
+    c: &Content,
+) -> StoreResult<()> {
+    db.execute(
+        Query::insert()
+            .into_table(ArticleContents::Table)
+            .columns([
+                ArticleContents::ArticleId,
+                ArticleContents::Locale,
+                ArticleContents::WorkspaceId,
+                ArticleContents::Title,
+                ArticleContents::Description,
+                ArticleContents::Body,
+                ArticleContents::AuthorId,
+                ArticleContents::State,
+                ArticleContents::SearchText,
+                ArticleContents::CreatedAt,
+                ArticleContents::UpdatedAt,
+            ])
+            .values_panic([
+                article_id.into(),
+                locale.into(),
+                workspace_id.into(),
+                c.title.clone().into(),
+                c.description.clone().into(),
+                c.body.clone().into(),
+                c.author_id.into(),
+                c.state.as_str().into(),
+                c.search_text().into(),
+                c.created_at.into(),
+                c.updated_at.into(),
+            ]),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn update_content(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    article_id: i64,
+    locale: &str,
+    c: &Content,
+) -> StoreResult<()> {
+    db.execute(
+        Query::update()
+            .table(ArticleContents::Table)
+            .values([
+                (ArticleContents::Title, c.title.clone().into()),
+                (ArticleContents::Description, c.description.clone().into()),
+                (ArticleContents::Body, c.body.clone().into()),
+                (ArticleContents::AuthorId, c.author_id.into()),
+                (ArticleContents::State, c.state.as_str().into()),
+                (ArticleContents::SearchText, c.search_text().into()),
+                (ArticleContents::UpdatedAt, c.updated_at.into()),
+            ])
+            .and_where(Expr::col(ArticleContents::WorkspaceId).eq(workspace_id))
+            .and_where(Expr::col(ArticleContents::ArticleId).eq(article_id))
+            .and_where(Expr::col(ArticleContents::Locale).eq(locale)),
+    )
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// One page of articles, most recently updated first, with the total.
+    pub async fn list_articles(
+        &self,
+        workspace_id: i64,
+        page: PageRequest,
+    ) -> StoreResult<(Vec<Article>, i64)> {
+        let mut conn = self.conn().await?;
+        let total: i64 = conn
+            .fetch_scalar(
+                Query::select()
+                    .expr(Expr::col((Articles::Table, Articles::Id)).count())
+                    .from(Articles::Table)
+                    .and_where(in_workspace(workspace_id)),
+            )
+            .await?;
+        let rows = conn
+            .fetch_all(
+                newest_first(select().and_where(in_workspace(workspace_id)))
+                    .limit(page.per_page as u64)
+                    .offset(page.offset()),
+            )
+            .await?;
+        Ok((load(&mut conn, workspace_id, rows).await?, total))
+    }
+
+    /// One page of the articles a search matches, most recently updated first, with the total.
+    pub async fn search_articles(
+        &self,
+        workspace_id: i64,
+        search: &ArticleSearch,
+    ) -> StoreResult<(Vec<Article>, i64)> {
+        let mut conn = self.conn().await?;
+        let cond = search_condition(workspace_id, search);
+        let total: i64 = conn
+            .fetch_scalar(
+                Query::select()
+                    .expr(Expr::col((Articles::Table, Articles::Id)).count())
+                    .from(Articles::Table)
+                    .cond_where(cond.clone()),
+            )
+            .await?;
+        let rows = conn
+            .fetch_all(
+                newest_first(select().cond_where(cond))
+                    .limit(search.page.per_page as u64)
+                    .offset(search.page.offset()),
+            )
+            .await?;
+        Ok((load(&mut conn, workspace_id, rows).await?, total))
+    }
+
+    pub async fn get_article(&self, workspace_id: i64, id: i64) -> StoreResult<Article> {
+        get(&mut self.conn().await?, workspace_id, id).await
+    }
+
+    /// Creates an article in its parent's help center (the default one if it stands alone),
+    /// with a content row per locale.
+    pub async fn create_article(
+        &self,
+        workspace_id: i64,
+        input: ArticleInput,
+        parent: Option<ParentRef>,
+    ) -> Result<Article, WriteError> {
+        let mut tx = self.begin().await?;
+        let help_center = match parent {
+            Some(parent) => {
+                let (help_center_id, _) = resolve_parent(&mut tx, workspace_id, parent).await?;
+                crate::store::help_centers::help_center(&mut tx, workspace_id, help_center_id).await?
+            }
+            None => default_help_center(&mut tx, workspace_id).await?,
+        };
+        let locale = help_center.default_locale;
+        let created_at = now();
+        let planned = plan_contents(&[], input, &locale, false, created_at)?;
+        check_authors(&mut tx, workspace_id, &planned, &locale).await?;
+        let id: i64 = tx
+            .fetch_scalar(
+                Query::insert()
+                    .into_table(Articles::Table)
+                    .columns([
+                        Articles::WorkspaceId,
+                        Articles::HelpCenterId,
+                        Articles::ParentId,
+                        Articles::DefaultLocale,
+                        Articles::CreatedAt,
+                        Articles::UpdatedAt,
+                    ])
+                    .values_panic([
+                        workspace_id.into(),
+                        help_center.id.into(),
+                        parent.map(|p| p.id).into(),
+                        locale.clone().into(),
+                        created_at.into(),
+                        created_at.into(),
+                    ])
+                    .returning_col(Articles::Id),
+            )
+            .await?;
+        for (locale, content) in &planned {
+            insert_content(&mut tx, workspace_id, id, locale, content).await?;
+        }
+        let article = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    /// Updates the contents a request names (adding new locales) and moves the article if asked.
+    pub async fn update_article(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        input: ArticleInput,
+        parent: ParentUpdate,
+    ) -> Result<Article, WriteError> {
+        let mut tx = self.begin().await?;
+        let current = row(&mut tx, workspace_id, id).await?;
+        let existing: Vec<(String, Content)> = contents(&mut tx, workspace_id, &[id])
+            .await?
+            .into_iter()
+            .map(|r| (r.locale.clone(), r.into()))
+            .collect();
+        let (new_parent, help_center_id) = match parent {
+            ParentUpdate::Keep => (current.parent_id, current.help_center_id),
+            ParentUpdate::Check(kind) => match current.parent() {
+                Some((_, actual)) if actual == kind => (current.parent_id, current.help_center_id),
+                _ => {
+                    let message = format!("the article's parent is not a {}", kind.as_str());
+                    return Err(Rejected::invalid("parent_type", message).into());
+                }
+            },
+            ParentUpdate::Remove => (None, current.help_center_id),
+            ParentUpdate::Set(parent) => {
+                let (help_center_id, _) = resolve_parent(&mut tx, workspace_id, parent).await?;
+                (Some(parent.id), help_center_id)
+            }
+        };
+        let moved = new_parent != current.parent_id;
+        let locale = current.default_locale.clone();
+        let planned = plan_contents(&existing, input, &locale, moved, now())?;
+        if !planned.is_empty() {
+            check_authors(&mut tx, workspace_id, &planned, &locale).await?;
+        }
+        for (l, content) in &planned {
+            if existing.iter().any(|(e, _)| e == l) {
+                update_content(&mut tx, workspace_id, id, l, content).await?;
+            } else {
+                insert_content(&mut tx, workspace_id, id, l, content).await?;
+            }
+        }
+        // The article's timestamps are its default content's.
+        if let Some((_, default)) = planned.iter().find(|(l, _)| *l == locale) {
+            tx.execute(
+                Query::update()
+                    .table(Articles::Table)
+                    .values([
+                        (Articles::ParentId, new_parent.into()),
+                        (Articles::HelpCenterId, help_center_id.into()),
+                        (Articles::UpdatedAt, default.updated_at.into()),
+                    ])
+                    .and_where(Expr::col(Articles::WorkspaceId).eq(workspace_id))
+                    .and_where(Expr::col(Articles::Id).eq(id)),
+            )
+            .await?;
+        }
+        let article = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    /// Deletes an article; its contents go with it (`ON DELETE CASCADE`).
+    pub async fn delete_article(&self, workspace_id: i64, id: i64) -> StoreResult<()> {
+        let deleted = self
+            .conn()
+            .await?
+            .execute(
+                Query::delete()
+                    .from_table(Articles::Table)
+                    .and_where(Expr::col(Articles::WorkspaceId).eq(workspace_id))
+                    .and_where(Expr::col(Articles::Id).eq(id)),
+            )
+            .await?;
+        if deleted == 0 { Err(StoreError::NotFound(Missing::Resource)) } else { Ok(()) }
+    }
+}

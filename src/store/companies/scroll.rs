@@ -1,0 +1,140 @@
+//! The companies scroll (`GET /companies/scroll`), kept in the database so that every server
+//! process sharing it serves the same scroll:
+//!
+//! - one open scroll per workspace (`company_scrolls` is keyed by workspace);
+//! - each call serves the listed companies after the last one served, in id order, so each
+//!   company comes once; the param stays the same and each use pushes its expiry a minute on;
+//! - a scroll unused for a minute is gone: its param is not found, and a new one may open;
+//! - past the end the page is empty and the scroll is closed.
+//!
+//! Calls with one param are serialised by locking its row first (an UPDATE), so two
+//! processes cannot serve the same page twice.
+
+use sea_query::{Expr, ExprTrait, Iden, Query};
+
+use crate::domain::company::{Company, SCROLL_PAGE, SCROLL_TTL_SECS};
+use crate::store::companies::{CompanyError, CompanyResult, listed_after};
+use crate::store::{Exec, Store, StoreError};
+
+#[derive(Iden)]
+enum CompanyScrolls {
+    Table,
+    WorkspaceId,
+    Param,
+    LastId,
+    ExpiresAt,
+}
+
+/// One page of a scroll: its companies and the param for the next call (`None` once ended).
+pub struct ScrollPage {
+    pub companies: Vec<Company>,
+    pub param: Option<String>,
+}
+
+impl Store {
+    /// Opens a scroll (`param` absent) or goes on with one; `now` is the current time.
+    pub async fn scroll_companies(
+        &self,
+        workspace_id: i64,
+        param: Option<&str>,
+        now: i64,
+    ) -> CompanyResult<ScrollPage> {
+        let mut tx = self.begin().await?;
+        // An expired scroll is as good as gone: drop it before anything reads it.
+        tx.execute(
+            Query::delete()
+                .from_table(CompanyScrolls::Table)
+                .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
+                .and_where(Expr::col(CompanyScrolls::ExpiresAt).lte(now)),
+        )
+        .await?;
+        let result = match param {
+            None => open(&mut tx, workspace_id, now).await,
+            Some(param) => next(&mut tx, workspace_id, param, now).await,
+        };
+        // Commit even on a scroll error: the expired scroll stays deleted.
+        tx.commit().await?;
+        result
+    }
+}
+
+async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> CompanyResult<ScrollPage> {
+    let open: Option<(String,)> = db
+        .fetch_optional(
+            Query::select()
+                .column(CompanyScrolls::Param)
+                .from(CompanyScrolls::Table)
+                .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id)),
+        )
+        .await?;
+    if open.is_some() {
+        return Err(CompanyError::ScrollExists);
+    }
+    let (companies, last) = listed_after(db, workspace_id, 0, SCROLL_PAGE).await?;
+    let Some(last) = last else { return Ok(ScrollPage { companies, param: None }) };
+    let param = uuid::Uuid::new_v4().to_string();
+    let inserted = db
+        .execute(
+            Query::insert()
+                .into_table(CompanyScrolls::Table)
+                .columns([
+                    CompanyScrolls::WorkspaceId,
+                    CompanyScrolls::Param,
+                    CompanyScrolls::LastId,
+                    CompanyScrolls::ExpiresAt,
+                ])
+                .values_panic([
+                    workspace_id.into(),
+                    param.clone().into(),
+                    last.into(),
+                    (now + SCROLL_TTL_SECS).into(),
+                ]),
+        )
+        .await;
+    match inserted {
+        // Another process opened one between our read and our insert.
+        Err(StoreError::Conflict { .. }) => Err(CompanyError::ScrollExists),
+        other => other.map(|_| ScrollPage { companies, param: Some(param) }).map_err(Into::into),
+    }
+}
+
+async fn next(db: &mut impl Exec, workspace_id: i64, param: &str, now: i64) -> CompanyResult<ScrollPage> {
+    let this = || {
+        Query::update()
+            .table(CompanyScrolls::Table)
+            .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
+            .and_where(Expr::col(CompanyScrolls::Param).eq(param))
+            .take()
+    };
+    // The lock: a concurrent call with this param waits here until we commit.
+    let locked = db.execute(this().value(CompanyScrolls::ExpiresAt, now + SCROLL_TTL_SECS)).await?;
+    if locked == 0 {
+        return Err(CompanyError::ScrollNotFound);
+    }
+    let (after,): (i64,) = db
+        .fetch_one(
+            Query::select()
+                .column(CompanyScrolls::LastId)
+                .from(CompanyScrolls::Table)
+                .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
+                .and_where(Expr::col(CompanyScrolls::Param).eq(param)),
+        )
+        .await?;
+    let (companies, last) = listed_after(db, workspace_id, after, SCROLL_PAGE).await?;
+    match last {
+        Some(last) => {
+            db.execute(this().value(CompanyScrolls::LastId, last)).await?;
+            Ok(ScrollPage { companies, param: Some(param.to_owned()) })
+        }
+        None => {
+            db.execute(
+                Query::delete()
+                    .from_table(CompanyScrolls::Table)
+                    .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
+                    .and_where(Expr::col(CompanyScrolls::Param).eq(param)),
+            )
+            .await?;
+            Ok(ScrollPage { companies, param: None })
+        }
+    }
+}

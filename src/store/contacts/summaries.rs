@@ -1,0 +1,133 @@
+//! The embedded summaries of contacts (`tags`, `notes`, `companies`, subscription types):
+//! the first few items of each and their totals, read as columns of the contact's own row, so
+//! that a contact, or a page of them, is one statement.
+
+use std::sync::LazyLock;
+
+use crate::store::backend::rows::row_struct;
+use sea_query::{Expr, SelectStatement};
+
+use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
+
+/// One embedded summary: the prefix of its columns and where its items come from.
+struct Source {
+    /// `<name>_items` and `<name>_total`.
+    name: &'static str,
+    /// The relation, with its joins.
+    from: &'static str,
+    /// The column holding the owning contact's id.
+    owner: &'static str,
+    /// A condition besides the owner's, or nothing.
+    filter: &'static str,
+    item: &'static str,
+    order: &'static str,
+}
+
+/// The subscription types a contact has opted into or out of: `consent` is the condition.
+const fn subscriptions(name: &'static str, consent: &'static str) -> Source {
+    Source {
+        name,
+        from: r#""contact_subscriptions" INNER JOIN "subscription_types" ON "subscription_types"."id" = "contact_subscriptions"."subscription_type_id""#,
+        owner: r#""contact_subscriptions"."contact_id""#,
+        filter: consent,
+        item: r#"CAST("subscription_types"."id" AS TEXT)"#,
+        order: r#""subscription_types"."id""#,
+    }
+}
+
+const SOURCES: [Source; 5] = [
+    Source {
+        name: "tags",
+        from: r#""contact_tags""#,
+        owner: r#""contact_tags"."contact_id""#,
+        filter: "",
+        item: r#"CAST("contact_tags"."tag_id" AS TEXT)"#,
+        order: r#""contact_tags"."applied_at", "contact_tags"."tag_id""#,
+    },
+    Source {
+        name: "notes",
+        from: r#""notes""#,
+        owner: r#""notes"."contact_id""#,
+        filter: "",
+        item: r#"CAST("notes"."id" AS TEXT)"#,
+        order: r#""notes"."created_at" DESC, "notes"."id" DESC"#,
+    },
+    Source {
+        name: "companies",
+        from: r#""contact_companies" INNER JOIN "companies" ON "companies"."id" = "contact_companies"."company_id""#,
+        owner: r#""contact_companies"."contact_id""#,
+        filter: "",
+        item: r#""companies"."public_id""#,
+        order: r#""contact_companies"."created_at", "companies"."id""#,
+    },
+    subscriptions("opted_out", r#" AND "subscription_types"."consent_type" = 'opt_out'"#),
+    subscriptions("opted_in", r#" AND "subscription_types"."consent_type" = 'opt_in'"#),
+];
+
+/// Per summary, `(column, subquery)` for its items and for its total. They take no parameters
+/// and PostgreSQL and SQLite spell them the same, so they are written once per process, not
+/// built and rendered for every contact read.
+///
+/// The items are the ids of the first [`SUMMARY_LIMIT`], comma separated (numbers or hex
+/// public ids: a comma never occurs in one), or NULL. `string_agg` reads them from a subquery
+/// ordered and cut to that limit, in its order: an `ORDER BY` in the aggregate, or a
+/// `ROW_NUMBER()` window, makes SQLite build a temporary b-tree per summary per contact (five
+/// per read), which cost more than the rest of the statement.
+static COLUMNS: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .flat_map(|s| {
+            let matching = format!(r#"FROM {} WHERE {} = "contacts"."id"{}"#, s.from, s.owner, s.filter);
+            [
+                (
+                    format!("{}_items", s.name),
+                    format!(
+                        r#"(SELECT string_agg("s"."item", ',') FROM (SELECT {} AS "item" {matching} ORDER BY {} LIMIT {SUMMARY_LIMIT}) AS "s")"#,
+                        s.item, s.order
+                    ),
+                ),
+                (format!("{}_total", s.name), format!("(SELECT COUNT(*) {matching})")),
+            ]
+        })
+        .collect()
+});
+
+/// Adds, for each kind, `<kind>_items` and `<kind>_total` (see [`COLUMNS`]), as subqueries on
+/// the row's `contacts.id`.
+pub(crate) fn add_columns(q: &mut SelectStatement) {
+    for (column, subquery) in COLUMNS.iter() {
+        q.expr_as(Expr::cust(subquery.as_str()), column.as_str());
+    }
+}
+
+row_struct! {
+    /// The columns [`add_columns`] adds, decoded.
+    #[derive(Debug, Default)]
+    pub(crate) struct SummaryColumns {
+        tags_items: Option<String>,
+        tags_total: i64,
+        notes_items: Option<String>,
+        notes_total: i64,
+        companies_items: Option<String>,
+        companies_total: i64,
+        opted_out_items: Option<String>,
+        opted_out_total: i64,
+        opted_in_items: Option<String>,
+        opted_in_total: i64,
+    }
+}
+
+impl SummaryColumns {
+    /// The first item ids of a kind, and how many items there are in all.
+    pub(crate) fn take(&mut self, kind: SummaryKind) -> (Vec<String>, i64) {
+        let (items, total) = match kind {
+            SummaryKind::Tags => (&mut self.tags_items, self.tags_total),
+            SummaryKind::Notes => (&mut self.notes_items, self.notes_total),
+            SummaryKind::Companies => (&mut self.companies_items, self.companies_total),
+            SummaryKind::OptedOut => (&mut self.opted_out_items, self.opted_out_total),
+            SummaryKind::OptedIn => (&mut self.opted_in_items, self.opted_in_total),
+        };
+        let items = items.take().map(|ids| ids.split(',').map(str::to_owned).collect()).unwrap_or_default();
+        (items, total)
+    }
+}

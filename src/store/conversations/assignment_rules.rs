@@ -1,0 +1,256 @@
+//! The operator's assignment rules (see `domain::assignment_rules` for the format) and
+//! `run_assignment_rules`, which applies them to one conversation.
+
+use sea_query::{Expr, ExprTrait, Iden, OnConflict, Query};
+
+use crate::domain::assignment_rules::{self, Assign, Rule};
+use crate::domain::conversation::statistics::Event;
+use crate::domain::conversation::{Conversation, Reference, part_type};
+use crate::store::admins::teams::Teams;
+use crate::store::admins::{Admins, TeamAdmins};
+use crate::store::conversations::{self, ConversationResult, Conversations, NewPart, PartAuthor, col};
+use crate::store::search::conversations::ConversationSearch;
+use crate::store::{Exec, Store, StoreResult, now};
+
+#[derive(Iden)]
+enum AssignmentRules {
+    Table,
+    WorkspaceId,
+    Rules,
+    UpdatedAt,
+}
+
+#[derive(Iden)]
+enum AssignmentTurns {
+    Table,
+    WorkspaceId,
+    TeamId,
+    LastAdminId,
+}
+
+async fn exists(db: &mut impl Exec, q: &sea_query::SelectStatement) -> StoreResult<bool> {
+    let found: Option<(i64,)> = db.fetch_optional(q).await?;
+    Ok(found.is_some())
+}
+
+async fn admin_exists(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<bool> {
+    exists(
+        db,
+        &Query::select()
+            .column(Admins::Id)
+            .from(Admins::Table)
+            .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+            .and_where(Expr::col(Admins::Id).eq(admin_id))
+            .take(),
+    )
+    .await
+}
+
+async fn team_exists(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> StoreResult<bool> {
+    exists(
+        db,
+        &Query::select()
+            .column(Teams::Id)
+            .from(Teams::Table)
+            .and_where(Expr::col(Teams::WorkspaceId).eq(workspace_id))
+            .and_where(Expr::col(Teams::Id).eq(team_id))
+            .take(),
+    )
+    .await
+}
+
+async fn load_rules(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<Rule>> {
+    let text: Option<(String,)> = db
+        .fetch_optional(
+            Query::select()
+                .column(AssignmentRules::Rules)
+                .from(AssignmentRules::Table)
+                .and_where(Expr::col(AssignmentRules::WorkspaceId).eq(workspace_id)),
+        )
+        .await?;
+    // Only documents that passed `set_assignment_rules` are stored.
+    Ok(text.and_then(|(t,)| assignment_rules::parse(&t).ok()).unwrap_or_default())
+}
+
+/// What the rule assigns now: `(admin, team)`; `None` if its admin or team is gone.
+async fn decide(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    assign: Assign,
+) -> StoreResult<Option<(Option<i64>, Option<i64>)>> {
+    if let Some(team) = assign.team_id()
+        && !team_exists(db, workspace_id, team).await?
+    {
+        return Ok(None);
+    }
+    Ok(match assign {
+        Assign::Admin { admin_id, team_id } => {
+            admin_exists(db, workspace_id, admin_id).await?.then_some((Some(admin_id), team_id))
+        }
+        Assign::Team { team_id } => Some((None, Some(team_id))),
+        Assign::RoundRobin { team_id } => {
+            let available: Vec<(i64,)> = db
+                .fetch_all(
+                    Query::select()
+                        .column((TeamAdmins::Table, TeamAdmins::AdminId))
+                        .from(TeamAdmins::Table)
+                        .inner_join(
+                            Admins::Table,
+                            Expr::col((Admins::Table, Admins::Id))
+                                .equals((TeamAdmins::Table, TeamAdmins::AdminId)),
+                        )
+                        .and_where(Expr::col((TeamAdmins::Table, TeamAdmins::TeamId)).eq(team_id))
+                        .and_where(Expr::col((Admins::Table, Admins::AwayModeEnabled)).eq(false)),
+                )
+                .await?;
+            let last: Option<(i64,)> = db
+                .fetch_optional(
+                    Query::select()
+                        .column(AssignmentTurns::LastAdminId)
+                        .from(AssignmentTurns::Table)
+                        .and_where(Expr::col(AssignmentTurns::WorkspaceId).eq(workspace_id))
+                        .and_where(Expr::col(AssignmentTurns::TeamId).eq(team_id)),
+                )
+                .await?;
+            let candidates: Vec<i64> = available.into_iter().map(|(id,)| id).collect();
+            let pick = assignment_rules::next_in_turn(&candidates, last.map(|(id,)| id));
+            if let Some(admin) = pick {
+                db.execute(
+                    Query::insert()
+                        .into_table(AssignmentTurns::Table)
+                        .columns([
+                            AssignmentTurns::WorkspaceId,
+                            AssignmentTurns::TeamId,
+                            AssignmentTurns::LastAdminId,
+                        ])
+                        .values_panic([workspace_id.into(), team_id.into(), admin.into()])
+                        .on_conflict(
+                            OnConflict::columns([AssignmentTurns::WorkspaceId, AssignmentTurns::TeamId])
+                                .update_column(AssignmentTurns::LastAdminId)
+                                .to_owned(),
+                        ),
+                )
+                .await?;
+            }
+            Some((pick, Some(team_id)))
+        }
+    })
+}
+
+impl Store {
+    /// Replaces the workspace's rules after checking them: the document's shape, each
+    /// `match` against the conversation search fields, each admin and team.
+    pub async fn set_assignment_rules(&self, workspace_id: i64, text: &str) -> Result<Vec<Rule>, String> {
+        let run = async {
+            let rules = match assignment_rules::parse(text) {
+                Ok(rules) => rules,
+                Err(problem) => return Ok(Err(problem)),
+            };
+            let mut tx = self.begin().await?;
+            let search = ConversationSearch::load(&mut tx, workspace_id, now()).await?;
+            for rule in &rules {
+                if let Some(when) = &rule.when
+                    && let Err(err) = search.validate(when)
+                {
+                    return Ok(Err(format!("rule '{}': match: {}", rule.name, err.message)));
+                }
+                if let Assign::Admin { admin_id, .. } = rule.assign
+                    && !admin_exists(&mut tx, workspace_id, admin_id).await?
+                {
+                    return Ok(Err(format!("rule '{}': no admin {admin_id} in this workspace", rule.name)));
+                }
+                if let Some(team) = rule.assign.team_id()
+                    && !team_exists(&mut tx, workspace_id, team).await?
+                {
+                    return Ok(Err(format!("rule '{}': no team {team} in this workspace", rule.name)));
+                }
+            }
+            tx.execute(
+                Query::insert()
+                    .into_table(AssignmentRules::Table)
+                    .columns([
+                        AssignmentRules::WorkspaceId,
+                        AssignmentRules::Rules,
+                        AssignmentRules::UpdatedAt,
+                    ])
+                    .values_panic([workspace_id.into(), text.into(), now().into()])
+                    .on_conflict(
+                        OnConflict::column(AssignmentRules::WorkspaceId)
+                            .update_columns([AssignmentRules::Rules, AssignmentRules::UpdatedAt])
+                            .to_owned(),
+                    ),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, crate::store::StoreError>(Ok(rules))
+        };
+        run.await.map_err(|err| format!("storage failure: {err}"))?
+    }
+
+    pub async fn assignment_rules(&self, workspace_id: i64) -> StoreResult<Vec<Rule>> {
+        load_rules(&mut self.conn().await?, workspace_id).await
+    }
+
+    /// Applies the first rule that holds for the conversation (or none: unassigned), as a
+    /// `default_assignment` part written by Operator.
+    pub async fn run_assignment_rules(&self, workspace_id: i64, id: i64) -> ConversationResult<Conversation> {
+        let mut tx = self.begin().await?;
+        let row = conversations::row(&mut tx, workspace_id, id).await?;
+        let at = now();
+        let rules = load_rules(&mut tx, workspace_id).await?;
+        let search = ConversationSearch::load(&mut tx, workspace_id, at).await?;
+        let mut outcome = (None, None);
+        for rule in rules {
+            if let Some(when) = &rule.when {
+                // A rule whose query no longer compiles (an attribute archived since) is skipped.
+                let Ok(cond) = search.condition(when) else { continue };
+                let matched = exists(
+                    &mut tx,
+                    &Query::select()
+                        .column((Conversations::Table, Conversations::Id))
+                        .from(Conversations::Table)
+                        .and_where(col(Conversations::Id).eq(id))
+                        .cond_where(cond)
+                        .take(),
+                )
+                .await?;
+                if !matched {
+                    continue;
+                }
+            }
+            if let Some(decided) = decide(&mut tx, workspace_id, rule.assign).await? {
+                outcome = decided;
+                break;
+            }
+        }
+        let mut core = row.core(at);
+        let waiting = core.waiting_since;
+        let (admin, team) = outcome;
+        core.admin_assignee_id = admin;
+        core.team_assignee_id = team;
+        let assigned_to = match (admin, team) {
+            (Some(admin), _) => Reference::admin(admin),
+            (None, Some(team)) => Reference::team(team),
+            (None, None) => Reference::nobody(),
+        };
+        let events = if assigned_to.id.is_some() { vec![Event::Assignment] } else { vec![] };
+        conversations::insert_part(
+            &mut tx,
+            id,
+            NewPart {
+                part_type: part_type::DEFAULT_ASSIGNMENT,
+                body: None,
+                author: PartAuthor::Bot,
+                assigned_to: Some(assigned_to),
+                attachments: &[],
+                at,
+            },
+        )
+        .await?;
+        conversations::record_all(&mut core.stats, &events, at, waiting);
+        conversations::save(&mut tx, id, &core, at).await?;
+        let conversation = conversations::get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+}

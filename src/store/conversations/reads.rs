@@ -1,0 +1,572 @@
+//! Reading conversations: the row, everything a conversation embeds (contacts, tags,
+//! teammates, authors' names; fetched for a whole page at once), its parts, and pages.
+//!
+//! A snoozed conversation whose time has passed reads as open: see `State::effective`.
+
+use crate::store::backend::rows::row_struct;
+use std::collections::HashMap;
+
+use crate::store::backend::rows::JsonColumn;
+use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
+use serde_json::{Map, Value as Json};
+
+use crate::domain::conversation::statistics::Statistics;
+use crate::domain::conversation::{
+    Attachment, Author, ContactList, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS,
+    Part, PartList, Reference, Source, State, TagList, Teammates, part_type,
+};
+use crate::domain::tag::{AdminReference, Tag};
+use crate::store::admins::Admins;
+use crate::store::contacts::Contacts;
+use crate::store::conversations::{
+    ConversationContacts, ConversationError, ConversationParts, ConversationResult, ConversationTags,
+    Conversations, Core, col,
+};
+use crate::store::tags::Tags;
+use crate::store::{Backend, Exec, StoreResult, now};
+
+row_struct! {
+    pub(crate) struct ConversationRow {
+        pub(crate) id: i64,
+        created_at: i64,
+        pub(crate) updated_at: i64,
+        title: Option<String>,
+        state: String,
+        read: bool,
+        priority: String,
+        waiting_since: Option<i64>,
+        snoozed_until: Option<i64>,
+        admin_assignee_id: Option<i64>,
+        team_assignee_id: Option<i64>,
+        pub(crate) custom_attributes: JsonColumn<Map<String, Json>>,
+        source_type: String,
+        source_delivered_as: String,
+        source_subject: String,
+        source_body: Option<String>,
+        source_url: Option<String>,
+        source_redacted: bool,
+        source_attachments: String,
+        pub(crate) source_author_type: String,
+        source_author_admin_id: Option<i64>,
+        pub(crate) source_author_contact_id: Option<i64>,
+        time_to_assignment: Option<i64>,
+        time_to_admin_reply: Option<i64>,
+        time_to_first_close: Option<i64>,
+        time_to_last_close: Option<i64>,
+        median_time_to_reply: Option<i64>,
+        first_contact_reply_at: Option<i64>,
+        first_assignment_at: Option<i64>,
+        first_admin_reply_at: Option<i64>,
+        first_close_at: Option<i64>,
+        last_assignment_at: Option<i64>,
+        last_assignment_admin_reply_at: Option<i64>,
+        last_contact_reply_at: Option<i64>,
+        last_admin_reply_at: Option<i64>,
+        last_close_at: Option<i64>,
+        last_closed_by_id: Option<i64>,
+        count_reopens: i64,
+        count_assignments: i64,
+        count_conversation_parts: i64,
+        reply_times: String,
+    }
+}
+
+const COLUMNS: [Conversations; 42] = {
+    use Conversations::*;
+    [
+        Id,
+        CreatedAt,
+        UpdatedAt,
+        Title,
+        State,
+        Read,
+        Priority,
+        WaitingSince,
+        SnoozedUntil,
+        AdminAssigneeId,
+        TeamAssigneeId,
+        CustomAttributes,
+        SourceType,
+        SourceDeliveredAs,
+        SourceSubject,
+        SourceBody,
+        SourceUrl,
+        SourceRedacted,
+        SourceAttachments,
+        SourceAuthorType,
+        SourceAuthorAdminId,
+        SourceAuthorContactId,
+        TimeToAssignment,
+        TimeToAdminReply,
+        TimeToFirstClose,
+        TimeToLastClose,
+        MedianTimeToReply,
+        FirstContactReplyAt,
+        FirstAssignmentAt,
+        FirstAdminReplyAt,
+        FirstCloseAt,
+        LastAssignmentAt,
+        LastAssignmentAdminReplyAt,
+        LastContactReplyAt,
+        LastAdminReplyAt,
+        LastCloseAt,
+        LastClosedById,
+        CountReopens,
+        CountAssignments,
+        CountConversationParts,
+        ReplyTimes,
+        WorkspaceId,
+    ]
+};
+
+impl ConversationRow {
+    fn stored_state(&self) -> State {
+        State::parse(&self.state).unwrap_or(State::Open)
+    }
+
+    fn statistics(&self) -> Statistics {
+        Statistics {
+            kind: crate::domain::conversation::statistics::KIND,
+            time_to_assignment: self.time_to_assignment,
+            time_to_admin_reply: self.time_to_admin_reply,
+            time_to_first_close: self.time_to_first_close,
+            time_to_last_close: self.time_to_last_close,
+            median_time_to_reply: self.median_time_to_reply,
+            first_contact_reply_at: self.first_contact_reply_at,
+            first_assignment_at: self.first_assignment_at,
+            first_admin_reply_at: self.first_admin_reply_at,
+            first_close_at: self.first_close_at,
+            last_assignment_at: self.last_assignment_at,
+            last_assignment_admin_reply_at: self.last_assignment_admin_reply_at,
+            last_contact_reply_at: self.last_contact_reply_at,
+            last_admin_reply_at: self.last_admin_reply_at,
+            last_close_at: self.last_close_at,
+            last_closed_by_id: self.last_closed_by_id,
+            count_reopens: self.count_reopens,
+            count_assignments: self.count_assignments,
+            count_conversation_parts: self.count_conversation_parts,
+            reply_times: serde_json::from_str(&self.reply_times).unwrap_or_default(),
+        }
+    }
+
+    /// The fields every write may change, as they stand at `at`.
+    pub(crate) fn core(&self, at: i64) -> Core {
+        let (state, snoozed_until) = self.stored_state().effective(self.snoozed_until, at);
+        Core {
+            state,
+            read: self.read,
+            waiting_since: self.waiting_since,
+            snoozed_until,
+            admin_assignee_id: self.admin_assignee_id,
+            team_assignee_id: self.team_assignee_id,
+            stats: self.statistics(),
+        }
+    }
+}
+
+pub(crate) fn select(workspace_id: i64) -> SelectStatement {
+    let mut q = Query::select();
+    for c in COLUMNS {
+        q.column((Conversations::Table, c));
+    }
+    q.from(Conversations::Table).and_where(col(Conversations::WorkspaceId).eq(workspace_id)).take()
+}
+
+/// `(id, public_id, role, name, email)` of a contact.
+type ContactPerson = (i64, String, String, Option<String>, Option<String>);
+
+/// Names and emails of authors, by kind, resolved for a batch of rows at once.
+#[derive(Default)]
+struct People {
+    admins: HashMap<i64, (String, String)>,
+    /// internal id -> (public id, role, name, email)
+    contacts: HashMap<i64, (String, String, Option<String>, Option<String>)>,
+}
+
+impl People {
+    async fn load(db: &mut impl Exec, admin_ids: Vec<i64>, contact_ids: Vec<i64>) -> StoreResult<People> {
+        let mut people = People::default();
+        if !admin_ids.is_empty() {
+            let rows: Vec<(i64, String, String)> = db
+                .fetch_all(
+                    Query::select()
+                        .columns([Admins::Id, Admins::Name, Admins::Email])
+                        .from(Admins::Table)
+                        .and_where(Expr::col(Admins::Id).is_in(admin_ids)),
+                )
+                .await?;
+            people.admins = rows.into_iter().map(|(id, name, email)| (id, (name, email))).collect();
+        }
+        if !contact_ids.is_empty() {
+            let rows: Vec<ContactPerson> = db
+                .fetch_all(
+                    Query::select()
+                        .columns([
+                            Contacts::Id,
+                            Contacts::PublicId,
+                            Contacts::Role,
+                            Contacts::Name,
+                            Contacts::Email,
+                        ])
+                        .from(Contacts::Table)
+                        .and_where(Expr::col(Contacts::Id).is_in(contact_ids)),
+                )
+                .await?;
+            people.contacts = rows
+                .into_iter()
+                .map(|(id, public, role, name, email)| (id, (public, role, name, email)))
+                .collect();
+        }
+        Ok(people)
+    }
+
+    fn author(&self, kind: &str, admin_id: Option<i64>, contact_id: Option<i64>) -> Author {
+        match kind {
+            "bot" => Author::operator(),
+            "admin" => {
+                let id = admin_id.unwrap_or_default();
+                let (name, email) = self.admins.get(&id).cloned().unwrap_or_default();
+                Author { kind: "admin".into(), id: id.to_string(), name: Some(name), email }
+            }
+            // A contact: its current role, name and email. One deleted since keeps its role
+            // and loses the rest.
+            _ => match contact_id.and_then(|id| self.contacts.get(&id)) {
+                Some((public_id, role, name, email)) => Author {
+                    kind: role.clone(),
+                    id: public_id.clone(),
+                    name: name.clone(),
+                    email: email.clone().unwrap_or_default(),
+                },
+                None => Author { kind: kind.to_owned(), id: String::new(), name: None, email: String::new() },
+            },
+        }
+    }
+}
+
+fn attachments(raw: &str) -> Vec<Attachment> {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
+/// The contacts, tags and teammates of each conversation in `ids`, in one query each.
+struct Embedded {
+    contacts: HashMap<i64, Vec<ContactRef>>,
+    tags: HashMap<i64, Vec<Tag>>,
+    teammates: HashMap<i64, Vec<Reference>>,
+}
+
+async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
+    let mut out = Embedded { contacts: HashMap::new(), tags: HashMap::new(), teammates: HashMap::new() };
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i64, String, Option<String>)> = db
+        .fetch_all(
+            Query::select()
+                .column((ConversationContacts::Table, ConversationContacts::ConversationId))
+                .column((Contacts::Table, Contacts::PublicId))
+                .column((Contacts::Table, Contacts::ExternalId))
+                .from(ConversationContacts::Table)
+                .inner_join(
+                    Contacts::Table,
+                    Expr::col((Contacts::Table, Contacts::Id))
+                        .equals((ConversationContacts::Table, ConversationContacts::ContactId)),
+                )
+                .and_where(
+                    Expr::col((ConversationContacts::Table, ConversationContacts::ConversationId))
+                        .is_in(ids.iter().copied()),
+                )
+                .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
+                .order_by((Contacts::Table, Contacts::Id), Order::Asc),
+        )
+        .await?;
+    for (conversation, id, external_id) in rows {
+        out.contacts.entry(conversation).or_default().push(ContactRef { kind: "contact", id, external_id });
+    }
+    let rows: Vec<(i64, i64, String, i64, Option<i64>)> = db
+        .fetch_all(
+            Query::select()
+                .column((ConversationTags::Table, ConversationTags::ConversationId))
+                .column((Tags::Table, Tags::Id))
+                .column((Tags::Table, Tags::Name))
+                .column((ConversationTags::Table, ConversationTags::AppliedAt))
+                .column((ConversationTags::Table, ConversationTags::AppliedBy))
+                .from(ConversationTags::Table)
+                .inner_join(
+                    Tags::Table,
+                    Expr::col((Tags::Table, Tags::Id))
+                        .equals((ConversationTags::Table, ConversationTags::TagId)),
+                )
+                .and_where(
+                    Expr::col((ConversationTags::Table, ConversationTags::ConversationId))
+                        .is_in(ids.iter().copied()),
+                )
+                .order_by((ConversationTags::Table, ConversationTags::AppliedAt), Order::Asc)
+                .order_by((Tags::Table, Tags::Id), Order::Asc),
+        )
+        .await?;
+    for (conversation, id, name, applied_at, applied_by) in rows {
+        out.tags.entry(conversation).or_default().push(applied_tag(id, name, applied_at, applied_by));
+    }
+    // Teammates: admins who wrote a part, attribute updates aside.
+    let rows: Vec<(i64, i64)> = db
+        .fetch_all(
+            Query::select()
+                .distinct()
+                .columns([ConversationParts::ConversationId, ConversationParts::AuthorAdminId])
+                .from(ConversationParts::Table)
+                .and_where(Expr::col(ConversationParts::ConversationId).is_in(ids.iter().copied()))
+                .and_where(Expr::col(ConversationParts::AuthorType).eq("admin"))
+                .and_where(Expr::col(ConversationParts::PartType).ne(part_type::ATTRIBUTE_UPDATED))
+                .order_by(ConversationParts::AuthorAdminId, Order::Asc),
+        )
+        .await?;
+    for (conversation, admin) in rows {
+        out.teammates.entry(conversation).or_default().push(Reference::admin(admin));
+    }
+    Ok(out)
+}
+
+pub(crate) fn applied_tag(id: i64, name: String, applied_at: i64, applied_by: Option<i64>) -> Tag {
+    Tag {
+        applied_at: Some(applied_at),
+        applied_by: applied_by.map(AdminReference::new),
+        ..Tag::new(id, name)
+    }
+}
+
+/// Turns rows into conversation objects (without parts), everything embedded fetched at once.
+async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut embedded = embedded(db, &ids).await?;
+    let people = People::load(
+        db,
+        rows.iter().filter_map(|r| r.source_author_admin_id).collect(),
+        rows.iter().filter_map(|r| r.source_author_contact_id).collect(),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (state, snoozed_until) = r.stored_state().effective(r.snoozed_until, at);
+            let statistics = r.statistics();
+            Conversation {
+                kind: "conversation",
+                id: r.id,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                waiting_since: r.waiting_since,
+                snoozed_until,
+                source: Source {
+                    author: people.author(
+                        &r.source_author_type,
+                        r.source_author_admin_id,
+                        r.source_author_contact_id,
+                    ),
+                    kind: r.source_type.clone(),
+                    id: r.id,
+                    delivered_as: r.source_delivered_as,
+                    subject: r.source_subject,
+                    body: r.source_body,
+                    attachments: attachments(&r.source_attachments),
+                    url: r.source_url.clone(),
+                    redacted: r.source_redacted,
+                },
+                contacts: ContactList {
+                    kind: "contact.list",
+                    contacts: embedded.contacts.remove(&r.id).unwrap_or_default(),
+                },
+                first_contact_reply: r.first_contact_reply_at.map(|created_at| FirstContactReply {
+                    created_at,
+                    kind: r.source_type,
+                    url: r.source_url,
+                }),
+                admin_assignee_id: r.admin_assignee_id,
+                team_assignee_id: r.team_assignee_id,
+                open: state != State::Closed,
+                state,
+                read: r.read,
+                tags: TagList { kind: "tag.list", tags: embedded.tags.remove(&r.id).unwrap_or_default() },
+                priority: r.priority,
+                sla_applied: None,
+                statistics,
+                conversation_rating: None,
+                teammates: Teammates::new(embedded.teammates.remove(&r.id).unwrap_or_default()),
+                title: r.title,
+                custom_attributes: r.custom_attributes.0,
+                topics: Map::new(),
+                ticket: None,
+                linked_objects: LinkedObjects::none(),
+                ai_agent: None,
+                ai_agent_participated: false,
+                conversation_parts: None,
+            }
+        })
+        .collect())
+}
+
+row_struct! {
+    struct PartRow {
+        id: i64,
+        part_type: String,
+        body: Option<String>,
+        created_at: i64,
+        updated_at: i64,
+        notified_at: i64,
+        author_type: String,
+        author_admin_id: Option<i64>,
+        author_contact_id: Option<i64>,
+        assigned_to_type: Option<String>,
+        assigned_to_id: Option<i64>,
+        attachments: String,
+        redacted: bool,
+    }
+}
+
+/// The newest [`MAX_PARTS`] parts, oldest first, and how many there are in all.
+async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<PartList> {
+    let total: i64 = db
+        .fetch_scalar(
+            Query::select()
+                .expr(Expr::col(ConversationParts::Id).count())
+                .from(ConversationParts::Table)
+                .and_where(Expr::col(ConversationParts::ConversationId).eq(conversation_id)),
+        )
+        .await?;
+    use ConversationParts::*;
+    let mut rows: Vec<PartRow> = db
+        .fetch_all(
+            Query::select()
+                .columns([
+                    Id,
+                    PartType,
+                    Body,
+                    CreatedAt,
+                    UpdatedAt,
+                    NotifiedAt,
+                    AuthorType,
+                    AuthorAdminId,
+                    AuthorContactId,
+                    AssignedToType,
+                    AssignedToId,
+                    Attachments,
+                    Redacted,
+                ])
+                .from(Table)
+                .and_where(Expr::col(ConversationId).eq(conversation_id))
+                .order_by(Id, Order::Desc)
+                .limit(MAX_PARTS as u64),
+        )
+        .await?;
+    rows.reverse();
+    let people = People::load(
+        db,
+        rows.iter().filter_map(|r| r.author_admin_id).collect(),
+        rows.iter().filter_map(|r| r.author_contact_id).collect(),
+    )
+    .await?;
+    let conversation_parts = rows
+        .into_iter()
+        .map(|r| Part {
+            kind: "conversation_part",
+            id: r.id,
+            author: people.author(&r.author_type, r.author_admin_id, r.author_contact_id),
+            part_type: r.part_type,
+            body: r.body,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            notified_at: r.notified_at,
+            assigned_to: r.assigned_to_type.map(|kind| match kind.as_str() {
+                "admin" => Reference::admin(r.assigned_to_id.unwrap_or_default()),
+                "team" => Reference::team(r.assigned_to_id.unwrap_or_default()),
+                _ => Reference::nobody(),
+            }),
+            attachments: attachments(&r.attachments),
+            external_id: None,
+            redacted: r.redacted,
+        })
+        .collect();
+    Ok(PartList { kind: "conversation_part.list", conversation_parts, total_count: total })
+}
+
+async fn fetch_row(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+    lock: bool,
+) -> ConversationResult<ConversationRow> {
+    let mut q = select(workspace_id);
+    q.and_where(col(Conversations::Id).eq(id));
+    // SQLite's IMMEDIATE transactions already hold the whole database.
+    if lock && db.backend() == Backend::Postgres {
+        q.lock(sea_query::LockType::Update);
+    }
+    db.fetch_optional(&q).await?.ok_or(ConversationError::ConversationNotFound)
+}
+
+/// The row a write is about to change, held for the rest of the transaction so that
+/// concurrent writes to one conversation apply one after the other.
+pub(crate) async fn row(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+) -> ConversationResult<ConversationRow> {
+    fetch_row(db, workspace_id, id, true).await
+}
+
+/// The whole conversation, with its parts.
+pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> ConversationResult<Conversation> {
+    let row = fetch_row(db, workspace_id, id, false).await?;
+    let mut conversation = load(db, vec![row], now()).await?.remove(0);
+    conversation.conversation_parts = Some(parts(db, id).await?);
+    Ok(conversation)
+}
+
+/// A page of conversations, newest update first, after the position `after`.
+pub struct ConversationPage {
+    pub conversations: Vec<Conversation>,
+    pub total: i64,
+    pub has_more: bool,
+}
+
+/// Where a page starts: after the conversation last served, by `(updated_at, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub updated_at: i64,
+    pub id: i64,
+}
+
+pub(crate) async fn page(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    filter: Condition,
+    after: Option<Position>,
+    limit: u64,
+) -> StoreResult<ConversationPage> {
+    let total: i64 = db
+        .fetch_scalar(
+            Query::select()
+                .expr(col(Conversations::Id).count())
+                .from(Conversations::Table)
+                .and_where(col(Conversations::WorkspaceId).eq(workspace_id))
+                .cond_where(filter.clone()),
+        )
+        .await?;
+    let mut q = select(workspace_id);
+    q.cond_where(filter);
+    if let Some(p) = after {
+        q.cond_where(
+            Condition::any().add(col(Conversations::UpdatedAt).lt(p.updated_at)).add(
+                Condition::all()
+                    .add(col(Conversations::UpdatedAt).eq(p.updated_at))
+                    .add(col(Conversations::Id).lt(p.id)),
+            ),
+        );
+    }
+    q.order_by((Conversations::Table, Conversations::UpdatedAt), Order::Desc)
+        .order_by((Conversations::Table, Conversations::Id), Order::Desc)
+        .limit(limit + 1);
+    let mut rows: Vec<ConversationRow> = db.fetch_all(&q).await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    Ok(ConversationPage { conversations: load(db, rows, now()).await?, total, has_more })
+}

@@ -1,0 +1,1 @@
+//! Admins, their team memberships, teams and the activity log.

@@ -1,0 +1,1 @@
+//! Companies, plans and contacts' companies.

@@ -1,0 +1,1 @@
+//! Data events and their summaries.

@@ -1,0 +1,1 @@
+//! Help centers and their collections.

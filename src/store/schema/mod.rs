@@ -1,0 +1,17 @@
+//! Every table, declared once with [`table!`](crate::store::backend::rows::table): its
+//! identifiers, its column list and its row type. Store modules import tables from here, so
+//! they need not import each other for a column name.
+
+pub mod admins;
+pub mod articles;
+pub mod companies;
+pub mod contacts;
+pub mod conversations;
+pub mod data_attributes;
+pub mod events;
+pub mod help_centers;
+pub mod notes;
+pub mod segments;
+pub mod subscriptions;
+pub mod tags;
+pub mod workspaces;

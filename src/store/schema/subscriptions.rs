@@ -1,0 +1,1 @@
+//! Subscription types and contacts' choices.

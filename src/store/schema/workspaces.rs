@@ -1,0 +1,1 @@
+//! Workspaces, access tokens and rate-limit windows.

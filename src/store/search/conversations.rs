@@ -1,0 +1,328 @@
+//! Conversations in the search language: where each field of the seed's field table lives in
+//! SQL, for `POST /conversations/search` and for the `match` of assignment rules. The language
+//! and its compiler are the contacts' ones (`domain::search`, `search_sql`).
+//!
+//! * `state`, `open`, `snoozed_until` are read as every other read derives them: a snooze whose
+//!   time has passed is open (a CASE on the stored state and `snoozed_until`).
+//! * Ids Intercom types as strings but Switchboard keeps as numbers (`id`, `source.id`,
+//!   `teammate_ids`, `tag_ids`, `statistics.last_closed_by_id`) compare as numbers; a value that
+//!   is no id matches nothing (`=`) or everything (`!=`). `~ !~ ^ $` on them compare the text.
+//! * `source.body`: `= != IN NIN` match one word of the body (`conversation_words`), as the
+//!   spec describes; `~ !~ ^ $` match the body's text.
+//! * Switchboard has no messenger ratings and no AI agent: `conversation_rating.*` and
+//!   `ai_agent.*` are always empty and `ai_agent_participated` is false.
+
+use sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
+use serde_json::Value as Json;
+
+use crate::domain::conversation::part_type;
+use crate::domain::data_attribute::{DataAttribute, Model};
+use crate::domain::ids;
+use crate::domain::search::{
+    self, FieldDef, FieldType, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
+    ValidatedQuery,
+};
+use crate::store::admins::Admins;
+use crate::store::contacts::Contacts;
+use crate::store::conversations::{
+    ConversationContacts, ConversationParts, ConversationTags, ConversationWords, Conversations, col,
+};
+use crate::store::data_attributes;
+use crate::store::search::contacts::custom_attribute;
+use crate::store::search::{ColumnResolver, Dialect, Target, lower};
+use crate::store::{Backend, Exec, StoreResult};
+
+/// What compiling a conversations query needs from the workspace.
+pub(crate) struct ConversationSearch {
+    backend: Backend,
+    attributes: Vec<DataAttribute>,
+    now: i64,
+}
+
+impl ConversationSearch {
+    pub(crate) async fn load(
+        db: &mut impl Exec,
+        workspace_id: i64,
+        now: i64,
+    ) -> StoreResult<ConversationSearch> {
+        Ok(ConversationSearch {
+            backend: db.backend(),
+            attributes: data_attributes::custom(db, workspace_id, Model::Conversation).await?,
+            now,
+        })
+    }
+
+    pub(crate) fn validate(&self, query: &Json) -> Result<ValidatedQuery, SearchError> {
+        let lookup =
+            |name: &str| self.attributes.iter().find(|a| a.name == name).map(|a| a.data_type.field_type());
+        search::parse_and_validate(query, &StandardFields::new(Resource::Conversations, &lookup))
+    }
+
+    pub(crate) fn condition(&self, query: &Json) -> Result<Condition, SearchError> {
+        lower(&self.validate(query)?, &Resolver { search: self })
+    }
+
+    fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite => Dialect::Sqlite,
+            Backend::Postgres => Dialect::Postgres,
+        }
+    }
+}
+
+struct Resolver<'a> {
+    search: &'a ConversationSearch,
+}
+
+/// A resolver that answers one target, for re-lowering a rewritten filter.
+struct Fixed(Dialect, Target);
+
+impl ColumnResolver for Fixed {
+    fn dialect(&self) -> Dialect {
+        self.0
+    }
+
+    fn resolve(&self, _: &ValidatedFilter) -> Result<Target, SearchError> {
+        Ok(self.1.clone())
+    }
+}
+
+fn text(e: Expr) -> Expr {
+    Func::cast_as(e, Alias::new("TEXT")).into()
+}
+
+/// An empty value of the field's type (a bare parameter would leave PostgreSQL without one).
+fn null(ty: FieldType) -> Expr {
+    Expr::cust(match ty {
+        FieldType::String => "CAST(NULL AS TEXT)",
+        FieldType::Integer | FieldType::Date => "CAST(NULL AS BIGINT)",
+        FieldType::Float => "CAST(NULL AS DOUBLE PRECISION)",
+        FieldType::Boolean => "CAST(NULL AS BOOLEAN)",
+    })
+}
+
+/// `SELECT table.conversation_id FROM table`, for a membership of `conversations.id`.
+fn related(table: impl sea_query::IntoIden + Copy, owner: impl sea_query::IntoIden) -> SelectStatement {
+    Query::select().column((table, owner)).from(table).take()
+}
+
+impl Resolver<'_> {
+    /// A string-typed id kept as a number: the filter compared as numbers (see the module notes).
+    fn numeric(&self, f: &ValidatedFilter, target: impl Fn(bool) -> Target) -> Result<Target, SearchError> {
+        let as_int = |s: &Scalar| match s {
+            Scalar::Str(t) => Scalar::Int(ids::parse_numeric(t).unwrap_or(-1)),
+            other => other.clone(),
+        };
+        let predicate = match &f.predicate {
+            Predicate::Eq(v) => Predicate::Eq(as_int(v)),
+            Predicate::Ne(v) => Predicate::Ne(as_int(v)),
+            Predicate::In(vs) => Predicate::In(vs.iter().map(as_int).collect()),
+            Predicate::Nin(vs) => Predicate::Nin(vs.iter().map(as_int).collect()),
+            Predicate::IsNull | Predicate::IsNotNull => f.predicate.clone(),
+            _ => return Ok(target(true)),
+        };
+        let rewritten =
+            ValidatedFilter { predicate, def: FieldDef { ty: FieldType::Integer, ..f.def }, ..f.clone() };
+        let cond = lower(&ValidatedQuery::Filter(rewritten), &Fixed(self.search.dialect(), target(false)))?;
+        Ok(Target::Condition(cond))
+    }
+
+    /// `source.body` `= != IN NIN`: one of the body's (lower-cased) words.
+    fn words(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+        let lowered = |s: &Scalar| match s {
+            Scalar::Str(t) => Scalar::Str(t.to_lowercase()),
+            other => other.clone(),
+        };
+        let predicate = match &f.predicate {
+            Predicate::Eq(v) => Predicate::Eq(lowered(v)),
+            Predicate::Ne(v) => Predicate::Ne(lowered(v)),
+            Predicate::In(vs) => Predicate::In(vs.iter().map(lowered).collect()),
+            Predicate::Nin(vs) => Predicate::Nin(vs.iter().map(lowered).collect()),
+            _ => return Ok(Target::Column(col(Conversations::SourceBody))),
+        };
+        let words = Target::Membership {
+            owner: col(Conversations::Id),
+            subquery: Box::new(related(ConversationWords::Table, ConversationWords::ConversationId)),
+            column: Expr::col((ConversationWords::Table, ConversationWords::Word)),
+        };
+        let rewritten = ValidatedFilter { predicate, ..f.clone() };
+        Ok(Target::Condition(lower(
+            &ValidatedQuery::Filter(rewritten),
+            &Fixed(self.search.dialect(), words),
+        )?))
+    }
+
+    /// `state` as read now: an expired snooze is open.
+    fn state(&self) -> Expr {
+        let expired = col(Conversations::State)
+            .eq("snoozed")
+            .and(col(Conversations::SnoozedUntil).lte(self.search.now));
+        Expr::case(expired, "open").finally(col(Conversations::State)).into()
+    }
+
+    fn source_author(&self, contact: Contacts, admin: Admins) -> Expr {
+        let of_contact = Query::select()
+            .column((Contacts::Table, contact))
+            .from(Contacts::Table)
+            .and_where(
+                Expr::col((Contacts::Table, Contacts::Id))
+                    .equals((Conversations::Table, Conversations::SourceAuthorContactId)),
+            )
+            .take();
+        let of_admin = Query::select()
+            .column((Admins::Table, admin))
+            .from(Admins::Table)
+            .and_where(
+                Expr::col((Admins::Table, Admins::Id))
+                    .equals((Conversations::Table, Conversations::SourceAuthorAdminId)),
+            )
+            .take();
+        Func::coalesce([
+            Expr::SubQuery(None, Box::new(of_contact.into())),
+            Expr::SubQuery(None, Box::new(of_admin.into())),
+        ])
+        .into()
+    }
+}
+
+impl ColumnResolver for Resolver<'_> {
+    fn dialect(&self) -> Dialect {
+        self.search.dialect()
+    }
+
+    fn resolve(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+        use Conversations as C;
+        let column = |c: C| Ok(Target::Column(col(c)));
+        let numeric_column =
+            |c: C| self.numeric(f, |as_text| Target::Column(if as_text { text(col(c)) } else { col(c) }));
+        match f.field.as_str() {
+            "id" | "source.id" => numeric_column(C::Id),
+            "created_at" => column(C::CreatedAt),
+            "updated_at" => column(C::UpdatedAt),
+            "waiting_since" => column(C::WaitingSince),
+            "snoozed_until" => {
+                let pending = col(C::State).eq("snoozed").and(col(C::SnoozedUntil).gt(self.search.now));
+                Ok(Target::Column(
+                    Expr::case(pending, col(C::SnoozedUntil)).finally(null(FieldType::Date)).into(),
+                ))
+            }
+            "state" => Ok(Target::Column(self.state())),
+            "open" => Ok(Target::Column(col(C::State).ne("closed"))),
+            "read" => column(C::Read),
+            "priority" => column(C::Priority),
+            "admin_assignee_id" => column(C::AdminAssigneeId),
+            "team_assignee_id" => column(C::TeamAssigneeId),
+            "source.type" | "channel_initiated" => column(C::SourceType),
+            "source.delivered_as" => column(C::SourceDeliveredAs),
+            "source.subject" => column(C::SourceSubject),
+            "source.url" => column(C::SourceUrl),
+            "source.author.type" => column(C::SourceAuthorType),
+            "source.author.id" => Ok(Target::Column(
+                Func::coalesce([
+                    Expr::SubQuery(
+                        None,
+                        Box::new(
+                            Query::select()
+                                .column((Contacts::Table, Contacts::PublicId))
+                                .from(Contacts::Table)
+                                .and_where(
+                                    Expr::col((Contacts::Table, Contacts::Id))
+                                        .equals((Conversations::Table, Conversations::SourceAuthorContactId)),
+                                )
+                                .take()
+                                .into(),
+                        ),
+                    ),
+                    text(col(C::SourceAuthorAdminId)),
+                ])
+                .into(),
+            )),
+            "source.author.name" => Ok(Target::Column(self.source_author(Contacts::Name, Admins::Name))),
+            "source.author.email" => Ok(Target::Column(self.source_author(Contacts::Email, Admins::Email))),
+            "source.body" => self.words(f),
+            "contact_ids" => Ok(Target::Membership {
+                owner: col(Conversations::Id),
+                subquery: Box::new(
+                    related(ConversationContacts::Table, ConversationContacts::ConversationId)
+                        .inner_join(
+                            Contacts::Table,
+                            Expr::col((Contacts::Table, Contacts::Id))
+                                .equals((ConversationContacts::Table, ConversationContacts::ContactId)),
+                        )
+                        .take(),
+                ),
+                column: Expr::col((Contacts::Table, Contacts::PublicId)),
+            }),
+            "teammate_ids" => self.numeric(f, |as_text| {
+                let admin = Expr::col((ConversationParts::Table, ConversationParts::AuthorAdminId));
+                Target::Membership {
+                    owner: col(Conversations::Id),
+                    subquery: Box::new(
+                        related(ConversationParts::Table, ConversationParts::ConversationId)
+                            .and_where(
+                                Expr::col((ConversationParts::Table, ConversationParts::AuthorType))
+                                    .eq("admin"),
+                            )
+                            .and_where(
+                                Expr::col((ConversationParts::Table, ConversationParts::PartType))
+                                    .ne(part_type::ATTRIBUTE_UPDATED),
+                            )
+                            .take(),
+                    ),
+                    column: if as_text { text(admin) } else { admin },
+                }
+            }),
+            "tag_ids" => self.numeric(f, |as_text| {
+                let tag = Expr::col((ConversationTags::Table, ConversationTags::TagId));
+                Target::Membership {
+                    owner: col(Conversations::Id),
+                    subquery: Box::new(related(ConversationTags::Table, ConversationTags::ConversationId)),
+                    column: if as_text { text(tag) } else { tag },
+                }
+            }),
+            "statistics.time_to_assignment" => column(C::TimeToAssignment),
+            "statistics.time_to_admin_reply" => column(C::TimeToAdminReply),
+            "statistics.time_to_first_close" => column(C::TimeToFirstClose),
+            "statistics.time_to_last_close" => column(C::TimeToLastClose),
+            "statistics.median_time_to_reply" => column(C::MedianTimeToReply),
+            "statistics.first_contact_reply_at" => column(C::FirstContactReplyAt),
+            "statistics.first_assignment_at" => column(C::FirstAssignmentAt),
+            "statistics.first_admin_reply_at" => column(C::FirstAdminReplyAt),
+            "statistics.first_close_at" => column(C::FirstCloseAt),
+            "statistics.last_assignment_at" => column(C::LastAssignmentAt),
+            "statistics.last_assignment_admin_reply_at" => column(C::LastAssignmentAdminReplyAt),
+            "statistics.last_contact_reply_at" => column(C::LastContactReplyAt),
+            "statistics.last_admin_reply_at" => column(C::LastAdminReplyAt),
+            "statistics.last_close_at" => column(C::LastCloseAt),
+            "statistics.last_closed_by_id" => numeric_column(C::LastClosedById),
+            "statistics.count_reopens" => column(C::CountReopens),
+            "statistics.count_assignments" => column(C::CountAssignments),
+            "statistics.count_conversation_parts" => column(C::CountConversationParts),
+            "ai_agent_participated" => Ok(Target::Column(Expr::val(false))),
+            other if other.starts_with("conversation_rating.") || other.starts_with("ai_agent.") => {
+                Ok(Target::Column(null(f.def.ty)))
+            }
+            other => match other.strip_prefix("custom_attributes.") {
+                Some(name) => Ok(custom_attribute(self.search.backend, col(C::CustomAttributes), name, f)),
+                None => Err(SearchError::for_field(other, format!("'{other}' is not a searchable field"))),
+            },
+        }
+    }
+}
+
+impl crate::store::Store {
+    /// One page of the conversations `query` matches, newest update first.
+    pub async fn search_conversations(
+        &self,
+        workspace_id: i64,
+        query: &Json,
+        after: Option<crate::store::conversations::Position>,
+        limit: u64,
+    ) -> crate::store::conversations::ConversationResult<crate::store::conversations::ConversationPage> {
+        use crate::store::conversations::ConversationError;
+        let mut conn = self.conn().await?;
+        let search = ConversationSearch::load(&mut conn, workspace_id, crate::store::now()).await?;
+        let filter = search.condition(query).map_err(ConversationError::Search)?;
+        Ok(crate::store::conversations::page(&mut conn, workspace_id, filter, after, limit).await?)
+    }
+}

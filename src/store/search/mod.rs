@@ -1,0 +1,188 @@
+//! Lowers a validated search query to a sea-query [`Condition`], written once for PostgreSQL and
+//! SQLite.
+//!
+//! The store supplies a [`ColumnResolver`] that says where each field lives: a column (or any
+//! expression, such as a JSON extraction for a custom attribute), a to-many relation
+//! (`tag_id` → `contact_tags`), or a whole condition it builds itself.
+//!
+//! Semantics chosen here (the docs are silent on them):
+//! * Negative operators match empty fields: `email != "x"`, `email NIN [...]` and
+//!   `email !~ "x"` also return contacts without an email, as "doesn't equal / doesn't
+//!   contain" reads. SQL alone would drop them (`NULL <> 'x'` is not true), so these lower to
+//!   `(col <> 'x' OR col IS NULL)`. On a relation, negative means "no related row matches":
+//!   `tag_id != 7` is `id NOT IN (SELECT contact_id FROM contact_tags WHERE tag_id = 7)`.
+//! * `~ !~ ^ $` are case-insensitive (ILIKE on PostgreSQL; LIKE on SQLite, which ignores ASCII
+//!   case only). The user's text is escaped (`%`, `_` and the escape char `!`) and the pattern
+//!   carries `ESCAPE '!'`, so input never becomes a wildcard.
+//! * `= != IN NIN` are exact, unless the field is marked case-insensitive (emails): then both
+//!   sides go through `LOWER()`.
+//!
+//! A resolver must keep one parameter type per SQL text: sqlx caches a PostgreSQL statement by
+//! its text with the parameter types of its first use, and binds later values as those types.
+//! An expression that can meet values of several types (a JSON field) carries a cast per type.
+
+pub mod companies;
+pub mod contacts;
+pub mod conversations;
+
+use crate::domain::search::{
+    FieldType, GroupOp, Predicate, Scalar, SearchError, ValidatedFilter, ValidatedQuery,
+};
+use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, SelectStatement, Value};
+
+/// The escape character of every LIKE pattern built here.
+pub const LIKE_ESCAPE: char = '!';
+
+/// The SQL dialect, for the few things sea-query does not paper over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Case-insensitive matching with `ILIKE`.
+    Postgres,
+    /// Case-insensitive matching with `LIKE` (ASCII only, unless `case_sensitive_like` is on).
+    Sqlite,
+}
+
+/// Where a field lives.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A scalar expression of the searched row, e.g. `contacts.email` or
+    /// `contacts.custom_attributes ->> 'plan'` (cast to the field's type). Must have the field's type.
+    Column(Expr),
+    /// A to-many relation: `subquery` selects the owners of related rows (`SELECT
+    /// contact_tags.contact_id FROM contact_tags`), `owner` is the searched row's id and
+    /// `column` the related value (`contact_tags.tag_id`). The filter becomes `owner IN
+    /// (subquery WHERE column <op> value)`, or `NOT IN` for negative operators. The subquery
+    /// is uncorrelated so that both databases drive it from an index on `(column, owner)`
+    /// (SQLite runs a correlated `EXISTS` once per searched row).
+    Membership { owner: Expr, subquery: Box<SelectStatement>, column: Expr },
+    /// A condition the caller built for this filter (e.g. a token match on `source.body`).
+    Condition(Condition),
+}
+
+pub trait ColumnResolver {
+    fn dialect(&self) -> Dialect;
+    fn resolve(&self, filter: &ValidatedFilter) -> Result<Target, SearchError>;
+
+    /// A whole group the resolver lowers itself, where one index lookup serves all of its
+    /// filters; `None` lowers it filter by filter.
+    fn resolve_group(&self, _operator: GroupOp, _items: &[ValidatedQuery]) -> Option<Condition> {
+        None
+    }
+}
+
+/// The WHERE condition for `q`.
+pub fn lower(q: &ValidatedQuery, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
+    match q {
+        ValidatedQuery::Filter(f) => lower_filter(f, resolver),
+        ValidatedQuery::Group { operator, items } => {
+            if let Some(cond) = resolver.resolve_group(*operator, items) {
+                return Ok(cond);
+            }
+            let init = match operator {
+                GroupOp::And => Condition::all(),
+                GroupOp::Or => Condition::any(),
+            };
+            items.iter().try_fold(init, |cond, item| Ok(cond.add(lower(item, resolver)?)))
+        }
+    }
+}
+
+fn lower_filter(f: &ValidatedFilter, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
+    let dialect = resolver.dialect();
+    let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, dialect };
+    Ok(match resolver.resolve(f)? {
+        Target::Condition(cond) => cond,
+        Target::Column(col) => match &f.predicate {
+            Predicate::IsNull => Condition::all().add(col.is_null()),
+            Predicate::IsNotNull => Condition::all().add(col.is_not_null()),
+            p if p.is_negative() => Condition::any().add(m.expr(col.clone(), p)).add(col.is_null()),
+            p => Condition::all().add(m.expr(col, p)),
+        },
+        Target::Membership { owner, subquery, column } => {
+            let (negative, positive) = match &f.predicate {
+                Predicate::IsNull => (true, None),
+                Predicate::IsNotNull => (false, None),
+                Predicate::Ne(v) => (true, Some(Predicate::Eq(v.clone()))),
+                Predicate::Nin(vs) => (true, Some(Predicate::In(vs.clone()))),
+                Predicate::NotContains(s) => (true, Some(Predicate::Contains(s.clone()))),
+                p => (false, Some(p.clone())),
+            };
+            let mut sub = *subquery;
+            if let Some(p) = positive {
+                sub.and_where(m.expr(column, &p));
+            }
+            Condition::all().add(if negative { owner.not_in_subquery(sub) } else { owner.in_subquery(sub) })
+        }
+    })
+}
+
+struct Matcher {
+    ci: bool,
+    dialect: Dialect,
+}
+
+impl Matcher {
+    /// `col <op> value` for every predicate but the null tests, without the NULL clause.
+    fn expr(&self, col: Expr, p: &Predicate) -> Expr {
+        let fold = |e: Expr| -> Expr { if self.ci { Func::lower(e).into() } else { e } };
+        let val = |s: &Scalar| fold(Expr::val(scalar_value(s)));
+        match p {
+            Predicate::Eq(v) => fold(col).eq(val(v)),
+            Predicate::Ne(v) => fold(col).ne(val(v)),
+            Predicate::In(vs) => fold(col).is_in(vs.iter().map(val)),
+            Predicate::Nin(vs) => fold(col).is_not_in(vs.iter().map(val)),
+            Predicate::Lt(v) => col.lt(scalar_value(v)),
+            Predicate::Le(v) => col.lte(scalar_value(v)),
+            Predicate::Gt(v) => col.gt(scalar_value(v)),
+            Predicate::Ge(v) => col.gte(scalar_value(v)),
+            Predicate::Range { start, end } => col.clone().gte(*start).and(col.lt(*end)),
+            Predicate::Contains(s) => self.like(col, format!("%{}%", escape_like(s)), false),
+            Predicate::NotContains(s) => self.like(col, format!("%{}%", escape_like(s)), true),
+            Predicate::StartsWith(s) => self.like(col, format!("{}%", escape_like(s)), false),
+            Predicate::EndsWith(s) => self.like(col, format!("%{}", escape_like(s)), false),
+            Predicate::IsNull => col.is_null(),
+            Predicate::IsNotNull => col.is_not_null(),
+        }
+    }
+
+    fn like(&self, col: Expr, pattern: String, negated: bool) -> Expr {
+        match (self.dialect, negated) {
+            // Not `PgExpr::ilike`: sea-query 1.0 renders `ILIKE ('p' ESCAPE '!')`, which
+            // PostgreSQL rejects (it only knows ESCAPE as part of LIKE/ILIKE).
+            (Dialect::Postgres, false) => {
+                Expr::cust_with_exprs("($1) ILIKE $2 ESCAPE '!'", [col, Expr::val(pattern)])
+            }
+            (Dialect::Postgres, true) => {
+                Expr::cust_with_exprs("($1) NOT ILIKE $2 ESCAPE '!'", [col, Expr::val(pattern)])
+            }
+            (Dialect::Sqlite, false) => col.like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)),
+            (Dialect::Sqlite, true) => col.not_like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)),
+        }
+    }
+}
+
+/// Escapes `%`, `_` and [`LIKE_ESCAPE`] so `s` matches literally inside a LIKE pattern that
+/// declares `ESCAPE '!'`.
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_') || c == LIKE_ESCAPE {
+            out.push(LIKE_ESCAPE);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The sea-query value of a scalar (dates are `i64` UNIX seconds).
+pub fn scalar_value(s: &Scalar) -> Value {
+    match s {
+        Scalar::Str(s) => s.clone().into(),
+        Scalar::Int(i) => (*i).into(),
+        Scalar::Float(f) => (*f).into(),
+        Scalar::Bool(b) => (*b).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

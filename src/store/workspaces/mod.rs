@@ -1,0 +1,180 @@
+//! Workspaces, created together with their first admin and access token.
+
+pub mod rate_limit;
+pub mod tokens;
+
+use crate::store::backend::rows::row_struct;
+use sea_query::{Expr, ExprTrait, Iden, Query};
+
+use crate::domain::activity_log::{ActivityType, NewActivity};
+use crate::domain::ids;
+use crate::domain::version;
+use crate::domain::workspace::Workspace;
+use crate::store::admins::activity_logs;
+use crate::store::admins::{self, NewAdmin};
+use crate::store::{Exec, Store, StoreResult, Tx, now};
+
+#[derive(Iden)]
+pub(crate) enum Workspaces {
+    Table,
+    Id,
+    IdCode,
+    Name,
+    Region,
+    Timezone,
+    DefaultVersion,
+    IdentityVerification,
+    CreatedAt,
+}
+
+row_struct! {
+    struct WorkspaceRow {
+        id: i64,
+        id_code: String,
+        name: String,
+        region: String,
+        timezone: String,
+        default_version: String,
+        identity_verification: bool,
+        created_at: i64,
+    }
+}
+
+impl From<WorkspaceRow> for Workspace {
+    fn from(r: WorkspaceRow) -> Self {
+        Workspace {
+            id: r.id,
+            id_code: r.id_code,
+            name: r.name,
+            region: r.region,
+            timezone: r.timezone,
+            default_version: r.default_version,
+            identity_verification: r.identity_verification,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// What `workspace create` hands back to the operator.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CreatedWorkspace {
+    pub workspace_id: String,
+    pub admin_id: String,
+    pub access_token: String,
+}
+
+fn select() -> sea_query::SelectStatement {
+    Query::select()
+        .columns([
+            Workspaces::Id,
+            Workspaces::IdCode,
+            Workspaces::Name,
+            Workspaces::Region,
+            Workspaces::Timezone,
+            Workspaces::DefaultVersion,
+            Workspaces::IdentityVerification,
+            Workspaces::CreatedAt,
+        ])
+        .from(Workspaces::Table)
+        .to_owned()
+}
+
+/// Inserts a workspace with its first admin, that admin's token and the activity entry.
+async fn insert(
+    tx: &mut Tx,
+    name: &str,
+    admin_email: &str,
+    admin_name: &str,
+) -> StoreResult<CreatedWorkspace> {
+    let created_at = now();
+    let id_code = ids::random_hex(4);
+    let workspace_id: i64 = tx
+        .fetch_scalar(
+            Query::insert()
+                .into_table(Workspaces::Table)
+                .columns([
+                    Workspaces::IdCode,
+                    Workspaces::Name,
+                    Workspaces::DefaultVersion,
+                    Workspaces::CreatedAt,
+                ])
+                .values_panic([
+                    id_code.clone().into(),
+                    name.into(),
+                    version::DEFAULT.into(),
+                    created_at.into(),
+                ])
+                .returning_col(Workspaces::Id),
+        )
+        .await?;
+    let admin = NewAdmin { email: admin_email.to_owned(), name: admin_name.to_owned(), job_title: None };
+    let admin_id = admins::insert(tx, workspace_id, &admin).await?;
+    let access_token = tokens::insert(tx, workspace_id, admin_id, "default").await?;
+    activity_logs::insert(
+        tx,
+        workspace_id,
+        &NewActivity {
+            admin_id,
+            activity_type: ActivityType::AdminProvisioned,
+            description: format!("{admin_name} was added to the workspace {name}."),
+            metadata: serde_json::json!({}),
+        },
+    )
+    .await?;
+    Ok(CreatedWorkspace { workspace_id: id_code, admin_id: admin_id.to_string(), access_token })
+}
+
+impl Store {
+    /// Creates a workspace, its first admin and an access token for that admin, in one transaction.
+    pub async fn create_workspace(
+        &self,
+        name: &str,
+        admin_email: &str,
+        admin_name: &str,
+    ) -> StoreResult<CreatedWorkspace> {
+        let mut tx = self.begin().await?;
+        let created = insert(&mut tx, name, admin_email, admin_name).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Creates a workspace only if the database has none: what `serve` does on a new database.
+    /// Several processes may start at once on one PostgreSQL database; only one creates it.
+    pub async fn create_first_workspace(
+        &self,
+        name: &str,
+        admin_email: &str,
+        admin_name: &str,
+    ) -> StoreResult<Option<CreatedWorkspace>> {
+        let mut tx = self.begin().await?;
+        // SQLite's BEGIN IMMEDIATE already serializes writers; PostgreSQL needs a lock.
+        if let crate::store::ConnRef::Postgres(conn) = tx.conn() {
+            sqlx::query("SELECT pg_advisory_xact_lock(7262460348712435)").execute(conn).await?;
+        }
+        let existing: i64 = tx
+            .fetch_scalar(Query::select().expr(Expr::col(Workspaces::Id).count()).from(Workspaces::Table))
+            .await?;
+        if existing > 0 {
+            return Ok(None);
+        }
+        let created = insert(&mut tx, name, admin_email, admin_name).await?;
+        tx.commit().await?;
+        Ok(Some(created))
+    }
+
+    pub async fn workspace_by_id(&self, id: i64) -> StoreResult<Workspace> {
+        let row: WorkspaceRow =
+            self.conn().await?.fetch_one(select().and_where(Expr::col(Workspaces::Id).eq(id))).await?;
+        Ok(row.into())
+    }
+
+    /// Workspaces are named by their `id_code` outside the database.
+    pub async fn workspace_by_code(&self, id_code: &str) -> StoreResult<Workspace> {
+        let row: WorkspaceRow = self
+            .conn()
+            .await?
+            .fetch_one(select().and_where(Expr::col(Workspaces::IdCode).eq(id_code)))
+            .await?;
+        Ok(row.into())
+    }
+}
