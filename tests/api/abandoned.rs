@@ -4,23 +4,18 @@
 use std::time::Duration;
 
 use axum::http::Method;
-use rstest::rstest;
 use serde_json::json;
 use switchboard::store::StoreError;
 
-use crate::common::{Backend, TestApp};
+use crate::common::{Backend, TestApp, backend_test};
 use crate::contact_fixtures::{contact, workspace_id};
 
+backend_test!(writes_after_abandoned_updates_are_committed);
 /// Updates dropped while their transaction was starting leave no pooled connection inside
 /// it: the writes that follow are committed when answered. (sqlx 0.9.0 forgot a `BEGIN`
 /// whose answer had not come back yet; the next statements on that connection ran inside
 /// that transaction, answered 200 and were lost when it ended.)
-#[rstest]
-#[tokio::test]
-async fn writes_after_abandoned_updates_are_committed(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+async fn writes_after_abandoned_updates_are_committed(app: TestApp) {
     let target = contact(&app, json!({"email": "target@example.com"})).await;
     let path = format!("/contacts/{}", target["id"].as_str().unwrap());
     let mut abandoned = 0;
@@ -29,7 +24,7 @@ async fn writes_after_abandoned_updates_are_committed(
         abandoned += usize::from(app.abandon(app.request(Method::PUT, &path, Some(&body))).await);
     }
     // On SQLite an update may well finish within that one poll.
-    if backend == Backend::Postgres {
+    if app.backend == Backend::Postgres {
         assert!(abandoned > 0, "no update was still waiting when dropped");
     }
     // The dropped connections go back to the pool in tasks of their own.

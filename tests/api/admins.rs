@@ -1,8 +1,7 @@
-use rstest::rstest;
 use serde_json::json;
 use switchboard::store::admins::NewAdmin;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 
 async fn add_admin(app: &TestApp, email: &str, name: &str) -> i64 {
     let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
@@ -10,12 +9,8 @@ async fn add_admin(app: &TestApp, email: &str, name: &str) -> i64 {
     app.store.create_admin(ws.id, &new).await.unwrap().id
 }
 
-#[rstest]
-#[tokio::test]
-async fn me_shows_the_token_admin_with_its_app(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(me_shows_the_token_admin_with_its_app);
+async fn me_shows_the_token_admin_with_its_app(app: TestApp) {
     let (status, me) = app.get("/me").await;
     assert_eq!(status, 200);
     assert_eq!(me["type"], "admin");
@@ -32,10 +27,8 @@ async fn me_shows_the_token_admin_with_its_app(
     assert_eq!(me["avatar"]["type"], "avatar");
 }
 
-#[rstest]
-#[tokio::test]
-async fn lists_and_retrieves_admins(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(lists_and_retrieves_admins);
+async fn lists_and_retrieves_admins(app: TestApp) {
     let second = add_admin(&app, "second@example.com", "Second").await;
 
     let (status, list) = app.get("/admins").await;
@@ -58,10 +51,8 @@ async fn lists_and_retrieves_admins(#[values(Backend::Sqlite, Backend::Postgres)
     assert_eq!(admin["away_mode_enabled"], false);
 }
 
-#[rstest]
-#[tokio::test]
-async fn unknown_admins_are_admin_not_found(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(unknown_admins_are_admin_not_found);
+async fn unknown_admins_are_admin_not_found(app: TestApp) {
     for path in ["/admins/999999", "/admins/abc", "/admins/-1"] {
         let (status, body) = app.get(path).await;
         let error = assert_error(status, &body, 404, "admin_not_found");
@@ -72,12 +63,8 @@ async fn unknown_admins_are_admin_not_found(#[values(Backend::Sqlite, Backend::P
     assert_error(status, &body, 404, "admin_not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn another_workspaces_admins_are_invisible(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(another_workspaces_admins_are_invisible);
+async fn another_workspaces_admins_are_invisible(app: TestApp) {
     let other = app.other_workspace().await;
     let (status, body) = app.get(&format!("/admins/{}", other.admin_id)).await;
     assert_error(status, &body, 404, "admin_not_found");
@@ -95,10 +82,8 @@ async fn another_workspaces_admins_are_invisible(
     assert_eq!(other_admin["away_mode_enabled"], false, "nothing changed in the other workspace");
 }
 
-#[rstest]
-#[tokio::test]
-async fn away_mode_is_set_and_logged(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(away_mode_is_set_and_logged);
+async fn away_mode_is_set_and_logged(app: TestApp) {
     let second = add_admin(&app, "second@example.com", "Second").await;
     let (status, admin) = app
         .put(
@@ -126,10 +111,8 @@ async fn away_mode_is_set_and_logged(#[values(Backend::Sqlite, Backend::Postgres
     assert!(newest["created_at"].is_i64());
 }
 
-#[rstest]
-#[tokio::test]
-async fn away_mode_validation(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(away_mode_validation);
+async fn away_mode_validation(app: TestApp) {
     let me = &app.workspace.admin_id;
     let path = format!("/admins/{me}/away");
     let (status, body) = app.put(&path, json!({"away_mode_enabled": true})).await;
@@ -145,12 +128,8 @@ async fn away_mode_validation(#[values(Backend::Sqlite, Backend::Postgres)] back
     assert_eq!(admin["away_mode_enabled"], false, "a rejected request changes nothing");
 }
 
-#[rstest]
-#[tokio::test]
-async fn activity_logs_filter_by_time_and_page(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(activity_logs_filter_by_time_and_page);
+async fn activity_logs_filter_by_time_and_page(app: TestApp) {
     let me = app.workspace.admin_id.clone();
     for i in 0..5 {
         let body = json!({"away_mode_enabled": i % 2 == 0, "away_mode_reassign": false});
@@ -185,10 +164,8 @@ async fn activity_logs_filter_by_time_and_page(
     assert_eq!(none["activity_logs"], json!([]));
 }
 
-#[rstest]
-#[tokio::test]
-async fn activity_logs_validate_parameters(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(activity_logs_validate_parameters);
+async fn activity_logs_validate_parameters(app: TestApp) {
     let (status, body) = app.get("/admins/activity_logs").await;
     let error = assert_error(status, &body, 400, "parameter_not_found");
     assert_eq!(error["field"], "created_at_after");

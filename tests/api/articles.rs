@@ -1,9 +1,8 @@
 use axum::http::Method;
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::store::admins::NewAdmin;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::help_center::OtherClient;
 
 fn me(app: &TestApp) -> i64 {
@@ -28,12 +27,8 @@ async fn collection(app: &TestApp, body: Value) -> i64 {
     created["id"].as_str().unwrap().parse().unwrap()
 }
 
-#[rstest]
-#[tokio::test]
-async fn creates_an_article_with_translations(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(creates_an_article_with_translations);
+async fn creates_an_article_with_translations(app: TestApp) {
     let translator = add_admin(&app, "translator@example.com").await;
     let parent = collection(&app, json!({"name": "Getting started"})).await;
     let article = create(
@@ -103,12 +98,8 @@ async fn creates_an_article_with_translations(
     assert_eq!(found, article);
 }
 
-#[rstest]
-#[tokio::test]
-async fn the_default_locale_may_come_from_translated_content(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(the_default_locale_may_come_from_translated_content);
+async fn the_default_locale_may_come_from_translated_content(app: TestApp) {
     let article = create(
         &app,
         json!({"translated_content": {"en": {"title": "From en", "author_id": me(&app), "body": "<p>Hi</p>"}},
@@ -124,10 +115,8 @@ async fn the_default_locale_may_come_from_translated_content(
     assert_eq!(article["parent_ids"], json!([]));
 }
 
-#[rstest]
-#[tokio::test]
-async fn create_validation(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(create_validation);
+async fn create_validation(app: TestApp) {
     let other = app.other_workspace().await;
     let author = me(&app);
     let (status, body) = app
@@ -211,10 +200,8 @@ async fn create_validation(#[values(Backend::Sqlite, Backend::Postgres)] backend
     assert_eq!(list["total_count"], 0, "no rejected request wrote anything");
 }
 
-#[rstest]
-#[tokio::test]
-async fn updates_change_only_what_they_name(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(updates_change_only_what_they_name);
+async fn updates_change_only_what_they_name(app: TestApp) {
     let writer = add_admin(&app, "writer@example.com").await;
     let top = collection(&app, json!({"name": "Top"})).await;
     let section = collection(&app, json!({"name": "Section", "parent_id": top})).await;
@@ -295,10 +282,8 @@ async fn updates_change_only_what_they_name(#[values(Backend::Sqlite, Backend::P
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn deletes_articles(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(deletes_articles);
+async fn deletes_articles(app: TestApp) {
     let article = create(
         &app,
         json!({"title": "Doomed", "author_id": me(&app), "translated_content": {"fr": {"title": "Condamné"}}}),
@@ -317,10 +302,8 @@ async fn deletes_articles(#[values(Backend::Sqlite, Backend::Postgres)] backend:
     assert_eq!(list["total_count"], 0);
 }
 
-#[rstest]
-#[tokio::test]
-async fn lists_articles_by_page(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(lists_articles_by_page);
+async fn lists_articles_by_page(app: TestApp) {
     let mut ids = Vec::new();
     for i in 0..5 {
         let article = create(&app, json!({"title": format!("Article {i}"), "author_id": me(&app)})).await;
@@ -358,12 +341,8 @@ async fn lists_articles_by_page(#[values(Backend::Sqlite, Backend::Postgres)] ba
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn another_workspaces_articles_are_invisible(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(another_workspaces_articles_are_invisible);
+async fn another_workspaces_articles_are_invisible(app: TestApp) {
     let article =
         create(&app, json!({"title": "Secret plans", "author_id": me(&app), "state": "published"})).await;
     let path = format!("/articles/{}", article["id"].as_str().unwrap());
@@ -386,10 +365,8 @@ async fn another_workspaces_articles_are_invisible(
     assert_eq!(still["title"], "Secret plans");
 }
 
-#[rstest]
-#[tokio::test]
-async fn searches_articles(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(searches_articles);
+async fn searches_articles(app: TestApp) {
     let author = me(&app);
     let started = create(
         &app,

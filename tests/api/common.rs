@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::task::Poll;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -20,6 +21,107 @@ use tower::ServiceExt;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// Declares the test `name`: the `async fn name` written below it, run once on SQLite and
+/// once on PostgreSQL.
+///
+/// ```ignore
+/// backend_test!(contacts_are_created);
+/// async fn contacts_are_created(app: TestApp) { /* a fresh app on a fresh database */ }
+///
+/// backend_test!(small_bodies_only, ApiConfig { max_body_bytes: 1024, ..ApiConfig::default() });
+/// async fn small_bodies_only(app: TestApp) { /* the app built with that config */ }
+///
+/// backend_test!(sets_up_its_own_database);
+/// async fn sets_up_its_own_database(backend: Backend) { /* only told which backend */ }
+///
+/// backend_test!(#[tokio::test(flavor = "multi_thread", worker_threads = 4)] many_at_once);
+/// async fn many_at_once(app: TestApp) { /* on a runtime of four threads */ }
+/// ```
+///
+/// The function takes whatever implements [`FromBackend`]: a [`TestApp`], or only the
+/// [`Backend`] for a test that sets up its own database. A PostgreSQL case is skipped when no
+/// server is reachable outside CI. The body stays a plain function, so rustfmt formats it
+/// (rustfmt leaves the insides of macro calls alone). The cases keep the names rstest gave
+/// them (`name::backend_1_Backend__Sqlite`), so filters and CI history still match.
+macro_rules! backend_test {
+    ($name:ident $(, $config:expr)?) => {
+        $crate::common::backend_test!(#[tokio::test] $name $(, $config)?);
+    };
+    (#[$runtime:meta] $name:ident) => {
+        mod $name {
+            #[$runtime]
+            #[allow(non_snake_case)]
+            async fn backend_1_Backend__Sqlite() {
+                $crate::common::run_case($crate::common::Backend::Sqlite, super::$name).await;
+            }
+
+            #[$runtime]
+            #[allow(non_snake_case)]
+            async fn backend_2_Backend__Postgres() {
+                $crate::common::run_case($crate::common::Backend::Postgres, super::$name).await;
+            }
+        }
+    };
+    (#[$runtime:meta] $name:ident, $config:expr) => {
+        mod $name {
+            use super::*; // the config is written in the test's module
+
+            #[$runtime]
+            #[allow(non_snake_case)]
+            async fn backend_1_Backend__Sqlite() {
+                let backend = $crate::common::Backend::Sqlite;
+                let Some(app) = $crate::common::TestApp::with_config(backend, $config).await else { return };
+                super::$name(app).await;
+            }
+
+            #[$runtime]
+            #[allow(non_snake_case)]
+            async fn backend_2_Backend__Postgres() {
+                let backend = $crate::common::Backend::Postgres;
+                let Some(app) = $crate::common::TestApp::with_config(backend, $config).await else { return };
+                super::$name(app).await;
+            }
+        }
+    };
+}
+pub(crate) use backend_test;
+
+/// What a [`backend_test!`] function takes, built for one backend.
+pub trait FromBackend: Sized {
+    /// `None` skips the case: PostgreSQL is unreachable outside CI.
+    fn from_backend(backend: Backend) -> impl Future<Output = Option<Self>>;
+}
+
+impl FromBackend for TestApp {
+    fn from_backend(backend: Backend) -> impl Future<Output = Option<Self>> {
+        TestApp::new(backend)
+    }
+}
+
+impl FromBackend for Backend {
+    async fn from_backend(backend: Backend) -> Option<Self> {
+        Some(backend)
+    }
+}
+
+/// One case of a [`backend_test!`].
+pub async fn run_case<T: FromBackend, F: Future<Output = ()>>(backend: Backend, test: impl FnOnce(T) -> F) {
+    if let Some(given) = T::from_backend(backend).await {
+        test(given).await;
+    }
+}
+
+/// Waits until `condition` holds, checking it every 10 ms; fails the test after `timeout`.
+/// For what a test waits on (a server listening, a background task done) instead of a sleep
+/// that is too short on a busy machine and too long everywhere else.
+pub async fn eventually(timeout: Duration, what: &str, mut condition: impl AsyncFnMut() -> bool) {
+    let start = Instant::now();
+    while !condition().await {
+        assert!(start.elapsed() < timeout, "still not {what} after {timeout:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// Where the PostgreSQL tests create their databases (trust auth on this machine).
@@ -91,6 +193,7 @@ pub async fn postgres_database() -> Option<PgDatabase> {
 }
 
 pub struct TestApp {
+    pub backend: Backend,
     router: Router,
     pub store: Store,
     pub workspace: CreatedWorkspace,
@@ -117,7 +220,7 @@ impl TestApp {
         };
         let workspace = store.create_workspace("Test Workspace", "owner@example.com", "Owner").await.unwrap();
         let router = api::router(AppState::new(store.clone(), &config), &config);
-        Some(TestApp { router, store, token: workspace.access_token.clone(), workspace, db: guard })
+        Some(TestApp { backend, router, store, token: workspace.access_token.clone(), workspace, db: guard })
     }
 
     /// Another workspace in the same database, with its own token.

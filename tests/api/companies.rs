@@ -1,10 +1,9 @@
 //! Companies: create or update, retrieve, update, delete, the lists, attaching contacts,
 //! tagging, and their errors.
 
-use rstest::rstest;
 use serde_json::{Value, json};
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::company_fixtures::{attach, company, listed_company, user};
 use crate::contact_fixtures::contact;
 
@@ -12,12 +11,8 @@ fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
-#[rstest]
-#[tokio::test]
-async fn a_new_company_has_every_field_of_the_object(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(a_new_company_has_every_field_of_the_object);
+async fn a_new_company_has_every_field_of_the_object(app: TestApp) {
     let c = company(
         &app,
         json!({
@@ -61,12 +56,8 @@ async fn a_new_company_has_every_field_of_the_object(
     assert_eq!(bare["monthly_spend"], 0);
 }
 
-#[rstest]
-#[tokio::test]
-async fn post_updates_the_company_with_the_same_company_id(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(post_updates_the_company_with_the_same_company_id);
+async fn post_updates_the_company_with_the_same_company_id(app: TestApp) {
     let first =
         company(&app, json!({"company_id": "c-1", "name": "Old", "industry": "Retail", "size": 5})).await;
     let second =
@@ -83,10 +74,8 @@ async fn post_updates_the_company_with_the_same_company_id(
     assert_eq!(list["id"], first["id"]);
 }
 
-#[rstest]
-#[tokio::test]
-async fn bad_company_writes_are_refused(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(bad_company_writes_are_refused);
+async fn bad_company_writes_are_refused(app: TestApp) {
     let (status, body) = app.post("/companies", json!({"test": "invalid"})).await;
     let err = assert_error(status, &body, 400, "bad_request");
     assert_eq!(err["message"], "bad 'test' parameter");
@@ -105,12 +94,8 @@ async fn bad_company_writes_are_refused(#[values(Backend::Sqlite, Backend::Postg
     assert_error(status, &body, 404, "company_not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn custom_attributes_are_checked_against_company_data_attributes(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(custom_attributes_are_checked_against_company_data_attributes);
+async fn custom_attributes_are_checked_against_company_data_attributes(app: TestApp) {
     for (name, model, ty) in
         [("seats", "company", "integer"), ("paid", "company", "boolean"), ("mood", "contact", "string")]
     {
@@ -131,10 +116,8 @@ async fn custom_attributes_are_checked_against_company_data_attributes(
     assert_eq!(body["custom_attributes"], json!({"seats": 9}), "null removes, the rest stays");
 }
 
-#[rstest]
-#[tokio::test]
-async fn retrieve_update_and_delete_by_id(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(retrieve_update_and_delete_by_id);
+async fn retrieve_update_and_delete_by_id(app: TestApp) {
     let c = company(&app, json!({"company_id": "c-1", "name": "Acme"})).await;
     let cid = id(&c);
     let u = user(&app, "a@acme.test").await;
@@ -180,10 +163,8 @@ async fn retrieve_update_and_delete_by_id(#[values(Backend::Sqlite, Backend::Pos
     assert_ne!(again["id"], json!(cid), "the company_id is free again");
 }
 
-#[rstest]
-#[tokio::test]
-async fn attaching_and_detaching_contacts(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(attaching_and_detaching_contacts);
+async fn attaching_and_detaching_contacts(app: TestApp) {
     let c = id(&company(&app, json!({"company_id": "c-1", "name": "Acme"})).await);
     let (a, b) = (user(&app, "a@acme.test").await, user(&app, "b@acme.test").await);
 
@@ -241,12 +222,8 @@ async fn attaching_and_detaching_contacts(#[values(Backend::Sqlite, Backend::Pos
     assert_error(status, &body, 404, "company_not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn a_contact_has_at_most_1000_companies(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(a_contact_has_at_most_1000_companies);
+async fn a_contact_has_at_most_1000_companies(app: TestApp) {
     let ws = crate::contact_fixtures::workspace_id(&app).await;
     let u = user(&app, "busy@acme.test").await;
     let ids = crate::company_fixtures::bulk_companies(&app, ws, "held", 1000, Some(&u)).await;
@@ -257,12 +234,8 @@ async fn a_contact_has_at_most_1000_companies(
     assert_eq!(attach(&app, &u, &ids[0]).await["user_count"], 1, "re-attaching one it has is fine");
 }
 
-#[rstest]
-#[tokio::test]
-async fn lists_are_ordered_by_last_request_at(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(lists_are_ordered_by_last_request_at);
+async fn lists_are_ordered_by_last_request_at(app: TestApp) {
     let seen = |email: &str, at: i64| json!({"email": email, "last_seen_at": at});
     let old = id(&contact(&app, seen("old@x.test", 1_600_000_000)).await);
     let new = id(&contact(&app, seen("new@x.test", 1_700_000_000)).await);
@@ -314,12 +287,8 @@ async fn lists_are_ordered_by_last_request_at(
     assert_eq!(list["total_count"], 0, "another workspace sees none of them");
 }
 
-#[rstest]
-#[tokio::test]
-async fn get_companies_finds_one_or_filters_by_tag_and_segment(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(get_companies_finds_one_or_filters_by_tag_and_segment);
+async fn get_companies_finds_one_or_filters_by_tag_and_segment(app: TestApp) {
     let u = user(&app, "u@x.test").await;
     let a = listed_company(&app, "a", &u).await;
     let b = listed_company(&app, "b", &u).await;
@@ -357,10 +326,8 @@ async fn get_companies_finds_one_or_filters_by_tag_and_segment(
     assert_error(status, &body, 400, "parameter_invalid");
 }
 
-#[rstest]
-#[tokio::test]
-async fn tagging_and_untagging_companies(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(tagging_and_untagging_companies);
+async fn tagging_and_untagging_companies(app: TestApp) {
     let a = id(&company(&app, json!({"company_id": "a"})).await);
     company(&app, json!({"company_id": "b"})).await;
 

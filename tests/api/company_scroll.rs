@@ -3,12 +3,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::store::companies::CompanyError;
 use switchboard::store::now;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::company_fixtures::{bulk_companies, user};
 use crate::contact_fixtures::workspace_id;
 
@@ -16,12 +15,8 @@ fn ids(page: &Value) -> Vec<String> {
     page["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect()
 }
 
-#[rstest]
-#[tokio::test]
-async fn a_scroll_serves_every_listed_company_once(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(a_scroll_serves_every_listed_company_once);
+async fn a_scroll_serves_every_listed_company_once(app: TestApp) {
     let ws = workspace_id(&app).await;
     let (a, b) = (user(&app, "a@x.test").await, user(&app, "b@x.test").await);
     let mut expected = bulk_companies(&app, ws, "a", 1500, Some(&a)).await;
@@ -67,12 +62,8 @@ async fn a_scroll_serves_every_listed_company_once(
     assert_ne!(again["scroll_param"], json!(param));
 }
 
-#[rstest]
-#[tokio::test]
-async fn an_unused_scroll_expires_after_a_minute(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(an_unused_scroll_expires_after_a_minute);
+async fn an_unused_scroll_expires_after_a_minute(app: TestApp) {
     let ws = workspace_id(&app).await;
     let u = user(&app, "u@x.test").await;
     bulk_companies(&app, ws, "c", 250, Some(&u)).await;
@@ -116,12 +107,11 @@ async fn an_unused_scroll_expires_after_a_minute(
     assert!(theirs.get("scroll_param").is_none(), "nothing to scroll: ended at once");
 }
 
-#[rstest]
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_calls_with_one_param_never_serve_a_page_twice(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    concurrent_calls_with_one_param_never_serve_a_page_twice
+);
+async fn concurrent_calls_with_one_param_never_serve_a_page_twice(app: TestApp) {
     let app = Arc::new(app);
     let ws = workspace_id(&app).await;
     let u = user(&app, "u@x.test").await;
@@ -150,10 +140,8 @@ async fn concurrent_calls_with_one_param_never_serve_a_page_twice(
     assert_eq!(unique, expected.iter().collect());
 }
 
-#[rstest]
-#[tokio::test]
-async fn lists_stop_at_10000_companies(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(lists_stop_at_10000_companies);
+async fn lists_stop_at_10000_companies(app: TestApp) {
     let ws = workspace_id(&app).await;
     let mut contacts = Vec::new();
     for i in 0..11 {

@@ -1,11 +1,10 @@
 //! Company segments: computed from their saved query over the company fields, like contact
 //! segments, and shown on companies, by `GET /companies/{id}/segments` and as a filter.
 
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::domain::segment::PersonType;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::company_fixtures::{attach, company, user};
 use crate::contact_fixtures::{segment, workspace_id};
 
@@ -18,12 +17,8 @@ fn names(list: &Value) -> Vec<&str> {
     list.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect()
 }
 
-#[rstest]
-#[tokio::test]
-async fn company_segments_are_computed_from_their_query(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(company_segments_are_computed_from_their_query);
+async fn company_segments_are_computed_from_their_query(app: TestApp) {
     let (status, body) = app
         .post("/data_attributes", json!({"name": "seats", "model": "company", "data_type": "integer"}))
         .await;
@@ -110,10 +105,8 @@ async fn company_segments_are_computed_from_their_query(
     assert_eq!(found["total_count"], 0);
 }
 
-#[rstest]
-#[tokio::test]
-async fn company_segment_queries_are_checked(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(company_segment_queries_are_checked);
+async fn company_segment_queries_are_checked(app: TestApp) {
     let ws = workspace_id(&app).await;
     for bad in [
         json!({"field": "email", "operator": "=", "value": "x"}),

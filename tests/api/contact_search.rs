@@ -1,12 +1,11 @@
 //! `POST /contacts/search`: every operator on every field type, nesting, limits, errors,
 //! pagination; answers compared with the fixture's known members.
 
-use rstest::rstest;
 use sea_query::Value;
 use serde_json::{Value as Json, json};
 use switchboard::domain::segment::PersonType;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{attribute, contact, segment, set_columns, tag, tag_contact};
 
 /// 2020-01-01T00:00Z and the day after.
@@ -22,8 +21,7 @@ struct Fixture {
 }
 
 impl Fixture {
-    async fn new(backend: Backend) -> Option<Fixture> {
-        let app = TestApp::new(backend).await?;
+    async fn new(app: TestApp) -> Fixture {
         for (name, ty) in [
             ("plan", "string"),
             ("seats", "integer"),
@@ -111,7 +109,7 @@ impl Fixture {
             ("leads", leads),
             ("admin", admin.to_string()),
         ];
-        Some(Fixture { app, ids, refs })
+        Fixture { app, ids, refs }
     }
 
     /// Replaces `#name` strings in the query with fixture ids (tags, segments, contacts).
@@ -152,10 +150,9 @@ fn filter(field: &str, operator: &str, value: Json) -> Json {
     json!({"field": field, "operator": operator, "value": value})
 }
 
-#[rstest]
-#[tokio::test]
-async fn every_operator_on_every_field_type(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(fx) = Fixture::new(backend).await else { return };
+backend_test!(every_operator_on_every_field_type);
+async fn every_operator_on_every_field_type(app: TestApp) {
+    let fx = Fixture::new(app).await;
     let cases: Vec<(Json, &str)> = vec![
         // strings
         (filter("name", "=", json!("Ann Smith")), "ann"),
@@ -267,12 +264,9 @@ async fn every_operator_on_every_field_type(#[values(Backend::Sqlite, Backend::P
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn queries_a_field_cannot_take_are_refused(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(fx) = Fixture::new(backend).await else { return };
+backend_test!(queries_a_field_cannot_take_are_refused);
+async fn queries_a_field_cannot_take_are_refused(app: TestApp) {
+    let fx = Fixture::new(app).await;
     let deep = json!({"operator": "AND", "value": [{"operator": "OR", "value": [{"operator": "AND", "value": [filter("name", "=", json!("x"))]}]}]});
     let wide = json!({"operator": "OR", "value": (0..16).map(|i| filter("name", "=", json!(i.to_string()))).collect::<Vec<_>>()});
     let cases = [
@@ -323,10 +317,9 @@ async fn queries_a_field_cannot_take_are_refused(
     assert_eq!(fx.search(fifteen).await, Vec::<&str>::new());
 }
 
-#[rstest]
-#[tokio::test]
-async fn search_pages_with_cursors(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(fx) = Fixture::new(backend).await else { return };
+backend_test!(search_pages_with_cursors);
+async fn search_pages_with_cursors(app: TestApp) {
+    let fx = Fixture::new(app).await;
     let query = filter("name", "!=", json!("nobody"));
     let (_, first) =
         fx.app.post("/contacts/search", json!({"query": query, "pagination": {"per_page": 3}})).await;
@@ -352,10 +345,9 @@ async fn search_pages_with_cursors(#[values(Backend::Sqlite, Backend::Postgres)]
     assert_eq!(found["total_count"], 1);
 }
 
-#[rstest]
-#[tokio::test]
-async fn search_sees_only_its_workspace(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(fx) = Fixture::new(backend).await else { return };
+backend_test!(search_sees_only_its_workspace);
+async fn search_sees_only_its_workspace(app: TestApp) {
+    let fx = Fixture::new(app).await;
     let other = fx.app.other_workspace().await;
     let request = axum::http::Request::builder()
         .method("POST")

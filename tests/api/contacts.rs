@@ -1,18 +1,13 @@
 //! Contacts: create, retrieve, update, delete, archive, list, merge, and their errors.
 
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::domain::subscription::ConsentType;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{attribute, company_for, contact, subscription_type, tag, tag_contact};
 
-#[rstest]
-#[tokio::test]
-async fn a_new_contact_has_every_field_of_the_object(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(a_new_contact_has_every_field_of_the_object);
+async fn a_new_contact_has_every_field_of_the_object(app: TestApp) {
     let c =
         contact(&app, json!({"email": "Joe@Bloggs.com", "phone": "+353 87 123 4567", "name": "Joe"})).await;
     let id = c["id"].as_str().unwrap();
@@ -90,12 +85,8 @@ async fn a_new_contact_has_every_field_of_the_object(
     assert_eq!(again, c);
 }
 
-#[rstest]
-#[tokio::test]
-async fn creates_users_and_leads_with_what_they_are_given(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(creates_users_and_leads_with_what_they_are_given);
+async fn creates_users_and_leads_with_what_they_are_given(app: TestApp) {
     attribute(&app, "paid_subscriber", "boolean").await;
     attribute(&app, "monthly_spend", "float").await;
     attribute(&app, "team_mates", "integer").await;
@@ -129,10 +120,8 @@ async fn creates_users_and_leads_with_what_they_are_given(
     assert_eq!(numeric["external_id"], "70");
 }
 
-#[rstest]
-#[tokio::test]
-async fn bad_contact_input_is_refused(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(bad_contact_input_is_refused);
+async fn bad_contact_input_is_refused(app: TestApp) {
     let cases = [
         (json!({}), 400, "parameter_invalid", "email"),
         (json!({"role": "user", "name": "No identity"}), 400, "parameter_invalid", "email"),
@@ -165,12 +154,8 @@ async fn bad_contact_input_is_refused(#[values(Backend::Sqlite, Backend::Postgre
     assert_eq!(list["total_count"], 0, "nothing was written");
 }
 
-#[rstest]
-#[tokio::test]
-async fn users_emails_and_external_ids_are_unique(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(users_emails_and_external_ids_are_unique);
+async fn users_emails_and_external_ids_are_unique(app: TestApp) {
     let user = contact(&app, json!({"email": "jo@acme.test", "external_id": "u1"})).await;
     let id = user["id"].as_str().unwrap();
     let message = format!("A contact matching those details already exists with id={id}");
@@ -209,14 +194,13 @@ async fn users_emails_and_external_ids_are_unique(
     assert_eq!(app.send(request).await.0, 200);
 }
 
+backend_test!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    concurrent_creates_are_each_committed_or_refused
+);
 /// Concurrent writes share commits on SQLite (group commit): each is still answered only once
 /// it is committed, and a duplicate among them is refused and explained by its batch-mate.
-#[rstest]
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_creates_are_each_committed_or_refused(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+async fn concurrent_creates_are_each_committed_or_refused(app: TestApp) {
     let app = std::sync::Arc::new(app);
     let mut calls = tokio::task::JoinSet::new();
     // Ten emails, each sent by four callers at once: one of each four wins.
@@ -253,10 +237,8 @@ async fn concurrent_creates_are_each_committed_or_refused(
     assert_eq!(list["total_count"], 10);
 }
 
-#[rstest]
-#[tokio::test]
-async fn unknown_contacts_are_not_found(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(unknown_contacts_are_not_found);
+async fn unknown_contacts_are_not_found(app: TestApp) {
     let other = app.other_workspace().await;
     let request = axum::http::Request::builder()
         .method("POST")
@@ -289,10 +271,8 @@ async fn unknown_contacts_are_not_found(#[values(Backend::Sqlite, Backend::Postg
     assert_eq!(still["name"], Value::Null, "the other workspace's contact is untouched");
 }
 
-#[rstest]
-#[tokio::test]
-async fn updates_change_only_what_is_sent(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(updates_change_only_what_is_sent);
+async fn updates_change_only_what_is_sent(app: TestApp) {
     attribute(&app, "plan", "string").await;
     attribute(&app, "seats", "integer").await;
     let c = contact(
@@ -331,10 +311,8 @@ async fn updates_change_only_what_is_sent(#[values(Backend::Sqlite, Backend::Pos
     assert_eq!(after["custom_attributes"], json!({"plan": "pro"}));
 }
 
-#[rstest]
-#[tokio::test]
-async fn delete_and_archive(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(delete_and_archive);
+async fn delete_and_archive(app: TestApp) {
     let keep = contact(&app, json!({"email": "keep@x.io"})).await;
     let gone = contact(&app, json!({"email": "gone@x.io", "external_id": "g1"})).await;
     let (keep, gone) = (keep["id"].as_str().unwrap(), gone["id"].as_str().unwrap());
@@ -366,10 +344,8 @@ async fn delete_and_archive(#[values(Backend::Sqlite, Backend::Postgres)] backen
     assert_eq!(app.post("/contacts/search", search).await.1["data"][0]["id"], keep);
 }
 
-#[rstest]
-#[tokio::test]
-async fn listing_walks_every_contact_once(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(listing_walks_every_contact_once);
+async fn listing_walks_every_contact_once(app: TestApp) {
     let mut created = Vec::new();
     for i in 0..23 {
         created.push(
@@ -431,12 +407,8 @@ async fn listing_walks_every_contact_once(#[values(Backend::Sqlite, Backend::Pos
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn merge_moves_a_leads_data_to_the_user(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(merge_moves_a_leads_data_to_the_user);
+async fn merge_moves_a_leads_data_to_the_user(app: TestApp) {
     attribute(&app, "plan", "string").await;
     attribute(&app, "source", "string").await;
     let user = contact(&app, json!({"email": "u@x.io", "custom_attributes": {"plan": "pro"}})).await;
@@ -486,10 +458,8 @@ async fn merge_moves_a_leads_data_to_the_user(
     assert_eq!(found["data"][0]["id"], user);
 }
 
-#[rstest]
-#[tokio::test]
-async fn only_a_lead_merges_into_a_user(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(only_a_lead_merges_into_a_user);
+async fn only_a_lead_merges_into_a_user(app: TestApp) {
     let u1 = contact(&app, json!({"email": "u1@x.io"})).await["id"].as_str().unwrap().to_owned();
     let u2 = contact(&app, json!({"email": "u2@x.io"})).await["id"].as_str().unwrap().to_owned();
     let l1 = contact(&app, json!({"role": "lead"})).await["id"].as_str().unwrap().to_owned();
@@ -510,12 +480,8 @@ async fn only_a_lead_merges_into_a_user(#[values(Backend::Sqlite, Backend::Postg
     assert_eq!(app.get("/contacts").await.1["total_count"], 4, "nothing was merged");
 }
 
-#[rstest]
-#[tokio::test]
-async fn embedded_summaries_show_ten_and_count_all(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(embedded_summaries_show_ten_and_count_all);
+async fn embedded_summaries_show_ten_and_count_all(app: TestApp) {
     let c = contact(&app, json!({"email": "many@x.io"})).await;
     let id = c["id"].as_str().unwrap();
     let mut tags = Vec::new();
@@ -544,10 +510,8 @@ async fn embedded_summaries_show_ten_and_count_all(
     assert_eq!(list["data"][0]["tags"], c["tags"], "lists carry the same summaries");
 }
 
-#[rstest]
-#[tokio::test]
-async fn a_contacts_companies(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(a_contacts_companies);
+async fn a_contacts_companies(app: TestApp) {
     let c = contact(&app, json!({"email": "co@x.io"})).await;
     let id = c["id"].as_str().unwrap();
     let (status, empty) = app.get(&format!("/contacts/{id}/companies")).await;

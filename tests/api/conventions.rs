@@ -4,16 +4,13 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Method, Request};
-use rstest::rstest;
 use serde_json::json;
 use switchboard::api::ApiConfig;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{Backend, TestApp, assert_error, backend_test};
 
-#[rstest]
-#[tokio::test]
-async fn tokens_are_required_and_checked(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(tokens_are_required_and_checked);
+async fn tokens_are_required_and_checked(app: TestApp) {
     let no_token = Request::builder().uri("/me").body(Body::empty()).unwrap();
     let (status, _, body) = app.send(no_token).await;
     let error = assert_error(status, &body, 401, "unauthorized");
@@ -32,11 +29,8 @@ async fn tokens_are_required_and_checked(#[values(Backend::Sqlite, Backend::Post
     assert_eq!(app.send(lowercase).await.0, 200);
 }
 
-#[rstest]
-#[tokio::test]
-async fn revoked_tokens_stop_working(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let config = ApiConfig { token_cache: Duration::ZERO, ..ApiConfig::default() };
-    let Some(app) = TestApp::with_config(backend, config).await else { return };
+backend_test!(revoked_tokens_stop_working, ApiConfig { token_cache: Duration::ZERO, ..ApiConfig::default() });
+async fn revoked_tokens_stop_working(app: TestApp) {
     let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
     let admin_id: i64 = app.workspace.admin_id.parse().unwrap();
     let token = app.store.create_token(ws.id, admin_id, "ci").await.unwrap();
@@ -49,13 +43,11 @@ async fn revoked_tokens_stop_working(#[values(Backend::Sqlite, Backend::Postgres
     assert_eq!(app.get("/me").await.0, 200, "the other token still works");
 }
 
-#[rstest]
-#[tokio::test]
-async fn revoked_tokens_stop_working_once_the_cache_expires(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let config = ApiConfig { token_cache: Duration::from_millis(500), ..ApiConfig::default() };
-    let Some(app) = TestApp::with_config(backend, config).await else { return };
+backend_test!(
+    revoked_tokens_stop_working_once_the_cache_expires,
+    ApiConfig { token_cache: Duration::from_millis(500), ..ApiConfig::default() }
+);
+async fn revoked_tokens_stop_working_once_the_cache_expires(app: TestApp) {
     let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
     let admin_id: i64 = app.workspace.admin_id.parse().unwrap();
     let token = app.store.create_token(ws.id, admin_id, "ci").await.unwrap();
@@ -68,22 +60,16 @@ async fn revoked_tokens_stop_working_once_the_cache_expires(
     assert_error(status, &body, 401, "unauthorized");
 }
 
-#[rstest]
-#[tokio::test]
-async fn unknown_routes_and_methods_are_not_found(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(unknown_routes_and_methods_are_not_found);
+async fn unknown_routes_and_methods_are_not_found(app: TestApp) {
     let (status, body) = app.get("/no/such/thing").await;
     assert_error(status, &body, 404, "not_found");
     let (status, body) = app.call(Method::DELETE, "/me", None).await;
     assert_error(status, &body, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn malformed_bodies_are_bad_requests(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(malformed_bodies_are_bad_requests);
+async fn malformed_bodies_are_bad_requests(app: TestApp) {
     let path = format!("/admins/{}/away", app.workspace.admin_id);
     for raw in ["{", "not json", "[1,", "{\"away_mode_enabled\": true,}", "\u{0}"] {
         let mut request = app.request(Method::PUT, &path, None);
@@ -97,11 +83,8 @@ async fn malformed_bodies_are_bad_requests(#[values(Backend::Sqlite, Backend::Po
     assert_error(status, &body, 400, "parameter_invalid");
 }
 
-#[rstest]
-#[tokio::test]
-async fn huge_bodies_are_refused(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let config = ApiConfig { max_body_bytes: 1024, ..ApiConfig::default() };
-    let Some(app) = TestApp::with_config(backend, config).await else { return };
+backend_test!(huge_bodies_are_refused, ApiConfig { max_body_bytes: 1024, ..ApiConfig::default() });
+async fn huge_bodies_are_refused(app: TestApp) {
     let path = format!("/admins/{}/away", app.workspace.admin_id);
     let padding = "x".repeat(10_000);
     let body = json!({"away_mode_enabled": true, "away_mode_reassign": true, "padding": padding});
@@ -111,10 +94,8 @@ async fn huge_bodies_are_refused(#[values(Backend::Sqlite, Backend::Postgres)] b
     assert_eq!(admin["away_mode_enabled"], false);
 }
 
-#[rstest]
-#[tokio::test]
-async fn intercom_versions(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(intercom_versions);
+async fn intercom_versions(app: TestApp) {
     for version in ["1.0", "2.11", "2.12", "2.13", "2.14", "Unstable", "Preview"] {
         let mut request = app.request(Method::GET, "/me", None);
         request.headers_mut().insert("intercom-version", version.parse().unwrap());
@@ -128,14 +109,12 @@ async fn intercom_versions(#[values(Backend::Sqlite, Backend::Postgres)] backend
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn rate_limits_are_reported_and_enforced(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    // 6 a minute is one request per 10-second window.
-    let config = ApiConfig { rate_limit_per_minute: 6, ..ApiConfig::default() };
-    let Some(app) = TestApp::with_config(backend, config).await else { return };
+// 6 a minute is one request per 10-second window.
+backend_test!(
+    rate_limits_are_reported_and_enforced,
+    ApiConfig { rate_limit_per_minute: 6, ..ApiConfig::default() }
+);
+async fn rate_limits_are_reported_and_enforced(app: TestApp) {
     let (status, headers, _) = app.send(app.request(Method::GET, "/me", None)).await;
     assert_eq!(status, 200);
     assert_eq!(headers["x-ratelimit-limit"], "6");
@@ -158,13 +137,9 @@ async fn rate_limits_are_reported_and_enforced(
     assert_eq!(app.get_as(&other.access_token, "/me").await.0, 200);
 }
 
-#[rstest]
-#[tokio::test]
-async fn processes_share_one_rate_limit_on_postgres(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
+backend_test!(processes_share_one_rate_limit_on_postgres);
+async fn processes_share_one_rate_limit_on_postgres(app: TestApp) {
     use switchboard::store::workspaces::rate_limit::RateLimiter;
-    let Some(app) = TestApp::new(backend).await else { return };
     let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
     // Two servers' limiters, 10 requests per window; one fixed time keeps them in one window.
     let (first, second) = (RateLimiter::new(60), RateLimiter::new(60));
@@ -176,29 +151,25 @@ async fn processes_share_one_rate_limit_on_postgres(
     let status = first.hit(&app.store, ws.id, now).await.unwrap();
     assert_eq!(status.remaining, 3, "a process's own requests count exactly");
     let status = second.hit(&app.store, ws.id, now).await.unwrap();
-    let expected = if backend == Backend::Postgres { 2 } else { 9 };
+    let expected = if app.backend == Backend::Postgres { 2 } else { 9 };
     assert_eq!(status.remaining, expected);
     for _ in 0..3 {
         second.hit(&app.store, ws.id, now).await.unwrap();
     }
     let status = second.hit(&app.store, ws.id, now).await.unwrap();
-    assert_eq!(status.exceeded, backend == Backend::Postgres);
+    assert_eq!(status.exceeded, app.backend == Backend::Postgres);
 }
 
-#[rstest]
-#[tokio::test]
-async fn every_response_has_a_request_id(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(every_response_has_a_request_id);
+async fn every_response_has_a_request_id(app: TestApp) {
     let (_, headers, _) = app.send(app.request(Method::GET, "/me", None)).await;
     assert_eq!(headers["x-request-id"].len(), 36);
     let (_, headers, body) = app.send(app.request(Method::GET, "/nowhere", None)).await;
     assert_eq!(headers["x-request-id"].to_str().unwrap(), body["request_id"]);
 }
 
-#[rstest]
-#[tokio::test]
-async fn the_first_workspace_is_created_once(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(the_first_workspace_is_created_once);
+async fn the_first_workspace_is_created_once(app: TestApp) {
     // The test app already made a workspace, so `serve` would not make another.
     let created = app.store.create_first_workspace("Default", "a@example.com", "A").await.unwrap();
     assert!(created.is_none());

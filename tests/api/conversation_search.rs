@@ -1,11 +1,10 @@
 //! Conversation search (every field family, nested groups, pages), assignment rules, and what
 //! a contact merge does to a lead's conversations.
 
-use rstest::rstest;
 use serde_json::{Value as Json, json};
 use switchboard::store::admins::NewAdmin;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, tag, workspace_id};
 use crate::conversations::{admin, conversation_attribute, part, reply, start, user};
 use switchboard::domain::data_attribute::DataType;
@@ -28,10 +27,8 @@ fn sorted(mut v: Vec<&String>) -> Vec<String> {
     v.into_iter().cloned().collect()
 }
 
-#[rstest]
-#[tokio::test]
-async fn search_every_kind_of_field(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(search_every_kind_of_field);
+async fn search_every_kind_of_field(app: TestApp) {
     let ws = workspace_id(&app).await;
     let me = admin(&app);
     let joe = user(&app, "joe@example.com").await;
@@ -149,10 +146,8 @@ async fn search_every_kind_of_field(#[values(Backend::Sqlite, Backend::Postgres)
     assert_eq!(body["total_count"], 0);
 }
 
-#[rstest]
-#[tokio::test]
-async fn assignment_rules_assign_in_turn(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(assignment_rules_assign_in_turn);
+async fn assignment_rules_assign_in_turn(app: TestApp) {
     let ws = workspace_id(&app).await;
     let joe = user(&app, "joe@example.com").await;
     let billing = start(&app, &joe, "Where is my invoice?").await;
@@ -207,12 +202,8 @@ async fn assignment_rules_assign_in_turn(#[values(Backend::Sqlite, Backend::Post
     assert_error(status, &body, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn merging_a_lead_moves_its_conversations(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(merging_a_lead_moves_its_conversations);
+async fn merging_a_lead_moves_its_conversations(app: TestApp) {
     let lead = contact(&app, json!({"role": "lead", "email": "visitor@example.com"})).await["id"]
         .as_str()
         .unwrap()
@@ -248,12 +239,8 @@ async fn merging_a_lead_moves_its_conversations(
     .await;
 }
 
-#[rstest]
-#[tokio::test]
-async fn deleting_a_contact_deletes_the_conversations_only_they_were_in(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(deleting_a_contact_deletes_the_conversations_only_they_were_in);
+async fn deleting_a_contact_deletes_the_conversations_only_they_were_in(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let ann = user(&app, "ann@example.com").await;
     let alone = start(&app, &joe, "Just me").await;

@@ -1,14 +1,13 @@
 //! Conversations: create, retrieve, list, update, reply, manage, participants, redaction, tags.
 
 use axum::http::{Method, StatusCode};
-use rstest::rstest;
 use serde_json::{Value as Json, json};
 use switchboard::domain::data_attribute::{DataType, Model};
 use switchboard::store::Exec;
 use switchboard::store::admins::NewAdmin;
 use switchboard::store::data_attributes::NewDataAttribute;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, tag, workspace_id};
 
 pub fn admin(app: &TestApp) -> String {
@@ -71,10 +70,8 @@ pub async fn sql(app: &TestApp, statement: &str) {
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn create_retrieve_and_list(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(create_retrieve_and_list);
+async fn create_retrieve_and_list(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let (status, message) = app
         .post(
@@ -208,10 +205,8 @@ async fn create_retrieve_and_list(#[values(Backend::Sqlite, Backend::Postgres)] 
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn replies_by_admins_and_contacts(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(replies_by_admins_and_contacts);
+async fn replies_by_admins_and_contacts(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Help").await;
     let me = admin(&app);
@@ -329,10 +324,8 @@ async fn replies_by_admins_and_contacts(#[values(Backend::Sqlite, Backend::Postg
     assert_error(status, &body, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn manage_close_snooze_open_assign(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(manage_close_snooze_open_assign);
+async fn manage_close_snooze_open_assign(app: TestApp) {
     let ws = workspace_id(&app).await;
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Help").await;
@@ -450,10 +443,8 @@ async fn manage_close_snooze_open_assign(#[values(Backend::Sqlite, Backend::Post
     assert_error(status, &body, 404, "team_not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn update_read_and_custom_attributes(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(update_read_and_custom_attributes);
+async fn update_read_and_custom_attributes(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Help").await;
     conversation_attribute(&app, "issue_type", DataType::String).await;
@@ -491,12 +482,8 @@ async fn update_read_and_custom_attributes(#[values(Backend::Sqlite, Backend::Po
     assert_error(status, &body, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn participants_are_attached_and_detached(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(participants_are_attached_and_detached);
+async fn participants_are_attached_and_detached(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let ann = user(&app, "ann@example.com").await;
     let id = start(&app, &joe, "Help").await;
@@ -547,10 +534,8 @@ async fn participants_are_attached_and_detached(
     assert_error(status, &body, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn redaction_overwrites_the_text(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(redaction_overwrites_the_text);
+async fn redaction_overwrites_the_text(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "my password is hunter2").await;
     let me = admin(&app);
@@ -629,10 +614,8 @@ async fn redaction_overwrites_the_text(#[values(Backend::Sqlite, Backend::Postgr
     }
 }
 
-#[rstest]
-#[tokio::test]
-async fn conversation_tags(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(conversation_tags);
+async fn conversation_tags(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Help").await;
     let me = admin(&app);
@@ -679,10 +662,8 @@ async fn conversation_tags(#[values(Backend::Sqlite, Backend::Postgres)] backend
     assert_error(status, &body, 404, "admin_not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn retrieve_shows_the_newest_500_parts(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(retrieve_shows_the_newest_500_parts);
+async fn retrieve_shows_the_newest_500_parts(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Long one").await;
     let me = admin(&app);
@@ -713,10 +694,11 @@ async fn retrieve_shows_the_newest_500_parts(#[values(Backend::Sqlite, Backend::
     assert_error(status, &body, 401, "unauthorized");
 }
 
-#[rstest]
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_replies_all_count(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    concurrent_replies_all_count
+);
+async fn concurrent_replies_all_count(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Busy").await;
     let me = admin(&app);

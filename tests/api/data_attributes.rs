@@ -1,18 +1,13 @@
 //! Data attributes: the built-in and custom attributes of contacts, companies and conversations.
 
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::domain::segment::PersonType;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, segment};
 
-#[rstest]
-#[tokio::test]
-async fn lists_built_in_and_custom_attributes(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(lists_built_in_and_custom_attributes);
+async fn lists_built_in_and_custom_attributes(app: TestApp) {
     let (status, created) = app
         .post(
             "/data_attributes",
@@ -62,10 +57,8 @@ async fn lists_built_in_and_custom_attributes(
     assert_error(status, &error, 400, "parameter_invalid");
 }
 
-#[rstest]
-#[tokio::test]
-async fn every_data_type_and_list_options(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(every_data_type_and_list_options);
+async fn every_data_type_and_list_options(app: TestApp) {
     for (data_type, shown) in [
         ("string", "string"),
         ("integer", "integer"),
@@ -119,10 +112,8 @@ async fn every_data_type_and_list_options(#[values(Backend::Sqlite, Backend::Pos
     assert_eq!(status, 200, "{c}");
 }
 
-#[rstest]
-#[tokio::test]
-async fn documented_create_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(documented_create_errors);
+async fn documented_create_errors(app: TestApp) {
     app.post("/data_attributes", json!({"name": "The One Ring", "model": "company", "data_type": "string"}))
         .await;
     let cases = [
@@ -178,10 +169,8 @@ async fn documented_create_errors(#[values(Backend::Sqlite, Backend::Postgres)] 
     assert!(list["data"].as_array().unwrap().iter().all(|a| a["custom"] == false), "nothing was created");
 }
 
-#[rstest]
-#[tokio::test]
-async fn updates_and_archiving(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(updates_and_archiving);
+async fn updates_and_archiving(app: TestApp) {
     let (_, ring) = app
         .post("/data_attributes", json!({"name": "ring", "model": "contact", "data_type": "string"}))
         .await;

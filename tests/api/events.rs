@@ -2,12 +2,11 @@
 //! cursor pages), summaries (recorded and imported), merges, and their errors.
 
 use axum::http::Method;
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::store::contacts::ContactRef;
 use switchboard::store::now;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::contact;
 
 const DAY: i64 = 24 * 60 * 60;
@@ -29,12 +28,8 @@ fn names(list: &Value) -> Vec<&str> {
     list["events"].as_array().unwrap().iter().map(|e| e["event_name"].as_str().unwrap()).collect()
 }
 
-#[rstest]
-#[tokio::test]
-async fn events_are_submitted_by_any_identifier_and_listed_newest_first(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(events_are_submitted_by_any_identifier_and_listed_newest_first);
+async fn events_are_submitted_by_any_identifier_and_listed_newest_first(app: TestApp) {
     let id = user(&app, "314159", "Frodo@Example.com").await;
     let t = now() - 3600;
     event(
@@ -71,12 +66,8 @@ async fn events_are_submitted_by_any_identifier_and_listed_newest_first(
     assert!(list["events"][0].get("metadata").is_none(), "no metadata sent, none shown");
 }
 
-#[rstest]
-#[tokio::test]
-async fn duplicates_are_accepted_and_stored_once(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(duplicates_are_accepted_and_stored_once);
+async fn duplicates_are_accepted_and_stored_once(app: TestApp) {
     user(&app, "u1", "u1@x.io").await;
     let t = now() - 60;
     event(
@@ -99,12 +90,8 @@ async fn duplicates_are_accepted_and_stored_once(
     assert_eq!(summary["events"][0]["count"], 2);
 }
 
-#[rstest]
-#[tokio::test]
-async fn metadata_follows_the_documented_types_and_keeps_ten_keys(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(metadata_follows_the_documented_types_and_keeps_ten_keys);
+async fn metadata_follows_the_documented_types_and_keeps_ten_keys(app: TestApp) {
     user(&app, "u1", "u1@x.io").await;
     let t = now() - 60;
     let metadata = json!({
@@ -159,10 +146,8 @@ fn raw_post(app: &TestApp, path: &str, body: &str) -> axum::http::Request<axum::
     request
 }
 
-#[rstest]
-#[tokio::test]
-async fn submitting_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(submitting_errors);
+async fn submitting_errors(app: TestApp) {
     user(&app, "u1", "u1@x.io").await;
     let lead = contact(&app, json!({"role": "lead", "email": "lead@x.io", "external_id": "lead-1"})).await;
     let lead = lead["id"].as_str().unwrap();
@@ -220,10 +205,8 @@ async fn submitting_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend
     assert_error(status, &error, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn listing_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(listing_errors);
+async fn listing_errors(app: TestApp) {
     user(&app, "u1", "u1@x.io").await;
     for (path, status_code, code) in [
         ("/events?user_id=u1", 400, "parameter_not_found"),
@@ -246,12 +229,8 @@ async fn listing_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: B
     assert_error(status, &error, 401, "unauthorized");
 }
 
-#[rstest]
-#[tokio::test]
-async fn listing_shows_ninety_days_in_cursor_pages(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(listing_shows_ninety_days_in_cursor_pages);
+async fn listing_shows_ninety_days_in_cursor_pages(app: TestApp) {
     let id = user(&app, "u1", "u1@x.io").await;
     let t = now();
     event(&app, json!({"event_name": "ancient", "created_at": t - 91 * DAY, "user_id": "u1"})).await;
@@ -287,12 +266,8 @@ async fn listing_shows_ninety_days_in_cursor_pages(
     assert_eq!(names, ["a", "ancient", "b", "c", "d", "e"]);
 }
 
-#[rstest]
-#[tokio::test]
-async fn summaries_count_recorded_and_imported_events(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(summaries_count_recorded_and_imported_events);
+async fn summaries_count_recorded_and_imported_events(app: TestApp) {
     let id = user(&app, "314159", "u1@x.io").await;
     // 2014-01-16T23:02:21Z and 23:12:21Z.
     let (t1, t2) = (1389913341, 1389913941);
@@ -372,12 +347,8 @@ async fn summaries_count_recorded_and_imported_events(
     assert_error(status, &error, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn merging_a_lead_moves_its_events_to_the_user(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(merging_a_lead_moves_its_events_to_the_user);
+async fn merging_a_lead_moves_its_events_to_the_user(app: TestApp) {
     let user_id = user(&app, "u1", "u1@x.io").await;
     let lead = contact(&app, json!({"role": "lead", "name": "Lee"})).await;
     let lead = lead["id"].as_str().unwrap();

@@ -1,7 +1,6 @@
-use rstest::rstest;
 use serde_json::{Value, json};
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 
 async fn collection(app: &TestApp, body: Value) -> Value {
     let (status, created) = app.post("/help_center/collections", body).await;
@@ -9,12 +8,8 @@ async fn collection(app: &TestApp, body: Value) -> Value {
     created
 }
 
-#[rstest]
-#[tokio::test]
-async fn every_workspace_has_a_default_help_center(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(every_workspace_has_a_default_help_center);
+async fn every_workspace_has_a_default_help_center(app: TestApp) {
     let (status, list) = app.get("/help_center/help_centers").await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["type"], "list");
@@ -58,12 +53,8 @@ async fn every_workspace_has_a_default_help_center(
     assert_error(status, &body, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn collections_and_sections_are_created_and_retrieved(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(collections_and_sections_are_created_and_retrieved);
+async fn collections_and_sections_are_created_and_retrieved(app: TestApp) {
     let created = collection(&app, json!({"name": "Thanks for everything"})).await;
     let (_, centers) = app.get("/help_center/help_centers").await;
     let help_center_id: i64 = centers["data"][0]["id"].as_str().unwrap().parse().unwrap();
@@ -117,10 +108,8 @@ async fn collections_and_sections_are_created_and_retrieved(
     assert_eq!(found, section);
 }
 
-#[rstest]
-#[tokio::test]
-async fn collections_are_updated_and_moved(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(collections_are_updated_and_moved);
+async fn collections_are_updated_and_moved(app: TestApp) {
     let top = collection(&app, json!({"name": "Top", "description": "First"})).await;
     let top_id = top["id"].as_str().unwrap();
     let section =
@@ -174,10 +163,8 @@ async fn collections_are_updated_and_moved(#[values(Backend::Sqlite, Backend::Po
     assert_eq!(error["message"], "Resource Not Found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn collection_validation(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(collection_validation);
+async fn collection_validation(app: TestApp) {
     let (status, body) =
         app.post("/help_center/collections", json!({"description": "Missing required parameter"})).await;
     let error = assert_error(status, &body, 400, "parameter_not_found");
@@ -213,10 +200,8 @@ async fn collection_validation(#[values(Backend::Sqlite, Backend::Postgres)] bac
     assert_eq!(list["total_count"], 0, "nothing was written");
 }
 
-#[rstest]
-#[tokio::test]
-async fn collections_list_by_page(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(collections_list_by_page);
+async fn collections_list_by_page(app: TestApp) {
     for i in 0..5 {
         collection(&app, json!({"name": format!("Collection {i}")})).await;
     }
@@ -241,12 +226,8 @@ async fn collections_list_by_page(#[values(Backend::Sqlite, Backend::Postgres)] 
     assert_error(status, &body, 400, "parameter_invalid");
 }
 
-#[rstest]
-#[tokio::test]
-async fn deleting_a_collection_takes_its_sections_and_frees_its_articles(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(deleting_a_collection_takes_its_sections_and_frees_its_articles);
+async fn deleting_a_collection_takes_its_sections_and_frees_its_articles(app: TestApp) {
     let top = collection(&app, json!({"name": "Top"})).await;
     let top_id: i64 = top["id"].as_str().unwrap().parse().unwrap();
     let section = collection(&app, json!({"name": "Section", "parent_id": top_id})).await;
@@ -284,12 +265,8 @@ async fn deleting_a_collection_takes_its_sections_and_frees_its_articles(
     assert_error(status, &body, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn another_workspaces_collections_are_invisible(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(another_workspaces_collections_are_invisible);
+async fn another_workspaces_collections_are_invisible(app: TestApp) {
     let mine = collection(&app, json!({"name": "Mine"})).await;
     let id = mine["id"].as_str().unwrap();
     let other = app.other_workspace().await;

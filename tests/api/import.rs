@@ -2,13 +2,12 @@
 //! taggings and company attachments read back through the API like API-created ones, and a
 //! refused item refuses its whole batch.
 
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::api::contacts::contact_changes;
 use switchboard::domain::contact::{ContactChanges, Rejection};
 use switchboard::store::import::ImportError;
 
-use crate::common::{Backend, TestApp};
+use crate::common::{TestApp, backend_test};
 
 fn changes(body: &Value) -> ContactChanges {
     contact_changes(body.to_string().as_bytes()).expect("a valid contact body")
@@ -32,12 +31,8 @@ async fn total(app: &TestApp) -> i64 {
     app.get("/contacts").await.1["total_count"].as_i64().unwrap()
 }
 
-#[rstest]
-#[tokio::test]
-async fn imported_contacts_read_back_like_created_ones(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(imported_contacts_read_back_like_created_ones);
+async fn imported_contacts_read_back_like_created_ones(app: TestApp) {
     let ws = workspace_id(&app).await;
     let admin: i64 = app.workspace.admin_id.parse().unwrap();
     let attribute = json!({"name": "plan", "model": "contact", "data_type": "string"});
@@ -106,10 +101,8 @@ async fn imported_contacts_read_back_like_created_ones(
     assert_eq!(company_view["last_request_at"], 1_700_000_100);
 }
 
-#[rstest]
-#[tokio::test]
-async fn a_refused_item_refuses_the_batch(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(a_refused_item_refuses_the_batch);
+async fn a_refused_item_refuses_the_batch(app: TestApp) {
     let ws = workspace_id(&app).await;
     let admin: i64 = app.workspace.admin_id.parse().unwrap();
     let attribute = json!({"name": "seats", "model": "contact", "data_type": "integer"});

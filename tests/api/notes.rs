@@ -1,18 +1,13 @@
 //! Notes on contacts.
 
-use rstest::rstest;
 use serde_json::json;
 use switchboard::store::admins::NewAdmin;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, workspace_id};
 
-#[rstest]
-#[tokio::test]
-async fn notes_are_written_listed_and_retrieved(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(notes_are_written_listed_and_retrieved);
+async fn notes_are_written_listed_and_retrieved(app: TestApp) {
     let c = contact(&app, json!({"email": "n@x.io"})).await["id"].as_str().unwrap().to_owned();
     let (status, note) = app.post(&format!("/contacts/{c}/notes"), json!({"body": "Hello"})).await;
     assert_eq!(status, 200, "{note}");
@@ -51,10 +46,8 @@ async fn notes_are_written_listed_and_retrieved(
     assert_eq!(app.get(&format!("/contacts/{c}")).await.1["notes"]["total_count"], 2);
 }
 
-#[rstest]
-#[tokio::test]
-async fn note_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(note_errors);
+async fn note_errors(app: TestApp) {
     let c = contact(&app, json!({"email": "n@x.io"})).await["id"].as_str().unwrap().to_owned();
     let (status, error) =
         app.post(&format!("/contacts/{c}/notes"), json!({"body": "Hi", "admin_id": 123})).await;

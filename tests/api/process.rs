@@ -4,11 +4,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use rstest::rstest;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::common::{Backend, postgres_database};
+use crate::common::{Backend, backend_test, postgres_database};
 
 struct Server {
     child: Child,
@@ -68,11 +67,8 @@ async fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> (
     (status, json.unwrap_or(Value::Null))
 }
 
-#[rstest]
-#[tokio::test]
-async fn answered_writes_survive_a_killed_process(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
+backend_test!(answered_writes_survive_a_killed_process);
+async fn answered_writes_survive_a_killed_process(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let _pg;
     let url = match backend {

@@ -3,12 +3,11 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rstest::rstest;
 use sea_query::Value;
 use serde_json::{Value as Json, json};
 use std::collections::BTreeSet;
 
-use crate::common::{Backend, TestApp};
+use crate::common::{TestApp, backend_test};
 use crate::contact_fixtures::{attribute, contact, set_columns, tag, tag_contact};
 
 const JAN_1: i64 = 1_577_836_800;
@@ -211,12 +210,8 @@ fn random_query(rng: &mut StdRng, depth: usize, admin: i64, tags: &[String]) -> 
     (json!({"operator": if and { "AND" } else { "OR" }, "value": items}), pred)
 }
 
-#[rstest]
-#[tokio::test]
-async fn random_queries_match_a_naive_evaluation(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(random_queries_match_a_naive_evaluation);
+async fn random_queries_match_a_naive_evaluation(app: TestApp) {
     let mut rng = StdRng::seed_from_u64(0x5eed_c0ffee);
     attribute(&app, "plan", "string").await;
     attribute(&app, "seats", "integer").await;

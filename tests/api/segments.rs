@@ -1,17 +1,14 @@
 //! Segments: made by the operator, listed with counts, and computed by the search compiler.
 
-use rstest::rstest;
 use serde_json::json;
 use switchboard::domain::segment::PersonType;
 use switchboard::store::contacts::ContactError;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{attribute, contact, segment, workspace_id};
 
-#[rstest]
-#[tokio::test]
-async fn membership_counts_and_search_agree(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(membership_counts_and_search_agree);
+async fn membership_counts_and_search_agree(app: TestApp) {
     attribute(&app, "plan", "string").await;
     let a = contact(&app, json!({"email": "a@acme.test", "custom_attributes": {"plan": "pro"}})).await;
     let b = contact(&app, json!({"email": "b@other.test", "custom_attributes": {"plan": "pro"}})).await;
@@ -88,10 +85,8 @@ async fn membership_counts_and_search_agree(#[values(Backend::Sqlite, Backend::P
     assert_eq!(app.get(&format!("/segments/{pro}?include_count=true")).await.1["count"], 1);
 }
 
-#[rstest]
-#[tokio::test]
-async fn segment_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(segment_errors);
+async fn segment_errors(app: TestApp) {
     for path in ["/segments/000000000000000000000000", "/segments/x"] {
         let (status, error) = app.get(path).await;
         let error = assert_error(status, &error, 404, "not_found");

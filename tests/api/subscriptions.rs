@@ -1,16 +1,13 @@
 //! Subscription types and contacts' opt-ins and opt-outs.
 
-use rstest::rstest;
 use serde_json::json;
 use switchboard::domain::subscription::ConsentType;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, subscription_type};
 
-#[rstest]
-#[tokio::test]
-async fn contacts_opt_in_and_out(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(contacts_opt_in_and_out);
+async fn contacts_opt_in_and_out(app: TestApp) {
     let newsletter = subscription_type(&app, "Newsletters", ConsentType::OptOut).await;
     let offers = subscription_type(&app, "Offers", ConsentType::OptIn).await;
     let (status, types) = app.get("/subscription_types").await;
@@ -55,10 +52,8 @@ async fn contacts_opt_in_and_out(#[values(Backend::Sqlite, Backend::Postgres)] b
     assert_eq!(contact["opted_out_subscription_types"]["total_count"], 0);
 }
 
-#[rstest]
-#[tokio::test]
-async fn subscription_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(subscription_errors);
+async fn subscription_errors(app: TestApp) {
     let newsletter = subscription_type(&app, "Newsletters", ConsentType::OptOut).await;
     let c = contact(&app, json!({"email": "s@x.io"})).await["id"].as_str().unwrap().to_owned();
     let path = format!("/contacts/{c}/subscriptions");

@@ -1,18 +1,13 @@
 //! Tags: the workspace's tags, POST /tags in all its forms, and a contact's tags.
 
-use rstest::rstest;
 use serde_json::{Value, json};
 use switchboard::domain::segment::PersonType;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{company_for, contact, segment, tag, tag_contact};
 
-#[rstest]
-#[tokio::test]
-async fn tags_are_created_found_renamed_and_listed(
-    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
-) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(tags_are_created_found_renamed_and_listed);
+async fn tags_are_created_found_renamed_and_listed(app: TestApp) {
     let (status, created) = app.post("/tags", json!({"name": "Independent"})).await;
     assert_eq!(status, 200);
     assert_eq!(created["type"], "tag");
@@ -54,10 +49,8 @@ async fn tags_are_created_found_renamed_and_listed(
     assert_eq!(status, 404);
 }
 
-#[rstest]
-#[tokio::test]
-async fn contacts_are_tagged_and_untagged(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(contacts_are_tagged_and_untagged);
+async fn contacts_are_tagged_and_untagged(app: TestApp) {
     let c = contact(&app, json!({"email": "t@x.io"})).await;
     let id = c["id"].as_str().unwrap();
     let vip = tag(&app, "vip").await;
@@ -93,10 +86,8 @@ async fn contacts_are_tagged_and_untagged(#[values(Backend::Sqlite, Backend::Pos
     assert_error(status, &error, 404, "not_found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn post_tags_tags_users_and_companies(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(post_tags_tags_users_and_companies);
+async fn post_tags_tags_users_and_companies(app: TestApp) {
     let a = contact(&app, json!({"email": "a@x.io"})).await["id"].as_str().unwrap().to_owned();
     let b = contact(&app, json!({"email": "b@x.io"})).await["id"].as_str().unwrap().to_owned();
     let (status, t) = app.post("/tags", json!({"name": "Beta", "users": [{"id": a}, {"id": b}]})).await;
@@ -132,10 +123,8 @@ async fn post_tags_tags_users_and_companies(#[values(Backend::Sqlite, Backend::P
     assert_eq!(error["message"], "Company Not Found");
 }
 
-#[rstest]
-#[tokio::test]
-async fn deleting_a_tag(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(deleting_a_tag);
+async fn deleting_a_tag(app: TestApp) {
     let c = contact(&app, json!({"email": "d@x.io"})).await["id"].as_str().unwrap().to_owned();
     let used = tag(&app, "used").await;
     let free = tag(&app, "free").await;

@@ -1,13 +1,10 @@
-use rstest::rstest;
 use serde_json::json;
 use switchboard::store::admins::NewAdmin;
 
-use crate::common::{Backend, TestApp, assert_error};
+use crate::common::{TestApp, assert_error, backend_test};
 
-#[rstest]
-#[tokio::test]
-async fn teams_list_and_retrieve(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+backend_test!(teams_list_and_retrieve);
+async fn teams_list_and_retrieve(app: TestApp) {
     let (status, list) = app.get("/teams").await;
     assert_eq!(status, 200);
     assert_eq!(list, json!({"type": "team.list", "teams": []}));
