@@ -7,7 +7,7 @@ use axum::http::Method;
 use serde_json::json;
 use switchboard::store::StoreError;
 
-use crate::common::{Backend, TestApp, backend_test};
+use crate::common::{Backend, TestApp, backend_test, eventually};
 use crate::contact_fixtures::{contact, workspace_id};
 
 backend_test!(writes_after_abandoned_updates_are_committed);
@@ -27,8 +27,8 @@ async fn writes_after_abandoned_updates_are_committed(app: TestApp) {
     if app.backend == Backend::Postgres {
         assert!(abandoned > 0, "no update was still waiting when dropped");
     }
-    // The dropped connections go back to the pool in tasks of their own.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The writes below are to run on the dropped connections.
+    eventually(Duration::from_secs(10), "back in the pool", async || app.connections_idle()).await;
 
     let mut created = Vec::new();
     for n in 0..40 {

@@ -234,6 +234,15 @@ impl TestApp {
         Store::connect(&self.db.url()).await.expect("second store")
     }
 
+    /// Whether every database connection is back in its pool: a PostgreSQL connection whose
+    /// request was dropped goes back from a task of its own; SQLite's go back when dropped.
+    pub fn connections_idle(&self) -> bool {
+        match &self.store {
+            Store::Postgres(pool) => pool.num_idle() == pool.size() as usize,
+            Store::Sqlite(_) => true,
+        }
+    }
+
     /// Polls the request once and drops it, as hyper drops a handler whose client hung up.
     /// Returns whether it was still unanswered then.
     pub async fn abandon(&self, request: Request<Body>) -> bool {

@@ -55,6 +55,7 @@ async fn revoked_tokens_stop_working_once_the_cache_expires(app: TestApp) {
     let listed = app.store.list_tokens(ws.id).await.unwrap();
     app.store.revoke_token(ws.id, listed[1].id).await.unwrap();
     assert_eq!(app.get_as(&token, "/me").await.0, 200, "still trusted from the cache");
+    // Time itself is the condition here: outlive the 500 ms the token is cached for.
     tokio::time::sleep(Duration::from_millis(600)).await;
     let (status, body) = app.get_as(&token, "/me").await;
     assert_error(status, &body, 401, "unauthorized");
@@ -147,6 +148,7 @@ async fn processes_share_one_rate_limit_on_postgres(app: TestApp) {
     for _ in 0..6 {
         first.hit(&app.store, ws.id, now).await.unwrap();
     }
+    // Outlive the limiter's 100 ms sync interval, so that its next hit adds these to the row.
     tokio::time::sleep(Duration::from_millis(150)).await;
     let status = first.hit(&app.store, ws.id, now).await.unwrap();
     assert_eq!(status.remaining, 3, "a process's own requests count exactly");

@@ -2,16 +2,37 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::common::{Backend, backend_test, postgres_database};
+use crate::common::{Backend, backend_test, eventually, postgres_database};
+
+/// How long a test waits for the server to start, answer or stop before it fails.
+const WAIT: Duration = Duration::from_secs(10);
 
 struct Server {
     child: Child,
     port: u16,
+    /// What it prints on stdout, line by line.
+    stdout: mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// The first `n` lines it prints, waiting for them.
+    fn first_lines(&self, n: usize) -> Vec<String> {
+        (0..n).map(|_| self.stdout.recv_timeout(WAIT).expect("a line on stdout")).collect()
+    }
+
+    /// Kills it (SIGKILL, no chance to flush anything) and returns the lines it printed that
+    /// were not read yet: its stdout ends with it.
+    fn kill(mut self) -> Vec<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stdout.iter().collect()
+    }
 }
 
 impl Drop for Server {
@@ -25,8 +46,8 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// Starts `switchboard serve` and returns it with the first lines it printed on stdout.
-fn start(database_url: &str) -> (Server, Vec<String>) {
+/// Starts `switchboard serve` and waits until it listens.
+async fn start(database_url: &str) -> Server {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", database_url])
@@ -34,21 +55,17 @@ fn start(database_url: &str) -> (Server, Vec<String>) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start switchboard");
-    let stdout = child.stdout.take().unwrap();
-    let lines = std::thread::spawn(move || {
-        BufReader::new(stdout).lines().map_while(Result::ok).take(3).collect::<Vec<_>>()
-    });
-    let server = Server { child, port };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
+    let (lines, stdout) = mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
         }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    // A restarted server prints nothing; don't wait for lines that will not come.
-    std::thread::sleep(Duration::from_millis(200));
-    let printed = if lines.is_finished() { lines.join().unwrap() } else { Vec::new() };
-    (server, printed)
+    });
+    let server = Server { child, port, stdout };
+    let listening = async || tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok();
+    eventually(WAIT, "listening", listening).await;
+    server
 }
 
 /// One HTTP/1.1 exchange over a fresh connection.
@@ -80,7 +97,8 @@ async fn answered_writes_survive_a_killed_process(backend: Backend) {
             url
         }
     };
-    let (server, printed) = start(&url);
+    let server = start(&url).await;
+    let printed = server.first_lines(3);
     let token_line = printed.iter().find(|l| l.contains("shown once")).expect("the first run prints a token");
     let token = token_line.rsplit(' ').next().unwrap().to_owned();
     assert!(printed.iter().any(|l| l.contains("curl -s http://") && l.contains("/me")), "{printed:?}");
@@ -89,29 +107,36 @@ async fn answered_writes_survive_a_killed_process(backend: Backend) {
     let admin = me["id"].as_str().unwrap().to_owned();
     let body = r#"{"away_mode_enabled": true, "away_mode_reassign": true}"#;
     assert_eq!(http(server.port, "PUT", &format!("/admins/{admin}/away"), &token, body).await.0, 200);
-    drop(server); // SIGKILL, no chance to flush anything
+    server.kill();
 
-    let (server, printed) = start(&url);
-    assert!(printed.is_empty(), "a database with a workspace gets no new one: {printed:?}");
+    let server = start(&url).await;
     let (status, again) = http(server.port, "GET", &format!("/admins/{admin}"), &token, "").await;
     assert_eq!(status, 200);
     assert_eq!(again["away_mode_enabled"], true);
+    let printed = server.kill();
+    assert!(printed.is_empty(), "a database with a workspace gets no new one: {printed:?}");
+}
+
+/// Whether process `pid` has a handler for SIGTERM: bit 15 of the `SigCgt` mask Linux shows
+/// in /proc. Elsewhere there is no telling, so yes.
+fn catches_sigterm(pid: u32) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else { return true };
+    let mask = status.lines().find_map(|line| line.strip_prefix("SigCgt:")).expect("a SigCgt line");
+    u64::from_str_radix(mask.trim(), 16).unwrap() & (1 << (15 - 1)) != 0
 }
 
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut server, _) = start(&format!("sqlite://{}", dir.path().join("term.db").display()));
-    let pid = server.child.id().to_string();
+    let mut server = start(&format!("sqlite://{}", dir.path().join("term.db").display())).await;
+    let pid = server.child.id();
+    // Listening comes before the handler is installed; a SIGTERM before it kills the process.
+    eventually(WAIT, "catching SIGTERM", async || catches_sigterm(pid)).await;
+    let pid = pid.to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    for _ in 0..100 {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            assert!(status.success(), "exit status {status}");
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the server did not stop on SIGTERM");
+    eventually(WAIT, "stopped on SIGTERM", async || server.child.try_wait().unwrap().is_some()).await;
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
 }
 
 /// A request refused before its handler (here: a bad token) leaves its connection usable even
@@ -119,7 +144,7 @@ async fn sigterm_stops_the_server_cleanly() {
 #[tokio::test]
 async fn a_refused_request_keeps_its_connection() {
     let dir = tempfile::tempdir().unwrap();
-    let (server, _) = start(&format!("sqlite://{}", dir.path().join("refused.db").display()));
+    let server = start(&format!("sqlite://{}", dir.path().join("refused.db").display())).await;
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", server.port)).await.unwrap();
     let body = r#"{"away_mode_enabled": true, "away_mode_reassign": true}"#;
     let head = format!(
@@ -128,6 +153,7 @@ async fn a_refused_request_keeps_its_connection() {
         body.len()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
+    // A slow client's pause: the server answers only after the body, so nothing can be awaited.
     tokio::time::sleep(Duration::from_millis(200)).await;
     stream.write_all(body.as_bytes()).await.unwrap();
     let next = "GET /admins HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer not-a-token\r\n\
@@ -145,7 +171,7 @@ async fn a_refused_request_keeps_its_connection() {
         body.len()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(200)).await; // the body comes late, as above
     stream.write_all(body.as_bytes()).await.unwrap();
     stream
         .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
