@@ -107,7 +107,7 @@ async fn answered_writes_survive_a_killed_process(backend: Backend) {
     let admin = me["id"].as_str().unwrap().to_owned();
     let body = r#"{"away_mode_enabled": true, "away_mode_reassign": true}"#;
     assert_eq!(http(server.port, "PUT", &format!("/admins/{admin}/away"), &token, body).await.0, 200);
-    server.kill();
+    server.kill(); // no chance to flush anything
 
     let server = start(&url).await;
     let (status, again) = http(server.port, "GET", &format!("/admins/{admin}"), &token, "").await;
