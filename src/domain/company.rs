@@ -1,4 +1,4 @@
-//! Companies: the company object, what a write may change, and the lists that carry them.
+//! Companies: the company object, what a write may change, and what its lists add to a list.
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
