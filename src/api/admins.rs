@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
-use crate::domain::activity_log::ActivityLogList;
-use crate::domain::admin::{Admin, AdminList, AdminWithApp, AwayMode};
+use crate::domain::activity_log::ActivityLog;
+use crate::domain::admin::{Admin, AdminWithApp, AwayMode};
 use crate::domain::ids;
-use crate::domain::pages::{CursorPages, cursor};
+use crate::domain::pages::{CursorPages, NamedList, PagesOnly, cursor};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
 use crate::store::admins::activity_logs::{LogPosition, LogQuery};
@@ -50,7 +50,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<AdminList>> {
+) -> ApiResult<JsonResponse<NamedList<Admin>>> {
     let display_avatar = match params.display_avatar.as_deref() {
         None | Some("false") => false,
         Some("true") => true,
@@ -60,7 +60,7 @@ async fn list(
     if !display_avatar {
         admins.iter_mut().for_each(|a| a.avatar = None);
     }
-    Ok(JsonResponse(AdminList { kind: "admin.list", admins }))
+    Ok(JsonResponse(NamedList::new(admins)))
 }
 
 /// operationId: retrieveAdmin
@@ -111,6 +111,17 @@ struct ActivityLogParams {
 const DEFAULT_LOG_PAGE: i64 = 20;
 const MAX_LOG_PAGE: i64 = 250;
 
+/// An activity log cursor ends at the `created_at/seq` of the last log served.
+impl cursor::Position for LogPosition {
+    const SEPARATOR: char = '/';
+    fn to_pair(&self) -> (i64, i64) {
+        (self.created_at, self.seq)
+    }
+    fn from_pair(created_at: i64, seq: i64) -> Option<Self> {
+        Some(LogPosition { created_at, seq })
+    }
+}
+
 fn timestamp_param(name: &str, raw: &str) -> ApiResult<i64> {
     raw.trim().parse::<i64>().map_err(|_| ApiError::invalid(name, format!("{name} must be a UNIX timestamp")))
 }
@@ -120,7 +131,7 @@ async fn list_activity_logs(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ActivityLogParams>,
-) -> ApiResult<JsonResponse<ActivityLogList>> {
+) -> ApiResult<JsonResponse<NamedList<ActivityLog, PagesOnly<CursorPages>>>> {
     let after = params.created_at_after.as_deref().ok_or_else(|| ApiError::missing("created_at_after"))?;
     let created_at_after = timestamp_param("created_at_after", after)?;
     let created_at_before = params
@@ -134,31 +145,13 @@ async fn list_activity_logs(
             ApiError::invalid("per_page", format!("per_page must be between 1 and {MAX_LOG_PAGE}"))
         })?,
     };
-    let (page, position) = match params.starting_after.as_deref() {
-        None => (1, None),
-        Some(raw) => {
-            let (page, position) = cursor::decode(raw)
-                .and_then(|(page, pos)| {
-                    let (created_at, seq) = pos.split_once('/')?;
-                    Some((page, LogPosition { created_at: created_at.parse().ok()?, seq: seq.parse().ok()? }))
-                })
-                .ok_or_else(|| ApiError::invalid("starting_after", "starting_after is not a valid cursor"))?;
-            (page + 1, Some(position))
-        }
-    };
+    let (page, position) = cursor::resume(params.starting_after.as_deref())
+        .map_err(|_| ApiError::invalid("starting_after", "starting_after is not a valid cursor"))?;
     let query = LogQuery { created_at_after, created_at_before, after: position, limit: per_page as u64 + 1 };
     let (mut logs, total) = state.store.list_activity_logs(ctx.workspace_id, &query).await?;
     let has_more = logs.len() as i64 > per_page;
     logs.truncate(per_page as usize);
-    let next = match logs.last() {
-        Some((_, last)) if has_more => {
-            Some(cursor::encode(page, &format!("{}/{}", last.created_at, last.seq)))
-        }
-        _ => None,
-    };
-    Ok(JsonResponse(ActivityLogList {
-        kind: "activity_log.list",
-        pages: CursorPages::new(page, per_page, total, next),
-        activity_logs: logs.into_iter().map(|(log, _)| log).collect(),
-    }))
+    let next = logs.last().filter(|_| has_more).map(|(_, last)| cursor::encode(page, last));
+    let pages = PagesOnly { pages: CursorPages::new(page, per_page, total, next) };
+    Ok(JsonResponse(NamedList::with(logs.into_iter().map(|(log, _)| log).collect(), pages)))
 }

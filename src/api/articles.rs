@@ -10,10 +10,11 @@ use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
 use super::help_center::{NumericId, PageParams, path_id, present, translations};
 use crate::domain::article::{
-    Article, ArticleInput, ArticleList, ArticleSearchResponse, ArticleState, ContentInput, ParentKind,
-    SearchData, search_highlights,
+    Article, ArticleInput, ArticleSearchResponse, ArticleState, ContentInput, ParentKind, SearchData,
+    search_highlights,
 };
 use crate::domain::help_center::Deleted;
+use crate::domain::pages::{CursorList, List};
 use crate::error::{ApiError, ApiResult};
 use crate::store::articles::{ArticleSearch, ParentRef, ParentUpdate};
 
@@ -108,10 +109,10 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<PageParams>,
-) -> ApiResult<JsonResponse<ArticleList>> {
+) -> ApiResult<JsonResponse<CursorList<Article>>> {
     let page = params.parse(DEFAULT_PER_PAGE)?;
     let (data, total_count) = state.store.list_articles(ctx.workspace_id, page).await?;
-    Ok(JsonResponse(ArticleList { kind: "list", pages: page.pages(total_count), total_count, data }))
+    Ok(JsonResponse(List::paged(data, total_count, page.pages(total_count))))
 }
 
 /// operationId: createArticle

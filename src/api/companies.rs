@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
-use super::contacts::{ContactList, contact_not_found, list_position};
+use super::contacts::{contact_list, contact_not_found, list_position};
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId, present};
-use crate::domain::company::{
-    self, Company, CompanyChanges, CompanyDeleted, CompanyList, CompanyScroll, CompanySegmentList, Order,
-    PagesLink,
-};
+use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, Order, Scroll};
+use crate::domain::contact::Contact;
+use crate::domain::pages::{CursorList, List, NumberedList, PagesLink};
+use crate::domain::segment::Segment;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
 use crate::store::companies::{CompanyError, CompanyFilter};
@@ -216,7 +216,7 @@ struct RetrieveParams {
 #[serde(untagged)]
 enum CompaniesResponse {
     One(Box<Company>),
-    List(CompanyList),
+    List(NumberedList<Company>),
 }
 
 /// A page-numbered company list and the URL of its next page.
@@ -225,13 +225,8 @@ fn company_list(
     page: u64,
     per_page: u64,
     next_url: impl Fn(u64) -> String,
-) -> CompanyList {
-    CompanyList {
-        kind: "list",
-        data,
-        total_count: total,
-        pages: PagesLink::new(page, per_page, total, next_url),
-    }
+) -> NumberedList<Company> {
+    List::paged(data, total, PagesLink::new(page, per_page, total, next_url))
 }
 
 /// operationId: retrieveCompany
@@ -281,7 +276,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<CompanyList>> {
+) -> ApiResult<JsonResponse<NumberedList<Company>>> {
     let page = params::page(params.page.as_deref())?;
     let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
     let order = match params.order.as_deref().filter(|s| !s.is_empty()) {
@@ -311,20 +306,14 @@ async fn scroll(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ScrollParams>,
-) -> ApiResult<JsonResponse<CompanyScroll>> {
+) -> ApiResult<JsonResponse<List<Company, Scroll>>> {
     let param = params.scroll_param.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let page = state
         .store
         .scroll_companies(ctx.workspace_id, param, crate::store::now())
         .await
         .map_err(company_error)?;
-    Ok(JsonResponse(CompanyScroll {
-        kind: "list",
-        data: page.companies,
-        pages: None,
-        total_count: None,
-        scroll_param: page.param,
-    }))
+    Ok(JsonResponse(List::with(page.companies, Scroll::new(page.param))))
 }
 
 #[derive(Deserialize)]
@@ -340,11 +329,11 @@ async fn list_contacts(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(params): Query<ContactsParams>,
-) -> ApiResult<JsonResponse<ContactList>> {
+) -> ApiResult<JsonResponse<CursorList<Contact>>> {
     let per_page = params::per_page(params.per_page.as_deref(), CONTACTS_DEFAULT_PAGE, CONTACTS_MAX_PAGE)?;
     let (page, at) = list_position(params.page.as_deref(), params.starting_after.as_deref(), per_page)?;
     let result = state.store.company_contacts(ctx.workspace_id, &id, at).await.map_err(company_error)?;
-    Ok(JsonResponse(ContactList::new(result, page, per_page)))
+    Ok(JsonResponse(contact_list(result, page, per_page)))
 }
 
 /// operationId: ListAttachedSegmentsForCompanies
@@ -352,9 +341,9 @@ async fn list_segments(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-) -> ApiResult<JsonResponse<CompanySegmentList>> {
+) -> ApiResult<JsonResponse<List<Segment>>> {
     let segments = state.store.company_segments(ctx.workspace_id, &id).await.map_err(company_error)?;
-    Ok(JsonResponse(CompanySegmentList { kind: "list", data: segments }))
+    Ok(JsonResponse(List::new(segments)))
 }
 
 #[derive(Deserialize)]

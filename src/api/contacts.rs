@@ -4,15 +4,15 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json as JsonResponse, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId, present};
-use crate::domain::company::{ContactCompanies, PagesLink};
+use crate::domain::company::{AlsoCompanies, Company};
 use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Rejection, Role};
-use crate::domain::pages::{CursorPages, cursor};
+use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
 use crate::domain::search::SearchRequest;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
@@ -135,44 +135,39 @@ pub fn contact_changes(body: &[u8]) -> ApiResult<ContactChanges> {
     super::extract::parse_json::<ContactRequest>(body)?.changes()
 }
 
-/// `contact_list`.
-#[derive(Serialize)]
-pub(crate) struct ContactList {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    data: Vec<Contact>,
-    total_count: i64,
-    pages: CursorPages,
+/// `contact_list`. `page` is the number of this page; the cursor of the next one carries it.
+pub(crate) fn contact_list(result: ContactPage, page: i64, per_page: u64) -> CursorList<Contact> {
+    let next = match result.last_id {
+        Some(after) if result.has_more => Some(cursor::encode(page, &Walk { after, total: result.total })),
+        _ => None,
+    };
+    let pages = CursorPages::new(page, per_page as i64, result.total, next);
+    List::paged(result.contacts, result.total, pages)
 }
 
-impl ContactList {
-    /// `page` is the number of this page; the cursor of the next one carries it.
-    pub(crate) fn new(result: ContactPage, page: i64, per_page: u64) -> ContactList {
-        let next = match result.last_id {
-            Some(last) if result.has_more => Some(cursor::encode(page, &format!("{last}.{}", result.total))),
-            _ => None,
-        };
-        ContactList {
-            kind: "list",
-            pages: CursorPages::new(page, per_page as i64, result.total, next),
-            total_count: result.total,
-            data: result.contacts,
-        }
+/// Where a cursor resumes a walk: after an internal id, with the total counted for the walk's
+/// first page (later pages do not count again: at a million contacts a count costs more than
+/// the page).
+struct Walk {
+    after: i64,
+    total: i64,
+}
+
+impl cursor::Position for Walk {
+    const SEPARATOR: char = '.';
+    fn to_pair(&self) -> (i64, i64) {
+        (self.after, self.total)
+    }
+    fn from_pair(after: i64, total: i64) -> Option<Self> {
+        (total >= 0).then_some(Walk { after, total })
     }
 }
 
-/// Reads a `starting_after` cursor: the page it ends, and where the next page starts: after an
-/// internal id, with the total counted for the walk's first page (later pages do not count
-/// again: at a million contacts a count costs more than the page).
-pub(crate) fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, Page)> {
-    let parse = |position: &str| {
-        let (last, total) = position.split_once('.')?;
-        Some((last.parse().ok()?, total.parse().ok().filter(|t: &i64| *t >= 0)?))
-    };
+/// Reads a `starting_after` cursor: the page it ends, and where the next page starts.
+fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, Page)> {
     cursor::decode(raw)
-        .and_then(|(page, position)| Some((page, parse(&position)?)))
-        .map(|(page, (last, total))| {
-            (page, Page { after: Some(last), offset: 0, limit: 0, total: Some(total) })
+        .map(|(page, Walk { after, total })| {
+            (page, Page { after: Some(after), offset: 0, limit: 0, total: Some(total) })
         })
         .ok_or_else(|| ApiError::invalid(field, format!("{field} is not a valid cursor")))
 }
@@ -208,11 +203,11 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<ContactList>> {
+) -> ApiResult<JsonResponse<CursorList<Contact>>> {
     let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
     let (page, at) = list_position(params.page.as_deref(), params.starting_after.as_deref(), per_page)?;
     let result = state.store.list_contacts(ctx.workspace_id, at).await?;
-    Ok(JsonResponse(ContactList::new(result, page, per_page)))
+    Ok(JsonResponse(contact_list(result, page, per_page)))
 }
 
 /// operationId: CreateContact
@@ -298,7 +293,7 @@ async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<SearchRequest>,
-) -> ApiResult<JsonResponse<ContactList>> {
+) -> ApiResult<JsonResponse<CursorList<Contact>>> {
     let (per_page, starting_after) = params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, at) = match starting_after {
         Some(raw) => {
@@ -312,7 +307,7 @@ async fn search(
         .search_contacts(ctx.workspace_id, &body.query, Page { limit: per_page, ..at })
         .await
         .map_err(contact_error)?;
-    Ok(JsonResponse(ContactList::new(result, page, per_page)))
+    Ok(JsonResponse(contact_list(result, page, per_page)))
 }
 
 #[derive(Deserialize)]
@@ -327,7 +322,7 @@ async fn list_companies(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Query(params): Query<CompaniesParams>,
-) -> ApiResult<JsonResponse<ContactCompanies>> {
+) -> ApiResult<JsonResponse<List<Company, AlsoCompanies>>> {
     let page = params::page(params.page.as_deref())?;
     let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
     let (companies, total) = state
@@ -335,20 +330,9 @@ async fn list_companies(
         .contact_companies(ctx.workspace_id, &contact_id, page, per_page)
         .await
         .map_err(store_error)?;
-    let total_pages = (total + per_page as i64 - 1) / per_page as i64;
-    let next = (page as i64) < total_pages;
-    Ok(JsonResponse(ContactCompanies {
-        kind: "list",
-        data: companies.clone(),
-        companies,
-        total_count: total,
-        pages: PagesLink {
-            kind: "pages",
-            page: page as i64,
-            per_page: per_page as i64,
-            total_pages,
-            next: next
-                .then(|| format!("/contacts/{contact_id}/companies?page={}&per_page={per_page}", page + 1)),
-        },
-    }))
+    let pages = PagesLink::new(page, per_page, total, |next| {
+        format!("/contacts/{contact_id}/companies?page={next}&per_page={per_page}")
+    });
+    let paged = Paged { total_count: total, pages };
+    Ok(JsonResponse(List::with(companies.clone(), AlsoCompanies { companies, paged })))
 }

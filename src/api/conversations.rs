@@ -12,9 +12,9 @@ use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, RequestError, TagBody, UntagBody,
     UpdateBody,
 };
-use crate::domain::conversation::{Conversation, ConversationList, Customers, Message};
+use crate::domain::conversation::{Conversation, Customers, Message};
 use crate::domain::ids;
-use crate::domain::pages::{CursorPages, cursor};
+use crate::domain::pages::{CursorPages, NamedList, Paged, cursor};
 use crate::domain::search::SearchRequest;
 use crate::domain::tag::Tag;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -98,28 +98,33 @@ impl DisplayParams {
 }
 
 /// The cursor a page hands out: the `(updated_at, id)` of its last conversation.
-fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, Position)> {
-    cursor::decode(raw)
-        .and_then(|(page, position)| {
-            let (updated_at, id) = position.split_once(':')?;
-            Some((page, Position { updated_at: updated_at.parse().ok()?, id: id.parse().ok()? }))
-        })
-        .ok_or_else(|| ApiError::invalid(field, format!("{field} is not a cursor this server made")))
+impl cursor::Position for Position {
+    const SEPARATOR: char = ':';
+    fn to_pair(&self) -> (i64, i64) {
+        (self.updated_at, self.id)
+    }
+    fn from_pair(updated_at: i64, id: i64) -> Option<Self> {
+        Some(Position { updated_at, id })
+    }
 }
+
+/// The page a walk is on and where it resumes, from the cursor sent as `field`.
+fn resume(raw: Option<&str>, field: &str) -> ApiResult<(i64, Option<Position>)> {
+    cursor::resume(raw)
+        .map_err(|_| ApiError::invalid(field, format!("{field} is not a cursor this server made")))
+}
+
+type ConversationList = NamedList<Conversation, Paged<CursorPages>>;
 
 fn list_of(result: ConversationPage, page: i64, per_page: u64) -> ConversationList {
     let next = match result.conversations.last() {
         Some(last) if result.has_more => {
-            Some(cursor::encode(page, &format!("{}:{}", last.updated_at, last.id)))
+            Some(cursor::encode(page, &Position { updated_at: last.updated_at, id: last.id }))
         }
         _ => None,
     };
-    ConversationList {
-        kind: "conversation.list",
-        pages: CursorPages::new(page, per_page as i64, result.total, next),
-        total_count: result.total,
-        conversations: result.conversations,
-    }
+    let pages = CursorPages::new(page, per_page as i64, result.total, next);
+    NamedList::with(result.conversations, Paged { total_count: result.total, pages })
 }
 
 #[derive(Deserialize)]
@@ -135,13 +140,8 @@ async fn list(
     Query(params): Query<ListParams>,
 ) -> ApiResult<JsonResponse<ConversationList>> {
     let per_page = super::params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
-    let (page, after) = match params.starting_after.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(raw) => {
-            let (page, position) = read_cursor(raw, "starting_after")?;
-            (page + 1, Some(position))
-        }
-        None => (1, None),
-    };
+    let (page, after) =
+        resume(params.starting_after.as_deref().filter(|s| !s.trim().is_empty()), "starting_after")?;
     let result = state.store.list_conversations(ctx.workspace_id, after, per_page).await?;
     Ok(JsonResponse(list_of(result, page, per_page)))
 }
@@ -210,13 +210,7 @@ async fn search(
     Json(body): Json<SearchRequest>,
 ) -> ApiResult<JsonResponse<ConversationList>> {
     let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
-    let (page, after) = match starting_after {
-        Some(raw) => {
-            let (page, position) = read_cursor(&raw, "pagination.starting_after")?;
-            (page + 1, Some(position))
-        }
-        None => (1, None),
-    };
+    let (page, after) = resume(starting_after.as_deref(), "pagination.starting_after")?;
     let result = state
         .store
         .search_conversations(ctx.workspace_id, &body.query, after, per_page)

@@ -9,8 +9,9 @@ use serde_json::Value as Json;
 use super::AppState;
 use super::extract::{Ctx, Json as JsonBody, Path, Query};
 use super::params;
-use crate::domain::data_attribute::{self, DataAttribute, DataAttributeList, DataType, MIN_OPTIONS, Model};
+use crate::domain::data_attribute::{self, DataAttribute, DataType, MIN_OPTIONS, Model};
 use crate::domain::ids;
+use crate::domain::pages::List;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
 use crate::store::data_attributes::{AttributeError, DataAttributeChanges, NewDataAttribute};
@@ -84,7 +85,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<DataAttributeList>> {
+) -> ApiResult<JsonResponse<List<DataAttribute>>> {
     let model = match params.model.as_deref() {
         None => None,
         Some(raw) => Some(Model::parse(raw).ok_or_else(|| {
@@ -93,7 +94,7 @@ async fn list(
     };
     let include_archived = params::flag("include_archived", params.include_archived.as_deref())?;
     let data = state.store.list_data_attributes(ctx.workspace_id, model, include_archived).await?;
-    Ok(JsonResponse(DataAttributeList { kind: "list", data }))
+    Ok(JsonResponse(List::new(data)))
 }
 
 #[derive(Deserialize)]

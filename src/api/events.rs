@@ -12,10 +12,9 @@ use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Query};
 use super::params::{self, LooseId};
 use crate::domain::event::{
-    self, EventList, EventPages, EventSummary, Invalid, LISTING_WINDOW_SECS, MAX_SUMMARY_COUNT, Metadata,
-    Tally,
+    self, DataEvent, EventSummary, Invalid, LISTING_WINDOW_SECS, MAX_SUMMARY_COUNT, Metadata, Tally,
 };
-use crate::domain::pages::cursor;
+use crate::domain::pages::{NamedList, NextLink, PagesOnly, cursor};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::contacts::ContactRef;
 use crate::store::events::{EventPosition, EventQuery, ImportedSummary, NewEvent};
@@ -106,7 +105,7 @@ struct ListParams {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum EventsResponse {
-    List(EventList),
+    List(NamedList<DataEvent, PagesOnly<NextLink>>),
     Summary(EventSummary),
 }
 
@@ -124,14 +123,8 @@ async fn list(
     }
     let summary = params::flag("summary", params.summary.as_deref())?;
     let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
-    let (page, after) = match params.before.as_deref() {
-        None => (1, None),
-        Some(raw) => {
-            let (page, position) = decode_position(raw)
-                .ok_or_else(|| ApiError::invalid("before", "before is not a cursor this server gave"))?;
-            (page + 1, Some(position))
-        }
-    };
+    let (page, after) = cursor::resume(params.before.as_deref())
+        .map_err(|_| ApiError::invalid("before", "before is not a cursor this server gave"))?;
     let contact =
         named(params.intercom_user_id.as_deref(), params.user_id.as_deref(), params.email.as_deref())
             .ok_or_else(|| {
@@ -155,7 +148,7 @@ async fn list(
     let query = EventQuery { created_since: now() - LISTING_WINDOW_SECS, after, limit: per_page };
     let found = state.store.list_events(ctx.workspace_id, contact, &query).await.map_err(store_error)?;
     let next = found.next.map(|position| {
-        let cursor = cursor::encode(page, &format!("{}:{}", position.created_at, position.id));
+        let cursor = cursor::encode(page, &position);
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("type", "user")
             .append_pair("intercom_user_id", &found.contact.public_id)
@@ -164,18 +157,19 @@ async fn list(
             .finish();
         format!("{}/events?{query}", origin(&headers))
     });
-    Ok(JsonResponse(EventsResponse::List(EventList {
-        kind: "event.list",
-        events: found.events,
-        pages: EventPages { next },
-    })))
+    let pages = PagesOnly { pages: NextLink { next } };
+    Ok(JsonResponse(EventsResponse::List(NamedList::with(found.events, pages))))
 }
 
-/// `(page, position)` from a cursor of `pages.next`.
-fn decode_position(raw: &str) -> Option<(i64, EventPosition)> {
-    let (page, position) = cursor::decode(raw)?;
-    let (created_at, id) = position.split_once(':')?;
-    Some((page, EventPosition { created_at: created_at.parse().ok()?, id: id.parse().ok()? }))
+/// The cursor of `pages.next` ends at the `(created_at, id)` of the last event served.
+impl cursor::Position for EventPosition {
+    const SEPARATOR: char = ':';
+    fn to_pair(&self) -> (i64, i64) {
+        (self.created_at, self.id)
+    }
+    fn from_pair(created_at: i64, id: i64) -> Option<Self> {
+        Some(EventPosition { created_at, id })
+    }
 }
 
 /// `scheme://host` as the client reached us (empty, so the URL is relative, without a Host).

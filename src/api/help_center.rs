@@ -12,10 +12,9 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
-use crate::domain::help_center::{
-    Collection, CollectionList, Deleted, GroupInput, HelpCenter, HelpCenterList, PageRequest, is_locale,
-};
+use crate::domain::help_center::{Collection, Deleted, GroupInput, HelpCenter, PageRequest, is_locale};
 use crate::domain::ids;
+use crate::domain::pages::{CursorList, List};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::help_centers::{CollectionInput, WriteError};
 
@@ -184,10 +183,10 @@ async fn list_help_centers(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<PageParams>,
-) -> ApiResult<JsonResponse<HelpCenterList>> {
+) -> ApiResult<JsonResponse<List<HelpCenter>>> {
     let page = params.parse(15)?;
     let data = state.store.list_help_centers(ctx.workspace_id, page).await?;
-    Ok(JsonResponse(HelpCenterList { kind: "list", data }))
+    Ok(JsonResponse(List::new(data)))
 }
 
 /// operationId: retrieveHelpCenter
@@ -204,10 +203,10 @@ async fn list_collections(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<PageParams>,
-) -> ApiResult<JsonResponse<CollectionList>> {
+) -> ApiResult<JsonResponse<CursorList<Collection>>> {
     let page = params.parse(15)?;
     let (data, total_count) = state.store.list_collections(ctx.workspace_id, page).await?;
-    Ok(JsonResponse(CollectionList { kind: "list", pages: page.pages(total_count), total_count, data }))
+    Ok(JsonResponse(List::paged(data, total_count, page.pages(total_count))))
 }
 
 /// operationId: createCollection

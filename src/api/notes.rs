@@ -10,8 +10,8 @@ use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId};
 use crate::domain::ids;
-use crate::domain::note::{self, Note, NoteList};
-use crate::domain::pages::CursorPages;
+use crate::domain::note::{self, Note};
+use crate::domain::pages::{CursorList, CursorPages, List};
 use crate::error::{ApiError, ApiResult};
 use crate::store::StoreError;
 use crate::store::contacts::LinkError;
@@ -47,18 +47,14 @@ async fn list(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<NoteList>> {
+) -> ApiResult<JsonResponse<CursorList<Note>>> {
     let page = params::page(params.page.as_deref())?;
     let per_page = params::per_page(params.per_page.as_deref(), 50, 150)?;
     let (notes, total) =
         state.store.list_notes(ctx.workspace_id, &contact_id, page, per_page).await.map_err(link_error)?;
-    Ok(JsonResponse(NoteList {
-        kind: "list",
-        data: notes,
-        total_count: total,
-        // Page-numbered: clients ask for page + 1 until a page comes back empty.
-        pages: CursorPages::new(page as i64, per_page as i64, total, None),
-    }))
+    // Page-numbered: clients ask for page + 1 until a page comes back empty.
+    let pages = CursorPages::new(page as i64, per_page as i64, total, None);
+    Ok(JsonResponse(List::paged(notes, total, pages)))
 }
 
 #[derive(Deserialize)]

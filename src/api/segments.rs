@@ -9,7 +9,8 @@ use super::AppState;
 use super::contacts::contact_not_found;
 use super::extract::{Ctx, Path, Query};
 use super::params;
-use crate::domain::segment::{ContactSegments, Segment, SegmentList};
+use crate::domain::pages::{List, NamedList};
+use crate::domain::segment::Segment;
 use crate::error::{ApiError, ApiResult};
 use crate::store::StoreError;
 use crate::store::contacts::ContactError;
@@ -44,14 +45,14 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<CountParams>,
-) -> ApiResult<JsonResponse<SegmentList>> {
+) -> ApiResult<JsonResponse<NamedList<Segment>>> {
     let include_count = params::flag("include_count", params.include_count.as_deref())?;
     let segments = state
         .store
         .list_segments(ctx.workspace_id, include_count)
         .await
         .map_err(segment_error(|| ApiError::not_found("Resource Not Found")))?;
-    Ok(JsonResponse(SegmentList { kind: "segment.list", segments }))
+    Ok(JsonResponse(NamedList::new(segments)))
 }
 
 /// operationId: retrieveSegment
@@ -75,11 +76,11 @@ async fn list_for_contact(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<ContactSegments>> {
+) -> ApiResult<JsonResponse<List<Segment>>> {
     let segments = state
         .store
         .contact_segments(ctx.workspace_id, &contact_id)
         .await
         .map_err(segment_error(contact_not_found))?;
-    Ok(JsonResponse(ContactSegments { kind: "list", data: segments }))
+    Ok(JsonResponse(List::new(segments)))
 }

@@ -11,7 +11,8 @@ use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Path};
 use super::params::LooseId;
 use crate::domain::ids;
-use crate::domain::subscription::{ConsentType, SubscriptionType, SubscriptionTypeList};
+use crate::domain::pages::List;
+use crate::domain::subscription::{ConsentType, SubscriptionType};
 use crate::error::{ApiError, ApiResult};
 use crate::store::StoreError;
 use crate::store::contacts::LinkError;
@@ -36,13 +37,9 @@ fn link_error(err: LinkError) -> ApiError {
     }
 }
 
-fn list_of(data: Vec<SubscriptionType>) -> SubscriptionTypeList {
-    SubscriptionTypeList { kind: "list", data }
-}
-
 /// operationId: listSubscriptionTypes
-async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<SubscriptionTypeList>> {
-    Ok(JsonResponse(list_of(state.store.list_subscription_types(ctx.workspace_id).await?)))
+async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<List<SubscriptionType>>> {
+    Ok(JsonResponse(List::new(state.store.list_subscription_types(ctx.workspace_id).await?)))
 }
 
 /// operationId: listSubscriptionsForAContact
@@ -50,9 +47,9 @@ async fn list_for_contact(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<SubscriptionTypeList>> {
+) -> ApiResult<JsonResponse<List<SubscriptionType>>> {
     let types = state.store.contact_subscriptions(ctx.workspace_id, &contact_id).await.map_err(link_error)?;
-    Ok(JsonResponse(list_of(types)))
+    Ok(JsonResponse(List::new(types)))
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,8 @@ use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Path};
 use super::params::LooseId;
 use crate::domain::ids;
-use crate::domain::tag::{self, Tag, TagList};
+use crate::domain::pages::List;
+use crate::domain::tag::{self, Tag};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
 use crate::store::companies::CompanyRef;
@@ -49,8 +50,8 @@ fn tag_id(raw: &str) -> ApiResult<i64> {
 }
 
 /// operationId: listTags
-async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<TagList>> {
-    Ok(JsonResponse(TagList::new(state.store.list_tags(ctx.workspace_id).await?)))
+async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<List<Tag>>> {
+    Ok(JsonResponse(List::new(state.store.list_tags(ctx.workspace_id).await?)))
 }
 
 /// The body of `POST /tags`, one of: `{name, id?}` (create or rename), `{name, users}` (tag
@@ -144,9 +145,9 @@ async fn list_for_contact(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<TagList>> {
+) -> ApiResult<JsonResponse<List<Tag>>> {
     let tags = state.store.contact_tags(ctx.workspace_id, &contact_id).await.map_err(tag_error)?;
-    Ok(JsonResponse(TagList::new(tags)))
+    Ok(JsonResponse(List::new(tags)))
 }
 
 #[derive(Deserialize)]

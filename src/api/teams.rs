@@ -7,7 +7,8 @@ use axum::{Json as JsonResponse, Router};
 use super::AppState;
 use super::extract::{Ctx, Path};
 use crate::domain::ids;
-use crate::domain::team::{Team, TeamList};
+use crate::domain::pages::NamedList;
+use crate::domain::team::Team;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
 
@@ -16,9 +17,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// operationId: listTeams
-async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<TeamList>> {
-    let teams = state.store.list_teams(ctx.workspace_id).await?;
-    Ok(JsonResponse(TeamList { kind: "team.list", teams }))
+async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<NamedList<Team>>> {
+    Ok(JsonResponse(NamedList::new(state.store.list_teams(ctx.workspace_id).await?)))
 }
 
 /// operationId: retrieveTeam

@@ -1,7 +1,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::pages::CursorPages;
+use super::pages::Listed;
 
 /// The activity types Switchboard records (a subset of the description's enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,10 +49,7 @@ pub struct PerformedBy {
     pub ip: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ActivityLogList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub pages: CursorPages,
-    pub activity_logs: Vec<ActivityLog>,
+impl Listed for ActivityLog {
+    const LIST_TYPE: &'static str = "activity_log.list";
+    const LIST_KEY: &'static str = "activity_logs";
 }

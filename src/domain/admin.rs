@@ -1,6 +1,7 @@
 use serde::Serialize;
 
 use super::ids;
+use super::pages::Listed;
 use super::workspace::App;
 
 /// The `admin` object.
@@ -45,11 +46,9 @@ pub struct AdminWithApp {
     pub app: App,
 }
 
-#[derive(Debug, Serialize)]
-pub struct AdminList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub admins: Vec<Admin>,
+impl Listed for Admin {
+    const LIST_TYPE: &'static str = "admin.list";
+    const LIST_KEY: &'static str = "admins";
 }
 
 /// What `PUT /admins/{id}/away` changes.

@@ -467,16 +467,6 @@ impl Article {
     }
 }
 
-/// `article_list`.
-#[derive(Debug, Serialize)]
-pub struct ArticleList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub pages: CursorPages,
-    pub total_count: i64,
-    pub data: Vec<Article>,
-}
-
 /// One run of highlighted text: `highlight` (matches the phrase) or `plain`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Highlight {
@@ -499,7 +489,7 @@ pub struct SearchData {
     pub highlights: Vec<ArticleHighlights>,
 }
 
-/// `article_search_response`.
+/// `article_search_response`: its `data` is an object, not a list of items.
 #[derive(Debug, Serialize)]
 pub struct ArticleSearchResponse {
     #[serde(rename = "type")]

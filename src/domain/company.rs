@@ -1,10 +1,11 @@
-//! Companies: the company object, what a write may change, and the lists that carry them.
+//! Companies: the company object, what a write may change, and what its lists add to a list.
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attributes};
 use super::ids;
+use super::pages::{NamedList, Paged, PagesLink};
 use super::segment::Segment;
 use super::tag::Tag;
 
@@ -37,25 +38,11 @@ pub struct Company {
     pub size: Option<i64>,
     pub website: Option<String>,
     pub industry: Option<String>,
-    pub tags: CompanyTags,
-    pub segments: CompanySegments,
+    pub tags: NamedList<Tag>,
+    /// The company segments the company is in.
+    pub segments: NamedList<Segment>,
     pub plan: Plan,
     pub custom_attributes: Map<String, Json>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CompanyTags {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub tags: Vec<Tag>,
-}
-
-/// The company segments the company is in.
-#[derive(Debug, Clone, Serialize)]
-pub struct CompanySegments {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub segments: Vec<Segment>,
 }
 
 /// `{}` for a company without a plan, as Intercom shows it.
@@ -146,74 +133,29 @@ impl Order {
     }
 }
 
-/// `company_list` (`GET /companies`, `POST /companies/list`): page-numbered.
+/// The `extra` of `company_scroll`. `pages` and `total_count` are always null, as Intercom
+/// sends them; `scroll_param` is gone once the scroll has ended.
 #[derive(Debug, Serialize)]
-pub struct CompanyList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Company>,
-    pub total_count: i64,
-    pub pages: PagesLink,
-}
-
-/// `company_scroll`. `pages` and `total_count` are always null, as Intercom sends them;
-/// `scroll_param` is gone once the scroll has ended.
-#[derive(Debug, Serialize)]
-pub struct CompanyScroll {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Company>,
-    pub pages: Option<PagesLink>,
-    pub total_count: Option<i64>,
+pub struct Scroll {
+    pages: Option<PagesLink>,
+    total_count: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scroll_param: Option<String>,
+    scroll_param: Option<String>,
 }
 
-/// `GET /companies/{id}/segments`.
-#[derive(Debug, Serialize)]
-pub struct CompanySegmentList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Segment>,
-}
-
-/// `GET /contacts/{id}/companies`. The SDKs read `companies` (the spec's schema); the
-/// spec's recorded example and raw-HTTP clients read `data`: both carry the page.
-#[derive(Debug, Serialize)]
-pub struct ContactCompanies {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Company>,
-    pub companies: Vec<Company>,
-    pub total_count: i64,
-    pub pages: PagesLink,
-}
-
-/// Page-numbered pagination (`pages_link`): `next` is the URL of the next page, if any.
-#[derive(Debug, Serialize)]
-pub struct PagesLink {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub page: i64,
-    pub per_page: i64,
-    pub total_pages: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-}
-
-impl PagesLink {
-    /// Page `page` of `total` items; `next_url(page)` is the URL of another page.
-    pub fn new(page: u64, per_page: u64, total: i64, next_url: impl Fn(u64) -> String) -> PagesLink {
-        let per_page = per_page as i64;
-        let total_pages = (total + per_page - 1) / per_page;
-        PagesLink {
-            kind: "pages",
-            page: page as i64,
-            per_page,
-            total_pages,
-            next: ((page as i64) < total_pages).then(|| next_url(page + 1)),
-        }
+impl Scroll {
+    pub fn new(scroll_param: Option<String>) -> Scroll {
+        Scroll { pages: None, total_count: None, scroll_param }
     }
+}
+
+/// The `extra` of `GET /contacts/{id}/companies`. The SDKs read `companies` (the spec's
+/// schema); the spec's recorded example and raw-HTTP clients read `data`: both carry the page.
+#[derive(Debug, Serialize)]
+pub struct AlsoCompanies {
+    pub companies: Vec<Company>,
+    #[serde(flatten)]
+    pub paged: Paged<PagesLink>,
 }
 
 #[cfg(test)]
@@ -236,14 +178,5 @@ mod tests {
             serde_json::to_value(Plan::new(Some(7), Some("Pro".into()))).unwrap(),
             serde_json::json!({"type": "plan", "id": "7", "name": "Pro"})
         );
-    }
-
-    #[test]
-    fn pages_link_points_at_the_next_page_only_when_there_is_one() {
-        let pages = PagesLink::new(1, 15, 16, |p| format!("/x?page={p}"));
-        assert_eq!((pages.total_pages, pages.next.as_deref()), (2, Some("/x?page=2")));
-        let last = PagesLink::new(2, 15, 16, |p| format!("/x?page={p}"));
-        assert_eq!(last.next, None);
-        assert_eq!(PagesLink::new(1, 15, 0, |_| String::new()).total_pages, 0);
     }
 }

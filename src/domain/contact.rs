@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attributes};
+use super::pages::List;
 
 /// A contact's role. Intercom also calls leads "contacts" in `person_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,16 +106,11 @@ pub struct Location {
 
 /// Social profiles are found by Intercom's enrichment, which a self-hosted server does not
 /// run; the API cannot write them, so the list is always empty.
-#[derive(Debug, Clone, Serialize)]
-pub struct SocialProfiles {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: [Json; 0],
-}
+pub type SocialProfiles = List<Json>;
 
 impl SocialProfiles {
     pub fn none() -> Self {
-        SocialProfiles { kind: "list", data: [] }
+        List::new(Vec::new())
     }
 }
 
@@ -123,11 +119,11 @@ pub const SUMMARY_LIMIT: usize = 10;
 
 /// An embedded list (`tags`, `notes`, `companies`, subscription types): the first
 /// [`SUMMARY_LIMIT`] items as references, the total and where to get the rest.
+pub type Summary = List<Reference, Rest>;
+
+/// The `extra` of a [`Summary`].
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Reference>,
+pub struct Rest {
     pub url: String,
     pub total_count: i64,
     pub has_more: bool,
@@ -175,18 +171,16 @@ impl SummaryKind {
 
 impl Summary {
     /// `ids` are the first items (at most [`SUMMARY_LIMIT`]), `total` all of them.
-    pub fn new(kind: SummaryKind, contact_id: &str, ids: Vec<String>, total: i64) -> Summary {
+    pub fn of(kind: SummaryKind, contact_id: &str, ids: Vec<String>, total: i64) -> Summary {
         let (item, prefix, sub) = kind.parts();
-        Summary {
-            kind: "list",
-            has_more: total > ids.len() as i64,
-            data: ids
-                .into_iter()
-                .map(|id| Reference { kind: item, url: format!("{prefix}/{id}"), id })
-                .collect(),
+        let rest = Rest {
             url: format!("/contacts/{contact_id}/{sub}"),
             total_count: total,
-        }
+            has_more: total > ids.len() as i64,
+        };
+        let data =
+            ids.into_iter().map(|id| Reference { kind: item, url: format!("{prefix}/{id}"), id }).collect();
+        List::with(data, rest)
     }
 }
 
@@ -318,13 +312,13 @@ mod tests {
     #[test]
     fn summaries_show_ten_and_count_all() {
         let ids: Vec<String> = (1..=10).map(|i| i.to_string()).collect();
-        let s = Summary::new(SummaryKind::Tags, "abc", ids, 12);
-        assert!(s.has_more);
-        assert_eq!(s.url, "/contacts/abc/tags");
+        let s = Summary::of(SummaryKind::Tags, "abc", ids, 12);
+        assert!(s.extra.has_more);
+        assert_eq!(s.extra.url, "/contacts/abc/tags");
         assert_eq!(s.data[0].url, "/tags/1");
         assert_eq!(s.data[0].kind, "tag");
-        let s = Summary::new(SummaryKind::OptedIn, "abc", vec![], 0);
-        assert!(!s.has_more);
-        assert_eq!(s.url, "/contacts/abc/subscriptions");
+        let s = Summary::of(SummaryKind::OptedIn, "abc", vec![], 0);
+        assert!(!s.extra.has_more);
+        assert_eq!(s.extra.url, "/contacts/abc/subscriptions");
     }
 }

@@ -126,13 +126,6 @@ fn admin_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct DataAttributeList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<DataAttribute>,
-}
-
 impl DataAttribute {
     /// The key a custom attribute has in search and in `full_name`.
     pub fn custom_full_name(name: &str) -> String {

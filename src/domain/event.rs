@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value as Json;
 
 use super::ids;
+use super::pages::Listed;
 
 /// "We currently limit the number of tracked metadata keys to 10 per event. Once the quota
 /// is reached, we ignore any further keys we receive."
@@ -44,20 +45,11 @@ pub struct DataEvent {
     pub metadata: Option<Metadata>,
 }
 
-/// `data_event_list`: a page of a contact's events, newest first.
-#[derive(Debug, Serialize)]
-pub struct EventList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub events: Vec<DataEvent>,
-    pub pages: EventPages,
-}
-
-/// `data_event_list.pages`: `next` is the URL of the next page, absent on the last one.
-#[derive(Debug, Serialize)]
-pub struct EventPages {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
+/// `data_event_list`: a page of a contact's events, newest first; `pages.next` is the URL of
+/// the next page.
+impl Listed for DataEvent {
+    const LIST_TYPE: &'static str = "event.list";
+    const LIST_KEY: &'static str = "events";
 }
 
 /// `data_event_summary`: a contact's identifiers and one item per event name.

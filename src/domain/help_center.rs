@@ -125,13 +125,6 @@ impl HelpCenter {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct HelpCenterList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<HelpCenter>,
-}
-
 /// `group_content`: a collection's name and description in one locale.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupContent {
@@ -226,15 +219,6 @@ pub struct Collection {
     pub help_center_id: i64,
     pub default_locale: String,
     pub translated_content: Translated<GroupContent>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CollectionList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub pages: CursorPages,
-    pub total_count: i64,
-    pub data: Vec<Collection>,
 }
 
 /// `deleted_article_object` and `deleted_collection_object`.

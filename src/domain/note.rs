@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use super::admin::Admin;
 use super::ids;
-use super::pages::CursorPages;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Note {
@@ -23,15 +22,6 @@ pub struct NoteContact {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub id: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct NoteList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Note>,
-    pub total_count: i64,
-    pub pages: CursorPages,
 }
 
 /// The stored body: text as Intercom shows it, one HTML paragraph; HTML is kept as sent.

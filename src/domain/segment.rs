@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::contact::Role;
+use super::pages::Listed;
 
 /// Who a segment is about: `user`s, or leads (`contact` in Intercom's terms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,19 +81,9 @@ pub struct Segment {
     pub count: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct SegmentList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub segments: Vec<Segment>,
-}
-
-/// `GET /contacts/{id}/segments`.
-#[derive(Debug, Serialize)]
-pub struct ContactSegments {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Segment>,
+impl Listed for Segment {
+    const LIST_TYPE: &'static str = "segment.list";
+    const LIST_KEY: &'static str = "segments";
 }
 
 /// True if a filter of the saved `query` is on `field` (and, with `value`, compares it with

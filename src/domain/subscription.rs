@@ -53,10 +53,3 @@ pub struct Translation {
     pub description: String,
     pub locale: String,
 }
-
-#[derive(Debug, Serialize)]
-pub struct SubscriptionTypeList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<SubscriptionType>,
-}

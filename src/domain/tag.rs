@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::ids;
+use super::pages::Listed;
 
 /// The `tag` object. `applied_at` / `applied_by` appear only where the tag is shown as
 /// applied to something (a contact's tags, tagging a contact).
@@ -40,17 +41,9 @@ impl AdminReference {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct TagList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: Vec<Tag>,
-}
-
-impl TagList {
-    pub fn new(data: Vec<Tag>) -> TagList {
-        TagList { kind: "list", data }
-    }
+impl Listed for Tag {
+    const LIST_TYPE: &'static str = "tag.list";
+    const LIST_KEY: &'static str = "tags";
 }
 
 /// A tag name as stored: trimmed, and not empty.

@@ -1,6 +1,7 @@
 use serde::Serialize;
 
 use super::ids;
+use super::pages::Listed;
 
 /// The `team` object: a group of admins, made by the operator with the CLI.
 #[derive(Debug, Clone, Serialize)]
@@ -13,9 +14,7 @@ pub struct Team {
     pub admin_ids: Vec<i64>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct TeamList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub teams: Vec<Team>,
+impl Listed for Team {
+    const LIST_TYPE: &'static str = "team.list";
+    const LIST_KEY: &'static str = "teams";
 }

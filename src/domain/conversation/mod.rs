@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use super::ids;
-use super::pages::CursorPages;
+use super::pages::{List, Listed, NamedList, TotalCount};
 use super::tag::Tag;
 pub use statistics::Statistics;
 
@@ -152,11 +152,9 @@ pub struct ContactRef {
     pub external_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ContactList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub contacts: Vec<ContactRef>,
+impl Listed for ContactRef {
+    const LIST_TYPE: &'static str = "contact.list";
+    const LIST_KEY: &'static str = "contacts";
 }
 
 /// The 2.11 and 2.14 specs call the list `teammates`; Intercom's own SDKs (built from its
@@ -176,13 +174,6 @@ impl Teammates {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TagList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub tags: Vec<Tag>,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct FirstContactReply {
     pub created_at: i64,
     #[serde(rename = "type")]
@@ -191,18 +182,18 @@ pub struct FirstContactReply {
 }
 
 /// Linked tickets and conversations: Switchboard links none.
+pub type LinkedObjects = List<Json, Linked>;
+
+/// The `extra` of [`LinkedObjects`].
 #[derive(Debug, Clone, Serialize)]
-pub struct LinkedObjects {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub data: [Json; 0],
+pub struct Linked {
     pub total_count: i64,
     pub has_more: bool,
 }
 
 impl LinkedObjects {
     pub fn none() -> LinkedObjects {
-        LinkedObjects { kind: "list", data: [], total_count: 0, has_more: false }
+        List::with(Vec::new(), Linked { total_count: 0, has_more: false })
     }
 }
 
@@ -225,12 +216,9 @@ pub struct Part {
     pub redacted: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct PartList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub conversation_parts: Vec<Part>,
-    pub total_count: i64,
+impl Listed for Part {
+    const LIST_TYPE: &'static str = "conversation_part.list";
+    const LIST_KEY: &'static str = "conversation_parts";
 }
 
 /// The conversation object. Listing and searching leave out `conversation_parts`
@@ -246,14 +234,14 @@ pub struct Conversation {
     pub waiting_since: Option<i64>,
     pub snoozed_until: Option<i64>,
     pub source: Source,
-    pub contacts: ContactList,
+    pub contacts: NamedList<ContactRef>,
     pub first_contact_reply: Option<FirstContactReply>,
     pub admin_assignee_id: Option<i64>,
     pub team_assignee_id: Option<i64>,
     pub open: bool,
     pub state: State,
     pub read: bool,
-    pub tags: TagList,
+    pub tags: NamedList<Tag>,
     pub priority: String,
     /// Switchboard has no SLAs, conversation ratings (no messenger), tickets, AI agent or topics.
     pub sla_applied: Option<Json>,
@@ -268,7 +256,7 @@ pub struct Conversation {
     pub ai_agent: Option<Json>,
     pub ai_agent_participated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_parts: Option<PartList>,
+    pub conversation_parts: Option<NamedList<Part, TotalCount>>,
 }
 
 impl Conversation {
@@ -276,7 +264,7 @@ impl Conversation {
     pub fn into_plaintext(mut self) -> Conversation {
         self.source.body = self.source.body.map(|b| body::plaintext(&b));
         if let Some(parts) = &mut self.conversation_parts {
-            for part in &mut parts.conversation_parts {
+            for part in &mut parts.items {
                 part.body = part.body.take().map(|b| body::plaintext(&b));
             }
         }
@@ -284,14 +272,10 @@ impl Conversation {
     }
 }
 
-/// `GET /conversations` and `POST /conversations/search`.
-#[derive(Debug, Serialize)]
-pub struct ConversationList {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub pages: CursorPages,
-    pub total_count: i64,
-    pub conversations: Vec<Conversation>,
+/// `conversation.list`: `GET /conversations` and `POST /conversations/search`.
+impl Listed for Conversation {
+    const LIST_TYPE: &'static str = "conversation.list";
+    const LIST_KEY: &'static str = "conversations";
 }
 
 /// What `POST /conversations` answers: the message that started the conversation.

@@ -20,11 +20,12 @@ use sea_query::{Condition, Expr, ExprTrait, Iden, NullOrdering, OnConflict, Orde
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::{
-    self, Company, CompanyChanges, CompanyDeleted, CompanySegments, CompanyTags as TagList, LIST_LIMIT,
-    MAX_COMPANIES_PER_CONTACT, Order as ListOrder, Plan,
+    self, Company, CompanyChanges, CompanyDeleted, LIST_LIMIT, MAX_COMPANIES_PER_CONTACT, Order as ListOrder,
+    Plan,
 };
 use crate::domain::data_attribute::{AttributeRejection, Model};
 use crate::domain::ids;
+use crate::domain::pages::NamedList;
 use crate::domain::search::SearchError;
 use crate::domain::segment::{Segment, SegmentModel};
 use crate::domain::tag::Tag;
@@ -315,11 +316,8 @@ async fn load(db: &mut impl Exec, workspace_id: i64, rows: Vec<CompanyRow>) -> S
         .into_iter()
         .map(|r| Company {
             kind: "company",
-            tags: TagList { kind: "tag.list", tags: tags.remove(&r.id).unwrap_or_default() },
-            segments: CompanySegments {
-                kind: "segment.list",
-                segments: segments.remove(&r.id).unwrap_or_default(),
-            },
+            tags: NamedList::new(tags.remove(&r.id).unwrap_or_default()),
+            segments: NamedList::new(segments.remove(&r.id).unwrap_or_default()),
             company_id: r.company_id,
             id: r.public_id,
             app_id: r.app_id,

@@ -400,7 +400,7 @@ fn select_read_in(scope: Condition) -> SelectStatement {
 fn assemble(r: ContactRow, mut summaries: SummaryColumns) -> Contact {
     let mut summary = |kind| {
         let (items, total) = summaries.take(kind);
-        Summary::new(kind, &r.public_id, items, total)
+        Summary::of(kind, &r.public_id, items, total)
     };
     Contact {
         kind: "contact",

@@ -12,9 +12,10 @@ use serde_json::{Map, Value as Json};
 
 use crate::domain::conversation::statistics::Statistics;
 use crate::domain::conversation::{
-    Attachment, Author, ContactList, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS,
-    Part, PartList, Reference, Source, State, TagList, Teammates, part_type,
+    Attachment, Author, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS, Part,
+    Reference, Source, State, Teammates, part_type,
 };
+use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::tag::{AdminReference, Tag};
 use crate::store::admins::Admins;
 use crate::store::contacts::Contacts;
@@ -371,10 +372,7 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                     url: r.source_url.clone(),
                     redacted: r.source_redacted,
                 },
-                contacts: ContactList {
-                    kind: "contact.list",
-                    contacts: embedded.contacts.remove(&r.id).unwrap_or_default(),
-                },
+                contacts: NamedList::new(embedded.contacts.remove(&r.id).unwrap_or_default()),
                 first_contact_reply: r.first_contact_reply_at.map(|created_at| FirstContactReply {
                     created_at,
                     kind: r.source_type,
@@ -385,7 +383,7 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                 open: state != State::Closed,
                 state,
                 read: r.read,
-                tags: TagList { kind: "tag.list", tags: embedded.tags.remove(&r.id).unwrap_or_default() },
+                tags: NamedList::new(embedded.tags.remove(&r.id).unwrap_or_default()),
                 priority: r.priority,
                 sla_applied: None,
                 statistics,
@@ -423,7 +421,7 @@ row_struct! {
 }
 
 /// The newest [`MAX_PARTS`] parts, oldest first, and how many there are in all.
-async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<PartList> {
+async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedList<Part, TotalCount>> {
     let total: i64 = db
         .fetch_scalar(
             Query::select()
@@ -485,7 +483,7 @@ async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<PartList
             redacted: r.redacted,
         })
         .collect();
-    Ok(PartList { kind: "conversation_part.list", conversation_parts, total_count: total })
+    Ok(NamedList::with(conversation_parts, TotalCount { total_count: total }))
 }
 
 async fn fetch_row(
