@@ -8,14 +8,13 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
-use super::help_center::{NumericId, PageParams, path_id, present, translations};
+use super::params::{NumericId, PageParams, path_id, present, translations};
 use crate::domain::article::{
-    Article, ArticleInput, ArticleList, ArticleSearchResponse, ArticleState, ContentInput, ParentKind,
-    SearchData, search_highlights,
+    Article, ArticleInput, ArticleList, ArticleSearch, ArticleSearchResponse, ArticleState, ContentInput,
+    ParentKind, ParentRef, ParentUpdate, SearchData, search_highlights,
 };
 use crate::domain::help_center::Deleted;
 use crate::error::{ApiError, ApiResult};
-use crate::store::articles::{ArticleSearch, ParentRef, ParentUpdate};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,7 +1,7 @@
 use axum::http::Method;
 use rstest::rstest;
 use serde_json::{Value, json};
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{Backend, TestApp, assert_error};
 use crate::help_center::OtherClient;

@@ -3,7 +3,7 @@
 
 use rstest::rstest;
 use serde_json::{Value as Json, json};
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{Backend, TestApp, assert_error};
 use crate::contact_fixtures::{contact, tag, workspace_id};

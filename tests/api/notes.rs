@@ -2,7 +2,7 @@
 
 use rstest::rstest;
 use serde_json::json;
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{Backend, TestApp, assert_error};
 use crate::contact_fixtures::{contact, workspace_id};

@@ -1,6 +1,6 @@
 use rstest::rstest;
 use serde_json::json;
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{Backend, TestApp, assert_error};
 
