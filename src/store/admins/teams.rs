@@ -7,17 +7,16 @@ use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use crate::domain::error::Missing;
 use crate::domain::team::Team;
 use crate::store::admins;
-use crate::store::schema::admins::{TeamAdmins, TeamRow, Teams};
+use crate::store::schema::admins::{TeamAdminRow, TeamAdmins, TeamRow, Teams};
 use crate::store::{Exec, Store, StoreResult, now};
 
 async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let members: Vec<(i64, i64)> = if ids.is_empty() {
+    let members: Vec<TeamAdminRow> = if ids.is_empty() {
         Vec::new()
     } else {
         db.fetch_all(
-            Query::select()
-                .columns([TeamAdmins::TeamId, TeamAdmins::AdminId])
+            TeamAdmins::select_all(&mut Query::select())
                 .from(TeamAdmins::Table)
                 .and_where(Expr::col(TeamAdmins::TeamId).is_in(ids))
                 .order_by(TeamAdmins::AdminId, Order::Asc),
@@ -25,7 +24,7 @@ async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> 
         .await?
     };
     let mut admins: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (team_id, admin_id) in members {
+    for TeamAdminRow { team_id, admin_id } in members {
         admins.entry(team_id).or_default().push(admin_id);
     }
     Ok(rows
