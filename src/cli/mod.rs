@@ -141,6 +141,17 @@ async fn workspace_id(store: &Store, id_code: &str) -> Result<i64, CliError> {
     }
 }
 
+/// Runs an operator's command on the database, then closes it whatever the outcome.
+async fn with_store(
+    db: &DatabaseArgs,
+    command: impl AsyncFnOnce(&Store) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let store = db.connect().await?;
+    let result = command(&store).await;
+    store.close().await;
+    result
+}
+
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve(args) => serve::serve(args).await,
@@ -150,52 +161,22 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Workspace { command, db } => {
-            let store = db.connect().await?;
-            let result = access::workspace(&store, command).await;
-            store.close().await;
-            result
+            with_store(&db, async |s| access::workspace(s, command).await).await
         }
-        Command::Admin { command, db } => {
-            let store = db.connect().await?;
-            let result = access::admin(&store, command).await;
-            store.close().await;
-            result
-        }
-        Command::Team { command, db } => {
-            let store = db.connect().await?;
-            let result = access::team(&store, command).await;
-            store.close().await;
-            result
-        }
-        Command::Token { command, db } => {
-            let store = db.connect().await?;
-            let result = access::token(&store, command).await;
-            store.close().await;
-            result
-        }
+        Command::Admin { command, db } => with_store(&db, async |s| access::admin(s, command).await).await,
+        Command::Team { command, db } => with_store(&db, async |s| access::team(s, command).await).await,
+        Command::Token { command, db } => with_store(&db, async |s| access::token(s, command).await).await,
         Command::Segment { command, db } => {
-            let store = db.connect().await?;
-            let result = settings::segment(&store, command).await;
-            store.close().await;
-            result
+            with_store(&db, async |s| settings::segment(s, command).await).await
         }
         Command::AssignmentRules { command, db } => {
-            let store = db.connect().await?;
-            let result = settings::assignment_rules(&store, command).await;
-            store.close().await;
-            result
+            with_store(&db, async |s| settings::assignment_rules(s, command).await).await
         }
         Command::ConversationAttribute { command, db } => {
-            let store = db.connect().await?;
-            let result = settings::conversation_attribute(&store, command).await;
-            store.close().await;
-            result
+            with_store(&db, async |s| settings::conversation_attribute(s, command).await).await
         }
         Command::SubscriptionType { command, db } => {
-            let store = db.connect().await?;
-            let result = settings::subscription_type(&store, command).await;
-            store.close().await;
-            result
+            with_store(&db, async |s| settings::subscription_type(s, command).await).await
         }
     }
 }
