@@ -1,6 +1,5 @@
 //! Admins: `/me`, `/admins`, `/admins/{id}`, `/admins/{id}/away`, `/admins/activity_logs`.
 
-use crate::domain::error::Missing;
 use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json as JsonResponse, Router};
@@ -8,13 +7,12 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
-use crate::domain::activity_log::ActivityLog;
+use crate::domain::activity_log::{ActivityLog, LogPosition, LogQuery};
 use crate::domain::admin::{Admin, AdminWithApp, AwayMode};
+use crate::domain::error::Missing;
 use crate::domain::ids;
 use crate::domain::pages::{CursorPages, NamedList, PagesOnly, cursor};
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::StoreError;
-use crate::store::admins::activity_logs::{LogPosition, LogQuery};
+use crate::error::{ApiError, ApiResult};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,13 +21,6 @@ pub fn router() -> Router<AppState> {
         .route("/admins/activity_logs", get(list_activity_logs))
         .route("/admins/{admin_id}", get(retrieve))
         .route("/admins/{admin_id}/away", put(set_away))
-}
-
-fn admin_not_found(message: &str) -> impl Fn(StoreError) -> ApiError + '_ {
-    move |err| match err {
-        StoreError::NotFound(_) => ApiError::new(ErrorCode::AdminNotFound, message),
-        other => other.into(),
-    }
 }
 
 /// operationId: identifyAdmin
@@ -69,10 +60,8 @@ async fn retrieve(
     ctx: Ctx,
     Path(admin_id): Path<String>,
 ) -> ApiResult<JsonResponse<Admin>> {
-    let not_found = admin_not_found("Admin not found");
-    let id =
-        ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound(Missing::Resource)))?;
-    let mut admin = state.store.get_admin(ctx.workspace_id, id).await.map_err(not_found)?;
+    let id = ids::parse_numeric(&admin_id).ok_or(Missing::Admin)?;
+    let mut admin = state.store.get_admin(ctx.workspace_id, id).await?;
     admin.avatar = None;
     Ok(JsonResponse(admin))
 }
@@ -90,12 +79,9 @@ async fn set_away(
     Path(admin_id): Path<String>,
     Json(body): Json<AwayRequest>,
 ) -> ApiResult<JsonResponse<Admin>> {
-    let not_found = admin_not_found("Admin for admin_id not found");
-    let id =
-        ids::parse_numeric(&admin_id).ok_or_else(|| not_found(StoreError::NotFound(Missing::Resource)))?;
+    let id = ids::parse_numeric(&admin_id).ok_or(Missing::AdminForAdminId)?;
     let away = AwayMode { enabled: body.away_mode_enabled, reassign: body.away_mode_reassign };
-    let mut admin =
-        state.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await.map_err(not_found)?;
+    let mut admin = state.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await?;
     admin.avatar = None;
     Ok(JsonResponse(admin))
 }

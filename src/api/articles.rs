@@ -8,15 +8,14 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
-use super::help_center::{NumericId, PageParams, path_id, present, translations};
+use super::params::{NumericId, PageParams, path_id, present, translations};
 use crate::domain::article::{
-    Article, ArticleInput, ArticleSearchResponse, ArticleState, ContentInput, ParentKind, SearchData,
-    search_highlights,
+    Article, ArticleInput, ArticleSearch, ArticleSearchResponse, ArticleState, ContentInput, ParentKind,
+    ParentRef, ParentUpdate, SearchData, search_highlights,
 };
 use crate::domain::help_center::Deleted;
 use crate::domain::pages::{CursorList, List};
 use crate::error::{ApiError, ApiResult};
-use crate::store::articles::{ArticleSearch, ParentRef, ParentUpdate};
 
 pub fn router() -> Router<AppState> {
     Router::new()

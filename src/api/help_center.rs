@@ -1,22 +1,18 @@
 //! Help centers and collections: `/help_center/help_centers[/{id}]`,
-//! `/help_center/collections[/{id}]`. Also the request-reading helpers articles share.
-
-use std::fmt;
+//! `/help_center/collections[/{id}]`.
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::{Map, Value};
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
-use crate::domain::help_center::{Collection, Deleted, GroupInput, HelpCenter, PageRequest, is_locale};
-use crate::domain::ids;
+use super::params::{NumericId, PageParams, path_id, present, translations};
+use crate::domain::help_center::{Collection, CollectionInput, Deleted, GroupInput, HelpCenter};
 use crate::domain::pages::{CursorList, List};
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::help_centers::{CollectionInput, WriteError};
+use crate::error::ApiResult;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,119 +23,6 @@ pub fn router() -> Router<AppState> {
             "/help_center/collections/{collection_id}",
             get(retrieve_collection).put(update_collection).delete(delete_collection),
         )
-}
-
-impl From<WriteError> for ApiError {
-    fn from(err: WriteError) -> Self {
-        match err {
-            WriteError::Rejected(r) if r.missing => {
-                ApiError::new(ErrorCode::ParameterNotFound, r.message).with_field(r.field)
-            }
-            WriteError::Rejected(r) => ApiError::invalid(&r.field, r.message),
-            WriteError::Store(err) => err.into(),
-        }
-    }
-}
-
-/// An id in a path: anything but a positive number names no object.
-pub(super) fn path_id(raw: &str) -> ApiResult<i64> {
-    ids::parse_numeric(raw).ok_or_else(|| ApiError::not_found("Resource Not Found"))
-}
-
-/// `?page=&per_page=` of the page-numbered lists.
-#[derive(Deserialize)]
-pub(super) struct PageParams {
-    page: Option<String>,
-    per_page: Option<String>,
-}
-
-impl PageParams {
-    pub(super) fn parse(&self, default_per_page: i64) -> ApiResult<PageRequest> {
-        let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw {
-            None => Ok(default),
-            Some(raw) => raw.trim().parse::<i64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-                ApiError::invalid(name, format!("{name} must be an integer between 1 and {max}"))
-            }),
-        };
-        Ok(PageRequest {
-            page: number("page", self.page.as_deref(), 1, i64::from(i32::MAX))?,
-            per_page: number(
-                "per_page",
-                self.per_page.as_deref(),
-                default_per_page,
-                PageRequest::MAX_PER_PAGE,
-            )?,
-        })
-    }
-}
-
-/// A numeric id in a body: Intercom's SDKs send some as numbers and others as strings.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct NumericId(pub i64);
-
-impl<'de> Deserialize<'de> for NumericId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct IdVisitor;
-        impl Visitor<'_> for IdVisitor {
-            type Value = NumericId;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a numeric id")
-            }
-
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericId, E> {
-                (v > 0).then_some(NumericId(v)).ok_or_else(|| E::custom("expected a positive numeric id"))
-            }
-
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericId, E> {
-                i64::try_from(v).map_err(|_| E::custom("id out of range")).and_then(|v| self.visit_i64(v))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumericId, E> {
-                ids::parse_numeric(v.trim()).map(NumericId).ok_or_else(|| E::custom("expected a numeric id"))
-            }
-        }
-        deserializer.deserialize_any(IdVisitor)
-    }
-}
-
-/// For `Option<Option<T>>` fields (with `#[serde(default)]`): absent is `None`, `null` is
-/// `Some(None)`.
-pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-/// Reads `translated_content`: `type` (if sent) must be `kind`, every other key a supported
-/// locale whose value is read as `T`; a `null` locale is as good as absent.
-pub(super) fn translations<T: DeserializeOwned>(
-    map: Option<Map<String, Value>>,
-    kind: &str,
-) -> ApiResult<Vec<(String, T)>> {
-    let mut out = Vec::new();
-    for (key, value) in map.unwrap_or_default() {
-        let field = format!("translated_content.{key}");
-        if key == "type" {
-            if !(value.is_null() || value == kind) {
-                return Err(ApiError::invalid(&field, format!("{field} must be {kind}")));
-            }
-            continue;
-        }
-        if !is_locale(&key) {
-            return Err(ApiError::invalid(&field, format!("{key} is not a supported locale")));
-        }
-        if value.is_null() {
-            continue;
-        }
-        if !value.is_object() {
-            return Err(ApiError::invalid(&field, format!("{field} must be an object")));
-        }
-        let content = serde_path_to_error::deserialize(value).map_err(|err| {
-            let field = format!("{field}.{}", err.path());
-            ApiError::invalid(&field, format!("{field}: {}", err.inner()))
-        })?;
-        out.push((key, content));
-    }
-    Ok(out)
 }
 
 /// `group_content` in a request.

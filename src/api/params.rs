@@ -1,8 +1,16 @@
 //! Request values shared by the resources: ids sent as strings or numbers,
-//! fields that distinguish "absent" from `null`, and page parameters (query and search body).
+//! fields that distinguish "absent" from `null`, page parameters (query and search body), and
+//! `translated_content` maps.
 
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
 
+use crate::domain::error::Missing;
+use crate::domain::help_center::{PageRequest, is_locale};
+use crate::domain::ids;
 use crate::domain::search::StartingAfterPaging;
 use crate::error::{ApiError, ApiResult};
 
@@ -84,4 +92,99 @@ pub fn flag(name: &str, raw: Option<&str>) -> ApiResult<bool> {
         Some("true") => Ok(true),
         Some(_) => Err(ApiError::invalid(name, format!("{name} must be true or false"))),
     }
+}
+
+/// An id in a path: anything but a positive number names no object.
+pub fn path_id(raw: &str) -> ApiResult<i64> {
+    Ok(ids::parse_numeric(raw).ok_or(Missing::Resource)?)
+}
+
+/// `?page=&per_page=` of the page-numbered lists.
+#[derive(Deserialize)]
+pub struct PageParams {
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+impl PageParams {
+    pub fn parse(&self, default_per_page: i64) -> ApiResult<PageRequest> {
+        let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw {
+            None => Ok(default),
+            Some(raw) => raw.trim().parse::<i64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+                ApiError::invalid(name, format!("{name} must be an integer between 1 and {max}"))
+            }),
+        };
+        Ok(PageRequest {
+            page: number("page", self.page.as_deref(), 1, i64::from(i32::MAX))?,
+            per_page: number(
+                "per_page",
+                self.per_page.as_deref(),
+                default_per_page,
+                PageRequest::MAX_PER_PAGE,
+            )?,
+        })
+    }
+}
+
+/// A numeric id in a body: Intercom's SDKs send some as numbers and others as strings.
+#[derive(Debug, Clone, Copy)]
+pub struct NumericId(pub i64);
+
+impl<'de> Deserialize<'de> for NumericId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl Visitor<'_> for IdVisitor {
+            type Value = NumericId;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a numeric id")
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericId, E> {
+                (v > 0).then_some(NumericId(v)).ok_or_else(|| E::custom("expected a positive numeric id"))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericId, E> {
+                i64::try_from(v).map_err(|_| E::custom("id out of range")).and_then(|v| self.visit_i64(v))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumericId, E> {
+                ids::parse_numeric(v.trim()).map(NumericId).ok_or_else(|| E::custom("expected a numeric id"))
+            }
+        }
+        deserializer.deserialize_any(IdVisitor)
+    }
+}
+
+/// Reads `translated_content`: `type` (if sent) must be `kind`, every other key a supported
+/// locale whose value is read as `T`; a `null` locale is as good as absent.
+pub fn translations<T: DeserializeOwned>(
+    map: Option<Map<String, Value>>,
+    kind: &str,
+) -> ApiResult<Vec<(String, T)>> {
+    let mut out = Vec::new();
+    for (key, value) in map.unwrap_or_default() {
+        let field = format!("translated_content.{key}");
+        if key == "type" {
+            if !(value.is_null() || value == kind) {
+                return Err(ApiError::invalid(&field, format!("{field} must be {kind}")));
+            }
+            continue;
+        }
+        if !is_locale(&key) {
+            return Err(ApiError::invalid(&field, format!("{key} is not a supported locale")));
+        }
+        if value.is_null() {
+            continue;
+        }
+        if !value.is_object() {
+            return Err(ApiError::invalid(&field, format!("{field} must be an object")));
+        }
+        let content = serde_path_to_error::deserialize(value).map_err(|err| {
+            let field = format!("{field}.{}", err.path());
+            ApiError::invalid(&field, format!("{field}: {}", err.inner()))
+        })?;
+        out.push((key, content));
+    }
+    Ok(out)
 }

@@ -6,11 +6,11 @@ use axum::{Json as JsonResponse, Router};
 
 use super::AppState;
 use super::extract::{Ctx, Path};
+use crate::domain::error::Missing;
 use crate::domain::ids;
 use crate::domain::pages::NamedList;
 use crate::domain::team::Team;
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::StoreError;
+use crate::error::ApiResult;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/teams", get(list)).route("/teams/{team_id}", get(retrieve))
@@ -27,11 +27,6 @@ async fn retrieve(
     ctx: Ctx,
     Path(team_id): Path<String>,
 ) -> ApiResult<JsonResponse<Team>> {
-    let not_found = || ApiError::new(ErrorCode::TeamNotFound, "Team not found");
-    let id = ids::parse_numeric(&team_id).ok_or_else(not_found)?;
-    match state.store.get_team(ctx.workspace_id, id).await {
-        Ok(team) => Ok(JsonResponse(team)),
-        Err(StoreError::NotFound(_)) => Err(not_found()),
-        Err(other) => Err(other.into()),
-    }
+    let id = ids::parse_numeric(&team_id).ok_or(Missing::Team)?;
+    Ok(JsonResponse(state.store.get_team(ctx.workspace_id, id).await?))
 }

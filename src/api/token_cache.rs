@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::store::workspaces::tokens::TokenOwner;
+use crate::domain::workspace::TokenOwner;
 
 /// Past this many live tokens the cache starts over rather than grow.
 const MAX_ENTRIES: usize = 10_000;

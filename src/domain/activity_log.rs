@@ -30,6 +30,22 @@ pub struct NewActivity {
     pub metadata: Value,
 }
 
+/// Where a page of the log starts: strictly older than this entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogPosition {
+    pub created_at: i64,
+    pub seq: i64,
+}
+
+/// `GET /admins/activity_logs`: entries created in a range, newest first, from a position.
+#[derive(Debug, Clone)]
+pub struct LogQuery {
+    pub created_at_after: i64,
+    pub created_at_before: Option<i64>,
+    pub after: Option<LogPosition>,
+    pub limit: u64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ActivityLog {
     pub id: String,

@@ -57,3 +57,11 @@ pub struct AwayMode {
     pub enabled: bool,
     pub reassign: bool,
 }
+
+/// An admin to add to a workspace (`switchboard admin create`, and a workspace's first admin).
+#[derive(Debug, Clone)]
+pub struct NewAdmin {
+    pub email: String,
+    pub name: String,
+    pub job_title: Option<String>,
+}

@@ -141,6 +141,8 @@ pub enum Missing {
     Scroll,
     Team,
     Tag,
+    /// The admin `PUT /admins/{id}/away` names: Intercom words this one apart.
+    AdminForAdminId,
 }
 
 impl Missing {
@@ -152,6 +154,7 @@ impl Missing {
             Missing::Part => ErrorCode::PartOrMessageNotFound,
             Missing::Team => ErrorCode::TeamNotFound,
             Missing::Tag => ErrorCode::TagNotFound,
+            Missing::AdminForAdminId => ErrorCode::AdminNotFound,
             Missing::Resource | Missing::Contact | Missing::Conversation | Missing::Scroll => {
                 ErrorCode::NotFound
             }
@@ -170,6 +173,7 @@ impl Missing {
             Missing::Scroll => "scroll parameter not found",
             Missing::Team => "Team not found",
             Missing::Tag => "Tag not found",
+            Missing::AdminForAdminId => "Admin for admin_id not found",
         }
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
+use super::error::{ErrorCode, Rejection};
 use super::ids;
 use super::pages::CursorPages;
 
@@ -29,23 +30,9 @@ pub fn is_locale(key: &str) -> bool {
     LOCALES.contains(&key)
 }
 
-/// A write the rules refuse, naming the request field at fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
-    pub field: String,
-    pub message: String,
-    /// A required value is absent (`parameter_not_found`) rather than unusable (`parameter_invalid`).
-    pub missing: bool,
-}
-
-impl Rejected {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Rejected { field: field.to_owned(), message: message.into(), missing: false }
-    }
-
-    pub fn missing(field: &str, message: impl Into<String>) -> Self {
-        Rejected { field: field.to_owned(), message: message.into(), missing: true }
-    }
+/// A required value is absent: `parameter_not_found`, in the words of the rule that needs it.
+pub(crate) fn required(field: &str, message: impl Into<String>) -> Rejection {
+    Rejection::new(ErrorCode::ParameterNotFound, message).with_field(field)
 }
 
 /// The lower-case ASCII words of `text` joined by dashes, as in Intercom's help-center URLs.
@@ -155,6 +142,18 @@ pub struct GroupText {
     pub description: String,
 }
 
+/// What a collection create or update asks for.
+#[derive(Debug, Clone, Default)]
+pub struct CollectionInput {
+    pub main: GroupInput,
+    pub translations: Vec<(String, GroupInput)>,
+    /// `Some(None)` makes the collection top-level; `None` leaves its parent as it is.
+    pub parent_id: Option<Option<i64>>,
+    /// On create, the help center to create it in (default: the parent's, else the default
+    /// one). An update cannot move a collection to another help center.
+    pub help_center_id: Option<i64>,
+}
+
 /// A collection create (`current` is `None`) or update: the default locale's text (top-level
 /// fields over `translated_content`'s entry for it) and every other locale's.
 pub fn plan_group(
@@ -162,7 +161,7 @@ pub fn plan_group(
     main: GroupInput,
     translations: Vec<(String, GroupInput)>,
     default_locale: &str,
-) -> Result<(GroupText, BTreeMap<String, GroupText>), Rejected> {
+) -> Result<(GroupText, BTreeMap<String, GroupText>), Rejection> {
     let (mut default, mut others) = match current {
         Some((default, others)) => (Some(default), others),
         None => (None, BTreeMap::new()),
@@ -179,17 +178,17 @@ pub fn plan_group(
             rest.push((locale, input));
         }
     }
-    let apply = |text: Option<GroupText>, input: GroupInput, field: &str| -> Result<GroupText, Rejected> {
+    let apply = |text: Option<GroupText>, input: GroupInput, field: &str| -> Result<GroupText, Rejection> {
         let name = match (input.name, text.as_ref()) {
             (Some(name), _) if name.trim().is_empty() => {
-                return Err(Rejected::invalid(field, format!("{field} can't be blank")));
+                return Err(Rejection::invalid(field, format!("{field} can't be blank")));
             }
             (Some(name), _) => name,
             (None, Some(text)) => text.name.clone(),
             (None, None) if field == "name" => {
-                return Err(Rejected::missing(field, "Name is a required parameter."));
+                return Err(required(field, "Name is a required parameter."));
             }
-            (None, None) => return Err(Rejected::missing(field, format!("{field} is a required parameter"))),
+            (None, None) => return Err(Rejection::missing(field)),
         };
         let description = input.description.or(text.map(|t| t.description)).unwrap_or_default();
         Ok(GroupText { name, description })
@@ -271,8 +270,8 @@ mod tests {
     fn group_plans_need_a_name_and_keep_other_locales() {
         let err = plan_group(None, GroupInput::default(), vec![], "en").unwrap_err();
         assert_eq!(
-            (err.field.as_str(), err.message.as_str(), err.missing),
-            ("name", "Name is a required parameter.", true)
+            (err.field.as_deref(), err.message.as_str(), err.code),
+            (Some("name"), "Name is a required parameter.", ErrorCode::ParameterNotFound)
         );
         let fr = GroupInput { name: Some("Aide".into()), description: None };
         let en = GroupInput { name: Some("Help".into()), description: Some("All of it".into()) };
@@ -286,7 +285,8 @@ mod tests {
         assert_eq!((default.name.as_str(), default.description.as_str()), ("Help", "Changed"));
         assert_eq!(others.len(), 1);
         let blank = GroupInput { name: Some(" ".into()), description: None };
-        assert!(!plan_group(Some((default, others)), blank, vec![], "en").unwrap_err().missing);
+        let err = plan_group(Some((default, others)), blank, vec![], "en").unwrap_err();
+        assert_eq!(err.code, ErrorCode::ParameterInvalid);
     }
 
     #[test]

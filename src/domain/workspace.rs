@@ -40,3 +40,29 @@ impl Workspace {
         }
     }
 }
+
+/// What `workspace create` hands back to the operator.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedWorkspace {
+    pub workspace_id: String,
+    pub admin_id: String,
+    pub access_token: String,
+}
+
+/// Who a request's token speaks for.
+#[derive(Debug, Clone)]
+pub struct TokenOwner {
+    pub workspace_id: i64,
+    pub admin_id: i64,
+    pub default_version: String,
+}
+
+/// An access token as `token list` shows it: never the token itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub admin_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}

@@ -3,106 +3,47 @@
 //! Every workspace has a default help center: its first, made on first use (see
 //! [`default_help_center`]), since Intercom creates help centers only in its UI.
 
-use crate::domain::error::Missing;
-use crate::store::backend::rows::row_struct;
 use std::collections::BTreeMap;
 
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
 
+use crate::domain::error::{Missing, Rejection};
 use crate::domain::help_center::{
-    Collection, DEFAULT_ICON, DEFAULT_LOCALE, GroupContent, GroupInput, GroupText, HelpCenter, PageRequest,
-    Rejected, Translated, id_slug, plan_group, slug,
+    Collection, CollectionInput, DEFAULT_ICON, DEFAULT_LOCALE, GroupContent, GroupText, HelpCenter,
+    PageRequest, Translated, id_slug, plan_group, slug,
 };
-use crate::store::workspaces::Workspaces;
+use crate::store::backend::rows::row_struct;
+use crate::store::schema::help_centers::{CollectionRow, Collections, HelpCenterRow, HelpCenters};
+use crate::store::schema::workspaces::Workspaces;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
-#[derive(Iden)]
-pub(crate) enum HelpCenters {
-    Table,
-    Id,
-    WorkspaceId,
-    Identifier,
-    DisplayName,
-    WebsiteTurnedOn,
-    CustomDomain,
-    DefaultLocale,
-    CreatedAt,
-    UpdatedAt,
-}
-
-#[derive(Iden)]
-pub(crate) enum Collections {
-    Table,
-    Id,
-    WorkspaceId,
-    HelpCenterId,
-    ParentId,
-    Name,
-    Description,
-    Icon,
-    SortOrder,
-    DefaultLocale,
-    Translations,
-    CreatedAt,
-    UpdatedAt,
-}
-
-/// A write that failed: refused by the rules (naming the field), or by the database.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("{}", .0.message)]
-    Rejected(Rejected),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<Rejected> for WriteError {
-    fn from(rejected: Rejected) -> Self {
-        WriteError::Rejected(rejected)
-    }
-}
-
-row_struct! {
-    pub(crate) struct HelpCenterRow {
-        pub id: i64,
-        identifier: String,
-        display_name: String,
-        website_turned_on: bool,
-        custom_domain: Option<String>,
-        pub default_locale: String,
-        created_at: i64,
-        updated_at: i64,
-    }
-}
-
-impl HelpCenterRow {
-    fn into_domain(self, workspace_code: &str) -> HelpCenter {
-        HelpCenter {
-            url: HelpCenter::site_url(&self.identifier, self.custom_domain.as_deref()),
-            id: self.id,
-            workspace_id: workspace_code.to_owned(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            identifier: self.identifier,
-            website_turned_on: self.website_turned_on,
-            display_name: self.display_name,
-            custom_domain: self.custom_domain,
-        }
+fn help_center_into_domain(row: HelpCenterRow, workspace_code: &str) -> HelpCenter {
+    let HelpCenterRow {
+        id,
+        workspace_id: _,
+        identifier,
+        display_name,
+        website_turned_on,
+        custom_domain,
+        default_locale: _,
+        created_at,
+        updated_at,
+    } = row;
+    HelpCenter {
+        url: HelpCenter::site_url(&identifier, custom_domain.as_deref()),
+        id,
+        workspace_id: workspace_code.to_owned(),
+        created_at,
+        updated_at,
+        identifier,
+        website_turned_on,
+        display_name,
+        custom_domain,
     }
 }
 
 fn select_help_centers(workspace_id: i64) -> SelectStatement {
-    Query::select()
-        .columns([
-            HelpCenters::Id,
-            HelpCenters::Identifier,
-            HelpCenters::DisplayName,
-            HelpCenters::WebsiteTurnedOn,
-            HelpCenters::CustomDomain,
-            HelpCenters::DefaultLocale,
-            HelpCenters::CreatedAt,
-            HelpCenters::UpdatedAt,
-        ])
+    HelpCenters::select_all(&mut Query::select())
         .from(HelpCenters::Table)
         .and_where(Expr::col(HelpCenters::WorkspaceId).eq(workspace_id))
         .order_by(HelpCenters::Id, Order::Asc)
@@ -148,102 +89,84 @@ pub(crate) async fn default_help_center(db: &mut impl Exec, workspace_id: i64) -
         s => s,
     };
     let created_at = now();
+    let (columns, values): (Vec<_>, Vec<Expr>) = [
+        (HelpCenters::WorkspaceId, workspace_id.into()),
+        (HelpCenters::Identifier, identifier.into()),
+        (HelpCenters::DisplayName, name.into()),
+        (HelpCenters::DefaultLocale, DEFAULT_LOCALE.into()),
+        (HelpCenters::CreatedAt, created_at.into()),
+        (HelpCenters::UpdatedAt, created_at.into()),
+    ]
+    .into_iter()
+    .unzip();
     db.execute(
-        Query::insert()
-            .into_table(HelpCenters::Table)
-            .columns([
-                HelpCenters::WorkspaceId,
-                HelpCenters::Identifier,
-                HelpCenters::DisplayName,
-                HelpCenters::DefaultLocale,
-                HelpCenters::CreatedAt,
-                HelpCenters::UpdatedAt,
-            ])
-            .values_panic([
-                workspace_id.into(),
-                identifier.into(),
-                name.into(),
-                DEFAULT_LOCALE.into(),
-                created_at.into(),
-                created_at.into(),
-            ])
-            .on_conflict(
-                OnConflict::columns([HelpCenters::WorkspaceId, HelpCenters::Identifier])
-                    .do_nothing()
-                    .to_owned(),
-            ),
+        Query::insert().into_table(HelpCenters::Table).columns(columns).values_panic(values).on_conflict(
+            OnConflict::columns([HelpCenters::WorkspaceId, HelpCenters::Identifier]).do_nothing().to_owned(),
+        ),
     )
     .await?;
     db.fetch_one(&first).await
 }
 
 row_struct! {
-    struct CollectionRow {
-        id: i64,
-        help_center_id: i64,
-        parent_id: Option<i64>,
-        name: String,
-        description: String,
-        icon: String,
-        sort_order: i64,
-        default_locale: String,
-        translations: String,
-        created_at: i64,
-        updated_at: i64,
+    /// A collection with the site of its help center, which its URL needs.
+    struct CollectionWithSite {
+        #[sqlx(flatten)]
+        collection: CollectionRow,
         identifier: String,
         custom_domain: Option<String>,
     }
 }
 
-impl CollectionRow {
-    fn texts(&self) -> (GroupText, BTreeMap<String, GroupText>) {
-        let default = GroupText { name: self.name.clone(), description: self.description.clone() };
-        (default, serde_json::from_str(&self.translations).unwrap_or_default())
-    }
+/// A collection's default text and its other locales'.
+fn texts(row: &CollectionRow) -> (GroupText, BTreeMap<String, GroupText>) {
+    let default = GroupText { name: row.name.clone(), description: row.description.clone() };
+    (default, serde_json::from_str(&row.translations).unwrap_or_default())
+}
 
+impl CollectionWithSite {
     fn into_domain(self, workspace_code: &str) -> Collection {
-        let (default, others) = self.texts();
-        let site = HelpCenter::site_url(&self.identifier, self.custom_domain.as_deref());
+        let (default, others) = texts(&self.collection);
+        let CollectionWithSite { collection, identifier, custom_domain } = self;
+        let CollectionRow {
+            id,
+            workspace_id: _,
+            help_center_id,
+            parent_id,
+            name,
+            description,
+            icon,
+            sort_order,
+            default_locale,
+            translations: _,
+            created_at,
+            updated_at,
+        } = collection;
+        let site = HelpCenter::site_url(&identifier, custom_domain.as_deref());
         let mut entries =
-            vec![(self.default_locale.clone(), GroupContent::new(default.name, default.description))];
+            vec![(default_locale.clone(), GroupContent::new(default.name, default.description))];
         entries
             .extend(others.into_iter().map(|(locale, t)| (locale, GroupContent::new(t.name, t.description))));
         Collection {
-            url: format!("{site}/{}/collections/{}", self.default_locale, id_slug(self.id, &self.name)),
-            id: self.id,
+            url: format!("{site}/{default_locale}/collections/{}", id_slug(id, &name)),
+            id,
             workspace_id: workspace_code.to_owned(),
-            name: self.name,
-            order: self.sort_order,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            description: self.description,
-            icon: self.icon,
-            parent_id: self.parent_id.map(|id| id.to_string()),
-            help_center_id: self.help_center_id,
-            default_locale: self.default_locale,
+            name,
+            order: sort_order,
+            created_at,
+            updated_at,
+            description,
+            icon,
+            parent_id: parent_id.map(|id| id.to_string()),
+            help_center_id,
+            default_locale,
             translated_content: Translated::new("group_translated_content", entries),
         }
     }
 }
 
 fn select_collections(workspace_id: i64) -> SelectStatement {
-    Query::select()
-        .columns(
-            [
-                Collections::Id,
-                Collections::HelpCenterId,
-                Collections::ParentId,
-                Collections::Name,
-                Collections::Description,
-                Collections::Icon,
-                Collections::SortOrder,
-                Collections::DefaultLocale,
-                Collections::Translations,
-                Collections::CreatedAt,
-                Collections::UpdatedAt,
-            ]
-            .map(|c| (Collections::Table, c)),
-        )
+    Collections::select_all(&mut Query::select())
         .columns([
             (HelpCenters::Table, HelpCenters::Identifier),
             (HelpCenters::Table, HelpCenters::CustomDomain),
@@ -258,7 +181,7 @@ fn select_collections(workspace_id: i64) -> SelectStatement {
         .to_owned()
 }
 
-async fn collection_row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<CollectionRow> {
+async fn collection_row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<CollectionWithSite> {
     db.fetch_one(
         select_collections(workspace_id).and_where(Expr::col((Collections::Table, Collections::Id)).eq(id)),
     )
@@ -307,20 +230,8 @@ async fn next_order(db: &mut impl Exec, help_center_id: i64, parent_id: Option<i
     Ok(max.unwrap_or(0) + 1)
 }
 
-/// What a collection create or update asks for.
-#[derive(Debug, Clone, Default)]
-pub struct CollectionInput {
-    pub main: GroupInput,
-    pub translations: Vec<(String, GroupInput)>,
-    /// `Some(None)` makes the collection top-level; `None` leaves its parent as it is.
-    pub parent_id: Option<Option<i64>>,
-    /// On create, the help center to create it in (default: the parent's, else the default
-    /// one). An update cannot move a collection to another help center.
-    pub help_center_id: Option<i64>,
-}
-
-fn unknown_parent(id: i64) -> Rejected {
-    Rejected::invalid("parent_id", format!("parent_id {id} names no collection in this workspace"))
+fn unknown_parent(id: i64) -> Rejection {
+    Rejection::invalid("parent_id", format!("parent_id {id} names no collection in this workspace"))
 }
 
 impl Store {
@@ -335,13 +246,13 @@ impl Store {
         let rows: Vec<HelpCenterRow> = conn
             .fetch_all(select_help_centers(workspace_id).limit(page.per_page as u64).offset(page.offset()))
             .await?;
-        Ok(rows.into_iter().map(|r| r.into_domain(&code)).collect())
+        Ok(rows.into_iter().map(|r| help_center_into_domain(r, &code)).collect())
     }
 
     pub async fn get_help_center(&self, workspace_id: i64, id: i64) -> StoreResult<HelpCenter> {
         let mut conn = self.conn().await?;
         let row = help_center(&mut conn, workspace_id, id).await?;
-        Ok(row.into_domain(&workspace_code(&mut conn, workspace_id).await?))
+        Ok(help_center_into_domain(row, &workspace_code(&mut conn, workspace_id).await?))
     }
 
     /// One page of collections and sections, most recently updated first, with the total.
@@ -359,7 +270,7 @@ impl Store {
                     .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id)),
             )
             .await?;
-        let rows: Vec<CollectionRow> = conn
+        let rows: Vec<CollectionWithSite> = conn
             .fetch_all(
                 select_collections(workspace_id)
                     .order_by((Collections::Table, Collections::UpdatedAt), Order::Desc)
@@ -383,7 +294,7 @@ impl Store {
         &self,
         workspace_id: i64,
         input: CollectionInput,
-    ) -> Result<Collection, WriteError> {
+    ) -> StoreResult<Collection> {
         let mut tx = self.begin().await?;
         let parent_id = input.parent_id.flatten();
         let help_center = match (parent_id, input.help_center_id) {
@@ -392,7 +303,7 @@ impl Store {
                     .await?
                     .ok_or(unknown_parent(parent_id))?;
                 if requested.is_some_and(|id| id != parent.help_center_id) {
-                    return Err(Rejected::invalid(
+                    return Err(Rejection::invalid(
                         "help_center_id",
                         format!(
                             "help_center_id must be that of the parent collection ({})",
@@ -406,7 +317,7 @@ impl Store {
             (None, Some(id)) => match help_center(&mut tx, workspace_id, id).await {
                 Err(StoreError::NotFound(_)) => {
                     let message = format!("help_center_id {id} names no help center in this workspace");
-                    return Err(Rejected::invalid("help_center_id", message).into());
+                    return Err(Rejection::invalid("help_center_id", message).into());
                 }
                 other => other?,
             },
@@ -416,36 +327,27 @@ impl Store {
             plan_group(None, input.main, input.translations, &help_center.default_locale)?;
         let order = next_order(&mut tx, help_center.id, parent_id).await?;
         let created_at = now();
+        let (columns, values): (Vec<_>, Vec<Expr>) = [
+            (Collections::WorkspaceId, workspace_id.into()),
+            (Collections::HelpCenterId, help_center.id.into()),
+            (Collections::ParentId, parent_id.into()),
+            (Collections::Name, default.name.into()),
+            (Collections::Description, default.description.into()),
+            (Collections::Icon, DEFAULT_ICON.into()),
+            (Collections::SortOrder, order.into()),
+            (Collections::DefaultLocale, help_center.default_locale.clone().into()),
+            (Collections::Translations, serde_json::to_string(&others).unwrap_or_default().into()),
+            (Collections::CreatedAt, created_at.into()),
+            (Collections::UpdatedAt, created_at.into()),
+        ]
+        .into_iter()
+        .unzip();
         let id: i64 = tx
             .fetch_scalar(
                 Query::insert()
                     .into_table(Collections::Table)
-                    .columns([
-                        Collections::WorkspaceId,
-                        Collections::HelpCenterId,
-                        Collections::ParentId,
-                        Collections::Name,
-                        Collections::Description,
-                        Collections::Icon,
-                        Collections::SortOrder,
-                        Collections::DefaultLocale,
-                        Collections::Translations,
-                        Collections::CreatedAt,
-                        Collections::UpdatedAt,
-                    ])
-                    .values_panic([
-                        workspace_id.into(),
-                        help_center.id.into(),
-                        parent_id.into(),
-                        default.name.into(),
-                        default.description.into(),
-                        DEFAULT_ICON.into(),
-                        order.into(),
-                        help_center.default_locale.clone().into(),
-                        serde_json::to_string(&others).unwrap_or_default().into(),
-                        created_at.into(),
-                        created_at.into(),
-                    ])
+                    .columns(columns)
+                    .values_panic(values)
                     .returning_col(Collections::Id),
             )
             .await?;
@@ -462,12 +364,12 @@ impl Store {
         workspace_id: i64,
         id: i64,
         input: CollectionInput,
-    ) -> Result<Collection, WriteError> {
+    ) -> StoreResult<Collection> {
         let mut tx = self.begin().await?;
-        let current = collection_row(&mut tx, workspace_id, id).await?;
+        let current = collection_row(&mut tx, workspace_id, id).await?.collection;
         if input.help_center_id.is_some_and(|h| h != current.help_center_id) {
             let message = "a collection cannot be moved to another help center";
-            return Err(Rejected::invalid("help_center_id", message).into());
+            return Err(Rejection::invalid("help_center_id", message).into());
         }
         let mut parent_id = current.parent_id;
         let mut order = current.sort_order;
@@ -478,14 +380,14 @@ impl Store {
                     .ok_or(unknown_parent(new_parent))?;
                 if parent.help_center_id != current.help_center_id {
                     let message = "parent_id must name a collection of the same help center";
-                    return Err(Rejected::invalid("parent_id", message).into());
+                    return Err(Rejection::invalid("parent_id", message).into());
                 }
                 // Walk up from the new parent: meeting this collection would make a cycle.
                 let mut ancestor = Some(new_parent);
                 while let Some(at) = ancestor {
                     if at == id {
                         let message = "a collection cannot be moved into itself or one of its sections";
-                        return Err(Rejected::invalid("parent_id", message).into());
+                        return Err(Rejection::invalid("parent_id", message).into());
                     }
                     ancestor = parent_collection(&mut tx, workspace_id, at).await?.and_then(|p| p.parent_id);
                 }
@@ -494,7 +396,7 @@ impl Store {
             order = next_order(&mut tx, current.help_center_id, parent_id).await?;
         }
         let (default, others) =
-            plan_group(Some(current.texts()), input.main, input.translations, &current.default_locale)?;
+            plan_group(Some(texts(&current)), input.main, input.translations, &current.default_locale)?;
         tx.execute(
             Query::update()
                 .table(Collections::Table)

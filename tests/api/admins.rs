@@ -1,5 +1,5 @@
 use serde_json::json;
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{TestApp, assert_error, backend_test};
 

@@ -1,6 +1,6 @@
 use axum::http::Method;
 use serde_json::{Value, json};
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{TestApp, assert_error, backend_test};
 use crate::help_center::OtherClient;

@@ -13,8 +13,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use sqlx::Connection;
 use switchboard::api::{self, ApiConfig, AppState};
+use switchboard::domain::workspace::CreatedWorkspace;
 use switchboard::store::Store;
-use switchboard::store::workspaces::CreatedWorkspace;
 use tower::ServiceExt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! a contact merge does to a lead's conversations.
 
 use serde_json::{Value as Json, json};
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, tag, workspace_id};

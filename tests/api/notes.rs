@@ -1,7 +1,7 @@
 //! Notes on contacts.
 
 use serde_json::json;
-use switchboard::store::admins::NewAdmin;
+use switchboard::domain::admin::NewAdmin;
 
 use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, workspace_id};

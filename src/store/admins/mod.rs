@@ -3,74 +3,27 @@
 pub mod activity_logs;
 pub mod teams;
 
-use crate::domain::error::Missing;
-use crate::store::backend::rows::row_struct;
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 
 use crate::domain::activity_log::{ActivityType, NewActivity};
-use crate::domain::admin::{Admin, AwayMode};
-use crate::store::{Exec, Store, StoreResult, now};
-
-#[derive(Iden)]
-pub(crate) enum Admins {
-    Table,
-    Id,
-    WorkspaceId,
-    Name,
-    Email,
-    JobTitle,
-    AwayModeEnabled,
-    AwayModeReassign,
-    HasInboxSeat,
-    EmailVerified,
-    AvatarUrl,
-    CreatedAt,
-}
-
-#[derive(Iden)]
-pub(crate) enum TeamAdmins {
-    Table,
-    TeamId,
-    AdminId,
-}
+use crate::domain::admin::{Admin, Avatar, AwayMode, NewAdmin};
+use crate::domain::error::Missing;
+use crate::store::backend::rows::row_struct;
+use crate::store::schema::admins::{AdminRow, Admins};
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 row_struct! {
-    struct AdminRow {
-        id: i64,
-        name: String,
-        email: String,
-        job_title: Option<String>,
-        away_mode_enabled: bool,
-        away_mode_reassign: bool,
-        has_inbox_seat: bool,
-        email_verified: bool,
-        avatar_url: Option<String>,
+    struct AdminWithTeams {
+        #[sqlx(flatten)]
+        admin: AdminRow,
         /// The admin's team ids, comma separated, or NULL.
         team_ids: Option<String>,
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct NewAdmin {
-    pub email: String,
-    pub name: String,
-    pub job_title: Option<String>,
-}
-
 /// The admins of a workspace, each with its team ids (one statement).
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([
-            (Admins::Table, Admins::Id),
-            (Admins::Table, Admins::Name),
-            (Admins::Table, Admins::Email),
-            (Admins::Table, Admins::JobTitle),
-            (Admins::Table, Admins::AwayModeEnabled),
-            (Admins::Table, Admins::AwayModeReassign),
-            (Admins::Table, Admins::HasInboxSeat),
-            (Admins::Table, Admins::EmailVerified),
-            (Admins::Table, Admins::AvatarUrl),
-        ])
+    Admins::select_all(&mut Query::select())
         // `string_agg(.. ORDER BY ..)` is spelt the same by PostgreSQL and SQLite (3.44+).
         .expr_as(
             Expr::cust(
@@ -79,60 +32,76 @@ fn select(workspace_id: i64) -> sea_query::SelectStatement {
             "team_ids",
         )
         .from(Admins::Table)
-        .and_where(Expr::col((Admins::Table, Admins::WorkspaceId)).eq(workspace_id))
+        .and_where(Admins::WorkspaceId.col().eq(workspace_id))
         .order_by((Admins::Table, Admins::Id), Order::Asc)
         .to_owned()
 }
 
-impl From<AdminRow> for Admin {
-    fn from(r: AdminRow) -> Admin {
+impl From<AdminWithTeams> for Admin {
+    fn from(row: AdminWithTeams) -> Admin {
+        let AdminWithTeams { admin, team_ids } = row;
+        let AdminRow {
+            id,
+            workspace_id: _,
+            name,
+            email,
+            job_title,
+            away_mode_enabled,
+            away_mode_reassign,
+            has_inbox_seat,
+            email_verified,
+            avatar_url,
+            created_at: _,
+        } = admin;
         Admin {
             kind: "admin",
-            id: r.id,
-            name: r.name,
-            email: r.email,
-            job_title: r.job_title.unwrap_or_default(),
-            away_mode_enabled: r.away_mode_enabled,
-            away_mode_reassign: r.away_mode_reassign,
-            has_inbox_seat: r.has_inbox_seat,
-            team_ids: r
-                .team_ids
+            id,
+            name,
+            email,
+            job_title: job_title.unwrap_or_default(),
+            away_mode_enabled,
+            away_mode_reassign,
+            has_inbox_seat,
+            team_ids: team_ids
                 .as_deref()
                 .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
                 .unwrap_or_default(),
-            avatar: Some(crate::domain::admin::Avatar::new(r.avatar_url)),
-            email_verified: r.email_verified,
+            avatar: Some(Avatar::new(avatar_url)),
+            email_verified,
         }
     }
 }
 
 pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, admin: &NewAdmin) -> StoreResult<i64> {
+    let (columns, values): (Vec<_>, Vec<Expr>) = [
+        (Admins::WorkspaceId, workspace_id.into()),
+        (Admins::Name, admin.name.clone().into()),
+        (Admins::Email, admin.email.clone().into()),
+        (Admins::JobTitle, admin.job_title.clone().into()),
+        (Admins::CreatedAt, now().into()),
+    ]
+    .into_iter()
+    .unzip();
     db.fetch_scalar(
         Query::insert()
             .into_table(Admins::Table)
-            .columns([Admins::WorkspaceId, Admins::Name, Admins::Email, Admins::JobTitle, Admins::CreatedAt])
-            .values_panic([
-                workspace_id.into(),
-                admin.name.clone().into(),
-                admin.email.clone().into(),
-                admin.job_title.clone().into(),
-                now().into(),
-            ])
+            .columns(columns)
+            .values_panic(values)
             .returning_col(Admins::Id),
     )
     .await
 }
 
+/// An admin of the workspace, or `NotFound(Missing::Admin)`.
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<Admin> {
-    let row: AdminRow = db
-        .fetch_one(select(workspace_id).and_where(Expr::col((Admins::Table, Admins::Id)).eq(admin_id)))
-        .await?;
-    Ok(row.into())
+    let row: Option<AdminWithTeams> =
+        db.fetch_optional(select(workspace_id).and_where(Admins::Id.col().eq(admin_id))).await?;
+    Ok(row.ok_or(Missing::Admin)?.into())
 }
 
 impl Store {
     pub async fn list_admins(&self, workspace_id: i64) -> StoreResult<Vec<Admin>> {
-        let rows: Vec<AdminRow> = self.conn().await?.fetch_all(&select(workspace_id)).await?;
+        let rows: Vec<AdminWithTeams> = self.conn().await?.fetch_all(&select(workspace_id)).await?;
         Ok(rows.into_iter().map(Admin::from).collect())
     }
 
@@ -162,6 +131,7 @@ impl Store {
 
     /// Sets away mode; the change and its activity-log entry commit together.
     /// `changed_by` is the admin whose token made the request.
+    /// An unknown `admin_id` is `NotFound(Missing::AdminForAdminId)`.
     pub async fn set_admin_away(
         &self,
         workspace_id: i64,
@@ -183,7 +153,7 @@ impl Store {
             )
             .await?;
         if touched == 0 {
-            return Err(crate::store::StoreError::NotFound(Missing::Resource));
+            return Err(StoreError::NotFound(Missing::AdminForAdminId));
         }
         let admin = get(&mut tx, workspace_id, admin_id).await?;
         let changer = get(&mut tx, workspace_id, changed_by).await?;

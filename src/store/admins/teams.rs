@@ -1,38 +1,22 @@
 //! Teams and their admins.
 
-use crate::store::backend::rows::row_struct;
 use std::collections::HashMap;
 
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
+use crate::domain::error::Missing;
 use crate::domain::team::Team;
-use crate::store::admins::{self, TeamAdmins};
+use crate::store::admins;
+use crate::store::schema::admins::{TeamAdminRow, TeamAdmins, TeamRow, Teams};
 use crate::store::{Exec, Store, StoreResult, now};
-
-#[derive(Iden)]
-pub(crate) enum Teams {
-    Table,
-    Id,
-    WorkspaceId,
-    Name,
-    CreatedAt,
-}
-
-row_struct! {
-    struct TeamRow {
-        id: i64,
-        name: String,
-    }
-}
 
 async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let members: Vec<(i64, i64)> = if ids.is_empty() {
+    let members: Vec<TeamAdminRow> = if ids.is_empty() {
         Vec::new()
     } else {
         db.fetch_all(
-            Query::select()
-                .columns([TeamAdmins::TeamId, TeamAdmins::AdminId])
+            TeamAdmins::select_all(&mut Query::select())
                 .from(TeamAdmins::Table)
                 .and_where(Expr::col(TeamAdmins::TeamId).is_in(ids))
                 .order_by(TeamAdmins::AdminId, Order::Asc),
@@ -40,32 +24,32 @@ async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> 
         .await?
     };
     let mut admins: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (team_id, admin_id) in members {
+    for TeamAdminRow { team_id, admin_id } in members {
         admins.entry(team_id).or_default().push(admin_id);
     }
     Ok(rows
         .into_iter()
-        .map(|r| Team {
+        .map(|TeamRow { id, workspace_id: _, name, created_at: _ }| Team {
             kind: "team",
-            id: r.id,
-            name: r.name,
-            admin_ids: admins.remove(&r.id).unwrap_or_default(),
+            id,
+            name,
+            admin_ids: admins.remove(&id).unwrap_or_default(),
         })
         .collect())
 }
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([Teams::Id, Teams::Name])
+    Teams::select_all(&mut Query::select())
         .from(Teams::Table)
         .and_where(Expr::col(Teams::WorkspaceId).eq(workspace_id))
         .order_by(Teams::Id, Order::Asc)
         .to_owned()
 }
 
+/// A team of the workspace, or `NotFound(Missing::Team)`.
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> StoreResult<Team> {
-    let row = db.fetch_one(select(workspace_id).and_where(Expr::col(Teams::Id).eq(team_id))).await?;
-    Ok(load(db, vec![row]).await?.remove(0))
+    let row = db.fetch_optional(select(workspace_id).and_where(Expr::col(Teams::Id).eq(team_id))).await?;
+    Ok(load(db, vec![row.ok_or(Missing::Team)?]).await?.remove(0))
 }
 
 impl Store {
@@ -82,12 +66,19 @@ impl Store {
     /// Creates a team with its admins, who must belong to the workspace.
     pub async fn create_team(&self, workspace_id: i64, name: &str, admin_ids: &[i64]) -> StoreResult<Team> {
         let mut tx = self.begin().await?;
+        let (columns, values): (Vec<_>, Vec<Expr>) = [
+            (Teams::WorkspaceId, workspace_id.into()),
+            (Teams::Name, name.into()),
+            (Teams::CreatedAt, now().into()),
+        ]
+        .into_iter()
+        .unzip();
         let team_id: i64 = tx
             .fetch_scalar(
                 Query::insert()
                     .into_table(Teams::Table)
-                    .columns([Teams::WorkspaceId, Teams::Name, Teams::CreatedAt])
-                    .values_panic([workspace_id.into(), name.into(), now().into()])
+                    .columns(columns)
+                    .values_panic(values)
                     .returning_col(Teams::Id),
             )
             .await?;

@@ -1,135 +1,72 @@
 //! Articles: one `articles` row (help center, parent, default locale) and one
 //! `article_contents` row per locale.
 
-use crate::domain::error::Missing;
-use crate::store::backend::rows::row_struct;
 use std::collections::{HashMap, HashSet};
 
-use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, JoinType, LikeExpr, Order, Query, SelectStatement};
+use sea_query::{Alias, Cond, Expr, ExprTrait, JoinType, LikeExpr, Order, Query, SelectStatement};
 
 use crate::domain::article::{
-    Article, ArticleInput, ArticleParts, ArticleState, Content, ParentKind, author_fields, normalize_phrase,
-    plan_contents,
+    Article, ArticleInput, ArticleParts, ArticleSearch, ArticleState, Content, ParentKind, ParentRef,
+    ParentUpdate, author_fields, normalize_phrase, plan_contents,
 };
-use crate::domain::help_center::{HelpCenter, PageRequest, Rejected};
-use crate::store::admins::Admins;
-use crate::store::help_centers::{
-    Collections, HelpCenters, WriteError, default_help_center, parent_collection, workspace_code,
-};
+use crate::domain::error::{Missing, Rejection};
+use crate::domain::help_center::{HelpCenter, PageRequest};
+use crate::store::backend::rows::row_struct;
+use crate::store::help_centers::{self, default_help_center, parent_collection, workspace_code};
+use crate::store::schema::admins::Admins;
+use crate::store::schema::articles::{ArticleContentRow, ArticleContents, ArticleRow, Articles};
+use crate::store::schema::help_centers::{Collections, HelpCenters};
 use crate::store::search::{LIKE_ESCAPE, escape_like};
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
-#[derive(Iden)]
-pub(crate) enum Articles {
-    Table,
-    Id,
-    WorkspaceId,
-    HelpCenterId,
-    ParentId,
-    DefaultLocale,
-    CreatedAt,
-    UpdatedAt,
-}
-
-#[derive(Iden)]
-pub(crate) enum ArticleContents {
-    Table,
-    ArticleId,
-    Locale,
-    WorkspaceId,
-    Title,
-    Description,
-    Body,
-    AuthorId,
-    State,
-    SearchText,
-    CreatedAt,
-    UpdatedAt,
-}
-
 row_struct! {
-    struct ArticleRow {
-        id: i64,
-        help_center_id: i64,
-        parent_id: Option<i64>,
+    /// An article with what its API object needs from its parent and its help center.
+    struct ArticleWithSite {
+        #[sqlx(flatten)]
+        article: ArticleRow,
         /// The parent's own parent: set when the parent is a section.
         grandparent_id: Option<i64>,
-        default_locale: String,
         identifier: String,
         custom_domain: Option<String>,
     }
 }
 
-impl ArticleRow {
+impl ArticleWithSite {
     fn parent(&self) -> Option<(i64, ParentKind)> {
         let kind = if self.grandparent_id.is_some() { ParentKind::Section } else { ParentKind::Collection };
-        self.parent_id.map(|id| (id, kind))
+        self.article.parent_id.map(|id| (id, kind))
     }
 }
 
-row_struct! {
-    struct ContentRow {
-        article_id: i64,
-        locale: String,
-        title: String,
-        description: String,
-        body: String,
-        author_id: i64,
-        state: String,
-        created_at: i64,
-        updated_at: i64,
-    }
-}
-
-impl From<ContentRow> for Content {
-    fn from(r: ContentRow) -> Self {
+impl From<ArticleContentRow> for Content {
+    fn from(r: ArticleContentRow) -> Self {
+        let ArticleContentRow {
+            article_id: _,
+            locale: _,
+            workspace_id: _,
+            title,
+            description,
+            body,
+            author_id,
+            state,
+            created_at,
+            updated_at,
+        } = r;
         Content {
-            title: r.title,
-            description: r.description,
-            body: r.body,
-            author_id: r.author_id,
-            state: ArticleState::parse(&r.state).unwrap_or_default(),
-            created_at: r.created_at,
-            updated_at: r.updated_at,
+            title,
+            description,
+            body,
+            author_id,
+            state: ArticleState::parse(&state).unwrap_or_default(),
+            created_at,
+            updated_at,
         }
     }
 }
 
-/// An article's parent as a request names it; `kind` is checked when given.
-#[derive(Debug, Clone, Copy)]
-pub struct ParentRef {
-    pub id: i64,
-    pub kind: Option<ParentKind>,
-}
-
-/// What an update does to the article's parent.
-#[derive(Debug, Clone, Copy)]
-pub enum ParentUpdate {
-    Keep,
-    /// Only `parent_type` was sent: the current parent must be of that kind.
-    Check(ParentKind),
-    /// `parent_id: null`: the article stands alone.
-    Remove,
-    Set(ParentRef),
-}
-
-/// `GET /articles/search`: every filter is optional; `phrase` matches any locale's title,
-/// description or body text, and `state` the state of the content that matched.
-#[derive(Debug, Clone)]
-pub struct ArticleSearch {
-    pub phrase: Option<String>,
-    pub state: Option<ArticleState>,
-    pub help_center_id: Option<i64>,
-    pub page: PageRequest,
-}
-
 fn select() -> SelectStatement {
     let parent = Alias::new("parent");
-    Query::select()
-        .columns(
-            [Articles::Id, Articles::HelpCenterId, Articles::ParentId, Articles::DefaultLocale]
-                .map(|c| (Articles::Table, c)),
-        )
+    Articles::select_all(&mut Query::select())
         .expr_as(Expr::col((parent.clone(), Collections::ParentId)), Alias::new("grandparent_id"))
         .columns([
             (HelpCenters::Table, HelpCenters::Identifier),
@@ -196,20 +133,9 @@ fn search_condition(workspace_id: i64, search: &ArticleSearch) -> Cond {
     cond
 }
 
-async fn contents(db: &mut impl Exec, workspace_id: i64, ids: &[i64]) -> StoreResult<Vec<ContentRow>> {
+async fn contents(db: &mut impl Exec, workspace_id: i64, ids: &[i64]) -> StoreResult<Vec<ArticleContentRow>> {
     db.fetch_all(
-        Query::select()
-            .columns([
-                ArticleContents::ArticleId,
-                ArticleContents::Locale,
-                ArticleContents::Title,
-                ArticleContents::Description,
-                ArticleContents::Body,
-                ArticleContents::AuthorId,
-                ArticleContents::State,
-                ArticleContents::CreatedAt,
-                ArticleContents::UpdatedAt,
-            ])
+        ArticleContents::select_all(&mut Query::select())
             .from(ArticleContents::Table)
             .and_where(Expr::col(ArticleContents::WorkspaceId).eq(workspace_id))
             .and_where(Expr::col(ArticleContents::ArticleId).is_in(ids.iter().copied())),
@@ -218,11 +144,15 @@ async fn contents(db: &mut impl Exec, workspace_id: i64, ids: &[i64]) -> StoreRe
 }
 
 /// The articles of `rows`, with their contents loaded in one query.
-async fn load(db: &mut impl Exec, workspace_id: i64, rows: Vec<ArticleRow>) -> StoreResult<Vec<Article>> {
+async fn load(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    rows: Vec<ArticleWithSite>,
+) -> StoreResult<Vec<Article>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.article.id).collect();
     let mut by_article: HashMap<i64, Vec<(String, Content)>> = HashMap::new();
     for row in contents(db, workspace_id, &ids).await? {
         by_article.entry(row.article_id).or_default().push((row.locale.clone(), row.into()));
@@ -232,18 +162,18 @@ async fn load(db: &mut impl Exec, workspace_id: i64, rows: Vec<ArticleRow>) -> S
         .into_iter()
         .map(|r| {
             Article::assemble(ArticleParts {
-                id: r.id,
+                id: r.article.id,
                 workspace_code: code.clone(),
                 site_url: HelpCenter::site_url(&r.identifier, r.custom_domain.as_deref()),
                 parent: r.parent(),
-                default_locale: r.default_locale.clone(),
-                contents: by_article.remove(&r.id).unwrap_or_default(),
+                default_locale: r.article.default_locale.clone(),
+                contents: by_article.remove(&r.article.id).unwrap_or_default(),
             })
         })
         .collect())
 }
 
-async fn row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<ArticleRow> {
+async fn row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<ArticleWithSite> {
     db.fetch_one(
         select()
             .and_where(in_workspace(workspace_id))
@@ -262,14 +192,14 @@ async fn resolve_parent(
     db: &mut impl Exec,
     workspace_id: i64,
     parent: ParentRef,
-) -> Result<(i64, ParentKind), WriteError> {
+) -> StoreResult<(i64, ParentKind)> {
     let found = parent_collection(db, workspace_id, parent.id).await?.ok_or_else(|| {
         let message = format!("parent_id {} names no collection or section in this workspace", parent.id);
-        Rejected::invalid("parent_id", message)
+        Rejection::invalid("parent_id", message)
     })?;
     let kind = if found.parent_id.is_some() { ParentKind::Section } else { ParentKind::Collection };
     match parent.kind {
-        Some(asked) if asked != kind => Err(Rejected::invalid(
+        Some(asked) if asked != kind => Err(Rejection::invalid(
             "parent_type",
             format!("parent_id {} is a {}, not a {}", parent.id, kind.as_str(), asked.as_str()),
         )
@@ -284,7 +214,7 @@ async fn check_authors(
     workspace_id: i64,
     planned: &[(String, Content)],
     default_locale: &str,
-) -> Result<(), WriteError> {
+) -> StoreResult<()> {
     let wanted = author_fields(planned, default_locale);
     let ids: HashSet<i64> = wanted.iter().map(|(id, _)| *id).collect();
     let found: Vec<(i64,)> = db
@@ -300,7 +230,7 @@ async fn check_authors(
     match wanted.into_iter().find(|(id, _)| !found.contains(id)) {
         Some((id, field)) => {
             let message = format!("{field} {id} is not a teammate of this workspace");
-            Err(Rejected::invalid(&field, message).into())
+            Err(Rejection::invalid(&field, message).into())
         }
         None => Ok(()),
     }
@@ -313,37 +243,23 @@ async fn insert_content(
     locale: &str,
     c: &Content,
 ) -> StoreResult<()> {
-    db.execute(
-        Query::insert()
-            .into_table(ArticleContents::Table)
-            .columns([
-                ArticleContents::ArticleId,
-                ArticleContents::Locale,
-                ArticleContents::WorkspaceId,
-                ArticleContents::Title,
-                ArticleContents::Description,
-                ArticleContents::Body,
-                ArticleContents::AuthorId,
-                ArticleContents::State,
-                ArticleContents::SearchText,
-                ArticleContents::CreatedAt,
-                ArticleContents::UpdatedAt,
-            ])
-            .values_panic([
-                article_id.into(),
-                locale.into(),
-                workspace_id.into(),
-                c.title.clone().into(),
-                c.description.clone().into(),
-                c.body.clone().into(),
-                c.author_id.into(),
-                c.state.as_str().into(),
-                c.search_text().into(),
-                c.created_at.into(),
-                c.updated_at.into(),
-            ]),
-    )
-    .await?;
+    let (columns, values): (Vec<_>, Vec<Expr>) = [
+        (ArticleContents::ArticleId, article_id.into()),
+        (ArticleContents::Locale, locale.into()),
+        (ArticleContents::WorkspaceId, workspace_id.into()),
+        (ArticleContents::Title, c.title.clone().into()),
+        (ArticleContents::Description, c.description.clone().into()),
+        (ArticleContents::Body, c.body.clone().into()),
+        (ArticleContents::AuthorId, c.author_id.into()),
+        (ArticleContents::State, c.state.as_str().into()),
+        (ArticleContents::SearchText, c.search_text().into()),
+        (ArticleContents::CreatedAt, c.created_at.into()),
+        (ArticleContents::UpdatedAt, c.updated_at.into()),
+    ]
+    .into_iter()
+    .unzip();
+    db.execute(Query::insert().into_table(ArticleContents::Table).columns(columns).values_panic(values))
+        .await?;
     Ok(())
 }
 
@@ -437,12 +353,12 @@ impl Store {
         workspace_id: i64,
         input: ArticleInput,
         parent: Option<ParentRef>,
-    ) -> Result<Article, WriteError> {
+    ) -> StoreResult<Article> {
         let mut tx = self.begin().await?;
         let help_center = match parent {
             Some(parent) => {
                 let (help_center_id, _) = resolve_parent(&mut tx, workspace_id, parent).await?;
-                crate::store::help_centers::help_center(&mut tx, workspace_id, help_center_id).await?
+                help_centers::help_center(&mut tx, workspace_id, help_center_id).await?
             }
             None => default_help_center(&mut tx, workspace_id).await?,
         };
@@ -450,26 +366,22 @@ impl Store {
         let created_at = now();
         let planned = plan_contents(&[], input, &locale, false, created_at)?;
         check_authors(&mut tx, workspace_id, &planned, &locale).await?;
+        let (columns, values): (Vec<_>, Vec<Expr>) = [
+            (Articles::WorkspaceId, workspace_id.into()),
+            (Articles::HelpCenterId, help_center.id.into()),
+            (Articles::ParentId, parent.map(|p| p.id).into()),
+            (Articles::DefaultLocale, locale.clone().into()),
+            (Articles::CreatedAt, created_at.into()),
+            (Articles::UpdatedAt, created_at.into()),
+        ]
+        .into_iter()
+        .unzip();
         let id: i64 = tx
             .fetch_scalar(
                 Query::insert()
                     .into_table(Articles::Table)
-                    .columns([
-                        Articles::WorkspaceId,
-                        Articles::HelpCenterId,
-                        Articles::ParentId,
-                        Articles::DefaultLocale,
-                        Articles::CreatedAt,
-                        Articles::UpdatedAt,
-                    ])
-                    .values_panic([
-                        workspace_id.into(),
-                        help_center.id.into(),
-                        parent.map(|p| p.id).into(),
-                        locale.clone().into(),
-                        created_at.into(),
-                        created_at.into(),
-                    ])
+                    .columns(columns)
+                    .values_panic(values)
                     .returning_col(Articles::Id),
             )
             .await?;
@@ -488,29 +400,31 @@ impl Store {
         id: i64,
         input: ArticleInput,
         parent: ParentUpdate,
-    ) -> Result<Article, WriteError> {
+    ) -> StoreResult<Article> {
         let mut tx = self.begin().await?;
         let current = row(&mut tx, workspace_id, id).await?;
-        let existing: Vec<(String, Content)> = contents(&mut tx, workspace_id, &[id])
-            .await?
-            .into_iter()
-            .map(|r| (r.locale.clone(), r.into()))
-            .collect();
+        let kept = (current.article.parent_id, current.article.help_center_id);
         let (new_parent, help_center_id) = match parent {
-            ParentUpdate::Keep => (current.parent_id, current.help_center_id),
+            ParentUpdate::Keep => kept,
             ParentUpdate::Check(kind) => match current.parent() {
-                Some((_, actual)) if actual == kind => (current.parent_id, current.help_center_id),
+                Some((_, actual)) if actual == kind => kept,
                 _ => {
                     let message = format!("the article's parent is not a {}", kind.as_str());
-                    return Err(Rejected::invalid("parent_type", message).into());
+                    return Err(Rejection::invalid("parent_type", message).into());
                 }
             },
-            ParentUpdate::Remove => (None, current.help_center_id),
+            ParentUpdate::Remove => (None, current.article.help_center_id),
             ParentUpdate::Set(parent) => {
                 let (help_center_id, _) = resolve_parent(&mut tx, workspace_id, parent).await?;
                 (Some(parent.id), help_center_id)
             }
         };
+        let current = current.article;
+        let existing: Vec<(String, Content)> = contents(&mut tx, workspace_id, &[id])
+            .await?
+            .into_iter()
+            .map(|r| (r.locale.clone(), r.into()))
+            .collect();
         let moved = new_parent != current.parent_id;
         let locale = current.default_locale.clone();
         let planned = plan_contents(&existing, input, &locale, moved, now())?;

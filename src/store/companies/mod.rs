@@ -31,11 +31,11 @@ use crate::domain::segment::{Segment, SegmentModel};
 use crate::domain::tag::Tag;
 use crate::store::contacts::{self, ContactPage, Contacts, Page};
 use crate::store::data_attributes;
+use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::companies::{CompanySearch, user_count};
 use crate::store::search::contacts::{ContactSearch, never};
 use crate::store::segments;
 use crate::store::tags::{CompanyTags, Tags};
-use crate::store::workspaces::Workspaces;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 #[derive(Iden, Clone, Copy)]

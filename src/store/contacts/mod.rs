@@ -18,10 +18,10 @@ use crate::domain::contact::{
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
 use crate::domain::search::SearchError;
-use crate::store::admins::Admins;
 use crate::store::data_attributes;
+use crate::store::schema::admins::Admins;
+use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::contacts::ContactSearch;
-use crate::store::workspaces::Workspaces;
 use crate::store::{Exec, Store, StoreError, StoreResult, Tx, now};
 use summaries::SummaryColumns;
 

@@ -6,9 +6,8 @@ use sea_query::{Expr, ExprTrait, Iden, OnConflict, Query};
 use crate::domain::assignment_rules::{self, Assign, Rule};
 use crate::domain::conversation::statistics::Event;
 use crate::domain::conversation::{Conversation, Reference, part_type};
-use crate::store::admins::teams::Teams;
-use crate::store::admins::{Admins, TeamAdmins};
 use crate::store::conversations::{self, ConversationResult, Conversations, NewPart, PartAuthor, col};
+use crate::store::schema::admins::{Admins, TeamAdmins, Teams};
 use crate::store::search::conversations::ConversationSearch;
 use crate::store::{Exec, Store, StoreResult, now};
 

@@ -3,80 +3,35 @@
 pub mod rate_limit;
 pub mod tokens;
 
-use crate::store::backend::rows::row_struct;
-use sea_query::{Expr, ExprTrait, Iden, Query};
+use sea_query::{Expr, ExprTrait, Query};
 
 use crate::domain::activity_log::{ActivityType, NewActivity};
+use crate::domain::admin::NewAdmin;
 use crate::domain::ids;
 use crate::domain::version;
-use crate::domain::workspace::Workspace;
-use crate::store::admins::activity_logs;
-use crate::store::admins::{self, NewAdmin};
+use crate::domain::workspace::{CreatedWorkspace, Workspace};
+use crate::store::admins::{self, activity_logs};
+use crate::store::schema::workspaces::{WorkspaceRow, Workspaces};
 use crate::store::{Exec, Store, StoreResult, Tx, now};
-
-#[derive(Iden)]
-pub(crate) enum Workspaces {
-    Table,
-    Id,
-    IdCode,
-    Name,
-    Region,
-    Timezone,
-    DefaultVersion,
-    IdentityVerification,
-    CreatedAt,
-}
-
-row_struct! {
-    struct WorkspaceRow {
-        id: i64,
-        id_code: String,
-        name: String,
-        region: String,
-        timezone: String,
-        default_version: String,
-        identity_verification: bool,
-        created_at: i64,
-    }
-}
 
 impl From<WorkspaceRow> for Workspace {
     fn from(r: WorkspaceRow) -> Self {
-        Workspace {
-            id: r.id,
-            id_code: r.id_code,
-            name: r.name,
-            region: r.region,
-            timezone: r.timezone,
-            default_version: r.default_version,
-            identity_verification: r.identity_verification,
-            created_at: r.created_at,
-        }
+        let WorkspaceRow {
+            id,
+            id_code,
+            name,
+            region,
+            timezone,
+            default_version,
+            identity_verification,
+            created_at,
+        } = r;
+        Workspace { id, id_code, name, region, timezone, default_version, identity_verification, created_at }
     }
 }
 
-/// What `workspace create` hands back to the operator.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct CreatedWorkspace {
-    pub workspace_id: String,
-    pub admin_id: String,
-    pub access_token: String,
-}
-
 fn select() -> sea_query::SelectStatement {
-    Query::select()
-        .columns([
-            Workspaces::Id,
-            Workspaces::IdCode,
-            Workspaces::Name,
-            Workspaces::Region,
-            Workspaces::Timezone,
-            Workspaces::DefaultVersion,
-            Workspaces::IdentityVerification,
-            Workspaces::CreatedAt,
-        ])
-        .from(Workspaces::Table)
-        .to_owned()
+    Workspaces::select_all(&mut Query::select()).from(Workspaces::Table).take()
 }
 
 /// Inserts a workspace with its first admin, that admin's token and the activity entry.
@@ -88,22 +43,20 @@ async fn insert(
 ) -> StoreResult<CreatedWorkspace> {
     let created_at = now();
     let id_code = ids::random_hex(4);
+    let (columns, values): (Vec<_>, Vec<Expr>) = [
+        (Workspaces::IdCode, id_code.clone().into()),
+        (Workspaces::Name, name.into()),
+        (Workspaces::DefaultVersion, version::DEFAULT.into()),
+        (Workspaces::CreatedAt, created_at.into()),
+    ]
+    .into_iter()
+    .unzip();
     let workspace_id: i64 = tx
         .fetch_scalar(
             Query::insert()
                 .into_table(Workspaces::Table)
-                .columns([
-                    Workspaces::IdCode,
-                    Workspaces::Name,
-                    Workspaces::DefaultVersion,
-                    Workspaces::CreatedAt,
-                ])
-                .values_panic([
-                    id_code.clone().into(),
-                    name.into(),
-                    version::DEFAULT.into(),
-                    created_at.into(),
-                ])
+                .columns(columns)
+                .values_panic(values)
                 .returning_col(Workspaces::Id),
         )
         .await?;

@@ -13,22 +13,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sea_query::{Expr, ExprTrait, Iden, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use sqlx::PgPool;
 
+use crate::store::schema::workspaces::RateLimitWindows;
 use crate::store::{Conn, Exec, Store, StoreError, StoreResult};
 
 pub const WINDOW_SECONDS: i64 = 10;
 
 /// How often a process adds its counts to the shared PostgreSQL row.
 const SYNC_INTERVAL: Duration = Duration::from_millis(100);
-
-#[derive(Iden)]
-enum RateLimitWindows {
-    Table,
-    WorkspaceId,
-    WindowStart,
-}
 
 /// The outcome of counting one request.
 #[derive(Debug, Clone, Copy)]

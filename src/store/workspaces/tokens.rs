@@ -1,45 +1,38 @@
 //! Access tokens. Only a SHA-256 of each token is stored; the token itself is shown once.
 
-use crate::domain::error::Missing;
-use crate::store::backend::rows::row_struct;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use sha2::{Digest, Sha256};
 
-use crate::store::workspaces::Workspaces;
+use crate::domain::activity_log::{ActivityType, NewActivity};
+use crate::domain::error::Missing;
+use crate::domain::workspace::{TokenInfo, TokenOwner};
+use crate::store::admins::{self, activity_logs};
+use crate::store::backend::rows::row_struct;
+use crate::store::schema::workspaces::{AccessTokenRow, AccessTokens, Workspaces};
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
-#[derive(Iden)]
-pub(crate) enum AccessTokens {
-    Table,
-    Id,
-    WorkspaceId,
-    AdminId,
-    TokenHash,
-    Name,
-    CreatedAt,
-    RevokedAt,
-}
-
 row_struct! {
-    /// Who a request's token speaks for.
-    #[derive(Debug, Clone)]
-    pub struct TokenOwner {
-        pub workspace_id: i64,
-        pub admin_id: i64,
-        pub default_version: String,
+    /// A live token's workspace and admin, with the workspace's default API version.
+    struct OwnerRow {
+        workspace_id: i64,
+        admin_id: i64,
+        default_version: String,
     }
 }
 
-row_struct! {
-    #[derive(Debug, Clone, serde::Serialize)]
-    pub struct TokenInfo {
-        pub id: i64,
-        pub admin_id: i64,
-        pub name: String,
-        pub created_at: i64,
-        pub revoked_at: Option<i64>,
+impl From<OwnerRow> for TokenOwner {
+    fn from(OwnerRow { workspace_id, admin_id, default_version }: OwnerRow) -> Self {
+        TokenOwner { workspace_id, admin_id, default_version }
+    }
+}
+
+impl From<AccessTokenRow> for TokenInfo {
+    fn from(row: AccessTokenRow) -> Self {
+        let AccessTokenRow { id, workspace_id: _, admin_id, token_hash: _, name, created_at, revoked_at } =
+            row;
+        TokenInfo { id, admin_id, name, created_at, revoked_at }
     }
 }
 
@@ -55,32 +48,24 @@ pub(crate) async fn insert(
     name: &str,
 ) -> StoreResult<String> {
     let token = STANDARD.encode(format!("tok:{}:1:0", uuid::Uuid::new_v4()));
-    db.execute(
-        Query::insert()
-            .into_table(AccessTokens::Table)
-            .columns([
-                AccessTokens::WorkspaceId,
-                AccessTokens::AdminId,
-                AccessTokens::TokenHash,
-                AccessTokens::Name,
-                AccessTokens::CreatedAt,
-            ])
-            .values_panic([
-                workspace_id.into(),
-                admin_id.into(),
-                hash(&token).into(),
-                name.into(),
-                now().into(),
-            ]),
-    )
-    .await?;
+    let (columns, values): (Vec<_>, Vec<Expr>) = [
+        (AccessTokens::WorkspaceId, workspace_id.into()),
+        (AccessTokens::AdminId, admin_id.into()),
+        (AccessTokens::TokenHash, hash(&token).into()),
+        (AccessTokens::Name, name.into()),
+        (AccessTokens::CreatedAt, now().into()),
+    ]
+    .into_iter()
+    .unzip();
+    db.execute(Query::insert().into_table(AccessTokens::Table).columns(columns).values_panic(values)).await?;
     Ok(token)
 }
 
 impl Store {
     /// The owner of a live token, or `None` for an unknown or revoked one.
     pub async fn authenticate(&self, token: &str) -> StoreResult<Option<TokenOwner>> {
-        self.conn()
+        let owner: Option<OwnerRow> = self
+            .conn()
             .await?
             .fetch_optional(
                 Query::select()
@@ -90,26 +75,26 @@ impl Store {
                     .from(AccessTokens::Table)
                     .inner_join(
                         Workspaces::Table,
-                        Expr::col((Workspaces::Table, Workspaces::Id))
-                            .equals((AccessTokens::Table, AccessTokens::WorkspaceId)),
+                        Workspaces::Id.col().equals((AccessTokens::Table, AccessTokens::WorkspaceId)),
                     )
-                    .and_where(Expr::col((AccessTokens::Table, AccessTokens::TokenHash)).eq(hash(token)))
-                    .and_where(Expr::col((AccessTokens::Table, AccessTokens::RevokedAt)).is_null()),
+                    .and_where(AccessTokens::TokenHash.col().eq(hash(token)))
+                    .and_where(AccessTokens::RevokedAt.col().is_null()),
             )
-            .await
+            .await?;
+        Ok(owner.map(TokenOwner::from))
     }
 
     /// A new token for an admin of the workspace.
     pub async fn create_token(&self, workspace_id: i64, admin_id: i64, name: &str) -> StoreResult<String> {
         let mut tx = self.begin().await?;
-        let admin = crate::store::admins::get(&mut tx, workspace_id, admin_id).await?;
+        let admin = admins::get(&mut tx, workspace_id, admin_id).await?;
         let token = insert(&mut tx, workspace_id, admin_id, name).await?;
-        crate::store::admins::activity_logs::insert(
+        activity_logs::insert(
             &mut tx,
             workspace_id,
-            &crate::domain::activity_log::NewActivity {
+            &NewActivity {
                 admin_id,
-                activity_type: crate::domain::activity_log::ActivityType::AppPackageTokenRegeneration,
+                activity_type: ActivityType::AppPackageTokenRegeneration,
                 description: format!("{} was given a new access token named {name}.", admin.name),
                 metadata: serde_json::json!({}),
             },
@@ -120,22 +105,17 @@ impl Store {
     }
 
     pub async fn list_tokens(&self, workspace_id: i64) -> StoreResult<Vec<TokenInfo>> {
-        self.conn()
+        let rows: Vec<AccessTokenRow> = self
+            .conn()
             .await?
             .fetch_all(
-                Query::select()
-                    .columns([
-                        AccessTokens::Id,
-                        AccessTokens::AdminId,
-                        AccessTokens::Name,
-                        AccessTokens::CreatedAt,
-                        AccessTokens::RevokedAt,
-                    ])
+                AccessTokens::select_all(&mut Query::select())
                     .from(AccessTokens::Table)
                     .and_where(Expr::col(AccessTokens::WorkspaceId).eq(workspace_id))
                     .order_by(AccessTokens::Id, Order::Asc),
             )
-            .await
+            .await?;
+        Ok(rows.into_iter().map(TokenInfo::from).collect())
     }
 
     /// Revokes a token at once, for every server process sharing the database.

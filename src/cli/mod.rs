@@ -1,0 +1,182 @@
+//! The command line: `serve`, `migrate`, and the operator's tools for what Intercom does in
+//! its UI (workspaces, admins, access tokens, segments, subscription types).
+//!
+//! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
+//! what a workspace is set up with (segments, assignment rules, conversation attributes,
+//! subscription types); `serve` runs the server.
+
+mod access;
+mod serve;
+mod settings;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::store::{SqliteDurability, Store, StoreError};
+
+pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
+pub use serve::ServeArgs;
+pub use settings::{
+    AssignmentRulesCommand, ConversationAttributeCommand, SegmentCommand, SubscriptionTypeCommand,
+};
+
+#[derive(Parser, Debug)]
+#[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://PATH` (created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "SWITCHBOARD_DATABASE_URL", default_value = "sqlite://switchboard.db", global = true)]
+    pub database_url: String,
+    /// What an answered write survives on SQLite: `process` (a crash or kill of the server) or
+    /// `power` (power loss too, at the price of one disk sync per write).
+    #[arg(long, env = "SWITCHBOARD_SQLITE_DURABILITY", value_enum, default_value = "process", global = true)]
+    pub sqlite_durability: Durability,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum Durability {
+    Process,
+    Power,
+}
+
+impl DatabaseArgs {
+    pub async fn connect(&self) -> Result<Store, StoreError> {
+        let durability = match self.sqlite_durability {
+            Durability::Process => SqliteDurability::ProcessCrash,
+            Durability::Power => SqliteDurability::PowerLoss,
+        };
+        Store::connect_with(&self.database_url, durability).await
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API at the same paths as api.intercom.io.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate(DatabaseArgs),
+    /// Manage workspaces (Intercom "apps").
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage admins (teammates) of a workspace.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage teams (groups of admins) of a workspace.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage access tokens of a workspace.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage segments (saved contact or company searches; Intercom makes them in its UI).
+    Segment {
+        #[command(subcommand)]
+        command: SegmentCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Set or show the assignment rules that `POST /conversations/{id}/run_assignment_rules`
+    /// applies (the format is described in src/domain/assignment_rules.rs and the README).
+    AssignmentRules {
+        #[command(subcommand)]
+        command: AssignmentRulesCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Create conversation data attributes (Intercom makes them in its UI; the API only
+    /// creates contact and company ones).
+    ConversationAttribute {
+        #[command(subcommand)]
+        command: ConversationAttributeCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage subscription types (Intercom makes them in its UI).
+    SubscriptionType {
+        #[command(subcommand)]
+        command: SubscriptionTypeCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string(value).unwrap_or_default());
+}
+
+async fn workspace_id(store: &Store, id_code: &str) -> Result<i64, CliError> {
+    match store.workspace_by_code(id_code).await {
+        Ok(w) => Ok(w.id),
+        Err(StoreError::NotFound(_)) => Err(CliError::Usage(format!("no workspace {id_code}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs an operator's command on the database, then closes it whatever the outcome.
+async fn with_store(
+    db: &DatabaseArgs,
+    command: impl AsyncFnOnce(&Store) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let store = db.connect().await?;
+    let result = command(&store).await;
+    store.close().await;
+    result
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Migrate(db) => {
+            db.connect().await?.close().await;
+            eprintln!("database is up to date");
+            Ok(())
+        }
+        Command::Workspace { command, db } => {
+            with_store(&db, async |s| access::workspace(s, command).await).await
+        }
+        Command::Admin { command, db } => with_store(&db, async |s| access::admin(s, command).await).await,
+        Command::Team { command, db } => with_store(&db, async |s| access::team(s, command).await).await,
+        Command::Token { command, db } => with_store(&db, async |s| access::token(s, command).await).await,
+        Command::Segment { command, db } => {
+            with_store(&db, async |s| settings::segment(s, command).await).await
+        }
+        Command::AssignmentRules { command, db } => {
+            with_store(&db, async |s| settings::assignment_rules(s, command).await).await
+        }
+        Command::ConversationAttribute { command, db } => {
+            with_store(&db, async |s| settings::conversation_attribute(s, command).await).await
+        }
+        Command::SubscriptionType { command, db } => {
+            with_store(&db, async |s| settings::subscription_type(s, command).await).await
+        }
+    }
+}

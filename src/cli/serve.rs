@@ -1,0 +1,80 @@
+//! `serve`: the API on a listener until a shutdown signal.
+
+use clap::Args;
+
+use super::{CliError, DatabaseArgs};
+use crate::api::ApiConfig;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SWITCHBOARD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Requests per minute allowed per workspace, spread over 10-second windows.
+    #[arg(long, env = "SWITCHBOARD_RATE_LIMIT", default_value_t = ApiConfig::default().rate_limit_per_minute)]
+    pub rate_limit: u64,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "SWITCHBOARD_MAX_BODY_BYTES", default_value_t = ApiConfig::default().max_body_bytes)]
+    pub max_body_bytes: usize,
+    /// Seconds a checked access token is trusted before it is looked up again: the longest a
+    /// token revoked by `switchboard token revoke` keeps working in a running server (0: none).
+    #[arg(long, env = "SWITCHBOARD_TOKEN_CACHE_SECONDS", default_value_t = ApiConfig::default().token_cache.as_secs())]
+    pub token_cache_seconds: u64,
+}
+
+pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
+    let store = args.db.connect().await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    let address = listener.local_addr()?;
+    if let Some(created) = store.create_first_workspace("My Workspace", "admin@example.com", "Admin").await? {
+        println!("Created a first workspace ({}) with admin {}.", created.workspace_id, created.admin_id);
+        println!("Its access token (shown once): {}", created.access_token);
+        println!("Try: curl -s http://{address}/me -H 'Authorization: Bearer {}'", created.access_token);
+    }
+    tracing::info!(%address, database = %redact(&args.db.database_url), "switchboard is listening");
+    let config = ApiConfig {
+        rate_limit_per_minute: args.rate_limit,
+        max_body_bytes: args.max_body_bytes,
+        token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
+    };
+    crate::serve(listener, store.clone(), config, shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The database URL without its password, for the logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,256 @@
+//! What a workspace is set up with, which Intercom makes in its UI: segments, assignment rules,
+//! conversation attributes and subscription types.
+
+use clap::Subcommand;
+use serde_json::json;
+
+use super::{CliError, print_json, workspace_id};
+use crate::domain::segment::{PersonType, SegmentModel};
+use crate::domain::subscription::{self, ConsentType};
+use crate::store::Store;
+use crate::store::contacts::ContactError;
+use crate::store::subscriptions::NewSubscriptionType;
+
+#[derive(Subcommand, Debug)]
+pub enum SegmentCommand {
+    /// Save a contact (or company) search as a segment; prints the segment as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        /// The search language's `query` object, e.g. '{"field":"email","operator":"$","value":"@acme.test"}'.
+        #[arg(long)]
+        query: String,
+        /// `user` or `lead`: who the segment is about (contact segments).
+        #[arg(long, default_value = "user")]
+        person_type: String,
+        /// `contact`, or `company` for a query over the company fields.
+        #[arg(long, default_value = "contact")]
+        model: String,
+    },
+    /// List a workspace's segments with their member counts.
+    List {
+        #[arg(long)]
+        workspace: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AssignmentRulesCommand {
+    /// Replace the workspace's rules; prints them as JSON.
+    Set {
+        #[arg(long)]
+        workspace: String,
+        /// The rules document, or @PATH to read it from a file.
+        #[arg(long)]
+        rules: String,
+    },
+    /// Print the workspace's rules as JSON.
+    Show {
+        #[arg(long)]
+        workspace: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConversationAttributeCommand {
+    /// Create a custom conversation attribute; prints it as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        /// string, integer, float, boolean or date.
+        #[arg(long)]
+        data_type: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// A value of a list attribute (repeat for several).
+        #[arg(long = "option")]
+        options: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SubscriptionTypeCommand {
+    /// Create a subscription type; prints it as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// `opt_in` (contacts get messages only once they opt in) or `opt_out`.
+        #[arg(long)]
+        consent_type: String,
+        /// Comma-separated: email, sms_message.
+        #[arg(long, default_value = "email")]
+        content_types: String,
+        /// live, draft or archived.
+        #[arg(long, default_value = "live")]
+        state: String,
+        #[arg(long, default_value = "en")]
+        locale: String,
+    },
+    /// List a workspace's subscription types.
+    List {
+        #[arg(long)]
+        workspace: String,
+    },
+}
+
+#[derive(serde::Serialize)]
+struct RuleOut {
+    name: String,
+    #[serde(rename = "match")]
+    when: Option<serde_json::Value>,
+    admin_id: Option<String>,
+    team_id: Option<String>,
+    round_robin: bool,
+}
+
+pub(super) async fn assignment_rules(store: &Store, command: AssignmentRulesCommand) -> Result<(), CliError> {
+    let rules = match command {
+        AssignmentRulesCommand::Set { workspace, rules } => {
+            let ws = workspace_id(store, &workspace).await?;
+            let text = match rules.strip_prefix('@') {
+                Some(path) => std::fs::read_to_string(path)?,
+                None => rules,
+            };
+            store.set_assignment_rules(ws, &text).await.map_err(CliError::Usage)?
+        }
+        AssignmentRulesCommand::Show { workspace } => {
+            let ws = workspace_id(store, &workspace).await?;
+            store.assignment_rules(ws).await?
+        }
+    };
+    use crate::domain::assignment_rules::Assign;
+    let out: Vec<RuleOut> = rules
+        .into_iter()
+        .map(|rule| {
+            let (admin, team, round_robin) = match rule.assign {
+                Assign::Admin { admin_id, team_id } => (Some(admin_id), team_id, false),
+                Assign::Team { team_id } => (None, Some(team_id), false),
+                Assign::RoundRobin { team_id } => (None, Some(team_id), true),
+            };
+            RuleOut {
+                name: rule.name,
+                when: rule.when,
+                admin_id: admin.map(|id| id.to_string()),
+                team_id: team.map(|id| id.to_string()),
+                round_robin,
+            }
+        })
+        .collect();
+    print_json(&json!({ "rules": out }));
+    Ok(())
+}
+
+pub(super) async fn conversation_attribute(
+    store: &Store,
+    command: ConversationAttributeCommand,
+) -> Result<(), CliError> {
+    use crate::domain::data_attribute::{DataType, Model};
+    use crate::store::data_attributes::{AttributeError, NewDataAttribute};
+    let ConversationAttributeCommand::Create { workspace, name, data_type, description, options } = command;
+    let ws = workspace_id(store, &workspace).await?;
+    let data_type = DataType::parse(&data_type).ok_or_else(|| {
+        CliError::Usage("--data-type must be string, integer, float, boolean or date".into())
+    })?;
+    let owner = store.list_admins(ws).await?.first().map(|a| a.id).unwrap_or_default();
+    let new = NewDataAttribute {
+        name,
+        model: Model::Conversation,
+        data_type,
+        description,
+        options: (!options.is_empty()).then_some(options),
+        messenger_writable: false,
+    };
+    match store.create_data_attribute(ws, owner, &new).await {
+        Ok(attribute) => {
+            print_json(&attribute);
+            Ok(())
+        }
+        Err(AttributeError::Store(err)) => Err(err.into()),
+        Err(AttributeError::Taken { name, .. }) => {
+            Err(CliError::Usage(format!("the workspace already has an attribute named {name}")))
+        }
+        Err(AttributeError::NotAList) => {
+            Err(CliError::Usage("--option is only for string attributes".into()))
+        }
+        Err(AttributeError::HasDependants) => Err(CliError::Usage("the attribute is in use".into())),
+    }
+}
+
+pub(super) async fn segment(store: &Store, command: SegmentCommand) -> Result<(), CliError> {
+    match command {
+        SegmentCommand::Create { workspace, name, query, person_type, model } => {
+            let ws = workspace_id(store, &workspace).await?;
+            let person_type = PersonType::parse(&person_type)
+                .ok_or_else(|| CliError::Usage("--person-type must be user or lead".into()))?;
+            let model = SegmentModel::parse(&model)
+                .ok_or_else(|| CliError::Usage("--model must be contact or company".into()))?;
+            let query: serde_json::Value = serde_json::from_str(&query)
+                .map_err(|e| CliError::Usage(format!("--query is not JSON: {e}")))?;
+            let created = match model {
+                SegmentModel::Contact => store.create_segment(ws, &name, person_type, &query).await,
+                SegmentModel::Company => store.create_company_segment(ws, &name, &query).await,
+            };
+            let segment = match created {
+                Err(ContactError::Search(err)) => return Err(CliError::Usage(format!("--query: {err}"))),
+                Err(ContactError::Store(err)) => return Err(err.into()),
+                Err(ContactError::Rejected(r)) => return Err(CliError::Usage(format!("{r:?}"))),
+                Ok(segment) => segment,
+            };
+            print_json(&segment);
+        }
+        SegmentCommand::List { workspace } => {
+            let ws = workspace_id(store, &workspace).await?;
+            match store.list_segments(ws, true).await {
+                Ok(segments) => print_json(&segments),
+                Err(ContactError::Store(err)) => return Err(err.into()),
+                Err(other) => {
+                    return Err(CliError::Usage(format!("a segment's query does not compile: {other:?}")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn subscription_type(
+    store: &Store,
+    command: SubscriptionTypeCommand,
+) -> Result<(), CliError> {
+    match command {
+        SubscriptionTypeCommand::Create {
+            workspace,
+            name,
+            description,
+            consent_type,
+            content_types,
+            state,
+            locale,
+        } => {
+            let ws = workspace_id(store, &workspace).await?;
+            let consent_type = ConsentType::parse(&consent_type)
+                .ok_or_else(|| CliError::Usage("--consent-type must be opt_in or opt_out".into()))?;
+            let content_types: Vec<String> = content_types.split(',').map(|s| s.trim().to_owned()).collect();
+            if content_types.iter().any(|c| !subscription::CONTENT_TYPES.contains(&c.as_str())) {
+                return Err(CliError::Usage("--content-types must list email and/or sms_message".into()));
+            }
+            if !subscription::STATES.contains(&state.as_str()) {
+                return Err(CliError::Usage("--state must be live, draft or archived".into()));
+            }
+            let new = NewSubscriptionType { name, description, locale, state, consent_type, content_types };
+            print_json(&store.create_subscription_type(ws, &new).await?);
+        }
+        SubscriptionTypeCommand::List { workspace } => {
+            let ws = workspace_id(store, &workspace).await?;
+            print_json(&store.list_subscription_types(ws).await?);
+        }
+    }
+    Ok(())
+}
