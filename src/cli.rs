@@ -6,10 +6,9 @@ use serde_json::json;
 
 use crate::api::ApiConfig;
 use crate::domain::segment::{PersonType, SegmentModel};
+use crate::domain::subscription::NewSubscriptionType;
 use crate::domain::subscription::{self, ConsentType};
 use crate::store::admins::NewAdmin;
-use crate::store::contacts::ContactError;
-use crate::store::subscriptions::NewSubscriptionType;
 use crate::store::{SqliteDurability, Store, StoreError};
 
 #[derive(Parser, Debug)]
@@ -484,8 +483,8 @@ async fn conversation_attribute(
     store: &Store,
     command: ConversationAttributeCommand,
 ) -> Result<(), CliError> {
+    use crate::domain::data_attribute::NewDataAttribute;
     use crate::domain::data_attribute::{DataType, Model};
-    use crate::store::data_attributes::{AttributeError, NewDataAttribute};
     let ConversationAttributeCommand::Create { workspace, name, data_type, description, options } = command;
     let ws = workspace_id(store, &workspace).await?;
     let data_type = DataType::parse(&data_type).ok_or_else(|| {
@@ -493,7 +492,7 @@ async fn conversation_attribute(
     })?;
     let owner = store.list_admins(ws).await?.first().map(|a| a.id).unwrap_or_default();
     let new = NewDataAttribute {
-        name,
+        name: name.clone(),
         model: Model::Conversation,
         data_type,
         description,
@@ -505,14 +504,12 @@ async fn conversation_attribute(
             print_json(&attribute);
             Ok(())
         }
-        Err(AttributeError::Store(err)) => Err(err.into()),
-        Err(AttributeError::Taken { name, .. }) => {
-            Err(CliError::Usage(format!("the workspace already has an attribute named {name}")))
-        }
-        Err(AttributeError::NotAList) => {
-            Err(CliError::Usage("--option is only for string attributes".into()))
-        }
-        Err(AttributeError::HasDependants) => Err(CliError::Usage("the attribute is in use".into())),
+        // A new attribute is refused only for its name (taken) or its options (not a list).
+        Err(StoreError::Rejected(rejection)) => Err(CliError::Usage(match rejection.field.as_deref() {
+            Some("name") => format!("the workspace already has an attribute named {name}"),
+            _ => "--option is only for string attributes".into(),
+        })),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -531,9 +528,10 @@ async fn segment(store: &Store, command: SegmentCommand) -> Result<(), CliError>
                 SegmentModel::Company => store.create_company_segment(ws, &name, &query).await,
             };
             let segment = match created {
-                Err(ContactError::Search(err)) => return Err(CliError::Usage(format!("--query: {err}"))),
-                Err(ContactError::Store(err)) => return Err(err.into()),
-                Err(ContactError::Rejected(r)) => return Err(CliError::Usage(format!("{r:?}"))),
+                Err(StoreError::Rejected(r)) => {
+                    return Err(CliError::Usage(format!("--query: {}", r.message)));
+                }
+                Err(err) => return Err(err.into()),
                 Ok(segment) => segment,
             };
             print_json(&segment);
@@ -542,10 +540,10 @@ async fn segment(store: &Store, command: SegmentCommand) -> Result<(), CliError>
             let ws = workspace_id(store, &workspace).await?;
             match store.list_segments(ws, true).await {
                 Ok(segments) => print_json(&segments),
-                Err(ContactError::Store(err)) => return Err(err.into()),
-                Err(other) => {
-                    return Err(CliError::Usage(format!("a segment's query does not compile: {other:?}")));
+                Err(StoreError::BrokenSegment(err)) => {
+                    return Err(CliError::Usage(format!("a segment's query does not compile: {err:?}")));
                 }
+                Err(err) => return Err(err.into()),
             }
         }
     }

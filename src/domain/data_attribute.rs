@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use super::error::{ErrorCode, Rejection};
 use super::ids;
 use super::search::FieldType;
 
@@ -430,6 +431,66 @@ impl AttributeRejection {
             }
         }
     }
+}
+
+impl From<AttributeRejection> for Rejection {
+    fn from(rejection: AttributeRejection) -> Self {
+        Rejection::invalid("custom_attributes", rejection.message())
+    }
+}
+
+/// Why a data attribute cannot be created or changed as asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttributeWriteRejection {
+    /// The name is taken, by an attribute of `existing` model; `asked` is the new one's.
+    Taken { name: String, existing: Model, asked: Model },
+    /// Archiving it would break a segment's query.
+    HasDependants,
+    /// Options are only for string (list) attributes.
+    NotAList,
+}
+
+impl From<AttributeWriteRejection> for Rejection {
+    fn from(rejection: AttributeWriteRejection) -> Self {
+        match rejection {
+            AttributeWriteRejection::Taken { name, existing, asked } => Rejection::invalid(
+                "name",
+                format!(
+                    "You already have '{name}' in your {} data. To save this as new {} data, use a different name.",
+                    existing.data_name(),
+                    asked.data_name()
+                ),
+            ),
+            AttributeWriteRejection::HasDependants => Rejection::new(
+                ErrorCode::DataInvalid,
+                "The Data Attribute you are trying to archive has a dependant object",
+            ),
+            AttributeWriteRejection::NotAList => {
+                Rejection::invalid("options", "Options can only be set on string attributes")
+            }
+        }
+    }
+}
+
+/// What `POST /data_attributes` (or the CLI, for conversation attributes) creates, already
+/// checked for form.
+#[derive(Debug, Clone)]
+pub struct NewDataAttribute {
+    pub name: String,
+    pub model: Model,
+    pub data_type: DataType,
+    pub description: String,
+    pub options: Option<Vec<String>>,
+    pub messenger_writable: bool,
+}
+
+/// What `PUT /data_attributes/{id}` may change.
+#[derive(Debug, Clone, Default)]
+pub struct DataAttributeChanges {
+    pub archived: Option<bool>,
+    pub description: Option<String>,
+    pub options: Option<Vec<String>>,
+    pub messenger_writable: Option<bool>,
 }
 
 /// Checks a `custom_attributes` object against the model's custom attributes: each key must

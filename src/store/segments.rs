@@ -2,32 +2,19 @@
 //! search compilers (`ContactSearch::segment_condition`, `CompanySearch::segment_condition`),
 //! so they always agree with a `segment_id` search or filter.
 
-use crate::domain::error::Missing;
-use crate::store::backend::rows::row_struct;
-use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, UnionType};
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
+use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
 use crate::domain::segment::{PersonType, Segment, SegmentModel};
 use crate::store::companies::{self, Companies};
-use crate::store::contacts::{self, ContactError, ContactResult, Contacts};
+use crate::store::contacts;
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::segments::{SegmentRow, Segments};
 use crate::store::search::companies::CompanySearch;
 use crate::store::search::contacts::ContactSearch;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
-
-#[derive(Iden)]
-pub(crate) enum Segments {
-    Table,
-    Id,
-    PublicId,
-    WorkspaceId,
-    Name,
-    PersonType,
-    Query,
-    CreatedAt,
-    UpdatedAt,
-    Model,
-}
 
 /// A segment as stored, with its query.
 #[derive(Debug, Clone)]
@@ -55,32 +42,11 @@ impl SavedSegment {
     }
 }
 
-row_struct! {
-    struct SegmentRow {
-        public_id: String,
-        name: String,
-        person_type: String,
-        model: String,
-        query: String,
-        created_at: i64,
-        updated_at: i64,
-    }
-}
-
 /// Every segment of the workspace, oldest first.
 pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<SavedSegment>> {
     let rows: Vec<SegmentRow> = db
         .fetch_all(
-            Query::select()
-                .columns([
-                    Segments::PublicId,
-                    Segments::Name,
-                    Segments::PersonType,
-                    Segments::Model,
-                    Segments::Query,
-                    Segments::CreatedAt,
-                    Segments::UpdatedAt,
-                ])
+            Segments::select_all(&mut Query::select())
                 .from(Segments::Table)
                 .and_where(Expr::col(Segments::WorkspaceId).eq(workspace_id))
                 .order_by(Segments::Id, Order::Asc),
@@ -115,7 +81,7 @@ async fn counts(
     search: &ContactSearch,
     workspace_id: i64,
     segments: &[SavedSegment],
-) -> ContactResult<Vec<i64>> {
+) -> StoreResult<Vec<i64>> {
     let company_search = match segments.iter().any(|s| s.model == SegmentModel::Company) {
         true => Some(CompanySearch::load(db, workspace_id).await?),
         false => None,
@@ -124,7 +90,7 @@ async fn counts(
     for (i, segment) in segments.iter().enumerate() {
         queries.push(match (segment.model, &company_search) {
             (SegmentModel::Company, Some(companies)) => {
-                let cond = companies.segment_condition(segment).map_err(ContactError::Search)?;
+                let cond = companies.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
                 Query::select()
                     .expr(Expr::val(i as i64))
                     .expr(Expr::col((Companies::Table, Companies::Id)).count())
@@ -133,7 +99,7 @@ async fn counts(
                     .take()
             }
             _ => {
-                let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
+                let cond = search.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
                 Query::select()
                     .expr(Expr::val(i as i64))
                     .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
@@ -153,6 +119,11 @@ async fn counts(
     Ok(out)
 }
 
+/// A new segment's query that does not compile is the request's fault.
+fn refused(err: crate::domain::search::SearchError) -> StoreError {
+    StoreError::Rejected(Rejection::from(err))
+}
+
 impl Store {
     /// Saves a segment after checking its query as a search would (`segment_id` excluded).
     pub async fn create_segment(
@@ -161,7 +132,7 @@ impl Store {
         name: &str,
         person_type: PersonType,
         query: &Json,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         self.save_segment(workspace_id, name, person_type, SegmentModel::Contact, query).await
     }
 
@@ -171,7 +142,7 @@ impl Store {
         workspace_id: i64,
         name: &str,
         query: &Json,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         self.save_segment(workspace_id, name, PersonType::User, SegmentModel::Company, query).await
     }
 
@@ -182,7 +153,7 @@ impl Store {
         person_type: PersonType,
         model: SegmentModel,
         query: &Json,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         let mut tx = self.begin().await?;
         let at = now();
         let saved = SavedSegment {
@@ -197,11 +168,11 @@ impl Store {
         match model {
             SegmentModel::Contact => {
                 let search = ContactSearch::load(&mut tx, workspace_id).await?;
-                search.segment_condition(&saved).map_err(ContactError::Search)?;
+                search.segment_condition(&saved).map_err(refused)?;
             }
             SegmentModel::Company => {
                 let search = CompanySearch::load(&mut tx, workspace_id).await?;
-                search.segment_condition(&saved).map_err(ContactError::Search)?;
+                search.segment_condition(&saved).map_err(refused)?;
             }
         }
         tx.execute(
@@ -234,7 +205,7 @@ impl Store {
     }
 
     /// The workspace's segments, with their member counts when asked.
-    pub async fn list_segments(&self, workspace_id: i64, include_count: bool) -> ContactResult<Vec<Segment>> {
+    pub async fn list_segments(&self, workspace_id: i64, include_count: bool) -> StoreResult<Vec<Segment>> {
         let mut conn = self.conn().await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
         let segments = all(&mut conn, workspace_id).await?;
@@ -251,14 +222,11 @@ impl Store {
         workspace_id: i64,
         public_id: &str,
         include_count: bool,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         let mut conn = self.conn().await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
         let segments = all(&mut conn, workspace_id).await?;
-        let segment = segments
-            .iter()
-            .find(|s| s.public_id == public_id)
-            .ok_or(StoreError::NotFound(Missing::Resource))?;
+        let segment = segments.iter().find(|s| s.public_id == public_id).ok_or(Missing::Resource)?;
         let count = if include_count {
             Some(counts(&mut conn, &search, workspace_id, std::slice::from_ref(segment)).await?[0])
         } else {
@@ -268,7 +236,7 @@ impl Store {
     }
 
     /// The segments a live contact is in: each segment's condition tried on that contact.
-    pub async fn contact_segments(&self, workspace_id: i64, contact: &str) -> ContactResult<Vec<Segment>> {
+    pub async fn contact_segments(&self, workspace_id: i64, contact: &str) -> StoreResult<Vec<Segment>> {
         let mut conn = self.conn().await?;
         let id = contacts::find_id(&mut conn, workspace_id, contact).await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
@@ -276,7 +244,7 @@ impl Store {
         segments.retain(|s| s.model == SegmentModel::Contact);
         let mut queries = Vec::with_capacity(segments.len());
         for (i, segment) in segments.iter().enumerate() {
-            let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
+            let cond = search.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
             let this_contact = Expr::col((Contacts::Table, Contacts::Id)).eq(id);
             queries.push(
                 Query::select()

@@ -3,10 +3,10 @@
 use axum::http::{Method, StatusCode};
 use rstest::rstest;
 use serde_json::{Value as Json, json};
+use switchboard::domain::data_attribute::NewDataAttribute;
 use switchboard::domain::data_attribute::{DataType, Model};
 use switchboard::store::Exec;
 use switchboard::store::admins::NewAdmin;
-use switchboard::store::data_attributes::NewDataAttribute;
 
 use crate::common::{Backend, TestApp, assert_error};
 use crate::contact_fixtures::{contact, tag, workspace_id};

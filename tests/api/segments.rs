@@ -3,7 +3,7 @@
 use rstest::rstest;
 use serde_json::json;
 use switchboard::domain::segment::PersonType;
-use switchboard::store::contacts::ContactError;
+use switchboard::store::StoreError;
 
 use crate::common::{Backend, TestApp, assert_error};
 use crate::contact_fixtures::{attribute, contact, segment, workspace_id};
@@ -107,7 +107,7 @@ async fn segment_errors(#[values(Backend::Sqlite, Backend::Postgres)] backend: B
         json!({"field": "created_at", "operator": "!=", "value": 1}),
     ] {
         let made = app.store.create_segment(ws, "Bad", PersonType::User, &query).await;
-        assert!(matches!(made, Err(ContactError::Search(_))), "{query}");
+        assert!(matches!(made, Err(StoreError::Rejected(_))), "{query}");
     }
     assert_eq!(app.get("/segments").await.1["segments"], json!([]));
     let other = app.other_workspace().await;

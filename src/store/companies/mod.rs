@@ -28,12 +28,13 @@ use crate::domain::ids;
 use crate::domain::search::SearchError;
 use crate::domain::segment::{Segment, SegmentModel};
 use crate::domain::tag::Tag;
-use crate::store::contacts::{self, ContactPage, Contacts, Page};
+use crate::store::contacts::{self, ContactPage, Page};
 use crate::store::data_attributes;
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::tags::{CompanyTags, Tags};
 use crate::store::search::companies::{CompanySearch, user_count};
 use crate::store::search::contacts::{ContactSearch, never};
 use crate::store::segments;
-use crate::store::tags::{CompanyTags, Tags};
 use crate::store::workspaces::Workspaces;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 

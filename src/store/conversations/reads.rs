@@ -17,12 +17,12 @@ use crate::domain::conversation::{
 };
 use crate::domain::tag::{AdminReference, Tag};
 use crate::store::admins::Admins;
-use crate::store::contacts::Contacts;
 use crate::store::conversations::{
     ConversationContacts, ConversationError, ConversationParts, ConversationResult, ConversationTags,
     Conversations, Core, col,
 };
-use crate::store::tags::Tags;
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::tags::Tags;
 use crate::store::{Backend, Exec, StoreResult, now};
 
 row_struct! {
