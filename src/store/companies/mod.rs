@@ -34,7 +34,7 @@ use crate::store::schema::contacts::Contacts;
 use crate::store::schema::tags::{CompanyTags, Tags};
 use crate::store::search::companies::{CompanySearch, user_count};
 use crate::store::search::contacts::{ContactSearch, never};
-use crate::store::segments;
+use crate::store::segments::saved as segments;
 use crate::store::workspaces::Workspaces;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
@@ -695,7 +695,7 @@ impl Store {
         let cond = Condition::all()
             .add(Expr::col((Contacts::Table, Contacts::WorkspaceId)).eq(workspace_id))
             .add(Expr::col((Contacts::Table, Contacts::Id)).in_subquery(members));
-        Ok(contacts::page_of(&mut conn, workspace_id, cond, page).await?)
+        Ok(contacts::reads::page_of(&mut conn, workspace_id, cond, page).await?)
     }
 
     /// The company segments a company is in.

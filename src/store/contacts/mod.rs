@@ -8,8 +8,6 @@ pub mod reads;
 pub mod summaries;
 pub mod writes;
 
-pub(crate) use reads::page_of;
-
 use sea_query::{Condition, Expr, ExprTrait, Func, LockType, Query};
 
 use crate::domain::contact::{self, Contact, ContactRef};

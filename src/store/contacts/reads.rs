@@ -150,13 +150,11 @@ pub(crate) async fn page_of(
     let mut ids = Query::select();
     ids.column((Contacts::Table, Contacts::Id)).from(Contacts::Table).cond_where(filter.clone());
     if let Some(after) = page.after {
-        ids.and_where(Contacts::col(Contacts::Id).gt(after));
+        ids.and_where(Contacts::Id.col().gt(after));
     }
     ids.order_by((Contacts::Table, Contacts::Id), Order::Asc).limit(page.limit + 1).offset(page.offset);
     let mut q = select_read_in(
-        Condition::all()
-            .add(in_workspace_unindexed(workspace_id))
-            .add(Contacts::col(Contacts::Id).in_subquery(ids)),
+        Condition::all().add(in_workspace_unindexed(workspace_id)).add(Contacts::Id.col().in_subquery(ids)),
     );
     q.order_by((Contacts::Table, Contacts::Id), Order::Asc);
     let mut rows: Vec<ContactRead> = db.fetch_all(&q).await?;

@@ -44,15 +44,16 @@ async fn duplicate(
 ) -> StoreResult<Option<Rejection>> {
     let mut same = Condition::any();
     if let Some(external_id) = external_id {
-        same = same.add(Contacts::col(Contacts::ExternalId).eq(external_id));
+        same = same.add(Contacts::ExternalId.col().eq(external_id));
     }
     let user_email = if role == Role::User { email } else { None };
     if let Some(email) = user_email {
         // Folded by the database, as the unique index folds it.
-        same =
-            same.add(Condition::all().add(is_user()).add(
-                Expr::from(Func::lower(Contacts::col(Contacts::Email))).eq(Func::lower(Expr::val(email))),
-            ));
+        same = same.add(
+            Condition::all()
+                .add(is_user())
+                .add(Expr::from(Func::lower(Contacts::Email.col())).eq(Func::lower(Expr::val(email)))),
+        );
     }
     if external_id.is_none() && user_email.is_none() {
         return Ok(None);
@@ -60,11 +61,11 @@ async fn duplicate(
     let mut q = Query::select();
     q.columns([Contacts::PublicId, Contacts::Archived])
         .from(Contacts::Table)
-        .and_where(Contacts::col(Contacts::WorkspaceId).eq(workspace_id))
+        .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
         .cond_where(same)
         .limit(1);
     if let Some(except) = except {
-        q.and_where(Contacts::col(Contacts::Id).ne(except));
+        q.and_where(Contacts::Id.col().ne(except));
     }
     let found: Option<(String, bool)> = db.fetch_optional(&q).await?;
     Ok(found.map(|(existing_id, archived)| Rejection::Duplicate { existing_id, archived }))
@@ -100,28 +101,7 @@ pub(crate) struct Written {
 
 /// An INSERT of new contacts, to be given rows with [`add_new_row`].
 pub(crate) fn new_rows() -> InsertStatement {
-    Query::insert()
-        .into_table(Contacts::Table)
-        .columns([
-            Contacts::PublicId,
-            Contacts::WorkspaceId,
-            Contacts::Role,
-            Contacts::ExternalId,
-            Contacts::Email,
-            Contacts::EmailDomain,
-            Contacts::Phone,
-            Contacts::FormattedPhone,
-            Contacts::Name,
-            Contacts::Avatar,
-            Contacts::OwnerId,
-            Contacts::UnsubscribedFromEmails,
-            Contacts::CreatedAt,
-            Contacts::UpdatedAt,
-            Contacts::SignedUpAt,
-            Contacts::LastSeenAt,
-            Contacts::CustomAttributes,
-        ])
-        .take()
+    Query::insert().into_table(Contacts::Table).take()
 }
 
 /// One new contact's row: the checked identity in `written`, the rest from `changes` (trimmed,
@@ -136,25 +116,28 @@ pub(crate) fn add_new_row(
     custom: Map<String, Json>,
 ) {
     let phone = trimmed(changes.phone.clone()).flatten();
-    insert.values_panic([
-        public_id.into(),
-        workspace_id.into(),
-        written.role.as_str().into(),
-        written.external_id.clone().into(),
-        written.email.clone().into(),
-        written.email.as_deref().and_then(contact::email_domain).into(),
-        phone.clone().into(),
-        phone.as_deref().and_then(contact::formatted_phone).into(),
-        trimmed(changes.name.clone()).flatten().into(),
-        trimmed(changes.avatar.clone()).flatten().into(),
-        changes.owner_id.flatten().into(),
-        changes.unsubscribed_from_emails.unwrap_or(false).into(),
-        at.into(),
-        at.into(),
-        changes.signed_up_at.flatten().into(),
-        changes.last_seen_at.flatten().into(),
-        Expr::val(Json::Object(custom)),
-    ]);
+    let row: [(Contacts, Expr); 17] = [
+        (Contacts::PublicId, public_id.into()),
+        (Contacts::WorkspaceId, workspace_id.into()),
+        (Contacts::Role, written.role.as_str().into()),
+        (Contacts::ExternalId, written.external_id.clone().into()),
+        (Contacts::Email, written.email.clone().into()),
+        (Contacts::EmailDomain, written.email.as_deref().and_then(contact::email_domain).into()),
+        (Contacts::Phone, phone.clone().into()),
+        (Contacts::FormattedPhone, phone.as_deref().and_then(contact::formatted_phone).into()),
+        (Contacts::Name, trimmed(changes.name.clone()).flatten().into()),
+        (Contacts::Avatar, trimmed(changes.avatar.clone()).flatten().into()),
+        (Contacts::OwnerId, changes.owner_id.flatten().into()),
+        (Contacts::UnsubscribedFromEmails, changes.unsubscribed_from_emails.unwrap_or(false).into()),
+        (Contacts::CreatedAt, at.into()),
+        (Contacts::UpdatedAt, at.into()),
+        (Contacts::SignedUpAt, changes.signed_up_at.flatten().into()),
+        (Contacts::LastSeenAt, changes.last_seen_at.flatten().into()),
+        (Contacts::CustomAttributes, Expr::val(Json::Object(custom))),
+    ];
+    // Every row names the same columns, in the same order.
+    insert.columns(row.iter().map(|(column, _)| *column));
+    insert.values_panic(row.into_iter().map(|(_, value)| value));
 }
 
 impl Store {
@@ -220,8 +203,8 @@ impl Store {
         };
         match found.await {
             Ok(Some(dup)) => dup.into(),
-            Ok(None) => StoreError::Conflict { constraint: "contacts".into() }.into(),
-            Err(err) => err.into(),
+            Ok(None) => StoreError::Conflict { constraint: "contacts".into() },
+            Err(err) => err,
         }
     }
 
