@@ -11,11 +11,11 @@ use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId, present};
 use crate::domain::company::{ContactCompanies, PagesLink};
-use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Role};
+use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Page, Role};
 use crate::domain::pages::{CursorPages, cursor};
 use crate::domain::search::SearchRequest;
 use crate::error::{ApiError, ApiResult, Missing};
-use crate::store::contacts::{ContactPage, Page};
+use crate::store::contacts::ContactPage;
 
 pub fn router() -> Router<AppState> {
     Router::new()

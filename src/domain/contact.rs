@@ -276,6 +276,17 @@ impl From<Rejection> for error::Rejection {
     }
 }
 
+/// A page of contacts in id order: `limit` of them, after the internal id `after` (a cursor)
+/// or after skipping `offset` (a page number). `total`, when a cursor carries it, is the total
+/// counted for the first page of the walk, and is not counted again.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub after: Option<i64>,
+    pub offset: u64,
+    pub limit: u64,
+    pub total: Option<i64>,
+}
+
 /// How a request names a contact: by Intercom's id, or (users only, as Intercom's docs say
 /// leads are named by their id) by the `user_id` (external id) or the email of a user.
 #[derive(Debug, Clone, Copy)]

@@ -23,12 +23,13 @@ use crate::domain::company::{
     self, Company, CompanyChanges, CompanyDeleted, CompanySegments, CompanyTags as TagList, LIST_LIMIT,
     MAX_COMPANIES_PER_CONTACT, Order as ListOrder, Plan,
 };
+use crate::domain::contact::Page;
 use crate::domain::data_attribute::{AttributeRejection, Model};
 use crate::domain::ids;
 use crate::domain::search::SearchError;
 use crate::domain::segment::{Segment, SegmentModel};
 use crate::domain::tag::Tag;
-use crate::store::contacts::{self, ContactPage, Page};
+use crate::store::contacts::{self, ContactPage};
 use crate::store::data_attributes;
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::tags::{CompanyTags, Tags};

@@ -22,17 +22,6 @@ impl From<contact::Rejection> for StoreError {
     }
 }
 
-/// A page of contacts in id order: `limit` of them, after the internal id `after` (a cursor)
-/// or after skipping `offset` (a page number). `total`, when a cursor carries it, is the total
-/// counted for the first page of the walk, and is not counted again.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub after: Option<i64>,
-    pub offset: u64,
-    pub limit: u64,
-    pub total: Option<i64>,
-}
-
 /// One page of a listing: the contacts, the internal id of the last one (the cursor),
 /// whether more follow, and how many there are in all.
 pub struct ContactPage {

@@ -5,8 +5,8 @@ use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::Value as Json;
 
 use super::summaries::{self, SummaryColumns};
-use super::{ContactPage, Page, in_workspace_unindexed, live};
-use crate::domain::contact::{Contact, Location, Role, SocialProfiles, Summary, SummaryKind};
+use super::{ContactPage, in_workspace_unindexed, live};
+use crate::domain::contact::{Contact, Location, Page, Role, SocialProfiles, Summary, SummaryKind};
 use crate::domain::error::{Missing, Rejection};
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::contacts::{ContactRow, Contacts};
