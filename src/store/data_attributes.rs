@@ -62,6 +62,7 @@ async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Data
     Ok(row.ok_or(Missing::DataAttribute)?.into())
 }
 
+/// A write the attribute's rules refuse.
 fn refused(rejection: AttributeWriteRejection) -> crate::store::StoreError {
     Rejection::from(rejection).into()
 }

@@ -39,7 +39,7 @@ pub enum ImportError {
     #[error("item {index}: duplicate of item {first} of the same batch")]
     DuplicateInBatch { index: usize, first: usize },
     /// A link names a contact, tag or company the workspace does not have.
-    #[error("{missing:?} {name} not found")]
+    #[error("{} {name} not found", noun(*.missing))]
     NotFound { missing: Missing, name: String },
     /// The contact would have more than `MAX_COMPANIES_PER_CONTACT` companies.
     #[error("contact {0}: too many companies")]
@@ -47,6 +47,16 @@ pub enum ImportError {
 }
 
 pub type ImportResult<T> = Result<T, ImportError>;
+
+/// What a link names, as the loader's messages say it.
+fn noun(missing: Missing) -> &'static str {
+    match missing {
+        Missing::Contact => "contact",
+        Missing::Tag => "tag",
+        Missing::Company => "company",
+        _ => "object",
+    }
+}
 
 /// One contact, checked: what `create_contact` would insert.
 struct Row {
