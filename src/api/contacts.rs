@@ -11,12 +11,11 @@ use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId, present};
 use crate::domain::company::{AlsoCompanies, Company};
-use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Rejection, Role};
+use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Page, Role};
 use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
 use crate::domain::search::SearchRequest;
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::StoreError;
-use crate::store::contacts::{ContactError, ContactPage, Page};
+use crate::error::{ApiError, ApiResult, Missing};
+use crate::store::contacts::ContactPage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -33,48 +32,10 @@ pub fn router() -> Router<AppState> {
 const DEFAULT_PAGE: u64 = 50;
 const MAX_PAGE: u64 = 150;
 
-/// The error of a contact id that names no contact of the workspace.
+/// The error of a contact id that names no contact of the workspace (for handlers whose store
+/// errors do not say so yet).
 pub fn contact_not_found() -> ApiError {
-    ApiError::not_found("User Not Found")
-}
-
-fn store_error(err: StoreError) -> ApiError {
-    match err {
-        StoreError::NotFound(_) => contact_not_found(),
-        other => other.into(),
-    }
-}
-
-fn contact_error(err: ContactError) -> ApiError {
-    match err {
-        ContactError::Store(err) => store_error(err),
-        ContactError::Search(err) => err.into(),
-        ContactError::Rejected(rejection) => rejected(rejection),
-    }
-}
-
-fn rejected(rejection: Rejection) -> ApiError {
-    match rejection {
-        Rejection::Duplicate { existing_id, archived } => ApiError::new(
-            ErrorCode::Conflict,
-            format!(
-                "{} matching those details already exists with id={existing_id}",
-                if archived { "An archived contact" } else { "A contact" }
-            ),
-        ),
-        Rejection::UserWithoutIdentity => {
-            ApiError::invalid("email", "A contact with role user requires an email or an external_id")
-        }
-        Rejection::UserToLead => ApiError::invalid("role", "A user cannot be converted to a lead"),
-        Rejection::OwnerNotFound => {
-            ApiError::invalid("owner_id", "The owner specified is not a member of the workspace")
-        }
-        Rejection::InvalidEmail => ApiError::invalid("email", "The email is not a valid email address"),
-        Rejection::Attribute(r) => ApiError::invalid("custom_attributes", r.message()),
-        Rejection::MergeFromNotLead => ApiError::invalid("from", "The contact to merge from must be a lead"),
-        Rejection::MergeIntoNotUser => ApiError::invalid("into", "The contact to merge into must be a user"),
-        Rejection::MergeIntoItself => ApiError::invalid("into", "A contact cannot be merged into itself"),
-    }
+    Missing::Contact.into()
 }
 
 /// The body of `POST /contacts` and `PUT /contacts/{id}`: absent fields are left alone,
@@ -217,7 +178,7 @@ async fn create(
     Json(body): Json<ContactRequest>,
 ) -> ApiResult<JsonResponse<Contact>> {
     let changes = body.changes()?;
-    let contact = state.store.create_contact(ctx.workspace_id, &changes).await.map_err(contact_error)?;
+    let contact = state.store.create_contact(ctx.workspace_id, &changes).await?;
     Ok(JsonResponse(contact))
 }
 
@@ -227,7 +188,7 @@ async fn retrieve(
     ctx: Ctx,
     Path(contact_id): Path<String>,
 ) -> ApiResult<JsonResponse<Contact>> {
-    Ok(JsonResponse(state.store.get_contact(ctx.workspace_id, &contact_id).await.map_err(store_error)?))
+    Ok(JsonResponse(state.store.get_contact(ctx.workspace_id, &contact_id).await?))
 }
 
 /// operationId: UpdateContact
@@ -238,8 +199,7 @@ async fn update(
     Json(body): Json<ContactRequest>,
 ) -> ApiResult<JsonResponse<Contact>> {
     let changes = body.changes()?;
-    let contact =
-        state.store.update_contact(ctx.workspace_id, &contact_id, &changes).await.map_err(contact_error)?;
+    let contact = state.store.update_contact(ctx.workspace_id, &contact_id, &changes).await?;
     Ok(JsonResponse(contact))
 }
 
@@ -249,7 +209,7 @@ async fn delete(
     ctx: Ctx,
     Path(contact_id): Path<String>,
 ) -> ApiResult<JsonResponse<ContactDeleted>> {
-    Ok(JsonResponse(state.store.delete_contact(ctx.workspace_id, &contact_id).await.map_err(store_error)?))
+    Ok(JsonResponse(state.store.delete_contact(ctx.workspace_id, &contact_id).await?))
 }
 
 /// operationId: ArchiveContact
@@ -259,7 +219,7 @@ async fn archive(
     Path(contact_id): Path<String>,
 ) -> ApiResult<JsonResponse<ContactArchived>> {
     let archived = state.store.set_contact_archived(ctx.workspace_id, &contact_id, true).await;
-    Ok(JsonResponse(archived.map_err(store_error)?))
+    Ok(JsonResponse(archived?))
 }
 
 /// operationId: UnarchiveContact
@@ -269,7 +229,7 @@ async fn unarchive(
     Path(contact_id): Path<String>,
 ) -> ApiResult<JsonResponse<ContactArchived>> {
     let unarchived = state.store.set_contact_archived(ctx.workspace_id, &contact_id, false).await;
-    Ok(JsonResponse(unarchived.map_err(store_error)?))
+    Ok(JsonResponse(unarchived?))
 }
 
 #[derive(Deserialize)]
@@ -285,7 +245,7 @@ async fn merge(
     Json(body): Json<MergeRequest>,
 ) -> ApiResult<JsonResponse<Contact>> {
     let merged = state.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await;
-    Ok(JsonResponse(merged.map_err(contact_error)?))
+    Ok(JsonResponse(merged?))
 }
 
 /// operationId: SearchContacts
@@ -302,11 +262,8 @@ async fn search(
         }
         None => (1, Page { after: None, offset: 0, limit: 0, total: None }),
     };
-    let result = state
-        .store
-        .search_contacts(ctx.workspace_id, &body.query, Page { limit: per_page, ..at })
-        .await
-        .map_err(contact_error)?;
+    let result =
+        state.store.search_contacts(ctx.workspace_id, &body.query, Page { limit: per_page, ..at }).await?;
     Ok(JsonResponse(contact_list(result, page, per_page)))
 }
 
@@ -325,11 +282,8 @@ async fn list_companies(
 ) -> ApiResult<JsonResponse<List<Company, AlsoCompanies>>> {
     let page = params::page(params.page.as_deref())?;
     let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
-    let (companies, total) = state
-        .store
-        .contact_companies(ctx.workspace_id, &contact_id, page, per_page)
-        .await
-        .map_err(store_error)?;
+    let (companies, total) =
+        state.store.contact_companies(ctx.workspace_id, &contact_id, page, per_page).await?;
     let pages = PagesLink::new(page, per_page, total, |next| {
         format!("/contacts/{contact_id}/companies?page={next}&per_page={per_page}")
     });

@@ -9,43 +9,17 @@ use serde_json::Value as Json;
 use super::AppState;
 use super::extract::{Ctx, Json as JsonBody, Path, Query};
 use super::params;
-use crate::domain::data_attribute::{self, DataAttribute, DataType, MIN_OPTIONS, Model};
+use crate::domain::data_attribute::{
+    self, DataAttribute, DataAttributeChanges, DataType, MIN_OPTIONS, Model, NewDataAttribute,
+};
 use crate::domain::ids;
 use crate::domain::pages::List;
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::StoreError;
-use crate::store::data_attributes::{AttributeError, DataAttributeChanges, NewDataAttribute};
+use crate::error::{ApiError, ApiResult, Missing};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/data_attributes", get(list).post(create))
         .route("/data_attributes/{data_attribute_id}", put(update))
-}
-
-fn attribute_not_found() -> ApiError {
-    ApiError::new(ErrorCode::FieldNotFound, "We couldn't find that data attribute to update")
-}
-
-fn attribute_error(model: Option<Model>) -> impl Fn(AttributeError) -> ApiError {
-    move |err| match err {
-        AttributeError::Store(StoreError::NotFound(_)) => attribute_not_found(),
-        AttributeError::Store(err) => err.into(),
-        AttributeError::Taken { name, existing } => ApiError::invalid(
-            "name",
-            format!(
-                "You already have '{name}' in your {} data. To save this as new {} data, use a different name.",
-                existing.data_name(),
-                model.unwrap_or(existing).data_name()
-            ),
-        ),
-        AttributeError::HasDependants => ApiError::new(
-            ErrorCode::DataInvalid,
-            "The Data Attribute you are trying to archive has a dependant object",
-        ),
-        AttributeError::NotAList => {
-            ApiError::invalid("options", "Options can only be set on string attributes")
-        }
-    }
 }
 
 fn too_few_options() -> ApiError {
@@ -144,7 +118,7 @@ async fn create(
         messenger_writable: body.messenger_writable.unwrap_or(false),
     };
     let created = state.store.create_data_attribute(ctx.workspace_id, ctx.admin_id, &new).await;
-    Ok(JsonResponse(created.map_err(attribute_error(Some(model)))?))
+    Ok(JsonResponse(created?))
 }
 
 #[derive(Deserialize)]
@@ -166,7 +140,7 @@ async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateRequest>,
 ) -> ApiResult<JsonResponse<DataAttribute>> {
-    let id = ids::parse_numeric(&id).ok_or_else(attribute_not_found)?;
+    let id = ids::parse_numeric(&id).ok_or(Missing::DataAttribute)?;
     if body.data_type.is_some() {
         return Err(ApiError::invalid(
             "data_type",
@@ -188,5 +162,5 @@ async fn update(
         messenger_writable: body.messenger_writable,
     };
     let updated = state.store.update_data_attribute(ctx.workspace_id, id, &changes).await;
-    Ok(JsonResponse(updated.map_err(attribute_error(None))?))
+    Ok(JsonResponse(updated?))
 }

@@ -8,17 +8,17 @@ use axum::{Json as JsonResponse, Router};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Query};
 use super::params::{self, LooseId};
+use crate::domain::contact::ContactRef;
+use crate::domain::error::Rejection;
 use crate::domain::event::{
-    self, DataEvent, EventSummary, Invalid, LISTING_WINDOW_SECS, MAX_SUMMARY_COUNT, Metadata, Tally,
+    self, DataEvent, EventPosition, EventQuery, EventSummary, ImportedSummary, LISTING_WINDOW_SECS,
+    MAX_SUMMARY_COUNT, Metadata, NewEvent, Tally,
 };
 use crate::domain::pages::{NamedList, NextLink, PagesOnly, cursor};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::contacts::ContactRef;
-use crate::store::events::{EventPosition, EventQuery, ImportedSummary, NewEvent};
-use crate::store::{StoreError, now};
+use crate::store::now;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/events", get(list).post(create)).route("/events/summaries", post(summaries))
@@ -27,18 +27,6 @@ pub fn router() -> Router<AppState> {
 /// "How many results to display per page. Defaults to 15"; at most 150, like other listings.
 const DEFAULT_PAGE: u64 = 15;
 const MAX_PAGE: u64 = 150;
-
-fn invalid(err: Invalid) -> ApiError {
-    ApiError::invalid(err.field, err.message)
-}
-
-/// Every store call here fails with `NotFound` only when the contact named is unknown.
-fn store_error(err: StoreError) -> ApiError {
-    match err {
-        StoreError::NotFound(_) => contact_not_found(),
-        other => other.into(),
-    }
-}
 
 /// The contact a request names: by Intercom's id (users and leads), else by `user_id`, else
 /// by email (users only); blank values name nothing.
@@ -71,9 +59,9 @@ async fn create(
     Json(request): Json<CreateRequest>,
 ) -> ApiResult<StatusCode> {
     let event = NewEvent {
-        event_name: event::event_name(&request.event_name).map_err(invalid)?,
-        created_at: event::timestamp("created_at", request.created_at).map_err(invalid)?,
-        metadata: request.metadata.unwrap_or_default().checked().map_err(invalid)?,
+        event_name: event::event_name(&request.event_name).map_err(Rejection::from)?,
+        created_at: event::timestamp("created_at", request.created_at).map_err(Rejection::from)?,
+        metadata: request.metadata.unwrap_or_default().checked().map_err(Rejection::from)?,
     };
     let user_id = request.user_id.map(LooseId::into_string);
     let contact =
@@ -83,7 +71,7 @@ async fn create(
                 "One of id, user_id or email is required to identify the contact",
             )
         })?;
-    state.store.create_event(ctx.workspace_id, contact, &event).await.map_err(store_error)?;
+    state.store.create_event(ctx.workspace_id, contact, &event).await?;
     // Accepted, duplicate or not: "an error is not thrown".
     Ok(StatusCode::ACCEPTED)
 }
@@ -135,8 +123,7 @@ async fn list(
             })?;
 
     if summary {
-        let (found, items) =
-            state.store.event_summaries(ctx.workspace_id, contact).await.map_err(store_error)?;
+        let (found, items) = state.store.event_summaries(ctx.workspace_id, contact).await?;
         return Ok(JsonResponse(EventsResponse::Summary(EventSummary {
             kind: "event.summary",
             email: found.email,
@@ -146,7 +133,7 @@ async fn list(
         })));
     }
     let query = EventQuery { created_since: now() - LISTING_WINDOW_SECS, after, limit: per_page };
-    let found = state.store.list_events(ctx.workspace_id, contact, &query).await.map_err(store_error)?;
+    let found = state.store.list_events(ctx.workspace_id, contact, &query).await?;
     let next = found.next.map(|position| {
         let cursor = cursor::encode(page, &position);
         let query = form_urlencoded::Serializer::new(String::new())
@@ -218,8 +205,8 @@ async fn summaries(
             format!("event_summaries.count must be an integer between 1 and {MAX_SUMMARY_COUNT}"),
         ));
     }
-    let first = event::timestamp("event_summaries.first", s.first).map_err(invalid)?;
-    let last = event::timestamp("event_summaries.last", s.last).map_err(invalid)?;
+    let first = event::timestamp("event_summaries.first", s.first).map_err(Rejection::from)?;
+    let last = event::timestamp("event_summaries.last", s.last).map_err(Rejection::from)?;
     if last < first {
         return Err(ApiError::invalid(
             "event_summaries.last",
@@ -227,10 +214,6 @@ async fn summaries(
         ));
     }
     let summary = ImportedSummary { event_name, tally: Tally { count: s.count, first, last } };
-    state
-        .store
-        .import_event_summary(ctx.workspace_id, ContactRef::UserId(user_id), &summary)
-        .await
-        .map_err(store_error)?;
+    state.store.import_event_summary(ctx.workspace_id, ContactRef::UserId(user_id), &summary).await?;
     Ok(StatusCode::OK)
 }

@@ -6,15 +6,12 @@ use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId};
 use crate::domain::ids;
 use crate::domain::note::{self, Note};
 use crate::domain::pages::{CursorList, CursorPages, List};
-use crate::error::{ApiError, ApiResult};
-use crate::store::StoreError;
-use crate::store::contacts::LinkError;
+use crate::error::{ApiError, ApiResult, Missing};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,16 +20,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("Resource Not Found")
-}
-
-fn link_error(err: LinkError) -> ApiError {
-    match err {
-        LinkError::ContactNotFound | LinkError::Store(StoreError::NotFound(_)) => contact_not_found(),
-        LinkError::TargetNotFound => not_found(),
-        LinkError::Mismatch(message) => ApiError::invalid("body", message),
-        LinkError::Store(err) => err.into(),
-    }
+    Missing::Resource.into()
 }
 
 #[derive(Deserialize)]
@@ -50,8 +38,7 @@ async fn list(
 ) -> ApiResult<JsonResponse<CursorList<Note>>> {
     let page = params::page(params.page.as_deref())?;
     let per_page = params::per_page(params.per_page.as_deref(), 50, 150)?;
-    let (notes, total) =
-        state.store.list_notes(ctx.workspace_id, &contact_id, page, per_page).await.map_err(link_error)?;
+    let (notes, total) = state.store.list_notes(ctx.workspace_id, &contact_id, page, per_page).await?;
     // Page-numbered: clients ask for page + 1 until a page comes back empty.
     let pages = CursorPages::new(page as i64, per_page as i64, total, None);
     Ok(JsonResponse(List::paged(notes, total, pages)))
@@ -79,7 +66,7 @@ async fn create(
     };
     let body = note::body_html(&request.body);
     let note = state.store.create_note(ctx.workspace_id, &contact_id, admin_id, &body).await;
-    Ok(JsonResponse(note.map_err(link_error)?))
+    Ok(JsonResponse(note?))
 }
 
 /// operationId: retrieveNote
@@ -89,9 +76,5 @@ async fn retrieve(
     Path(note_id): Path<String>,
 ) -> ApiResult<JsonResponse<Note>> {
     let id = ids::parse_numeric(&note_id).ok_or_else(not_found)?;
-    let note = state.store.get_note(ctx.workspace_id, id).await.map_err(|err| match err {
-        StoreError::NotFound(_) => not_found(),
-        other => other.into(),
-    })?;
-    Ok(JsonResponse(note))
+    Ok(JsonResponse(state.store.get_note(ctx.workspace_id, id).await?))
 }

@@ -7,15 +7,12 @@ use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Path};
 use super::params::LooseId;
 use crate::domain::ids;
 use crate::domain::pages::List;
 use crate::domain::subscription::{ConsentType, SubscriptionType};
-use crate::error::{ApiError, ApiResult};
-use crate::store::StoreError;
-use crate::store::contacts::LinkError;
+use crate::error::{ApiError, ApiResult, Missing};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,16 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("Resource Not Found")
-}
-
-fn link_error(err: LinkError) -> ApiError {
-    match err {
-        LinkError::ContactNotFound | LinkError::Store(StoreError::NotFound(_)) => contact_not_found(),
-        LinkError::TargetNotFound => not_found(),
-        LinkError::Mismatch(message) => ApiError::invalid("consent_type", message),
-        LinkError::Store(err) => err.into(),
-    }
+    Missing::Resource.into()
 }
 
 /// operationId: listSubscriptionTypes
@@ -48,7 +36,7 @@ async fn list_for_contact(
     ctx: Ctx,
     Path(contact_id): Path<String>,
 ) -> ApiResult<JsonResponse<List<SubscriptionType>>> {
-    let types = state.store.contact_subscriptions(ctx.workspace_id, &contact_id).await.map_err(link_error)?;
+    let types = state.store.contact_subscriptions(ctx.workspace_id, &contact_id).await?;
     Ok(JsonResponse(List::new(types)))
 }
 
@@ -69,7 +57,7 @@ async fn attach(
         .ok_or_else(|| ApiError::invalid("consent_type", "consent_type must be opt_in or opt_out"))?;
     let id = ids::parse_numeric(body.id.into_string().trim()).ok_or_else(not_found)?;
     let attached = state.store.attach_subscription(ctx.workspace_id, &contact_id, id, consent).await;
-    Ok(JsonResponse(attached.map_err(link_error)?))
+    Ok(JsonResponse(attached?))
 }
 
 /// operationId: detachSubscriptionTypeToContact
@@ -80,5 +68,5 @@ async fn detach(
 ) -> ApiResult<JsonResponse<SubscriptionType>> {
     let id = ids::parse_numeric(&subscription_id).ok_or_else(not_found)?;
     let detached = state.store.detach_subscription(ctx.workspace_id, &contact_id, id).await;
-    Ok(JsonResponse(detached.map_err(link_error)?))
+    Ok(JsonResponse(detached?))
 }

@@ -7,16 +7,13 @@ use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Path};
 use super::params::LooseId;
 use crate::domain::ids;
 use crate::domain::pages::List;
 use crate::domain::tag::{self, Tag};
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::StoreError;
+use crate::error::{ApiError, ApiResult, Missing};
 use crate::store::companies::CompanyRef;
-use crate::store::tags::TagError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,21 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn tag_not_found() -> ApiError {
-    ApiError::not_found("Resource Not Found")
-}
-
-fn tag_error(err: TagError) -> ApiError {
-    match err {
-        TagError::Store(StoreError::NotFound(_)) | TagError::TagNotFound => tag_not_found(),
-        TagError::Store(err) => err.into(),
-        TagError::ContactNotFound => contact_not_found(),
-        TagError::CompanyNotFound => ApiError::new(ErrorCode::CompanyNotFound, "Company Not Found"),
-        TagError::NameTaken => ApiError::invalid("name", "Another tag already has this name"),
-        TagError::UsedBySegments(names) => ApiError::new(
-            ErrorCode::TagHasDependentObjects,
-            format!("Unable to delete Tag with dependent objects. Segments: {}.", names.join(", ")),
-        ),
-    }
+    Missing::Resource.into()
 }
 
 /// A tag id from a path or body; anything but a positive number names no tag.
@@ -122,7 +105,7 @@ async fn create(
             store.create_or_update_tag(ctx.workspace_id, &name, id).await
         }
     };
-    Ok(JsonResponse(tag.map_err(tag_error)?))
+    Ok(JsonResponse(tag?))
 }
 
 /// operationId: findTag
@@ -131,12 +114,12 @@ async fn find(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult<JsonResponse<Tag>> {
-    Ok(JsonResponse(state.store.get_tag(ctx.workspace_id, tag_id(&id)?).await.map_err(tag_error)?))
+    Ok(JsonResponse(state.store.get_tag(ctx.workspace_id, tag_id(&id)?).await?))
 }
 
 /// operationId: deleteTag
 async fn remove(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    state.store.delete_tag(ctx.workspace_id, tag_id(&id)?).await.map_err(tag_error)?;
+    state.store.delete_tag(ctx.workspace_id, tag_id(&id)?).await?;
     Ok(StatusCode::OK)
 }
 
@@ -146,7 +129,7 @@ async fn list_for_contact(
     ctx: Ctx,
     Path(contact_id): Path<String>,
 ) -> ApiResult<JsonResponse<List<Tag>>> {
-    let tags = state.store.contact_tags(ctx.workspace_id, &contact_id).await.map_err(tag_error)?;
+    let tags = state.store.contact_tags(ctx.workspace_id, &contact_id).await?;
     Ok(JsonResponse(List::new(tags)))
 }
 
@@ -164,7 +147,7 @@ async fn attach_to_contact(
 ) -> ApiResult<JsonResponse<Tag>> {
     let tag = tag_id(&body.id.into_string())?;
     let tag = state.store.tag_contact(ctx.workspace_id, ctx.admin_id, &contact_id, tag).await;
-    Ok(JsonResponse(tag.map_err(tag_error)?))
+    Ok(JsonResponse(tag?))
 }
 
 /// operationId: detachTagFromContact
@@ -174,5 +157,5 @@ async fn detach_from_contact(
     Path((contact_id, tag)): Path<(String, String)>,
 ) -> ApiResult<JsonResponse<Tag>> {
     let tag = state.store.untag_contact(ctx.workspace_id, &contact_id, tag_id(&tag)?).await;
-    Ok(JsonResponse(tag.map_err(tag_error)?))
+    Ok(JsonResponse(tag?))
 }

@@ -6,10 +6,9 @@ use serde_json::json;
 
 use super::{CliError, print_json, workspace_id};
 use crate::domain::segment::{PersonType, SegmentModel};
+use crate::domain::subscription::NewSubscriptionType;
 use crate::domain::subscription::{self, ConsentType};
-use crate::store::Store;
-use crate::store::contacts::ContactError;
-use crate::store::subscriptions::NewSubscriptionType;
+use crate::store::{Store, StoreError};
 
 #[derive(Subcommand, Debug)]
 pub enum SegmentCommand {
@@ -152,8 +151,8 @@ pub(super) async fn conversation_attribute(
     store: &Store,
     command: ConversationAttributeCommand,
 ) -> Result<(), CliError> {
+    use crate::domain::data_attribute::NewDataAttribute;
     use crate::domain::data_attribute::{DataType, Model};
-    use crate::store::data_attributes::{AttributeError, NewDataAttribute};
     let ConversationAttributeCommand::Create { workspace, name, data_type, description, options } = command;
     let ws = workspace_id(store, &workspace).await?;
     let data_type = DataType::parse(&data_type).ok_or_else(|| {
@@ -161,7 +160,7 @@ pub(super) async fn conversation_attribute(
     })?;
     let owner = store.list_admins(ws).await?.first().map(|a| a.id).unwrap_or_default();
     let new = NewDataAttribute {
-        name,
+        name: name.clone(),
         model: Model::Conversation,
         data_type,
         description,
@@ -173,14 +172,12 @@ pub(super) async fn conversation_attribute(
             print_json(&attribute);
             Ok(())
         }
-        Err(AttributeError::Store(err)) => Err(err.into()),
-        Err(AttributeError::Taken { name, .. }) => {
-            Err(CliError::Usage(format!("the workspace already has an attribute named {name}")))
-        }
-        Err(AttributeError::NotAList) => {
-            Err(CliError::Usage("--option is only for string attributes".into()))
-        }
-        Err(AttributeError::HasDependants) => Err(CliError::Usage("the attribute is in use".into())),
+        // A new attribute is refused only for its name (taken) or its options (not a list).
+        Err(StoreError::Rejected(rejection)) => Err(CliError::Usage(match rejection.field.as_deref() {
+            Some("name") => format!("the workspace already has an attribute named {name}"),
+            _ => "--option is only for string attributes".into(),
+        })),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -199,9 +196,10 @@ pub(super) async fn segment(store: &Store, command: SegmentCommand) -> Result<()
                 SegmentModel::Company => store.create_company_segment(ws, &name, &query).await,
             };
             let segment = match created {
-                Err(ContactError::Search(err)) => return Err(CliError::Usage(format!("--query: {err}"))),
-                Err(ContactError::Store(err)) => return Err(err.into()),
-                Err(ContactError::Rejected(r)) => return Err(CliError::Usage(format!("{r:?}"))),
+                Err(StoreError::Rejected(r)) => {
+                    return Err(CliError::Usage(format!("--query: {}", r.message)));
+                }
+                Err(err) => return Err(err.into()),
                 Ok(segment) => segment,
             };
             print_json(&segment);
@@ -210,10 +208,10 @@ pub(super) async fn segment(store: &Store, command: SegmentCommand) -> Result<()
             let ws = workspace_id(store, &workspace).await?;
             match store.list_segments(ws, true).await {
                 Ok(segments) => print_json(&segments),
-                Err(ContactError::Store(err)) => return Err(err.into()),
-                Err(other) => {
-                    return Err(CliError::Usage(format!("a segment's query does not compile: {other:?}")));
+                Err(StoreError::BrokenSegment(err)) => {
+                    return Err(CliError::Usage(format!("a segment's query does not compile: {err:?}")));
                 }
+                Err(err) => return Err(err.into()),
             }
         }
     }

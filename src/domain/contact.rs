@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attributes};
+use super::error::{self, ErrorCode};
 use super::pages::List;
 
 /// A contact's role. Intercom also calls leads "contacts" in `person_type`.
@@ -240,6 +241,53 @@ pub enum Rejection {
     MergeFromNotLead,
     MergeIntoNotUser,
     MergeIntoItself,
+}
+
+impl From<Rejection> for error::Rejection {
+    fn from(rejection: Rejection) -> Self {
+        let invalid = error::Rejection::invalid;
+        match rejection {
+            Rejection::Duplicate { existing_id, archived } => error::Rejection::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{} matching those details already exists with id={existing_id}",
+                    if archived { "An archived contact" } else { "A contact" }
+                ),
+            ),
+            Rejection::UserWithoutIdentity => {
+                invalid("email", "A contact with role user requires an email or an external_id")
+            }
+            Rejection::UserToLead => invalid("role", "A user cannot be converted to a lead"),
+            Rejection::OwnerNotFound => {
+                invalid("owner_id", "The owner specified is not a member of the workspace")
+            }
+            Rejection::InvalidEmail => invalid("email", "The email is not a valid email address"),
+            Rejection::Attribute(r) => r.into(),
+            Rejection::MergeFromNotLead => invalid("from", "The contact to merge from must be a lead"),
+            Rejection::MergeIntoNotUser => invalid("into", "The contact to merge into must be a user"),
+            Rejection::MergeIntoItself => invalid("into", "A contact cannot be merged into itself"),
+        }
+    }
+}
+
+/// A page of contacts in id order: `limit` of them, after the internal id `after` (a cursor)
+/// or after skipping `offset` (a page number). `total`, when a cursor carries it, is the total
+/// counted for the first page of the walk, and is not counted again.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub after: Option<i64>,
+    pub offset: u64,
+    pub limit: u64,
+    pub total: Option<i64>,
+}
+
+/// How a request names a contact: by Intercom's id, or (users only, as Intercom's docs say
+/// leads are named by their id) by the `user_id` (external id) or the email of a user.
+#[derive(Debug, Clone, Copy)]
+pub enum ContactRef<'a> {
+    Id(&'a str),
+    UserId(&'a str),
+    UserEmail(&'a str),
 }
 
 /// Normalises an email for storage: trimmed, and `None` when empty.

@@ -8,6 +8,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value as Json;
 
+use super::error::Rejection;
 use super::ids;
 use super::pages::Listed;
 
@@ -112,6 +113,43 @@ fn iso_time<S: Serializer>(at: &i64, serializer: S) -> Result<S::Ok, S::Error> {
 pub struct Invalid {
     pub field: &'static str,
     pub message: String,
+}
+
+impl From<Invalid> for Rejection {
+    fn from(invalid: Invalid) -> Self {
+        Rejection::invalid(invalid.field, invalid.message)
+    }
+}
+
+/// An event as submitted, already validated.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub event_name: String,
+    pub created_at: i64,
+    pub metadata: Metadata,
+}
+
+/// A summary to import for one event name, already validated.
+#[derive(Debug, Clone)]
+pub struct ImportedSummary {
+    pub event_name: String,
+    pub tally: Tally,
+}
+
+/// Where a page of a listing starts: strictly older than this event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventPosition {
+    pub created_at: i64,
+    pub id: i64,
+}
+
+/// Which of a contact's events to list, newest first.
+#[derive(Debug, Clone, Copy)]
+pub struct EventQuery {
+    /// Events older than this are left out (the 90-day window).
+    pub created_since: i64,
+    pub after: Option<EventPosition>,
+    pub limit: u64,
 }
 
 fn invalid(field: &'static str, message: impl Into<String>) -> Invalid {

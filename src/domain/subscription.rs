@@ -2,7 +2,27 @@
 
 use serde::Serialize;
 
+use super::error::Rejection;
 use super::ids;
+
+/// What `switchboard subscription-type create` makes, already checked.
+#[derive(Debug, Clone)]
+pub struct NewSubscriptionType {
+    pub name: String,
+    pub description: String,
+    pub locale: String,
+    pub state: String,
+    pub consent_type: ConsentType,
+    pub content_types: Vec<String>,
+}
+
+/// A contact's choice must use the type's own consent type.
+pub fn consent_mismatch(expected: ConsentType) -> Rejection {
+    Rejection::invalid(
+        "consent_type",
+        format!("consent_type must be {} for this subscription type", expected.as_str()),
+    )
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,8 +2,30 @@
 
 use serde::Serialize;
 
+use super::error::{ErrorCode, Rejection};
 use super::ids;
 use super::pages::Listed;
+
+/// Why a tag cannot be renamed or deleted as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagRejection {
+    /// Another tag already has the name.
+    NameTaken,
+    /// Segments filter on the tag: their names.
+    UsedBySegments(Vec<String>),
+}
+
+impl From<TagRejection> for Rejection {
+    fn from(rejection: TagRejection) -> Self {
+        match rejection {
+            TagRejection::NameTaken => Rejection::invalid("name", "Another tag already has this name"),
+            TagRejection::UsedBySegments(names) => Rejection::new(
+                ErrorCode::TagHasDependentObjects,
+                format!("Unable to delete Tag with dependent objects. Segments: {}.", names.join(", ")),
+            ),
+        }
+    }
+}
 
 /// The `tag` object. `applied_at` / `applied_by` appear only where the tag is shown as
 /// applied to something (a contact's tags, tagging a contact).

@@ -1,48 +1,18 @@
 //! Custom data attributes of a workspace (the built-in ones live in the domain).
 
-use crate::store::backend::rows::row_struct;
-use sea_query::{Expr, ExprTrait, Func, Iden, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
 
-use crate::domain::data_attribute::{self, DataAttribute, DataType, Model};
+use crate::domain::data_attribute::{
+    self, AttributeWriteRejection, DataAttribute, DataAttributeChanges, DataType, Model, NewDataAttribute,
+};
+use crate::domain::error::{Missing, Rejection};
 use crate::domain::segment::{self, SegmentModel};
-use crate::store::segments;
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::schema::data_attributes::{DataAttributeRow, DataAttributes};
+use crate::store::segments::saved as segments;
+use crate::store::{Exec, Store, StoreResult, now};
 
-#[derive(Iden)]
-pub(crate) enum DataAttributes {
-    Table,
-    Id,
-    WorkspaceId,
-    Model,
-    Name,
-    Description,
-    DataType,
-    Options,
-    MessengerWritable,
-    Archived,
-    AdminId,
-    CreatedAt,
-    UpdatedAt,
-}
-
-row_struct! {
-    struct AttributeRow {
-        id: i64,
-        model: String,
-        name: String,
-        description: String,
-        data_type: String,
-        options: Option<String>,
-        messenger_writable: bool,
-        archived: bool,
-        admin_id: Option<i64>,
-        created_at: i64,
-        updated_at: i64,
-    }
-}
-
-impl From<AttributeRow> for DataAttribute {
-    fn from(r: AttributeRow) -> Self {
+impl From<DataAttributeRow> for DataAttribute {
+    fn from(r: DataAttributeRow) -> Self {
         DataAttribute {
             id: Some(r.id),
             kind: "data_attribute",
@@ -65,61 +35,8 @@ impl From<AttributeRow> for DataAttribute {
     }
 }
 
-/// What `POST /data_attributes` creates, already checked for form.
-#[derive(Debug, Clone)]
-pub struct NewDataAttribute {
-    pub name: String,
-    pub model: Model,
-    pub data_type: DataType,
-    pub description: String,
-    pub options: Option<Vec<String>>,
-    pub messenger_writable: bool,
-}
-
-/// What `PUT /data_attributes/{id}` may change.
-#[derive(Debug, Clone, Default)]
-pub struct DataAttributeChanges {
-    pub archived: Option<bool>,
-    pub description: Option<String>,
-    pub options: Option<Vec<String>>,
-    pub messenger_writable: Option<bool>,
-}
-
-#[derive(Debug)]
-pub enum AttributeError {
-    Store(StoreError),
-    /// The name is taken, by an attribute of `existing` model.
-    Taken {
-        name: String,
-        existing: Model,
-    },
-    /// Archiving it would break a segment's query.
-    HasDependants,
-    /// Options are only for string (list) attributes.
-    NotAList,
-}
-
-impl From<StoreError> for AttributeError {
-    fn from(err: StoreError) -> Self {
-        AttributeError::Store(err)
-    }
-}
-
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([
-            DataAttributes::Id,
-            DataAttributes::Model,
-            DataAttributes::Name,
-            DataAttributes::Description,
-            DataAttributes::DataType,
-            DataAttributes::Options,
-            DataAttributes::MessengerWritable,
-            DataAttributes::Archived,
-            DataAttributes::AdminId,
-            DataAttributes::CreatedAt,
-            DataAttributes::UpdatedAt,
-        ])
+    DataAttributes::select_all(&mut Query::select())
         .from(DataAttributes::Table)
         .and_where(Expr::col(DataAttributes::WorkspaceId).eq(workspace_id))
         .order_by(DataAttributes::Id, Order::Asc)
@@ -132,16 +49,22 @@ pub(crate) async fn custom(
     workspace_id: i64,
     model: Model,
 ) -> StoreResult<Vec<DataAttribute>> {
-    let rows: Vec<AttributeRow> = db
+    let rows: Vec<DataAttributeRow> = db
         .fetch_all(select(workspace_id).and_where(Expr::col(DataAttributes::Model).eq(model.as_str())))
         .await?;
     Ok(rows.into_iter().map(DataAttribute::from).collect())
 }
 
+/// A custom attribute of the workspace, or `NotFound(DataAttribute)`.
 async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<DataAttribute> {
-    let row: AttributeRow =
-        db.fetch_one(select(workspace_id).and_where(Expr::col(DataAttributes::Id).eq(id))).await?;
-    Ok(row.into())
+    let row: Option<DataAttributeRow> =
+        db.fetch_optional(select(workspace_id).and_where(Expr::col(DataAttributes::Id).eq(id))).await?;
+    Ok(row.ok_or(Missing::DataAttribute)?.into())
+}
+
+/// A write the attribute's rules refuse.
+fn refused(rejection: AttributeWriteRejection) -> crate::store::StoreError {
+    Rejection::from(rejection).into()
 }
 
 fn options_json(options: &Option<Vec<String>>) -> Option<String> {
@@ -177,7 +100,7 @@ impl Store {
         workspace_id: i64,
         admin_id: i64,
         new: &NewDataAttribute,
-    ) -> Result<DataAttribute, AttributeError> {
+    ) -> StoreResult<DataAttribute> {
         let mut tx = self.begin().await?;
         let taken: Option<(String, String)> = tx
             .fetch_optional(
@@ -192,7 +115,8 @@ impl Store {
             )
             .await?;
         if let Some((name, model)) = taken {
-            return Err(AttributeError::Taken { name, existing: Model::parse(&model).unwrap_or(new.model) });
+            let existing = Model::parse(&model).unwrap_or(new.model);
+            return Err(refused(AttributeWriteRejection::Taken { name, existing, asked: new.model }));
         }
         let at = now();
         let id: i64 = tx
@@ -237,11 +161,11 @@ impl Store {
         workspace_id: i64,
         id: i64,
         changes: &DataAttributeChanges,
-    ) -> Result<DataAttribute, AttributeError> {
+    ) -> StoreResult<DataAttribute> {
         let mut tx = self.begin().await?;
         let current = get(&mut tx, workspace_id, id).await?;
         if changes.options.is_some() && current.data_type != DataType::String {
-            return Err(AttributeError::NotAList);
+            return Err(refused(AttributeWriteRejection::NotAList));
         }
         if changes.archived == Some(true) && !current.archived {
             let segments = segments::all(&mut tx, workspace_id).await?;
@@ -254,7 +178,7 @@ impl Store {
                 .filter(same_model)
                 .any(|s| segment::references(&s.query, &current.full_name, None))
             {
-                return Err(AttributeError::HasDependants);
+                return Err(refused(AttributeWriteRejection::HasDependants));
             }
         }
         let mut values = vec![(DataAttributes::UpdatedAt, now().into())];

@@ -2,45 +2,20 @@
 //! time), so a repeated submission is accepted and ignored; summaries count every event of a
 //! contact, however old, plus what was imported through `POST /events/summaries`.
 
-use crate::store::backend::rows::row_struct;
 use std::collections::BTreeMap;
 
-use sea_query::{Alias, Cond, Expr, ExprTrait, Iden, LockType, OnConflict, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, LockType, OnConflict, Order, Query};
 
-use crate::domain::event::{DataEvent, EventSummaryItem, Metadata, Tally};
-use crate::store::contacts::{self, ContactIdentity, ContactRef, Contacts};
+use crate::domain::contact::ContactRef;
+use crate::domain::error::Missing;
+use crate::domain::event::{
+    DataEvent, EventPosition, EventQuery, EventSummaryItem, ImportedSummary, NewEvent, Tally,
+};
+use crate::store::backend::rows::row_struct;
+use crate::store::contacts::{self, ContactIdentity};
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::events::{EventRow, EventSummaries, Events};
 use crate::store::{Exec, Store, StoreResult};
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum Events {
-    Table,
-    Id,
-    WorkspaceId,
-    ContactId,
-    EventName,
-    CreatedAt,
-    Metadata,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub(crate) enum EventSummaries {
-    Table,
-    WorkspaceId,
-    ContactId,
-    EventName,
-    Count,
-    FirstAt,
-    LastAt,
-}
-
-row_struct! {
-    struct EventRow {
-        id: i64,
-        event_name: String,
-        created_at: i64,
-        metadata: Option<String>,
-    }
-}
 
 row_struct! {
     struct TallyRow {
@@ -51,37 +26,6 @@ row_struct! {
     }
 }
 
-/// An event as submitted, already validated.
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    pub event_name: String,
-    pub created_at: i64,
-    pub metadata: Metadata,
-}
-
-/// A summary to import for one event name, already validated.
-#[derive(Debug, Clone)]
-pub struct ImportedSummary {
-    pub event_name: String,
-    pub tally: Tally,
-}
-
-/// Where a page of a listing starts: strictly older than this event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventPosition {
-    pub created_at: i64,
-    pub id: i64,
-}
-
-/// Which of a contact's events to list, newest first.
-#[derive(Debug, Clone, Copy)]
-pub struct EventQuery {
-    /// Events older than this are left out (the 90-day window).
-    pub created_since: i64,
-    pub after: Option<EventPosition>,
-    pub limit: u64,
-}
-
 /// A page of a contact's events, and where the next page starts if there is one.
 pub struct EventPage {
     pub contact: ContactIdentity,
@@ -89,108 +33,20 @@ pub struct EventPage {
     pub next: Option<EventPosition>,
 }
 
-/// Moves the events and imported summaries of contact `from` to contact `into` (a merge).
-/// An event `into` already has (same name and time) is a duplicate: `into` keeps its own, and
-/// `from`'s goes when `from` is deleted. Imported summaries of the same name add up.
-pub(crate) async fn move_events(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()> {
-    let theirs = Alias::new("theirs");
-    let duplicate = Query::select()
-        .expr(Expr::val(1))
-        .from_as(Events::Table, theirs.clone())
-        .and_where(
-            Expr::col((theirs.clone(), Events::WorkspaceId)).equals((Events::Table, Events::WorkspaceId)),
-        )
-        .and_where(Expr::col((theirs.clone(), Events::ContactId)).eq(into))
-        .and_where(Expr::col((theirs.clone(), Events::EventName)).equals((Events::Table, Events::EventName)))
-        .and_where(Expr::col((theirs, Events::CreatedAt)).equals((Events::Table, Events::CreatedAt)))
-        .take();
-    db.execute(
-        Query::update()
-            .table(Events::Table)
-            .value(Events::ContactId, into)
-            .and_where(Expr::col((Events::Table, Events::ContactId)).eq(from))
-            .and_where(Expr::exists(duplicate).not()),
-    )
-    .await?;
-
-    // Imported summaries: the lead's join the user's, adding up where both have the name.
-    let summary = |c: EventSummaries| Expr::col((EventSummaries::Table, c));
-    let excluded = |c: EventSummaries| Expr::col((Alias::new("excluded"), c));
-    let columns = [
-        EventSummaries::WorkspaceId,
-        EventSummaries::ContactId,
-        EventSummaries::EventName,
-        EventSummaries::Count,
-        EventSummaries::FirstAt,
-        EventSummaries::LastAt,
-    ];
-    let lead_summaries = Query::select()
-        .column(EventSummaries::WorkspaceId)
-        .expr(Expr::val(into))
-        .columns([
-            EventSummaries::EventName,
-            EventSummaries::Count,
-            EventSummaries::FirstAt,
-            EventSummaries::LastAt,
-        ])
-        .from(EventSummaries::Table)
-        .and_where(Expr::col(EventSummaries::ContactId).eq(from))
-        .take();
-    db.execute(
-        Query::insert()
-            .into_table(EventSummaries::Table)
-            .columns(columns)
-            .select_from(lead_summaries)
-            .expect("the select has one expression per column")
-            .on_conflict(
-                OnConflict::columns([
-                    EventSummaries::WorkspaceId,
-                    EventSummaries::ContactId,
-                    EventSummaries::EventName,
-                ])
-                .values([
-                    (
-                        EventSummaries::Count,
-                        summary(EventSummaries::Count).add(excluded(EventSummaries::Count)),
-                    ),
-                    (
-                        EventSummaries::FirstAt,
-                        Expr::case(
-                            excluded(EventSummaries::FirstAt).lt(summary(EventSummaries::FirstAt)),
-                            excluded(EventSummaries::FirstAt),
-                        )
-                        .finally(summary(EventSummaries::FirstAt))
-                        .into(),
-                    ),
-                    (
-                        EventSummaries::LastAt,
-                        Expr::case(
-                            excluded(EventSummaries::LastAt).gt(summary(EventSummaries::LastAt)),
-                            excluded(EventSummaries::LastAt),
-                        )
-                        .finally(summary(EventSummaries::LastAt))
-                        .into(),
-                    ),
-                ])
-                .to_owned(),
-            ),
-    )
-    .await?;
-    Ok(())
-}
-
 /// Keeps the contact from being deleted or merged away until the transaction ends, so that
 /// what is written for it cannot lose a race with a delete; `NotFound` if it already went.
 /// (PostgreSQL locks the row; SQLite's write transactions are already serialised.)
 async fn hold(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
-    db.fetch_one::<(i64,)>(
-        Query::select()
-            .column(Contacts::Id)
-            .from(Contacts::Table)
-            .and_where(Expr::col(Contacts::Id).eq(contact_id))
-            .lock(LockType::KeyShare),
-    )
-    .await?;
+    let found: Option<(i64,)> = db
+        .fetch_optional(
+            Query::select()
+                .column(Contacts::Id)
+                .from(Contacts::Table)
+                .and_where(Expr::col(Contacts::Id).eq(contact_id))
+                .lock(LockType::KeyShare),
+        )
+        .await?;
+    found.ok_or(Missing::Contact)?;
     Ok(())
 }
 
@@ -331,8 +187,7 @@ impl Store {
         }
         let mut rows: Vec<EventRow> = conn
             .fetch_all(
-                Query::select()
-                    .columns([Events::Id, Events::EventName, Events::CreatedAt, Events::Metadata])
+                Events::select_all(&mut Query::select())
                     .from(Events::Table)
                     .cond_where(filter)
                     .order_by(Events::CreatedAt, Order::Desc)

@@ -12,12 +12,15 @@ use serde_json::{Map, Value as Json};
 use crate::domain::company::MAX_COMPANIES_PER_CONTACT;
 use crate::domain::contact::{self, ContactChanges, Rejection, Role};
 use crate::domain::data_attribute::Model;
+use crate::domain::error::Missing;
 use crate::domain::ids;
 use crate::store::companies::{Companies, ContactCompanies};
-use crate::store::contacts::{self, Contacts, Written};
+use crate::store::contacts::is_user;
+use crate::store::contacts::writes::{self, Written};
 use crate::store::data_attributes;
 use crate::store::schema::admins::Admins;
-use crate::store::tags::{ContactTags, Tags};
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::tags::{ContactTags, Tags};
 use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, now};
 
 /// Rows per INSERT: 17 contact columns x 1000 rows stays under SQLite's 32766 bound
@@ -35,18 +38,25 @@ pub enum ImportError {
     /// Item `index` repeats the email (users) or external_id of item `first` of the same batch.
     #[error("item {index}: duplicate of item {first} of the same batch")]
     DuplicateInBatch { index: usize, first: usize },
-    #[error("contact {0} not found")]
-    ContactNotFound(String),
-    #[error("tag {0} not found")]
-    TagNotFound(i64),
-    #[error("company {0} not found")]
-    CompanyNotFound(String),
+    /// A link names a contact, tag or company the workspace does not have.
+    #[error("{} {name} not found", noun(*.missing))]
+    NotFound { missing: Missing, name: String },
     /// The contact would have more than `MAX_COMPANIES_PER_CONTACT` companies.
     #[error("contact {0}: too many companies")]
     ContactCompanyLimit(String),
 }
 
 pub type ImportResult<T> = Result<T, ImportError>;
+
+/// What a link names, as the loader's messages say it.
+fn noun(missing: Missing) -> &'static str {
+    match missing {
+        Missing::Contact => "contact",
+        Missing::Tag => "tag",
+        Missing::Company => "company",
+        _ => "object",
+    }
+}
 
 /// One contact, checked: what `create_contact` would insert.
 struct Row {
@@ -93,7 +103,7 @@ impl Store {
         for (index, changes) in items.iter().enumerate() {
             let role = changes.role.unwrap_or(Role::User);
             let email = contact::clean_email(changes.email.clone().flatten()).map_err(rejected(index))?;
-            let external_id = contacts::trimmed(changes.external_id.clone()).flatten();
+            let external_id = writes::trimmed(changes.external_id.clone()).flatten();
             if role == Role::User && email.is_none() && external_id.is_none() {
                 return Err(ImportError::Rejected { index, rejection: Rejection::UserWithoutIdentity });
             }
@@ -148,20 +158,12 @@ impl Store {
         let public_ids: Vec<String> = rows.iter().map(|_| ids::hex_id(at)).collect();
         let mut index = 0;
         for chunk in items.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = contacts::new_rows();
+            let mut insert = writes::new_rows();
             for changes in chunk {
                 let row = &mut rows[index];
                 let custom = std::mem::take(&mut row.custom);
                 let public_id = public_ids[index].clone();
-                contacts::add_new_row(
-                    &mut insert,
-                    public_id,
-                    workspace_id,
-                    at,
-                    &row.written,
-                    changes,
-                    custom,
-                );
+                writes::add_new_row(&mut insert, public_id, workspace_id, at, &row.written, changes, custom);
                 index += 1;
             }
             tx.execute(&insert).await?;
@@ -195,7 +197,7 @@ impl Store {
             .await?;
         let found: HashSet<i64> = found.into_iter().map(|(id,)| id).collect();
         if let Some(missing) = tags.iter().find(|t| !found.contains(t)) {
-            return Err(ImportError::TagNotFound(*missing));
+            return Err(ImportError::NotFound { missing: Missing::Tag, name: missing.to_string() });
         }
         let at = now();
         for chunk in links.chunks(ROWS_PER_STATEMENT) {
@@ -260,7 +262,7 @@ impl Store {
             }
         }
         if let Some(missing) = wanted.iter().find(|c| !company_ids.contains_key(*c)) {
-            return Err(ImportError::CompanyNotFound((*missing).to_owned()));
+            return Err(ImportError::NotFound { missing: Missing::Company, name: (*missing).to_owned() });
         }
 
         // The per-contact limit, counted over what the contact has plus what the batch adds.
@@ -339,7 +341,7 @@ async fn check_existing(
     for chunk in emails.chunks(ROWS_PER_STATEMENT) {
         // Folded by the database, as the unique index folds it.
         conditions.push(
-            Condition::all().add(contacts::is_user()).add(
+            Condition::all().add(is_user()).add(
                 Expr::expr(Func::lower(Expr::col(Contacts::Email)))
                     .is_in(chunk.iter().map(|e| Func::lower(Expr::val(*e)))),
             ),
@@ -403,7 +405,12 @@ async fn contact_ids<'a>(
         for name in chunk {
             match found.get(*name) {
                 Some(id) => ids.insert(*name, *id),
-                None => return Err(ImportError::ContactNotFound((*name).to_owned())),
+                None => {
+                    return Err(ImportError::NotFound {
+                        missing: Missing::Contact,
+                        name: (*name).to_owned(),
+                    });
+                }
             };
         }
     }

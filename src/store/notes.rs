@@ -6,9 +6,10 @@ use std::collections::hash_map::Entry;
 use sea_query::{Expr, ExprTrait, Order, Query};
 
 use crate::domain::admin::Admin;
+use crate::domain::error::Missing;
 use crate::domain::note::{Note, NoteContact};
 use crate::store::admins;
-use crate::store::contacts::{self, LinkError};
+use crate::store::contacts;
 use crate::store::schema::notes::{NoteRow, Notes};
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
@@ -53,11 +54,12 @@ impl Store {
         contact: &str,
         admin_id: i64,
         body: &str,
-    ) -> Result<Note, LinkError> {
+    ) -> StoreResult<Note> {
         let mut tx = self.begin().await?;
-        let contact_id = contacts::linked(&mut tx, workspace_id, contact).await?;
+        let contact_id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         match admins::get(&mut tx, workspace_id, admin_id).await {
-            Err(StoreError::NotFound(_)) => return Err(LinkError::TargetNotFound),
+            // The notes endpoints name no unknown admin: it is a missing resource.
+            Err(StoreError::NotFound(_)) => return Err(Missing::Resource.into()),
             other => other?,
         };
         let id: i64 = tx
@@ -94,9 +96,9 @@ impl Store {
         contact: &str,
         page: u64,
         per_page: u64,
-    ) -> Result<(Vec<Note>, i64), LinkError> {
+    ) -> StoreResult<(Vec<Note>, i64)> {
         let mut conn = self.conn().await?;
-        let contact_id = contacts::linked(&mut conn, workspace_id, contact).await?;
+        let contact_id = contacts::find_id(&mut conn, workspace_id, contact).await?;
         let total: i64 = conn
             .fetch_scalar(
                 Query::select()

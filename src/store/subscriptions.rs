@@ -1,59 +1,15 @@
 //! Subscription types (made with the CLI) and contacts' explicit choices about them.
 
-use crate::store::backend::rows::row_struct;
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 
-use crate::domain::subscription::{ConsentType, SubscriptionType, Translation};
-use crate::store::contacts::{self, LinkError};
+use crate::domain::error::Missing;
+use crate::domain::subscription::{self, ConsentType, NewSubscriptionType, SubscriptionType, Translation};
+use crate::store::contacts;
+use crate::store::schema::subscriptions::{ContactSubscriptions, SubscriptionTypeRow, SubscriptionTypes};
 use crate::store::{Exec, Store, StoreResult, now};
 
-#[derive(Iden)]
-pub(crate) enum SubscriptionTypes {
-    Table,
-    Id,
-    WorkspaceId,
-    Name,
-    Description,
-    Locale,
-    State,
-    ConsentType,
-    ContentTypes,
-    CreatedAt,
-}
-
-#[derive(Iden)]
-pub(crate) enum ContactSubscriptions {
-    Table,
-    ContactId,
-    SubscriptionTypeId,
-    CreatedAt,
-}
-
-/// What `switchboard subscription-type create` makes, already checked.
-#[derive(Debug, Clone)]
-pub struct NewSubscriptionType {
-    pub name: String,
-    pub description: String,
-    pub locale: String,
-    pub state: String,
-    pub consent_type: ConsentType,
-    pub content_types: Vec<String>,
-}
-
-row_struct! {
-    struct TypeRow {
-        id: i64,
-        name: String,
-        description: String,
-        locale: String,
-        state: String,
-        consent_type: String,
-        content_types: String,
-    }
-}
-
-impl From<TypeRow> for SubscriptionType {
-    fn from(r: TypeRow) -> Self {
+impl From<SubscriptionTypeRow> for SubscriptionType {
+    fn from(r: SubscriptionTypeRow) -> Self {
         let translation = Translation { name: r.name, description: r.description, locale: r.locale };
         SubscriptionType {
             kind: "subscription",
@@ -68,30 +24,22 @@ impl From<TypeRow> for SubscriptionType {
 }
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([
-            (SubscriptionTypes::Table, SubscriptionTypes::Id),
-            (SubscriptionTypes::Table, SubscriptionTypes::Name),
-            (SubscriptionTypes::Table, SubscriptionTypes::Description),
-            (SubscriptionTypes::Table, SubscriptionTypes::Locale),
-            (SubscriptionTypes::Table, SubscriptionTypes::State),
-            (SubscriptionTypes::Table, SubscriptionTypes::ConsentType),
-            (SubscriptionTypes::Table, SubscriptionTypes::ContentTypes),
-        ])
+    SubscriptionTypes::select_all(&mut Query::select())
         .from(SubscriptionTypes::Table)
         .and_where(Expr::col((SubscriptionTypes::Table, SubscriptionTypes::WorkspaceId)).eq(workspace_id))
         .order_by((SubscriptionTypes::Table, SubscriptionTypes::Id), Order::Asc)
         .take()
 }
 
-async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> Result<SubscriptionType, LinkError> {
-    let row: Option<TypeRow> = db
+/// A subscription type of the workspace, or `NotFound(Resource)`.
+async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<SubscriptionType> {
+    let row: Option<SubscriptionTypeRow> = db
         .fetch_optional(
             select(workspace_id)
                 .and_where(Expr::col((SubscriptionTypes::Table, SubscriptionTypes::Id)).eq(id)),
         )
         .await?;
-    row.map(SubscriptionType::from).ok_or(LinkError::TargetNotFound)
+    Ok(row.map(SubscriptionType::from).ok_or(Missing::Resource)?)
 }
 
 impl Store {
@@ -128,7 +76,7 @@ impl Store {
                     .returning_col(SubscriptionTypes::Id),
             )
             .await?;
-        let created: TypeRow = tx
+        let created: SubscriptionTypeRow = tx
             .fetch_one(
                 select(workspace_id)
                     .and_where(Expr::col((SubscriptionTypes::Table, SubscriptionTypes::Id)).eq(id)),
@@ -139,7 +87,7 @@ impl Store {
     }
 
     pub async fn list_subscription_types(&self, workspace_id: i64) -> StoreResult<Vec<SubscriptionType>> {
-        let rows: Vec<TypeRow> = self.conn().await?.fetch_all(&select(workspace_id)).await?;
+        let rows: Vec<SubscriptionTypeRow> = self.conn().await?.fetch_all(&select(workspace_id)).await?;
         Ok(rows.into_iter().map(SubscriptionType::from).collect())
     }
 
@@ -148,10 +96,10 @@ impl Store {
         &self,
         workspace_id: i64,
         contact: &str,
-    ) -> Result<Vec<SubscriptionType>, LinkError> {
+    ) -> StoreResult<Vec<SubscriptionType>> {
         let mut conn = self.conn().await?;
-        let contact_id = contacts::linked(&mut conn, workspace_id, contact).await?;
-        let rows: Vec<TypeRow> = conn
+        let contact_id = contacts::find_id(&mut conn, workspace_id, contact).await?;
+        let rows: Vec<SubscriptionTypeRow> = conn
             .fetch_all(
                 select(workspace_id)
                     .inner_join(
@@ -176,15 +124,12 @@ impl Store {
         contact: &str,
         type_id: i64,
         consent: ConsentType,
-    ) -> Result<SubscriptionType, LinkError> {
+    ) -> StoreResult<SubscriptionType> {
         let mut tx = self.begin().await?;
-        let contact_id = contacts::linked(&mut tx, workspace_id, contact).await?;
+        let contact_id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         let subscription = get(&mut tx, workspace_id, type_id).await?;
         if subscription.consent_type != consent {
-            return Err(LinkError::Mismatch(format!(
-                "consent_type must be {} for this subscription type",
-                subscription.consent_type.as_str()
-            )));
+            return Err(subscription::consent_mismatch(subscription.consent_type).into());
         }
         tx.execute(
             Query::insert()
@@ -215,9 +160,9 @@ impl Store {
         workspace_id: i64,
         contact: &str,
         type_id: i64,
-    ) -> Result<SubscriptionType, LinkError> {
+    ) -> StoreResult<SubscriptionType> {
         let mut tx = self.begin().await?;
-        let contact_id = contacts::linked(&mut tx, workspace_id, contact).await?;
+        let contact_id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         let subscription = get(&mut tx, workspace_id, type_id).await?;
         tx.execute(
             Query::delete()

@@ -1,60 +1,15 @@
 //! Tags and taggings of contacts and companies.
 
-use sea_query::{Expr, ExprTrait, Func, Iden, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
 
+use crate::domain::error::{Missing, Rejection};
 use crate::domain::segment;
-use crate::domain::tag::{AdminReference, Tag};
+use crate::domain::tag::{AdminReference, Tag, TagRejection};
 use crate::store::companies::{self, CompanyRef};
 use crate::store::contacts;
-use crate::store::segments;
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
-
-#[derive(Iden)]
-pub(crate) enum Tags {
-    Table,
-    Id,
-    WorkspaceId,
-    Name,
-    CreatedAt,
-}
-
-#[derive(Iden)]
-pub(crate) enum ContactTags {
-    Table,
-    ContactId,
-    TagId,
-    AppliedAt,
-    AppliedBy,
-}
-
-#[derive(Iden)]
-pub(crate) enum CompanyTags {
-    Table,
-    CompanyId,
-    TagId,
-    AppliedAt,
-    AppliedBy,
-}
-
-#[derive(Debug)]
-pub enum TagError {
-    Store(StoreError),
-    TagNotFound,
-    ContactNotFound,
-    CompanyNotFound,
-    /// Another tag already has the name.
-    NameTaken,
-    /// Segments filter on the tag: their names.
-    UsedBySegments(Vec<String>),
-}
-
-impl From<StoreError> for TagError {
-    fn from(err: StoreError) -> Self {
-        TagError::Store(err)
-    }
-}
-
-type TagResult<T> = Result<T, TagError>;
+use crate::store::schema::tags::{CompanyTags, ContactTags, Tags};
+use crate::store::segments::saved as segments;
+use crate::store::{Exec, Store, StoreResult, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
     Query::select()
@@ -64,10 +19,11 @@ fn select(workspace_id: i64) -> sea_query::SelectStatement {
         .take()
 }
 
-async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> TagResult<Tag> {
+/// A tag of the workspace, or `NotFound(Resource)`: the tags endpoints answer that for a tag.
+async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Tag> {
     let found: Option<(i64, String)> =
         db.fetch_optional(select(workspace_id).and_where(Expr::col((Tags::Table, Tags::Id)).eq(id))).await?;
-    found.map(|(id, name)| Tag::new(id, name)).ok_or(TagError::TagNotFound)
+    Ok(found.map(|(id, name)| Tag::new(id, name)).ok_or(Missing::Resource)?)
 }
 
 async fn by_name(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<Option<Tag>> {
@@ -134,13 +90,6 @@ async fn applied(db: &mut impl Exec, contact_id: i64, mut tag: Tag) -> StoreResu
     Ok(tag)
 }
 
-async fn contact_id(db: &mut impl Exec, workspace_id: i64, contact: &str) -> TagResult<i64> {
-    contacts::find_id(db, workspace_id, contact).await.map_err(|err| match err {
-        StoreError::NotFound(_) => TagError::ContactNotFound,
-        other => other.into(),
-    })
-}
-
 impl Store {
     pub async fn list_tags(&self, workspace_id: i64) -> StoreResult<Vec<Tag>> {
         let rows: Vec<(i64, String)> = self
@@ -151,7 +100,7 @@ impl Store {
         Ok(rows.into_iter().map(|(id, name)| Tag::new(id, name)).collect())
     }
 
-    pub async fn get_tag(&self, workspace_id: i64, id: i64) -> TagResult<Tag> {
+    pub async fn get_tag(&self, workspace_id: i64, id: i64) -> StoreResult<Tag> {
         get(&mut self.conn().await?, workspace_id, id).await
     }
 
@@ -161,14 +110,14 @@ impl Store {
         workspace_id: i64,
         name: &str,
         id: Option<i64>,
-    ) -> TagResult<Tag> {
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
         let tag = match id {
             None => find_or_create(&mut tx, workspace_id, name).await?,
             Some(id) => {
                 let mut tag = get(&mut tx, workspace_id, id).await?;
                 if by_name(&mut tx, workspace_id, name).await?.is_some_and(|other| other.id != id) {
-                    return Err(TagError::NameTaken);
+                    return Err(Rejection::from(TagRejection::NameTaken).into());
                 }
                 tx.execute(
                     Query::update()
@@ -193,11 +142,11 @@ impl Store {
         admin_id: i64,
         name: &str,
         contacts: &[String],
-    ) -> TagResult<Tag> {
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
         let mut ids = Vec::with_capacity(contacts.len());
         for contact in contacts {
-            ids.push(contact_id(&mut tx, workspace_id, contact).await?);
+            ids.push(contacts::find_id(&mut tx, workspace_id, contact).await?);
         }
         let tag = find_or_create(&mut tx, workspace_id, name).await?;
         for id in ids {
@@ -216,14 +165,14 @@ impl Store {
         name: &str,
         refs: &[CompanyRef],
         untag: bool,
-    ) -> TagResult<Tag> {
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
         let mut ids = Vec::with_capacity(refs.len());
         for r in refs {
-            ids.push(companies::find(&mut tx, workspace_id, r).await?.ok_or(TagError::CompanyNotFound)?);
+            ids.push(companies::find(&mut tx, workspace_id, r).await?.ok_or(Missing::Company)?);
         }
         let tag = if untag {
-            by_name(&mut tx, workspace_id, name).await?.ok_or(TagError::TagNotFound)?
+            by_name(&mut tx, workspace_id, name).await?.ok_or(Missing::Resource)?
         } else {
             find_or_create(&mut tx, workspace_id, name).await?
         };
@@ -261,7 +210,7 @@ impl Store {
     }
 
     /// Deletes a tag and its taggings, unless a segment filters on it.
-    pub async fn delete_tag(&self, workspace_id: i64, id: i64) -> TagResult<()> {
+    pub async fn delete_tag(&self, workspace_id: i64, id: i64) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         get(&mut tx, workspace_id, id).await?;
         let users: Vec<String> = segments::all(&mut tx, workspace_id)
@@ -271,7 +220,7 @@ impl Store {
             .map(|s| s.name)
             .collect();
         if !users.is_empty() {
-            return Err(TagError::UsedBySegments(users));
+            return Err(Rejection::from(TagRejection::UsedBySegments(users)).into());
         }
         tx.execute(Query::delete().from_table(Tags::Table).and_where(Expr::col(Tags::Id).eq(id))).await?;
         tx.commit().await?;
@@ -279,9 +228,9 @@ impl Store {
     }
 
     /// The tags of a contact, as applied.
-    pub async fn contact_tags(&self, workspace_id: i64, contact: &str) -> TagResult<Vec<Tag>> {
+    pub async fn contact_tags(&self, workspace_id: i64, contact: &str) -> StoreResult<Vec<Tag>> {
         let mut conn = self.conn().await?;
-        let id = contact_id(&mut conn, workspace_id, contact).await?;
+        let id = contacts::find_id(&mut conn, workspace_id, contact).await?;
         let rows: Vec<(i64, String, i64, Option<i64>)> = conn
             .fetch_all(
                 Query::select()
@@ -316,9 +265,9 @@ impl Store {
         admin_id: i64,
         contact: &str,
         tag_id: i64,
-    ) -> TagResult<Tag> {
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
-        let id = contact_id(&mut tx, workspace_id, contact).await?;
+        let id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         let tag = get(&mut tx, workspace_id, tag_id).await?;
         let tag = apply_to_contact(&mut tx, id, tag, admin_id).await?;
         tx.commit().await?;
@@ -326,9 +275,9 @@ impl Store {
     }
 
     /// Removes a tag from a contact and returns it (as it was applied, if it was).
-    pub async fn untag_contact(&self, workspace_id: i64, contact: &str, tag_id: i64) -> TagResult<Tag> {
+    pub async fn untag_contact(&self, workspace_id: i64, contact: &str, tag_id: i64) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
-        let id = contact_id(&mut tx, workspace_id, contact).await?;
+        let id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         let tag = get(&mut tx, workspace_id, tag_id).await?;
         let tag = applied(&mut tx, id, tag).await?;
         tx.execute(

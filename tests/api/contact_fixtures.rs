@@ -6,8 +6,8 @@ use sea_query::{Expr, ExprTrait, Query, Value};
 use serde_json::{Value as Json, json};
 use switchboard::domain::segment::PersonType;
 use switchboard::domain::subscription::ConsentType;
+use switchboard::domain::subscription::NewSubscriptionType;
 use switchboard::store::Exec;
-use switchboard::store::subscriptions::NewSubscriptionType;
 
 use crate::common::TestApp;
 

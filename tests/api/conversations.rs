@@ -3,9 +3,9 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value as Json, json};
 use switchboard::domain::admin::NewAdmin;
+use switchboard::domain::data_attribute::NewDataAttribute;
 use switchboard::domain::data_attribute::{DataType, Model};
 use switchboard::store::Exec;
-use switchboard::store::data_attributes::NewDataAttribute;
 
 use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, tag, workspace_id};

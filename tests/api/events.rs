@@ -3,7 +3,7 @@
 
 use axum::http::Method;
 use serde_json::{Value, json};
-use switchboard::store::contacts::ContactRef;
+use switchboard::domain::contact::ContactRef;
 use switchboard::store::now;
 
 use crate::common::{TestApp, assert_error, backend_test};
@@ -365,7 +365,7 @@ async fn merging_a_lead_moves_its_events_to_the_user(app: TestApp) {
     app.post("/events/summaries", json!({"user_id": "u1", "event_summaries": {"event_name": "imported", "count": 2, "first": 1000, "last": 2000}})).await;
     // The lead's imported summary: written as a merge would find it (no API names a lead here).
     let workspace = crate::contact_fixtures::workspace_id(&app).await;
-    let lead_summary = switchboard::store::events::ImportedSummary {
+    let lead_summary = switchboard::domain::event::ImportedSummary {
         event_name: "imported".into(),
         tally: switchboard::domain::event::Tally { count: 3, first: 500, last: 1500 },
     };

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 use switchboard::api::contacts::contact_changes;
 use switchboard::domain::contact::{ContactChanges, Rejection};
+use switchboard::domain::error::Missing;
 use switchboard::store::import::ImportError;
 
 use crate::common::{TestApp, backend_test};
@@ -146,13 +147,13 @@ async fn a_refused_item_refuses_the_batch(app: TestApp) {
     // Links: an unknown tag, company or contact refuses the links that were valid too.
     let vip: i64 = app.post("/tags", json!({"name": "vip"})).await.1["id"].as_str().unwrap().parse().unwrap();
     let err = app.store.import_contact_tags(ws, admin, &[(&existing, vip), (&existing, vip + 99)]).await;
-    assert!(matches!(err, Err(ImportError::TagNotFound(_))), "{err:?}");
+    assert!(matches!(err, Err(ImportError::NotFound { missing: Missing::Tag, .. })), "{err:?}");
     let err = app.store.import_contact_tags(ws, admin, &[(&existing, vip), ("nobody", vip)]).await;
-    assert!(matches!(err, Err(ImportError::ContactNotFound(_))), "{err:?}");
+    assert!(matches!(err, Err(ImportError::NotFound { missing: Missing::Contact, .. })), "{err:?}");
     assert_eq!(app.get(&format!("/contacts/{existing}")).await.1["tags"]["total_count"], 0);
     let (_, company) = app.post("/companies", json!({"company_id": "c-1"})).await;
     let company = company["id"].as_str().unwrap().to_owned();
     let err = app.store.import_contact_companies(ws, &[(&existing, &company), (&existing, "nope")]).await;
-    assert!(matches!(err, Err(ImportError::CompanyNotFound(_))), "{err:?}");
+    assert!(matches!(err, Err(ImportError::NotFound { missing: Missing::Company, .. })), "{err:?}");
     assert_eq!(app.get(&format!("/companies/{company}")).await.1["user_count"], 0);
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use switchboard::domain::segment::PersonType;
-use switchboard::store::contacts::ContactError;
+use switchboard::store::StoreError;
 
 use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{attribute, contact, segment, workspace_id};
@@ -102,7 +102,7 @@ async fn segment_errors(app: TestApp) {
         json!({"field": "created_at", "operator": "!=", "value": 1}),
     ] {
         let made = app.store.create_segment(ws, "Bad", PersonType::User, &query).await;
-        assert!(matches!(made, Err(ContactError::Search(_))), "{query}");
+        assert!(matches!(made, Err(StoreError::Rejected(_))), "{query}");
     }
     assert_eq!(app.get("/segments").await.1["segments"], json!([]));
     let other = app.other_workspace().await;

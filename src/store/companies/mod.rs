@@ -23,19 +23,21 @@ use crate::domain::company::{
     self, Company, CompanyChanges, CompanyDeleted, LIST_LIMIT, MAX_COMPANIES_PER_CONTACT, Order as ListOrder,
     Plan,
 };
+use crate::domain::contact::Page;
 use crate::domain::data_attribute::{AttributeRejection, Model};
 use crate::domain::ids;
 use crate::domain::pages::NamedList;
 use crate::domain::search::SearchError;
 use crate::domain::segment::{Segment, SegmentModel};
 use crate::domain::tag::Tag;
-use crate::store::contacts::{self, ContactPage, Contacts, Page};
+use crate::store::contacts::{self, ContactPage};
 use crate::store::data_attributes;
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::tags::{CompanyTags, Tags};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::companies::{CompanySearch, user_count};
 use crate::store::search::contacts::{ContactSearch, never};
-use crate::store::segments;
-use crate::store::tags::{CompanyTags, Tags};
+use crate::store::segments::saved as segments;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 #[derive(Iden, Clone, Copy)]
@@ -692,7 +694,7 @@ impl Store {
         let cond = Condition::all()
             .add(Expr::col((Contacts::Table, Contacts::WorkspaceId)).eq(workspace_id))
             .add(Expr::col((Contacts::Table, Contacts::Id)).in_subquery(members));
-        Ok(contacts::page_of(&mut conn, workspace_id, cond, page).await?)
+        Ok(contacts::reads::page_of(&mut conn, workspace_id, cond, page).await?)
     }
 
     /// The company segments a company is in.

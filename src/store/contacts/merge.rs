@@ -1,12 +1,13 @@
 //! `POST /contacts/merge`: a lead folded into a user, in one transaction. What the lead had
 //! moves to the user, the user's own values win, and the lead is deleted.
 
-use sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use serde_json::Value as Json;
 
+use super::{find_id, lock, reads};
 use crate::domain::contact::{Contact, Rejection, Role};
-use crate::store::contacts::{self, ContactResult, Contacts};
-use crate::store::events;
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::events::{EventSummaries, Events};
 use crate::store::schema::notes::Notes;
 use crate::store::{Exec, Store, StoreResult, now};
 
@@ -47,21 +48,111 @@ pub(crate) async fn move_contact_records(db: &mut impl Exec, from: i64, into: i6
             .and_where(Expr::col(Notes::ContactId).eq(from)),
     )
     .await?;
-    events::move_events(db, from, into).await?;
+    move_events(db, from, into).await?;
     crate::store::conversations::participants::move_to_contact(db, from, into).await?;
+    Ok(())
+}
+
+/// Moves the events and imported summaries of contact `from` to contact `into` (a merge).
+/// An event `into` already has (same name and time) is a duplicate: `into` keeps its own, and
+/// `from`'s goes when `from` is deleted. Imported summaries of the same name add up.
+async fn move_events(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()> {
+    let theirs = Alias::new("theirs");
+    let duplicate = Query::select()
+        .expr(Expr::val(1))
+        .from_as(Events::Table, theirs.clone())
+        .and_where(
+            Expr::col((theirs.clone(), Events::WorkspaceId)).equals((Events::Table, Events::WorkspaceId)),
+        )
+        .and_where(Expr::col((theirs.clone(), Events::ContactId)).eq(into))
+        .and_where(Expr::col((theirs.clone(), Events::EventName)).equals((Events::Table, Events::EventName)))
+        .and_where(Expr::col((theirs, Events::CreatedAt)).equals((Events::Table, Events::CreatedAt)))
+        .take();
+    db.execute(
+        Query::update()
+            .table(Events::Table)
+            .value(Events::ContactId, into)
+            .and_where(Expr::col((Events::Table, Events::ContactId)).eq(from))
+            .and_where(Expr::exists(duplicate).not()),
+    )
+    .await?;
+
+    // Imported summaries: the lead's join the user's, adding up where both have the name.
+    let summary = |c: EventSummaries| Expr::col((EventSummaries::Table, c));
+    let excluded = |c: EventSummaries| Expr::col((Alias::new("excluded"), c));
+    let columns = [
+        EventSummaries::WorkspaceId,
+        EventSummaries::ContactId,
+        EventSummaries::EventName,
+        EventSummaries::Count,
+        EventSummaries::FirstAt,
+        EventSummaries::LastAt,
+    ];
+    let lead_summaries = Query::select()
+        .column(EventSummaries::WorkspaceId)
+        .expr(Expr::val(into))
+        .columns([
+            EventSummaries::EventName,
+            EventSummaries::Count,
+            EventSummaries::FirstAt,
+            EventSummaries::LastAt,
+        ])
+        .from(EventSummaries::Table)
+        .and_where(Expr::col(EventSummaries::ContactId).eq(from))
+        .take();
+    db.execute(
+        Query::insert()
+            .into_table(EventSummaries::Table)
+            .columns(columns)
+            .select_from(lead_summaries)
+            .expect("the select has one expression per column")
+            .on_conflict(
+                OnConflict::columns([
+                    EventSummaries::WorkspaceId,
+                    EventSummaries::ContactId,
+                    EventSummaries::EventName,
+                ])
+                .values([
+                    (
+                        EventSummaries::Count,
+                        summary(EventSummaries::Count).add(excluded(EventSummaries::Count)),
+                    ),
+                    (
+                        EventSummaries::FirstAt,
+                        Expr::case(
+                            excluded(EventSummaries::FirstAt).lt(summary(EventSummaries::FirstAt)),
+                            excluded(EventSummaries::FirstAt),
+                        )
+                        .finally(summary(EventSummaries::FirstAt))
+                        .into(),
+                    ),
+                    (
+                        EventSummaries::LastAt,
+                        Expr::case(
+                            excluded(EventSummaries::LastAt).gt(summary(EventSummaries::LastAt)),
+                            excluded(EventSummaries::LastAt),
+                        )
+                        .finally(summary(EventSummaries::LastAt))
+                        .into(),
+                    ),
+                ])
+                .to_owned(),
+            ),
+    )
+    .await?;
     Ok(())
 }
 
 impl Store {
     /// Merges the lead `from` into the user `into` and returns the user.
-    pub async fn merge_contacts(&self, workspace_id: i64, from: &str, into: &str) -> ContactResult<Contact> {
+    pub async fn merge_contacts(&self, workspace_id: i64, from: &str, into: &str) -> StoreResult<Contact> {
         let mut tx = self.begin().await?;
-        let lead_id = contacts::find_id(&mut tx, workspace_id, from).await?;
-        let user_id = contacts::find_id(&mut tx, workspace_id, into).await?;
-        contacts::lock(&mut tx, lead_id).await?;
-        contacts::lock(&mut tx, user_id).await?;
-        let lead = contacts::get(&mut tx, workspace_id, lead_id).await?;
-        let user = contacts::get(&mut tx, workspace_id, user_id).await?;
+        let lead_id = find_id(&mut tx, workspace_id, from).await?;
+        let user_id = find_id(&mut tx, workspace_id, into).await?;
+        lock(&mut tx, lead_id).await?;
+        lock(&mut tx, user_id).await?;
+        let lead = reads::get(&mut tx, workspace_id, lead_id).await?;
+        let user = reads::get(&mut tx, workspace_id, user_id).await?;
         if lead.id == user.id {
             return Err(Rejection::MergeIntoItself.into());
         }
@@ -145,7 +236,7 @@ impl Store {
             Query::delete().from_table(Contacts::Table).and_where(Expr::col(Contacts::Id).eq(lead_id)),
         )
         .await?;
-        let merged = contacts::get(&mut tx, workspace_id, user_id).await?;
+        let merged = reads::get(&mut tx, workspace_id, user_id).await?;
         tx.commit().await?;
         Ok(merged)
     }

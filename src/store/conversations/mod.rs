@@ -21,10 +21,10 @@ use crate::domain::ids;
 use crate::domain::search::SearchError;
 use crate::store::admins;
 use crate::store::admins::teams;
-use crate::store::contacts::Contacts;
 pub(crate) use crate::store::conversations::reads::{
     ConversationPage, Position, applied_tag, get, page, row,
 };
+use crate::store::schema::contacts::Contacts;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 #[derive(Iden, Clone, Copy)]

@@ -5,12 +5,12 @@ use sea_query::{Alias, Expr, ExprTrait, Order, Query};
 
 use crate::domain::conversation::requests::ContactKey;
 use crate::domain::conversation::{Customer, part_type};
-use crate::store::contacts::Contacts;
 use crate::store::conversations::{
     ConversationContacts, ConversationError, ConversationParts, ConversationResult, Conversations, NewPart,
     PartAuthor, add_participant, check_admin, col, find_contact, insert_lead, insert_part, is_participant,
     require_contact, row, save,
 };
+use crate::store::schema::contacts::Contacts;
 use crate::store::{Exec, Store, StoreResult, now};
 
 impl Store {

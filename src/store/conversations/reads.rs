@@ -17,13 +17,13 @@ use crate::domain::conversation::{
 };
 use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::tag::{AdminReference, Tag};
-use crate::store::contacts::Contacts;
 use crate::store::conversations::{
     ConversationContacts, ConversationError, ConversationParts, ConversationResult, ConversationTags,
     Conversations, Core, col,
 };
 use crate::store::schema::admins::Admins;
-use crate::store::tags::Tags;
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::tags::Tags;
 use crate::store::{Backend, Exec, StoreResult, now};
 
 row_struct! {

@@ -7,7 +7,7 @@ use crate::domain::tag::Tag;
 use crate::store::conversations::{
     ConversationError, ConversationResult, ConversationTags, applied_tag, check_admin, row, touch,
 };
-use crate::store::tags::Tags;
+use crate::store::schema::tags::Tags;
 use crate::store::{Exec, Store, StoreResult, now};
 
 impl Store {

@@ -12,7 +12,7 @@ use crate::store::companies::Companies;
 use crate::store::data_attributes;
 use crate::store::search::contacts::{custom_attribute, tag_condition};
 use crate::store::search::{ColumnResolver, Dialect, Target, lower};
-use crate::store::segments::{self, SavedSegment};
+use crate::store::segments::saved::{self as segments, SavedSegment};
 use crate::store::{Backend, Exec, StoreResult};
 
 /// What compiling a companies query needs from the workspace.

@@ -25,10 +25,10 @@ use crate::domain::search::{
     ValidatedQuery,
 };
 use crate::domain::segment::SegmentModel;
-use crate::store::contacts::Contacts;
 use crate::store::data_attributes;
+use crate::store::schema::contacts::Contacts;
 use crate::store::search::{ColumnResolver, Dialect, LIKE_ESCAPE, Target, escape_like, lower, scalar_value};
-use crate::store::segments::{self, SavedSegment};
+use crate::store::segments::saved::{self as segments, SavedSegment};
 use crate::store::{Backend, Exec, StoreResult};
 
 /// What compiling a contacts query needs from the workspace.

@@ -22,12 +22,12 @@ use crate::domain::search::{
     self, FieldDef, FieldType, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
     ValidatedQuery,
 };
-use crate::store::contacts::Contacts;
 use crate::store::conversations::{
     ConversationContacts, ConversationParts, ConversationTags, ConversationWords, Conversations, col,
 };
 use crate::store::data_attributes;
 use crate::store::schema::admins::Admins;
+use crate::store::schema::contacts::Contacts;
 use crate::store::search::contacts::custom_attribute;
 use crate::store::search::{ColumnResolver, Dialect, Target, lower};
 use crate::store::{Backend, Exec, StoreResult};

@@ -2,111 +2,23 @@
 //! search compilers (`ContactSearch::segment_condition`, `CompanySearch::segment_condition`),
 //! so they always agree with a `segment_id` search or filter.
 
-use crate::domain::error::Missing;
-use crate::store::backend::rows::row_struct;
-use sea_query::{Expr, ExprTrait, Iden, Order, Query, SelectStatement, UnionType};
+use sea_query::{Expr, ExprTrait, Query};
 use serde_json::Value as Json;
 
+use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
 use crate::domain::segment::{PersonType, Segment, SegmentModel};
 use crate::store::companies::{self, Companies};
-use crate::store::contacts::{self, ContactError, ContactResult, Contacts};
+use crate::store::contacts;
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::segments::Segments;
 use crate::store::search::companies::CompanySearch;
 use crate::store::search::contacts::ContactSearch;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
-#[derive(Iden)]
-pub(crate) enum Segments {
-    Table,
-    Id,
-    PublicId,
-    WorkspaceId,
-    Name,
-    PersonType,
-    Query,
-    CreatedAt,
-    UpdatedAt,
-    Model,
-}
+pub mod saved;
 
-/// A segment as stored, with its query.
-#[derive(Debug, Clone)]
-pub(crate) struct SavedSegment {
-    pub public_id: String,
-    pub name: String,
-    pub person_type: PersonType,
-    pub model: SegmentModel,
-    pub query: Json,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl SavedSegment {
-    pub(crate) fn object(&self, count: Option<i64>) -> Segment {
-        Segment {
-            kind: "segment",
-            id: self.public_id.clone(),
-            name: self.name.clone(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            person_type: self.person_type,
-            count,
-        }
-    }
-}
-
-row_struct! {
-    struct SegmentRow {
-        public_id: String,
-        name: String,
-        person_type: String,
-        model: String,
-        query: String,
-        created_at: i64,
-        updated_at: i64,
-    }
-}
-
-/// Every segment of the workspace, oldest first.
-pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<SavedSegment>> {
-    let rows: Vec<SegmentRow> = db
-        .fetch_all(
-            Query::select()
-                .columns([
-                    Segments::PublicId,
-                    Segments::Name,
-                    Segments::PersonType,
-                    Segments::Model,
-                    Segments::Query,
-                    Segments::CreatedAt,
-                    Segments::UpdatedAt,
-                ])
-                .from(Segments::Table)
-                .and_where(Expr::col(Segments::WorkspaceId).eq(workspace_id))
-                .order_by(Segments::Id, Order::Asc),
-        )
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SavedSegment {
-            public_id: r.public_id,
-            name: r.name,
-            person_type: PersonType::parse(&r.person_type).unwrap_or(PersonType::User),
-            model: SegmentModel::parse(&r.model).unwrap_or(SegmentModel::Contact),
-            query: serde_json::from_str(&r.query).unwrap_or(Json::Null),
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-        .collect())
-}
-
-/// One statement out of several: `q1 UNION ALL q2 ...`, or `None` for none.
-pub(crate) fn union_all(queries: impl IntoIterator<Item = SelectStatement>) -> Option<SelectStatement> {
-    queries.into_iter().reduce(|mut all, q| {
-        all.union(UnionType::All, q);
-        all
-    })
-}
+use saved::{SavedSegment, all, union_all};
 
 /// The number of members of each segment, in one statement: live contacts, or for a company
 /// segment the companies the company lists show.
@@ -115,7 +27,7 @@ async fn counts(
     search: &ContactSearch,
     workspace_id: i64,
     segments: &[SavedSegment],
-) -> ContactResult<Vec<i64>> {
+) -> StoreResult<Vec<i64>> {
     let company_search = match segments.iter().any(|s| s.model == SegmentModel::Company) {
         true => Some(CompanySearch::load(db, workspace_id).await?),
         false => None,
@@ -124,7 +36,7 @@ async fn counts(
     for (i, segment) in segments.iter().enumerate() {
         queries.push(match (segment.model, &company_search) {
             (SegmentModel::Company, Some(companies)) => {
-                let cond = companies.segment_condition(segment).map_err(ContactError::Search)?;
+                let cond = companies.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
                 Query::select()
                     .expr(Expr::val(i as i64))
                     .expr(Expr::col((Companies::Table, Companies::Id)).count())
@@ -133,7 +45,7 @@ async fn counts(
                     .take()
             }
             _ => {
-                let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
+                let cond = search.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
                 Query::select()
                     .expr(Expr::val(i as i64))
                     .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
@@ -153,6 +65,11 @@ async fn counts(
     Ok(out)
 }
 
+/// A new segment's query that does not compile is the request's fault.
+fn refused(err: crate::domain::search::SearchError) -> StoreError {
+    StoreError::Rejected(Rejection::from(err))
+}
+
 impl Store {
     /// Saves a segment after checking its query as a search would (`segment_id` excluded).
     pub async fn create_segment(
@@ -161,7 +78,7 @@ impl Store {
         name: &str,
         person_type: PersonType,
         query: &Json,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         self.save_segment(workspace_id, name, person_type, SegmentModel::Contact, query).await
     }
 
@@ -171,7 +88,7 @@ impl Store {
         workspace_id: i64,
         name: &str,
         query: &Json,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         self.save_segment(workspace_id, name, PersonType::User, SegmentModel::Company, query).await
     }
 
@@ -182,7 +99,7 @@ impl Store {
         person_type: PersonType,
         model: SegmentModel,
         query: &Json,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         let mut tx = self.begin().await?;
         let at = now();
         let saved = SavedSegment {
@@ -197,11 +114,11 @@ impl Store {
         match model {
             SegmentModel::Contact => {
                 let search = ContactSearch::load(&mut tx, workspace_id).await?;
-                search.segment_condition(&saved).map_err(ContactError::Search)?;
+                search.segment_condition(&saved).map_err(refused)?;
             }
             SegmentModel::Company => {
                 let search = CompanySearch::load(&mut tx, workspace_id).await?;
-                search.segment_condition(&saved).map_err(ContactError::Search)?;
+                search.segment_condition(&saved).map_err(refused)?;
             }
         }
         tx.execute(
@@ -234,7 +151,7 @@ impl Store {
     }
 
     /// The workspace's segments, with their member counts when asked.
-    pub async fn list_segments(&self, workspace_id: i64, include_count: bool) -> ContactResult<Vec<Segment>> {
+    pub async fn list_segments(&self, workspace_id: i64, include_count: bool) -> StoreResult<Vec<Segment>> {
         let mut conn = self.conn().await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
         let segments = all(&mut conn, workspace_id).await?;
@@ -251,14 +168,11 @@ impl Store {
         workspace_id: i64,
         public_id: &str,
         include_count: bool,
-    ) -> ContactResult<Segment> {
+    ) -> StoreResult<Segment> {
         let mut conn = self.conn().await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
         let segments = all(&mut conn, workspace_id).await?;
-        let segment = segments
-            .iter()
-            .find(|s| s.public_id == public_id)
-            .ok_or(StoreError::NotFound(Missing::Resource))?;
+        let segment = segments.iter().find(|s| s.public_id == public_id).ok_or(Missing::Resource)?;
         let count = if include_count {
             Some(counts(&mut conn, &search, workspace_id, std::slice::from_ref(segment)).await?[0])
         } else {
@@ -268,7 +182,7 @@ impl Store {
     }
 
     /// The segments a live contact is in: each segment's condition tried on that contact.
-    pub async fn contact_segments(&self, workspace_id: i64, contact: &str) -> ContactResult<Vec<Segment>> {
+    pub async fn contact_segments(&self, workspace_id: i64, contact: &str) -> StoreResult<Vec<Segment>> {
         let mut conn = self.conn().await?;
         let id = contacts::find_id(&mut conn, workspace_id, contact).await?;
         let search = ContactSearch::load(&mut conn, workspace_id).await?;
@@ -276,7 +190,7 @@ impl Store {
         segments.retain(|s| s.model == SegmentModel::Contact);
         let mut queries = Vec::with_capacity(segments.len());
         for (i, segment) in segments.iter().enumerate() {
-            let cond = search.segment_condition(segment).map_err(ContactError::Search)?;
+            let cond = search.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
             let this_contact = Expr::col((Contacts::Table, Contacts::Id)).eq(id);
             queries.push(
                 Query::select()

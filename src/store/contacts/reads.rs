@@ -1,0 +1,271 @@
+//! Reads of whole contacts, each with its workspace's API id and its embedded summaries: one
+//! contact, or a page of them.
+
+use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
+use serde_json::Value as Json;
+
+use super::summaries::{self, SummaryColumns};
+use super::{ContactPage, in_workspace_unindexed, live};
+use crate::domain::contact::{Contact, Location, Page, Role, SocialProfiles, Summary, SummaryKind};
+use crate::domain::error::{Missing, Rejection};
+use crate::store::backend::rows::row_struct;
+use crate::store::schema::contacts::{ContactRow, Contacts};
+use crate::store::schema::workspaces::Workspaces;
+use crate::store::search::contacts::ContactSearch;
+use crate::store::{Exec, Store, StoreError, StoreResult};
+
+row_struct! {
+    /// A contact's row and its workspace's API id.
+    pub(crate) struct ContactWithCode {
+        #[sqlx(flatten)]
+        pub(crate) contact: ContactRow,
+        pub(crate) workspace_code: String,
+    }
+}
+
+row_struct! {
+    /// A contact's row with its embedded summaries: what every read of whole contacts selects.
+    struct ContactRead {
+        #[sqlx(flatten)]
+        contact: ContactRow,
+        workspace_code: String,
+        #[sqlx(flatten)]
+        summaries: SummaryColumns,
+    }
+}
+
+/// `SELECT <every column>, workspaces.id_code FROM contacts JOIN workspaces` for the contacts
+/// `scope` picks.
+pub(crate) fn select_in(scope: Condition) -> SelectStatement {
+    Contacts::select_all(&mut Query::select())
+        .expr_as(Expr::col((Workspaces::Table, Workspaces::IdCode)), "workspace_code")
+        .from(Contacts::Table)
+        .inner_join(
+            Workspaces::Table,
+            Expr::col((Workspaces::Table, Workspaces::Id)).equals((Contacts::Table, Contacts::WorkspaceId)),
+        )
+        .cond_where(scope)
+        .take()
+}
+
+/// [`select_in`] with the summaries' columns.
+fn select_read_in(scope: Condition) -> SelectStatement {
+    let mut q = select_in(scope);
+    summaries::add_columns(&mut q);
+    q
+}
+
+fn select_read(workspace_id: i64) -> SelectStatement {
+    select_read_in(Condition::all().add(Contacts::WorkspaceId.col().eq(workspace_id)))
+}
+
+/// A contact of the workspace by its internal id.
+pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> StoreResult<Contact> {
+    let row: Option<ContactRead> =
+        db.fetch_optional(select_read(workspace_id).and_where(Contacts::Id.col().eq(contact_id))).await?;
+    let row = row.ok_or(Missing::Contact)?;
+    Ok(assemble(row.contact, row.workspace_code, row.summaries))
+}
+
+/// A contact from its row and its summaries.
+///
+/// The row is taken apart field by field, so that a new column does not compile until it is
+/// shown or named here as not shown.
+pub(crate) fn assemble(row: ContactRow, workspace_code: String, mut summaries: SummaryColumns) -> Contact {
+    let ContactRow {
+        id: _,
+        public_id,
+        workspace_id: _,
+        role,
+        external_id,
+        email,
+        email_domain,
+        phone,
+        formatted_phone,
+        name,
+        avatar,
+        owner_id,
+        has_hard_bounced,
+        marked_email_as_spam,
+        unsubscribed_from_emails,
+        archived: _,
+        created_at,
+        updated_at,
+        signed_up_at,
+        last_seen_at,
+        last_replied_at,
+        last_contacted_at,
+        last_email_opened_at,
+        last_email_clicked_at,
+        language_override,
+        browser,
+        browser_version,
+        browser_language,
+        os,
+        location_country,
+        location_region,
+        location_city,
+        location_country_code,
+        location_continent_code,
+        android_app_name,
+        android_app_version,
+        android_device,
+        android_os_version,
+        android_sdk_version,
+        android_last_seen_at,
+        ios_app_name,
+        ios_app_version,
+        ios_device,
+        ios_os_version,
+        ios_sdk_version,
+        ios_last_seen_at,
+        utm_campaign,
+        utm_content,
+        utm_medium,
+        utm_source,
+        utm_term,
+        referrer,
+        custom_attributes,
+    } = row;
+    let mut summary = |kind| {
+        let (items, total) = summaries.take(kind);
+        Summary::of(kind, &public_id, items, total)
+    };
+    Contact {
+        kind: "contact",
+        tags: summary(SummaryKind::Tags),
+        notes: summary(SummaryKind::Notes),
+        companies: summary(SummaryKind::Companies),
+        opted_out_subscription_types: summary(SummaryKind::OptedOut),
+        opted_in_subscription_types: summary(SummaryKind::OptedIn),
+        id: public_id,
+        workspace_id: workspace_code,
+        external_id,
+        role: Role::parse(&role).unwrap_or(Role::User),
+        email,
+        email_domain,
+        phone,
+        formatted_phone,
+        name,
+        avatar,
+        owner_id,
+        social_profiles: SocialProfiles::none(),
+        has_hard_bounced,
+        marked_email_as_spam,
+        unsubscribed_from_emails,
+        created_at,
+        updated_at,
+        signed_up_at,
+        last_seen_at,
+        last_replied_at,
+        last_contacted_at,
+        last_email_opened_at,
+        last_email_clicked_at,
+        language_override,
+        browser,
+        browser_version,
+        browser_language,
+        os,
+        location: Location {
+            kind: "location",
+            country: location_country,
+            region: location_region,
+            city: location_city,
+            country_code: location_country_code,
+            continent_code: location_continent_code,
+        },
+        android_app_name,
+        android_app_version,
+        android_device,
+        android_os_version,
+        android_sdk_version,
+        android_last_seen_at,
+        ios_app_name,
+        ios_app_version,
+        ios_device,
+        ios_os_version,
+        ios_sdk_version,
+        ios_last_seen_at,
+        custom_attributes: custom_attributes.0,
+        utm_campaign,
+        utm_content,
+        utm_medium,
+        utm_source,
+        utm_term,
+        referrer,
+    }
+}
+
+/// A page of the contacts matching `filter`, in id order, with their total.
+pub(crate) async fn page_of(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    filter: Condition,
+    page: Page,
+) -> StoreResult<ContactPage> {
+    // The page's ids first, then their rows with summaries: a plan that sorts (a search driven
+    // by trigram candidates) would otherwise compute every match's summaries before the LIMIT.
+    let mut ids = Query::select();
+    ids.column((Contacts::Table, Contacts::Id)).from(Contacts::Table).cond_where(filter.clone());
+    if let Some(after) = page.after {
+        ids.and_where(Contacts::Id.col().gt(after));
+    }
+    ids.order_by((Contacts::Table, Contacts::Id), Order::Asc).limit(page.limit + 1).offset(page.offset);
+    let mut q = select_read_in(
+        Condition::all().add(in_workspace_unindexed(workspace_id)).add(Contacts::Id.col().in_subquery(ids)),
+    );
+    q.order_by((Contacts::Table, Contacts::Id), Order::Asc);
+    let mut rows: Vec<ContactRead> = db.fetch_all(&q).await?;
+    let has_more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    // A page from the start that holds every match (an equality search, most often) is its
+    // own count; otherwise the matches are counted once, and the cursor carries the total.
+    let whole = page.after.is_none() && !has_more && (page.offset == 0 || !rows.is_empty());
+    let total: i64 = match page.total {
+        Some(total) => total,
+        None if whole => (page.offset + rows.len() as u64) as i64,
+        None => {
+            db.fetch_scalar(
+                Query::select()
+                    .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+                    .from(Contacts::Table)
+                    .cond_where(filter),
+            )
+            .await?
+        }
+    };
+    let last_id = rows.last().map(|r| r.contact.id);
+    let contacts = rows.into_iter().map(|r| assemble(r.contact, r.workspace_code, r.summaries)).collect();
+    Ok(ContactPage { contacts, last_id, has_more, total })
+}
+
+impl Store {
+    pub async fn get_contact(&self, workspace_id: i64, public_id: &str) -> StoreResult<Contact> {
+        let row: Option<ContactRead> = self
+            .conn()
+            .await?
+            .fetch_optional(select_read(workspace_id).and_where(Contacts::PublicId.col().eq(public_id)))
+            .await?;
+        let row = row.ok_or(Missing::Contact)?;
+        Ok(assemble(row.contact, row.workspace_code, row.summaries))
+    }
+
+    /// The workspace's live contacts, in the order they were created.
+    pub async fn list_contacts(&self, workspace_id: i64, page: Page) -> StoreResult<ContactPage> {
+        page_of(&mut self.conn().await?, workspace_id, live(workspace_id), page).await
+    }
+
+    /// The live contacts matching a search-language `query`, in the order they were created.
+    pub async fn search_contacts(
+        &self,
+        workspace_id: i64,
+        query: &Json,
+        page: Page,
+    ) -> StoreResult<ContactPage> {
+        let mut conn = self.conn().await?;
+        let search = ContactSearch::load_for(&mut conn, workspace_id, query).await?;
+        let (scope, filter) =
+            search.filter(query).map_err(|err| StoreError::Rejected(Rejection::from(err)))?;
+        page_of(&mut conn, workspace_id, scope.add(filter), page).await
+    }
+}

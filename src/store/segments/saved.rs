@@ -1,0 +1,68 @@
+//! Saved segments as stored: read by the search compilers (`segment_id`), and by the writes
+//! that must not break a segment's query (deleting a tag, archiving an attribute). It reads the
+//! segments table alone, so that those can use it without importing the segment endpoints.
+
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
+use serde_json::Value as Json;
+
+use crate::domain::segment::{PersonType, Segment, SegmentModel};
+use crate::store::schema::segments::{SegmentRow, Segments};
+use crate::store::{Exec, StoreResult};
+
+/// A segment as stored, with its query.
+#[derive(Debug, Clone)]
+pub(crate) struct SavedSegment {
+    pub public_id: String,
+    pub name: String,
+    pub person_type: PersonType,
+    pub model: SegmentModel,
+    pub query: Json,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl SavedSegment {
+    pub(crate) fn object(&self, count: Option<i64>) -> Segment {
+        Segment {
+            kind: "segment",
+            id: self.public_id.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            person_type: self.person_type,
+            count,
+        }
+    }
+}
+
+/// Every segment of the workspace, oldest first.
+pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<SavedSegment>> {
+    let rows: Vec<SegmentRow> = db
+        .fetch_all(
+            Segments::select_all(&mut Query::select())
+                .from(Segments::Table)
+                .and_where(Expr::col(Segments::WorkspaceId).eq(workspace_id))
+                .order_by(Segments::Id, Order::Asc),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SavedSegment {
+            public_id: r.public_id,
+            name: r.name,
+            person_type: PersonType::parse(&r.person_type).unwrap_or(PersonType::User),
+            model: SegmentModel::parse(&r.model).unwrap_or(SegmentModel::Contact),
+            query: serde_json::from_str(&r.query).unwrap_or(Json::Null),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+/// One statement out of several: `q1 UNION ALL q2 ...`, or `None` for none.
+pub(crate) fn union_all(queries: impl IntoIterator<Item = SelectStatement>) -> Option<SelectStatement> {
+    queries.into_iter().reduce(|mut all, q| {
+        all.union(UnionType::All, q);
+        all
+    })
+}
