@@ -10,11 +10,11 @@ use super::AppState;
 use super::contacts::contact_not_found;
 use super::extract::{Ctx, Json, Path};
 use super::params::LooseId;
+use crate::domain::company::CompanyRef;
 use crate::domain::ids;
 use crate::domain::tag::{self, Tag, TagList};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::StoreError;
-use crate::store::companies::CompanyRef;
 use crate::store::tags::TagError;
 
 pub fn router() -> Router<AppState> {

@@ -179,3 +179,14 @@ impl From<Missing> for Rejection {
         Rejection::new(missing.code(), missing.message())
     }
 }
+
+impl From<crate::domain::search::SearchError> for Rejection {
+    fn from(err: crate::domain::search::SearchError) -> Self {
+        let code = if err.code == crate::domain::search::INVALID_OPERATOR {
+            ErrorCode::InvalidOperator
+        } else {
+            ErrorCode::ParameterInvalid
+        };
+        Rejection { code, message: err.message, field: err.field }
+    }
+}

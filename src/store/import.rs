@@ -14,9 +14,9 @@ use crate::domain::contact::{self, ContactChanges, Rejection, Role};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
 use crate::store::admins::Admins;
-use crate::store::companies::{Companies, ContactCompanies};
 use crate::store::contacts::{self, Contacts, Written};
 use crate::store::data_attributes;
+use crate::store::schema::companies::{Companies, ContactCompanies};
 use crate::store::tags::{ContactTags, Tags};
 use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, now};
 

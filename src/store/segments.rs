@@ -9,8 +9,8 @@ use serde_json::Value as Json;
 
 use crate::domain::ids;
 use crate::domain::segment::{PersonType, Segment, SegmentModel};
-use crate::store::companies::{self, Companies};
 use crate::store::contacts::{self, ContactError, ContactResult, Contacts};
+use crate::store::schema::companies::{self, Companies};
 use crate::store::search::companies::CompanySearch;
 use crate::store::search::contacts::ContactSearch;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};

@@ -2,9 +2,10 @@
 
 use sea_query::{Expr, ExprTrait, Func, Iden, OnConflict, Order, Query};
 
+use crate::domain::company::CompanyRef;
 use crate::domain::segment;
 use crate::domain::tag::{AdminReference, Tag};
-use crate::store::companies::{self, CompanyRef};
+use crate::store::companies;
 use crate::store::contacts;
 use crate::store::segments;
 use crate::store::{Exec, Store, StoreError, StoreResult, now};

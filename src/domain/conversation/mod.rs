@@ -10,6 +10,7 @@ pub mod statistics;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use super::error::{ErrorCode, Rejection};
 use super::ids;
 use super::pages::CursorPages;
 use super::tag::Tag;
@@ -340,6 +341,32 @@ pub mod part_type {
     pub const PARTICIPANT_ADDED: &str = "participant_added";
     pub const PARTICIPANT_REMOVED: &str = "participant_removed";
     pub const ATTRIBUTE_UPDATED: &str = "conversation_attribute_updated_by_admin";
+}
+
+/// Where a page of conversations starts: after the conversation last served, by
+/// `(updated_at, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub updated_at: i64,
+    pub id: i64,
+}
+
+/// Only participants may reply or add participants as a contact.
+pub fn not_participant() -> Rejection {
+    Rejection::invalid("intercom_user_id", "The contact is not a participant of this conversation")
+}
+
+/// A conversation keeps at least one participant.
+pub fn last_customer() -> Rejection {
+    Rejection::new(ErrorCode::LastParticipant, "Removing the last customer is not allowed")
+}
+
+/// Redaction needs text a contact wrote.
+pub fn not_redactable() -> Rejection {
+    Rejection::new(
+        ErrorCode::PartNotRedactable,
+        "Only parts with a body and source messages written by a contact can be redacted",
+    )
 }
 
 #[cfg(test)]
