@@ -24,7 +24,7 @@ fn broken_segment(err: SearchError) -> StoreError {
 }
 
 /// The condition of `GET /companies`' filters. An unknown tag or segment matches nothing.
-pub(crate) async fn filter_condition(
+async fn filter_condition(
     db: &mut impl Exec,
     workspace_id: i64,
     filter: &CompanyFilter,

@@ -10,23 +10,10 @@ use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
 use crate::store::contacts::Contacts;
 use crate::store::conversations::check_admin;
-use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, save};
+use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
 use crate::store::conversations::reads::row;
 use crate::store::schema::conversations::{ConversationContacts, ConversationParts, Conversations};
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
-
-/// A contact as the conversation store needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct FoundContact {
-    pub id: i64,
-    pub is_user: bool,
-}
-
-impl FoundContact {
-    pub(crate) fn role(self) -> &'static str {
-        if self.is_user { "user" } else { "lead" }
-    }
-}
 
 /// The contact `key` names in the workspace. An email shared by several leads names the
 /// user with it if there is one, else the oldest lead.

@@ -5,7 +5,6 @@ use sea_query::{Expr, ExprTrait, Query};
 
 use crate::domain::conversation::statistics::{Event, Statistics};
 use crate::domain::conversation::{Attachment, Reference, State};
-use crate::store::conversations::participants::FoundContact;
 use crate::store::schema::conversations::{ConversationParts, Conversations};
 use crate::store::{Exec, StoreResult};
 
@@ -62,6 +61,19 @@ pub(crate) enum PartAuthor {
     Admin(i64),
     Contact(FoundContact),
     Bot,
+}
+
+/// A contact as the conversation store needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FoundContact {
+    pub id: i64,
+    pub is_user: bool,
+}
+
+impl FoundContact {
+    pub(crate) fn role(self) -> &'static str {
+        if self.is_user { "user" } else { "lead" }
+    }
 }
 
 pub(crate) struct NewPart<'a> {

@@ -70,7 +70,7 @@ impl ConversationRow {
     }
 }
 
-pub(crate) fn select(workspace_id: i64) -> SelectStatement {
+fn select(workspace_id: i64) -> SelectStatement {
     Conversations::select_all(&mut Query::select())
         .from(Conversations::Table)
         .and_where(Conversations::WorkspaceId.col().eq(workspace_id))
@@ -396,7 +396,7 @@ pub struct ConversationPage {
     pub has_more: bool,
 }
 
-pub(crate) async fn page(
+async fn page(
     db: &mut impl Exec,
     workspace_id: i64,
     filter: Condition,

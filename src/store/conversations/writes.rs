@@ -12,9 +12,11 @@ use crate::domain::conversation::{
 use crate::domain::error::{Missing, Rejection};
 use crate::store::contacts::Contacts;
 use crate::store::conversations::participants::{
-    FoundContact, add_participant, find_contact, insert_lead, is_participant, require_contact, touch_contacts,
+    add_participant, find_contact, insert_lead, is_participant, require_contact, touch_contacts,
 };
-use crate::store::conversations::parts::{Core, NewPart, PartAuthor, insert_part, record_all, save};
+use crate::store::conversations::parts::{
+    Core, FoundContact, NewPart, PartAuthor, insert_part, record_all, save,
+};
 use crate::store::conversations::reads::{get, row};
 use crate::store::conversations::{check_admin, check_team};
 use crate::store::schema::conversations::{ConversationContacts, ConversationWords, Conversations};
