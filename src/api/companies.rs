@@ -131,8 +131,7 @@ async fn create_or_update(
 ) -> ApiResult<JsonResponse<Company>> {
     let (company_id, changes) = body.changes()?;
     let company_id = company_id.ok_or_else(|| ApiError::missing("company_id"))?;
-    let company = state.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await;
-    Ok(JsonResponse(company?))
+    Ok(JsonResponse(state.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await?))
 }
 
 /// operationId: UpdateCompany
@@ -143,8 +142,9 @@ async fn update(
     Json(body): Json<CompanyRequest>,
 ) -> ApiResult<JsonResponse<Company>> {
     let (company_id, changes) = body.changes()?;
-    let company = state.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await;
-    Ok(JsonResponse(company?))
+    Ok(JsonResponse(
+        state.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await?,
+    ))
 }
 
 /// operationId: RetrieveACompanyById
@@ -327,8 +327,7 @@ async fn attach(
     let company = body.id.map(LooseId::into_string).filter(|id| !id.trim().is_empty()).ok_or_else(|| {
         ApiError::new(ErrorCode::ParameterNotFound, "company not specified").with_field("id")
     })?;
-    let company = state.store.attach_company(ctx.workspace_id, &contact_id, company.trim()).await;
-    Ok(JsonResponse(company?))
+    Ok(JsonResponse(state.store.attach_company(ctx.workspace_id, &contact_id, company.trim()).await?))
 }
 
 /// operationId: detachContactFromACompany
@@ -337,6 +336,5 @@ async fn detach(
     ctx: Ctx,
     Path((contact_id, company_id)): Path<(String, String)>,
 ) -> ApiResult<JsonResponse<Company>> {
-    let company = state.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await;
-    Ok(JsonResponse(company?))
+    Ok(JsonResponse(state.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await?))
 }

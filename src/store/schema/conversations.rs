@@ -1,4 +1,4 @@
-//! Conversations, their parts, participants and tags.
+//! Conversations, their parts, participants, tags and words, and the assignment rules.
 
 use serde_json::{Map, Value as Json};
 
