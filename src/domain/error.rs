@@ -180,9 +180,9 @@ impl From<Missing> for Rejection {
     }
 }
 
-impl From<crate::domain::search::SearchError> for Rejection {
-    fn from(err: crate::domain::search::SearchError) -> Self {
-        let code = if err.code == crate::domain::search::INVALID_OPERATOR {
+impl From<super::search::SearchError> for Rejection {
+    fn from(err: super::search::SearchError) -> Self {
+        let code = if err.code == super::search::INVALID_OPERATOR {
             ErrorCode::InvalidOperator
         } else {
             ErrorCode::ParameterInvalid

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// A rule of the API refused the write.
     #[error("rejected: {0}")]
     Rejected(Rejection),
+    /// A saved segment's query no longer compiles (a server fault, not the client's).
+    #[error("a saved segment's query does not compile: {0}")]
+    BrokenSegment(crate::domain::search::SearchError),
     #[error("unique constraint violated: {constraint}")]
     Conflict { constraint: String },
     #[error("invalid database URL: {0}")]

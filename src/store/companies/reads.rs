@@ -4,9 +4,8 @@
 use sea_query::{Condition, Expr, ExprTrait, NullOrdering, Order, Query};
 
 use crate::domain::company::{Company, CompanyFilter, LIST_LIMIT, Order as ListOrder, page_limit_reached};
-use crate::domain::error::{ErrorCode, Missing, Rejection};
+use crate::domain::error::Missing;
 use crate::domain::ids;
-use crate::domain::search::SearchError;
 use crate::domain::segment::{Segment, SegmentModel};
 use crate::store::companies::{CompanyView, find_public, get, load, memberships, select};
 use crate::store::contacts::{self, Contacts};
@@ -16,12 +15,6 @@ use crate::store::search::contacts::{ContactSearch, never};
 use crate::store::segments;
 use crate::store::tags::CompanyTags;
 use crate::store::{Exec, Store, StoreError, StoreResult};
-
-/// A saved segment's query that no longer compiles is the server's fault, not the client's.
-fn broken_segment(err: SearchError) -> StoreError {
-    tracing::error!(error = %err, "a saved segment query does not compile");
-    Rejection::new(ErrorCode::ServerError, "An internal error occurred; it has been logged").into()
-}
 
 /// The condition of `GET /companies`' filters. An unknown tag or segment matches nothing.
 async fn filter_condition(
@@ -64,7 +57,7 @@ async fn segment_filter(db: &mut impl Exec, workspace_id: i64, segment_id: &str)
     Ok(match segment.model {
         SegmentModel::Company => {
             let search = CompanySearch::load(db, workspace_id).await?;
-            search.segment_condition(segment).map_err(broken_segment)?
+            search.segment_condition(segment).map_err(StoreError::BrokenSegment)?
         }
         SegmentModel::Contact => {
             let search = ContactSearch::load(db, workspace_id).await?;
@@ -73,7 +66,7 @@ async fn segment_filter(db: &mut impl Exec, workspace_id: i64, segment_id: &str)
                 .from(Contacts::Table)
                 .cond_where(
                     contacts::live(workspace_id)
-                        .add(search.segment_condition(segment).map_err(broken_segment)?),
+                        .add(search.segment_condition(segment).map_err(StoreError::BrokenSegment)?),
                 )
                 .take();
             Condition::all().add(
