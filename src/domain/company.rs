@@ -262,6 +262,38 @@ impl PagesLink {
 mod tests {
     use super::*;
 
+    /// The answers Intercom gives, as the API sent them before they moved here.
+    #[test]
+    fn rejections_keep_intercoms_codes_and_messages() {
+        let answer = |r: Rejection| (r.code.status(), r.code.as_str(), r.message, r.field);
+        assert_eq!(
+            answer(company_id_changed()),
+            (
+                400,
+                "parameter_invalid",
+                "company_id cannot be changed once the company is created".into(),
+                Some("company_id".into())
+            )
+        );
+        assert_eq!(
+            answer(page_limit_reached()),
+            (400, "bad_request", "page limit reached, please use scroll API".into(), None)
+        );
+        assert_eq!(
+            answer(contact_company_limit()),
+            (
+                400,
+                "contact_company_limit_exceeded",
+                "Contact has reached the maximum of 1000 company associations".into(),
+                None
+            )
+        );
+        assert_eq!(
+            answer(scroll_exists()),
+            (400, "scroll_exists", "scroll already exists for this workspace".into(), None)
+        );
+    }
+
     #[test]
     fn monthly_spend_truncates_and_is_bounded() {
         assert_eq!(monthly_spend(155.98), Some(155));

@@ -373,6 +373,34 @@ pub fn not_redactable() -> Rejection {
 mod tests {
     use super::*;
 
+    /// The answers Intercom gives, as the API sent them before they moved here.
+    #[test]
+    fn rejections_keep_intercoms_codes_and_messages() {
+        let answer = |r: Rejection| (r.code.status(), r.code.as_str(), r.message, r.field);
+        assert_eq!(
+            answer(not_participant()),
+            (
+                400,
+                "parameter_invalid",
+                "The contact is not a participant of this conversation".into(),
+                Some("intercom_user_id".into())
+            )
+        );
+        assert_eq!(
+            answer(last_customer()),
+            (422, "parameter_invalid", "Removing the last customer is not allowed".into(), None)
+        );
+        assert_eq!(
+            answer(not_redactable()),
+            (
+                400,
+                "conversation_part_not_redactable",
+                "Only parts with a body and source messages written by a contact can be redacted".into(),
+                None
+            )
+        );
+    }
+
     #[test]
     fn a_snooze_ends_when_its_time_comes() {
         assert_eq!(State::Snoozed.effective(Some(100), 99), (State::Snoozed, Some(100)));
