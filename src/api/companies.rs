@@ -8,16 +8,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
-use super::contacts::{contact_list, contact_not_found, list_position};
+use super::contacts::{contact_list, list_position};
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId, present};
-use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, Order, Scroll};
+use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyFilter, Order, Scroll};
 use crate::domain::contact::Contact;
 use crate::domain::pages::{CursorList, List, NumberedList, PagesLink};
 use crate::domain::segment::Segment;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::StoreError;
-use crate::store::companies::{CompanyError, CompanyFilter};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,40 +35,6 @@ const MAX_PAGE: u64 = 60;
 /// A company's contacts: 50 a page unless asked, at most 150, as contact lists.
 const CONTACTS_DEFAULT_PAGE: u64 = 50;
 const CONTACTS_MAX_PAGE: u64 = 150;
-
-pub fn company_not_found() -> ApiError {
-    ApiError::new(ErrorCode::CompanyNotFound, "Company Not Found")
-}
-
-fn company_error(err: CompanyError) -> ApiError {
-    match err {
-        CompanyError::Store(StoreError::NotFound(_)) | CompanyError::CompanyNotFound => company_not_found(),
-        CompanyError::Store(err) => err.into(),
-        CompanyError::ContactNotFound => contact_not_found(),
-        CompanyError::CompanyIdChanged => {
-            ApiError::invalid("company_id", "company_id cannot be changed once the company is created")
-        }
-        CompanyError::Attribute(r) => ApiError::invalid("custom_attributes", r.message()),
-        CompanyError::PageLimit => {
-            ApiError::new(ErrorCode::BadRequest, "page limit reached, please use scroll API")
-        }
-        CompanyError::ContactCompanyLimit => ApiError::new(
-            ErrorCode::ContactCompanyLimitExceeded,
-            format!(
-                "Contact has reached the maximum of {} company associations",
-                company::MAX_COMPANIES_PER_CONTACT
-            ),
-        ),
-        CompanyError::ScrollExists => {
-            ApiError::new(ErrorCode::ScrollExists, "scroll already exists for this workspace")
-        }
-        CompanyError::ScrollNotFound => ApiError::not_found("scroll parameter not found"),
-        CompanyError::BrokenSegment(err) => {
-            tracing::error!(error = %err, "a saved segment query does not compile");
-            ApiError::internal()
-        }
-    }
-}
 
 /// An integer sent as a number or as a string of digits (`"size": "100"` in Intercom's examples).
 #[derive(Deserialize)]
@@ -167,8 +131,7 @@ async fn create_or_update(
 ) -> ApiResult<JsonResponse<Company>> {
     let (company_id, changes) = body.changes()?;
     let company_id = company_id.ok_or_else(|| ApiError::missing("company_id"))?;
-    let company = state.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await;
-    Ok(JsonResponse(company.map_err(company_error)?))
+    Ok(JsonResponse(state.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await?))
 }
 
 /// operationId: UpdateCompany
@@ -179,8 +142,9 @@ async fn update(
     Json(body): Json<CompanyRequest>,
 ) -> ApiResult<JsonResponse<Company>> {
     let (company_id, changes) = body.changes()?;
-    let company = state.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await;
-    Ok(JsonResponse(company.map_err(company_error)?))
+    Ok(JsonResponse(
+        state.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await?,
+    ))
 }
 
 /// operationId: RetrieveACompanyById
@@ -189,7 +153,7 @@ async fn retrieve(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult<JsonResponse<Company>> {
-    Ok(JsonResponse(state.store.get_company(ctx.workspace_id, &id).await.map_err(company_error)?))
+    Ok(JsonResponse(state.store.get_company(ctx.workspace_id, &id).await?))
 }
 
 /// operationId: deleteCompany
@@ -198,7 +162,7 @@ async fn remove(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult<JsonResponse<CompanyDeleted>> {
-    Ok(JsonResponse(state.store.delete_company(ctx.workspace_id, &id).await.map_err(company_error)?))
+    Ok(JsonResponse(state.store.delete_company(ctx.workspace_id, &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -243,16 +207,12 @@ async fn retrieve_or_list(
         segment_id: given(params.segment_id),
     };
     if filter.company_id.is_some() || filter.name.is_some() {
-        let company = state.store.find_company(ctx.workspace_id, &filter).await.map_err(company_error)?;
+        let company = state.store.find_company(ctx.workspace_id, &filter).await?;
         return Ok(JsonResponse(CompaniesResponse::One(Box::new(company))));
     }
     let page = params::page(params.page.as_deref())?;
     let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
-    let result = state
-        .store
-        .list_companies(ctx.workspace_id, &filter, Order::Desc, page, per_page)
-        .await
-        .map_err(company_error)?;
+    let result = state.store.list_companies(ctx.workspace_id, &filter, Order::Desc, page, per_page).await?;
     let query: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(filter.tag_id.iter().map(|v| ("tag_id", v)))
         .extend_pairs(filter.segment_id.iter().map(|v| ("segment_id", v)))
@@ -288,8 +248,7 @@ async fn list(
     let result = state
         .store
         .list_companies(ctx.workspace_id, &CompanyFilter::default(), order, page, per_page)
-        .await
-        .map_err(company_error)?;
+        .await?;
     let order = if order == Order::Asc { "asc" } else { "desc" };
     Ok(JsonResponse(company_list(result, page, per_page, |next| {
         format!("/companies/list?page={next}&per_page={per_page}&order={order}")
@@ -308,11 +267,7 @@ async fn scroll(
     Query(params): Query<ScrollParams>,
 ) -> ApiResult<JsonResponse<List<Company, Scroll>>> {
     let param = params.scroll_param.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let page = state
-        .store
-        .scroll_companies(ctx.workspace_id, param, crate::store::now())
-        .await
-        .map_err(company_error)?;
+    let page = state.store.scroll_companies(ctx.workspace_id, param, crate::store::now()).await?;
     Ok(JsonResponse(List::with(page.companies, Scroll::new(page.param))))
 }
 
@@ -332,7 +287,7 @@ async fn list_contacts(
 ) -> ApiResult<JsonResponse<CursorList<Contact>>> {
     let per_page = params::per_page(params.per_page.as_deref(), CONTACTS_DEFAULT_PAGE, CONTACTS_MAX_PAGE)?;
     let (page, at) = list_position(params.page.as_deref(), params.starting_after.as_deref(), per_page)?;
-    let result = state.store.company_contacts(ctx.workspace_id, &id, at).await.map_err(company_error)?;
+    let result = state.store.company_contacts(ctx.workspace_id, &id, at).await?;
     Ok(JsonResponse(contact_list(result, page, per_page)))
 }
 
@@ -342,7 +297,7 @@ async fn list_segments(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult<JsonResponse<List<Segment>>> {
-    let segments = state.store.company_segments(ctx.workspace_id, &id).await.map_err(company_error)?;
+    let segments = state.store.company_segments(ctx.workspace_id, &id).await?;
     Ok(JsonResponse(List::new(segments)))
 }
 
@@ -361,8 +316,7 @@ async fn attach(
     let company = body.id.map(LooseId::into_string).filter(|id| !id.trim().is_empty()).ok_or_else(|| {
         ApiError::new(ErrorCode::ParameterNotFound, "company not specified").with_field("id")
     })?;
-    let company = state.store.attach_company(ctx.workspace_id, &contact_id, company.trim()).await;
-    Ok(JsonResponse(company.map_err(company_error)?))
+    Ok(JsonResponse(state.store.attach_company(ctx.workspace_id, &contact_id, company.trim()).await?))
 }
 
 /// operationId: detachContactFromACompany
@@ -371,6 +325,5 @@ async fn detach(
     ctx: Ctx,
     Path((contact_id, company_id)): Path<(String, String)>,
 ) -> ApiResult<JsonResponse<Company>> {
-    let company = state.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await;
-    Ok(JsonResponse(company.map_err(company_error)?))
+    Ok(JsonResponse(state.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await?))
 }

@@ -9,16 +9,15 @@ use serde::Deserialize;
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
 use crate::domain::conversation::requests::{
-    AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, RequestError, TagBody, UntagBody,
-    UpdateBody,
+    AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, TagBody, UntagBody, UpdateBody,
 };
-use crate::domain::conversation::{Conversation, Customers, Message};
+use crate::domain::conversation::{Conversation, Customers, Message, Position};
 use crate::domain::ids;
 use crate::domain::pages::{CursorPages, NamedList, Paged, cursor};
 use crate::domain::search::SearchRequest;
 use crate::domain::tag::Tag;
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::conversations::{ConversationError, ConversationPage, Position};
+use crate::error::{ApiError, ApiResult, Missing};
+use crate::store::conversations::reads::ConversationPage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,45 +37,9 @@ pub fn router() -> Router<AppState> {
 const DEFAULT_PAGE: u64 = 20;
 const MAX_PAGE: u64 = 150;
 
-fn conversation_error(err: ConversationError) -> ApiError {
-    match err {
-        ConversationError::Store(err) => err.into(),
-        ConversationError::ConversationNotFound => ApiError::not_found("Resource Not Found"),
-        ConversationError::ContactNotFound => ApiError::not_found("User Not Found"),
-        ConversationError::AdminNotFound => ApiError::new(ErrorCode::AdminNotFound, "Admin not found"),
-        ConversationError::TeamNotFound => ApiError::new(ErrorCode::TeamNotFound, "Team not found"),
-        ConversationError::TagNotFound => ApiError::new(ErrorCode::TagNotFound, "Tag not found"),
-        ConversationError::NotParticipant => {
-            ApiError::invalid("intercom_user_id", "The contact is not a participant of this conversation")
-        }
-        ConversationError::LastCustomer => {
-            ApiError::new(ErrorCode::LastParticipant, "Removing the last customer is not allowed")
-        }
-        ConversationError::PartNotFound => {
-            ApiError::new(ErrorCode::PartOrMessageNotFound, "Conversation part or message not found")
-        }
-        ConversationError::NotRedactable => ApiError::new(
-            ErrorCode::PartNotRedactable,
-            "Only parts with a body and source messages written by a contact can be redacted",
-        ),
-        ConversationError::Attribute(rejection) => {
-            ApiError::invalid("custom_attributes", rejection.message())
-        }
-        ConversationError::Search(err) => err.into(),
-        ConversationError::LeadRejected(message) => ApiError::invalid("email", message),
-    }
-}
-
-fn request_error(err: RequestError) -> ApiError {
-    match err {
-        RequestError::Missing(field) => ApiError::missing(field),
-        RequestError::Invalid(field, message) => ApiError::invalid(field, message),
-    }
-}
-
 /// A conversation id from the path; anything else names no conversation.
 fn conversation_id(raw: &str) -> ApiResult<i64> {
-    ids::parse_numeric(raw.trim()).ok_or_else(|| ApiError::not_found("Resource Not Found"))
+    ids::parse_numeric(raw.trim()).ok_or_else(|| Missing::Resource.into())
 }
 
 #[derive(Deserialize)]
@@ -152,9 +115,8 @@ async fn create(
     ctx: Ctx,
     Json(body): Json<CreateBody>,
 ) -> ApiResult<JsonResponse<Message>> {
-    let new = body.check().map_err(request_error)?;
-    let (id, created_at) =
-        state.store.create_conversation(ctx.workspace_id, &new).await.map_err(conversation_error)?;
+    let new = body.check()?;
+    let (id, created_at) = state.store.create_conversation(ctx.workspace_id, &new).await?;
     Ok(JsonResponse(Message {
         kind: "user_message",
         id,
@@ -174,8 +136,7 @@ async fn retrieve(
     Query(display): Query<DisplayParams>,
 ) -> ApiResult<JsonResponse<Conversation>> {
     let id = conversation_id(&raw_id)?;
-    let conversation =
-        state.store.get_conversation(ctx.workspace_id, id).await.map_err(conversation_error)?;
+    let conversation = state.store.get_conversation(ctx.workspace_id, id).await?;
     Ok(JsonResponse(display.render(conversation)?))
 }
 
@@ -198,8 +159,7 @@ async fn update(
             body.title.as_deref(),
             body.custom_attributes.as_ref(),
         )
-        .await
-        .map_err(conversation_error)?;
+        .await?;
     Ok(JsonResponse(display.render(conversation)?))
 }
 
@@ -211,11 +171,7 @@ async fn search(
 ) -> ApiResult<JsonResponse<ConversationList>> {
     let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) = resume(starting_after.as_deref(), "pagination.starting_after")?;
-    let result = state
-        .store
-        .search_conversations(ctx.workspace_id, &body.query, after, per_page)
-        .await
-        .map_err(conversation_error)?;
+    let result = state.store.search_conversations(ctx.workspace_id, &body.query, after, per_page).await?;
     Ok(JsonResponse(list_of(result, page, per_page)))
 }
 
@@ -228,9 +184,8 @@ async fn reply(
 ) -> ApiResult<JsonResponse<Conversation>> {
     // "last": the contact's most recent conversation.
     let id = if raw_id.trim() == "last" { None } else { Some(conversation_id(&raw_id)?) };
-    let reply = body.check().map_err(request_error)?;
-    let conversation =
-        state.store.reply_to_conversation(ctx.workspace_id, id, &reply).await.map_err(conversation_error)?;
+    let reply = body.check()?;
+    let conversation = state.store.reply_to_conversation(ctx.workspace_id, id, &reply).await?;
     Ok(JsonResponse(conversation))
 }
 
@@ -242,9 +197,8 @@ async fn manage(
     Json(body): Json<ManageBody>,
 ) -> ApiResult<JsonResponse<Conversation>> {
     let id = conversation_id(&raw_id)?;
-    let manage = body.check(crate::store::now()).map_err(request_error)?;
-    let conversation =
-        state.store.manage_conversation(ctx.workspace_id, id, &manage).await.map_err(conversation_error)?;
+    let manage = body.check(crate::store::now())?;
+    let conversation = state.store.manage_conversation(ctx.workspace_id, id, &manage).await?;
     Ok(JsonResponse(conversation))
 }
 
@@ -255,8 +209,7 @@ async fn run_assignment_rules(
     Path(raw_id): Path<String>,
 ) -> ApiResult<JsonResponse<Conversation>> {
     let id = conversation_id(&raw_id)?;
-    let conversation =
-        state.store.run_assignment_rules(ctx.workspace_id, id).await.map_err(conversation_error)?;
+    let conversation = state.store.run_assignment_rules(ctx.workspace_id, id).await?;
     Ok(JsonResponse(conversation))
 }
 
@@ -268,12 +221,8 @@ async fn attach_contact(
     Json(body): Json<AttachBody>,
 ) -> ApiResult<JsonResponse<Customers>> {
     let id = conversation_id(&raw_id)?;
-    let attach = body.check().map_err(request_error)?;
-    let customers = state
-        .store
-        .attach_conversation_contact(ctx.workspace_id, id, &attach)
-        .await
-        .map_err(conversation_error)?;
+    let attach = body.check()?;
+    let customers = state.store.attach_conversation_contact(ctx.workspace_id, id, &attach).await?;
     Ok(JsonResponse(Customers { customers }))
 }
 
@@ -285,12 +234,9 @@ async fn detach_contact(
     Json(body): Json<DetachBody>,
 ) -> ApiResult<JsonResponse<Customers>> {
     let id = conversation_id(&raw_id)?;
-    let admin_id = body.check().map_err(request_error)?;
-    let customers = state
-        .store
-        .detach_conversation_contact(ctx.workspace_id, id, contact_id.trim(), admin_id)
-        .await
-        .map_err(conversation_error)?;
+    let admin_id = body.check()?;
+    let customers =
+        state.store.detach_conversation_contact(ctx.workspace_id, id, contact_id.trim(), admin_id).await?;
     Ok(JsonResponse(Customers { customers }))
 }
 
@@ -300,18 +246,9 @@ async fn redact(
     ctx: Ctx,
     Json(body): Json<RedactBody>,
 ) -> ApiResult<JsonResponse<Conversation>> {
-    let redaction = body.check().map_err(request_error)?;
-    let conversation =
-        state.store.redact_conversation(ctx.workspace_id, redaction).await.map_err(conversation_error)?;
+    let redaction = body.check()?;
+    let conversation = state.store.redact_conversation(ctx.workspace_id, redaction).await?;
     Ok(JsonResponse(conversation))
-}
-
-/// The tag endpoints name a missing conversation "Conversation not found".
-fn tag_endpoint_error(err: ConversationError) -> ApiError {
-    match err {
-        ConversationError::ConversationNotFound => ApiError::not_found("Conversation not found"),
-        other => conversation_error(other),
-    }
 }
 
 /// operationId: attachTagToConversation
@@ -321,14 +258,9 @@ async fn attach_tag(
     Path(raw_id): Path<String>,
     Json(body): Json<TagBody>,
 ) -> ApiResult<JsonResponse<Tag>> {
-    let id =
-        ids::parse_numeric(raw_id.trim()).ok_or_else(|| ApiError::not_found("Conversation not found"))?;
-    let (tag_id, admin_id) = body.check().map_err(request_error)?;
-    let tag = state
-        .store
-        .tag_conversation(ctx.workspace_id, id, tag_id, admin_id)
-        .await
-        .map_err(tag_endpoint_error)?;
+    let id = ids::parse_numeric(raw_id.trim()).ok_or_else(|| ApiError::from(Missing::Conversation))?;
+    let (tag_id, admin_id) = body.check()?;
+    let tag = state.store.tag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?;
     Ok(JsonResponse(tag))
 }
 
@@ -339,14 +271,9 @@ async fn detach_tag(
     Path((raw_id, raw_tag)): Path<(String, String)>,
     Json(body): Json<UntagBody>,
 ) -> ApiResult<JsonResponse<Tag>> {
-    let id =
-        ids::parse_numeric(raw_id.trim()).ok_or_else(|| ApiError::not_found("Conversation not found"))?;
+    let id = ids::parse_numeric(raw_id.trim()).ok_or_else(|| ApiError::from(Missing::Conversation))?;
     let tag_id = ids::parse_numeric(raw_tag.trim()).unwrap_or(0);
-    let admin_id = body.check().map_err(request_error)?;
-    let tag = state
-        .store
-        .untag_conversation(ctx.workspace_id, id, tag_id, admin_id)
-        .await
-        .map_err(tag_endpoint_error)?;
+    let admin_id = body.check()?;
+    let tag = state.store.untag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?;
     Ok(JsonResponse(tag))
 }

@@ -9,11 +9,11 @@ use serde::Deserialize;
 use super::AppState;
 use super::extract::{Ctx, Json, Path};
 use super::params::LooseId;
+use crate::domain::company::CompanyRef;
 use crate::domain::ids;
 use crate::domain::pages::List;
 use crate::domain::tag::{self, Tag};
 use crate::error::{ApiError, ApiResult, Missing};
-use crate::store::companies::CompanyRef;
 
 pub fn router() -> Router<AppState> {
     Router::new()

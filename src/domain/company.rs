@@ -3,7 +3,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
-use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attributes};
+use super::data_attribute::{DataAttribute, check_custom_attributes};
+use super::error::{ErrorCode, Rejection};
 use super::ids;
 use super::pages::{NamedList, Paged, PagesLink};
 use super::segment::Segment;
@@ -86,6 +87,45 @@ pub struct CompanyChanges {
     pub custom_attributes: Option<Map<String, Json>>,
 }
 
+/// A company named by its Intercom id (`id`) or by the id the workspace gave it (`company_id`).
+#[derive(Debug, Clone, Default)]
+pub struct CompanyRef {
+    pub id: Option<String>,
+    pub company_id: Option<String>,
+}
+
+/// The filters of `GET /companies`.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyFilter {
+    pub company_id: Option<String>,
+    pub name: Option<String>,
+    pub tag_id: Option<String>,
+    pub segment_id: Option<String>,
+}
+
+/// `PUT /companies/{id}` may send `company_id` only unchanged.
+pub fn company_id_changed() -> Rejection {
+    Rejection::invalid("company_id", "company_id cannot be changed once the company is created")
+}
+
+/// A page past the first [`LIST_LIMIT`] companies of a list.
+pub fn page_limit_reached() -> Rejection {
+    Rejection::new(ErrorCode::BadRequest, "page limit reached, please use scroll API")
+}
+
+/// A contact already has [`MAX_COMPANIES_PER_CONTACT`] companies.
+pub fn contact_company_limit() -> Rejection {
+    Rejection::new(
+        ErrorCode::ContactCompanyLimitExceeded,
+        format!("Contact has reached the maximum of {MAX_COMPANIES_PER_CONTACT} company associations"),
+    )
+}
+
+/// Another scroll of the workspace is open.
+pub fn scroll_exists() -> Rejection {
+    Rejection::new(ErrorCode::ScrollExists, "scroll already exists for this workspace")
+}
+
 /// `monthly_spend` as stored: "this will truncate floats ... 155.98 will be truncated to 155".
 pub fn monthly_spend(value: f64) -> Option<i64> {
     let truncated = value.trunc();
@@ -98,8 +138,10 @@ pub fn merge_custom_attributes(
     current: &mut Map<String, Json>,
     changes: &Map<String, Json>,
     attributes: &[DataAttribute],
-) -> Result<(), AttributeRejection> {
-    for (name, value) in check_custom_attributes(changes, attributes)? {
+) -> Result<(), Rejection> {
+    let checked = check_custom_attributes(changes, attributes)
+        .map_err(|r| Rejection::invalid("custom_attributes", r.message()))?;
+    for (name, value) in checked {
         match value {
             Some(value) => current.insert(name, value),
             None => current.remove(&name),
@@ -161,6 +203,38 @@ pub struct AlsoCompanies {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The answers Intercom gives, as the API sent them before they moved here.
+    #[test]
+    fn rejections_keep_intercoms_codes_and_messages() {
+        let answer = |r: Rejection| (r.code.status(), r.code.as_str(), r.message, r.field);
+        assert_eq!(
+            answer(company_id_changed()),
+            (
+                400,
+                "parameter_invalid",
+                "company_id cannot be changed once the company is created".into(),
+                Some("company_id".into())
+            )
+        );
+        assert_eq!(
+            answer(page_limit_reached()),
+            (400, "bad_request", "page limit reached, please use scroll API".into(), None)
+        );
+        assert_eq!(
+            answer(contact_company_limit()),
+            (
+                400,
+                "contact_company_limit_exceeded",
+                "Contact has reached the maximum of 1000 company associations".into(),
+                None
+            )
+        );
+        assert_eq!(
+            answer(scroll_exists()),
+            (400, "scroll_exists", "scroll already exists for this workspace".into(), None)
+        );
+    }
 
     #[test]
     fn monthly_spend_truncates_and_is_bounded() {

@@ -2,10 +2,11 @@
 
 use sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
 
+use crate::domain::company::CompanyRef;
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::segment;
 use crate::domain::tag::{AdminReference, Tag, TagRejection};
-use crate::store::companies::{self, CompanyRef};
+use crate::store::companies;
 use crate::store::contacts;
 use crate::store::schema::tags::{CompanyTags, ContactTags, Tags};
 use crate::store::segments::saved as segments;

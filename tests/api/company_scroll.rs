@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use switchboard::store::companies::CompanyError;
-use switchboard::store::now;
+use switchboard::domain::error::Missing;
+use switchboard::store::{StoreError, now};
 
 use crate::common::{TestApp, assert_error, backend_test};
 use crate::company_fixtures::{bulk_companies, user};
@@ -80,7 +80,7 @@ async fn an_unused_scroll_expires_after_a_minute(app: TestApp) {
     assert_eq!(page.companies.len(), 50);
     // A minute unused: gone, for every server process (the state is in the database).
     let expired = app.store.scroll_companies(ws, Some(&param), start + 59 + 59 + 61).await;
-    assert!(matches!(expired, Err(CompanyError::ScrollNotFound)), "{:?}", expired.err());
+    assert!(matches!(expired, Err(StoreError::NotFound(Missing::Scroll))), "{:?}", expired.err());
     let (status, body) = app.get(&format!("/companies/scroll?scroll_param={param}")).await;
     assert_error(status, &body, 404, "not_found");
 

@@ -10,6 +10,7 @@ pub mod statistics;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use super::error::{ErrorCode, Rejection};
 use super::ids;
 use super::pages::{List, Listed, NamedList, TotalCount};
 use super::tag::Tag;
@@ -326,9 +327,63 @@ pub mod part_type {
     pub const ATTRIBUTE_UPDATED: &str = "conversation_attribute_updated_by_admin";
 }
 
+/// Where a page of conversations starts: after the conversation last served, by
+/// `(updated_at, id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub updated_at: i64,
+    pub id: i64,
+}
+
+/// Only participants may reply or add participants as a contact.
+pub fn not_participant() -> Rejection {
+    Rejection::invalid("intercom_user_id", "The contact is not a participant of this conversation")
+}
+
+/// A conversation keeps at least one participant.
+pub fn last_customer() -> Rejection {
+    Rejection::new(ErrorCode::LastParticipant, "Removing the last customer is not allowed")
+}
+
+/// Redaction needs text a contact wrote.
+pub fn not_redactable() -> Rejection {
+    Rejection::new(
+        ErrorCode::PartNotRedactable,
+        "Only parts with a body and source messages written by a contact can be redacted",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The answers Intercom gives, as the API sent them before they moved here.
+    #[test]
+    fn rejections_keep_intercoms_codes_and_messages() {
+        let answer = |r: Rejection| (r.code.status(), r.code.as_str(), r.message, r.field);
+        assert_eq!(
+            answer(not_participant()),
+            (
+                400,
+                "parameter_invalid",
+                "The contact is not a participant of this conversation".into(),
+                Some("intercom_user_id".into())
+            )
+        );
+        assert_eq!(
+            answer(last_customer()),
+            (422, "parameter_invalid", "Removing the last customer is not allowed".into(), None)
+        );
+        assert_eq!(
+            answer(not_redactable()),
+            (
+                400,
+                "conversation_part_not_redactable",
+                "Only parts with a body and source messages written by a contact can be redacted".into(),
+                None
+            )
+        );
+    }
 
     #[test]
     fn a_snooze_ends_when_its_time_comes() {

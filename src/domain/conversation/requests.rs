@@ -7,18 +7,14 @@ use serde_json::{Map, Value as Json};
 
 use super::Attachment;
 use super::body::{self, AttachmentError};
+use crate::domain::error::Rejection;
 
-/// Why a request is refused: a missing field or an unusable one, named.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RequestError {
-    Missing(&'static str),
-    Invalid(&'static str, String),
-}
-
-type Checked<T> = Result<T, RequestError>;
+/// A request is refused with the field it is about: missing (`parameter_not_found`) or
+/// unusable (`parameter_invalid`).
+type Checked<T> = Result<T, Rejection>;
 
 fn invalid<T>(field: &'static str, message: impl Into<String>) -> Checked<T> {
-    Err(RequestError::Invalid(field, message.into()))
+    Err(Rejection::invalid(field, message))
 }
 
 /// An id sent as a string or a number.
@@ -66,14 +62,14 @@ impl ContactKey {
 
 fn required_text(field: &'static str, value: Option<String>) -> Checked<String> {
     match value {
-        None => Err(RequestError::Missing(field)),
+        None => Err(Rejection::missing(field)),
         Some(s) if s.trim().is_empty() => invalid(field, format!("{field} must not be blank")),
         Some(s) => Ok(s),
     }
 }
 
 fn admin_id(value: Option<IdValue>) -> Checked<i64> {
-    let value = value.ok_or(RequestError::Missing("admin_id"))?;
+    let value = value.ok_or_else(|| Rejection::missing("admin_id"))?;
     // An id Switchboard never made names no admin; the store reports it as not found.
     Ok(value.numeric().unwrap_or(0))
 }
@@ -150,9 +146,9 @@ pub struct NewConversation {
 
 impl CreateBody {
     pub fn check(self) -> Checked<NewConversation> {
-        let from = self.from.ok_or(RequestError::Missing("from"))?;
+        let from = self.from.ok_or_else(|| Rejection::missing("from"))?;
         let from_type = match from.kind.as_deref().map(str::trim) {
-            None => return Err(RequestError::Missing("from.type")),
+            None => return Err(Rejection::missing("from.type")),
             Some("user") => FromType::User,
             Some("lead") => FromType::Lead,
             Some("contact") => FromType::Contact,
@@ -164,7 +160,7 @@ impl CreateBody {
             }
         };
         let key = ContactKey::pick(from.id.map(|v| v.text()), from.user_id.map(|v| v.text()), from.email)
-            .ok_or(RequestError::Missing("from.id"))?;
+            .ok_or_else(|| Rejection::missing("from.id"))?;
         let text = required_text("body", self.body)?;
         Ok(NewConversation {
             from_type,
@@ -213,8 +209,8 @@ pub struct Reply {
 
 impl ReplyBody {
     pub fn check(self) -> Checked<Reply> {
-        let message_type = self.message_type.ok_or(RequestError::Missing("message_type"))?;
-        let kind = self.kind.ok_or(RequestError::Missing("type"))?;
+        let message_type = self.message_type.ok_or_else(|| Rejection::missing("message_type"))?;
+        let kind = self.kind.ok_or_else(|| Rejection::missing("type"))?;
         no_files(&self.attachment_files)?;
         let by = match kind.as_str() {
             "admin" => {
@@ -238,7 +234,7 @@ impl ReplyBody {
                     );
                 }
                 let key = ContactKey::pick(self.intercom_user_id, self.user_id.map(|v| v.text()), self.email)
-                    .ok_or(RequestError::Missing("intercom_user_id"))?;
+                    .ok_or_else(|| Rejection::missing("intercom_user_id"))?;
                 Replier::Contact(key)
             }
             other => return invalid("type", format!("type must be admin or user, not '{other}'")),
@@ -290,11 +286,11 @@ pub struct Manage {
 
 impl ManageBody {
     pub fn check(self, now: i64) -> Checked<Manage> {
-        let message_type = self.message_type.ok_or(RequestError::Missing("message_type"))?;
+        let message_type = self.message_type.ok_or_else(|| Rejection::missing("message_type"))?;
         let body = self.body.filter(|b| !b.trim().is_empty()).map(|b| body::to_html(&b));
         let kind = self.kind;
         let admin_only = || match kind.as_deref() {
-            None => Err(RequestError::Missing("type")),
+            None => Err(Rejection::missing("type")),
             Some("admin") => Ok(()),
             Some(other) => invalid("type", format!("type must be admin, not '{other}'")),
         };
@@ -304,7 +300,7 @@ impl ManageBody {
                 Action::Close { body }
             }
             "snoozed" => {
-                let until = self.snoozed_until.ok_or(RequestError::Missing("snoozed_until"))?;
+                let until = self.snoozed_until.ok_or_else(|| Rejection::missing("snoozed_until"))?;
                 if until <= now {
                     return invalid("snoozed_until", "snoozed_until must be a UNIX timestamp in the future");
                 }
@@ -312,15 +308,15 @@ impl ManageBody {
             }
             "open" => Action::Open,
             "assignment" => {
-                let raw = self.assignee_id.ok_or(RequestError::Missing("assignee_id"))?;
+                let raw = self.assignee_id.ok_or_else(|| Rejection::missing("assignee_id"))?;
                 let id = match raw.text().as_str() {
                     "0" => None,
                     text => Some(text.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
-                        RequestError::Invalid("assignee_id", format!("assignee_id '{text}' is not an id"))
+                        Rejection::invalid("assignee_id", format!("assignee_id '{text}' is not an id"))
                     })?),
                 };
                 let to = match kind.as_deref() {
-                    None => return Err(RequestError::Missing("type")),
+                    None => return Err(Rejection::missing("type")),
                     Some("admin") => Assignee::Admin(id),
                     Some("team") => Assignee::Team(id),
                     Some(other) => {
@@ -374,19 +370,20 @@ pub enum Redaction {
 
 impl RedactBody {
     pub fn check(self) -> Checked<Redaction> {
-        let kind = self.kind.ok_or(RequestError::Missing("type"))?;
-        let conversation_id = self.conversation_id.ok_or(RequestError::Missing("conversation_id"))?.numeric();
+        let kind = self.kind.ok_or_else(|| Rejection::missing("type"))?;
+        let conversation_id =
+            self.conversation_id.ok_or_else(|| Rejection::missing("conversation_id"))?.numeric();
         match kind.as_str() {
             "conversation_part" => Ok(Redaction::Part {
                 conversation_id,
                 part_id: self
                     .conversation_part_id
-                    .ok_or(RequestError::Missing("conversation_part_id"))?
+                    .ok_or_else(|| Rejection::missing("conversation_part_id"))?
                     .numeric(),
             }),
             "source" => Ok(Redaction::Source {
                 conversation_id,
-                source_id: self.source_id.ok_or(RequestError::Missing("source_id"))?.numeric(),
+                source_id: self.source_id.ok_or_else(|| Rejection::missing("source_id"))?.numeric(),
             }),
             other => invalid("type", format!("type must be conversation_part or source, not '{other}'")),
         }
@@ -433,15 +430,15 @@ pub struct Attach {
 
 impl AttachBody {
     pub fn check(self) -> Checked<Attach> {
-        let mut customer = self.customer.ok_or(RequestError::Missing("customer"))?;
+        let mut customer = self.customer.ok_or_else(|| Rejection::missing("customer"))?;
         let on_behalf = customer.customer.take();
-        let contact = customer.key().ok_or(RequestError::Missing("customer.intercom_user_id"))?;
+        let contact = customer.key().ok_or_else(|| Rejection::missing("customer.intercom_user_id"))?;
         let by = match (self.admin_id, on_behalf) {
             (Some(id), _) => Actor::Admin(admin_id(Some(id))?),
             (None, Some(other)) => Actor::Contact(
-                other.key().ok_or(RequestError::Missing("customer.customer.intercom_user_id"))?,
+                other.key().ok_or_else(|| Rejection::missing("customer.customer.intercom_user_id"))?,
             ),
-            (None, None) => return Err(RequestError::Missing("admin_id")),
+            (None, None) => return Err(Rejection::missing("admin_id")),
         };
         Ok(Attach { by, contact })
     }
@@ -471,7 +468,7 @@ pub struct TagBody {
 impl TagBody {
     /// `(tag_id, admin_id)`; a tag id Switchboard never made is `0`, which names no tag.
     pub fn check(self) -> Checked<(i64, i64)> {
-        let tag = self.id.ok_or(RequestError::Missing("id"))?;
+        let tag = self.id.ok_or_else(|| Rejection::missing("id"))?;
         Ok((tag.numeric().unwrap_or(0), admin_id(self.admin_id)?))
     }
 }
@@ -496,6 +493,13 @@ mod tests {
         serde_json::from_value(v).unwrap()
     }
 
+    /// The field a `parameter_invalid` rejection names.
+    fn invalid_field<T: std::fmt::Debug>(checked: Checked<T>) -> String {
+        let err = checked.unwrap_err();
+        assert_eq!(err.code, crate::domain::error::ErrorCode::ParameterInvalid, "{err}");
+        err.field.unwrap()
+    }
+
     #[test]
     fn create_names_the_contact_and_wraps_the_body() {
         let c = read::<CreateBody>(json!({"from": {"type": "user", "id": "abc"}, "body": "Hi <you>"}))
@@ -506,11 +510,11 @@ mod tests {
         let c = read::<CreateBody>(json!({"from": {"type": "contact", "user_id": 42}, "body": "x"})).check();
         assert_eq!(c.unwrap().from, ContactKey::UserId("42".into()));
         let err = read::<CreateBody>(json!({"from": {"type": "user", "id": "a"}})).check().unwrap_err();
-        assert_eq!(err, RequestError::Missing("body"));
+        assert_eq!(err, Rejection::missing("body"));
         let err = read::<CreateBody>(json!({"from": {"type": "admin", "id": "a"}, "body": "x"})).check();
-        assert!(matches!(err, Err(RequestError::Invalid("from.type", _))));
+        assert_eq!(invalid_field(err), "from.type");
         let err = read::<CreateBody>(json!({"body": "x"})).check().unwrap_err();
-        assert_eq!(err, RequestError::Missing("from"));
+        assert_eq!(err, Rejection::missing("from"));
     }
 
     #[test]
@@ -527,15 +531,15 @@ mod tests {
         .unwrap();
         assert_eq!((r.by, r.created_at), (Replier::Contact(ContactKey::Email("a@b.c".into())), Some(9)));
         let err = read::<ReplyBody>(json!({"message_type": "comment", "type": "admin", "body": "x"})).check();
-        assert_eq!(err.unwrap_err(), RequestError::Missing("admin_id"));
+        assert_eq!(err.unwrap_err(), Rejection::missing("admin_id"));
         let err =
             read::<ReplyBody>(json!({"message_type": "note", "type": "user", "user_id": "u", "body": "x"}));
-        assert!(matches!(err.check(), Err(RequestError::Invalid("message_type", _))));
+        assert_eq!(invalid_field(err.check()), "message_type");
         let many: Vec<String> = (0..11).map(|i| format!("https://x.io/{i}.png")).collect();
         let err = read::<ReplyBody>(
             json!({"message_type": "comment", "type": "admin", "admin_id": "1", "body": "x", "attachment_urls": many}),
         );
-        assert!(matches!(err.check(), Err(RequestError::Invalid("attachment_urls", _))));
+        assert_eq!(invalid_field(err.check()), "attachment_urls");
     }
 
     #[test]
@@ -545,10 +549,10 @@ mod tests {
             m(json!({"message_type": "close", "type": "admin", "admin_id": "1"})).unwrap().action,
             Action::Close { body: None }
         );
-        assert!(matches!(
-            m(json!({"message_type": "snoozed", "admin_id": "1", "snoozed_until": 50})),
-            Err(RequestError::Invalid("snoozed_until", _))
-        ));
+        assert_eq!(
+            invalid_field(m(json!({"message_type": "snoozed", "admin_id": "1", "snoozed_until": 50}))),
+            "snoozed_until"
+        );
         assert_eq!(
             m(json!({"message_type": "assignment", "type": "team", "admin_id": 1, "assignee_id": "0"}))
                 .unwrap()
@@ -561,8 +565,8 @@ mod tests {
                 .action,
             Action::Assign { to: Assignee::Admin(Some(7)), body: None }
         );
-        assert_eq!(m(json!({"message_type": "open"})).unwrap_err(), RequestError::Missing("admin_id"));
-        assert!(matches!(m(json!({"message_type": "wave", "admin_id": 1})), Err(RequestError::Invalid(..))));
+        assert_eq!(m(json!({"message_type": "open"})).unwrap_err(), Rejection::missing("admin_id"));
+        assert_eq!(invalid_field(m(json!({"message_type": "wave", "admin_id": 1}))), "message_type");
     }
 
     #[test]
@@ -580,6 +584,6 @@ mod tests {
             }
         );
         let a = read::<AttachBody>(json!({"customer": {"email": "e@x.io"}}));
-        assert_eq!(a.check().unwrap_err(), RequestError::Missing("admin_id"));
+        assert_eq!(a.check().unwrap_err(), Rejection::missing("admin_id"));
     }
 }

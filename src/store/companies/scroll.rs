@@ -10,20 +10,13 @@
 //! Calls with one param are serialised by locking its row first (an UPDATE), so two
 //! processes cannot serve the same page twice.
 
-use sea_query::{Expr, ExprTrait, Iden, Query};
+use sea_query::{Expr, ExprTrait, Query};
 
-use crate::domain::company::{Company, SCROLL_PAGE, SCROLL_TTL_SECS};
-use crate::store::companies::{CompanyError, CompanyResult, listed_after};
-use crate::store::{Exec, Store, StoreError};
-
-#[derive(Iden)]
-enum CompanyScrolls {
-    Table,
-    WorkspaceId,
-    Param,
-    LastId,
-    ExpiresAt,
-}
+use crate::domain::company::{Company, SCROLL_PAGE, SCROLL_TTL_SECS, scroll_exists};
+use crate::domain::error::Missing;
+use crate::store::companies::reads::listed_after;
+use crate::store::schema::companies::CompanyScrolls;
+use crate::store::{Exec, Store, StoreError, StoreResult};
 
 /// One page of a scroll: its companies and the param for the next call (`None` once ended).
 pub struct ScrollPage {
@@ -38,7 +31,7 @@ impl Store {
         workspace_id: i64,
         param: Option<&str>,
         now: i64,
-    ) -> CompanyResult<ScrollPage> {
+    ) -> StoreResult<ScrollPage> {
         let mut tx = self.begin().await?;
         // An expired scroll is as good as gone: drop it before anything reads it.
         tx.execute(
@@ -58,7 +51,7 @@ impl Store {
     }
 }
 
-async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> CompanyResult<ScrollPage> {
+async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> StoreResult<ScrollPage> {
     let open: Option<(String,)> = db
         .fetch_optional(
             Query::select()
@@ -68,7 +61,7 @@ async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> CompanyResult<
         )
         .await?;
     if open.is_some() {
-        return Err(CompanyError::ScrollExists);
+        return Err(scroll_exists().into());
     }
     let (companies, last) = listed_after(db, workspace_id, 0, SCROLL_PAGE).await?;
     let Some(last) = last else { return Ok(ScrollPage { companies, param: None }) };
@@ -93,12 +86,12 @@ async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> CompanyResult<
         .await;
     match inserted {
         // Another process opened one between our read and our insert.
-        Err(StoreError::Conflict { .. }) => Err(CompanyError::ScrollExists),
-        other => other.map(|_| ScrollPage { companies, param: Some(param) }).map_err(Into::into),
+        Err(StoreError::Conflict { .. }) => Err(scroll_exists().into()),
+        other => other.map(|_| ScrollPage { companies, param: Some(param) }),
     }
 }
 
-async fn next(db: &mut impl Exec, workspace_id: i64, param: &str, now: i64) -> CompanyResult<ScrollPage> {
+async fn next(db: &mut impl Exec, workspace_id: i64, param: &str, now: i64) -> StoreResult<ScrollPage> {
     let this = || {
         Query::update()
             .table(CompanyScrolls::Table)
@@ -109,7 +102,7 @@ async fn next(db: &mut impl Exec, workspace_id: i64, param: &str, now: i64) -> C
     // The lock: a concurrent call with this param waits here until we commit.
     let locked = db.execute(this().value(CompanyScrolls::ExpiresAt, now + SCROLL_TTL_SECS)).await?;
     if locked == 0 {
-        return Err(CompanyError::ScrollNotFound);
+        return Err(Missing::Scroll.into());
     }
     let (after,): (i64,) = db
         .fetch_one(

@@ -1,31 +1,18 @@
 //! The operator's assignment rules (see `domain::assignment_rules` for the format) and
 //! `run_assignment_rules`, which applies them to one conversation.
 
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Query};
+use sea_query::{Expr, ExprTrait, OnConflict, Query};
 
 use crate::domain::assignment_rules::{self, Assign, Rule};
 use crate::domain::conversation::statistics::Event;
 use crate::domain::conversation::{Conversation, Reference, part_type};
-use crate::store::conversations::{self, ConversationResult, Conversations, NewPart, PartAuthor, col};
-use crate::store::schema::admins::{Admins, TeamAdmins, Teams};
+use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, record_all, save};
+use crate::store::conversations::reads::{get, row};
+use crate::store::schema::admins::Teams;
+use crate::store::schema::admins::{Admins, TeamAdmins};
+use crate::store::schema::conversations::{AssignmentRules, AssignmentTurns, Conversations};
 use crate::store::search::conversations::ConversationSearch;
 use crate::store::{Exec, Store, StoreResult, now};
-
-#[derive(Iden)]
-enum AssignmentRules {
-    Table,
-    WorkspaceId,
-    Rules,
-    UpdatedAt,
-}
-
-#[derive(Iden)]
-enum AssignmentTurns {
-    Table,
-    WorkspaceId,
-    TeamId,
-    LastAdminId,
-}
 
 async fn exists(db: &mut impl Exec, q: &sea_query::SelectStatement) -> StoreResult<bool> {
     let found: Option<(i64,)> = db.fetch_optional(q).await?;
@@ -192,9 +179,9 @@ impl Store {
 
     /// Applies the first rule that holds for the conversation (or none: unassigned), as a
     /// `default_assignment` part written by Operator.
-    pub async fn run_assignment_rules(&self, workspace_id: i64, id: i64) -> ConversationResult<Conversation> {
+    pub async fn run_assignment_rules(&self, workspace_id: i64, id: i64) -> StoreResult<Conversation> {
         let mut tx = self.begin().await?;
-        let row = conversations::row(&mut tx, workspace_id, id).await?;
+        let row = row(&mut tx, workspace_id, id).await?;
         let at = now();
         let rules = load_rules(&mut tx, workspace_id).await?;
         let search = ConversationSearch::load(&mut tx, workspace_id, at).await?;
@@ -208,7 +195,7 @@ impl Store {
                     &Query::select()
                         .column((Conversations::Table, Conversations::Id))
                         .from(Conversations::Table)
-                        .and_where(col(Conversations::Id).eq(id))
+                        .and_where(Conversations::Id.col().eq(id))
                         .cond_where(cond)
                         .take(),
                 )
@@ -233,7 +220,7 @@ impl Store {
             (None, None) => Reference::nobody(),
         };
         let events = if assigned_to.id.is_some() { vec![Event::Assignment] } else { vec![] };
-        conversations::insert_part(
+        insert_part(
             &mut tx,
             id,
             NewPart {
@@ -246,9 +233,9 @@ impl Store {
             },
         )
         .await?;
-        conversations::record_all(&mut core.stats, &events, at, waiting);
-        conversations::save(&mut tx, id, &core, at).await?;
-        let conversation = conversations::get(&mut tx, workspace_id, id).await?;
+        record_all(&mut core.stats, &events, at, waiting);
+        save(&mut tx, id, &core, at).await?;
+        let conversation = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
         Ok(conversation)
     }

@@ -1,17 +1,166 @@
-//! Conversation participants: attaching and detaching contacts, and moving a merged lead's
-//! conversations to the user.
+//! Conversation participants: finding the contact a request names (a visitor becomes a lead),
+//! attaching and detaching contacts, the contact activity a conversation moves, and moving a
+//! merged lead's conversations to the user.
 
-use sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, OnConflict, Order, Query};
 
 use crate::domain::conversation::requests::ContactKey;
-use crate::domain::conversation::{Customer, part_type};
-use crate::store::conversations::{
-    ConversationContacts, ConversationError, ConversationParts, ConversationResult, Conversations, NewPart,
-    PartAuthor, add_participant, check_admin, col, find_contact, insert_lead, insert_part, is_participant,
-    require_contact, row, save,
-};
+use crate::domain::conversation::{Customer, last_customer, not_participant, part_type};
+use crate::domain::error::{Missing, Rejection};
+use crate::domain::ids;
+use crate::store::conversations::check_admin;
+use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
+use crate::store::conversations::reads::row;
 use crate::store::schema::contacts::Contacts;
-use crate::store::{Exec, Store, StoreResult, now};
+use crate::store::schema::conversations::{ConversationContacts, ConversationParts, Conversations};
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
+
+/// The contact `key` names in the workspace. An email shared by several leads names the
+/// user with it if there is one, else the oldest lead.
+pub(crate) async fn find_contact(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    key: &ContactKey,
+) -> StoreResult<Option<FoundContact>> {
+    let mut q = Query::select();
+    q.columns([Contacts::Id, Contacts::Role])
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id));
+    match key {
+        ContactKey::Id(id) => q.and_where(Expr::col(Contacts::PublicId).eq(id.as_str())),
+        ContactKey::UserId(id) => q.and_where(Expr::col(Contacts::ExternalId).eq(id.as_str())),
+        ContactKey::Email(email) => {
+            q.and_where(sea_query::Func::lower(Expr::col(Contacts::Email)).eq(email.trim().to_lowercase()))
+        }
+    };
+    q.order_by_expr(Expr::col(Contacts::Role).eq("user"), Order::Desc)
+        .order_by(Contacts::Id, Order::Asc)
+        .limit(1);
+    let found: Option<(i64, String)> = db.fetch_optional(&q).await?;
+    Ok(found.map(|(id, role)| FoundContact { id, is_user: role == "user" }))
+}
+
+/// The contact `key` names, or "User Not Found".
+pub(crate) async fn require_contact(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    key: &ContactKey,
+) -> StoreResult<FoundContact> {
+    find_contact(db, workspace_id, key).await?.ok_or(StoreError::NotFound(Missing::Contact))
+}
+
+/// A new lead with an email or an external id (a visitor, or a participant added by an
+/// email nobody has). Written here because contact creation runs its own transaction.
+pub(crate) async fn insert_lead(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    key: &ContactKey,
+) -> StoreResult<FoundContact> {
+    let (email, external_id) = match key {
+        ContactKey::Email(email) => {
+            let email = crate::domain::contact::clean_email(Some(email.clone()))
+                .map_err(|_| Rejection::invalid("email", format!("'{email}' is not an email address")))?;
+            (email, None)
+        }
+        ContactKey::UserId(id) => (None, Some(id.clone())),
+        ContactKey::Id(_) => return Err(Missing::Contact.into()),
+    };
+    let at = now();
+    let domain = email.as_deref().and_then(crate::domain::contact::email_domain);
+    let id: i64 = db
+        .fetch_scalar(
+            Query::insert()
+                .into_table(Contacts::Table)
+                .columns([
+                    Contacts::PublicId,
+                    Contacts::WorkspaceId,
+                    Contacts::Role,
+                    Contacts::Email,
+                    Contacts::EmailDomain,
+                    Contacts::ExternalId,
+                    Contacts::CreatedAt,
+                    Contacts::UpdatedAt,
+                ])
+                .values_panic([
+                    ids::hex_id(at).into(),
+                    workspace_id.into(),
+                    "lead".into(),
+                    email.into(),
+                    domain.into(),
+                    external_id.into(),
+                    at.into(),
+                    at.into(),
+                ])
+                .returning_col(Contacts::Id),
+        )
+        .await?;
+    Ok(FoundContact { id, is_user: false })
+}
+
+pub(crate) async fn is_participant(
+    db: &mut impl Exec,
+    conversation_id: i64,
+    contact_id: i64,
+) -> StoreResult<bool> {
+    let found: Option<(i64,)> = db
+        .fetch_optional(
+            Query::select()
+                .column(ConversationContacts::ContactId)
+                .from(ConversationContacts::Table)
+                .and_where(Expr::col(ConversationContacts::ConversationId).eq(conversation_id))
+                .and_where(Expr::col(ConversationContacts::ContactId).eq(contact_id)),
+        )
+        .await?;
+    Ok(found.is_some())
+}
+
+pub(crate) async fn add_participant(
+    db: &mut impl Exec,
+    conversation_id: i64,
+    contact_id: i64,
+    at: i64,
+) -> StoreResult<()> {
+    db.execute(
+        Query::insert()
+            .into_table(ConversationContacts::Table)
+            .columns([
+                ConversationContacts::ConversationId,
+                ConversationContacts::ContactId,
+                ConversationContacts::AddedAt,
+            ])
+            .values_panic([conversation_id.into(), contact_id.into(), at.into()])
+            .on_conflict(
+                OnConflict::columns([ConversationContacts::ConversationId, ConversationContacts::ContactId])
+                    .do_nothing()
+                    .to_owned(),
+            ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Contact activity Intercom keeps on the contact: `last_replied_at` when they write,
+/// `last_contacted_at` when an admin writes to them.
+pub(crate) async fn touch_contacts(
+    db: &mut impl Exec,
+    conversation_id: i64,
+    column: Contacts,
+    at: i64,
+    only: Option<i64>,
+) -> StoreResult<()> {
+    let participants = Query::select()
+        .column(ConversationContacts::ContactId)
+        .from(ConversationContacts::Table)
+        .and_where(Expr::col(ConversationContacts::ConversationId).eq(conversation_id))
+        .take();
+    let mut q = Query::update();
+    q.table(Contacts::Table).value(column, at).and_where(Expr::col(Contacts::Id).in_subquery(participants));
+    if let Some(id) = only {
+        q.and_where(Expr::col(Contacts::Id).eq(id));
+    }
+    db.execute(&q).await?;
+    Ok(())
+}
 
 impl Store {
     /// Adds a contact to the conversation on behalf of an admin or another participant; an
@@ -21,7 +170,7 @@ impl Store {
         workspace_id: i64,
         id: i64,
         attach: &crate::domain::conversation::requests::Attach,
-    ) -> ConversationResult<Vec<Customer>> {
+    ) -> StoreResult<Vec<Customer>> {
         use crate::domain::conversation::requests::Actor;
         let mut tx = self.begin().await?;
         let row = row(&mut tx, workspace_id, id).await?;
@@ -33,7 +182,7 @@ impl Store {
             Actor::Contact(key) => {
                 let contact = require_contact(&mut tx, workspace_id, key).await?;
                 if !is_participant(&mut tx, id, contact.id).await? {
-                    return Err(ConversationError::NotParticipant);
+                    return Err(not_participant().into());
                 }
                 PartAuthor::Contact(contact)
             }
@@ -43,7 +192,7 @@ impl Store {
             None if matches!(attach.contact, ContactKey::Email(_)) => {
                 insert_lead(&mut tx, workspace_id, &attach.contact).await?
             }
-            None => return Err(ConversationError::ContactNotFound),
+            None => return Err(Missing::Contact.into()),
         };
         if !is_participant(&mut tx, id, contact.id).await? {
             let at = now();
@@ -77,17 +226,17 @@ impl Store {
         id: i64,
         contact_public_id: &str,
         admin_id: i64,
-    ) -> ConversationResult<Vec<Customer>> {
+    ) -> StoreResult<Vec<Customer>> {
         let mut tx = self.begin().await?;
         let row = row(&mut tx, workspace_id, id).await?;
         check_admin(&mut tx, workspace_id, admin_id).await?;
         let contact =
             require_contact(&mut tx, workspace_id, &ContactKey::Id(contact_public_id.to_owned())).await?;
         if !is_participant(&mut tx, id, contact.id).await? {
-            return Err(ConversationError::ContactNotFound);
+            return Err(Missing::Contact.into());
         }
         if customers(&mut tx, id).await?.len() <= 1 {
-            return Err(ConversationError::LastCustomer);
+            return Err(last_customer().into());
         }
         tx.execute(
             Query::delete()
@@ -181,7 +330,7 @@ pub(crate) async fn move_to_contact(db: &mut impl Exec, from: i64, into: i64) ->
                 (Conversations::SourceAuthorContactId, into.into()),
                 (Conversations::SourceAuthorType, "user".into()),
             ])
-            .and_where(col(Conversations::SourceAuthorContactId).eq(from)),
+            .and_where(Conversations::SourceAuthorContactId.col().eq(from)),
     )
     .await?;
     Ok(())
@@ -204,8 +353,8 @@ pub(crate) async fn forget_contact(db: &mut impl Exec, contact_id: i64) -> Store
     db.execute(
         Query::delete()
             .from_table(Conversations::Table)
-            .and_where(col(Conversations::Id).in_subquery(theirs))
-            .and_where(col(Conversations::Id).not_in_subquery(shared)),
+            .and_where(Conversations::Id.col().in_subquery(theirs))
+            .and_where(Conversations::Id.col().not_in_subquery(shared)),
     )
     .await?;
     Ok(())

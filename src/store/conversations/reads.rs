@@ -3,122 +3,28 @@
 //!
 //! A snoozed conversation whose time has passed reads as open: see `State::effective`.
 
-use crate::store::backend::rows::row_struct;
 use std::collections::HashMap;
 
-use crate::store::backend::rows::JsonColumn;
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::conversation::statistics::Statistics;
 use crate::domain::conversation::{
     Attachment, Author, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS, Part,
-    Reference, Source, State, Teammates, part_type,
+    Position, Reference, Source, State, Teammates, part_type,
 };
+use crate::domain::error::Missing;
 use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::tag::{AdminReference, Tag};
-use crate::store::conversations::{
-    ConversationContacts, ConversationError, ConversationParts, ConversationResult, ConversationTags,
-    Conversations, Core, col,
-};
+use crate::store::conversations::parts::Core;
 use crate::store::schema::admins::Admins;
 use crate::store::schema::contacts::Contacts;
-use crate::store::schema::tags::Tags;
-use crate::store::{Backend, Exec, StoreResult, now};
-
-row_struct! {
-    pub(crate) struct ConversationRow {
-        pub(crate) id: i64,
-        created_at: i64,
-        pub(crate) updated_at: i64,
-        title: Option<String>,
-        state: String,
-        read: bool,
-        priority: String,
-        waiting_since: Option<i64>,
-        snoozed_until: Option<i64>,
-        admin_assignee_id: Option<i64>,
-        team_assignee_id: Option<i64>,
-        pub(crate) custom_attributes: JsonColumn<Map<String, Json>>,
-        source_type: String,
-        source_delivered_as: String,
-        source_subject: String,
-        source_body: Option<String>,
-        source_url: Option<String>,
-        source_redacted: bool,
-        source_attachments: String,
-        pub(crate) source_author_type: String,
-        source_author_admin_id: Option<i64>,
-        pub(crate) source_author_contact_id: Option<i64>,
-        time_to_assignment: Option<i64>,
-        time_to_admin_reply: Option<i64>,
-        time_to_first_close: Option<i64>,
-        time_to_last_close: Option<i64>,
-        median_time_to_reply: Option<i64>,
-        first_contact_reply_at: Option<i64>,
-        first_assignment_at: Option<i64>,
-        first_admin_reply_at: Option<i64>,
-        first_close_at: Option<i64>,
-        last_assignment_at: Option<i64>,
-        last_assignment_admin_reply_at: Option<i64>,
-        last_contact_reply_at: Option<i64>,
-        last_admin_reply_at: Option<i64>,
-        last_close_at: Option<i64>,
-        last_closed_by_id: Option<i64>,
-        count_reopens: i64,
-        count_assignments: i64,
-        count_conversation_parts: i64,
-        reply_times: String,
-    }
-}
-
-const COLUMNS: [Conversations; 42] = {
-    use Conversations::*;
-    [
-        Id,
-        CreatedAt,
-        UpdatedAt,
-        Title,
-        State,
-        Read,
-        Priority,
-        WaitingSince,
-        SnoozedUntil,
-        AdminAssigneeId,
-        TeamAssigneeId,
-        CustomAttributes,
-        SourceType,
-        SourceDeliveredAs,
-        SourceSubject,
-        SourceBody,
-        SourceUrl,
-        SourceRedacted,
-        SourceAttachments,
-        SourceAuthorType,
-        SourceAuthorAdminId,
-        SourceAuthorContactId,
-        TimeToAssignment,
-        TimeToAdminReply,
-        TimeToFirstClose,
-        TimeToLastClose,
-        MedianTimeToReply,
-        FirstContactReplyAt,
-        FirstAssignmentAt,
-        FirstAdminReplyAt,
-        FirstCloseAt,
-        LastAssignmentAt,
-        LastAssignmentAdminReplyAt,
-        LastContactReplyAt,
-        LastAdminReplyAt,
-        LastCloseAt,
-        LastClosedById,
-        CountReopens,
-        CountAssignments,
-        CountConversationParts,
-        ReplyTimes,
-        WorkspaceId,
-    ]
+use crate::store::schema::conversations::{
+    ConversationContacts, ConversationParts, ConversationRow, ConversationTags, Conversations, PartRow,
 };
+use crate::store::schema::tags::Tags;
+use crate::store::search::conversations::ConversationSearch;
+use crate::store::{Backend, Exec, Store, StoreError, StoreResult, now};
 
 impl ConversationRow {
     fn stored_state(&self) -> State {
@@ -165,12 +71,11 @@ impl ConversationRow {
     }
 }
 
-pub(crate) fn select(workspace_id: i64) -> SelectStatement {
-    let mut q = Query::select();
-    for c in COLUMNS {
-        q.column((Conversations::Table, c));
-    }
-    q.from(Conversations::Table).and_where(col(Conversations::WorkspaceId).eq(workspace_id)).take()
+fn select(workspace_id: i64) -> SelectStatement {
+    Conversations::select_all(&mut Query::select())
+        .from(Conversations::Table)
+        .and_where(Conversations::WorkspaceId.col().eq(workspace_id))
+        .take()
 }
 
 /// `(id, public_id, role, name, email)` of a contact.
@@ -402,24 +307,6 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
         .collect())
 }
 
-row_struct! {
-    struct PartRow {
-        id: i64,
-        part_type: String,
-        body: Option<String>,
-        created_at: i64,
-        updated_at: i64,
-        notified_at: i64,
-        author_type: String,
-        author_admin_id: Option<i64>,
-        author_contact_id: Option<i64>,
-        assigned_to_type: Option<String>,
-        assigned_to_id: Option<i64>,
-        attachments: String,
-        redacted: bool,
-    }
-}
-
 /// The newest [`MAX_PARTS`] parts, oldest first, and how many there are in all.
 async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedList<Part, TotalCount>> {
     let total: i64 = db
@@ -430,28 +317,12 @@ async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedLis
                 .and_where(Expr::col(ConversationParts::ConversationId).eq(conversation_id)),
         )
         .await?;
-    use ConversationParts::*;
     let mut rows: Vec<PartRow> = db
         .fetch_all(
-            Query::select()
-                .columns([
-                    Id,
-                    PartType,
-                    Body,
-                    CreatedAt,
-                    UpdatedAt,
-                    NotifiedAt,
-                    AuthorType,
-                    AuthorAdminId,
-                    AuthorContactId,
-                    AssignedToType,
-                    AssignedToId,
-                    Attachments,
-                    Redacted,
-                ])
-                .from(Table)
-                .and_where(Expr::col(ConversationId).eq(conversation_id))
-                .order_by(Id, Order::Desc)
+            ConversationParts::select_all(&mut Query::select())
+                .from(ConversationParts::Table)
+                .and_where(Expr::col(ConversationParts::ConversationId).eq(conversation_id))
+                .order_by(ConversationParts::Id, Order::Desc)
                 .limit(MAX_PARTS as u64),
         )
         .await?;
@@ -491,28 +362,25 @@ async fn fetch_row(
     workspace_id: i64,
     id: i64,
     lock: bool,
-) -> ConversationResult<ConversationRow> {
+) -> StoreResult<ConversationRow> {
     let mut q = select(workspace_id);
-    q.and_where(col(Conversations::Id).eq(id));
+    q.and_where(Conversations::Id.col().eq(id));
     // SQLite's IMMEDIATE transactions already hold the whole database.
     if lock && db.backend() == Backend::Postgres {
         q.lock(sea_query::LockType::Update);
     }
-    db.fetch_optional(&q).await?.ok_or(ConversationError::ConversationNotFound)
+    db.fetch_optional(&q).await?.ok_or(StoreError::NotFound(Missing::Resource))
 }
 
 /// The row a write is about to change, held for the rest of the transaction so that
-/// concurrent writes to one conversation apply one after the other.
-pub(crate) async fn row(
-    db: &mut impl Exec,
-    workspace_id: i64,
-    id: i64,
-) -> ConversationResult<ConversationRow> {
+/// concurrent writes to one conversation apply one after the other. Not found is
+/// "Resource Not Found".
+pub(crate) async fn row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<ConversationRow> {
     fetch_row(db, workspace_id, id, true).await
 }
 
 /// The whole conversation, with its parts.
-pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> ConversationResult<Conversation> {
+pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Conversation> {
     let row = fetch_row(db, workspace_id, id, false).await?;
     let mut conversation = load(db, vec![row], now()).await?.remove(0);
     conversation.conversation_parts = Some(parts(db, id).await?);
@@ -526,14 +394,7 @@ pub struct ConversationPage {
     pub has_more: bool,
 }
 
-/// Where a page starts: after the conversation last served, by `(updated_at, id)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    pub updated_at: i64,
-    pub id: i64,
-}
-
-pub(crate) async fn page(
+async fn page(
     db: &mut impl Exec,
     workspace_id: i64,
     filter: Condition,
@@ -543,9 +404,9 @@ pub(crate) async fn page(
     let total: i64 = db
         .fetch_scalar(
             Query::select()
-                .expr(col(Conversations::Id).count())
+                .expr(Conversations::Id.col().count())
                 .from(Conversations::Table)
-                .and_where(col(Conversations::WorkspaceId).eq(workspace_id))
+                .and_where(Conversations::WorkspaceId.col().eq(workspace_id))
                 .cond_where(filter.clone()),
         )
         .await?;
@@ -553,10 +414,10 @@ pub(crate) async fn page(
     q.cond_where(filter);
     if let Some(p) = after {
         q.cond_where(
-            Condition::any().add(col(Conversations::UpdatedAt).lt(p.updated_at)).add(
+            Condition::any().add(Conversations::UpdatedAt.col().lt(p.updated_at)).add(
                 Condition::all()
-                    .add(col(Conversations::UpdatedAt).eq(p.updated_at))
-                    .add(col(Conversations::Id).lt(p.id)),
+                    .add(Conversations::UpdatedAt.col().eq(p.updated_at))
+                    .add(Conversations::Id.col().lt(p.id)),
             ),
         );
     }
@@ -567,4 +428,33 @@ pub(crate) async fn page(
     let has_more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     Ok(ConversationPage { conversations: load(db, rows, now()).await?, total, has_more })
+}
+
+impl Store {
+    pub async fn get_conversation(&self, workspace_id: i64, id: i64) -> StoreResult<Conversation> {
+        get(&mut self.conn().await?, workspace_id, id).await
+    }
+
+    pub async fn list_conversations(
+        &self,
+        workspace_id: i64,
+        after: Option<Position>,
+        limit: u64,
+    ) -> StoreResult<ConversationPage> {
+        page(&mut self.conn().await?, workspace_id, Condition::all(), after, limit).await
+    }
+
+    /// One page of the conversations `query` matches, newest update first.
+    pub async fn search_conversations(
+        &self,
+        workspace_id: i64,
+        query: &Json,
+        after: Option<Position>,
+        limit: u64,
+    ) -> StoreResult<ConversationPage> {
+        let mut conn = self.conn().await?;
+        let search = ConversationSearch::load(&mut conn, workspace_id, now()).await?;
+        let filter = search.condition(query).map_err(|err| StoreError::Rejected(err.into()))?;
+        page(&mut conn, workspace_id, filter, after, limit).await
+    }
 }

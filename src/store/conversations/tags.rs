@@ -3,12 +3,14 @@
 
 use sea_query::{Expr, ExprTrait, OnConflict, Query};
 
+use crate::domain::error::Missing;
 use crate::domain::tag::Tag;
-use crate::store::conversations::{
-    ConversationError, ConversationResult, ConversationTags, applied_tag, check_admin, row, touch,
-};
+use crate::store::conversations::check_admin;
+use crate::store::conversations::parts::touch;
+use crate::store::conversations::reads::{applied_tag, row};
+use crate::store::schema::conversations::ConversationTags;
 use crate::store::schema::tags::Tags;
-use crate::store::{Exec, Store, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 impl Store {
     /// Tags a conversation; tagging twice keeps the first application.
@@ -18,9 +20,9 @@ impl Store {
         id: i64,
         tag_id: i64,
         admin_id: i64,
-    ) -> ConversationResult<Tag> {
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
-        row(&mut tx, workspace_id, id).await?;
+        conversation(&mut tx, workspace_id, id).await?;
         let (name,) = tag_name(&mut tx, workspace_id, tag_id).await?;
         check_admin(&mut tx, workspace_id, admin_id).await?;
         let at = now();
@@ -41,7 +43,7 @@ impl Store {
                 ),
         )
         .await?;
-        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(ConversationError::TagNotFound)?;
+        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(StoreError::NotFound(Missing::Tag))?;
         touch(&mut tx, id, at).await?;
         tx.commit().await?;
         Ok(tag)
@@ -54,12 +56,12 @@ impl Store {
         id: i64,
         tag_id: i64,
         admin_id: i64,
-    ) -> ConversationResult<Tag> {
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
-        row(&mut tx, workspace_id, id).await?;
+        conversation(&mut tx, workspace_id, id).await?;
         let (name,) = tag_name(&mut tx, workspace_id, tag_id).await?;
         check_admin(&mut tx, workspace_id, admin_id).await?;
-        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(ConversationError::TagNotFound)?;
+        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(StoreError::NotFound(Missing::Tag))?;
         tx.execute(
             Query::delete()
                 .from_table(ConversationTags::Table)
@@ -73,7 +75,16 @@ impl Store {
     }
 }
 
-async fn tag_name(db: &mut impl Exec, workspace_id: i64, tag_id: i64) -> ConversationResult<(String,)> {
+/// The tag endpoints name a missing conversation "Conversation not found".
+async fn conversation(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<()> {
+    match row(db, workspace_id, id).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::NotFound(_)) => Err(Missing::Conversation.into()),
+        Err(other) => Err(other),
+    }
+}
+
+async fn tag_name(db: &mut impl Exec, workspace_id: i64, tag_id: i64) -> StoreResult<(String,)> {
     db.fetch_optional(
         Query::select()
             .column(Tags::Name)
@@ -82,7 +93,7 @@ async fn tag_name(db: &mut impl Exec, workspace_id: i64, tag_id: i64) -> Convers
             .and_where(Expr::col(Tags::Id).eq(tag_id)),
     )
     .await?
-    .ok_or(ConversationError::TagNotFound)
+    .ok_or(StoreError::NotFound(Missing::Tag))
 }
 
 async fn applied(db: &mut impl Exec, id: i64, tag_id: i64, name: String) -> StoreResult<Option<Tag>> {

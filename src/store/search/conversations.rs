@@ -22,15 +22,19 @@ use crate::domain::search::{
     self, FieldDef, FieldType, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
     ValidatedQuery,
 };
-use crate::store::conversations::{
-    ConversationContacts, ConversationParts, ConversationTags, ConversationWords, Conversations, col,
-};
 use crate::store::data_attributes;
 use crate::store::schema::admins::Admins;
 use crate::store::schema::contacts::Contacts;
+use crate::store::schema::conversations::{
+    ConversationContacts, ConversationParts, ConversationTags, ConversationWords, Conversations,
+};
 use crate::store::search::contacts::custom_attribute;
 use crate::store::search::{ColumnResolver, Dialect, Target, lower};
 use crate::store::{Backend, Exec, StoreResult};
+
+fn col(c: Conversations) -> Expr {
+    c.col()
+}
 
 /// What compiling a conversations query needs from the workspace.
 pub(crate) struct ConversationSearch {
@@ -307,22 +311,5 @@ impl ColumnResolver for Resolver<'_> {
                 None => Err(SearchError::for_field(other, format!("'{other}' is not a searchable field"))),
             },
         }
-    }
-}
-
-impl crate::store::Store {
-    /// One page of the conversations `query` matches, newest update first.
-    pub async fn search_conversations(
-        &self,
-        workspace_id: i64,
-        query: &Json,
-        after: Option<crate::store::conversations::Position>,
-        limit: u64,
-    ) -> crate::store::conversations::ConversationResult<crate::store::conversations::ConversationPage> {
-        use crate::store::conversations::ConversationError;
-        let mut conn = self.conn().await?;
-        let search = ConversationSearch::load(&mut conn, workspace_id, crate::store::now()).await?;
-        let filter = search.condition(query).map_err(ConversationError::Search)?;
-        Ok(crate::store::conversations::page(&mut conn, workspace_id, filter, after, limit).await?)
     }
 }

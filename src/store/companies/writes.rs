@@ -1,0 +1,188 @@
+//! Writing companies: create or update by `company_id`, update by id, delete. Custom
+//! attributes are checked against the workspace's company attributes.
+
+use sea_query::{Expr, ExprTrait, OnConflict, Query};
+use serde_json::{Map, Value as Json};
+
+use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyRef};
+use crate::domain::data_attribute::Model;
+use crate::domain::ids;
+use crate::store::backend::rows::JsonColumn;
+use crate::store::companies::{find, find_public, get};
+use crate::store::data_attributes;
+use crate::store::schema::companies::{Companies, Plans};
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
+
+/// Makes sure the workspace has a plan called `name`, so that it has an id to show.
+async fn ensure_plan(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<()> {
+    db.execute(
+        Query::insert()
+            .into_table(Plans::Table)
+            .columns([Plans::WorkspaceId, Plans::Name, Plans::CreatedAt])
+            .values_panic([workspace_id.into(), name.into(), now().into()])
+            .on_conflict(OnConflict::columns([Plans::WorkspaceId, Plans::Name]).do_nothing().to_owned()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The column values `changes` write (custom attributes aside), creating the plan it names.
+async fn written(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    changes: &CompanyChanges,
+) -> StoreResult<Vec<(Companies, Expr)>> {
+    let mut values = vec![(Companies::UpdatedAt, now().into())];
+    if let Some(plan) = &changes.plan {
+        if let Some(name) = plan {
+            ensure_plan(db, workspace_id, name).await?;
+        }
+        values.push((Companies::Plan, plan.clone().into()));
+    }
+    for (column, value) in [
+        (Companies::Name, &changes.name),
+        (Companies::Website, &changes.website),
+        (Companies::Industry, &changes.industry),
+    ] {
+        if let Some(value) = value {
+            values.push((column, value.clone().into()));
+        }
+    }
+    for (column, value) in
+        [(Companies::Size, changes.size), (Companies::RemoteCreatedAt, changes.remote_created_at)]
+    {
+        if let Some(value) = value {
+            values.push((column, value.into()));
+        }
+    }
+    if let Some(spend) = changes.monthly_spend {
+        values.push((Companies::MonthlySpend, (spend as f64).into()));
+    }
+    Ok(values)
+}
+
+/// Applies `changes` to the company `id` (custom attributes merged into its current ones).
+async fn write(db: &mut impl Exec, workspace_id: i64, id: i64, changes: &CompanyChanges) -> StoreResult<()> {
+    // Takes the row's lock first: custom attributes are read, merged, then written.
+    db.execute(
+        Query::update()
+            .table(Companies::Table)
+            .value(Companies::Id, Expr::col(Companies::Id))
+            .and_where(Companies::Id.col().eq(id)),
+    )
+    .await?;
+    let mut values = written(db, workspace_id, changes).await?;
+    if let Some(changed) = &changes.custom_attributes {
+        let (JsonColumn(mut custom),): (JsonColumn<Map<String, Json>>,) = db
+            .fetch_one(
+                Query::select()
+                    .column(Companies::CustomAttributes)
+                    .from(Companies::Table)
+                    .and_where(Companies::Id.col().eq(id)),
+            )
+            .await?;
+        let attributes = data_attributes::custom(db, workspace_id, Model::Company).await?;
+        company::merge_custom_attributes(&mut custom, changed, &attributes)?;
+        values.push((Companies::CustomAttributes, Expr::val(Json::Object(custom))));
+    }
+    db.execute(Query::update().table(Companies::Table).values(values).and_where(Companies::Id.col().eq(id)))
+        .await?;
+    Ok(())
+}
+
+/// Inserts a company with `changes`, or `None` if `company_id` was taken meanwhile.
+async fn insert(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    company_id: &str,
+    changes: &CompanyChanges,
+) -> StoreResult<Option<i64>> {
+    let mut custom = Map::new();
+    if let Some(values) = &changes.custom_attributes {
+        let attributes = data_attributes::custom(db, workspace_id, Model::Company).await?;
+        company::merge_custom_attributes(&mut custom, values, &attributes)?;
+    }
+    let at = now();
+    let mut values = written(db, workspace_id, changes).await?;
+    values.extend([
+        (Companies::PublicId, ids::hex_id(at).into()),
+        (Companies::WorkspaceId, workspace_id.into()),
+        (Companies::CompanyId, company_id.into()),
+        (Companies::CustomAttributes, Expr::val(Json::Object(custom))),
+        (Companies::CreatedAt, at.into()),
+    ]);
+    let (columns, exprs): (Vec<Companies>, Vec<Expr>) = values.into_iter().unzip();
+    let insert = Query::insert()
+        .into_table(Companies::Table)
+        .columns(columns)
+        .values_panic(exprs)
+        .returning_col(Companies::Id)
+        .take();
+    match db.fetch_scalar(&insert).await {
+        Ok(id) => Ok(Some(id)),
+        Err(StoreError::Conflict { .. }) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+impl Store {
+    /// `POST /companies`: updates the company with this `company_id`, or creates it.
+    pub async fn create_or_update_company(
+        &self,
+        workspace_id: i64,
+        company_id: &str,
+        changes: &CompanyChanges,
+    ) -> StoreResult<Company> {
+        // A concurrent create of the same company_id makes the insert lose; the retry updates.
+        for _ in 0..3 {
+            let mut tx = self.begin().await?;
+            let r = CompanyRef { id: None, company_id: Some(company_id.to_owned()) };
+            let id = match find(&mut tx, workspace_id, &r).await? {
+                Some(id) => {
+                    write(&mut tx, workspace_id, id, changes).await?;
+                    id
+                }
+                None => match insert(&mut tx, workspace_id, company_id, changes).await? {
+                    Some(id) => id,
+                    None => continue,
+                },
+            };
+            let company = get(&mut tx, workspace_id, id).await?;
+            tx.commit().await?;
+            return Ok(company);
+        }
+        Err(StoreError::Conflict { constraint: "companies.company_id".into() })
+    }
+
+    /// `PUT /companies/{id}`. `company_id` may be sent only unchanged.
+    pub async fn update_company(
+        &self,
+        workspace_id: i64,
+        public_id: &str,
+        company_id: Option<&str>,
+        changes: &CompanyChanges,
+    ) -> StoreResult<Company> {
+        let mut tx = self.begin().await?;
+        let id = find_public(&mut tx, workspace_id, public_id).await?;
+        if let Some(company_id) = company_id {
+            let r = CompanyRef { id: None, company_id: Some(company_id.to_owned()) };
+            if find(&mut tx, workspace_id, &r).await? != Some(id) {
+                return Err(company::company_id_changed().into());
+            }
+        }
+        write(&mut tx, workspace_id, id, changes).await?;
+        let company = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(company)
+    }
+
+    /// Deletes a company; its contacts stay, detached from it (and its tags go with it).
+    pub async fn delete_company(&self, workspace_id: i64, public_id: &str) -> StoreResult<CompanyDeleted> {
+        let mut tx = self.begin().await?;
+        let id = find_public(&mut tx, workspace_id, public_id).await?;
+        tx.execute(Query::delete().from_table(Companies::Table).and_where(Companies::Id.col().eq(id)))
+            .await?;
+        tx.commit().await?;
+        Ok(CompanyDeleted { id: public_id.to_owned(), object: "company", deleted: true })
+    }
+}

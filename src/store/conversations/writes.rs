@@ -1,0 +1,392 @@
+//! Writes to conversations: each adds a part and moves the conversation's state and
+//! statistics in one transaction, the row locked first (`reads::row`).
+
+use sea_query::{Expr, ExprTrait, Order, Query};
+use serde_json::{Map, Value as Json};
+
+use crate::domain::conversation::requests::ContactKey;
+use crate::domain::conversation::statistics::{Event, Statistics};
+use crate::domain::conversation::{
+    Attachment, Conversation, Reference, State, body, not_participant, part_type,
+};
+use crate::domain::error::{Missing, Rejection};
+use crate::store::conversations::participants::{
+    add_participant, find_contact, insert_lead, is_participant, require_contact, touch_contacts,
+};
+use crate::store::conversations::parts::{
+    Core, FoundContact, NewPart, PartAuthor, insert_part, record_all, save,
+};
+use crate::store::conversations::reads::{get, row};
+use crate::store::conversations::{check_admin, check_team};
+use crate::store::schema::contacts::Contacts;
+use crate::store::schema::conversations::{ConversationContacts, ConversationWords, Conversations};
+use crate::store::{Exec, Store, StoreError, StoreResult, now};
+
+/// Replaces the words `source.body` searches match with the words of `html`.
+pub(crate) async fn write_words(
+    db: &mut impl Exec,
+    conversation_id: i64,
+    html: Option<&str>,
+) -> StoreResult<()> {
+    db.execute(
+        Query::delete()
+            .from_table(ConversationWords::Table)
+            .and_where(Expr::col(ConversationWords::ConversationId).eq(conversation_id)),
+    )
+    .await?;
+    let words = html.map(body::words).unwrap_or_default();
+    if words.is_empty() {
+        return Ok(());
+    }
+    let mut q = Query::insert();
+    q.into_table(ConversationWords::Table)
+        .columns([ConversationWords::ConversationId, ConversationWords::Word]);
+    for word in words {
+        q.values_panic([conversation_id.into(), word.into()]);
+    }
+    db.execute(&q).await?;
+    Ok(())
+}
+
+/// A new conversation started by a contact.
+pub(crate) struct Started<'a> {
+    pub contact: FoundContact,
+    pub body: &'a str,
+    pub subject: Option<&'a str>,
+    pub attachments: &'a [Attachment],
+    pub at: i64,
+}
+
+async fn insert_conversation(db: &mut impl Exec, workspace_id: i64, s: &Started<'_>) -> StoreResult<i64> {
+    use Conversations::*;
+    let core = Core {
+        state: crate::domain::conversation::State::Open,
+        read: false,
+        waiting_since: Some(s.at),
+        snoozed_until: None,
+        admin_assignee_id: None,
+        team_assignee_id: None,
+        stats: Statistics::started_by_contact(s.at),
+    };
+    let mut values = core.values(s.at);
+    values.extend([
+        (WorkspaceId, workspace_id.into()),
+        (CreatedAt, s.at.into()),
+        (SourceType, "conversation".into()),
+        (SourceDeliveredAs, "customer_initiated".into()),
+        (SourceSubject, s.subject.unwrap_or_default().into()),
+        (SourceBody, s.body.into()),
+        (SourceAttachments, serde_json::to_string(s.attachments).unwrap_or_else(|_| "[]".into()).into()),
+        (SourceAuthorType, s.contact.role().into()),
+        (SourceAuthorContactId, s.contact.id.into()),
+        (CustomAttributes, Expr::val(Json::Object(Map::new()))),
+    ]);
+    let (columns, exprs): (Vec<Conversations>, Vec<Expr>) = values.into_iter().unzip();
+    let id: i64 = db
+        .fetch_scalar(
+            Query::insert().into_table(Table).columns(columns).values_panic(exprs).returning_col(Id),
+        )
+        .await?;
+    add_participant(db, id, s.contact.id, s.at).await?;
+    write_words(db, id, Some(s.body)).await?;
+    touch_contacts(db, id, Contacts::LastRepliedAt, s.at, None).await?;
+    Ok(id)
+}
+
+/// The contact's most recently updated conversation.
+async fn latest_of(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> StoreResult<Option<i64>> {
+    let found: Option<(i64,)> = db
+        .fetch_optional(
+            Query::select()
+                .column((Conversations::Table, Conversations::Id))
+                .from(Conversations::Table)
+                .inner_join(
+                    ConversationContacts::Table,
+                    Expr::col((ConversationContacts::Table, ConversationContacts::ConversationId))
+                        .equals((Conversations::Table, Conversations::Id)),
+                )
+                .and_where(Conversations::WorkspaceId.col().eq(workspace_id))
+                .and_where(
+                    Expr::col((ConversationContacts::Table, ConversationContacts::ContactId)).eq(contact_id),
+                )
+                .order_by((Conversations::Table, Conversations::UpdatedAt), Order::Desc)
+                .order_by((Conversations::Table, Conversations::Id), Order::Desc)
+                .limit(1),
+        )
+        .await?;
+    Ok(found.map(|(id,)| id))
+}
+
+impl Store {
+    /// Starts a conversation from a contact; a visitor (`from.type` `contact` with a
+    /// `user_id` nobody has) becomes a lead first.
+    pub async fn create_conversation(
+        &self,
+        workspace_id: i64,
+        new: &crate::domain::conversation::requests::NewConversation,
+    ) -> StoreResult<(i64, i64)> {
+        use crate::domain::conversation::requests::FromType;
+        let mut tx = self.begin().await?;
+        let contact = match (find_contact(&mut tx, workspace_id, &new.from).await?, new.from_type, &new.from)
+        {
+            (Some(c), FromType::User, _) if !c.is_user => return Err(Missing::Contact.into()),
+            (Some(c), FromType::Lead, _) if c.is_user => return Err(Missing::Contact.into()),
+            (Some(c), _, _) => c,
+            (None, FromType::Contact, ContactKey::UserId(_)) => {
+                insert_lead(&mut tx, workspace_id, &new.from).await?
+            }
+            (None, _, _) => return Err(Missing::Contact.into()),
+        };
+        let at = new.created_at.unwrap_or_else(now);
+        let started = Started {
+            contact,
+            body: &new.body,
+            subject: new.subject.as_deref(),
+            attachments: &new.attachments,
+            at,
+        };
+        let id = insert_conversation(&mut tx, workspace_id, &started).await?;
+        tx.commit().await?;
+        Ok((id, at))
+    }
+
+    /// Marks read and sets custom attributes, each changed attribute recorded as a part by
+    /// the admin whose token made the request.
+    pub async fn update_conversation(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        admin_id: i64,
+        read: Option<bool>,
+        title: Option<&str>,
+        custom_attributes: Option<&Map<String, Json>>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin().await?;
+        let row = row(&mut tx, workspace_id, id).await?;
+        let at = now();
+        let mut core = row.core(at);
+        if let Some(read) = read {
+            core.read = read;
+        }
+        if let Some(title) = title {
+            tx.execute(
+                Query::update()
+                    .table(Conversations::Table)
+                    .value(Conversations::Title, title.trim())
+                    .and_where(Conversations::Id.col().eq(id)),
+            )
+            .await?;
+        }
+        if let Some(values) = custom_attributes {
+            let attributes = crate::store::data_attributes::custom(
+                &mut tx,
+                workspace_id,
+                crate::domain::data_attribute::Model::Conversation,
+            )
+            .await?;
+            let checked = crate::domain::data_attribute::check_custom_attributes(values, &attributes)
+                .map_err(|r| Rejection::invalid("custom_attributes", r.message()))?;
+            let mut stored = row.custom_attributes.0.clone();
+            for (name, value) in checked {
+                let changed = stored.get(&name) != value.as_ref();
+                match value {
+                    Some(value) => stored.insert(name, value),
+                    None => stored.remove(&name),
+                };
+                if changed {
+                    insert_part(
+                        &mut tx,
+                        id,
+                        NewPart {
+                            part_type: part_type::ATTRIBUTE_UPDATED,
+                            body: None,
+                            author: PartAuthor::Admin(admin_id),
+                            assigned_to: None,
+                            attachments: &[],
+                            at,
+                        },
+                    )
+                    .await?;
+                    core.stats.record(None, at, core.waiting_since);
+                }
+            }
+            tx.execute(
+                Query::update()
+                    .table(Conversations::Table)
+                    .value(Conversations::CustomAttributes, Expr::val(Json::Object(stored)))
+                    .and_where(Conversations::Id.col().eq(id)),
+            )
+            .await?;
+        }
+        save(&mut tx, id, &core, at).await?;
+        let conversation = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+
+    /// A reply by an admin (comment or note) or a contact; `id` `None` is "last": the
+    /// contact's most recently updated conversation.
+    pub async fn reply_to_conversation(
+        &self,
+        workspace_id: i64,
+        id: Option<i64>,
+        reply: &crate::domain::conversation::requests::Reply,
+    ) -> StoreResult<Conversation> {
+        use crate::domain::conversation::requests::Replier;
+        let mut tx = self.begin().await?;
+        let author = match &reply.by {
+            Replier::Admin { admin_id, .. } => {
+                check_admin(&mut tx, workspace_id, *admin_id).await?;
+                PartAuthor::Admin(*admin_id)
+            }
+            Replier::Contact(key) => PartAuthor::Contact(require_contact(&mut tx, workspace_id, key).await?),
+        };
+        let id = match (id, author) {
+            (Some(id), _) => id,
+            (None, PartAuthor::Contact(contact)) => latest_of(&mut tx, workspace_id, contact.id)
+                .await?
+                .ok_or(StoreError::NotFound(Missing::Resource))?,
+            (None, _) => return Err(Missing::Resource.into()),
+        };
+        let row = row(&mut tx, workspace_id, id).await?;
+        let at = reply.created_at.unwrap_or_else(now);
+        let mut core = row.core(at);
+        let waiting = core.waiting_since;
+        let (kind, events) = match (&reply.by, author) {
+            (Replier::Admin { note: true, .. }, _) => (part_type::NOTE, vec![]),
+            (Replier::Admin { .. }, _) => {
+                core.waiting_since = None;
+                (part_type::COMMENT, vec![Event::AdminReply])
+            }
+            (_, PartAuthor::Contact(contact)) => {
+                if !is_participant(&mut tx, id, contact.id).await? {
+                    return Err(not_participant().into());
+                }
+                core.waiting_since.get_or_insert(at);
+                core.read = false;
+                if core.state == State::Open {
+                    (part_type::COMMENT, vec![Event::ContactReply])
+                } else {
+                    // A contact writing re-opens the conversation; the part says so.
+                    let mut events = vec![Event::ContactReply];
+                    if core.state == State::Closed {
+                        events.push(Event::Reopen);
+                    }
+                    core.state = State::Open;
+                    core.snoozed_until = None;
+                    (part_type::OPEN, events)
+                }
+            }
+            (_, _) => unreachable!("a contact reply has a contact author"),
+        };
+        insert_part(
+            &mut tx,
+            id,
+            NewPart {
+                part_type: kind,
+                body: Some(&reply.body),
+                author,
+                assigned_to: None,
+                attachments: &reply.attachments,
+                at,
+            },
+        )
+        .await?;
+        record_all(&mut core.stats, &events, at, waiting);
+        match author {
+            PartAuthor::Contact(c) => {
+                touch_contacts(&mut tx, id, Contacts::LastRepliedAt, at, Some(c.id)).await?
+            }
+            _ if !events.is_empty() => {
+                touch_contacts(&mut tx, id, Contacts::LastContactedAt, at, None).await?
+            }
+            _ => {}
+        }
+        save(&mut tx, id, &core, std::cmp::max(at, row.updated_at)).await?;
+        let conversation = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+
+    /// Close, snooze, open or assign, as an admin.
+    pub async fn manage_conversation(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        manage: &crate::domain::conversation::requests::Manage,
+    ) -> StoreResult<Conversation> {
+        use crate::domain::conversation::requests::{Action, Assignee};
+        let mut tx = self.begin().await?;
+        let row = row(&mut tx, workspace_id, id).await?;
+        check_admin(&mut tx, workspace_id, manage.admin_id).await?;
+        let at = now();
+        let mut core = row.core(at);
+        let waiting = core.waiting_since;
+        let was_closed = core.state == State::Closed;
+        let author = PartAuthor::Admin(manage.admin_id);
+        let (kind, body, assigned_to, events): (&str, Option<&str>, Option<Reference>, Vec<Event>) =
+            match &manage.action {
+                Action::Close { body } => {
+                    core.state = State::Closed;
+                    core.snoozed_until = None;
+                    (
+                        part_type::CLOSE,
+                        body.as_deref(),
+                        None,
+                        vec![Event::Close { admin_id: manage.admin_id }],
+                    )
+                }
+                Action::Snooze { until } => {
+                    core.state = State::Snoozed;
+                    core.snoozed_until = Some(*until);
+                    (part_type::SNOOZED, None, None, vec![])
+                }
+                Action::Open => {
+                    core.state = State::Open;
+                    core.snoozed_until = None;
+                    (part_type::OPEN, None, None, if was_closed { vec![Event::Reopen] } else { vec![] })
+                }
+                Action::Assign { to, body } => {
+                    let reference = match *to {
+                        Assignee::Admin(admin) => {
+                            if let Some(admin) = admin {
+                                check_admin(&mut tx, workspace_id, admin).await?;
+                            }
+                            core.admin_assignee_id = admin;
+                            admin.map(Reference::admin).unwrap_or_else(Reference::nobody)
+                        }
+                        Assignee::Team(team) => {
+                            if let Some(team) = team {
+                                check_team(&mut tx, workspace_id, team).await?;
+                            }
+                            core.team_assignee_id = team;
+                            team.map(Reference::team).unwrap_or_else(Reference::nobody)
+                        }
+                    };
+                    let mut events = vec![];
+                    if reference.id.is_some() {
+                        events.push(Event::Assignment);
+                    }
+                    let kind = if was_closed {
+                        core.state = State::Open;
+                        events.push(Event::Reopen);
+                        part_type::ASSIGN_AND_REOPEN
+                    } else {
+                        part_type::ASSIGNMENT
+                    };
+                    (kind, body.as_deref(), Some(reference), events)
+                }
+            };
+        insert_part(
+            &mut tx,
+            id,
+            NewPart { part_type: kind, body, author, assigned_to, attachments: &[], at },
+        )
+        .await?;
+        record_all(&mut core.stats, &events, at, waiting);
+        save(&mut tx, id, &core, at).await?;
+        let conversation = get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(conversation)
+    }
+}
