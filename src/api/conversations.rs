@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
+use super::search::checked_query;
 use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, RequestError, TagBody, UntagBody,
     UpdateBody,
@@ -15,7 +16,7 @@ use crate::domain::conversation::requests::{
 use crate::domain::conversation::{Conversation, ConversationList, Customers, Message};
 use crate::domain::ids;
 use crate::domain::pages::{CursorPages, cursor};
-use crate::domain::search::SearchRequest;
+use crate::domain::search::{Resource, SearchRequest};
 use crate::domain::tag::Tag;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::conversations::{ConversationError, ConversationPage, Position};
@@ -217,9 +218,10 @@ async fn search(
         }
         None => (1, None),
     };
+    let query = checked_query(&state.store, ctx.workspace_id, Resource::Conversations, &body.query).await?;
     let result = state
         .store
-        .search_conversations(ctx.workspace_id, &body.query, after, per_page)
+        .search_conversations(ctx.workspace_id, &query, after, per_page)
         .await
         .map_err(conversation_error)?;
     Ok(JsonResponse(list_of(result, page, per_page)))

@@ -120,6 +120,32 @@ pub fn references(query: &Json, field: &str, value: Option<&str>) -> bool {
     }
 }
 
+/// A segment as saved: its query is the search language's JSON, checked when it was saved.
+#[derive(Debug, Clone)]
+pub struct SavedSegment {
+    pub public_id: String,
+    pub name: String,
+    pub person_type: PersonType,
+    pub model: SegmentModel,
+    pub query: Json,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl SavedSegment {
+    pub fn object(&self, count: Option<i64>) -> Segment {
+        Segment {
+            kind: "segment",
+            id: self.public_id.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            person_type: self.person_type,
+            count,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::references;

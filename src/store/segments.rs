@@ -29,31 +29,7 @@ pub(crate) enum Segments {
     Model,
 }
 
-/// A segment as stored, with its query.
-#[derive(Debug, Clone)]
-pub(crate) struct SavedSegment {
-    pub public_id: String,
-    pub name: String,
-    pub person_type: PersonType,
-    pub model: SegmentModel,
-    pub query: Json,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl SavedSegment {
-    pub(crate) fn object(&self, count: Option<i64>) -> Segment {
-        Segment {
-            kind: "segment",
-            id: self.public_id.clone(),
-            name: self.name.clone(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            person_type: self.person_type,
-            count,
-        }
-    }
-}
+pub(crate) use crate::domain::segment::SavedSegment;
 
 row_struct! {
     struct SegmentRow {
