@@ -162,6 +162,8 @@ pub struct Needs {
 impl Needs {
     /// Everything: for callers that validate several queries (segments, rules).
     pub const ALL: Needs = Needs { attributes: true, segments: true };
+    /// The custom attributes: for a segment's own query, which cannot name another segment.
+    pub const ATTRIBUTES: Needs = Needs { attributes: true, segments: false };
 }
 
 impl RawQuery {

@@ -37,10 +37,9 @@ impl CompanySearch {
             Companies::CustomAttributes,
         )
         .tagged_in("company_tags", "company_id");
-        let needs = Needs { attributes: true, segments: false };
         Ok(CompanySearch {
             resolver: Resolver { owner },
-            catalog: catalog(db, workspace_id, Resource::Companies, needs).await?,
+            catalog: catalog(db, workspace_id, Resource::Companies, Needs::ATTRIBUTES).await?,
             segments,
         })
     }
