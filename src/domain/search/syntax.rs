@@ -169,18 +169,20 @@ impl Needs {
 impl RawQuery {
     pub fn needs(&self) -> Needs {
         let mut needs = Needs::default();
-        self.each_field(&mut |field| {
-            needs.segments |= field == "segment_id";
-            needs.attributes |= field.contains("custom_attributes");
+        self.any_filter(&mut |filter| {
+            needs.segments |= filter.field == "segment_id";
+            needs.attributes |= filter.field.contains("custom_attributes");
+            false
         });
         needs.attributes |= needs.segments;
         needs
     }
 
-    fn each_field(&self, f: &mut impl FnMut(&str)) {
+    /// Whether `test` holds for a filter, at any depth (filters in written order).
+    pub fn any_filter(&self, test: &mut impl FnMut(&RawFilter) -> bool) -> bool {
         match self {
-            RawQuery::Filter(filter) => f(&filter.field),
-            RawQuery::Group(group) => group.items.iter().for_each(|item| item.each_field(f)),
+            RawQuery::Filter(filter) => test(filter),
+            RawQuery::Group(group) => group.items.iter().any(|item| item.any_filter(test)),
         }
     }
 }
