@@ -129,11 +129,6 @@ impl From<StoreError> for ApiError {
 
 impl From<crate::domain::search::SearchError> for ApiError {
     fn from(err: crate::domain::search::SearchError) -> Self {
-        let code = if err.code == crate::domain::search::INVALID_OPERATOR {
-            ErrorCode::InvalidOperator
-        } else {
-            ErrorCode::ParameterInvalid
-        };
-        ApiError { code, message: err.message, field: err.field }
+        Rejection::from(err).into()
     }
 }

@@ -10,10 +10,11 @@ use serde_json::{Map, Value as JsonValue};
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
 use super::params::{self, LooseId, present};
+use super::search::checked_query;
 use crate::domain::company::{AlsoCompanies, Company};
 use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Page, Role};
 use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
-use crate::domain::search::SearchRequest;
+use crate::domain::search::{Resource, SearchRequest};
 use crate::error::{ApiError, ApiResult, Missing};
 use crate::store::contacts::ContactPage;
 
@@ -262,8 +263,9 @@ async fn search(
         }
         None => (1, Page { after: None, offset: 0, limit: 0, total: None }),
     };
+    let query = checked_query(&state.store, ctx.workspace_id, Resource::Contacts, &body.query).await?;
     let result =
-        state.store.search_contacts(ctx.workspace_id, &body.query, Page { limit: per_page, ..at }).await?;
+        state.store.search_contacts(ctx.workspace_id, &query, Page { limit: per_page, ..at }).await?;
     Ok(JsonResponse(contact_list(result, page, per_page)))
 }
 

@@ -8,13 +8,14 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query};
+use super::search::checked_query;
 use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, TagBody, UntagBody, UpdateBody,
 };
 use crate::domain::conversation::{Conversation, Customers, Message, Position};
 use crate::domain::ids;
 use crate::domain::pages::{CursorPages, NamedList, Paged, cursor};
-use crate::domain::search::SearchRequest;
+use crate::domain::search::{Resource, SearchRequest};
 use crate::domain::tag::Tag;
 use crate::error::{ApiError, ApiResult, Missing};
 use crate::store::conversations::reads::ConversationPage;
@@ -171,7 +172,8 @@ async fn search(
 ) -> ApiResult<JsonResponse<ConversationList>> {
     let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) = resume(starting_after.as_deref(), "pagination.starting_after")?;
-    let result = state.store.search_conversations(ctx.workspace_id, &body.query, after, per_page).await?;
+    let query = checked_query(&state.store, ctx.workspace_id, Resource::Conversations, &body.query).await?;
+    let result = state.store.search_conversations(ctx.workspace_id, &query, after, per_page).await?;
     Ok(JsonResponse(list_of(result, page, per_page)))
 }
 

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod help_center;
 pub mod notes;
 pub mod params;
+mod search;
 pub mod segments;
 pub mod subscription_types;
 pub mod tags;

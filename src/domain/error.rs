@@ -183,14 +183,3 @@ impl From<Missing> for Rejection {
         Rejection::new(missing.code(), missing.message())
     }
 }
-
-impl From<super::search::SearchError> for Rejection {
-    fn from(err: super::search::SearchError) -> Self {
-        let code = if err.code == super::search::INVALID_OPERATOR {
-            ErrorCode::InvalidOperator
-        } else {
-            ErrorCode::ParameterInvalid
-        };
-        Rejection { code, message: err.message, field: err.field }
-    }
-}

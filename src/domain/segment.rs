@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 
 use super::contact::Role;
 use super::pages::Listed;
+use super::search::{self, Literal};
 
 /// Who a segment is about: `user`s, or leads (`contact` in Intercom's terms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -88,26 +89,46 @@ impl Listed for Segment {
 
 /// True if a filter of the saved `query` is on `field` (and, with `value`, compares it with
 /// that value, alone or in a list): what makes a tag or an attribute a segment's dependency.
+/// A query was checked when it was saved; one that does not parse references nothing.
 pub fn references(query: &Json, field: &str, value: Option<&str>) -> bool {
-    let Json::Object(node) = query else { return false };
-    match (node.get("field"), node.get("value")) {
-        (Some(Json::String(f)), v) => {
-            f == field
-                && value.is_none_or(|want| {
-                    let same = |v: &Json| match v {
-                        Json::String(s) => s == want,
-                        Json::Number(n) => n.to_string() == want,
-                        _ => false,
-                    };
-                    match v {
-                        Some(Json::Array(items)) => items.iter().any(same),
-                        Some(v) => same(v),
-                        None => false,
-                    }
-                })
-        }
-        (_, Some(Json::Array(items))) => items.iter().any(|q| references(q, field, value)),
+    let Ok(query) = search::parse(query) else { return false };
+    let same = |want: &str, v: &Literal| match v {
+        Literal::String(s) => s == want,
+        Literal::Number(n) => n.to_string() == want,
         _ => false,
+    };
+    query.any_filter(&mut |f| {
+        f.field == field
+            && value.is_none_or(|want| match &f.value {
+                Literal::List(items) => items.iter().any(|v| same(want, v)),
+                v => same(want, v),
+            })
+    })
+}
+
+/// A segment as saved: its query is the search language's JSON, checked when it was saved.
+#[derive(Debug, Clone)]
+pub struct SavedSegment {
+    pub public_id: String,
+    pub name: String,
+    pub person_type: PersonType,
+    pub model: SegmentModel,
+    pub query: Json,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl SavedSegment {
+    pub fn object(&self, count: Option<i64>) -> Segment {
+        Segment {
+            kind: "segment",
+            id: self.public_id.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            person_type: self.person_type,
+            count,
+        }
     }
 }
 

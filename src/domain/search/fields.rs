@@ -1,6 +1,8 @@
-//! Field tables: what each searchable field is, and which operators it takes.
+//! Field tables: what each searchable field is and which operators it takes, and the
+//! [`Catalog`] that adds a workspace's custom attributes and segments to them.
 
 use super::{FieldType, OpSet, Operator};
+use crate::domain::segment::SavedSegment;
 
 const DAY: i64 = 86_400;
 
@@ -14,17 +16,15 @@ pub struct FieldDef {
     pub case_insensitive: bool,
     /// Date fields only: the value is truncated to its calendar day (contacts search).
     pub date_by_day: bool,
-    /// The name the store knows the field by, when the documented name is an alias or typo.
-    pub canonical: Option<&'static str>,
 }
 
 impl FieldDef {
-    fn plain(ty: FieldType, ops: &[Operator]) -> Self {
-        FieldDef { ty, ops: OpSet::of(ops), case_insensitive: false, date_by_day: false, canonical: None }
+    const fn plain(ty: FieldType, ops: &[Operator]) -> Self {
+        FieldDef { ty, ops: OpSet::of(ops), case_insensitive: false, date_by_day: false }
     }
 
     /// A field of `POST /contacts/search`, with the spec's per-type operators and the day rule.
-    pub fn contacts(ty: FieldType) -> Self {
+    pub const fn contacts(ty: FieldType) -> Self {
         use Operator::*;
         match ty {
             FieldType::String => {
@@ -38,7 +38,7 @@ impl FieldDef {
 
     /// A field of `POST /conversations/search`: dates compare to the second and take every
     /// comparison operator.
-    pub fn conversations(ty: FieldType) -> Self {
+    pub const fn conversations(ty: FieldType) -> Self {
         use Operator::*;
         match ty {
             FieldType::String => {
@@ -53,7 +53,7 @@ impl FieldDef {
 
     /// The preset for `resource`. Companies have no documented search: their segments follow
     /// the contacts rules.
-    pub fn for_resource(resource: Resource, ty: FieldType) -> Self {
+    pub const fn for_resource(resource: Resource, ty: FieldType) -> Self {
         match resource {
             Resource::Contacts | Resource::Companies => Self::contacts(ty),
             Resource::Conversations => Self::conversations(ty),
@@ -61,28 +61,12 @@ impl FieldDef {
     }
 
     /// Restricts the operators (e.g. `tag_id`: `=` and `!=` only).
-    pub fn with_ops(self, ops: &[Operator]) -> Self {
+    pub const fn with_ops(self, ops: &[Operator]) -> Self {
         FieldDef { ops: OpSet::of(ops), ..self }
     }
 
-    pub fn case_insensitive(self) -> Self {
+    pub const fn case_insensitive(self) -> Self {
         FieldDef { case_insensitive: true, ..self }
-    }
-
-    pub fn alias_of(self, canonical: &'static str) -> Self {
-        FieldDef { canonical: Some(canonical), ..self }
-    }
-}
-
-/// Resolves field names for one resource in one workspace.
-pub trait FieldTable {
-    /// The field called `name`, or `None` if it is not searchable.
-    fn lookup(&self, name: &str) -> Option<FieldDef>;
-
-    /// Start of the calendar day containing `ts` and start of the next one. The spec: "The day
-    /// boundary uses your workspace's timezone". Default: UTC.
-    fn day_bounds(&self, ts: i64) -> (i64, i64) {
-        utc_day_bounds(ts)
     }
 }
 
@@ -106,173 +90,254 @@ pub enum Resource {
     Companies,
 }
 
-/// The documented field table of a resource, plus `custom_attributes.<name>` resolved by the
-/// caller from the workspace's data attributes.
-pub struct StandardFields<'a> {
+/// What a field of a checked query is. Every resource shares the custom attributes and
+/// `tag_id`; the rest is the resource's own column, named by its canonical name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// A documented field, by its canonical name (documented typos such as
+    /// `andoid_sdk_version` are mapped).
+    Standard(&'static str),
+    /// `custom_attributes.<name>`, an attribute of the workspace.
+    Custom(String),
+    /// `tag_id`: the row carries the tag (by its id).
+    Tag,
+    /// `segment_id`: only while checking; [`Catalog::validate`] replaces each such filter by
+    /// a [`Query::Segments`](super::Query::Segments).
+    Segment,
+}
+
+/// What a documented name stands for.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Column,
+    /// Another name of this column.
+    Alias(&'static str),
+    Tag,
+    Segment,
+}
+
+type Table = &'static [(&'static [&'static str], FieldDef, Kind)];
+
+/// A resource's searchable fields in one workspace: the documented ones, the custom
+/// attributes, the saved segments. Built by the store (one cheap read, see
+/// [`RawQuery::needs`](super::RawQuery::needs)); everything that checks a query reads it.
+#[derive(Debug, Clone)]
+pub struct Catalog {
     pub resource: Resource,
-    /// Called with `<name>` for `custom_attributes.<name>`; `None` = no such attribute.
-    pub custom_attribute: &'a dyn Fn(&str) -> Option<FieldType>,
+    /// The custom attributes of the resource's model (archived ones too: their values stay
+    /// searchable), by name.
+    pub attributes: Vec<(String, FieldType)>,
+    /// The workspace's segments, oldest first, for `segment_id` (contacts).
+    pub segments: Vec<SavedSegment>,
     /// The workspace's timezone as seconds east of UTC (0 = UTC), for the contacts day rule.
     pub utc_offset: i32,
 }
 
-impl<'a> StandardFields<'a> {
-    pub fn new(resource: Resource, custom_attribute: &'a dyn Fn(&str) -> Option<FieldType>) -> Self {
-        StandardFields { resource, custom_attribute, utc_offset: 0 }
+impl Catalog {
+    /// The documented fields alone.
+    pub fn new(resource: Resource) -> Self {
+        Catalog { resource, attributes: Vec::new(), segments: Vec::new(), utc_offset: 0 }
     }
 
-    /// A documented (non-custom) field of `resource`.
-    pub fn standard(resource: Resource, name: &str) -> Option<FieldDef> {
-        match resource {
-            Resource::Contacts => contact_field(name),
-            Resource::Conversations => conversation_field(name),
-            Resource::Companies => company_field(name),
-        }
-    }
-}
-
-impl FieldTable for StandardFields<'_> {
-    fn lookup(&self, name: &str) -> Option<FieldDef> {
+    /// The field called `name`, or `None` if it is not searchable.
+    pub fn lookup(&self, name: &str) -> Option<(Field, FieldDef)> {
         if let Some(attr) = name.strip_prefix("custom_attributes.") {
-            let ty = (self.custom_attribute)(attr)?;
-            return Some(FieldDef::for_resource(self.resource, ty));
+            let (name, ty) = self.attributes.iter().find(|(n, _)| n == attr)?;
+            return Some((Field::Custom(name.clone()), FieldDef::for_resource(self.resource, *ty)));
         }
-        Self::standard(self.resource, name)
+        let table = match self.resource {
+            Resource::Contacts => CONTACTS,
+            Resource::Conversations => CONVERSATIONS,
+            Resource::Companies => COMPANIES,
+        };
+        table.iter().find_map(|(names, def, kind)| {
+            let found = *names.iter().find(|n| **n == name)?;
+            let field = match kind {
+                Kind::Column => Field::Standard(found),
+                Kind::Alias(canonical) => Field::Standard(canonical),
+                Kind::Tag => Field::Tag,
+                Kind::Segment => Field::Segment,
+            };
+            Some((field, *def))
+        })
     }
 
-    fn day_bounds(&self, ts: i64) -> (i64, i64) {
+    /// Start of the calendar day containing `ts` and start of the next one. The spec: "The day
+    /// boundary uses your workspace's timezone".
+    pub fn day_bounds(&self, ts: i64) -> (i64, i64) {
         offset_day_bounds(ts, self.utc_offset)
     }
 }
 
-/// Contacts search "Accepted Fields" (seed and spec).
-fn contact_field(name: &str) -> Option<FieldDef> {
-    use FieldType::*;
-    let def = FieldDef::contacts;
-    Some(match name {
-        "id"
-        | "role"
-        | "name"
-        | "avatar"
-        | "phone"
-        | "formatted_phone"
-        | "external_id"
-        | "language_override"
-        | "browser"
-        | "browser_language"
-        | "os"
-        | "location.country"
-        | "location.region"
-        | "location.city"
-        | "ios_app_version"
-        | "ios_device"
-        | "ios_os_version"
-        | "ios_app_name"
-        | "ios_sdk_version"
-        | "android_app_version"
-        | "android_device"
-        | "android_app_name"
-        | "android_sdk_version" => def(String),
-        // Listed beside `ios_device`, of which it is another name.
-        "ios_app_device" => def(String).alias_of("ios_device"),
-        // Membership: equality only (a segment's id is not text to match).
-        "segment_id" => def(String).with_ops(&[Operator::Eq, Operator::Ne, Operator::In, Operator::Nin]),
-        // Documented under this misspelling.
-        "andoid_sdk_version" => def(String).alias_of("android_sdk_version"),
-        "email" | "email_domain" => def(String).case_insensitive(),
-        // "Searching by `tag_id` supports only the `=` and `!=` operators."
-        "tag_id" => def(String).with_ops(&[Operator::Eq, Operator::Ne]),
-        "owner_id" => def(Integer),
-        "created_at"
-        | "signed_up_at"
-        | "updated_at"
-        | "last_seen_at"
-        | "last_contacted_at"
-        | "last_replied_at"
-        | "last_email_opened_at"
-        | "last_email_clicked_at"
-        | "ios_last_seen_at"
-        | "android_last_seen_at" => def(Date),
-        "unsubscribed_from_emails" | "marked_email_as_spam" | "has_hard_bounced" => def(Boolean),
-        _ => return None,
-    })
+const fn contact(ty: FieldType) -> FieldDef {
+    FieldDef::contacts(ty)
 }
+
+const fn conversation(ty: FieldType) -> FieldDef {
+    FieldDef::conversations(ty)
+}
+
+/// "Searching by `tag_id` supports only the `=` and `!=` operators."
+const TAG_ID: FieldDef = contact(FieldType::String).with_ops(&[Operator::Eq, Operator::Ne]);
+
+/// Contacts search "Accepted Fields" (seed and spec).
+const CONTACTS: Table = &[
+    (
+        &[
+            "id",
+            "role",
+            "name",
+            "avatar",
+            "phone",
+            "formatted_phone",
+            "external_id",
+            "language_override",
+            "browser",
+            "browser_language",
+            "os",
+            "location.country",
+            "location.region",
+            "location.city",
+            "ios_app_version",
+            "ios_device",
+            "ios_os_version",
+            "ios_app_name",
+            "ios_sdk_version",
+            "android_app_version",
+            "android_device",
+            "android_app_name",
+            "android_sdk_version",
+        ],
+        contact(FieldType::String),
+        Kind::Column,
+    ),
+    // Listed beside `ios_device`, of which it is another name.
+    (&["ios_app_device"], contact(FieldType::String), Kind::Alias("ios_device")),
+    // Membership: equality only (a segment's id is not text to match).
+    (
+        &["segment_id"],
+        contact(FieldType::String).with_ops(&[Operator::Eq, Operator::Ne, Operator::In, Operator::Nin]),
+        Kind::Segment,
+    ),
+    // Documented under this misspelling.
+    (&["andoid_sdk_version"], contact(FieldType::String), Kind::Alias("android_sdk_version")),
+    (&["email", "email_domain"], contact(FieldType::String).case_insensitive(), Kind::Column),
+    (&["tag_id"], TAG_ID, Kind::Tag),
+    (&["owner_id"], contact(FieldType::Integer), Kind::Column),
+    (
+        &[
+            "created_at",
+            "signed_up_at",
+            "updated_at",
+            "last_seen_at",
+            "last_contacted_at",
+            "last_replied_at",
+            "last_email_opened_at",
+            "last_email_clicked_at",
+            "ios_last_seen_at",
+            "android_last_seen_at",
+        ],
+        contact(FieldType::Date),
+        Kind::Column,
+    ),
+    (
+        &["unsubscribed_from_emails", "marked_email_as_spam", "has_hard_bounced"],
+        contact(FieldType::Boolean),
+        Kind::Column,
+    ),
+];
 
 /// The fields of the company object, for company segments (no search endpoint documents them).
-fn company_field(name: &str) -> Option<FieldDef> {
-    use FieldType::*;
-    let def = FieldDef::contacts;
-    Some(match name {
-        "id" | "company_id" | "name" | "plan" | "website" | "industry" => def(String),
-        "tag_id" => def(String).with_ops(&[Operator::Eq, Operator::Ne]),
-        "size" | "monthly_spend" | "session_count" | "user_count" => def(Integer),
-        "created_at" | "updated_at" | "remote_created_at" | "last_request_at" => def(Date),
-        _ => return None,
-    })
-}
+const COMPANIES: Table = &[
+    (&["id", "company_id", "name", "plan", "website", "industry"], contact(FieldType::String), Kind::Column),
+    (&["tag_id"], TAG_ID, Kind::Tag),
+    (&["size", "monthly_spend", "session_count", "user_count"], contact(FieldType::Integer), Kind::Column),
+    (
+        &["created_at", "updated_at", "remote_created_at", "last_request_at"],
+        contact(FieldType::Date),
+        Kind::Column,
+    ),
+];
 
 /// Conversations search "Accepted Fields" (seed and spec).
-fn conversation_field(name: &str) -> Option<FieldDef> {
-    use FieldType::*;
-    let def = FieldDef::conversations;
-    Some(match name {
-        "id"
-        | "source.type"
-        | "source.id"
-        | "source.delivered_as"
-        | "source.subject"
-        | "source.body"
-        | "source.author.id"
-        | "source.author.type"
-        | "source.author.name"
-        | "source.url"
-        | "contact_ids"
-        | "teammate_ids"
-        | "channel_initiated"
-        | "state"
-        | "tag_ids"
-        | "priority"
-        | "statistics.last_closed_by_id"
-        | "conversation_rating.remark"
-        | "conversation_rating.contact_id"
-        | "conversation_rating.admin_id"
-        | "ai_agent.resolution_state"
-        | "ai_agent.last_answer_type"
-        | "ai_agent.rating_remark"
-        | "ai_agent.source_type"
-        | "ai_agent.source_title" => def(String),
-        "source.author.email" => def(String).case_insensitive(),
-        // Documented under this misspelling.
-        "conversation_rating.admin_d" => def(String).alias_of("conversation_rating.admin_id"),
-        // The seed says String, the 2.11 spec and the conversation model say Integer; numeric
-        // strings are accepted for Integer, so both spellings of a query work.
-        "admin_assignee_id" | "team_assignee_id" => def(Integer),
-        "created_at"
-        | "updated_at"
-        | "waiting_since"
-        | "snoozed_until"
-        | "statistics.first_contact_reply_at"
-        | "statistics.first_assignment_at"
-        | "statistics.first_admin_reply_at"
-        | "statistics.first_close_at"
-        | "statistics.last_assignment_at"
-        | "statistics.last_assignment_admin_reply_at"
-        | "statistics.last_contact_reply_at"
-        | "statistics.last_admin_reply_at"
-        | "statistics.last_close_at"
-        | "conversation_rating.requested_at"
-        | "conversation_rating.replied_at" => def(Date),
-        "statistics.time_to_assignment"
-        | "statistics.time_to_admin_reply"
-        | "statistics.time_to_first_close"
-        | "statistics.time_to_last_close"
-        | "statistics.median_time_to_reply"
-        | "statistics.count_reopens"
-        | "statistics.count_assignments"
-        | "statistics.count_conversation_parts"
-        | "conversation_rating.score"
-        | "ai_agent.rating" => def(Integer),
-        "open" | "read" | "ai_agent_participated" => def(Boolean),
-        _ => return None,
-    })
-}
+const CONVERSATIONS: Table = &[
+    (
+        &[
+            "id",
+            "source.type",
+            "source.id",
+            "source.delivered_as",
+            "source.subject",
+            "source.body",
+            "source.author.id",
+            "source.author.type",
+            "source.author.name",
+            "source.url",
+            "contact_ids",
+            "teammate_ids",
+            "channel_initiated",
+            "state",
+            "tag_ids",
+            "priority",
+            "statistics.last_closed_by_id",
+            "conversation_rating.remark",
+            "conversation_rating.contact_id",
+            "conversation_rating.admin_id",
+            "ai_agent.resolution_state",
+            "ai_agent.last_answer_type",
+            "ai_agent.rating_remark",
+            "ai_agent.source_type",
+            "ai_agent.source_title",
+        ],
+        conversation(FieldType::String),
+        Kind::Column,
+    ),
+    (&["source.author.email"], conversation(FieldType::String).case_insensitive(), Kind::Column),
+    // Documented under this misspelling.
+    (
+        &["conversation_rating.admin_d"],
+        conversation(FieldType::String),
+        Kind::Alias("conversation_rating.admin_id"),
+    ),
+    // The seed says String, the 2.11 spec and the conversation model say Integer; numeric
+    // strings are accepted for Integer, so both spellings of a query work.
+    (&["admin_assignee_id", "team_assignee_id"], conversation(FieldType::Integer), Kind::Column),
+    (
+        &[
+            "created_at",
+            "updated_at",
+            "waiting_since",
+            "snoozed_until",
+            "statistics.first_contact_reply_at",
+            "statistics.first_assignment_at",
+            "statistics.first_admin_reply_at",
+            "statistics.first_close_at",
+            "statistics.last_assignment_at",
+            "statistics.last_assignment_admin_reply_at",
+            "statistics.last_contact_reply_at",
+            "statistics.last_admin_reply_at",
+            "statistics.last_close_at",
+            "conversation_rating.requested_at",
+            "conversation_rating.replied_at",
+        ],
+        conversation(FieldType::Date),
+        Kind::Column,
+    ),
+    (
+        &[
+            "statistics.time_to_assignment",
+            "statistics.time_to_admin_reply",
+            "statistics.time_to_first_close",
+            "statistics.time_to_last_close",
+            "statistics.median_time_to_reply",
+            "statistics.count_reopens",
+            "statistics.count_assignments",
+            "statistics.count_conversation_parts",
+            "conversation_rating.score",
+            "ai_agent.rating",
+        ],
+        conversation(FieldType::Integer),
+        Kind::Column,
+    ),
+    (&["open", "read", "ai_agent_participated"], conversation(FieldType::Boolean), Kind::Column),
+];

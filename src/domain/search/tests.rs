@@ -1,38 +1,43 @@
 use super::*;
+use crate::domain::segment::{PersonType, SavedSegment, SegmentModel};
 use serde_json::{Value as Json, json};
 
-fn custom(name: &str) -> Option<FieldType> {
-    match name {
-        "plan" => Some(FieldType::String),
-        "seats" => Some(FieldType::Integer),
-        "mrr" => Some(FieldType::Float),
-        "trial_ends" => Some(FieldType::Date),
-        "vip" => Some(FieldType::Boolean),
-        _ => None,
+/// The documented fields of `resource` plus a few custom attributes.
+fn catalog(resource: Resource) -> Catalog {
+    let attributes = [
+        ("plan", FieldType::String),
+        ("seats", FieldType::Integer),
+        ("mrr", FieldType::Float),
+        ("trial_ends", FieldType::Date),
+        ("vip", FieldType::Boolean),
+    ];
+    Catalog {
+        attributes: attributes.into_iter().map(|(name, ty)| (name.to_owned(), ty)).collect(),
+        ..Catalog::new(resource)
     }
 }
 
-fn contacts(query: Json) -> Result<ValidatedQuery, SearchError> {
-    parse_and_validate(&query, &StandardFields::new(Resource::Contacts, &custom))
+fn contacts(query: Json) -> Result<Query, SearchError> {
+    catalog(Resource::Contacts).parse_and_validate(&query)
 }
 
-fn conversations(query: Json) -> Result<ValidatedQuery, SearchError> {
-    parse_and_validate(&query, &StandardFields::new(Resource::Conversations, &custom))
+fn conversations(query: Json) -> Result<Query, SearchError> {
+    catalog(Resource::Conversations).parse_and_validate(&query)
 }
 
 fn filter(field: &str, op: &str, value: Json) -> Json {
     json!({"field": field, "operator": op, "value": value})
 }
 
-fn predicate(q: Result<ValidatedQuery, SearchError>) -> Predicate {
+fn predicate(q: Result<Query, SearchError>) -> Predicate {
     match q.expect("valid") {
-        ValidatedQuery::Filter(f) => f.predicate,
+        Query::Filter(f) => f.predicate,
         other => panic!("not a filter: {other:?}"),
     }
 }
 
 #[track_caller]
-fn assert_err(q: Result<ValidatedQuery, SearchError>, code: &str, needles: &[&str]) -> SearchError {
+fn assert_err(q: Result<Query, SearchError>, code: &str, needles: &[&str]) -> SearchError {
     let err = q.expect_err("should be rejected");
     assert_eq!(err.code, code, "{err:?}");
     for needle in needles {
@@ -52,18 +57,18 @@ fn parses_single_filter_and_groups() {
     let q = parse(&filter("email", "=", json!("a@x.io"))).unwrap();
     assert_eq!(
         q,
-        Query::Filter(Filter {
+        RawQuery::Filter(RawFilter {
             field: "email".into(),
             operator: Operator::Eq,
             value: Literal::String("a@x.io".into())
         })
     );
     let q = parse(&group("and", vec![filter("name", "in", json!(["a", 1]))])).unwrap();
-    let Query::Group(g) = q else { panic!() };
+    let RawQuery::Group(g) = q else { panic!() };
     assert_eq!(g.operator, GroupOp::And);
     assert_eq!(
         g.items[0],
-        Query::Filter(Filter {
+        RawQuery::Filter(RawFilter {
             field: "name".into(),
             operator: Operator::In,
             value: Literal::List(vec![Literal::String("a".into()), Literal::Number(1.into())]),
@@ -365,10 +370,10 @@ fn contact_dates_match_by_calendar_day() {
 
 #[test]
 fn day_boundaries_follow_the_workspace_offset() {
-    let mut table = StandardFields::new(Resource::Contacts, &custom);
-    table.utc_offset = -5 * 3600; // 09:00Z on Jan 1st is 04:00 on Jan 1st at UTC-5
-    let q = parse_and_validate(&filter("created_at", "=", json!(JAN_1_9AM)), &table).unwrap();
-    let ValidatedQuery::Filter(f) = q else { panic!() };
+    let mut catalog = catalog(Resource::Contacts);
+    catalog.utc_offset = -5 * 3600; // 09:00Z on Jan 1st is 04:00 on Jan 1st at UTC-5
+    let q = catalog.parse_and_validate(&filter("created_at", "=", json!(JAN_1_9AM))).unwrap();
+    let Query::Filter(f) = q else { panic!() };
     assert_eq!(f.predicate, Predicate::Range { start: JAN_1 + 5 * 3600, end: JAN_2 + 5 * 3600 });
 }
 
@@ -400,31 +405,28 @@ fn conversation_dates_compare_to_the_second() {
     );
 }
 
-// ---- the validated tree ----------------------------------------------------------------------
+// ---- the typed tree ----------------------------------------------------------------------
 
 #[test]
-fn validated_filter_carries_definition_and_canonical_name() {
-    let ValidatedQuery::Filter(f) = contacts(filter("andoid_sdk_version", "^", json!("13"))).unwrap() else {
+fn typed_filter_carries_definition_and_canonical_name() {
+    let Query::Filter(f) = contacts(filter("andoid_sdk_version", "^", json!("13"))).unwrap() else {
         panic!()
     };
-    assert_eq!(f.field, "android_sdk_version");
+    assert_eq!(f.field, Field::Standard("android_sdk_version"));
     assert_eq!(f.operator, Operator::StartsWith);
     assert_eq!(f.predicate, Predicate::StartsWith("13".into()));
-    let ValidatedQuery::Filter(f) = contacts(filter("ios_app_device", "=", json!("iPhone"))).unwrap() else {
+    let Query::Filter(f) = contacts(filter("ios_app_device", "=", json!("iPhone"))).unwrap() else {
         panic!()
     };
-    assert_eq!(f.field, "ios_device");
+    assert_eq!(f.field, Field::Standard("ios_device"));
     assert!(contacts(filter("segment_id", "~", json!("abc"))).is_err(), "segment ids are not text");
-    let ValidatedQuery::Filter(f) = contacts(filter("email", "=", json!("A@X.io"))).unwrap() else {
-        panic!()
-    };
+    let Query::Filter(f) = contacts(filter("email", "=", json!("A@X.io"))).unwrap() else { panic!() };
     assert!(f.def.case_insensitive);
-    let ValidatedQuery::Filter(f) =
-        conversations(filter("conversation_rating.admin_d", "=", json!("1"))).unwrap()
+    let Query::Filter(f) = conversations(filter("conversation_rating.admin_d", "=", json!("1"))).unwrap()
     else {
         panic!()
     };
-    assert_eq!(f.field, "conversation_rating.admin_id");
+    assert_eq!(f.field, Field::Standard("conversation_rating.admin_id"));
 }
 
 #[test]
@@ -437,8 +439,8 @@ fn groups_keep_their_shape() {
         ],
     ))
     .unwrap();
-    let ValidatedQuery::Group { operator: GroupOp::Or, items } = q else { panic!() };
-    assert!(matches!(&items[1], ValidatedQuery::Group { operator: GroupOp::And, items } if items.len() == 2));
+    let Query::Group { operator: GroupOp::Or, items } = q else { panic!() };
+    assert!(matches!(&items[1], Query::Group { operator: GroupOp::And, items } if items.len() == 2));
 }
 
 #[test]
@@ -459,4 +461,110 @@ fn in_lists_are_bounded() {
     let values: Vec<i64> = (0..=MAX_LIST_LEN as i64).collect();
     assert!(contacts(filter("owner_id", "IN", json!(values))).is_err());
     assert!(contacts(filter("owner_id", "IN", json!(values[1..]))).is_ok());
+}
+
+// ---- fields every resource shares ------------------------------------------------------------
+
+#[test]
+fn custom_attributes_and_tags_are_typed_fields() {
+    let Query::Filter(f) = contacts(filter("custom_attributes.seats", ">", json!("3"))).unwrap() else {
+        panic!()
+    };
+    assert_eq!(f.field, Field::Custom("seats".into()));
+    assert_eq!(f.def.ty, FieldType::Integer);
+    assert_eq!(f.predicate, Predicate::Gt(Scalar::Int(3)));
+    let Query::Filter(f) = contacts(filter("tag_id", "!=", json!(7))).unwrap() else { panic!() };
+    assert_eq!(f.field, Field::Tag);
+    assert_eq!(f.predicate, Predicate::Ne(Scalar::Str("7".into())));
+    // Companies share both; conversations keep `tag_ids`, their own field.
+    let companies = catalog(Resource::Companies);
+    assert_eq!(companies.lookup("tag_id").map(|(field, _)| field), Some(Field::Tag));
+    assert_eq!(
+        companies.lookup("custom_attributes.vip").map(|(field, def)| (field, def.ty)),
+        Some((Field::Custom("vip".into()), FieldType::Boolean))
+    );
+    assert_eq!(catalog(Resource::Conversations).lookup("tag_ids").unwrap().0, Field::Standard("tag_ids"));
+    assert!(catalog(Resource::Conversations).lookup("tag_id").is_none());
+    assert!(Catalog::new(Resource::Contacts).lookup("custom_attributes.plan").is_none());
+}
+
+#[test]
+fn needs_follow_the_named_fields() {
+    let needs = |q: Json| parse(&q).unwrap().needs();
+    assert_eq!(needs(filter("email", "=", json!("a"))), Needs::default());
+    assert_eq!(
+        needs(group(
+            "OR",
+            vec![filter("email", "=", json!("a")), filter("custom_attributes.x", "=", json!(1))]
+        )),
+        Needs { attributes: true, segments: false }
+    );
+    assert_eq!(needs(filter("segment_id", "=", json!("s"))), Needs::ALL);
+}
+
+// ---- segments --------------------------------------------------------------------------------
+
+fn saved(id: &str, model: SegmentModel, query: Json) -> SavedSegment {
+    SavedSegment {
+        public_id: id.into(),
+        name: id.into(),
+        person_type: PersonType::Contact,
+        model,
+        query,
+        created_at: 0,
+        updated_at: 0,
+    }
+}
+
+fn with_segments(segments: Vec<SavedSegment>) -> Catalog {
+    Catalog { segments, ..catalog(Resource::Contacts) }
+}
+
+#[test]
+fn segment_ids_become_the_segments_queries() {
+    let catalog = with_segments(vec![
+        saved("pro", SegmentModel::Contact, filter("custom_attributes.plan", "=", json!("pro"))),
+        saved("firms", SegmentModel::Company, filter("name", "=", json!("x"))),
+    ]);
+    let q =
+        catalog.parse_and_validate(&filter("segment_id", "NIN", json!(["pro", "firms", "gone"]))).unwrap();
+    let Query::Segments { negated: true, segments } = q else { panic!("{q:?}") };
+    let Some(Membership { role, query }) = &segments[0] else { panic!() };
+    assert_eq!(*role, Some(crate::domain::contact::Role::Lead));
+    assert!(matches!(&**query, Query::Filter(Filter { field: Field::Custom(name), .. }) if name == "plan"));
+    // A company segment has no contacts; an unknown id names no segment.
+    assert_eq!(segments[1..], [None, None]);
+    let q = catalog.parse_and_validate(&filter("segment_id", "=", json!("pro"))).unwrap();
+    assert!(matches!(q, Query::Segments { negated: false, ref segments } if segments.len() == 1));
+}
+
+#[test]
+fn segments_do_not_nest_and_take_ids() {
+    let nested = saved("n", SegmentModel::Contact, filter("segment_id", "=", json!("n")));
+    let catalog = with_segments(vec![nested.clone()]);
+    let err = catalog.membership(&nested).unwrap_err();
+    assert_eq!(
+        (err.field.as_deref(), err.message.as_str()),
+        (Some("segment_id"), "a segment's query cannot filter on segment_id")
+    );
+    assert!(catalog.parse_and_validate(&filter("segment_id", "=", json!("n"))).is_err());
+    let err = catalog.parse_and_validate(&filter("segment_id", "=", json!(null))).unwrap_err();
+    assert_eq!(err.message, "segment_id takes a segment id, not null");
+    // The query's own mistakes come first.
+    let both = group("AND", vec![filter("segment_id", "=", json!(null)), filter("nope", "=", json!(1))]);
+    assert!(catalog.parse_and_validate(&both).unwrap_err().message.contains("'nope'"));
+}
+
+#[test]
+fn company_segments_are_company_queries() {
+    let firms = saved("firms", SegmentModel::Company, filter("size", ">", json!(10)));
+    let Some(Membership { role: None, query }) = catalog(Resource::Companies).membership(&firms).unwrap()
+    else {
+        panic!()
+    };
+    assert!(matches!(*query, Query::Filter(Filter { field: Field::Standard("size"), .. })));
+    let people = saved("people", SegmentModel::Contact, filter("email", "=", json!("a")));
+    assert_eq!(catalog(Resource::Companies).membership(&people).unwrap(), None);
+    let bad = saved("bad", SegmentModel::Company, filter("email", "=", json!("a")));
+    assert!(catalog(Resource::Companies).membership(&bad).is_err());
 }

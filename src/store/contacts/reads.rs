@@ -2,7 +2,6 @@
 //! contact, or a page of them.
 
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
-use serde_json::Value as Json;
 
 use super::summaries::{self, SummaryColumns};
 use super::{ContactPage, in_workspace_unindexed, live};
@@ -255,15 +254,15 @@ impl Store {
         page_of(&mut self.conn().await?, workspace_id, live(workspace_id), page).await
     }
 
-    /// The live contacts matching a search-language `query`, in the order they were created.
+    /// The live contacts matching a checked search `query`, in the order they were created.
     pub async fn search_contacts(
         &self,
         workspace_id: i64,
-        query: &Json,
+        query: &crate::domain::search::Query,
         page: Page,
     ) -> StoreResult<ContactPage> {
         let mut conn = self.conn().await?;
-        let search = ContactSearch::load_for(&mut conn, workspace_id, query).await?;
+        let search = ContactSearch::new(conn.backend(), workspace_id);
         let (scope, filter) =
             search.filter(query).map_err(|err| StoreError::Rejected(Rejection::from(err)))?;
         page_of(&mut conn, workspace_id, scope.add(filter), page).await

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
-use serde_json::{Map, Value as Json};
+use serde_json::Map;
 
 use crate::domain::conversation::statistics::Statistics;
 use crate::domain::conversation::{
@@ -23,7 +23,8 @@ use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationRow, ConversationTags, Conversations, PartRow,
 };
 use crate::store::schema::tags::Tags;
-use crate::store::search::conversations::ConversationSearch;
+use crate::store::search::conversations::Resolver;
+use crate::store::search::lower;
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, now};
 
 impl ConversationRow {
@@ -444,17 +445,17 @@ impl Store {
         page(&mut self.conn().await?, workspace_id, Condition::all(), after, limit).await
     }
 
-    /// One page of the conversations `query` matches, newest update first.
+    /// One page of the conversations a checked `query` matches, newest update first.
     pub async fn search_conversations(
         &self,
         workspace_id: i64,
-        query: &Json,
+        query: &crate::domain::search::Query,
         after: Option<Position>,
         limit: u64,
     ) -> StoreResult<ConversationPage> {
         let mut conn = self.conn().await?;
-        let search = ConversationSearch::load(&mut conn, workspace_id, now()).await?;
-        let filter = search.condition(query).map_err(|err| StoreError::Rejected(err.into()))?;
+        let resolver = Resolver::new(conn.backend(), workspace_id, now());
+        let filter = lower(query, &resolver).map_err(|err| StoreError::Rejected(err.into()))?;
         page(&mut conn, workspace_id, filter, after, limit).await
     }
 }

@@ -1,111 +1,58 @@
-//! Contacts in the search language: the field table (built-in fields plus the workspace's
-//! custom attributes) and where each field lives in SQL, for `POST /contacts/search` and for
-//! segment membership, which is the same compiler applied to a segment's saved query.
+//! Contacts in the search language: where each documented field lives in SQL, for
+//! `POST /contacts/search` and for segment membership, which is the same compiler applied to
+//! a segment's saved query. Custom attributes, `tag_id` and `segment_id` are the shared
+//! resolver's (`resolve`).
 //!
-//! Dialect differences live here and nowhere else:
-//! * `custom_attributes.<name>`: `json_extract` on SQLite; on PostgreSQL `->>` for text, a
-//!   number or boolean read only where `jsonb_typeof` says it is one (another workspace may
-//!   use the name with another type, and PostgreSQL does not promise to filter by workspace
-//!   first), and `=` as a containment test (`@>`) that the GIN index serves. Each type gets
-//!   its own cast in the SQL text: sqlx caches a PostgreSQL statement by its text with the
-//!   parameter types of its first use, so one text must never see two parameter types.
-//! * `~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes
-//!   serve; on SQLite a phrase MATCH on the FTS5 trigram table picks the candidates (from
-//!   the index alone) and the exact, escaped LIKE decides. `!~` matches nearly every row, so
-//!   a scan beats any index: SQLite takes a plain `NOT LIKE` (a million rows in well under a
-//!   second, where the candidate set would cost seconds).
+//! `~ ^ $` on name, email and phone: on PostgreSQL `ILIKE`, which the pg_trgm indexes serve;
+//! on SQLite a phrase MATCH on the FTS5 trigram table picks the candidates (from the index
+//! alone) and the exact, escaped LIKE decides. `!~` matches nearly every row, so a scan beats
+//! any index: SQLite takes a plain `NOT LIKE` (a million rows in well under a second, where
+//! the candidate set would cost seconds).
 
-use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
-use serde_json::Value as Json;
+use sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query as Select};
 
-use crate::domain::data_attribute::{DataAttribute, Model};
-use crate::domain::ids;
-use crate::domain::search::{
-    self, FieldType, GroupOp, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
-    ValidatedQuery,
-};
-use crate::domain::segment::SegmentModel;
-use crate::store::data_attributes;
+use crate::domain::search::{Field, Filter, GroupOp, Needs, Predicate, Query, Resource, SearchError};
+use crate::domain::segment::SavedSegment;
 use crate::store::schema::contacts::Contacts;
-use crate::store::search::{ColumnResolver, Dialect, LIKE_ESCAPE, Target, escape_like, lower, scalar_value};
-use crate::store::segments::saved::{self as segments, SavedSegment};
+use crate::store::search::resolve::{self, Owner, catalog};
+use crate::store::search::{ColumnResolver, LIKE_ESCAPE, Target, escape_like, lower};
 use crate::store::{Backend, Exec, StoreResult};
 
-/// What compiling a contacts query needs from the workspace.
-pub(crate) struct ContactSearch {
-    backend: Backend,
-    workspace_id: i64,
-    attributes: Vec<DataAttribute>,
-    segments: Vec<SavedSegment>,
-}
+pub(crate) use crate::store::search::resolve::never;
 
-/// Every `field` a query names, at any depth of its nesting.
-fn named_fields<'q>(query: &'q Json, out: &mut Vec<&'q str>) {
-    match query {
-        Json::Object(map) => {
-            if let Some(Json::String(field)) = map.get("field") {
-                out.push(field);
-            }
-            map.values().for_each(|v| named_fields(v, out));
-        }
-        Json::Array(items) => items.iter().for_each(|v| named_fields(v, out)),
-        _ => {}
-    }
+/// Lowers contact queries of one workspace; with the workspace's catalog, also segments.
+pub(crate) struct ContactSearch {
+    resolver: Resolver,
+    catalog: crate::domain::search::Catalog,
 }
 
 fn col(c: Contacts) -> Expr {
     Expr::col((Contacts::Table, c))
 }
 
-pub(crate) fn never() -> Condition {
-    Condition::all().add(Expr::cust("1 = 0"))
-}
-
-fn always() -> Condition {
-    Condition::all().add(Expr::cust("1 = 1"))
-}
-
 impl ContactSearch {
+    /// For lowering checked queries alone.
+    pub(crate) fn new(backend: Backend, workspace_id: i64) -> ContactSearch {
+        let owner = Owner::new(
+            backend,
+            workspace_id,
+            Contacts::Table,
+            Contacts::Id,
+            Contacts::WorkspaceId,
+            Contacts::CustomAttributes,
+        )
+        .tagged_in("contact_tags", "contact_id")
+        .with_role(Contacts::Role);
+        ContactSearch {
+            resolver: Resolver { owner },
+            catalog: crate::domain::search::Catalog::new(Resource::Contacts),
+        }
+    }
+
+    /// For the workspace's segments: with its custom attributes and segments.
     pub(crate) async fn load(db: &mut impl Exec, workspace_id: i64) -> StoreResult<ContactSearch> {
-        Ok(ContactSearch {
-            backend: db.backend(),
-            workspace_id,
-            attributes: data_attributes::custom(db, workspace_id, Model::Contact).await?,
-            segments: segments::all(db, workspace_id).await?,
-        })
-    }
-
-    /// Like [`ContactSearch::load`], reading only what `query` can need: the custom attributes
-    /// when it names one or a segment (whose own query may), the segments when it names one.
-    /// A search on standard fields alone then costs no statement before its own.
-    pub(crate) async fn load_for(
-        db: &mut impl Exec,
-        workspace_id: i64,
-        query: &Json,
-    ) -> StoreResult<ContactSearch> {
-        let mut fields = Vec::new();
-        named_fields(query, &mut fields);
-        let needs_segments = fields.contains(&"segment_id");
-        let needs_attributes = needs_segments || fields.iter().any(|f| f.contains("custom_attributes"));
-        Ok(ContactSearch {
-            backend: db.backend(),
-            workspace_id,
-            attributes: match needs_attributes {
-                true => data_attributes::custom(db, workspace_id, Model::Contact).await?,
-                false => Vec::new(),
-            },
-            segments: match needs_segments {
-                true => segments::all(db, workspace_id).await?,
-                false => Vec::new(),
-            },
-        })
-    }
-
-    /// Parses and checks a query against the contact fields and this workspace's attributes.
-    pub(crate) fn validate(&self, query: &Json) -> Result<ValidatedQuery, SearchError> {
-        let lookup =
-            |name: &str| self.attributes.iter().find(|a| a.name == name).map(|a| a.data_type.field_type());
-        search::parse_and_validate(query, &StandardFields::new(Resource::Contacts, &lookup))
+        let catalog = catalog(db, workspace_id, Resource::Contacts, Needs::ALL).await?;
+        Ok(ContactSearch { catalog, ..ContactSearch::new(db.backend(), workspace_id) })
     }
 
     /// The condition of a search, and the workspace scope that should go with it. SQLite's
@@ -114,14 +61,14 @@ impl ContactSearch {
     /// the trigram candidates. When every contact the query can match is a trigram candidate
     /// (a `~ ^ $` of three characters or more in each branch), the candidates are the smaller
     /// set: the scope is then written so that no index can take it, and the candidates drive.
-    pub(crate) fn filter(&self, query: &Json) -> Result<(Condition, Condition), SearchError> {
-        let validated = self.validate(query)?;
-        let condition = lower(&validated, &Resolver { search: self, in_segment: false })?;
-        let scope = match self.backend == Backend::Sqlite && among_trigram_candidates(&validated) {
+    pub(crate) fn filter(&self, query: &Query) -> Result<(Condition, Condition), SearchError> {
+        let owner = &self.resolver.owner;
+        let condition = lower(query, &self.resolver)?;
+        let scope = match owner.backend == Backend::Sqlite && among_trigram_candidates(query) {
             true => Condition::all()
-                .add(crate::store::contacts::in_workspace_unindexed(self.workspace_id))
+                .add(crate::store::contacts::in_workspace_unindexed(owner.workspace_id))
                 .add(col(Contacts::Archived).eq(false)),
-            false => crate::store::contacts::live(self.workspace_id),
+            false => crate::store::contacts::live(owner.workspace_id),
         };
         Ok((scope, condition))
     }
@@ -129,41 +76,25 @@ impl ContactSearch {
     /// Membership of `segment`: its saved query, for contacts of its person type. A company
     /// segment has no contacts.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
-        if segment.model == SegmentModel::Company {
-            return Ok(never());
+        match self.catalog.membership(segment)? {
+            Some(members) => resolve::membership(&self.resolver, &members),
+            None => Ok(never()),
         }
-        let query = lower(&self.validate(&segment.query)?, &Resolver { search: self, in_segment: true })?;
-        Ok(Condition::all().add(col(Contacts::Role).eq(segment.person_type.role().as_str())).add(query))
-    }
-
-    /// `SELECT contacts.id FROM contacts WHERE <workspace> AND cond`, for negated memberships.
-    fn ids_where(&self, cond: Condition) -> SelectStatement {
-        Query::select()
-            .column((Contacts::Table, Contacts::Id))
-            .from(Contacts::Table)
-            .and_where(col(Contacts::WorkspaceId).eq(self.workspace_id))
-            .cond_where(cond)
-            .take()
     }
 }
 
-struct Resolver<'a> {
-    search: &'a ContactSearch,
-    /// Lowering a segment's own query, where `segment_id` would let segments nest.
-    in_segment: bool,
+struct Resolver {
+    owner: Owner,
 }
 
-impl ColumnResolver for Resolver<'_> {
-    fn dialect(&self) -> Dialect {
-        match self.search.backend {
-            Backend::Sqlite => Dialect::Sqlite,
-            Backend::Postgres => Dialect::Postgres,
-        }
+impl ColumnResolver for Resolver {
+    fn owner(&self) -> &Owner {
+        &self.owner
     }
 
-    fn resolve(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+    fn resolve(&self, name: &'static str, f: &Filter) -> Result<Target, SearchError> {
         use Contacts::*;
-        let column = match f.field.as_str() {
+        let column = match name {
             "id" => PublicId,
             "role" => Role,
             "name" => Name,
@@ -203,23 +134,11 @@ impl ColumnResolver for Resolver<'_> {
             "android_device" => AndroidDevice,
             "android_app_name" => AndroidAppName,
             "android_sdk_version" => AndroidSdkVersion,
-            "tag_id" => {
-                return tag_condition(col(Contacts::Id), ("contact_tags", "contact_id"), &f.predicate)
-                    .map(Target::Condition);
-            }
-            "segment_id" => return self.segment_target(&f.predicate).map(Target::Condition),
             other => {
-                return match other.strip_prefix("custom_attributes.") {
-                    Some(name) => {
-                        Ok(custom_attribute(self.search.backend, col(Contacts::CustomAttributes), name, f))
-                    }
-                    None => {
-                        Err(SearchError::for_field(other, format!("'{other}' is not a searchable field")))
-                    }
-                };
+                return Err(SearchError::for_field(other, format!("'{other}' is not a searchable field")));
             }
         };
-        match self.search.backend {
+        match self.owner.backend {
             Backend::Sqlite => {
                 Ok(trigram_any(&[f]).map(Target::Condition).unwrap_or(Target::Column(col(column))))
             }
@@ -228,138 +147,30 @@ impl ColumnResolver for Resolver<'_> {
     }
 
     /// SQLite: an OR of `~ ^ $` filters on name, email and phone is one trigram lookup.
-    fn resolve_group(&self, operator: GroupOp, items: &[ValidatedQuery]) -> Option<Condition> {
-        if self.search.backend != Backend::Sqlite || operator != GroupOp::Or {
+    fn resolve_group(&self, operator: GroupOp, items: &[Query]) -> Option<Condition> {
+        if self.owner.backend != Backend::Sqlite || operator != GroupOp::Or {
             return None;
         }
-        let filters: Option<Vec<&ValidatedFilter>> = items
+        let filters: Option<Vec<&Filter>> = items
             .iter()
             .map(|item| match item {
-                ValidatedQuery::Filter(f) => Some(f),
-                ValidatedQuery::Group { .. } => None,
+                Query::Filter(f) => Some(f),
+                Query::Group { .. } | Query::Segments { .. } => None,
             })
             .collect();
         trigram_any(&filters?)
     }
 }
 
-impl Resolver<'_> {
-    /// `segment_id`: the segment's own condition, inlined for `=`/`IN`; for `!=`/`NIN` the
-    /// contacts outside it (`NOT IN`, so that a condition that is unknown on a contact's
-    /// empty fields still counts as "not a member"). Unknown segments have no members.
-    fn segment_target(&self, predicate: &Predicate) -> Result<Condition, SearchError> {
-        if self.in_segment {
-            return Err(SearchError::for_field(
-                "segment_id",
-                "a segment's query cannot filter on segment_id",
-            ));
-        }
-        let search = self.search;
-        let members = |ids: &[Scalar]| -> Result<Condition, SearchError> {
-            let mut any = Condition::any();
-            for id in ids {
-                let found =
-                    search.segments.iter().find(|s| matches!(id, Scalar::Str(i) if *i == s.public_id));
-                any = any.add(match found {
-                    Some(segment) => search.segment_condition(segment)?,
-                    None => never(),
-                });
-            }
-            Ok(any)
-        };
-        Ok(match predicate {
-            Predicate::Eq(id) => members(std::slice::from_ref(id))?,
-            Predicate::In(ids) => members(ids)?,
-            Predicate::Ne(id) => Condition::all()
-                .add(col(Contacts::Id).not_in_subquery(search.ids_where(members(std::slice::from_ref(id))?))),
-            Predicate::Nin(ids) => {
-                Condition::all().add(col(Contacts::Id).not_in_subquery(search.ids_where(members(ids)?)))
-            }
-            _ => return Err(SearchError::for_field("segment_id", "segment_id takes a segment id, not null")),
-        })
-    }
-}
-
-/// `custom_attributes.<name>` of the JSON column `json` (contacts' or companies').
-pub(crate) fn custom_attribute(backend: Backend, json: Expr, name: &str, f: &ValidatedFilter) -> Target {
-    let key = || Expr::val(name.to_owned());
-    match backend {
-        Backend::Sqlite => {
-            Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
-        }
-        Backend::Postgres => {
-            let typed = |json_type: &'static str, cast: &'static str| {
-                Expr::cust_with_exprs(
-                    format!("CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"),
-                    [json.clone(), key(), json.clone(), key()],
-                )
-            };
-            if let Predicate::Eq(value) = &f.predicate {
-                let cast = match value {
-                    Scalar::Str(_) => "text",
-                    Scalar::Int(_) => "bigint",
-                    Scalar::Float(_) => "double precision",
-                    Scalar::Bool(_) => "boolean",
-                };
-                return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
-                    format!("$1 @> jsonb_build_object($2, $3::{cast})"),
-                    [json.clone(), key(), Expr::val(scalar_value(value))],
-                )));
-            }
-            Target::Column(match f.def.ty {
-                FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
-                FieldType::Integer | FieldType::Date => typed("number", "bigint"),
-                FieldType::Float => typed("number", "double precision"),
-                FieldType::Boolean => typed("boolean", "boolean"),
-            })
-        }
-    }
-}
-
-/// `tag_id`: membership of `id` in the taggings table (`contact_tags.contact_id`,
-/// `company_tags.company_id`), by the tag's numeric id (a value that is not one names no tag).
-pub(crate) fn tag_condition(
-    id: Expr,
-    (taggings, owner): (&'static str, &'static str),
-    predicate: &Predicate,
-) -> Result<Condition, SearchError> {
-    let tagged = |tag: Option<i64>| {
-        let mut q = Query::select();
-        q.column((taggings, owner)).from(taggings);
-        if let Some(tag) = tag {
-            q.and_where(Expr::col((taggings, "tag_id")).eq(tag));
-        }
-        q
-    };
-    let tag_id = |v: &Scalar| match v {
-        Scalar::Str(s) => ids::parse_numeric(s),
-        _ => None,
-    };
-    Ok(match predicate {
-        Predicate::Eq(v) => match tag_id(v) {
-            Some(tag) => Condition::all().add(id.in_subquery(tagged(Some(tag)))),
-            None => never(),
-        },
-        Predicate::Ne(v) => match tag_id(v) {
-            Some(tag) => Condition::all().add(id.not_in_subquery(tagged(Some(tag)))),
-            None => always(),
-        },
-        Predicate::IsNull => Condition::all().add(id.not_in_subquery(tagged(None))),
-        Predicate::IsNotNull => Condition::all().add(id.in_subquery(tagged(None))),
-        _ => return Err(SearchError::for_field("tag_id", "tag_id supports only the = and != operators")),
-    })
-}
-
 /// Whether every match of `q` is among the trigram candidates of one of its filters.
-fn among_trigram_candidates(q: &ValidatedQuery) -> bool {
+fn among_trigram_candidates(q: &Query) -> bool {
     match q {
-        ValidatedQuery::Filter(f) => {
-            trigram_column(&f.field).is_some() && trigram_pattern(&f.predicate).is_some()
-        }
-        ValidatedQuery::Group { operator: GroupOp::And, items } => items.iter().any(among_trigram_candidates),
-        ValidatedQuery::Group { operator: GroupOp::Or, items } => {
+        Query::Filter(f) => trigram_column(&f.field).is_some() && trigram_pattern(&f.predicate).is_some(),
+        Query::Group { operator: GroupOp::And, items } => items.iter().any(among_trigram_candidates),
+        Query::Group { operator: GroupOp::Or, items } => {
             !items.is_empty() && items.iter().all(among_trigram_candidates)
         }
+        Query::Segments { .. } => false,
     }
 }
 
@@ -376,11 +187,11 @@ fn trigram_pattern(predicate: &Predicate) -> Option<(&str, String)> {
 }
 
 /// The trigram-indexed column of a contact field, and its name in `contacts_fts`.
-fn trigram_column(field: &str) -> Option<(Contacts, &'static str)> {
+fn trigram_column(field: &Field) -> Option<(Contacts, &'static str)> {
     match field {
-        "name" => Some((Contacts::Name, "name")),
-        "email" => Some((Contacts::Email, "email")),
-        "phone" => Some((Contacts::Phone, "phone")),
+        Field::Standard("name") => Some((Contacts::Name, "name")),
+        Field::Standard("email") => Some((Contacts::Email, "email")),
+        Field::Standard("phone") => Some((Contacts::Phone, "phone")),
         _ => None,
     }
 }
@@ -391,7 +202,7 @@ fn trigram_column(field: &str) -> Option<(Contacts, &'static str)> {
 /// and yields each candidate once, in rowid order, so a page can stop early. A phrase is the
 /// literal text, so `%` and `_` mean themselves, as `~` wants. `None` where a filter is not
 /// such a filter, or its text is too short for a trigram: the LIKE alone decides there.
-fn trigram_any(filters: &[&ValidatedFilter]) -> Option<Condition> {
+fn trigram_any(filters: &[&Filter]) -> Option<Condition> {
     if filters.is_empty() {
         return None;
     }
@@ -403,7 +214,7 @@ fn trigram_any(filters: &[&ValidatedFilter]) -> Option<Condition> {
         phrases.push(format!("({fts_column} : \"{}\")", text.replace('"', "\"\"")));
         likes = likes.add(col(column).like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)));
     }
-    let candidates = Query::select()
+    let candidates = Select::select()
         .column("rowid")
         .from("contacts_fts")
         .and_where(Expr::cust_with_values("contacts_fts MATCH ?", [phrases.join(" OR ")]))
@@ -414,23 +225,14 @@ fn trigram_any(filters: &[&ValidatedFilter]) -> Option<Condition> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::data_attribute::{DataType, builtins};
-    use crate::domain::segment::PersonType;
+    use crate::domain::search::{Catalog, FieldType};
+    use crate::domain::segment::{PersonType, SegmentModel};
     use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
-    use serde_json::json;
+    use serde_json::{Value as Json, json};
 
-    fn search(backend: Backend) -> ContactSearch {
-        let attribute = |name: &str, data_type| DataAttribute {
-            id: Some(1),
-            name: name.to_owned(),
-            custom: true,
-            data_type,
-            ..builtins(Model::Contact).remove(0)
-        };
-        ContactSearch {
-            backend,
-            workspace_id: 1,
-            attributes: vec![attribute("plan", DataType::String), attribute("seats", DataType::Integer)],
+    fn catalog() -> Catalog {
+        Catalog {
+            attributes: vec![("plan".into(), FieldType::String), ("seats".into(), FieldType::Integer)],
             segments: vec![SavedSegment {
                 public_id: "seg".into(),
                 name: "Pro".into(),
@@ -440,14 +242,20 @@ mod tests {
                 created_at: 0,
                 updated_at: 0,
             }],
+            ..Catalog::new(Resource::Contacts)
         }
+    }
+
+    fn search(backend: Backend) -> ContactSearch {
+        ContactSearch { catalog: catalog(), ..ContactSearch::new(backend, 1) }
     }
 
     /// The WHERE clause of a search, for (PostgreSQL, SQLite).
     fn sql(query: Json) -> (String, String) {
+        let query = catalog().parse_and_validate(&query).expect("valid");
         let render = |backend| {
-            let (_, cond) = search(backend).filter(&query).expect("compiles");
-            let stmt = Query::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
+            let (_, cond) = ContactSearch::new(backend, 1).filter(&query).expect("compiles");
+            let stmt = Select::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
             let text = match backend {
                 Backend::Postgres => stmt.to_string(PostgresQueryBuilder),
                 Backend::Sqlite => stmt.to_string(SqliteQueryBuilder),
@@ -523,7 +331,7 @@ mod tests {
         let s = search(Backend::Sqlite);
         let nested = SavedSegment {
             query: json!({"field": "segment_id", "operator": "=", "value": "seg"}),
-            ..s.segments[0].clone()
+            ..s.catalog.segments[0].clone()
         };
         assert!(s.segment_condition(&nested).is_err());
     }

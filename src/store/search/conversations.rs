@@ -1,6 +1,6 @@
 //! Conversations in the search language: where each field of the seed's field table lives in
 //! SQL, for `POST /conversations/search` and for the `match` of assignment rules. The language
-//! and its compiler are the contacts' ones (`domain::search`, `search_sql`).
+//! and its compiler are the contacts' ones (`domain::search`, `store::search`).
 //!
 //! * `state`, `open`, `snoozed_until` are read as every other read derives them: a snooze whose
 //!   time has passed is open (a CASE on the stored state and `snoozed_until`).
@@ -16,31 +16,27 @@ use sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement}
 use serde_json::Value as Json;
 
 use crate::domain::conversation::part_type;
-use crate::domain::data_attribute::{DataAttribute, Model};
 use crate::domain::ids;
 use crate::domain::search::{
-    self, FieldDef, FieldType, Predicate, Resource, Scalar, SearchError, StandardFields, ValidatedFilter,
-    ValidatedQuery,
+    self, Catalog, FieldDef, FieldType, Filter, Needs, Predicate, Resource, Scalar, SearchError,
 };
-use crate::store::data_attributes;
 use crate::store::schema::admins::Admins;
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationTags, ConversationWords, Conversations,
 };
-use crate::store::search::contacts::custom_attribute;
-use crate::store::search::{ColumnResolver, Dialect, Target, lower};
+use crate::store::search::resolve::{Owner, catalog};
+use crate::store::search::{ColumnResolver, Target, lower, lower_target};
 use crate::store::{Backend, Exec, StoreResult};
 
 fn col(c: Conversations) -> Expr {
     c.col()
 }
 
-/// What compiling a conversations query needs from the workspace.
+/// What compiling a conversations query needs from the workspace (assignment rules).
 pub(crate) struct ConversationSearch {
-    backend: Backend,
-    attributes: Vec<DataAttribute>,
-    now: i64,
+    resolver: Resolver,
+    catalog: Catalog,
 }
 
 impl ConversationSearch {
@@ -50,45 +46,24 @@ impl ConversationSearch {
         now: i64,
     ) -> StoreResult<ConversationSearch> {
         Ok(ConversationSearch {
-            backend: db.backend(),
-            attributes: data_attributes::custom(db, workspace_id, Model::Conversation).await?,
-            now,
+            resolver: Resolver::new(db.backend(), workspace_id, now),
+            catalog: catalog(db, workspace_id, Resource::Conversations, Needs::ALL).await?,
         })
     }
 
-    pub(crate) fn validate(&self, query: &Json) -> Result<ValidatedQuery, SearchError> {
-        let lookup =
-            |name: &str| self.attributes.iter().find(|a| a.name == name).map(|a| a.data_type.field_type());
-        search::parse_and_validate(query, &StandardFields::new(Resource::Conversations, &lookup))
+    pub(crate) fn validate(&self, query: &Json) -> Result<search::Query, SearchError> {
+        self.catalog.parse_and_validate(query)
     }
 
     pub(crate) fn condition(&self, query: &Json) -> Result<Condition, SearchError> {
-        lower(&self.validate(query)?, &Resolver { search: self })
-    }
-
-    fn dialect(&self) -> Dialect {
-        match self.backend {
-            Backend::Sqlite => Dialect::Sqlite,
-            Backend::Postgres => Dialect::Postgres,
-        }
+        lower(&self.validate(query)?, &self.resolver)
     }
 }
 
-struct Resolver<'a> {
-    search: &'a ConversationSearch,
-}
-
-/// A resolver that answers one target, for re-lowering a rewritten filter.
-struct Fixed(Dialect, Target);
-
-impl ColumnResolver for Fixed {
-    fn dialect(&self) -> Dialect {
-        self.0
-    }
-
-    fn resolve(&self, _: &ValidatedFilter) -> Result<Target, SearchError> {
-        Ok(self.1.clone())
-    }
+pub(crate) struct Resolver {
+    owner: Owner,
+    /// Reads derive the state at this time (an expired snooze is open).
+    now: i64,
 }
 
 fn text(e: Expr) -> Expr {
@@ -110,9 +85,21 @@ fn related(table: impl sea_query::IntoIden + Copy, owner: impl sea_query::IntoId
     Query::select().column((table, owner)).from(table).take()
 }
 
-impl Resolver<'_> {
+impl Resolver {
+    pub(crate) fn new(backend: Backend, workspace_id: i64, now: i64) -> Self {
+        let owner = Owner::new(
+            backend,
+            workspace_id,
+            Conversations::Table,
+            Conversations::Id,
+            Conversations::WorkspaceId,
+            Conversations::CustomAttributes,
+        );
+        Resolver { owner, now }
+    }
+
     /// A string-typed id kept as a number: the filter compared as numbers (see the module notes).
-    fn numeric(&self, f: &ValidatedFilter, target: impl Fn(bool) -> Target) -> Result<Target, SearchError> {
+    fn numeric(&self, f: &Filter, target: impl Fn(bool) -> Target) -> Result<Target, SearchError> {
         let as_int = |s: &Scalar| match s {
             Scalar::Str(t) => Scalar::Int(ids::parse_numeric(t).unwrap_or(-1)),
             other => other.clone(),
@@ -125,14 +112,12 @@ impl Resolver<'_> {
             Predicate::IsNull | Predicate::IsNotNull => f.predicate.clone(),
             _ => return Ok(target(true)),
         };
-        let rewritten =
-            ValidatedFilter { predicate, def: FieldDef { ty: FieldType::Integer, ..f.def }, ..f.clone() };
-        let cond = lower(&ValidatedQuery::Filter(rewritten), &Fixed(self.search.dialect(), target(false)))?;
-        Ok(Target::Condition(cond))
+        let rewritten = Filter { predicate, def: FieldDef { ty: FieldType::Integer, ..f.def }, ..f.clone() };
+        Ok(Target::Condition(lower_target(self.owner.backend, &rewritten, target(false))))
     }
 
     /// `source.body` `= != IN NIN`: one of the body's (lower-cased) words.
-    fn words(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+    fn words(&self, f: &Filter) -> Result<Target, SearchError> {
         let lowered = |s: &Scalar| match s {
             Scalar::Str(t) => Scalar::Str(t.to_lowercase()),
             other => other.clone(),
@@ -149,18 +134,14 @@ impl Resolver<'_> {
             subquery: Box::new(related(ConversationWords::Table, ConversationWords::ConversationId)),
             column: Expr::col((ConversationWords::Table, ConversationWords::Word)),
         };
-        let rewritten = ValidatedFilter { predicate, ..f.clone() };
-        Ok(Target::Condition(lower(
-            &ValidatedQuery::Filter(rewritten),
-            &Fixed(self.search.dialect(), words),
-        )?))
+        let rewritten = Filter { predicate, ..f.clone() };
+        Ok(Target::Condition(lower_target(self.owner.backend, &rewritten, words)))
     }
 
     /// `state` as read now: an expired snooze is open.
     fn state(&self) -> Expr {
-        let expired = col(Conversations::State)
-            .eq("snoozed")
-            .and(col(Conversations::SnoozedUntil).lte(self.search.now));
+        let expired =
+            col(Conversations::State).eq("snoozed").and(col(Conversations::SnoozedUntil).lte(self.now));
         Expr::case(expired, "open").finally(col(Conversations::State)).into()
     }
 
@@ -189,23 +170,23 @@ impl Resolver<'_> {
     }
 }
 
-impl ColumnResolver for Resolver<'_> {
-    fn dialect(&self) -> Dialect {
-        self.search.dialect()
+impl ColumnResolver for Resolver {
+    fn owner(&self) -> &Owner {
+        &self.owner
     }
 
-    fn resolve(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+    fn resolve(&self, name: &'static str, f: &Filter) -> Result<Target, SearchError> {
         use Conversations as C;
         let column = |c: C| Ok(Target::Column(col(c)));
         let numeric_column =
             |c: C| self.numeric(f, |as_text| Target::Column(if as_text { text(col(c)) } else { col(c) }));
-        match f.field.as_str() {
+        match name {
             "id" | "source.id" => numeric_column(C::Id),
             "created_at" => column(C::CreatedAt),
             "updated_at" => column(C::UpdatedAt),
             "waiting_since" => column(C::WaitingSince),
             "snoozed_until" => {
-                let pending = col(C::State).eq("snoozed").and(col(C::SnoozedUntil).gt(self.search.now));
+                let pending = col(C::State).eq("snoozed").and(col(C::SnoozedUntil).gt(self.now));
                 Ok(Target::Column(
                     Expr::case(pending, col(C::SnoozedUntil)).finally(null(FieldType::Date)).into(),
                 ))
@@ -306,10 +287,7 @@ impl ColumnResolver for Resolver<'_> {
             other if other.starts_with("conversation_rating.") || other.starts_with("ai_agent.") => {
                 Ok(Target::Column(null(f.def.ty)))
             }
-            other => match other.strip_prefix("custom_attributes.") {
-                Some(name) => Ok(custom_attribute(self.search.backend, col(C::CustomAttributes), name, f)),
-                None => Err(SearchError::for_field(other, format!("'{other}' is not a searchable field"))),
-            },
+            other => Err(SearchError::for_field(other, format!("'{other}' is not a searchable field"))),
         }
     }
 }

@@ -1,9 +1,11 @@
-//! Lowers a validated search query to a sea-query [`Condition`], written once for PostgreSQL and
-//! SQLite.
+//! Lowers a typed search query (`domain::search::Query`, checked before any database work) to
+//! a sea-query [`Condition`], written once for PostgreSQL and SQLite. Nothing here checks a
+//! query; the one read a check needs, the workspace's [`Catalog`], is [`resolve::catalog`].
 //!
-//! The store supplies a [`ColumnResolver`] that says where each field lives: a column (or any
-//! expression, such as a JSON extraction for a custom attribute), a to-many relation
-//! (`tag_id` → `contact_tags`), or a whole condition it builds itself.
+//! Each resource supplies a [`ColumnResolver`] that says where its documented fields live: a
+//! column (or any expression), a to-many relation (`contact_ids` → `conversation_contacts`),
+//! or a whole condition it builds itself. The fields every resource shares (custom
+//! attributes, `tag_id`, `segment_id`) are lowered by [`resolve`], from the resolver's [`Owner`].
 //!
 //! Semantics chosen here (the docs are silent on them):
 //! * Negative operators match empty fields: `email != "x"`, `email NIN [...]` and
@@ -24,23 +26,18 @@
 pub mod companies;
 pub mod contacts;
 pub mod conversations;
+pub(crate) mod resolve;
 
-use crate::domain::search::{
-    FieldType, GroupOp, Predicate, Scalar, SearchError, ValidatedFilter, ValidatedQuery,
-};
+use crate::domain::search::{Field, FieldType, Filter, GroupOp, Predicate, Query, Scalar, SearchError};
+use crate::store::Backend;
 use sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, SelectStatement, Value};
+
+#[cfg(doc)]
+use crate::domain::search::Catalog;
+pub(crate) use resolve::Owner;
 
 /// The escape character of every LIKE pattern built here.
 pub const LIKE_ESCAPE: char = '!';
-
-/// The SQL dialect, for the few things sea-query does not paper over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// Case-insensitive matching with `ILIKE`.
-    Postgres,
-    /// Case-insensitive matching with `LIKE` (ASCII only, unless `case_sensitive_like` is on).
-    Sqlite,
-}
 
 /// Where a field lives.
 #[derive(Debug, Clone)]
@@ -59,22 +56,26 @@ pub enum Target {
     Condition(Condition),
 }
 
-pub trait ColumnResolver {
-    fn dialect(&self) -> Dialect;
-    fn resolve(&self, filter: &ValidatedFilter) -> Result<Target, SearchError>;
+pub(crate) trait ColumnResolver {
+    /// The searched table, for the fields every resource shares.
+    fn owner(&self) -> &Owner;
+
+    /// Where the documented field `name` (canonical) of the resource lives.
+    fn resolve(&self, name: &'static str, filter: &Filter) -> Result<Target, SearchError>;
 
     /// A whole group the resolver lowers itself, where one index lookup serves all of its
     /// filters; `None` lowers it filter by filter.
-    fn resolve_group(&self, _operator: GroupOp, _items: &[ValidatedQuery]) -> Option<Condition> {
+    fn resolve_group(&self, _operator: GroupOp, _items: &[Query]) -> Option<Condition> {
         None
     }
 }
 
 /// The WHERE condition for `q`.
-pub fn lower(q: &ValidatedQuery, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
+pub(crate) fn lower(q: &Query, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
     match q {
-        ValidatedQuery::Filter(f) => lower_filter(f, resolver),
-        ValidatedQuery::Group { operator, items } => {
+        Query::Filter(f) => lower_filter(f, resolver),
+        Query::Segments { negated, segments } => resolve::segments(resolver, *negated, segments),
+        Query::Group { operator, items } => {
             if let Some(cond) = resolver.resolve_group(*operator, items) {
                 return Ok(cond);
             }
@@ -87,10 +88,25 @@ pub fn lower(q: &ValidatedQuery, resolver: &dyn ColumnResolver) -> Result<Condit
     }
 }
 
-fn lower_filter(f: &ValidatedFilter, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
-    let dialect = resolver.dialect();
-    let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, dialect };
-    Ok(match resolver.resolve(f)? {
+fn lower_filter(f: &Filter, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
+    let owner = resolver.owner();
+    let target = match &f.field {
+        Field::Standard(name) => resolver.resolve(name, f)?,
+        Field::Custom(name) => resolve::custom_attribute(owner, name, f),
+        Field::Tag => Target::Condition(resolve::tag(owner, &f.predicate)?),
+        // `Catalog::validate` leaves none.
+        Field::Segment => {
+            return Err(SearchError::for_field("segment_id", "segment_id was not resolved to segments"));
+        }
+    };
+    Ok(lower_target(owner.backend, f, target))
+}
+
+/// The condition of `f` on `target`: for a resolver that rewrites a filter (its values, its
+/// type) before lowering it.
+pub(crate) fn lower_target(backend: Backend, f: &Filter, target: Target) -> Condition {
+    let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, backend };
+    match target {
         Target::Condition(cond) => cond,
         Target::Column(col) => match &f.predicate {
             Predicate::IsNull => Condition::all().add(col.is_null()),
@@ -113,12 +129,12 @@ fn lower_filter(f: &ValidatedFilter, resolver: &dyn ColumnResolver) -> Result<Co
             }
             Condition::all().add(if negative { owner.not_in_subquery(sub) } else { owner.in_subquery(sub) })
         }
-    })
+    }
 }
 
 struct Matcher {
     ci: bool,
-    dialect: Dialect,
+    backend: Backend,
 }
 
 impl Matcher {
@@ -146,17 +162,17 @@ impl Matcher {
     }
 
     fn like(&self, col: Expr, pattern: String, negated: bool) -> Expr {
-        match (self.dialect, negated) {
+        match (self.backend, negated) {
             // Not `PgExpr::ilike`: sea-query 1.0 renders `ILIKE ('p' ESCAPE '!')`, which
             // PostgreSQL rejects (it only knows ESCAPE as part of LIKE/ILIKE).
-            (Dialect::Postgres, false) => {
+            (Backend::Postgres, false) => {
                 Expr::cust_with_exprs("($1) ILIKE $2 ESCAPE '!'", [col, Expr::val(pattern)])
             }
-            (Dialect::Postgres, true) => {
+            (Backend::Postgres, true) => {
                 Expr::cust_with_exprs("($1) NOT ILIKE $2 ESCAPE '!'", [col, Expr::val(pattern)])
             }
-            (Dialect::Sqlite, false) => col.like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)),
-            (Dialect::Sqlite, true) => col.not_like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)),
+            (Backend::Sqlite, false) => col.like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)),
+            (Backend::Sqlite, true) => col.not_like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)),
         }
     }
 }

@@ -1,15 +1,15 @@
 //! Golden SQL: a toy contacts schema, rendered for both backends.
 
 use super::*;
-use crate::domain::search::{FieldType, Resource, StandardFields, parse_and_validate};
-use sea_query::extension::postgres::PgExpr;
-use sea_query::{Iden, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+use crate::domain::search::{Catalog, Membership, Resource};
+use sea_query::{Iden, PostgresQueryBuilder, Query as Select, SqliteQueryBuilder};
 use serde_json::json;
 
-#[derive(Iden)]
+#[derive(Iden, Clone, Copy)]
 enum Contacts {
     Table,
     Id,
+    WorkspaceId,
     Email,
     Name,
     CreatedAt,
@@ -18,83 +18,64 @@ enum Contacts {
     CustomAttributes,
 }
 
-#[derive(Iden)]
-enum ContactTags {
-    Table,
-    ContactId,
-    TagId,
+/// A toy contacts table; custom attributes and tags are the shared resolver's.
+struct ToyResolver(Owner);
+
+impl ToyResolver {
+    fn new(backend: Backend) -> Self {
+        let owner = Owner::new(
+            backend,
+            1,
+            Contacts::Table,
+            Contacts::Id,
+            Contacts::WorkspaceId,
+            Contacts::CustomAttributes,
+        )
+        .tagged_in("contact_tags", "contact_id");
+        ToyResolver(owner)
+    }
 }
 
-struct ToyResolver(Dialect);
-
 impl ColumnResolver for ToyResolver {
-    fn dialect(&self) -> Dialect {
-        self.0
+    fn owner(&self) -> &Owner {
+        &self.0
     }
 
-    fn resolve(&self, f: &ValidatedFilter) -> Result<Target, SearchError> {
+    fn resolve(&self, name: &'static str, _: &Filter) -> Result<Target, SearchError> {
         let col = |c: Contacts| Target::Column(Expr::col((Contacts::Table, c)));
-        Ok(match f.field.as_str() {
+        Ok(match name {
             "email" => col(Contacts::Email),
             "name" => col(Contacts::Name),
             "created_at" => col(Contacts::CreatedAt),
             "owner_id" => col(Contacts::OwnerId),
             "unsubscribed_from_emails" => col(Contacts::UnsubscribedFromEmails),
-            "tag_id" => Target::Membership {
-                owner: Expr::col((Contacts::Table, Contacts::Id)),
-                subquery: Box::new(
-                    Query::select()
-                        .column((ContactTags::Table, ContactTags::ContactId))
-                        .from(ContactTags::Table)
-                        .take(),
-                ),
-                column: Expr::col((ContactTags::Table, ContactTags::TagId)),
-            },
-            "segment_id" => Target::Condition(Condition::all().add(Expr::cust("FALSE"))),
-            other => {
-                let Some(attr) = other.strip_prefix("custom_attributes.") else {
-                    return Err(SearchError::for_field(other, "no column"));
-                };
-                let json = Expr::col((Contacts::Table, Contacts::CustomAttributes));
-                Target::Column(match self.0 {
-                    // `->>` yields text: cast to the attribute's type so comparisons are typed.
-                    Dialect::Postgres => match f.def.ty {
-                        FieldType::String => json.cast_json_field(attr),
-                        FieldType::Integer | FieldType::Date => json.cast_json_field(attr).cast_as("BIGINT"),
-                        FieldType::Float => json.cast_json_field(attr).cast_as("DOUBLE PRECISION"),
-                        FieldType::Boolean => json.cast_json_field(attr).cast_as("BOOLEAN"),
-                    },
-                    Dialect::Sqlite => {
-                        Func::cust("json_extract").arg(json).arg(format!("$.\"{attr}\"")).into()
-                    }
-                })
-            }
+            "phone" => Target::Condition(Condition::all().add(Expr::cust("FALSE"))),
+            other => return Err(SearchError::for_field(other, "no column")),
         })
     }
 }
 
-fn custom(name: &str) -> Option<FieldType> {
-    match name {
-        "plan" => Some(FieldType::String),
-        "seats" => Some(FieldType::Integer),
-        _ => None,
+fn catalog() -> Catalog {
+    Catalog {
+        attributes: vec![("plan".into(), FieldType::String), ("seats".into(), FieldType::Integer)],
+        ..Catalog::new(Resource::Contacts)
     }
+}
+
+fn render(q: &Query, backend: Backend) -> String {
+    let cond = lower(q, &ToyResolver::new(backend)).expect("lowers");
+    let stmt = Select::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
+    let s = match backend {
+        Backend::Postgres => stmt.to_string(PostgresQueryBuilder),
+        Backend::Sqlite => stmt.to_string(SqliteQueryBuilder),
+    };
+    s.split_once(" WHERE ").expect("has a WHERE").1.to_owned()
 }
 
 /// The WHERE clause of `SELECT id FROM contacts WHERE <query>` for (PostgreSQL, SQLite).
 fn sql(query: serde_json::Value) -> (String, String) {
-    let table = StandardFields::new(Resource::Contacts, &custom);
-    let q = parse_and_validate(&query, &table).expect("valid query");
-    let render = |dialect| {
-        let cond = lower(&q, &ToyResolver(dialect)).expect("lowers");
-        let stmt = Query::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
-        let s = match dialect {
-            Dialect::Postgres => stmt.to_string(PostgresQueryBuilder),
-            Dialect::Sqlite => stmt.to_string(SqliteQueryBuilder),
-        };
-        s.split_once(" WHERE ").expect("has a WHERE").1.to_owned()
-    };
-    (render(Dialect::Postgres), render(Dialect::Sqlite))
+    let q = catalog().parse_and_validate(&query).expect("valid query");
+    (render(&q, Backend::Postgres), render(&q, Backend::Sqlite))
 }
 
 /// (query, expected ids on the fixture of `scripts/db_check.py`, PostgreSQL WHERE, SQLite WHERE).
@@ -167,15 +148,15 @@ fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)>
         (
             json!({"field": "tag_id", "operator": "=", "value": "7"}),
             "1,3",
-            r#""contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
-            r#""contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
+            r#""contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 7)"#,
+            r#""contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 7)"#,
         ),
         (
             // Contact 4 has no tags at all: it does not carry tag 7.
             json!({"field": "tag_id", "operator": "!=", "value": "7"}),
             "2,4",
-            r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
-            r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '7')"#,
+            r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 7)"#,
+            r#""contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 7)"#,
         ),
         (
             json!({"field": "custom_attributes.plan", "operator": "^", "value": "PRO_"}),
@@ -186,7 +167,7 @@ fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)>
         (
             json!({"field": "custom_attributes.seats", "operator": ">", "value": "6"}),
             "2",
-            r#"CAST(("contacts"."custom_attributes" ->> 'seats') AS BIGINT) > 6"#,
+            r#"(CASE WHEN jsonb_typeof("contacts"."custom_attributes" -> 'seats') = 'number' THEN ("contacts"."custom_attributes" ->> 'seats')::bigint END) > 6"#,
             r#"json_extract("contacts"."custom_attributes", '$."seats"') > 6"#,
         ),
         (
@@ -211,8 +192,8 @@ fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)>
                     {"field": "owner_id", "operator": ">=", "value": 3},
                     {"field": "email", "operator": "=", "value": null}]}]}),
             "1,2",
-            r#"((("contacts"."email") ILIKE '%@x.io' ESCAPE '!') OR "contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
-            r#"("contacts"."email" LIKE '%@x.io' ESCAPE '!' OR "contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = '8')) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
+            r#"((("contacts"."email") ILIKE '%@x.io' ESCAPE '!') OR "contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 8)) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
+            r#"("contacts"."email" LIKE '%@x.io' ESCAPE '!' OR "contacts"."id" IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = 8)) AND ("contacts"."owner_id" >= 3 OR "contacts"."email" IS NULL)"#,
         ),
         (
             json!({"operator": "OR", "value": [
@@ -236,37 +217,53 @@ fn golden_sql() {
 
 #[test]
 fn caller_built_condition_is_used_as_is() {
-    let (pg, lite) = sql(json!({"field": "segment_id", "operator": "=", "value": "s1"}));
+    let (pg, lite) = sql(json!({"field": "phone", "operator": "=", "value": "1"}));
     assert_eq!((pg.as_str(), lite.as_str()), ("FALSE", "FALSE"));
 }
 
 #[test]
+fn segments_lower_to_their_queries() {
+    let query = |negated, segments| Query::Segments { negated, segments };
+    let members = |q: serde_json::Value| Membership {
+        role: None,
+        query: Box::new(catalog().parse_and_validate(&q).expect("valid")),
+    };
+    let pro = || Some(members(json!({"field": "owner_id", "operator": "=", "value": 3})));
+    assert_eq!(render(&query(false, vec![None]), Backend::Sqlite), "1 = 0");
+    assert_eq!(
+        render(&query(false, vec![pro(), None]), Backend::Postgres),
+        r#""contacts"."owner_id" = 3 OR (1 = 0)"#
+    );
+    assert_eq!(
+        render(&query(true, vec![pro()]), Backend::Sqlite),
+        r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND "contacts"."owner_id" = 3)"#
+    );
+}
+
+#[test]
 fn user_text_is_bound_as_parameters() {
-    let table = StandardFields::new(Resource::Contacts, &custom);
-    let q = parse_and_validate(
-        &json!({"operator": "AND", "value": [
+    let q = catalog()
+        .parse_and_validate(&json!({"operator": "AND", "value": [
             {"field": "email", "operator": "=", "value": "a@x.io"},
             {"field": "custom_attributes.plan", "operator": "~", "value": "50%"},
-            {"field": "tag_id", "operator": "!=", "value": "7"}]}),
-        &table,
-    )
-    .unwrap();
-    let build = |dialect| {
-        let cond = lower(&q, &ToyResolver(dialect)).unwrap();
-        let stmt = Query::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
-        match dialect {
-            Dialect::Postgres => stmt.build(PostgresQueryBuilder),
-            Dialect::Sqlite => stmt.build(SqliteQueryBuilder),
+            {"field": "tag_id", "operator": "!=", "value": "7"}]}))
+        .unwrap();
+    let build = |backend| {
+        let cond = lower(&q, &ToyResolver::new(backend)).unwrap();
+        let stmt = Select::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
+        match backend {
+            Backend::Postgres => stmt.build(PostgresQueryBuilder),
+            Backend::Sqlite => stmt.build(SqliteQueryBuilder),
         }
     };
-    let (pg, values) = build(Dialect::Postgres);
+    let (pg, values) = build(Backend::Postgres);
     assert_eq!(
         pg,
         r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER($1) AND (("contacts"."custom_attributes" ->> $2) ILIKE $3 ESCAPE '!') AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = $4)"#
     );
     let values: Vec<_> = values.into_iter().map(|v| format!("{v:?}")).collect();
     assert_eq!(values[2], format!("{:?}", sea_query::Value::from("%50!%%")));
-    let (lite, _) = build(Dialect::Sqlite);
+    let (lite, _) = build(Backend::Sqlite);
     assert_eq!(
         lite,
         r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER(?) AND json_extract("contacts"."custom_attributes", ?) LIKE ? ESCAPE '!' AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = ?)"#

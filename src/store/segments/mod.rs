@@ -7,13 +7,14 @@ use serde_json::Value as Json;
 
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
+use crate::domain::search::{Needs, Resource};
 use crate::domain::segment::{PersonType, Segment, SegmentModel};
 use crate::store::contacts;
 use crate::store::schema::companies::{self, Companies};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::segments::Segments;
 use crate::store::search::companies::CompanySearch;
-use crate::store::search::contacts::ContactSearch;
+use crate::store::search::{self, contacts::ContactSearch};
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
 pub mod saved;
@@ -111,16 +112,14 @@ impl Store {
             created_at: at,
             updated_at: at,
         };
-        match model {
-            SegmentModel::Contact => {
-                let search = ContactSearch::load(&mut tx, workspace_id).await?;
-                search.segment_condition(&saved).map_err(refused)?;
-            }
-            SegmentModel::Company => {
-                let search = CompanySearch::load(&mut tx, workspace_id).await?;
-                search.segment_condition(&saved).map_err(refused)?;
-            }
-        }
+        // Checked as a search would be; a segment's query cannot name `segment_id`, so the
+        // other segments are not needed.
+        let resource = match model {
+            SegmentModel::Contact => Resource::Contacts,
+            SegmentModel::Company => Resource::Companies,
+        };
+        let catalog = search::resolve::catalog(&mut tx, workspace_id, resource, Needs::ATTRIBUTES).await?;
+        catalog.membership(&saved).map_err(refused)?;
         tx.execute(
             Query::insert()
                 .into_table(Segments::Table)

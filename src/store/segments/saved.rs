@@ -5,35 +5,11 @@
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
-use crate::domain::segment::{PersonType, Segment, SegmentModel};
+use crate::domain::segment::{PersonType, SegmentModel};
 use crate::store::schema::segments::{SegmentRow, Segments};
 use crate::store::{Exec, StoreResult};
 
-/// A segment as stored, with its query.
-#[derive(Debug, Clone)]
-pub(crate) struct SavedSegment {
-    pub public_id: String,
-    pub name: String,
-    pub person_type: PersonType,
-    pub model: SegmentModel,
-    pub query: Json,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl SavedSegment {
-    pub(crate) fn object(&self, count: Option<i64>) -> Segment {
-        Segment {
-            kind: "segment",
-            id: self.public_id.clone(),
-            name: self.name.clone(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            person_type: self.person_type,
-            count,
-        }
-    }
-}
+pub(crate) use crate::domain::segment::SavedSegment;
 
 /// Every segment of the workspace, oldest first.
 pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<SavedSegment>> {

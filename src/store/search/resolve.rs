@@ -1,0 +1,232 @@
+//! The fields every searchable resource shares, lowered once for all of them: custom
+//! attributes (`custom_attributes.<name>`), tags (`tag_id`) and segments (`segment_id`), plus
+//! the one read that checking a query needs, the workspace's [`Catalog`].
+//!
+//! Dialect differences of the custom attributes live here and nowhere else: `json_extract` on
+//! SQLite; on PostgreSQL `->>` for text, a number or boolean read only where `jsonb_typeof`
+//! says it is one (another workspace may use the name with another type, and PostgreSQL does
+//! not promise to filter by workspace first), and `=` as a containment test (`@>`) that the
+//! GIN index serves. Each type gets its own cast in the SQL text: sqlx caches a PostgreSQL
+//! statement by its text with the parameter types of its first use, so one text must never
+//! see two parameter types.
+
+use sea_query::{Condition, DynIden, Expr, ExprTrait, Func, IntoIden, Query as Select, SelectStatement};
+
+use super::{ColumnResolver, Target, lower, scalar_value};
+use crate::domain::data_attribute::Model;
+use crate::domain::ids;
+use crate::domain::search::{
+    Catalog, FieldType, Filter, Membership, Needs, Predicate, Resource, Scalar, SearchError,
+};
+use crate::store::{Backend, Exec, Store, StoreResult, data_attributes, segments};
+
+/// The searched table, as the shared fields see it.
+#[derive(Debug, Clone)]
+pub(crate) struct Owner {
+    pub backend: Backend,
+    pub workspace_id: i64,
+    table: DynIden,
+    id: DynIden,
+    workspace: DynIden,
+    custom_attributes: DynIden,
+    /// The taggings table and its owner column (`contact_tags.contact_id`), for `tag_id`.
+    taggings: Option<(&'static str, &'static str)>,
+    /// The column a segment's person type filters (`contacts.role`).
+    role: Option<DynIden>,
+}
+
+impl Owner {
+    /// `table` with its `id`, `workspace_id` and `custom_attributes` columns.
+    pub fn new(
+        backend: Backend,
+        workspace_id: i64,
+        table: impl IntoIden,
+        id: impl IntoIden,
+        workspace: impl IntoIden,
+        custom_attributes: impl IntoIden,
+    ) -> Self {
+        Owner {
+            backend,
+            workspace_id,
+            table: table.into_iden(),
+            id: id.into_iden(),
+            workspace: workspace.into_iden(),
+            custom_attributes: custom_attributes.into_iden(),
+            taggings: None,
+            role: None,
+        }
+    }
+
+    pub fn tagged_in(self, taggings: &'static str, owner: &'static str) -> Self {
+        Owner { taggings: Some((taggings, owner)), ..self }
+    }
+
+    pub fn with_role(self, role: impl IntoIden) -> Self {
+        Owner { role: Some(role.into_iden()), ..self }
+    }
+
+    fn col(&self, column: &DynIden) -> Expr {
+        Expr::col((self.table.clone(), column.clone()))
+    }
+
+    /// `SELECT <table>.id FROM <table> WHERE <workspace> AND cond`, for negated memberships.
+    fn ids_where(&self, cond: Condition) -> SelectStatement {
+        Select::select()
+            .column((self.table.clone(), self.id.clone()))
+            .from(self.table.clone())
+            .and_where(self.col(&self.workspace).eq(self.workspace_id))
+            .cond_where(cond)
+            .take()
+    }
+}
+
+pub(crate) fn never() -> Condition {
+    Condition::all().add(Expr::cust("1 = 0"))
+}
+
+fn always() -> Condition {
+    Condition::all().add(Expr::cust("1 = 1"))
+}
+
+/// `custom_attributes.<name>` of the owner's JSON column.
+pub(crate) fn custom_attribute(owner: &Owner, name: &str, f: &Filter) -> Target {
+    let json = owner.col(&owner.custom_attributes);
+    let key = || Expr::val(name.to_owned());
+    match owner.backend {
+        Backend::Sqlite => {
+            Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
+        }
+        Backend::Postgres => {
+            let typed = |json_type: &'static str, cast: &'static str| {
+                Expr::cust_with_exprs(
+                    format!("CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"),
+                    [json.clone(), key(), json.clone(), key()],
+                )
+            };
+            if let Predicate::Eq(value) = &f.predicate {
+                let cast = match value {
+                    Scalar::Str(_) => "text",
+                    Scalar::Int(_) => "bigint",
+                    Scalar::Float(_) => "double precision",
+                    Scalar::Bool(_) => "boolean",
+                };
+                return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
+                    format!("$1 @> jsonb_build_object($2, $3::{cast})"),
+                    [json.clone(), key(), Expr::val(scalar_value(value))],
+                )));
+            }
+            Target::Column(match f.def.ty {
+                FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
+                FieldType::Integer | FieldType::Date => typed("number", "bigint"),
+                FieldType::Float => typed("number", "double precision"),
+                FieldType::Boolean => typed("boolean", "boolean"),
+            })
+        }
+    }
+}
+
+/// `tag_id`: membership of the owner in its taggings table, by the tag's numeric id (a value
+/// that is not one names no tag).
+pub(crate) fn tag(owner: &Owner, predicate: &Predicate) -> Result<Condition, SearchError> {
+    let Some((taggings, tagged_one)) = owner.taggings else {
+        return Err(SearchError::for_field("tag_id", "'tag_id' is not a searchable field"));
+    };
+    let id = owner.col(&owner.id);
+    let tagged = |tag: Option<i64>| {
+        let mut q = Select::select();
+        q.column((taggings, tagged_one)).from(taggings);
+        if let Some(tag) = tag {
+            q.and_where(Expr::col((taggings, "tag_id")).eq(tag));
+        }
+        q
+    };
+    let tag_id = |v: &Scalar| match v {
+        Scalar::Str(s) => ids::parse_numeric(s),
+        _ => None,
+    };
+    Ok(match predicate {
+        Predicate::Eq(v) => match tag_id(v) {
+            Some(tag) => Condition::all().add(id.in_subquery(tagged(Some(tag)))),
+            None => never(),
+        },
+        Predicate::Ne(v) => match tag_id(v) {
+            Some(tag) => Condition::all().add(id.not_in_subquery(tagged(Some(tag)))),
+            None => always(),
+        },
+        Predicate::IsNull => Condition::all().add(id.not_in_subquery(tagged(None))),
+        Predicate::IsNotNull => Condition::all().add(id.in_subquery(tagged(None))),
+        _ => return Err(SearchError::for_field("tag_id", "tag_id supports only the = and != operators")),
+    })
+}
+
+/// The members of one segment: rows of its person type that its query matches.
+pub(crate) fn membership(resolver: &dyn ColumnResolver, m: &Membership) -> Result<Condition, SearchError> {
+    let query = lower(&m.query, resolver)?;
+    let owner = resolver.owner();
+    Ok(match (m.role, &owner.role) {
+        (Some(role), Some(column)) => Condition::all().add(owner.col(column).eq(role.as_str())).add(query),
+        _ => query,
+    })
+}
+
+/// `segment_id`: the segments' own conditions, inlined for `=`/`IN`; for `!=`/`NIN` the rows
+/// outside them (`NOT IN`, so that a condition that is unknown on a row's empty fields still
+/// counts as "not a member"). A `None` (an unknown segment) has no members.
+pub(crate) fn segments(
+    resolver: &dyn ColumnResolver,
+    negated: bool,
+    segments: &[Option<Membership>],
+) -> Result<Condition, SearchError> {
+    let mut any = Condition::any();
+    for segment in segments {
+        any = any.add(match segment {
+            Some(m) => membership(resolver, m)?,
+            None => never(),
+        });
+    }
+    let owner = resolver.owner();
+    Ok(match negated {
+        false => any,
+        true => Condition::all().add(owner.col(&owner.id).not_in_subquery(owner.ids_where(any))),
+    })
+}
+
+/// What checking a query of `resource` needs from the workspace, reading only what `needs`
+/// asks for: the custom attributes of its model, the saved segments.
+pub(crate) async fn catalog(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    resource: Resource,
+    needs: Needs,
+) -> StoreResult<Catalog> {
+    let model = match resource {
+        Resource::Contacts => Model::Contact,
+        Resource::Companies => Model::Company,
+        Resource::Conversations => Model::Conversation,
+    };
+    let mut catalog = Catalog::new(resource);
+    if needs.attributes {
+        let attributes = data_attributes::custom(db, workspace_id, model).await?;
+        catalog.attributes = attributes.into_iter().map(|a| (a.name, a.data_type.field_type())).collect();
+    }
+    if needs.segments {
+        catalog.segments = segments::saved::all(db, workspace_id).await?;
+    }
+    Ok(catalog)
+}
+
+impl Store {
+    /// The fields a query of `resource` may name in this workspace: the step between parsing
+    /// a query and checking it. A query on documented fields alone reads nothing.
+    pub async fn search_catalog(
+        &self,
+        workspace_id: i64,
+        resource: Resource,
+        needs: Needs,
+    ) -> StoreResult<Catalog> {
+        if needs == Needs::default() {
+            return Ok(Catalog::new(resource));
+        }
+        catalog(&mut self.conn().await?, workspace_id, resource, needs).await
+    }
+}
