@@ -8,7 +8,7 @@ use crate::domain::data_attribute::{
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::segment::{self, SegmentModel};
 use crate::store::schema::data_attributes::{DataAttributeRow, DataAttributes};
-use crate::store::segments::saved as segments;
+use crate::store::search::saved_segments as segments;
 use crate::store::{Exec, Store, StoreResult, now};
 
 impl From<DataAttributeRow> for DataAttribute {

@@ -11,7 +11,7 @@ use crate::domain::note::{Note, NoteContact};
 use crate::store::admins;
 use crate::store::contacts;
 use crate::store::schema::notes::{NoteRow, Notes};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
     Notes::select_all(&mut Query::select())
@@ -64,26 +64,17 @@ impl Store {
         };
         let id: i64 = tx
             .fetch_scalar(
-                Query::insert()
-                    .into_table(Notes::Table)
-                    .columns([
-                        Notes::WorkspaceId,
-                        Notes::ContactId,
-                        Notes::AdminId,
-                        Notes::Body,
-                        Notes::CreatedAt,
-                    ])
-                    .values_panic([
-                        workspace_id.into(),
-                        contact_id.into(),
-                        admin_id.into(),
-                        body.into(),
-                        now().into(),
-                    ])
-                    .returning_col(Notes::Id),
+                Notes::insert([
+                    (Notes::WorkspaceId, workspace_id.into()),
+                    (Notes::ContactId, contact_id.into()),
+                    (Notes::AdminId, admin_id.into()),
+                    (Notes::Body, body.into()),
+                    (Notes::CreatedAt, now().into()),
+                ])
+                .returning_col(Notes::Id),
             )
             .await?;
-        let row: NoteRow = tx.fetch_one(select(workspace_id).and_where(Expr::col(Notes::Id).eq(id))).await?;
+        let row: NoteRow = tx.fetch_one(select(workspace_id).where_eq(Notes::Id, id)).await?;
         let note = load(&mut tx, workspace_id, vec![row]).await?.remove(0);
         tx.commit().await?;
         Ok(note)

@@ -9,7 +9,7 @@ use crate::domain::tag::{AdminReference, Tag, TagRejection};
 use crate::store::companies;
 use crate::store::contacts;
 use crate::store::schema::tags::{CompanyTags, ContactTags, Tags};
-use crate::store::segments::saved as segments;
+use crate::store::search::saved_segments as segments;
 use crate::store::{Exec, Store, StoreResult, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {

@@ -16,7 +16,7 @@ use sqlx::{AssertSqlSafe, FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::domain::error::{Missing, Rejection};
 
-pub use rows::FromSqlite;
+pub use rows::{FromSqlite, WhereEq};
 pub use sqlite::SqlitePools;
 
 #[derive(Debug, thiserror::Error)]

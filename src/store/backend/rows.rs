@@ -109,6 +109,20 @@ impl<'r, T: DeserializeOwned + 'r> sqlx::Decode<'r, sqlx::Postgres> for JsonColu
     }
 }
 
+/// `WHERE column = value`, the condition most statements are made of.
+pub trait WhereEq: sea_query::ConditionalStatement + Sized {
+    fn where_eq(
+        &mut self,
+        column: impl sea_query::IntoColumnRef,
+        value: impl Into<sea_query::Expr>,
+    ) -> &mut Self {
+        use sea_query::ExprTrait;
+        self.and_where(sea_query::Expr::col(column).eq(value))
+    }
+}
+
+impl<T: sea_query::ConditionalStatement> WhereEq for T {}
+
 /// Declares a table once: the sea-query identifier enum (`Table` plus a variant per column),
 /// `COLUMNS` (every column, in order) and the row type with a field per column, named as the
 /// column is (`PublicId` is `public_id`). `select_all` lists `COLUMNS` qualified by the table,
@@ -139,6 +153,31 @@ macro_rules! table {
             /// `table.column`, for statements that join.
             pub fn col(self) -> sea_query::Expr {
                 sea_query::Expr::col(($table::Table, self))
+            }
+
+            /// `SELECT columns FROM table`.
+            pub fn select(columns: impl IntoIterator<Item = $table>) -> sea_query::SelectStatement {
+                sea_query::Query::select().columns(columns).from($table::Table).take()
+            }
+
+            /// `INSERT INTO table (columns) VALUES (values)`, each column beside its value.
+            pub fn insert(
+                values: impl IntoIterator<Item = ($table, sea_query::Expr)>,
+            ) -> sea_query::InsertStatement {
+                let (columns, values): (Vec<$table>, Vec<sea_query::Expr>) = values.into_iter().unzip();
+                sea_query::Query::insert().into_table($table::Table).columns(columns).values_panic(values).take()
+            }
+
+            /// `UPDATE table SET column = value, ...`.
+            pub fn update(
+                values: impl IntoIterator<Item = ($table, sea_query::Expr)>,
+            ) -> sea_query::UpdateStatement {
+                sea_query::Query::update().table($table::Table).values(values).take()
+            }
+
+            /// `DELETE FROM table`.
+            pub fn delete() -> sea_query::DeleteStatement {
+                sea_query::Query::delete().from_table($table::Table).take()
             }
 
             /// Adds every column of the row, qualified by the table, to `select`.

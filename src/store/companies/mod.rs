@@ -31,7 +31,7 @@ use crate::store::schema::companies::{Companies, CompanyRow, Plans};
 use crate::store::schema::tags::{CompanyTags, Tags};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::companies::{CompanySearch, user_count};
-use crate::store::segments::saved as segments;
+use crate::store::search::saved_segments as segments;
 use crate::store::{Exec, StoreError, StoreResult};
 
 row_struct! {

@@ -14,7 +14,7 @@ use crate::store::schema::contacts::Contacts;
 use crate::store::schema::tags::CompanyTags;
 use crate::store::search::companies::CompanySearch;
 use crate::store::search::contacts::{ContactSearch, never};
-use crate::store::segments::saved as segments;
+use crate::store::search::saved_segments as segments;
 use crate::store::{Exec, Store, StoreError, StoreResult};
 
 /// The condition of `GET /companies`' filters. An unknown tag or segment matches nothing.

@@ -8,8 +8,8 @@ use crate::domain::search::{Catalog, Filter, Needs, Resource, SearchError};
 use crate::domain::segment::{SavedSegment, SegmentModel};
 use crate::store::schema::companies::Companies;
 use crate::store::search::resolve::{self, Owner, catalog, never};
+use crate::store::search::saved_segments as segments;
 use crate::store::search::{ColumnResolver, Target};
-use crate::store::segments::saved as segments;
 use crate::store::{Exec, StoreResult};
 
 /// What compiling a companies query needs from the workspace.

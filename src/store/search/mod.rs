@@ -27,6 +27,7 @@ pub mod companies;
 pub mod contacts;
 pub mod conversations;
 pub(crate) mod resolve;
+pub mod saved_segments;
 
 use crate::domain::search::{Field, FieldType, Filter, GroupOp, Predicate, Query, Scalar, SearchError};
 use crate::store::Backend;

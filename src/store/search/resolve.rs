@@ -18,7 +18,8 @@ use crate::domain::ids;
 use crate::domain::search::{
     Catalog, FieldType, Filter, Membership, Needs, Predicate, Resource, Scalar, SearchError,
 };
-use crate::store::{Backend, Exec, Store, StoreResult, data_attributes, segments};
+use crate::store::search::saved_segments;
+use crate::store::{Backend, Exec, Store, StoreResult, data_attributes};
 
 /// The searched table, as the shared fields see it.
 #[derive(Debug, Clone)]
@@ -210,7 +211,7 @@ pub(crate) async fn catalog(
         catalog.attributes = attributes.into_iter().map(|a| (a.name, a.data_type.field_type())).collect();
     }
     if needs.segments {
-        catalog.segments = segments::saved::all(db, workspace_id).await?;
+        catalog.segments = saved_segments::all(db, workspace_id).await?;
     }
     Ok(catalog)
 }

@@ -17,9 +17,7 @@ use crate::store::search::companies::CompanySearch;
 use crate::store::search::{self, contacts::ContactSearch};
 use crate::store::{Exec, Store, StoreError, StoreResult, now};
 
-pub mod saved;
-
-use saved::{SavedSegment, all, union_all};
+use crate::store::search::saved_segments::{SavedSegment, all, union_all};
 
 /// The number of members of each segment, in one statement: live contacts, or for a company
 /// segment the companies the company lists show.
