@@ -9,7 +9,7 @@ use crate::domain::article::{
     Article, ArticleInput, ArticleParts, ArticleSearch, ArticleState, Content, ParentKind, ParentRef,
     ParentUpdate, author_fields, normalize_phrase, plan_contents,
 };
-use crate::domain::error::{Missing, Rejection};
+use crate::domain::error::Rejection;
 use crate::domain::help_center::{HelpCenter, PageRequest};
 use crate::store::backend::rows::row_struct;
 use crate::store::help_centers::{self, default_help_center, parent_collection, workspace_code};
@@ -17,7 +17,7 @@ use crate::store::schema::admins::Admins;
 use crate::store::schema::articles::{ArticleContentRow, ArticleContents, ArticleRow, Articles};
 use crate::store::schema::help_centers::{Collections, HelpCenters};
 use crate::store::search::{LIKE_ESCAPE, escape_like};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 row_struct! {
     /// An article with what its API object needs from its parent and its help center.
@@ -135,9 +135,8 @@ fn search_condition(workspace_id: i64, search: &ArticleSearch) -> Cond {
 
 async fn contents(db: &mut impl Exec, workspace_id: i64, ids: &[i64]) -> StoreResult<Vec<ArticleContentRow>> {
     db.fetch_all(
-        ArticleContents::select_all(&mut Query::select())
-            .from(ArticleContents::Table)
-            .and_where(Expr::col(ArticleContents::WorkspaceId).eq(workspace_id))
+        ArticleContents::select_rows()
+            .where_eq(ArticleContents::WorkspaceId, workspace_id)
             .and_where(Expr::col(ArticleContents::ArticleId).is_in(ids.iter().copied())),
     )
     .await
@@ -174,12 +173,7 @@ async fn load(
 }
 
 async fn row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<ArticleWithSite> {
-    db.fetch_one(
-        select()
-            .and_where(in_workspace(workspace_id))
-            .and_where(Expr::col((Articles::Table, Articles::Id)).eq(id)),
-    )
-    .await
+    db.fetch_one(select().and_where(in_workspace(workspace_id)).and_where(Articles::Id.col().eq(id))).await
 }
 
 async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Article> {
@@ -219,10 +213,8 @@ async fn check_authors(
     let ids: HashSet<i64> = wanted.iter().map(|(id, _)| *id).collect();
     let found: Vec<(i64,)> = db
         .fetch_all(
-            Query::select()
-                .column(Admins::Id)
-                .from(Admins::Table)
-                .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+            Admins::select([Admins::Id])
+                .where_eq(Admins::WorkspaceId, workspace_id)
                 .and_where(Expr::col(Admins::Id).is_in(ids)),
         )
         .await?;
@@ -236,6 +228,19 @@ async fn check_authors(
     }
 }
 
+/// The columns of a content row that an update rewrites.
+fn content_values(c: &Content) -> [(ArticleContents, Expr); 7] {
+    [
+        (ArticleContents::Title, c.title.clone().into()),
+        (ArticleContents::Description, c.description.clone().into()),
+        (ArticleContents::Body, c.body.clone().into()),
+        (ArticleContents::AuthorId, c.author_id.into()),
+        (ArticleContents::State, c.state.as_str().into()),
+        (ArticleContents::SearchText, c.search_text().into()),
+        (ArticleContents::UpdatedAt, c.updated_at.into()),
+    ]
+}
+
 async fn insert_content(
     db: &mut impl Exec,
     workspace_id: i64,
@@ -243,23 +248,14 @@ async fn insert_content(
     locale: &str,
     c: &Content,
 ) -> StoreResult<()> {
-    let (columns, values): (Vec<_>, Vec<Expr>) = [
+    let mut values = vec![
         (ArticleContents::ArticleId, article_id.into()),
         (ArticleContents::Locale, locale.into()),
         (ArticleContents::WorkspaceId, workspace_id.into()),
-        (ArticleContents::Title, c.title.clone().into()),
-        (ArticleContents::Description, c.description.clone().into()),
-        (ArticleContents::Body, c.body.clone().into()),
-        (ArticleContents::AuthorId, c.author_id.into()),
-        (ArticleContents::State, c.state.as_str().into()),
-        (ArticleContents::SearchText, c.search_text().into()),
         (ArticleContents::CreatedAt, c.created_at.into()),
-        (ArticleContents::UpdatedAt, c.updated_at.into()),
-    ]
-    .into_iter()
-    .unzip();
-    db.execute(Query::insert().into_table(ArticleContents::Table).columns(columns).values_panic(values))
-        .await?;
+    ];
+    values.extend(content_values(c));
+    db.execute(&ArticleContents::insert(values)).await?;
     Ok(())
 }
 
@@ -271,20 +267,10 @@ async fn update_content(
     c: &Content,
 ) -> StoreResult<()> {
     db.execute(
-        Query::update()
-            .table(ArticleContents::Table)
-            .values([
-                (ArticleContents::Title, c.title.clone().into()),
-                (ArticleContents::Description, c.description.clone().into()),
-                (ArticleContents::Body, c.body.clone().into()),
-                (ArticleContents::AuthorId, c.author_id.into()),
-                (ArticleContents::State, c.state.as_str().into()),
-                (ArticleContents::SearchText, c.search_text().into()),
-                (ArticleContents::UpdatedAt, c.updated_at.into()),
-            ])
-            .and_where(Expr::col(ArticleContents::WorkspaceId).eq(workspace_id))
-            .and_where(Expr::col(ArticleContents::ArticleId).eq(article_id))
-            .and_where(Expr::col(ArticleContents::Locale).eq(locale)),
+        ArticleContents::update(content_values(c))
+            .where_eq(ArticleContents::WorkspaceId, workspace_id)
+            .where_eq(ArticleContents::ArticleId, article_id)
+            .where_eq(ArticleContents::Locale, locale),
     )
     .await?;
     Ok(())
@@ -298,14 +284,8 @@ impl Store {
         page: PageRequest,
     ) -> StoreResult<(Vec<Article>, i64)> {
         let mut conn = self.conn().await?;
-        let total: i64 = conn
-            .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col((Articles::Table, Articles::Id)).count())
-                    .from(Articles::Table)
-                    .and_where(in_workspace(workspace_id)),
-            )
-            .await?;
+        let total: i64 =
+            conn.fetch_scalar(Articles::count(Articles::Id).and_where(in_workspace(workspace_id))).await?;
         let rows = conn
             .fetch_all(
                 newest_first(select().and_where(in_workspace(workspace_id)))
@@ -324,14 +304,7 @@ impl Store {
     ) -> StoreResult<(Vec<Article>, i64)> {
         let mut conn = self.conn().await?;
         let cond = search_condition(workspace_id, search);
-        let total: i64 = conn
-            .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col((Articles::Table, Articles::Id)).count())
-                    .from(Articles::Table)
-                    .cond_where(cond.clone()),
-            )
-            .await?;
+        let total: i64 = conn.fetch_scalar(Articles::count(Articles::Id).cond_where(cond.clone())).await?;
         let rows = conn
             .fetch_all(
                 newest_first(select().cond_where(cond))
@@ -366,23 +339,17 @@ impl Store {
         let created_at = now();
         let planned = plan_contents(&[], input, &locale, false, created_at)?;
         check_authors(&mut tx, workspace_id, &planned, &locale).await?;
-        let (columns, values): (Vec<_>, Vec<Expr>) = [
-            (Articles::WorkspaceId, workspace_id.into()),
-            (Articles::HelpCenterId, help_center.id.into()),
-            (Articles::ParentId, parent.map(|p| p.id).into()),
-            (Articles::DefaultLocale, locale.clone().into()),
-            (Articles::CreatedAt, created_at.into()),
-            (Articles::UpdatedAt, created_at.into()),
-        ]
-        .into_iter()
-        .unzip();
         let id: i64 = tx
             .fetch_scalar(
-                Query::insert()
-                    .into_table(Articles::Table)
-                    .columns(columns)
-                    .values_panic(values)
-                    .returning_col(Articles::Id),
+                Articles::insert([
+                    (Articles::WorkspaceId, workspace_id.into()),
+                    (Articles::HelpCenterId, help_center.id.into()),
+                    (Articles::ParentId, parent.map(|p| p.id).into()),
+                    (Articles::DefaultLocale, locale.clone().into()),
+                    (Articles::CreatedAt, created_at.into()),
+                    (Articles::UpdatedAt, created_at.into()),
+                ])
+                .returning_col(Articles::Id),
             )
             .await?;
         for (locale, content) in &planned {
@@ -441,15 +408,13 @@ impl Store {
         // The article's timestamps are its default content's.
         if let Some((_, default)) = planned.iter().find(|(l, _)| *l == locale) {
             tx.execute(
-                Query::update()
-                    .table(Articles::Table)
-                    .values([
-                        (Articles::ParentId, new_parent.into()),
-                        (Articles::HelpCenterId, help_center_id.into()),
-                        (Articles::UpdatedAt, default.updated_at.into()),
-                    ])
-                    .and_where(Expr::col(Articles::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Articles::Id).eq(id)),
+                Articles::update([
+                    (Articles::ParentId, new_parent.into()),
+                    (Articles::HelpCenterId, help_center_id.into()),
+                    (Articles::UpdatedAt, default.updated_at.into()),
+                ])
+                .where_eq(Articles::WorkspaceId, workspace_id)
+                .where_eq(Articles::Id, id),
             )
             .await?;
         }
@@ -460,16 +425,10 @@ impl Store {
 
     /// Deletes an article; its contents go with it (`ON DELETE CASCADE`).
     pub async fn delete_article(&self, workspace_id: i64, id: i64) -> StoreResult<()> {
-        let deleted = self
-            .conn()
-            .await?
-            .execute(
-                Query::delete()
-                    .from_table(Articles::Table)
-                    .and_where(Expr::col(Articles::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Articles::Id).eq(id)),
-            )
-            .await?;
-        if deleted == 0 { Err(StoreError::NotFound(Missing::Resource)) } else { Ok(()) }
+        let delete = Articles::delete()
+            .where_eq(Articles::WorkspaceId, workspace_id)
+            .where_eq(Articles::Id, id)
+            .take();
+        self.conn().await?.execute_found(&delete).await
     }
 }
