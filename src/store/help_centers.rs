@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, IntoColumnRef, Order, Query, SelectStatement};
 
 use crate::domain::error::Rejection;
 use crate::domain::help_center::{
@@ -149,18 +149,22 @@ impl CollectionWithSite {
     }
 }
 
-fn select_collections(workspace_id: i64) -> SelectStatement {
-    Collections::select_all(&mut Query::select())
+/// Joins the help center that `help_center_id` names and reads what its site URL needs
+/// (`identifier`, `custom_domain`).
+pub(crate) fn with_site(
+    select: &mut SelectStatement,
+    help_center_id: impl IntoColumnRef,
+) -> &mut SelectStatement {
+    select
         .columns([
             (HelpCenters::Table, HelpCenters::Identifier),
             (HelpCenters::Table, HelpCenters::CustomDomain),
         ])
-        .from(Collections::Table)
-        .inner_join(
-            HelpCenters::Table,
-            Expr::col((HelpCenters::Table, HelpCenters::Id))
-                .equals((Collections::Table, Collections::HelpCenterId)),
-        )
+        .inner_join(HelpCenters::Table, HelpCenters::Id.col().equals(help_center_id))
+}
+
+fn select_collections(workspace_id: i64) -> SelectStatement {
+    with_site(&mut Collections::select_rows(), (Collections::Table, Collections::HelpCenterId))
         .and_where(Collections::WorkspaceId.col().eq(workspace_id))
         .to_owned()
 }

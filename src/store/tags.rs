@@ -13,11 +13,7 @@ use crate::store::search::saved_segments as segments;
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([(Tags::Table, Tags::Id), (Tags::Table, Tags::Name)])
-        .from(Tags::Table)
-        .and_where(Tags::WorkspaceId.col().eq(workspace_id))
-        .take()
+    Tags::select([Tags::Id, Tags::Name]).where_eq(Tags::WorkspaceId, workspace_id).take()
 }
 
 /// A tag of the workspace, or `NotFound(Resource)`: the tags endpoints answer that for a tag.

@@ -12,10 +12,10 @@ use crate::domain::article::{
 use crate::domain::error::Rejection;
 use crate::domain::help_center::{HelpCenter, PageRequest};
 use crate::store::backend::rows::row_struct;
-use crate::store::help_centers::{self, default_help_center, parent_collection, workspace_code};
+use crate::store::help_centers::{self, default_help_center, parent_collection, with_site, workspace_code};
 use crate::store::schema::admins::Admins;
 use crate::store::schema::articles::{ArticleContentRow, ArticleContents, ArticleRow, Articles};
-use crate::store::schema::help_centers::{Collections, HelpCenters};
+use crate::store::schema::help_centers::Collections;
 use crate::store::search::{LIKE_ESCAPE, escape_like};
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
@@ -66,18 +66,8 @@ impl From<ArticleContentRow> for Content {
 
 fn select() -> SelectStatement {
     let parent = Alias::new("parent");
-    Articles::select_all(&mut Query::select())
+    with_site(&mut Articles::select_rows(), (Articles::Table, Articles::HelpCenterId))
         .expr_as(Expr::col((parent.clone(), Collections::ParentId)), Alias::new("grandparent_id"))
-        .columns([
-            (HelpCenters::Table, HelpCenters::Identifier),
-            (HelpCenters::Table, HelpCenters::CustomDomain),
-        ])
-        .from(Articles::Table)
-        .inner_join(
-            HelpCenters::Table,
-            Expr::col((HelpCenters::Table, HelpCenters::Id))
-                .equals((Articles::Table, Articles::HelpCenterId)),
-        )
         .join_as(
             JoinType::LeftJoin,
             Collections::Table,
@@ -241,38 +231,33 @@ fn content_values(c: &Content) -> [(ArticleContents, Expr); 7] {
     ]
 }
 
-async fn insert_content(
+/// Writes an article's content in `locale`: a new row, or (`exists`) new texts for its row.
+async fn save_content(
     db: &mut impl Exec,
     workspace_id: i64,
     article_id: i64,
     locale: &str,
     c: &Content,
+    exists: bool,
 ) -> StoreResult<()> {
-    let mut values = vec![
-        (ArticleContents::ArticleId, article_id.into()),
-        (ArticleContents::Locale, locale.into()),
-        (ArticleContents::WorkspaceId, workspace_id.into()),
-        (ArticleContents::CreatedAt, c.created_at.into()),
-    ];
-    values.extend(content_values(c));
-    db.execute(&ArticleContents::insert(values)).await?;
-    Ok(())
-}
-
-async fn update_content(
-    db: &mut impl Exec,
-    workspace_id: i64,
-    article_id: i64,
-    locale: &str,
-    c: &Content,
-) -> StoreResult<()> {
-    db.execute(
-        ArticleContents::update(content_values(c))
-            .where_eq(ArticleContents::WorkspaceId, workspace_id)
-            .where_eq(ArticleContents::ArticleId, article_id)
-            .where_eq(ArticleContents::Locale, locale),
-    )
-    .await?;
+    let texts = content_values(c);
+    if exists {
+        db.execute(
+            ArticleContents::update(texts)
+                .where_eq(ArticleContents::WorkspaceId, workspace_id)
+                .where_eq(ArticleContents::ArticleId, article_id)
+                .where_eq(ArticleContents::Locale, locale),
+        )
+        .await?;
+    } else {
+        let key = [
+            (ArticleContents::ArticleId, article_id.into()),
+            (ArticleContents::Locale, locale.into()),
+            (ArticleContents::WorkspaceId, workspace_id.into()),
+            (ArticleContents::CreatedAt, c.created_at.into()),
+        ];
+        db.execute(&ArticleContents::insert(key.into_iter().chain(texts))).await?;
+    }
     Ok(())
 }
 
@@ -353,7 +338,7 @@ impl Store {
             )
             .await?;
         for (locale, content) in &planned {
-            insert_content(&mut tx, workspace_id, id, locale, content).await?;
+            save_content(&mut tx, workspace_id, id, locale, content, false).await?;
         }
         let article = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
@@ -399,11 +384,8 @@ impl Store {
             check_authors(&mut tx, workspace_id, &planned, &locale).await?;
         }
         for (l, content) in &planned {
-            if existing.iter().any(|(e, _)| e == l) {
-                update_content(&mut tx, workspace_id, id, l, content).await?;
-            } else {
-                insert_content(&mut tx, workspace_id, id, l, content).await?;
-            }
+            let exists = existing.iter().any(|(e, _)| e == l);
+            save_content(&mut tx, workspace_id, id, l, content, exists).await?;
         }
         // The article's timestamps are its default content's.
         if let Some((_, default)) = planned.iter().find(|(l, _)| *l == locale) {
