@@ -1,6 +1,6 @@
 //! Custom data attributes of a workspace (the built-in ones live in the domain).
 
-use sea_query::{Expr, ExprTrait, Func, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order};
 
 use crate::domain::data_attribute::{
     self, AttributeWriteRejection, DataAttribute, DataAttributeChanges, DataType, Model, NewDataAttribute,
@@ -9,7 +9,7 @@ use crate::domain::error::{Missing, Rejection};
 use crate::domain::segment::{self, SegmentModel};
 use crate::store::schema::data_attributes::{DataAttributeRow, DataAttributes};
 use crate::store::search::saved_segments as segments;
-use crate::store::{Exec, Store, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 impl From<DataAttributeRow> for DataAttribute {
     fn from(r: DataAttributeRow) -> Self {
@@ -36,9 +36,8 @@ impl From<DataAttributeRow> for DataAttribute {
 }
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    DataAttributes::select_all(&mut Query::select())
-        .from(DataAttributes::Table)
-        .and_where(Expr::col(DataAttributes::WorkspaceId).eq(workspace_id))
+    DataAttributes::select_rows()
+        .where_eq(DataAttributes::WorkspaceId, workspace_id)
         .order_by(DataAttributes::Id, Order::Asc)
         .take()
 }
@@ -49,16 +48,15 @@ pub(crate) async fn custom(
     workspace_id: i64,
     model: Model,
 ) -> StoreResult<Vec<DataAttribute>> {
-    let rows: Vec<DataAttributeRow> = db
-        .fetch_all(select(workspace_id).and_where(Expr::col(DataAttributes::Model).eq(model.as_str())))
-        .await?;
+    let rows: Vec<DataAttributeRow> =
+        db.fetch_all(select(workspace_id).where_eq(DataAttributes::Model, model.as_str())).await?;
     Ok(rows.into_iter().map(DataAttribute::from).collect())
 }
 
 /// A custom attribute of the workspace, or `NotFound(DataAttribute)`.
 async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<DataAttribute> {
     let row: Option<DataAttributeRow> =
-        db.fetch_optional(select(workspace_id).and_where(Expr::col(DataAttributes::Id).eq(id))).await?;
+        db.fetch_optional(select(workspace_id).where_eq(DataAttributes::Id, id)).await?;
     Ok(row.ok_or(Missing::DataAttribute)?.into())
 }
 
@@ -104,10 +102,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let taken: Option<(String, String)> = tx
             .fetch_optional(
-                Query::select()
-                    .columns([DataAttributes::Name, DataAttributes::Model])
-                    .from(DataAttributes::Table)
-                    .and_where(Expr::col(DataAttributes::WorkspaceId).eq(workspace_id))
+                DataAttributes::select([DataAttributes::Name, DataAttributes::Model])
+                    .where_eq(DataAttributes::WorkspaceId, workspace_id)
                     .and_where(
                         Expr::expr(Func::lower(Expr::col(DataAttributes::Name)))
                             .eq(Func::lower(Expr::val(new.name.clone()))),
@@ -121,33 +117,19 @@ impl Store {
         let at = now();
         let id: i64 = tx
             .fetch_scalar(
-                Query::insert()
-                    .into_table(DataAttributes::Table)
-                    .columns([
-                        DataAttributes::WorkspaceId,
-                        DataAttributes::Model,
-                        DataAttributes::Name,
-                        DataAttributes::Description,
-                        DataAttributes::DataType,
-                        DataAttributes::Options,
-                        DataAttributes::MessengerWritable,
-                        DataAttributes::AdminId,
-                        DataAttributes::CreatedAt,
-                        DataAttributes::UpdatedAt,
-                    ])
-                    .values_panic([
-                        workspace_id.into(),
-                        new.model.as_str().into(),
-                        new.name.clone().into(),
-                        new.description.clone().into(),
-                        new.data_type.as_str().into(),
-                        options_json(&new.options).into(),
-                        new.messenger_writable.into(),
-                        admin_id.into(),
-                        at.into(),
-                        at.into(),
-                    ])
-                    .returning_col(DataAttributes::Id),
+                DataAttributes::insert([
+                    (DataAttributes::WorkspaceId, workspace_id.into()),
+                    (DataAttributes::Model, new.model.as_str().into()),
+                    (DataAttributes::Name, new.name.clone().into()),
+                    (DataAttributes::Description, new.description.clone().into()),
+                    (DataAttributes::DataType, new.data_type.as_str().into()),
+                    (DataAttributes::Options, options_json(&new.options).into()),
+                    (DataAttributes::MessengerWritable, new.messenger_writable.into()),
+                    (DataAttributes::AdminId, admin_id.into()),
+                    (DataAttributes::CreatedAt, at.into()),
+                    (DataAttributes::UpdatedAt, at.into()),
+                ])
+                .returning_col(DataAttributes::Id),
             )
             .await?;
         let created = get(&mut tx, workspace_id, id).await?;
@@ -195,11 +177,9 @@ impl Store {
             values.push((DataAttributes::MessengerWritable, writable.into()));
         }
         tx.execute(
-            Query::update()
-                .table(DataAttributes::Table)
-                .values(values)
-                .and_where(Expr::col(DataAttributes::WorkspaceId).eq(workspace_id))
-                .and_where(Expr::col(DataAttributes::Id).eq(id)),
+            DataAttributes::update(values)
+                .where_eq(DataAttributes::WorkspaceId, workspace_id)
+                .where_eq(DataAttributes::Id, id),
         )
         .await?;
         let updated = get(&mut tx, workspace_id, id).await?;

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, IntoColumnRef, Order, Query, SelectStatement};
 
-use crate::domain::error::{Missing, Rejection};
+use crate::domain::error::Rejection;
 use crate::domain::help_center::{
     Collection, CollectionInput, DEFAULT_ICON, DEFAULT_LOCALE, GroupContent, GroupText, HelpCenter,
     PageRequest, Translated, id_slug, plan_group, slug,
@@ -15,7 +15,7 @@ use crate::domain::help_center::{
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::help_centers::{CollectionRow, Collections, HelpCenterRow, HelpCenters};
 use crate::store::schema::workspaces::Workspaces;
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 fn help_center_into_domain(row: HelpCenterRow, workspace_code: &str) -> HelpCenter {
     let HelpCenterRow {
@@ -43,22 +43,15 @@ fn help_center_into_domain(row: HelpCenterRow, workspace_code: &str) -> HelpCent
 }
 
 fn select_help_centers(workspace_id: i64) -> SelectStatement {
-    HelpCenters::select_all(&mut Query::select())
-        .from(HelpCenters::Table)
-        .and_where(Expr::col(HelpCenters::WorkspaceId).eq(workspace_id))
+    HelpCenters::select_rows()
+        .where_eq(HelpCenters::WorkspaceId, workspace_id)
         .order_by(HelpCenters::Id, Order::Asc)
-        .to_owned()
+        .take()
 }
 
 /// The `id_code` that names a workspace in API objects.
 pub(crate) async fn workspace_code(db: &mut impl Exec, workspace_id: i64) -> StoreResult<String> {
-    db.fetch_scalar(
-        Query::select()
-            .column(Workspaces::IdCode)
-            .from(Workspaces::Table)
-            .and_where(Expr::col(Workspaces::Id).eq(workspace_id)),
-    )
-    .await
+    db.fetch_scalar(Workspaces::select([Workspaces::IdCode]).where_eq(Workspaces::Id, workspace_id)).await
 }
 
 pub(crate) async fn help_center(
@@ -66,7 +59,7 @@ pub(crate) async fn help_center(
     workspace_id: i64,
     id: i64,
 ) -> StoreResult<HelpCenterRow> {
-    db.fetch_one(select_help_centers(workspace_id).and_where(Expr::col(HelpCenters::Id).eq(id))).await
+    db.fetch_one(select_help_centers(workspace_id).where_eq(HelpCenters::Id, id)).await
 }
 
 /// The workspace's first help center, created (named after the workspace, not yet turned on)
@@ -77,33 +70,24 @@ pub(crate) async fn default_help_center(db: &mut impl Exec, workspace_id: i64) -
         return Ok(row);
     }
     let name: String = db
-        .fetch_scalar(
-            Query::select()
-                .column(Workspaces::Name)
-                .from(Workspaces::Table)
-                .and_where(Expr::col(Workspaces::Id).eq(workspace_id)),
-        )
+        .fetch_scalar(Workspaces::select([Workspaces::Name]).where_eq(Workspaces::Id, workspace_id))
         .await?;
     let identifier = match slug(&name) {
         s if s.is_empty() => "help-center".to_owned(),
         s => s,
     };
     let created_at = now();
-    let (columns, values): (Vec<_>, Vec<Expr>) = [
-        (HelpCenters::WorkspaceId, workspace_id.into()),
-        (HelpCenters::Identifier, identifier.into()),
-        (HelpCenters::DisplayName, name.into()),
-        (HelpCenters::DefaultLocale, DEFAULT_LOCALE.into()),
-        (HelpCenters::CreatedAt, created_at.into()),
-        (HelpCenters::UpdatedAt, created_at.into()),
-    ]
-    .into_iter()
-    .unzip();
-    db.execute(
-        Query::insert().into_table(HelpCenters::Table).columns(columns).values_panic(values).on_conflict(
-            OnConflict::columns([HelpCenters::WorkspaceId, HelpCenters::Identifier]).do_nothing().to_owned(),
-        ),
-    )
+    db.execute(&HelpCenters::insert_or_ignore(
+        [
+            (HelpCenters::WorkspaceId, workspace_id.into()),
+            (HelpCenters::Identifier, identifier.into()),
+            (HelpCenters::DisplayName, name.into()),
+            (HelpCenters::DefaultLocale, DEFAULT_LOCALE.into()),
+            (HelpCenters::CreatedAt, created_at.into()),
+            (HelpCenters::UpdatedAt, created_at.into()),
+        ],
+        [HelpCenters::WorkspaceId, HelpCenters::Identifier],
+    ))
     .await?;
     db.fetch_one(&first).await
 }
@@ -165,27 +149,28 @@ impl CollectionWithSite {
     }
 }
 
-fn select_collections(workspace_id: i64) -> SelectStatement {
-    Collections::select_all(&mut Query::select())
+/// Joins the help center that `help_center_id` names and reads what its site URL needs
+/// (`identifier`, `custom_domain`).
+pub(crate) fn with_site(
+    select: &mut SelectStatement,
+    help_center_id: impl IntoColumnRef,
+) -> &mut SelectStatement {
+    select
         .columns([
             (HelpCenters::Table, HelpCenters::Identifier),
             (HelpCenters::Table, HelpCenters::CustomDomain),
         ])
-        .from(Collections::Table)
-        .inner_join(
-            HelpCenters::Table,
-            Expr::col((HelpCenters::Table, HelpCenters::Id))
-                .equals((Collections::Table, Collections::HelpCenterId)),
-        )
-        .and_where(Expr::col((Collections::Table, Collections::WorkspaceId)).eq(workspace_id))
+        .inner_join(HelpCenters::Table, HelpCenters::Id.col().equals(help_center_id))
+}
+
+fn select_collections(workspace_id: i64) -> SelectStatement {
+    with_site(&mut Collections::select_rows(), (Collections::Table, Collections::HelpCenterId))
+        .and_where(Collections::WorkspaceId.col().eq(workspace_id))
         .to_owned()
 }
 
 async fn collection_row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<CollectionWithSite> {
-    db.fetch_one(
-        select_collections(workspace_id).and_where(Expr::col((Collections::Table, Collections::Id)).eq(id)),
-    )
-    .await
+    db.fetch_one(select_collections(workspace_id).and_where(Collections::Id.col().eq(id))).await
 }
 
 /// A collection an article or another collection may name as its parent.
@@ -202,11 +187,9 @@ pub(crate) async fn parent_collection(
 ) -> StoreResult<Option<ParentCollection>> {
     let row: Option<(i64, Option<i64>)> = db
         .fetch_optional(
-            Query::select()
-                .columns([Collections::HelpCenterId, Collections::ParentId])
-                .from(Collections::Table)
-                .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id))
-                .and_where(Expr::col(Collections::Id).eq(id)),
+            Collections::select([Collections::HelpCenterId, Collections::ParentId])
+                .where_eq(Collections::WorkspaceId, workspace_id)
+                .where_eq(Collections::Id, id),
         )
         .await?;
     Ok(row.map(|(help_center_id, parent_id)| ParentCollection { help_center_id, parent_id }))
@@ -223,7 +206,7 @@ async fn next_order(db: &mut impl Exec, help_center_id: i64, parent_id: Option<i
             Query::select()
                 .expr(Expr::col(Collections::SortOrder).max())
                 .from(Collections::Table)
-                .and_where(Expr::col(Collections::HelpCenterId).eq(help_center_id))
+                .where_eq(Collections::HelpCenterId, help_center_id)
                 .and_where(parent),
         )
         .await?;
@@ -264,10 +247,7 @@ impl Store {
         let mut conn = self.conn().await?;
         let total: i64 = conn
             .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col(Collections::Id).count())
-                    .from(Collections::Table)
-                    .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id)),
+                Collections::count(Collections::Id).where_eq(Collections::WorkspaceId, workspace_id),
             )
             .await?;
         let rows: Vec<CollectionWithSite> = conn
@@ -327,28 +307,22 @@ impl Store {
             plan_group(None, input.main, input.translations, &help_center.default_locale)?;
         let order = next_order(&mut tx, help_center.id, parent_id).await?;
         let created_at = now();
-        let (columns, values): (Vec<_>, Vec<Expr>) = [
-            (Collections::WorkspaceId, workspace_id.into()),
-            (Collections::HelpCenterId, help_center.id.into()),
-            (Collections::ParentId, parent_id.into()),
-            (Collections::Name, default.name.into()),
-            (Collections::Description, default.description.into()),
-            (Collections::Icon, DEFAULT_ICON.into()),
-            (Collections::SortOrder, order.into()),
-            (Collections::DefaultLocale, help_center.default_locale.clone().into()),
-            (Collections::Translations, serde_json::to_string(&others).unwrap_or_default().into()),
-            (Collections::CreatedAt, created_at.into()),
-            (Collections::UpdatedAt, created_at.into()),
-        ]
-        .into_iter()
-        .unzip();
         let id: i64 = tx
             .fetch_scalar(
-                Query::insert()
-                    .into_table(Collections::Table)
-                    .columns(columns)
-                    .values_panic(values)
-                    .returning_col(Collections::Id),
+                Collections::insert([
+                    (Collections::WorkspaceId, workspace_id.into()),
+                    (Collections::HelpCenterId, help_center.id.into()),
+                    (Collections::ParentId, parent_id.into()),
+                    (Collections::Name, default.name.into()),
+                    (Collections::Description, default.description.into()),
+                    (Collections::Icon, DEFAULT_ICON.into()),
+                    (Collections::SortOrder, order.into()),
+                    (Collections::DefaultLocale, help_center.default_locale.clone().into()),
+                    (Collections::Translations, serde_json::to_string(&others).unwrap_or_default().into()),
+                    (Collections::CreatedAt, created_at.into()),
+                    (Collections::UpdatedAt, created_at.into()),
+                ])
+                .returning_col(Collections::Id),
             )
             .await?;
         let created = collection_row(&mut tx, workspace_id, id).await?;
@@ -398,18 +372,16 @@ impl Store {
         let (default, others) =
             plan_group(Some(texts(&current)), input.main, input.translations, &current.default_locale)?;
         tx.execute(
-            Query::update()
-                .table(Collections::Table)
-                .values([
-                    (Collections::ParentId, parent_id.into()),
-                    (Collections::SortOrder, order.into()),
-                    (Collections::Name, default.name.into()),
-                    (Collections::Description, default.description.into()),
-                    (Collections::Translations, serde_json::to_string(&others).unwrap_or_default().into()),
-                    (Collections::UpdatedAt, now().into()),
-                ])
-                .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id))
-                .and_where(Expr::col(Collections::Id).eq(id)),
+            Collections::update([
+                (Collections::ParentId, parent_id.into()),
+                (Collections::SortOrder, order.into()),
+                (Collections::Name, default.name.into()),
+                (Collections::Description, default.description.into()),
+                (Collections::Translations, serde_json::to_string(&others).unwrap_or_default().into()),
+                (Collections::UpdatedAt, now().into()),
+            ])
+            .where_eq(Collections::WorkspaceId, workspace_id)
+            .where_eq(Collections::Id, id),
         )
         .await?;
         let updated = collection_row(&mut tx, workspace_id, id).await?;
@@ -421,16 +393,10 @@ impl Store {
     /// Deletes a collection with its sections; their articles stay, standing alone (the
     /// foreign keys cascade to sections and set the articles' parent to NULL, in one statement).
     pub async fn delete_collection(&self, workspace_id: i64, id: i64) -> StoreResult<()> {
-        let deleted = self
-            .conn()
-            .await?
-            .execute(
-                Query::delete()
-                    .from_table(Collections::Table)
-                    .and_where(Expr::col(Collections::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Collections::Id).eq(id)),
-            )
-            .await?;
-        if deleted == 0 { Err(StoreError::NotFound(Missing::Resource)) } else { Ok(()) }
+        let delete = Collections::delete()
+            .where_eq(Collections::WorkspaceId, workspace_id)
+            .where_eq(Collections::Id, id)
+            .take();
+        self.conn().await?.execute_found(&delete).await
     }
 }

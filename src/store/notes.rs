@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::Order;
 
 use crate::domain::admin::Admin;
 use crate::domain::error::Missing;
@@ -14,10 +14,7 @@ use crate::store::schema::notes::{NoteRow, Notes};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Notes::select_all(&mut Query::select())
-        .from(Notes::Table)
-        .and_where(Expr::col(Notes::WorkspaceId).eq(workspace_id))
-        .take()
+    Notes::select_rows().where_eq(Notes::WorkspaceId, workspace_id).take()
 }
 
 /// Notes with their contact's API id and their author.
@@ -90,18 +87,12 @@ impl Store {
     ) -> StoreResult<(Vec<Note>, i64)> {
         let mut conn = self.conn().await?;
         let contact_id = contacts::find_id(&mut conn, workspace_id, contact).await?;
-        let total: i64 = conn
-            .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col(Notes::Id).count())
-                    .from(Notes::Table)
-                    .and_where(Expr::col(Notes::ContactId).eq(contact_id)),
-            )
-            .await?;
+        let total: i64 =
+            conn.fetch_scalar(Notes::count(Notes::Id).where_eq(Notes::ContactId, contact_id)).await?;
         let rows: Vec<NoteRow> = conn
             .fetch_all(
                 select(workspace_id)
-                    .and_where(Expr::col(Notes::ContactId).eq(contact_id))
+                    .where_eq(Notes::ContactId, contact_id)
                     .order_by(Notes::CreatedAt, Order::Desc)
                     .order_by(Notes::Id, Order::Desc)
                     .limit(per_page)
@@ -113,8 +104,7 @@ impl Store {
 
     pub async fn get_note(&self, workspace_id: i64, id: i64) -> StoreResult<Note> {
         let mut conn = self.conn().await?;
-        let row: NoteRow =
-            conn.fetch_one(select(workspace_id).and_where(Expr::col(Notes::Id).eq(id))).await?;
+        let row: NoteRow = conn.fetch_one(select(workspace_id).where_eq(Notes::Id, id)).await?;
         Ok(load(&mut conn, workspace_id, vec![row]).await?.remove(0))
     }
 }

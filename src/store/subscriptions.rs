@@ -1,12 +1,11 @@
 //! Subscription types (made with the CLI) and contacts' explicit choices about them.
 
-use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_query::{ExprTrait, Order};
 
-use crate::domain::error::Missing;
 use crate::domain::subscription::{self, ConsentType, NewSubscriptionType, SubscriptionType, Translation};
 use crate::store::contacts;
 use crate::store::schema::subscriptions::{ContactSubscriptions, SubscriptionTypeRow, SubscriptionTypes};
-use crate::store::{Exec, Store, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 impl From<SubscriptionTypeRow> for SubscriptionType {
     fn from(r: SubscriptionTypeRow) -> Self {
@@ -24,22 +23,17 @@ impl From<SubscriptionTypeRow> for SubscriptionType {
 }
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    SubscriptionTypes::select_all(&mut Query::select())
-        .from(SubscriptionTypes::Table)
-        .and_where(Expr::col((SubscriptionTypes::Table, SubscriptionTypes::WorkspaceId)).eq(workspace_id))
+    SubscriptionTypes::select_rows()
+        .and_where(SubscriptionTypes::WorkspaceId.col().eq(workspace_id))
         .order_by((SubscriptionTypes::Table, SubscriptionTypes::Id), Order::Asc)
         .take()
 }
 
 /// A subscription type of the workspace, or `NotFound(Resource)`.
 async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<SubscriptionType> {
-    let row: Option<SubscriptionTypeRow> = db
-        .fetch_optional(
-            select(workspace_id)
-                .and_where(Expr::col((SubscriptionTypes::Table, SubscriptionTypes::Id)).eq(id)),
-        )
-        .await?;
-    Ok(row.map(SubscriptionType::from).ok_or(Missing::Resource)?)
+    let row: SubscriptionTypeRow =
+        db.fetch_one(select(workspace_id).and_where(SubscriptionTypes::Id.col().eq(id))).await?;
+    Ok(row.into())
 }
 
 impl Store {
@@ -51,39 +45,22 @@ impl Store {
         let mut tx = self.begin().await?;
         let id: i64 = tx
             .fetch_scalar(
-                Query::insert()
-                    .into_table(SubscriptionTypes::Table)
-                    .columns([
-                        SubscriptionTypes::WorkspaceId,
-                        SubscriptionTypes::Name,
-                        SubscriptionTypes::Description,
-                        SubscriptionTypes::Locale,
-                        SubscriptionTypes::State,
-                        SubscriptionTypes::ConsentType,
-                        SubscriptionTypes::ContentTypes,
-                        SubscriptionTypes::CreatedAt,
-                    ])
-                    .values_panic([
-                        workspace_id.into(),
-                        new.name.clone().into(),
-                        new.description.clone().into(),
-                        new.locale.clone().into(),
-                        new.state.clone().into(),
-                        new.consent_type.as_str().into(),
-                        new.content_types.join(",").into(),
-                        now().into(),
-                    ])
-                    .returning_col(SubscriptionTypes::Id),
+                SubscriptionTypes::insert([
+                    (SubscriptionTypes::WorkspaceId, workspace_id.into()),
+                    (SubscriptionTypes::Name, new.name.clone().into()),
+                    (SubscriptionTypes::Description, new.description.clone().into()),
+                    (SubscriptionTypes::Locale, new.locale.clone().into()),
+                    (SubscriptionTypes::State, new.state.clone().into()),
+                    (SubscriptionTypes::ConsentType, new.consent_type.as_str().into()),
+                    (SubscriptionTypes::ContentTypes, new.content_types.join(",").into()),
+                    (SubscriptionTypes::CreatedAt, now().into()),
+                ])
+                .returning_col(SubscriptionTypes::Id),
             )
             .await?;
-        let created: SubscriptionTypeRow = tx
-            .fetch_one(
-                select(workspace_id)
-                    .and_where(Expr::col((SubscriptionTypes::Table, SubscriptionTypes::Id)).eq(id)),
-            )
-            .await?;
+        let created = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
-        Ok(created.into())
+        Ok(created)
     }
 
     pub async fn list_subscription_types(&self, workspace_id: i64) -> StoreResult<Vec<SubscriptionType>> {
@@ -104,13 +81,11 @@ impl Store {
                 select(workspace_id)
                     .inner_join(
                         ContactSubscriptions::Table,
-                        Expr::col((ContactSubscriptions::Table, ContactSubscriptions::SubscriptionTypeId))
+                        ContactSubscriptions::SubscriptionTypeId
+                            .col()
                             .equals((SubscriptionTypes::Table, SubscriptionTypes::Id)),
                     )
-                    .and_where(
-                        Expr::col((ContactSubscriptions::Table, ContactSubscriptions::ContactId))
-                            .eq(contact_id),
-                    ),
+                    .and_where(ContactSubscriptions::ContactId.col().eq(contact_id)),
             )
             .await?;
         Ok(rows.into_iter().map(SubscriptionType::from).collect())
@@ -131,24 +106,14 @@ impl Store {
         if subscription.consent_type != consent {
             return Err(subscription::consent_mismatch(subscription.consent_type).into());
         }
-        tx.execute(
-            Query::insert()
-                .into_table(ContactSubscriptions::Table)
-                .columns([
-                    ContactSubscriptions::ContactId,
-                    ContactSubscriptions::SubscriptionTypeId,
-                    ContactSubscriptions::CreatedAt,
-                ])
-                .values_panic([contact_id.into(), type_id.into(), now().into()])
-                .on_conflict(
-                    OnConflict::columns([
-                        ContactSubscriptions::ContactId,
-                        ContactSubscriptions::SubscriptionTypeId,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                ),
-        )
+        tx.execute(&ContactSubscriptions::insert_or_ignore(
+            [
+                (ContactSubscriptions::ContactId, contact_id.into()),
+                (ContactSubscriptions::SubscriptionTypeId, type_id.into()),
+                (ContactSubscriptions::CreatedAt, now().into()),
+            ],
+            [ContactSubscriptions::ContactId, ContactSubscriptions::SubscriptionTypeId],
+        ))
         .await?;
         tx.commit().await?;
         Ok(subscription)
@@ -165,10 +130,9 @@ impl Store {
         let contact_id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         let subscription = get(&mut tx, workspace_id, type_id).await?;
         tx.execute(
-            Query::delete()
-                .from_table(ContactSubscriptions::Table)
-                .and_where(Expr::col(ContactSubscriptions::ContactId).eq(contact_id))
-                .and_where(Expr::col(ContactSubscriptions::SubscriptionTypeId).eq(type_id)),
+            ContactSubscriptions::delete()
+                .where_eq(ContactSubscriptions::ContactId, contact_id)
+                .where_eq(ContactSubscriptions::SubscriptionTypeId, type_id),
         )
         .await?;
         tx.commit().await?;

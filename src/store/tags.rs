@@ -1,6 +1,6 @@
 //! Tags and taggings of contacts and companies.
 
-use sea_query::{Expr, ExprTrait, Func, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
 
 use crate::domain::company::CompanyRef;
 use crate::domain::error::{Missing, Rejection};
@@ -10,28 +10,25 @@ use crate::store::companies;
 use crate::store::contacts;
 use crate::store::schema::tags::{CompanyTags, ContactTags, Tags};
 use crate::store::search::saved_segments as segments;
-use crate::store::{Exec, Store, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Query::select()
-        .columns([(Tags::Table, Tags::Id), (Tags::Table, Tags::Name)])
-        .from(Tags::Table)
-        .and_where(Expr::col((Tags::Table, Tags::WorkspaceId)).eq(workspace_id))
-        .take()
+    Tags::select([Tags::Id, Tags::Name]).where_eq(Tags::WorkspaceId, workspace_id).take()
 }
 
 /// A tag of the workspace, or `NotFound(Resource)`: the tags endpoints answer that for a tag.
 async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Tag> {
     let found: Option<(i64, String)> =
-        db.fetch_optional(select(workspace_id).and_where(Expr::col((Tags::Table, Tags::Id)).eq(id))).await?;
+        db.fetch_optional(select(workspace_id).and_where(Tags::Id.col().eq(id))).await?;
     Ok(found.map(|(id, name)| Tag::new(id, name)).ok_or(Missing::Resource)?)
 }
 
 async fn by_name(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<Option<Tag>> {
     let found: Option<(i64, String)> = db
-        .fetch_optional(select(workspace_id).and_where(
-            Expr::expr(Func::lower(Expr::col((Tags::Table, Tags::Name)))).eq(Func::lower(Expr::val(name))),
-        ))
+        .fetch_optional(
+            select(workspace_id)
+                .and_where(Expr::expr(Func::lower(Tags::Name.col())).eq(Func::lower(Expr::val(name)))),
+        )
         .await?;
     Ok(found.map(|(id, name)| Tag::new(id, name)))
 }
@@ -43,11 +40,12 @@ async fn find_or_create(db: &mut impl Exec, workspace_id: i64, name: &str) -> St
     }
     let id: i64 = db
         .fetch_scalar(
-            Query::insert()
-                .into_table(Tags::Table)
-                .columns([Tags::WorkspaceId, Tags::Name, Tags::CreatedAt])
-                .values_panic([workspace_id.into(), name.into(), now().into()])
-                .returning_col(Tags::Id),
+            Tags::insert([
+                (Tags::WorkspaceId, workspace_id.into()),
+                (Tags::Name, name.into()),
+                (Tags::CreatedAt, now().into()),
+            ])
+            .returning_col(Tags::Id),
         )
         .await?;
     Ok(Tag::new(id, name.to_owned()))
@@ -55,20 +53,15 @@ async fn find_or_create(db: &mut impl Exec, workspace_id: i64, name: &str) -> St
 
 /// Applies `tag` to a contact (again: no change) and returns it as applied.
 async fn apply_to_contact(db: &mut impl Exec, contact_id: i64, tag: Tag, admin_id: i64) -> StoreResult<Tag> {
-    db.execute(
-        Query::insert()
-            .into_table(ContactTags::Table)
-            .columns([
-                ContactTags::ContactId,
-                ContactTags::TagId,
-                ContactTags::AppliedAt,
-                ContactTags::AppliedBy,
-            ])
-            .values_panic([contact_id.into(), tag.id.into(), now().into(), admin_id.into()])
-            .on_conflict(
-                OnConflict::columns([ContactTags::ContactId, ContactTags::TagId]).do_nothing().to_owned(),
-            ),
-    )
+    db.execute(&ContactTags::insert_or_ignore(
+        [
+            (ContactTags::ContactId, contact_id.into()),
+            (ContactTags::TagId, tag.id.into()),
+            (ContactTags::AppliedAt, now().into()),
+            (ContactTags::AppliedBy, admin_id.into()),
+        ],
+        [ContactTags::ContactId, ContactTags::TagId],
+    ))
     .await?;
     applied(db, contact_id, tag).await
 }
@@ -77,11 +70,9 @@ async fn apply_to_contact(db: &mut impl Exec, contact_id: i64, tag: Tag, admin_i
 async fn applied(db: &mut impl Exec, contact_id: i64, mut tag: Tag) -> StoreResult<Tag> {
     let found: Option<(i64, Option<i64>)> = db
         .fetch_optional(
-            Query::select()
-                .columns([ContactTags::AppliedAt, ContactTags::AppliedBy])
-                .from(ContactTags::Table)
-                .and_where(Expr::col(ContactTags::ContactId).eq(contact_id))
-                .and_where(Expr::col(ContactTags::TagId).eq(tag.id)),
+            ContactTags::select([ContactTags::AppliedAt, ContactTags::AppliedBy])
+                .where_eq(ContactTags::ContactId, contact_id)
+                .where_eq(ContactTags::TagId, tag.id),
         )
         .await?;
     if let Some((at, by)) = found {
@@ -120,13 +111,7 @@ impl Store {
                 if by_name(&mut tx, workspace_id, name).await?.is_some_and(|other| other.id != id) {
                     return Err(Rejection::from(TagRejection::NameTaken).into());
                 }
-                tx.execute(
-                    Query::update()
-                        .table(Tags::Table)
-                        .value(Tags::Name, name)
-                        .and_where(Expr::col(Tags::Id).eq(id)),
-                )
-                .await?;
+                tx.execute(Tags::update([(Tags::Name, name.into())]).where_eq(Tags::Id, id)).await?;
                 tag.name = name.to_owned();
                 tag
             }
@@ -180,29 +165,21 @@ impl Store {
         for id in ids {
             if untag {
                 tx.execute(
-                    Query::delete()
-                        .from_table(CompanyTags::Table)
-                        .and_where(Expr::col(CompanyTags::CompanyId).eq(id))
-                        .and_where(Expr::col(CompanyTags::TagId).eq(tag.id)),
+                    CompanyTags::delete()
+                        .where_eq(CompanyTags::CompanyId, id)
+                        .where_eq(CompanyTags::TagId, tag.id),
                 )
                 .await?;
             } else {
-                tx.execute(
-                    Query::insert()
-                        .into_table(CompanyTags::Table)
-                        .columns([
-                            CompanyTags::CompanyId,
-                            CompanyTags::TagId,
-                            CompanyTags::AppliedAt,
-                            CompanyTags::AppliedBy,
-                        ])
-                        .values_panic([id.into(), tag.id.into(), now().into(), admin_id.into()])
-                        .on_conflict(
-                            OnConflict::columns([CompanyTags::CompanyId, CompanyTags::TagId])
-                                .do_nothing()
-                                .to_owned(),
-                        ),
-                )
+                tx.execute(&CompanyTags::insert_or_ignore(
+                    [
+                        (CompanyTags::CompanyId, id.into()),
+                        (CompanyTags::TagId, tag.id.into()),
+                        (CompanyTags::AppliedAt, now().into()),
+                        (CompanyTags::AppliedBy, admin_id.into()),
+                    ],
+                    [CompanyTags::CompanyId, CompanyTags::TagId],
+                ))
                 .await?;
             }
         }
@@ -223,7 +200,7 @@ impl Store {
         if !users.is_empty() {
             return Err(Rejection::from(TagRejection::UsedBySegments(users)).into());
         }
-        tx.execute(Query::delete().from_table(Tags::Table).and_where(Expr::col(Tags::Id).eq(id))).await?;
+        tx.execute(Tags::delete().where_eq(Tags::Id, id)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -245,7 +222,7 @@ impl Store {
                         Tags::Table,
                         Expr::col((Tags::Table, Tags::Id)).equals((ContactTags::Table, ContactTags::TagId)),
                     )
-                    .and_where(Expr::col((ContactTags::Table, ContactTags::ContactId)).eq(id))
+                    .and_where(ContactTags::ContactId.col().eq(id))
                     .order_by((ContactTags::Table, ContactTags::AppliedAt), Order::Asc)
                     .order_by((Tags::Table, Tags::Id), Order::Asc),
             )
@@ -282,10 +259,7 @@ impl Store {
         let tag = get(&mut tx, workspace_id, tag_id).await?;
         let tag = applied(&mut tx, id, tag).await?;
         tx.execute(
-            Query::delete()
-                .from_table(ContactTags::Table)
-                .and_where(Expr::col(ContactTags::ContactId).eq(id))
-                .and_where(Expr::col(ContactTags::TagId).eq(tag_id)),
+            ContactTags::delete().where_eq(ContactTags::ContactId, id).where_eq(ContactTags::TagId, tag_id),
         )
         .await?;
         tx.commit().await?;

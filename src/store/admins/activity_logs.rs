@@ -1,6 +1,6 @@
 //! The admin activity log: written in the transaction of the change it records.
 
-use sea_query::{Cond, Expr, ExprTrait, Order, Query};
+use sea_query::{Cond, ExprTrait, Order, Query};
 
 use crate::domain::activity_log::{ActivityLog, LogPosition, LogQuery, NewActivity, PerformedBy};
 use crate::store::backend::rows::row_struct;
@@ -43,7 +43,7 @@ impl ActivityWithEmail {
 }
 
 pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, activity: &NewActivity) -> StoreResult<()> {
-    let (columns, values): (Vec<_>, Vec<Expr>) = [
+    db.execute(&ActivityLogs::insert([
         (ActivityLogs::Id, uuid::Uuid::new_v4().to_string().into()),
         (ActivityLogs::WorkspaceId, workspace_id.into()),
         (ActivityLogs::AdminId, activity.admin_id.into()),
@@ -51,10 +51,8 @@ pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, activity: &New
         (ActivityLogs::ActivityDescription, activity.description.clone().into()),
         (ActivityLogs::Metadata, activity.metadata.to_string().into()),
         (ActivityLogs::CreatedAt, now().into()),
-    ]
-    .into_iter()
-    .unzip();
-    db.execute(Query::insert().into_table(ActivityLogs::Table).columns(columns).values_panic(values)).await?;
+    ]))
+    .await?;
     Ok(())
 }
 
@@ -72,14 +70,8 @@ impl Store {
             range = range.add(ActivityLogs::CreatedAt.col().lte(before));
         }
         let mut conn = self.conn().await?;
-        let total: i64 = conn
-            .fetch_scalar(
-                Query::select()
-                    .expr(ActivityLogs::Seq.col().count())
-                    .from(ActivityLogs::Table)
-                    .cond_where(range.clone()),
-            )
-            .await?;
+        let total: i64 =
+            conn.fetch_scalar(ActivityLogs::count(ActivityLogs::Seq).cond_where(range.clone())).await?;
         let mut page = range;
         if let Some(after) = query.after {
             let created_at = ActivityLogs::CreatedAt.col();

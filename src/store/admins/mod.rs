@@ -10,7 +10,7 @@ use crate::domain::admin::{Admin, Avatar, AwayMode, NewAdmin};
 use crate::domain::error::Missing;
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::admins::{AdminRow, Admins};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 row_struct! {
     struct AdminWithTeams {
@@ -73,21 +73,15 @@ impl From<AdminWithTeams> for Admin {
 }
 
 pub(crate) async fn insert(db: &mut impl Exec, workspace_id: i64, admin: &NewAdmin) -> StoreResult<i64> {
-    let (columns, values): (Vec<_>, Vec<Expr>) = [
-        (Admins::WorkspaceId, workspace_id.into()),
-        (Admins::Name, admin.name.clone().into()),
-        (Admins::Email, admin.email.clone().into()),
-        (Admins::JobTitle, admin.job_title.clone().into()),
-        (Admins::CreatedAt, now().into()),
-    ]
-    .into_iter()
-    .unzip();
     db.fetch_scalar(
-        Query::insert()
-            .into_table(Admins::Table)
-            .columns(columns)
-            .values_panic(values)
-            .returning_col(Admins::Id),
+        Admins::insert([
+            (Admins::WorkspaceId, workspace_id.into()),
+            (Admins::Name, admin.name.clone().into()),
+            (Admins::Email, admin.email.clone().into()),
+            (Admins::JobTitle, admin.job_title.clone().into()),
+            (Admins::CreatedAt, now().into()),
+        ])
+        .returning_col(Admins::Id),
     )
     .await
 }
@@ -142,14 +136,12 @@ impl Store {
         let mut tx = self.begin().await?;
         let touched = tx
             .execute(
-                Query::update()
-                    .table(Admins::Table)
-                    .values([
-                        (Admins::AwayModeEnabled, away.enabled.into()),
-                        (Admins::AwayModeReassign, away.reassign.into()),
-                    ])
-                    .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Admins::Id).eq(admin_id)),
+                Admins::update([
+                    (Admins::AwayModeEnabled, away.enabled.into()),
+                    (Admins::AwayModeReassign, away.reassign.into()),
+                ])
+                .where_eq(Admins::WorkspaceId, workspace_id)
+                .where_eq(Admins::Id, admin_id),
             )
             .await?;
         if touched == 0 {

@@ -2,13 +2,13 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, Order};
 
 use crate::domain::error::Missing;
 use crate::domain::team::Team;
 use crate::store::admins;
 use crate::store::schema::admins::{TeamAdminRow, TeamAdmins, TeamRow, Teams};
-use crate::store::{Exec, Store, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -16,8 +16,7 @@ async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> 
         Vec::new()
     } else {
         db.fetch_all(
-            TeamAdmins::select_all(&mut Query::select())
-                .from(TeamAdmins::Table)
+            TeamAdmins::select_rows()
                 .and_where(Expr::col(TeamAdmins::TeamId).is_in(ids))
                 .order_by(TeamAdmins::AdminId, Order::Asc),
         )
@@ -39,16 +38,12 @@ async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> 
 }
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
-    Teams::select_all(&mut Query::select())
-        .from(Teams::Table)
-        .and_where(Expr::col(Teams::WorkspaceId).eq(workspace_id))
-        .order_by(Teams::Id, Order::Asc)
-        .to_owned()
+    Teams::select_rows().where_eq(Teams::WorkspaceId, workspace_id).order_by(Teams::Id, Order::Asc).take()
 }
 
 /// A team of the workspace, or `NotFound(Missing::Team)`.
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> StoreResult<Team> {
-    let row = db.fetch_optional(select(workspace_id).and_where(Expr::col(Teams::Id).eq(team_id))).await?;
+    let row = db.fetch_optional(select(workspace_id).where_eq(Teams::Id, team_id)).await?;
     Ok(load(db, vec![row.ok_or(Missing::Team)?]).await?.remove(0))
 }
 
@@ -66,20 +61,14 @@ impl Store {
     /// Creates a team with its admins, who must belong to the workspace.
     pub async fn create_team(&self, workspace_id: i64, name: &str, admin_ids: &[i64]) -> StoreResult<Team> {
         let mut tx = self.begin().await?;
-        let (columns, values): (Vec<_>, Vec<Expr>) = [
-            (Teams::WorkspaceId, workspace_id.into()),
-            (Teams::Name, name.into()),
-            (Teams::CreatedAt, now().into()),
-        ]
-        .into_iter()
-        .unzip();
         let team_id: i64 = tx
             .fetch_scalar(
-                Query::insert()
-                    .into_table(Teams::Table)
-                    .columns(columns)
-                    .values_panic(values)
-                    .returning_col(Teams::Id),
+                Teams::insert([
+                    (Teams::WorkspaceId, workspace_id.into()),
+                    (Teams::Name, name.into()),
+                    (Teams::CreatedAt, now().into()),
+                ])
+                .returning_col(Teams::Id),
             )
             .await?;
         for &admin_id in admin_ids {
@@ -103,15 +92,10 @@ impl Store {
 
 async fn add_member(db: &mut impl Exec, workspace_id: i64, team_id: i64, admin_id: i64) -> StoreResult<()> {
     admins::get(db, workspace_id, admin_id).await?;
-    db.execute(
-        Query::insert()
-            .into_table(TeamAdmins::Table)
-            .columns([TeamAdmins::TeamId, TeamAdmins::AdminId])
-            .values_panic([team_id.into(), admin_id.into()])
-            .on_conflict(
-                OnConflict::columns([TeamAdmins::TeamId, TeamAdmins::AdminId]).do_nothing().to_owned(),
-            ),
-    )
+    db.execute(&TeamAdmins::insert_or_ignore(
+        [(TeamAdmins::TeamId, team_id.into()), (TeamAdmins::AdminId, admin_id.into())],
+        [TeamAdmins::TeamId, TeamAdmins::AdminId],
+    ))
     .await?;
     Ok(())
 }

@@ -9,15 +9,15 @@ use crate::domain::article::{
     Article, ArticleInput, ArticleParts, ArticleSearch, ArticleState, Content, ParentKind, ParentRef,
     ParentUpdate, author_fields, normalize_phrase, plan_contents,
 };
-use crate::domain::error::{Missing, Rejection};
+use crate::domain::error::Rejection;
 use crate::domain::help_center::{HelpCenter, PageRequest};
 use crate::store::backend::rows::row_struct;
-use crate::store::help_centers::{self, default_help_center, parent_collection, workspace_code};
+use crate::store::help_centers::{self, default_help_center, parent_collection, with_site, workspace_code};
 use crate::store::schema::admins::Admins;
 use crate::store::schema::articles::{ArticleContentRow, ArticleContents, ArticleRow, Articles};
-use crate::store::schema::help_centers::{Collections, HelpCenters};
+use crate::store::schema::help_centers::Collections;
 use crate::store::search::{LIKE_ESCAPE, escape_like};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 row_struct! {
     /// An article with what its API object needs from its parent and its help center.
@@ -66,18 +66,8 @@ impl From<ArticleContentRow> for Content {
 
 fn select() -> SelectStatement {
     let parent = Alias::new("parent");
-    Articles::select_all(&mut Query::select())
+    with_site(&mut Articles::select_rows(), (Articles::Table, Articles::HelpCenterId))
         .expr_as(Expr::col((parent.clone(), Collections::ParentId)), Alias::new("grandparent_id"))
-        .columns([
-            (HelpCenters::Table, HelpCenters::Identifier),
-            (HelpCenters::Table, HelpCenters::CustomDomain),
-        ])
-        .from(Articles::Table)
-        .inner_join(
-            HelpCenters::Table,
-            Expr::col((HelpCenters::Table, HelpCenters::Id))
-                .equals((Articles::Table, Articles::HelpCenterId)),
-        )
         .join_as(
             JoinType::LeftJoin,
             Collections::Table,
@@ -135,9 +125,8 @@ fn search_condition(workspace_id: i64, search: &ArticleSearch) -> Cond {
 
 async fn contents(db: &mut impl Exec, workspace_id: i64, ids: &[i64]) -> StoreResult<Vec<ArticleContentRow>> {
     db.fetch_all(
-        ArticleContents::select_all(&mut Query::select())
-            .from(ArticleContents::Table)
-            .and_where(Expr::col(ArticleContents::WorkspaceId).eq(workspace_id))
+        ArticleContents::select_rows()
+            .where_eq(ArticleContents::WorkspaceId, workspace_id)
             .and_where(Expr::col(ArticleContents::ArticleId).is_in(ids.iter().copied())),
     )
     .await
@@ -174,12 +163,7 @@ async fn load(
 }
 
 async fn row(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<ArticleWithSite> {
-    db.fetch_one(
-        select()
-            .and_where(in_workspace(workspace_id))
-            .and_where(Expr::col((Articles::Table, Articles::Id)).eq(id)),
-    )
-    .await
+    db.fetch_one(select().and_where(in_workspace(workspace_id)).and_where(Articles::Id.col().eq(id))).await
 }
 
 async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Article> {
@@ -219,10 +203,8 @@ async fn check_authors(
     let ids: HashSet<i64> = wanted.iter().map(|(id, _)| *id).collect();
     let found: Vec<(i64,)> = db
         .fetch_all(
-            Query::select()
-                .column(Admins::Id)
-                .from(Admins::Table)
-                .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+            Admins::select([Admins::Id])
+                .where_eq(Admins::WorkspaceId, workspace_id)
                 .and_where(Expr::col(Admins::Id).is_in(ids)),
         )
         .await?;
@@ -236,57 +218,46 @@ async fn check_authors(
     }
 }
 
-async fn insert_content(
-    db: &mut impl Exec,
-    workspace_id: i64,
-    article_id: i64,
-    locale: &str,
-    c: &Content,
-) -> StoreResult<()> {
-    let (columns, values): (Vec<_>, Vec<Expr>) = [
-        (ArticleContents::ArticleId, article_id.into()),
-        (ArticleContents::Locale, locale.into()),
-        (ArticleContents::WorkspaceId, workspace_id.into()),
+/// The columns of a content row that an update rewrites.
+fn content_values(c: &Content) -> [(ArticleContents, Expr); 7] {
+    [
         (ArticleContents::Title, c.title.clone().into()),
         (ArticleContents::Description, c.description.clone().into()),
         (ArticleContents::Body, c.body.clone().into()),
         (ArticleContents::AuthorId, c.author_id.into()),
         (ArticleContents::State, c.state.as_str().into()),
         (ArticleContents::SearchText, c.search_text().into()),
-        (ArticleContents::CreatedAt, c.created_at.into()),
         (ArticleContents::UpdatedAt, c.updated_at.into()),
     ]
-    .into_iter()
-    .unzip();
-    db.execute(Query::insert().into_table(ArticleContents::Table).columns(columns).values_panic(values))
-        .await?;
-    Ok(())
 }
 
-async fn update_content(
+/// Writes an article's content in `locale`: a new row, or (`exists`) new texts for its row.
+async fn save_content(
     db: &mut impl Exec,
     workspace_id: i64,
     article_id: i64,
     locale: &str,
     c: &Content,
+    exists: bool,
 ) -> StoreResult<()> {
-    db.execute(
-        Query::update()
-            .table(ArticleContents::Table)
-            .values([
-                (ArticleContents::Title, c.title.clone().into()),
-                (ArticleContents::Description, c.description.clone().into()),
-                (ArticleContents::Body, c.body.clone().into()),
-                (ArticleContents::AuthorId, c.author_id.into()),
-                (ArticleContents::State, c.state.as_str().into()),
-                (ArticleContents::SearchText, c.search_text().into()),
-                (ArticleContents::UpdatedAt, c.updated_at.into()),
-            ])
-            .and_where(Expr::col(ArticleContents::WorkspaceId).eq(workspace_id))
-            .and_where(Expr::col(ArticleContents::ArticleId).eq(article_id))
-            .and_where(Expr::col(ArticleContents::Locale).eq(locale)),
-    )
-    .await?;
+    let texts = content_values(c);
+    if exists {
+        db.execute(
+            ArticleContents::update(texts)
+                .where_eq(ArticleContents::WorkspaceId, workspace_id)
+                .where_eq(ArticleContents::ArticleId, article_id)
+                .where_eq(ArticleContents::Locale, locale),
+        )
+        .await?;
+    } else {
+        let key = [
+            (ArticleContents::ArticleId, article_id.into()),
+            (ArticleContents::Locale, locale.into()),
+            (ArticleContents::WorkspaceId, workspace_id.into()),
+            (ArticleContents::CreatedAt, c.created_at.into()),
+        ];
+        db.execute(&ArticleContents::insert(key.into_iter().chain(texts))).await?;
+    }
     Ok(())
 }
 
@@ -298,14 +269,8 @@ impl Store {
         page: PageRequest,
     ) -> StoreResult<(Vec<Article>, i64)> {
         let mut conn = self.conn().await?;
-        let total: i64 = conn
-            .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col((Articles::Table, Articles::Id)).count())
-                    .from(Articles::Table)
-                    .and_where(in_workspace(workspace_id)),
-            )
-            .await?;
+        let total: i64 =
+            conn.fetch_scalar(Articles::count(Articles::Id).and_where(in_workspace(workspace_id))).await?;
         let rows = conn
             .fetch_all(
                 newest_first(select().and_where(in_workspace(workspace_id)))
@@ -324,14 +289,7 @@ impl Store {
     ) -> StoreResult<(Vec<Article>, i64)> {
         let mut conn = self.conn().await?;
         let cond = search_condition(workspace_id, search);
-        let total: i64 = conn
-            .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col((Articles::Table, Articles::Id)).count())
-                    .from(Articles::Table)
-                    .cond_where(cond.clone()),
-            )
-            .await?;
+        let total: i64 = conn.fetch_scalar(Articles::count(Articles::Id).cond_where(cond.clone())).await?;
         let rows = conn
             .fetch_all(
                 newest_first(select().cond_where(cond))
@@ -366,27 +324,21 @@ impl Store {
         let created_at = now();
         let planned = plan_contents(&[], input, &locale, false, created_at)?;
         check_authors(&mut tx, workspace_id, &planned, &locale).await?;
-        let (columns, values): (Vec<_>, Vec<Expr>) = [
-            (Articles::WorkspaceId, workspace_id.into()),
-            (Articles::HelpCenterId, help_center.id.into()),
-            (Articles::ParentId, parent.map(|p| p.id).into()),
-            (Articles::DefaultLocale, locale.clone().into()),
-            (Articles::CreatedAt, created_at.into()),
-            (Articles::UpdatedAt, created_at.into()),
-        ]
-        .into_iter()
-        .unzip();
         let id: i64 = tx
             .fetch_scalar(
-                Query::insert()
-                    .into_table(Articles::Table)
-                    .columns(columns)
-                    .values_panic(values)
-                    .returning_col(Articles::Id),
+                Articles::insert([
+                    (Articles::WorkspaceId, workspace_id.into()),
+                    (Articles::HelpCenterId, help_center.id.into()),
+                    (Articles::ParentId, parent.map(|p| p.id).into()),
+                    (Articles::DefaultLocale, locale.clone().into()),
+                    (Articles::CreatedAt, created_at.into()),
+                    (Articles::UpdatedAt, created_at.into()),
+                ])
+                .returning_col(Articles::Id),
             )
             .await?;
         for (locale, content) in &planned {
-            insert_content(&mut tx, workspace_id, id, locale, content).await?;
+            save_content(&mut tx, workspace_id, id, locale, content, false).await?;
         }
         let article = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
@@ -432,24 +384,19 @@ impl Store {
             check_authors(&mut tx, workspace_id, &planned, &locale).await?;
         }
         for (l, content) in &planned {
-            if existing.iter().any(|(e, _)| e == l) {
-                update_content(&mut tx, workspace_id, id, l, content).await?;
-            } else {
-                insert_content(&mut tx, workspace_id, id, l, content).await?;
-            }
+            let exists = existing.iter().any(|(e, _)| e == l);
+            save_content(&mut tx, workspace_id, id, l, content, exists).await?;
         }
         // The article's timestamps are its default content's.
         if let Some((_, default)) = planned.iter().find(|(l, _)| *l == locale) {
             tx.execute(
-                Query::update()
-                    .table(Articles::Table)
-                    .values([
-                        (Articles::ParentId, new_parent.into()),
-                        (Articles::HelpCenterId, help_center_id.into()),
-                        (Articles::UpdatedAt, default.updated_at.into()),
-                    ])
-                    .and_where(Expr::col(Articles::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Articles::Id).eq(id)),
+                Articles::update([
+                    (Articles::ParentId, new_parent.into()),
+                    (Articles::HelpCenterId, help_center_id.into()),
+                    (Articles::UpdatedAt, default.updated_at.into()),
+                ])
+                .where_eq(Articles::WorkspaceId, workspace_id)
+                .where_eq(Articles::Id, id),
             )
             .await?;
         }
@@ -460,16 +407,10 @@ impl Store {
 
     /// Deletes an article; its contents go with it (`ON DELETE CASCADE`).
     pub async fn delete_article(&self, workspace_id: i64, id: i64) -> StoreResult<()> {
-        let deleted = self
-            .conn()
-            .await?
-            .execute(
-                Query::delete()
-                    .from_table(Articles::Table)
-                    .and_where(Expr::col(Articles::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Articles::Id).eq(id)),
-            )
-            .await?;
-        if deleted == 0 { Err(StoreError::NotFound(Missing::Resource)) } else { Ok(()) }
+        let delete = Articles::delete()
+            .where_eq(Articles::WorkspaceId, workspace_id)
+            .where_eq(Articles::Id, id)
+            .take();
+        self.conn().await?.execute_found(&delete).await
     }
 }

@@ -233,26 +233,18 @@ pub trait Exec: Send {
     }
 
     async fn fetch_all<T: Row>(&mut self, stmt: &impl Statement) -> StoreResult<Vec<T>> {
-        match self.conn() {
-            ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
-                sqlite::fetch_all(c, &sql, &values)
-            }
-            ConnRef::Postgres(c) => {
-                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+        match render(self.conn(), stmt) {
+            Rendered::Sqlite(c, sql, values) => sqlite::fetch_all(c, &sql, &values),
+            Rendered::Postgres(c, sql, values) => {
                 Ok(sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values).fetch_all(c).await?)
             }
         }
     }
 
     async fn fetch_optional<T: Row>(&mut self, stmt: &impl Statement) -> StoreResult<Option<T>> {
-        match self.conn() {
-            ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
-                sqlite::fetch_optional(c, &sql, &values)
-            }
-            ConnRef::Postgres(c) => {
-                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+        match render(self.conn(), stmt) {
+            Rendered::Sqlite(c, sql, values) => sqlite::fetch_optional(c, &sql, &values),
+            Rendered::Postgres(c, sql, values) => {
                 Ok(sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
                     .fetch_optional(c)
                     .await?)
@@ -266,13 +258,9 @@ pub trait Exec: Send {
 
     /// The first column of the first row, e.g. a `COUNT(*)` or a `RETURNING id`.
     async fn fetch_scalar<T: Scalar>(&mut self, stmt: &impl Statement) -> StoreResult<T> {
-        match self.conn() {
-            ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
-                sqlite::fetch_scalar(c, &sql, &values)
-            }
-            ConnRef::Postgres(c) => {
-                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+        match render(self.conn(), stmt) {
+            Rendered::Sqlite(c, sql, values) => sqlite::fetch_scalar(c, &sql, &values),
+            Rendered::Postgres(c, sql, values) => {
                 Ok(sqlx::query_scalar_with::<Postgres, T, _>(AssertSqlSafe(sql), values).fetch_one(c).await?)
             }
         }
@@ -280,18 +268,41 @@ pub trait Exec: Send {
 
     /// Runs a statement and returns how many rows it touched.
     async fn execute(&mut self, stmt: &impl Statement) -> StoreResult<u64> {
-        match self.conn() {
-            ConnRef::Sqlite(c) => {
-                let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
-                sqlite::execute(c, &sql, &values)
-            }
-            ConnRef::Postgres(c) => {
-                let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+        match render(self.conn(), stmt) {
+            Rendered::Sqlite(c, sql, values) => sqlite::execute(c, &sql, &values),
+            Rendered::Postgres(c, sql, values) => {
                 Ok(sqlx::query_with::<Postgres, _>(AssertSqlSafe(sql), values)
                     .execute(c)
                     .await?
                     .rows_affected())
             }
+        }
+    }
+
+    /// Runs a statement that must touch a row: none is `NotFound(Missing::Resource)`.
+    async fn execute_found(&mut self, stmt: &impl Statement) -> StoreResult<()> {
+        match self.execute(stmt).await? {
+            0 => Err(StoreError::NotFound(Missing::Resource)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A statement rendered for the connection it is to run on.
+enum Rendered<'c> {
+    Sqlite(&'c mut rusqlite::Connection, String, sea_query_rusqlite::RusqliteValues),
+    Postgres(&'c mut PgConnection, String, sea_query_sqlx::SqlxValues),
+}
+
+fn render<'c>(conn: ConnRef<'c>, stmt: &impl Statement) -> Rendered<'c> {
+    match conn {
+        ConnRef::Sqlite(c) => {
+            let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
+            Rendered::Sqlite(c, sql, values)
+        }
+        ConnRef::Postgres(c) => {
+            let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
+            Rendered::Postgres(c, sql, values)
         }
     }
 }

@@ -168,6 +168,25 @@ macro_rules! table {
                 sea_query::Query::insert().into_table($table::Table).columns(columns).values_panic(values).take()
             }
 
+            /// `INSERT ... ON CONFLICT (key) DO NOTHING`: a no-op when the row is already there.
+            pub fn insert_or_ignore(
+                values: impl IntoIterator<Item = ($table, sea_query::Expr)>,
+                key: impl IntoIterator<Item = $table>,
+            ) -> sea_query::InsertStatement {
+                Self::insert(values).on_conflict(sea_query::OnConflict::columns(key).do_nothing().to_owned()).take()
+            }
+
+            /// `SELECT COUNT(table.column) FROM table`.
+            pub fn count(column: $table) -> sea_query::SelectStatement {
+                use sea_query::ExprTrait;
+                sea_query::Query::select().expr(column.col().count()).from($table::Table).take()
+            }
+
+            /// `SELECT` every column of the row `FROM table`.
+            pub fn select_rows() -> sea_query::SelectStatement {
+                Self::select_all(&mut sea_query::Query::select()).from($table::Table).take()
+            }
+
             /// `UPDATE table SET column = value, ...`.
             pub fn update(
                 values: impl IntoIterator<Item = ($table, sea_query::Expr)>,

@@ -507,6 +507,13 @@ mod tests {
         tx
     }
 
+    /// A write of 1, and a caller counted in the queue that never takes the writer (its request
+    /// was dropped just after `settle` saw it): the write's batch is left open for it.
+    async fn write_with_ghost(pools: &SqlitePools) -> (SqliteTx, InQueue<'_>) {
+        let write = insert(pools, 1).await;
+        (write, InQueue::enter(&pools.writer.queued))
+    }
+
     async fn rows(pools: &SqlitePools) -> Vec<i64> {
         let conn = pools.read().await.unwrap();
         let mut statement = conn.prepare("SELECT v FROM t ORDER BY v").unwrap();
@@ -534,10 +541,7 @@ mod tests {
     #[tokio::test]
     async fn a_batch_left_open_for_a_caller_who_went_away_is_committed_by_its_writes() {
         let (_dir, pools) = open().await;
-        let write = insert(&pools, 1).await;
-        // A caller counted in the queue that never takes the writer (its request was dropped
-        // just after `settle` saw it).
-        let ghost = InQueue::enter(&pools.writer.queued);
+        let (write, ghost) = write_with_ghost(&pools).await;
         let started = Instant::now();
         write.commit().await.unwrap();
         assert!(started.elapsed() >= BATCH_STALL);
@@ -548,8 +552,7 @@ mod tests {
     #[tokio::test]
     async fn a_batch_whose_writes_were_all_dropped_while_waiting_is_still_committed() {
         let (dir, pools) = open().await;
-        let write = insert(&pools, 1).await;
-        let ghost = InQueue::enter(&pools.writer.queued);
+        let (write, ghost) = write_with_ghost(&pools).await;
         let waiting = tokio::spawn(write.commit());
         tokio::time::sleep(Duration::from_millis(2)).await;
         waiting.abort(); // the request is dropped while its batch is open
@@ -565,8 +568,7 @@ mod tests {
     #[tokio::test]
     async fn a_failed_statement_undoes_only_its_own_write() {
         let (_dir, pools) = open().await;
-        let first = insert(&pools, 1).await;
-        let ghost = InQueue::enter(&pools.writer.queued);
+        let (first, ghost) = write_with_ghost(&pools).await;
         let first = tokio::spawn(first.commit());
         tokio::task::yield_now().await;
         drop(ghost);

@@ -3,8 +3,6 @@
 pub mod rate_limit;
 pub mod tokens;
 
-use sea_query::{Expr, ExprTrait, Query};
-
 use crate::domain::activity_log::{ActivityType, NewActivity};
 use crate::domain::admin::NewAdmin;
 use crate::domain::ids;
@@ -12,7 +10,7 @@ use crate::domain::version;
 use crate::domain::workspace::{CreatedWorkspace, Workspace};
 use crate::store::admins::{self, activity_logs};
 use crate::store::schema::workspaces::{WorkspaceRow, Workspaces};
-use crate::store::{Exec, Store, StoreResult, Tx, now};
+use crate::store::{Exec, Store, StoreResult, Tx, WhereEq, now};
 
 impl From<WorkspaceRow> for Workspace {
     fn from(r: WorkspaceRow) -> Self {
@@ -30,10 +28,6 @@ impl From<WorkspaceRow> for Workspace {
     }
 }
 
-fn select() -> sea_query::SelectStatement {
-    Workspaces::select_all(&mut Query::select()).from(Workspaces::Table).take()
-}
-
 /// Inserts a workspace with its first admin, that admin's token and the activity entry.
 async fn insert(
     tx: &mut Tx,
@@ -43,21 +37,15 @@ async fn insert(
 ) -> StoreResult<CreatedWorkspace> {
     let created_at = now();
     let id_code = ids::random_hex(4);
-    let (columns, values): (Vec<_>, Vec<Expr>) = [
-        (Workspaces::IdCode, id_code.clone().into()),
-        (Workspaces::Name, name.into()),
-        (Workspaces::DefaultVersion, version::DEFAULT.into()),
-        (Workspaces::CreatedAt, created_at.into()),
-    ]
-    .into_iter()
-    .unzip();
     let workspace_id: i64 = tx
         .fetch_scalar(
-            Query::insert()
-                .into_table(Workspaces::Table)
-                .columns(columns)
-                .values_panic(values)
-                .returning_col(Workspaces::Id),
+            Workspaces::insert([
+                (Workspaces::IdCode, id_code.clone().into()),
+                (Workspaces::Name, name.into()),
+                (Workspaces::DefaultVersion, version::DEFAULT.into()),
+                (Workspaces::CreatedAt, created_at.into()),
+            ])
+            .returning_col(Workspaces::Id),
         )
         .await?;
     let admin = NewAdmin { email: admin_email.to_owned(), name: admin_name.to_owned(), job_title: None };
@@ -104,9 +92,7 @@ impl Store {
         if let crate::store::ConnRef::Postgres(conn) = tx.conn() {
             sqlx::query("SELECT pg_advisory_xact_lock(7262460348712435)").execute(conn).await?;
         }
-        let existing: i64 = tx
-            .fetch_scalar(Query::select().expr(Expr::col(Workspaces::Id).count()).from(Workspaces::Table))
-            .await?;
+        let existing: i64 = tx.fetch_scalar(&Workspaces::count(Workspaces::Id)).await?;
         if existing > 0 {
             return Ok(None);
         }
@@ -117,7 +103,7 @@ impl Store {
 
     pub async fn workspace_by_id(&self, id: i64) -> StoreResult<Workspace> {
         let row: WorkspaceRow =
-            self.conn().await?.fetch_one(select().and_where(Expr::col(Workspaces::Id).eq(id))).await?;
+            self.conn().await?.fetch_one(Workspaces::select_rows().where_eq(Workspaces::Id, id)).await?;
         Ok(row.into())
     }
 
@@ -126,7 +112,7 @@ impl Store {
         let row: WorkspaceRow = self
             .conn()
             .await?
-            .fetch_one(select().and_where(Expr::col(Workspaces::IdCode).eq(id_code)))
+            .fetch_one(Workspaces::select_rows().where_eq(Workspaces::IdCode, id_code))
             .await?;
         Ok(row.into())
     }

@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, ExprTrait};
 use sqlx::PgPool;
 
 use crate::store::schema::workspaces::RateLimitWindows;
-use crate::store::{Conn, Exec, Store, StoreError, StoreResult};
+use crate::store::{Conn, Exec, Store, StoreError, StoreResult, WhereEq};
 
 pub const WINDOW_SECONDS: i64 = 10;
 
@@ -156,9 +156,8 @@ async fn add_requests(pool: &PgPool, workspace_id: i64, window_start: i64, added
         // The window's first addition clears the workspace's finished windows.
         Conn::Postgres(conn)
             .execute(
-                Query::delete()
-                    .from_table(RateLimitWindows::Table)
-                    .and_where(Expr::col(RateLimitWindows::WorkspaceId).eq(workspace_id))
+                RateLimitWindows::delete()
+                    .where_eq(RateLimitWindows::WorkspaceId, workspace_id)
                     .and_where(Expr::col(RateLimitWindows::WindowStart).lt(window_start)),
             )
             .await?;

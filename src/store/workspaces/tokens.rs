@@ -2,16 +2,15 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{ExprTrait, Order, Query};
 use sha2::{Digest, Sha256};
 
 use crate::domain::activity_log::{ActivityType, NewActivity};
-use crate::domain::error::Missing;
 use crate::domain::workspace::{TokenInfo, TokenOwner};
 use crate::store::admins::{self, activity_logs};
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::workspaces::{AccessTokenRow, AccessTokens, Workspaces};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 row_struct! {
     /// A live token's workspace and admin, with the workspace's default API version.
@@ -48,16 +47,14 @@ pub(crate) async fn insert(
     name: &str,
 ) -> StoreResult<String> {
     let token = STANDARD.encode(format!("tok:{}:1:0", uuid::Uuid::new_v4()));
-    let (columns, values): (Vec<_>, Vec<Expr>) = [
+    db.execute(&AccessTokens::insert([
         (AccessTokens::WorkspaceId, workspace_id.into()),
         (AccessTokens::AdminId, admin_id.into()),
         (AccessTokens::TokenHash, hash(&token).into()),
         (AccessTokens::Name, name.into()),
         (AccessTokens::CreatedAt, now().into()),
-    ]
-    .into_iter()
-    .unzip();
-    db.execute(Query::insert().into_table(AccessTokens::Table).columns(columns).values_panic(values)).await?;
+    ]))
+    .await?;
     Ok(token)
 }
 
@@ -109,9 +106,8 @@ impl Store {
             .conn()
             .await?
             .fetch_all(
-                AccessTokens::select_all(&mut Query::select())
-                    .from(AccessTokens::Table)
-                    .and_where(Expr::col(AccessTokens::WorkspaceId).eq(workspace_id))
+                AccessTokens::select_rows()
+                    .where_eq(AccessTokens::WorkspaceId, workspace_id)
                     .order_by(AccessTokens::Id, Order::Asc),
             )
             .await?;
@@ -120,18 +116,11 @@ impl Store {
 
     /// Revokes a token at once, for every server process sharing the database.
     pub async fn revoke_token(&self, workspace_id: i64, token_id: i64) -> StoreResult<()> {
-        let touched = self
-            .conn()
-            .await?
-            .execute(
-                Query::update()
-                    .table(AccessTokens::Table)
-                    .value(AccessTokens::RevokedAt, now())
-                    .and_where(Expr::col(AccessTokens::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(AccessTokens::Id).eq(token_id))
-                    .and_where(Expr::col(AccessTokens::RevokedAt).is_null()),
-            )
-            .await?;
-        if touched == 0 { Err(StoreError::NotFound(Missing::Resource)) } else { Ok(()) }
+        let revoke = AccessTokens::update([(AccessTokens::RevokedAt, now().into())])
+            .where_eq(AccessTokens::WorkspaceId, workspace_id)
+            .where_eq(AccessTokens::Id, token_id)
+            .and_where(AccessTokens::RevokedAt.col().is_null())
+            .take();
+        self.conn().await?.execute_found(&revoke).await
     }
 }
