@@ -29,6 +29,11 @@ impl LooseId {
             LooseId::Number(n) => n.to_string(),
         }
     }
+
+    /// The id as a positive number; anything else names no object.
+    pub fn numeric(self) -> ApiResult<i64> {
+        Ok(ids::parse_numeric(self.into_string().trim()).ok_or(Missing::Resource)?)
+    }
 }
 
 /// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`: absent is
@@ -94,10 +99,21 @@ pub fn flag(name: &str, raw: Option<&str>) -> ApiResult<bool> {
     }
 }
 
-/// An id in a path: anything but a positive number names no object.
-pub fn path_id(raw: &str) -> ApiResult<i64> {
-    Ok(ids::parse_numeric(raw).ok_or(Missing::Resource)?)
+/// Makes a position of two `i64` fields a `cursor::Position`, written `first<SEPARATOR>second`.
+macro_rules! pair_position {
+    ($position:ident { $first:ident, $second:ident }, $separator:literal) => {
+        impl $crate::domain::pages::cursor::Position for $position {
+            const SEPARATOR: char = $separator;
+            fn to_pair(&self) -> (i64, i64) {
+                (self.$first, self.$second)
+            }
+            fn from_pair($first: i64, $second: i64) -> Option<Self> {
+                Some($position { $first, $second })
+            }
+        }
+    };
 }
+pub(crate) use pair_position;
 
 /// `?page=&per_page=` of the page-numbered lists.
 #[derive(Deserialize)]
@@ -107,6 +123,13 @@ pub struct PageParams {
 }
 
 impl PageParams {
+    /// The page number and page size of the older lists (`per_page`: `default` when absent,
+    /// else 1..=`max`).
+    pub fn numbers(&self, default: u64, max: u64) -> ApiResult<(u64, u64)> {
+        Ok((page(self.page.as_deref())?, per_page(self.per_page.as_deref(), default, max)?))
+    }
+
+    /// The page of the help center and article lists.
     pub fn parse(&self, default_per_page: i64) -> ApiResult<PageRequest> {
         let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw {
             None => Ok(default),

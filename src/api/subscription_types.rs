@@ -1,9 +1,8 @@
 //! Subscription types (`/subscription_types`) and contacts' choices about them
 //! (`/contacts/{id}/subscriptions`).
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::{delete, get};
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
@@ -21,23 +20,17 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{contact_id}/subscriptions/{subscription_id}", delete(detach))
 }
 
-fn not_found() -> ApiError {
-    Missing::Resource.into()
-}
-
 /// operationId: listSubscriptionTypes
-async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<List<SubscriptionType>>> {
-    Ok(JsonResponse(List::new(state.store.list_subscription_types(ctx.workspace_id).await?)))
+async fn list(ctx: Ctx) -> ApiResult<Json<List<SubscriptionType>>> {
+    Ok(Json(List::new(ctx.store.list_subscription_types(ctx.workspace_id).await?)))
 }
 
 /// operationId: listSubscriptionsForAContact
 async fn list_for_contact(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<List<SubscriptionType>>> {
-    let types = state.store.contact_subscriptions(ctx.workspace_id, &contact_id).await?;
-    Ok(JsonResponse(List::new(types)))
+) -> ApiResult<Json<List<SubscriptionType>>> {
+    Ok(Json(List::new(ctx.store.contact_subscriptions(ctx.workspace_id, &contact_id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -48,25 +41,21 @@ struct AttachRequest {
 
 /// operationId: attachSubscriptionTypeToContact
 async fn attach(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Json(body): Json<AttachRequest>,
-) -> ApiResult<JsonResponse<SubscriptionType>> {
+) -> ApiResult<Json<SubscriptionType>> {
     let consent = ConsentType::parse(&body.consent_type)
         .ok_or_else(|| ApiError::invalid("consent_type", "consent_type must be opt_in or opt_out"))?;
-    let id = ids::parse_numeric(body.id.into_string().trim()).ok_or_else(not_found)?;
-    let attached = state.store.attach_subscription(ctx.workspace_id, &contact_id, id, consent).await;
-    Ok(JsonResponse(attached?))
+    let id = body.id.numeric()?;
+    Ok(Json(ctx.store.attach_subscription(ctx.workspace_id, &contact_id, id, consent).await?))
 }
 
 /// operationId: detachSubscriptionTypeToContact
 async fn detach(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path((contact_id, subscription_id)): Path<(String, String)>,
-) -> ApiResult<JsonResponse<SubscriptionType>> {
-    let id = ids::parse_numeric(&subscription_id).ok_or_else(not_found)?;
-    let detached = state.store.detach_subscription(ctx.workspace_id, &contact_id, id).await;
-    Ok(JsonResponse(detached?))
+) -> ApiResult<Json<SubscriptionType>> {
+    let id = ids::parse_numeric(&subscription_id).ok_or(Missing::Resource)?;
+    Ok(Json(ctx.store.detach_subscription(ctx.workspace_id, &contact_id, id).await?))
 }

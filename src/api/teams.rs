@@ -1,11 +1,10 @@
 //! Teams: `GET /teams`, `GET /teams/{id}`. Teams are made with `switchboard team create`.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::get;
-use axum::{Json as JsonResponse, Router};
 
 use super::AppState;
-use super::extract::{Ctx, Path};
+use super::extract::{Ctx, Json, Path};
 use crate::domain::error::Missing;
 use crate::domain::ids;
 use crate::domain::pages::NamedList;
@@ -17,16 +16,12 @@ pub fn router() -> Router<AppState> {
 }
 
 /// operationId: listTeams
-async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<NamedList<Team>>> {
-    Ok(JsonResponse(NamedList::new(state.store.list_teams(ctx.workspace_id).await?)))
+async fn list(ctx: Ctx) -> ApiResult<Json<NamedList<Team>>> {
+    Ok(Json(NamedList::new(ctx.store.list_teams(ctx.workspace_id).await?)))
 }
 
 /// operationId: retrieveTeam
-async fn retrieve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(team_id): Path<String>,
-) -> ApiResult<JsonResponse<Team>> {
+async fn retrieve(ctx: Ctx, Path(team_id): Path<String>) -> ApiResult<Json<Team>> {
     let id = ids::parse_numeric(&team_id).ok_or(Missing::Team)?;
-    Ok(JsonResponse(state.store.get_team(ctx.workspace_id, id).await?))
+    Ok(Json(ctx.store.get_team(ctx.workspace_id, id).await?))
 }
