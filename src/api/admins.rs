@@ -5,7 +5,7 @@ use axum::routing::{get, put};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::{self, pair_position};
 use crate::domain::activity_log::{ActivityLog, LogPosition, LogQuery};
 use crate::domain::admin::{Admin, AdminWithApp, AwayMode};
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// operationId: identifyAdmin
-async fn identify(ctx: Ctx) -> ApiResult<Json<AdminWithApp>> {
+async fn identify(ctx: Ctx) -> Reply<AdminWithApp> {
     let admin = ctx.store.get_admin(ctx.workspace_id, ctx.admin_id).await?;
     let workspace = ctx.store.workspace_by_id(ctx.workspace_id).await?;
     Ok(Json(AdminWithApp { email_verified: admin.email_verified, admin, app: workspace.app() }))
@@ -37,7 +37,7 @@ struct ListParams {
 }
 
 /// operationId: listAdmins
-async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> ApiResult<Json<NamedList<Admin>>> {
+async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> Reply<NamedList<Admin>> {
     let display_avatar = params::flag("display_avatar", params.display_avatar.as_deref())?;
     let mut admins = ctx.store.list_admins(ctx.workspace_id).await?;
     if !display_avatar {
@@ -47,7 +47,7 @@ async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> ApiResult<Json<Name
 }
 
 /// operationId: retrieveAdmin
-async fn retrieve(ctx: Ctx, Path(admin_id): Path<String>) -> ApiResult<Json<Admin>> {
+async fn retrieve(ctx: Ctx, Path(admin_id): Path<String>) -> Reply<Admin> {
     let id = ids::parse_numeric(&admin_id).ok_or(Missing::Admin)?;
     let admin = ctx.store.get_admin(ctx.workspace_id, id).await?;
     Ok(Json(Admin { avatar: None, ..admin }))
@@ -60,11 +60,7 @@ struct AwayRequest {
 }
 
 /// operationId: setAwayAdmin
-async fn set_away(
-    ctx: Ctx,
-    Path(admin_id): Path<String>,
-    Json(body): Json<AwayRequest>,
-) -> ApiResult<Json<Admin>> {
+async fn set_away(ctx: Ctx, Path(admin_id): Path<String>, Json(body): Json<AwayRequest>) -> Reply<Admin> {
     let id = ids::parse_numeric(&admin_id).ok_or(Missing::AdminForAdminId)?;
     let away = AwayMode { enabled: body.away_mode_enabled, reassign: body.away_mode_reassign };
     let admin = ctx.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await?;
@@ -93,7 +89,7 @@ fn timestamp_param(name: &str, raw: &str) -> ApiResult<i64> {
 async fn list_activity_logs(
     ctx: Ctx,
     Query(params): Query<ActivityLogParams>,
-) -> ApiResult<Json<NamedList<ActivityLog, PagesOnly<CursorPages>>>> {
+) -> Reply<NamedList<ActivityLog, PagesOnly<CursorPages>>> {
     let after = params.created_at_after.as_deref().ok_or_else(|| ApiError::missing("created_at_after"))?;
     let created_at_after = timestamp_param("created_at_after", after)?;
     let created_at_before = params

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::AppState;
-use super::extract::{Ctx, Id, Json, Query};
+use super::extract::{Ctx, Id, Json, Query, Reply};
 use super::params::{NumericId, PageParams, present, translations};
 use crate::domain::article::{
     Article, ArticleInput, ArticleSearch, ArticleSearchResponse, ArticleState, ContentInput, ParentKind,
@@ -24,9 +24,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Documented: "How many results to display per page. Defaults to 15".
-const DEFAULT_PER_PAGE: i64 = 15;
+const DEFAULT_PER_PAGE: u64 = 15;
 /// The spec's search example shows pages of 10.
-const DEFAULT_SEARCH_PER_PAGE: i64 = 10;
+const DEFAULT_SEARCH_PER_PAGE: u64 = 10;
 
 fn parse_state(field: &str, raw: Option<String>) -> ApiResult<Option<ArticleState>> {
     raw.map(|raw| {
@@ -103,14 +103,14 @@ impl ArticleBody {
 }
 
 /// operationId: listArticles
-async fn list(ctx: Ctx, Query(params): Query<PageParams>) -> ApiResult<Json<CursorList<Article>>> {
+async fn list(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Article>> {
     let page = params.parse(DEFAULT_PER_PAGE)?;
     let (data, total_count) = ctx.store.list_articles(ctx.workspace_id, page).await?;
     Ok(Json(List::paged(data, total_count, page.pages(total_count))))
 }
 
 /// operationId: createArticle
-async fn create(ctx: Ctx, Json(body): Json<ArticleBody>) -> ApiResult<Json<Article>> {
+async fn create(ctx: Ctx, Json(body): Json<ArticleBody>) -> Reply<Article> {
     let (input, parent_id, kind) = body.into_parts()?;
     let parent = match (parent_id.flatten(), kind) {
         (Some(id), kind) => Some(ParentRef { id, kind }),
@@ -121,12 +121,12 @@ async fn create(ctx: Ctx, Json(body): Json<ArticleBody>) -> ApiResult<Json<Artic
 }
 
 /// operationId: retrieveArticle
-async fn retrieve(ctx: Ctx, Id(id): Id) -> ApiResult<Json<Article>> {
+async fn retrieve(ctx: Ctx, Id(id): Id) -> Reply<Article> {
     Ok(Json(ctx.store.get_article(ctx.workspace_id, id).await?))
 }
 
 /// operationId: updateArticle
-async fn update(ctx: Ctx, Id(id): Id, Json(body): Json<ArticleBody>) -> ApiResult<Json<Article>> {
+async fn update(ctx: Ctx, Id(id): Id, Json(body): Json<ArticleBody>) -> Reply<Article> {
     let (input, parent_id, kind) = body.into_parts()?;
     let parent = match (parent_id, kind) {
         (Some(Some(id)), kind) => ParentUpdate::Set(ParentRef { id, kind }),
@@ -138,7 +138,7 @@ async fn update(ctx: Ctx, Id(id): Id, Json(body): Json<ArticleBody>) -> ApiResul
 }
 
 /// operationId: deleteArticle
-async fn delete(ctx: Ctx, Id(id): Id) -> ApiResult<Json<Deleted>> {
+async fn delete(ctx: Ctx, Id(id): Id) -> Reply<Deleted> {
     ctx.store.delete_article(ctx.workspace_id, id).await?;
     Ok(Json(Deleted { id: id.to_string(), object: "article", deleted: true }))
 }
@@ -154,7 +154,7 @@ struct SearchParams {
 }
 
 /// operationId: searchArticles
-async fn search(ctx: Ctx, Query(params): Query<SearchParams>) -> ApiResult<Json<ArticleSearchResponse>> {
+async fn search(ctx: Ctx, Query(params): Query<SearchParams>) -> Reply<ArticleSearchResponse> {
     let article_state = match params.state.as_deref() {
         None | Some("all") => None,
         Some(raw) => Some(

@@ -8,7 +8,7 @@ use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
 use super::contacts::{WalkParams, contact_list};
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::{LooseId, PageParams, present};
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyFilter, Order, Scroll};
 use crate::domain::contact::Contact;
@@ -120,29 +120,25 @@ impl CompanyRequest {
 }
 
 /// operationId: createOrUpdateCompany
-async fn create_or_update(ctx: Ctx, Json(body): Json<CompanyRequest>) -> ApiResult<Json<Company>> {
+async fn create_or_update(ctx: Ctx, Json(body): Json<CompanyRequest>) -> Reply<Company> {
     let (company_id, changes) = body.changes()?;
     let company_id = company_id.ok_or_else(|| ApiError::missing("company_id"))?;
     Ok(Json(ctx.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await?))
 }
 
 /// operationId: UpdateCompany
-async fn update(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<CompanyRequest>,
-) -> ApiResult<Json<Company>> {
+async fn update(ctx: Ctx, Path(id): Path<String>, Json(body): Json<CompanyRequest>) -> Reply<Company> {
     let (company_id, changes) = body.changes()?;
     Ok(Json(ctx.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await?))
 }
 
 /// operationId: RetrieveACompanyById
-async fn retrieve(ctx: Ctx, Path(id): Path<String>) -> ApiResult<Json<Company>> {
+async fn retrieve(ctx: Ctx, Path(id): Path<String>) -> Reply<Company> {
     Ok(Json(ctx.store.get_company(ctx.workspace_id, &id).await?))
 }
 
 /// operationId: deleteCompany
-async fn remove(ctx: Ctx, Path(id): Path<String>) -> ApiResult<Json<CompanyDeleted>> {
+async fn remove(ctx: Ctx, Path(id): Path<String>) -> Reply<CompanyDeleted> {
     Ok(Json(ctx.store.delete_company(ctx.workspace_id, &id).await?))
 }
 
@@ -177,7 +173,7 @@ async fn retrieve_or_list(
     ctx: Ctx,
     Query(params): Query<RetrieveParams>,
     Query(paging): Query<PageParams>,
-) -> ApiResult<Json<CompaniesResponse>> {
+) -> Reply<CompaniesResponse> {
     let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let filter = CompanyFilter {
         company_id: given(params.company_id),
@@ -212,7 +208,7 @@ async fn list(
     ctx: Ctx,
     Query(paging): Query<PageParams>,
     Query(params): Query<OrderParams>,
-) -> ApiResult<Json<NumberedList<Company>>> {
+) -> Reply<NumberedList<Company>> {
     let (page, per_page) = paging.numbers(DEFAULT_PAGE, MAX_PAGE)?;
     let order = match params.order.as_deref().filter(|s| !s.is_empty()) {
         None => Order::Desc,
@@ -234,7 +230,7 @@ struct ScrollParams {
 }
 
 /// operationId: scrollOverAllCompanies
-async fn scroll(ctx: Ctx, Query(params): Query<ScrollParams>) -> ApiResult<Json<List<Company, Scroll>>> {
+async fn scroll(ctx: Ctx, Query(params): Query<ScrollParams>) -> Reply<List<Company, Scroll>> {
     let param = params.scroll_param.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let page = ctx.store.scroll_companies(ctx.workspace_id, param, crate::store::now()).await?;
     Ok(Json(List::with(page.companies, Scroll::new(page.param))))
@@ -245,13 +241,13 @@ async fn list_contacts(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(walk): Query<WalkParams>,
-) -> ApiResult<Json<CursorList<Contact>>> {
+) -> Reply<CursorList<Contact>> {
     let (page, per_page, at) = walk.position()?;
     Ok(Json(contact_list(ctx.store.company_contacts(ctx.workspace_id, &id, at).await?, page, per_page)))
 }
 
 /// operationId: ListAttachedSegmentsForCompanies
-async fn list_segments(ctx: Ctx, Path(id): Path<String>) -> ApiResult<Json<List<Segment>>> {
+async fn list_segments(ctx: Ctx, Path(id): Path<String>) -> Reply<List<Segment>> {
     Ok(Json(List::new(ctx.store.company_segments(ctx.workspace_id, &id).await?)))
 }
 
@@ -261,11 +257,7 @@ struct AttachRequest {
 }
 
 /// operationId: attachContactToACompany
-async fn attach(
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-    Json(body): Json<AttachRequest>,
-) -> ApiResult<Json<Company>> {
+async fn attach(ctx: Ctx, Path(contact_id): Path<String>, Json(body): Json<AttachRequest>) -> Reply<Company> {
     let company = body.id.map(LooseId::into_string).filter(|id| !id.trim().is_empty()).ok_or_else(|| {
         ApiError::new(ErrorCode::ParameterNotFound, "company not specified").with_field("id")
     })?;
@@ -273,9 +265,6 @@ async fn attach(
 }
 
 /// operationId: detachContactFromACompany
-async fn detach(
-    ctx: Ctx,
-    Path((contact_id, company_id)): Path<(String, String)>,
-) -> ApiResult<Json<Company>> {
+async fn detach(ctx: Ctx, Path((contact_id, company_id)): Path<(String, String)>) -> Reply<Company> {
     Ok(Json(ctx.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await?))
 }

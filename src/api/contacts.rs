@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::{self, LooseId, PageParams, present};
 use super::search::checked_query;
 use crate::domain::company::{AlsoCompanies, Company};
@@ -158,19 +158,19 @@ impl WalkParams {
 }
 
 /// operationId: ListContacts
-async fn list(ctx: Ctx, Query(walk): Query<WalkParams>) -> ApiResult<Json<CursorList<Contact>>> {
+async fn list(ctx: Ctx, Query(walk): Query<WalkParams>) -> Reply<CursorList<Contact>> {
     let (page, per_page, at) = walk.position()?;
     Ok(Json(contact_list(ctx.store.list_contacts(ctx.workspace_id, at).await?, page, per_page)))
 }
 
 /// operationId: CreateContact
-async fn create(ctx: Ctx, Json(body): Json<ContactRequest>) -> ApiResult<Json<Contact>> {
+async fn create(ctx: Ctx, Json(body): Json<ContactRequest>) -> Reply<Contact> {
     let changes = body.changes()?;
     Ok(Json(ctx.store.create_contact(ctx.workspace_id, &changes).await?))
 }
 
 /// operationId: ShowContact
-async fn retrieve(ctx: Ctx, Path(contact_id): Path<String>) -> ApiResult<Json<Contact>> {
+async fn retrieve(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<Contact> {
     Ok(Json(ctx.store.get_contact(ctx.workspace_id, &contact_id).await?))
 }
 
@@ -179,23 +179,23 @@ async fn update(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Json(body): Json<ContactRequest>,
-) -> ApiResult<Json<Contact>> {
+) -> Reply<Contact> {
     let changes = body.changes()?;
     Ok(Json(ctx.store.update_contact(ctx.workspace_id, &contact_id, &changes).await?))
 }
 
 /// operationId: DeleteContact
-async fn delete(ctx: Ctx, Path(contact_id): Path<String>) -> ApiResult<Json<ContactDeleted>> {
+async fn delete(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactDeleted> {
     Ok(Json(ctx.store.delete_contact(ctx.workspace_id, &contact_id).await?))
 }
 
 /// operationId: ArchiveContact
-async fn archive(ctx: Ctx, Path(contact_id): Path<String>) -> ApiResult<Json<ContactArchived>> {
+async fn archive(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactArchived> {
     Ok(Json(ctx.store.set_contact_archived(ctx.workspace_id, &contact_id, true).await?))
 }
 
 /// operationId: UnarchiveContact
-async fn unarchive(ctx: Ctx, Path(contact_id): Path<String>) -> ApiResult<Json<ContactArchived>> {
+async fn unarchive(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactArchived> {
     Ok(Json(ctx.store.set_contact_archived(ctx.workspace_id, &contact_id, false).await?))
 }
 
@@ -206,12 +206,12 @@ struct MergeRequest {
 }
 
 /// operationId: MergeContact
-async fn merge(ctx: Ctx, Json(body): Json<MergeRequest>) -> ApiResult<Json<Contact>> {
+async fn merge(ctx: Ctx, Json(body): Json<MergeRequest>) -> Reply<Contact> {
     Ok(Json(ctx.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await?))
 }
 
 /// operationId: SearchContacts
-async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> ApiResult<Json<CursorList<Contact>>> {
+async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<CursorList<Contact>> {
     let (per_page, starting_after) = params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, at) = match starting_after {
         Some(raw) => {
@@ -230,7 +230,7 @@ async fn list_companies(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Query(paging): Query<PageParams>,
-) -> ApiResult<Json<List<Company, AlsoCompanies>>> {
+) -> Reply<List<Company, AlsoCompanies>> {
     let (page, per_page) = paging.numbers(DEFAULT_PAGE, MAX_PAGE)?;
     let (companies, total) =
         ctx.store.contact_companies(ctx.workspace_id, &contact_id, page, per_page).await?;

@@ -6,7 +6,7 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::pair_position;
 use super::search::checked_query;
 use crate::domain::conversation::requests::{
@@ -90,7 +90,7 @@ struct ListParams {
 }
 
 /// operationId: listConversations
-async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> ApiResult<Json<ConversationList>> {
+async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> Reply<ConversationList> {
     let per_page = super::params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) =
         resume(params.starting_after.as_deref().filter(|s| !s.trim().is_empty()), "starting_after")?;
@@ -99,7 +99,7 @@ async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> ApiResult<Json<Conv
 }
 
 /// operationId: createConversation
-async fn create(ctx: Ctx, Json(body): Json<CreateBody>) -> ApiResult<Json<Message>> {
+async fn create(ctx: Ctx, Json(body): Json<CreateBody>) -> Reply<Message> {
     let new = body.check()?;
     let (id, created_at) = ctx.store.create_conversation(ctx.workspace_id, &new).await?;
     Ok(Json(Message {
@@ -118,7 +118,7 @@ async fn retrieve(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(display): Query<DisplayParams>,
-) -> ApiResult<Json<Conversation>> {
+) -> Reply<Conversation> {
     let conversation = ctx.store.get_conversation(ctx.workspace_id, conversation_id(&id)?).await?;
     Ok(Json(display.render(conversation)?))
 }
@@ -129,7 +129,7 @@ async fn update(
     Path(id): Path<String>,
     Query(display): Query<DisplayParams>,
     Json(body): Json<UpdateBody>,
-) -> ApiResult<Json<Conversation>> {
+) -> Reply<Conversation> {
     let id = conversation_id(&id)?;
     let (title, attributes) = (body.title.as_deref(), body.custom_attributes.as_ref());
     let conversation = ctx
@@ -140,7 +140,7 @@ async fn update(
 }
 
 /// operationId: searchConversations
-async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> ApiResult<Json<ConversationList>> {
+async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<ConversationList> {
     let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) = resume(starting_after.as_deref(), "pagination.starting_after")?;
     let query = checked_query(&ctx, Resource::Conversations, &body.query).await?;
@@ -149,11 +149,7 @@ async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> ApiResult<Json<Con
 }
 
 /// operationId: replyConversation
-async fn reply(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<ReplyBody>,
-) -> ApiResult<Json<Conversation>> {
+async fn reply(ctx: Ctx, Path(id): Path<String>, Json(body): Json<ReplyBody>) -> Reply<Conversation> {
     // "last": the contact's most recent conversation.
     let id = if id.trim() == "last" { None } else { Some(conversation_id(&id)?) };
     let reply = body.check()?;
@@ -161,27 +157,19 @@ async fn reply(
 }
 
 /// operationId: manageConversation
-async fn manage(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<ManageBody>,
-) -> ApiResult<Json<Conversation>> {
+async fn manage(ctx: Ctx, Path(id): Path<String>, Json(body): Json<ManageBody>) -> Reply<Conversation> {
     let id = conversation_id(&id)?;
     let manage = body.check(crate::store::now())?;
     Ok(Json(ctx.store.manage_conversation(ctx.workspace_id, id, &manage).await?))
 }
 
 /// operationId: autoAssignConversation
-async fn run_assignment_rules(ctx: Ctx, Path(id): Path<String>) -> ApiResult<Json<Conversation>> {
+async fn run_assignment_rules(ctx: Ctx, Path(id): Path<String>) -> Reply<Conversation> {
     Ok(Json(ctx.store.run_assignment_rules(ctx.workspace_id, conversation_id(&id)?).await?))
 }
 
 /// operationId: attachContactToConversation
-async fn attach_contact(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<AttachBody>,
-) -> ApiResult<Json<Customers>> {
+async fn attach_contact(ctx: Ctx, Path(id): Path<String>, Json(body): Json<AttachBody>) -> Reply<Customers> {
     let id = conversation_id(&id)?;
     let attach = body.check()?;
     let customers = ctx.store.attach_conversation_contact(ctx.workspace_id, id, &attach).await?;
@@ -193,7 +181,7 @@ async fn detach_contact(
     ctx: Ctx,
     Path((id, contact_id)): Path<(String, String)>,
     Json(body): Json<DetachBody>,
-) -> ApiResult<Json<Customers>> {
+) -> Reply<Customers> {
     let id = conversation_id(&id)?;
     let admin_id = body.check()?;
     let customers =
@@ -202,7 +190,7 @@ async fn detach_contact(
 }
 
 /// operationId: redactConversation
-async fn redact(ctx: Ctx, Json(body): Json<RedactBody>) -> ApiResult<Json<Conversation>> {
+async fn redact(ctx: Ctx, Json(body): Json<RedactBody>) -> Reply<Conversation> {
     let redaction = body.check()?;
     Ok(Json(ctx.store.redact_conversation(ctx.workspace_id, redaction).await?))
 }
@@ -213,7 +201,7 @@ fn tagged_conversation(raw: &str) -> ApiResult<i64> {
 }
 
 /// operationId: attachTagToConversation
-async fn attach_tag(ctx: Ctx, Path(id): Path<String>, Json(body): Json<TagBody>) -> ApiResult<Json<Tag>> {
+async fn attach_tag(ctx: Ctx, Path(id): Path<String>, Json(body): Json<TagBody>) -> Reply<Tag> {
     let id = tagged_conversation(&id)?;
     let (tag_id, admin_id) = body.check()?;
     Ok(Json(ctx.store.tag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?))
@@ -224,7 +212,7 @@ async fn detach_tag(
     ctx: Ctx,
     Path((id, tag_id)): Path<(String, String)>,
     Json(body): Json<UntagBody>,
-) -> ApiResult<Json<Tag>> {
+) -> Reply<Tag> {
     let id = tagged_conversation(&id)?;
     let tag_id = ids::parse_numeric(tag_id.trim()).unwrap_or(0);
     let admin_id = body.check()?;

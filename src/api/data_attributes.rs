@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params;
 use crate::domain::data_attribute::{
     self, DataAttribute, DataAttributeChanges, DataType, MIN_OPTIONS, Model, NewDataAttribute,
@@ -54,7 +54,7 @@ struct ListParams {
 }
 
 /// operationId: listDataAttributes
-async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> ApiResult<Json<List<DataAttribute>>> {
+async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> Reply<List<DataAttribute>> {
     let model = match params.model.as_deref() {
         None => None,
         Some(raw) => Some(Model::parse(raw).ok_or_else(|| {
@@ -77,7 +77,7 @@ struct CreateRequest {
 }
 
 /// operationId: createDataAttribute
-async fn create(ctx: Ctx, Json(body): Json<CreateRequest>) -> ApiResult<Json<DataAttribute>> {
+async fn create(ctx: Ctx, Json(body): Json<CreateRequest>) -> Reply<DataAttribute> {
     // Conversation attributes are Intercom's own: the API creates contact and company ones.
     let model =
         body.model.as_deref().and_then(Model::parse).filter(|m| *m != Model::Conversation).ok_or_else(
@@ -124,11 +124,7 @@ struct UpdateRequest {
 }
 
 /// operationId: updateDataAttribute
-async fn update(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<UpdateRequest>,
-) -> ApiResult<Json<DataAttribute>> {
+async fn update(ctx: Ctx, Path(id): Path<String>, Json(body): Json<UpdateRequest>) -> Reply<DataAttribute> {
     let id = ids::parse_numeric(&id).ok_or(Missing::DataAttribute)?;
     if body.data_type.is_some() {
         return Err(ApiError::invalid(

@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::extract::{Ctx, Json, Query};
+use super::extract::{Ctx, Json, Query, Reply};
 use super::params::{self, LooseId, pair_position};
 use crate::domain::contact::ContactRef;
 use crate::domain::event::{
@@ -92,11 +92,7 @@ enum EventsResponse {
 }
 
 /// operationId: lisDataEvents
-async fn list(
-    ctx: Ctx,
-    headers: HeaderMap,
-    Query(params): Query<ListParams>,
-) -> ApiResult<Json<EventsResponse>> {
+async fn list(ctx: Ctx, headers: HeaderMap, Query(params): Query<ListParams>) -> Reply<EventsResponse> {
     match params.kind.as_deref().map(str::trim) {
         None => return Err(ApiError::missing("type")),
         Some("user") => {}

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::domain::ids;
-use crate::error::{ApiError, ErrorCode, Missing};
+use crate::error::{ApiError, ApiResult, ErrorCode, Missing};
 use crate::store::Store;
 
 /// The workspace and admin a request speaks for, the API version it asked for, and the store
@@ -31,6 +31,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         parts.extensions.get::<Ctx>().cloned().ok_or_else(ApiError::unauthorized)
     }
 }
+
+/// What a handler answers: a JSON body, or Intercom's `error.list`.
+pub type Reply<T> = ApiResult<Json<T>>;
 
 /// A JSON body, or a JSON answer. A body's errors name the offending field: a missing required
 /// field is `parameter_not_found`, a wrong type is `parameter_invalid`.
@@ -82,12 +85,17 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// A body that is JSON but not of the expected shape, reported against its field.
 fn json_error(path: &str, err: &serde_json::Error) -> ApiError {
     let message = err.to_string();
-    if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+    if let Some(missing) = missing_field(&message) {
         let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
         return ApiError::missing(&field);
     }
     let field = if path == "." { "body" } else { path };
     ApiError::invalid(field, format!("{field}: {message}"))
+}
+
+/// The field a serde "missing field" error names.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'))
 }
 
 /// Query-string parameters; a value of the wrong type is `parameter_invalid`.
@@ -102,7 +110,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         serde_path_to_error::deserialize(de).map(Query).map_err(|err| {
             let field = err.path().to_string();
             let message = err.into_inner().to_string();
-            if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            if let Some(missing) = missing_field(&message) {
                 ApiError::missing(missing)
             } else {
                 ApiError::invalid(&field, format!("{field}: {message}"))

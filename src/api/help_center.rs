@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::AppState;
-use super::extract::{Ctx, Id, Json, Query};
+use super::extract::{Ctx, Id, Json, Query, Reply};
 use super::params::{NumericId, PageParams, present, translations};
 use crate::domain::help_center::{Collection, CollectionInput, Deleted, GroupInput, HelpCenter};
 use crate::domain::pages::{CursorList, List};
@@ -61,50 +61,43 @@ impl CollectionBody {
 }
 
 /// operationId: listHelpCenters
-async fn list_help_centers(ctx: Ctx, Query(params): Query<PageParams>) -> ApiResult<Json<List<HelpCenter>>> {
+async fn list_help_centers(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<List<HelpCenter>> {
     let page = params.parse(15)?;
     let data = ctx.store.list_help_centers(ctx.workspace_id, page).await?;
     Ok(Json(List::new(data)))
 }
 
 /// operationId: retrieveHelpCenter
-async fn retrieve_help_center(ctx: Ctx, Id(id): Id) -> ApiResult<Json<HelpCenter>> {
+async fn retrieve_help_center(ctx: Ctx, Id(id): Id) -> Reply<HelpCenter> {
     Ok(Json(ctx.store.get_help_center(ctx.workspace_id, id).await?))
 }
 
 /// operationId: listAllCollections
-async fn list_collections(
-    ctx: Ctx,
-    Query(params): Query<PageParams>,
-) -> ApiResult<Json<CursorList<Collection>>> {
+async fn list_collections(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Collection>> {
     let page = params.parse(15)?;
     let (data, total_count) = ctx.store.list_collections(ctx.workspace_id, page).await?;
     Ok(Json(List::paged(data, total_count, page.pages(total_count))))
 }
 
 /// operationId: createCollection
-async fn create_collection(ctx: Ctx, Json(body): Json<CollectionBody>) -> ApiResult<Json<Collection>> {
+async fn create_collection(ctx: Ctx, Json(body): Json<CollectionBody>) -> Reply<Collection> {
     let input = body.into_input()?;
     Ok(Json(ctx.store.create_collection(ctx.workspace_id, input).await?))
 }
 
 /// operationId: retrieveCollection
-async fn retrieve_collection(ctx: Ctx, Id(id): Id) -> ApiResult<Json<Collection>> {
+async fn retrieve_collection(ctx: Ctx, Id(id): Id) -> Reply<Collection> {
     Ok(Json(ctx.store.get_collection(ctx.workspace_id, id).await?))
 }
 
 /// operationId: updateCollection
-async fn update_collection(
-    ctx: Ctx,
-    Id(id): Id,
-    Json(body): Json<CollectionBody>,
-) -> ApiResult<Json<Collection>> {
+async fn update_collection(ctx: Ctx, Id(id): Id, Json(body): Json<CollectionBody>) -> Reply<Collection> {
     let input = body.into_input()?;
     Ok(Json(ctx.store.update_collection(ctx.workspace_id, id, input).await?))
 }
 
 /// operationId: deleteCollection
-async fn delete_collection(ctx: Ctx, Id(id): Id) -> ApiResult<Json<Deleted>> {
+async fn delete_collection(ctx: Ctx, Id(id): Id) -> Reply<Deleted> {
     ctx.store.delete_collection(ctx.workspace_id, id).await?;
     Ok(Json(Deleted { id: id.to_string(), object: "collection", deleted: true }))
 }

@@ -5,11 +5,11 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Id, Json, Path, Query};
+use super::extract::{Ctx, Id, Json, Path, Query, Reply};
 use super::params::{LooseId, PageParams};
 use crate::domain::note::{self, Note};
 use crate::domain::pages::{CursorList, CursorPages, List};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,7 +22,7 @@ async fn list(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Query(paging): Query<PageParams>,
-) -> ApiResult<Json<CursorList<Note>>> {
+) -> Reply<CursorList<Note>> {
     let (page, per_page) = paging.numbers(50, 150)?;
     let (notes, total) = ctx.store.list_notes(ctx.workspace_id, &contact_id, page, per_page).await?;
     // Page-numbered: clients ask for page + 1 until a page comes back empty.
@@ -37,11 +37,7 @@ struct NoteRequest {
 }
 
 /// operationId: createNote
-async fn create(
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-    Json(request): Json<NoteRequest>,
-) -> ApiResult<Json<Note>> {
+async fn create(ctx: Ctx, Path(contact_id): Path<String>, Json(request): Json<NoteRequest>) -> Reply<Note> {
     if request.body.trim().is_empty() {
         return Err(ApiError::invalid("body", "body must not be empty"));
     }
@@ -51,6 +47,6 @@ async fn create(
 }
 
 /// operationId: retrieveNote
-async fn retrieve(ctx: Ctx, Id(id): Id) -> ApiResult<Json<Note>> {
+async fn retrieve(ctx: Ctx, Id(id): Id) -> Reply<Note> {
     Ok(Json(ctx.store.get_note(ctx.workspace_id, id).await?))
 }

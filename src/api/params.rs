@@ -48,11 +48,18 @@ where
 
 /// A `per_page` query or body value: `default` when absent, else 1..=`max`.
 pub fn per_page(raw: Option<&str>, default: u64, max: u64) -> ApiResult<u64> {
+    bounded("per_page", raw, default, max)
+}
+
+/// A whole number named `name`: `default` when absent, else 1..=`max`.
+fn bounded(name: &str, raw: Option<&str>, default: u64, max: u64) -> ApiResult<u64> {
     match raw {
         None => Ok(default),
-        Some(raw) => raw.trim().parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-            ApiError::invalid("per_page", format!("per_page must be an integer between 1 and {max}"))
-        }),
+        Some(raw) => {
+            raw.trim().parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+                ApiError::invalid(name, format!("{name} must be an integer between 1 and {max}"))
+            })
+        }
     }
 }
 
@@ -130,21 +137,11 @@ impl PageParams {
     }
 
     /// The page of the help center and article lists.
-    pub fn parse(&self, default_per_page: i64) -> ApiResult<PageRequest> {
-        let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw {
-            None => Ok(default),
-            Some(raw) => raw.trim().parse::<i64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-                ApiError::invalid(name, format!("{name} must be an integer between 1 and {max}"))
-            }),
-        };
+    pub fn parse(&self, default_per_page: u64) -> ApiResult<PageRequest> {
+        let max_per_page = PageRequest::MAX_PER_PAGE as u64;
         Ok(PageRequest {
-            page: number("page", self.page.as_deref(), 1, i64::from(i32::MAX))?,
-            per_page: number(
-                "per_page",
-                self.per_page.as_deref(),
-                default_per_page,
-                PageRequest::MAX_PER_PAGE,
-            )?,
+            page: bounded("page", self.page.as_deref(), 1, i32::MAX as u64)? as i64,
+            per_page: per_page(self.per_page.as_deref(), default_per_page, max_per_page)? as i64,
         })
     }
 }

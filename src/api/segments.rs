@@ -5,7 +5,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params;
 use crate::domain::pages::{List, NamedList};
 use crate::domain::segment::Segment;
@@ -30,7 +30,7 @@ impl CountParams {
 }
 
 /// operationId: listSegments
-async fn list(ctx: Ctx, Query(params): Query<CountParams>) -> ApiResult<Json<NamedList<Segment>>> {
+async fn list(ctx: Ctx, Query(params): Query<CountParams>) -> Reply<NamedList<Segment>> {
     let segments = ctx.store.list_segments(ctx.workspace_id, params.include_count()?).await?;
     Ok(Json(NamedList::new(segments)))
 }
@@ -40,11 +40,11 @@ async fn retrieve(
     ctx: Ctx,
     Path(segment_id): Path<String>,
     Query(params): Query<CountParams>,
-) -> ApiResult<Json<Segment>> {
+) -> Reply<Segment> {
     Ok(Json(ctx.store.get_segment(ctx.workspace_id, &segment_id, params.include_count()?).await?))
 }
 
 /// operationId: listSegmentsForAContact
-async fn list_for_contact(ctx: Ctx, Path(contact_id): Path<String>) -> ApiResult<Json<List<Segment>>> {
+async fn list_for_contact(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<List<Segment>> {
     Ok(Json(List::new(ctx.store.contact_segments(ctx.workspace_id, &contact_id).await?)))
 }

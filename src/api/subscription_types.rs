@@ -6,12 +6,12 @@ use axum::routing::{delete, get};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path};
+use super::extract::{Ctx, Json, Path, Reply};
 use super::params::LooseId;
 use crate::domain::ids;
 use crate::domain::pages::List;
 use crate::domain::subscription::{ConsentType, SubscriptionType};
-use crate::error::{ApiError, ApiResult, Missing};
+use crate::error::{ApiError, Missing};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,15 +21,12 @@ pub fn router() -> Router<AppState> {
 }
 
 /// operationId: listSubscriptionTypes
-async fn list(ctx: Ctx) -> ApiResult<Json<List<SubscriptionType>>> {
+async fn list(ctx: Ctx) -> Reply<List<SubscriptionType>> {
     Ok(Json(List::new(ctx.store.list_subscription_types(ctx.workspace_id).await?)))
 }
 
 /// operationId: listSubscriptionsForAContact
-async fn list_for_contact(
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-) -> ApiResult<Json<List<SubscriptionType>>> {
+async fn list_for_contact(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<List<SubscriptionType>> {
     Ok(Json(List::new(ctx.store.contact_subscriptions(ctx.workspace_id, &contact_id).await?)))
 }
 
@@ -44,7 +41,7 @@ async fn attach(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Json(body): Json<AttachRequest>,
-) -> ApiResult<Json<SubscriptionType>> {
+) -> Reply<SubscriptionType> {
     let consent = ConsentType::parse(&body.consent_type)
         .ok_or_else(|| ApiError::invalid("consent_type", "consent_type must be opt_in or opt_out"))?;
     let id = body.id.numeric()?;
@@ -55,7 +52,7 @@ async fn attach(
 async fn detach(
     ctx: Ctx,
     Path((contact_id, subscription_id)): Path<(String, String)>,
-) -> ApiResult<Json<SubscriptionType>> {
+) -> Reply<SubscriptionType> {
     let id = ids::parse_numeric(&subscription_id).ok_or(Missing::Resource)?;
     Ok(Json(ctx.store.detach_subscription(ctx.workspace_id, &contact_id, id).await?))
 }

@@ -6,7 +6,7 @@ use axum::routing::{delete, get};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path};
+use super::extract::{Ctx, Json, Path, Reply};
 use super::params::LooseId;
 use crate::domain::company::CompanyRef;
 use crate::domain::ids;
@@ -28,7 +28,7 @@ fn tag_id(raw: &str) -> ApiResult<i64> {
 }
 
 /// operationId: listTags
-async fn list(ctx: Ctx) -> ApiResult<Json<List<Tag>>> {
+async fn list(ctx: Ctx) -> Reply<List<Tag>> {
     Ok(Json(List::new(ctx.store.list_tags(ctx.workspace_id).await?)))
 }
 
@@ -56,7 +56,7 @@ struct CompanyItem {
 }
 
 /// operationId: createTag
-async fn create(ctx: Ctx, Json(body): Json<TagRequest>) -> ApiResult<Json<Tag>> {
+async fn create(ctx: Ctx, Json(body): Json<TagRequest>) -> Reply<Tag> {
     let invalid = || ApiError::invalid("name", "invalid tag parameters");
     let name = body.name.as_deref().and_then(tag::clean_name).ok_or_else(invalid)?;
     let store = &ctx.store;
@@ -100,7 +100,7 @@ async fn create(ctx: Ctx, Json(body): Json<TagRequest>) -> ApiResult<Json<Tag>> 
 }
 
 /// operationId: findTag
-async fn find(ctx: Ctx, Path(id): Path<String>) -> ApiResult<Json<Tag>> {
+async fn find(ctx: Ctx, Path(id): Path<String>) -> Reply<Tag> {
     Ok(Json(ctx.store.get_tag(ctx.workspace_id, tag_id(&id)?).await?))
 }
 
@@ -111,7 +111,7 @@ async fn remove(ctx: Ctx, Path(id): Path<String>) -> ApiResult<StatusCode> {
 }
 
 /// operationId: listTagsForAContact
-async fn list_for_contact(ctx: Ctx, Path(contact_id): Path<String>) -> ApiResult<Json<List<Tag>>> {
+async fn list_for_contact(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<List<Tag>> {
     Ok(Json(List::new(ctx.store.contact_tags(ctx.workspace_id, &contact_id).await?)))
 }
 
@@ -121,19 +121,12 @@ struct TagRef {
 }
 
 /// operationId: attachTagToContact
-async fn attach_to_contact(
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-    Json(body): Json<TagRef>,
-) -> ApiResult<Json<Tag>> {
+async fn attach_to_contact(ctx: Ctx, Path(contact_id): Path<String>, Json(body): Json<TagRef>) -> Reply<Tag> {
     let tag = body.id.numeric()?;
     Ok(Json(ctx.store.tag_contact(ctx.workspace_id, ctx.admin_id, &contact_id, tag).await?))
 }
 
 /// operationId: detachTagFromContact
-async fn detach_from_contact(
-    ctx: Ctx,
-    Path((contact_id, tag)): Path<(String, String)>,
-) -> ApiResult<Json<Tag>> {
+async fn detach_from_contact(ctx: Ctx, Path((contact_id, tag)): Path<(String, String)>) -> Reply<Tag> {
     Ok(Json(ctx.store.untag_contact(ctx.workspace_id, &contact_id, tag_id(&tag)?).await?))
 }
