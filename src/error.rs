@@ -16,25 +16,13 @@ tokio::task_local! {
     pub static REQUEST_ID: String;
 }
 
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    pub code: ErrorCode,
-    pub message: String,
-    pub field: Option<String>,
-}
+/// An error as the API answers it: the domain's `Rejection` (code, message, field), so a
+/// rule's refusal needs no conversion; this module adds the answers only HTTP gives.
+pub type ApiError = Rejection;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), field: None }
-    }
-
-    pub fn with_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
-        self
-    }
-
     pub fn unauthorized() -> Self {
         ApiError::new(ErrorCode::Unauthorized, "Access Token Invalid")
     }
@@ -45,17 +33,6 @@ impl ApiError {
 
     pub fn route_not_found() -> Self {
         ApiError::not_found("The requested resource does not exist; check your path and try again")
-    }
-
-    /// A required parameter is absent: `parameter_not_found`, naming it.
-    pub fn missing(field: &str) -> Self {
-        ApiError::new(ErrorCode::ParameterNotFound, format!("{field} is a required parameter"))
-            .with_field(field)
-    }
-
-    /// A parameter is present but unusable: `parameter_invalid`, naming it.
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        ApiError::new(ErrorCode::ParameterInvalid, message).with_field(field)
     }
 
     pub fn internal() -> Self {
@@ -95,23 +72,11 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<Rejection> for ApiError {
-    fn from(rejection: Rejection) -> Self {
-        ApiError { code: rejection.code, message: rejection.message, field: rejection.field }
-    }
-}
-
-impl From<Missing> for ApiError {
-    fn from(missing: Missing) -> Self {
-        Rejection::from(missing).into()
-    }
-}
-
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound(missing) => missing.into(),
-            StoreError::Rejected(rejection) => rejection.into(),
+            StoreError::Rejected(rejection) => rejection,
             StoreError::Conflict { constraint } => {
                 tracing::warn!(%constraint, "unhandled uniqueness conflict");
                 ApiError::new(ErrorCode::Conflict, "A conflicting object already exists")
@@ -124,11 +89,5 @@ impl From<StoreError> for ApiError {
                 ApiError::internal()
             }
         }
-    }
-}
-
-impl From<crate::domain::search::SearchError> for ApiError {
-    fn from(err: crate::domain::search::SearchError) -> Self {
-        Rejection::from(err).into()
     }
 }

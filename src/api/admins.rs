@@ -1,12 +1,12 @@
 //! Admins: `/me`, `/admins`, `/admins/{id}`, `/admins/{id}/away`, `/admins/activity_logs`.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::{get, put};
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
+use super::params::{self, pair_position};
 use crate::domain::activity_log::{ActivityLog, LogPosition, LogQuery};
 use crate::domain::admin::{Admin, AdminWithApp, AwayMode};
 use crate::domain::error::Missing;
@@ -24,10 +24,10 @@ pub fn router() -> Router<AppState> {
 }
 
 /// operationId: identifyAdmin
-async fn identify(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<AdminWithApp>> {
-    let admin = state.store.get_admin(ctx.workspace_id, ctx.admin_id).await?;
-    let workspace = state.store.workspace_by_id(ctx.workspace_id).await?;
-    Ok(JsonResponse(AdminWithApp { email_verified: admin.email_verified, admin, app: workspace.app() }))
+async fn identify(ctx: Ctx) -> Reply<AdminWithApp> {
+    let admin = ctx.store.get_admin(ctx.workspace_id, ctx.admin_id).await?;
+    let workspace = ctx.store.workspace_by_id(ctx.workspace_id).await?;
+    Ok(Json(AdminWithApp { email_verified: admin.email_verified, admin, app: workspace.app() }))
 }
 
 #[derive(Deserialize)]
@@ -37,33 +37,20 @@ struct ListParams {
 }
 
 /// operationId: listAdmins
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<NamedList<Admin>>> {
-    let display_avatar = match params.display_avatar.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(ApiError::invalid("display_avatar", "display_avatar must be true or false")),
-    };
-    let mut admins = state.store.list_admins(ctx.workspace_id).await?;
+async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> Reply<NamedList<Admin>> {
+    let display_avatar = params::flag("display_avatar", params.display_avatar.as_deref())?;
+    let mut admins = ctx.store.list_admins(ctx.workspace_id).await?;
     if !display_avatar {
         admins.iter_mut().for_each(|a| a.avatar = None);
     }
-    Ok(JsonResponse(NamedList::new(admins)))
+    Ok(Json(NamedList::new(admins)))
 }
 
 /// operationId: retrieveAdmin
-async fn retrieve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(admin_id): Path<String>,
-) -> ApiResult<JsonResponse<Admin>> {
+async fn retrieve(ctx: Ctx, Path(admin_id): Path<String>) -> Reply<Admin> {
     let id = ids::parse_numeric(&admin_id).ok_or(Missing::Admin)?;
-    let mut admin = state.store.get_admin(ctx.workspace_id, id).await?;
-    admin.avatar = None;
-    Ok(JsonResponse(admin))
+    let admin = ctx.store.get_admin(ctx.workspace_id, id).await?;
+    Ok(Json(Admin { avatar: None, ..admin }))
 }
 
 #[derive(Deserialize)]
@@ -73,17 +60,11 @@ struct AwayRequest {
 }
 
 /// operationId: setAwayAdmin
-async fn set_away(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(admin_id): Path<String>,
-    Json(body): Json<AwayRequest>,
-) -> ApiResult<JsonResponse<Admin>> {
+async fn set_away(ctx: Ctx, Path(admin_id): Path<String>, Json(body): Json<AwayRequest>) -> Reply<Admin> {
     let id = ids::parse_numeric(&admin_id).ok_or(Missing::AdminForAdminId)?;
     let away = AwayMode { enabled: body.away_mode_enabled, reassign: body.away_mode_reassign };
-    let mut admin = state.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await?;
-    admin.avatar = None;
-    Ok(JsonResponse(admin))
+    let admin = ctx.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await?;
+    Ok(Json(Admin { avatar: None, ..admin }))
 }
 
 #[derive(Deserialize)]
@@ -97,16 +78,8 @@ struct ActivityLogParams {
 const DEFAULT_LOG_PAGE: i64 = 20;
 const MAX_LOG_PAGE: i64 = 250;
 
-/// An activity log cursor ends at the `created_at/seq` of the last log served.
-impl cursor::Position for LogPosition {
-    const SEPARATOR: char = '/';
-    fn to_pair(&self) -> (i64, i64) {
-        (self.created_at, self.seq)
-    }
-    fn from_pair(created_at: i64, seq: i64) -> Option<Self> {
-        Some(LogPosition { created_at, seq })
-    }
-}
+// An activity log cursor ends at the `created_at/seq` of the last log served.
+pair_position!(LogPosition { created_at, seq }, '/');
 
 fn timestamp_param(name: &str, raw: &str) -> ApiResult<i64> {
     raw.trim().parse::<i64>().map_err(|_| ApiError::invalid(name, format!("{name} must be a UNIX timestamp")))
@@ -114,10 +87,9 @@ fn timestamp_param(name: &str, raw: &str) -> ApiResult<i64> {
 
 /// operationId: listActivityLogs
 async fn list_activity_logs(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ActivityLogParams>,
-) -> ApiResult<JsonResponse<NamedList<ActivityLog, PagesOnly<CursorPages>>>> {
+) -> Reply<NamedList<ActivityLog, PagesOnly<CursorPages>>> {
     let after = params.created_at_after.as_deref().ok_or_else(|| ApiError::missing("created_at_after"))?;
     let created_at_after = timestamp_param("created_at_after", after)?;
     let created_at_before = params
@@ -134,10 +106,10 @@ async fn list_activity_logs(
     let (page, position) = cursor::resume(params.starting_after.as_deref())
         .map_err(|_| ApiError::invalid("starting_after", "starting_after is not a valid cursor"))?;
     let query = LogQuery { created_at_after, created_at_before, after: position, limit: per_page as u64 + 1 };
-    let (mut logs, total) = state.store.list_activity_logs(ctx.workspace_id, &query).await?;
+    let (mut logs, total) = ctx.store.list_activity_logs(ctx.workspace_id, &query).await?;
     let has_more = logs.len() as i64 > per_page;
     logs.truncate(per_page as usize);
     let next = logs.last().filter(|_| has_more).map(|(_, last)| cursor::encode(page, last));
     let pages = PagesOnly { pages: CursorPages::new(page, per_page, total, next) };
-    Ok(JsonResponse(NamedList::with(logs.into_iter().map(|(log, _)| log).collect(), pages)))
+    Ok(Json(NamedList::with(logs.into_iter().map(|(log, _)| log).collect(), pages)))
 }

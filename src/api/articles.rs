@@ -1,14 +1,13 @@
 //! Articles: `/articles`, `/articles/{id}`, `/articles/search`.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::get;
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
-use super::params::{NumericId, PageParams, path_id, present, translations};
+use super::extract::{Ctx, Id, Json, Query, Reply};
+use super::params::{NumericId, PageParams, present, translations};
 use crate::domain::article::{
     Article, ArticleInput, ArticleSearch, ArticleSearchResponse, ArticleState, ContentInput, ParentKind,
     ParentRef, ParentUpdate, SearchData, search_highlights,
@@ -25,9 +24,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Documented: "How many results to display per page. Defaults to 15".
-const DEFAULT_PER_PAGE: i64 = 15;
+const DEFAULT_PER_PAGE: u64 = 15;
 /// The spec's search example shows pages of 10.
-const DEFAULT_SEARCH_PER_PAGE: i64 = 10;
+const DEFAULT_SEARCH_PER_PAGE: u64 = 10;
 
 fn parse_state(field: &str, raw: Option<String>) -> ApiResult<Option<ArticleState>> {
     raw.map(|raw| {
@@ -104,48 +103,30 @@ impl ArticleBody {
 }
 
 /// operationId: listArticles
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<PageParams>,
-) -> ApiResult<JsonResponse<CursorList<Article>>> {
+async fn list(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Article>> {
     let page = params.parse(DEFAULT_PER_PAGE)?;
-    let (data, total_count) = state.store.list_articles(ctx.workspace_id, page).await?;
-    Ok(JsonResponse(List::paged(data, total_count, page.pages(total_count))))
+    let (data, total_count) = ctx.store.list_articles(ctx.workspace_id, page).await?;
+    Ok(Json(List::paged(data, total_count, page.pages(total_count))))
 }
 
 /// operationId: createArticle
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<ArticleBody>,
-) -> ApiResult<JsonResponse<Article>> {
+async fn create(ctx: Ctx, Json(body): Json<ArticleBody>) -> Reply<Article> {
     let (input, parent_id, kind) = body.into_parts()?;
     let parent = match (parent_id.flatten(), kind) {
         (Some(id), kind) => Some(ParentRef { id, kind }),
         (None, Some(_)) => return Err(ApiError::missing("parent_id")),
         (None, None) => None,
     };
-    Ok(JsonResponse(state.store.create_article(ctx.workspace_id, input, parent).await?))
+    Ok(Json(ctx.store.create_article(ctx.workspace_id, input, parent).await?))
 }
 
 /// operationId: retrieveArticle
-async fn retrieve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<Article>> {
-    Ok(JsonResponse(state.store.get_article(ctx.workspace_id, path_id(&id)?).await?))
+async fn retrieve(ctx: Ctx, Id(id): Id) -> Reply<Article> {
+    Ok(Json(ctx.store.get_article(ctx.workspace_id, id).await?))
 }
 
 /// operationId: updateArticle
-async fn update(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<ArticleBody>,
-) -> ApiResult<JsonResponse<Article>> {
-    let id = path_id(&id)?;
+async fn update(ctx: Ctx, Id(id): Id, Json(body): Json<ArticleBody>) -> Reply<Article> {
     let (input, parent_id, kind) = body.into_parts()?;
     let parent = match (parent_id, kind) {
         (Some(Some(id)), kind) => ParentUpdate::Set(ParentRef { id, kind }),
@@ -153,18 +134,13 @@ async fn update(
         (None, Some(kind)) => ParentUpdate::Check(kind),
         (None, None) => ParentUpdate::Keep,
     };
-    Ok(JsonResponse(state.store.update_article(ctx.workspace_id, id, input, parent).await?))
+    Ok(Json(ctx.store.update_article(ctx.workspace_id, id, input, parent).await?))
 }
 
 /// operationId: deleteArticle
-async fn delete(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<Deleted>> {
-    let id = path_id(&id)?;
-    state.store.delete_article(ctx.workspace_id, id).await?;
-    Ok(JsonResponse(Deleted { id: id.to_string(), object: "article", deleted: true }))
+async fn delete(ctx: Ctx, Id(id): Id) -> Reply<Deleted> {
+    ctx.store.delete_article(ctx.workspace_id, id).await?;
+    Ok(Json(Deleted { id: id.to_string(), object: "article", deleted: true }))
 }
 
 #[derive(Deserialize)]
@@ -178,11 +154,7 @@ struct SearchParams {
 }
 
 /// operationId: searchArticles
-async fn search(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<SearchParams>,
-) -> ApiResult<JsonResponse<ArticleSearchResponse>> {
+async fn search(ctx: Ctx, Query(params): Query<SearchParams>) -> Reply<ArticleSearchResponse> {
     let article_state = match params.state.as_deref() {
         None | Some("all") => None,
         Some(raw) => Some(
@@ -205,14 +177,14 @@ async fn search(
     };
     let page = params.page.parse(DEFAULT_SEARCH_PER_PAGE)?;
     let query = ArticleSearch { phrase: params.phrase, state: article_state, help_center_id, page };
-    let (articles, total_count) = state.store.search_articles(ctx.workspace_id, &query).await?;
+    let (articles, total_count) = ctx.store.search_articles(ctx.workspace_id, &query).await?;
     let highlights = if highlight {
         let phrase = query.phrase.as_deref().unwrap_or_default();
         articles.iter().map(|a| search_highlights(a, phrase, article_state)).collect()
     } else {
         Vec::new()
     };
-    Ok(JsonResponse(ArticleSearchResponse {
+    Ok(Json(ArticleSearchResponse {
         kind: "list",
         total_count,
         data: SearchData { articles, highlights },

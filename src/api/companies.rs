@@ -1,16 +1,15 @@
 //! Companies: `/companies`, `/companies/list`, `/companies/scroll`, `/companies/{id}` and its
 //! contacts and segments, and attaching companies to contacts (`/contacts/{id}/companies`).
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::{delete, get, post};
-use axum::{Json as JsonResponse, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
-use super::contacts::{contact_list, list_position};
-use super::extract::{Ctx, Json, Path, Query};
-use super::params::{self, LooseId, present};
+use super::contacts::{WalkParams, contact_list};
+use super::extract::{Ctx, Json, Path, Query, Reply};
+use super::params::{LooseId, PageParams, present};
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyFilter, Order, Scroll};
 use crate::domain::contact::Contact;
 use crate::domain::pages::{CursorList, List, NumberedList, PagesLink};
@@ -32,9 +31,6 @@ pub fn router() -> Router<AppState> {
 /// Company lists: 15 a page unless asked, at most 60.
 const DEFAULT_PAGE: u64 = 15;
 const MAX_PAGE: u64 = 60;
-/// A company's contacts: 50 a page unless asked, at most 150, as contact lists.
-const CONTACTS_DEFAULT_PAGE: u64 = 50;
-const CONTACTS_MAX_PAGE: u64 = 150;
 
 /// An integer sent as a number or as a string of digits (`"size": "100"` in Intercom's examples).
 #[derive(Deserialize)]
@@ -124,45 +120,26 @@ impl CompanyRequest {
 }
 
 /// operationId: createOrUpdateCompany
-async fn create_or_update(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<CompanyRequest>,
-) -> ApiResult<JsonResponse<Company>> {
+async fn create_or_update(ctx: Ctx, Json(body): Json<CompanyRequest>) -> Reply<Company> {
     let (company_id, changes) = body.changes()?;
     let company_id = company_id.ok_or_else(|| ApiError::missing("company_id"))?;
-    Ok(JsonResponse(state.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await?))
+    Ok(Json(ctx.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await?))
 }
 
 /// operationId: UpdateCompany
-async fn update(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<CompanyRequest>,
-) -> ApiResult<JsonResponse<Company>> {
+async fn update(ctx: Ctx, Path(id): Path<String>, Json(body): Json<CompanyRequest>) -> Reply<Company> {
     let (company_id, changes) = body.changes()?;
-    Ok(JsonResponse(
-        state.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await?,
-    ))
+    Ok(Json(ctx.store.update_company(ctx.workspace_id, &id, company_id.as_deref(), &changes).await?))
 }
 
 /// operationId: RetrieveACompanyById
-async fn retrieve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<Company>> {
-    Ok(JsonResponse(state.store.get_company(ctx.workspace_id, &id).await?))
+async fn retrieve(ctx: Ctx, Path(id): Path<String>) -> Reply<Company> {
+    Ok(Json(ctx.store.get_company(ctx.workspace_id, &id).await?))
 }
 
 /// operationId: deleteCompany
-async fn remove(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<CompanyDeleted>> {
-    Ok(JsonResponse(state.store.delete_company(ctx.workspace_id, &id).await?))
+async fn remove(ctx: Ctx, Path(id): Path<String>) -> Reply<CompanyDeleted> {
+    Ok(Json(ctx.store.delete_company(ctx.workspace_id, &id).await?))
 }
 
 #[derive(Deserialize)]
@@ -171,8 +148,6 @@ struct RetrieveParams {
     company_id: Option<String>,
     tag_id: Option<String>,
     segment_id: Option<String>,
-    page: Option<String>,
-    per_page: Option<String>,
 }
 
 /// `GET /companies`: one company when looked up by `company_id` or `name`, else a list.
@@ -195,10 +170,10 @@ fn company_list(
 
 /// operationId: retrieveCompany
 async fn retrieve_or_list(
-    State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<RetrieveParams>,
-) -> ApiResult<JsonResponse<CompaniesResponse>> {
+    Query(paging): Query<PageParams>,
+) -> Reply<CompaniesResponse> {
     let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let filter = CompanyFilter {
         company_id: given(params.company_id),
@@ -207,12 +182,11 @@ async fn retrieve_or_list(
         segment_id: given(params.segment_id),
     };
     if filter.company_id.is_some() || filter.name.is_some() {
-        let company = state.store.find_company(ctx.workspace_id, &filter).await?;
-        return Ok(JsonResponse(CompaniesResponse::One(Box::new(company))));
+        let company = ctx.store.find_company(ctx.workspace_id, &filter).await?;
+        return Ok(Json(CompaniesResponse::One(Box::new(company))));
     }
-    let page = params::page(params.page.as_deref())?;
-    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
-    let result = state.store.list_companies(ctx.workspace_id, &filter, Order::Desc, page, per_page).await?;
+    let (page, per_page) = paging.numbers(DEFAULT_PAGE, MAX_PAGE)?;
+    let result = ctx.store.list_companies(ctx.workspace_id, &filter, Order::Desc, page, per_page).await?;
     let query: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(filter.tag_id.iter().map(|v| ("tag_id", v)))
         .extend_pairs(filter.segment_id.iter().map(|v| ("segment_id", v)))
@@ -221,36 +195,31 @@ async fn retrieve_or_list(
         let filters = if query.is_empty() { String::new() } else { format!("{query}&") };
         format!("/companies?{filters}page={next}&per_page={per_page}")
     });
-    Ok(JsonResponse(CompaniesResponse::List(list)))
+    Ok(Json(CompaniesResponse::List(list)))
 }
 
 #[derive(Deserialize)]
-struct ListParams {
-    page: Option<String>,
-    per_page: Option<String>,
+struct OrderParams {
     order: Option<String>,
 }
 
 /// operationId: listAllCompanies
 async fn list(
-    State(state): State<AppState>,
     ctx: Ctx,
-    Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<NumberedList<Company>>> {
-    let page = params::page(params.page.as_deref())?;
-    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    Query(paging): Query<PageParams>,
+    Query(params): Query<OrderParams>,
+) -> Reply<NumberedList<Company>> {
+    let (page, per_page) = paging.numbers(DEFAULT_PAGE, MAX_PAGE)?;
     let order = match params.order.as_deref().filter(|s| !s.is_empty()) {
         None => Order::Desc,
         Some(raw) => {
             Order::parse(raw).ok_or_else(|| ApiError::invalid("order", "order must be asc or desc"))?
         }
     };
-    let result = state
-        .store
-        .list_companies(ctx.workspace_id, &CompanyFilter::default(), order, page, per_page)
-        .await?;
+    let all = CompanyFilter::default();
+    let result = ctx.store.list_companies(ctx.workspace_id, &all, order, page, per_page).await?;
     let order = if order == Order::Asc { "asc" } else { "desc" };
-    Ok(JsonResponse(company_list(result, page, per_page, |next| {
+    Ok(Json(company_list(result, page, per_page, |next| {
         format!("/companies/list?page={next}&per_page={per_page}&order={order}")
     })))
 }
@@ -261,44 +230,25 @@ struct ScrollParams {
 }
 
 /// operationId: scrollOverAllCompanies
-async fn scroll(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<ScrollParams>,
-) -> ApiResult<JsonResponse<List<Company, Scroll>>> {
+async fn scroll(ctx: Ctx, Query(params): Query<ScrollParams>) -> Reply<List<Company, Scroll>> {
     let param = params.scroll_param.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let page = state.store.scroll_companies(ctx.workspace_id, param, crate::store::now()).await?;
-    Ok(JsonResponse(List::with(page.companies, Scroll::new(page.param))))
-}
-
-#[derive(Deserialize)]
-struct ContactsParams {
-    page: Option<String>,
-    per_page: Option<String>,
-    starting_after: Option<String>,
+    let page = ctx.store.scroll_companies(ctx.workspace_id, param, crate::store::now()).await?;
+    Ok(Json(List::with(page.companies, Scroll::new(page.param))))
 }
 
 /// operationId: ListAttachedContacts
 async fn list_contacts(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(params): Query<ContactsParams>,
-) -> ApiResult<JsonResponse<CursorList<Contact>>> {
-    let per_page = params::per_page(params.per_page.as_deref(), CONTACTS_DEFAULT_PAGE, CONTACTS_MAX_PAGE)?;
-    let (page, at) = list_position(params.page.as_deref(), params.starting_after.as_deref(), per_page)?;
-    let result = state.store.company_contacts(ctx.workspace_id, &id, at).await?;
-    Ok(JsonResponse(contact_list(result, page, per_page)))
+    Query(walk): Query<WalkParams>,
+) -> Reply<CursorList<Contact>> {
+    let (page, per_page, at) = walk.position()?;
+    Ok(Json(contact_list(ctx.store.company_contacts(ctx.workspace_id, &id, at).await?, page, per_page)))
 }
 
 /// operationId: ListAttachedSegmentsForCompanies
-async fn list_segments(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<List<Segment>>> {
-    let segments = state.store.company_segments(ctx.workspace_id, &id).await?;
-    Ok(JsonResponse(List::new(segments)))
+async fn list_segments(ctx: Ctx, Path(id): Path<String>) -> Reply<List<Segment>> {
+    Ok(Json(List::new(ctx.store.company_segments(ctx.workspace_id, &id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -307,23 +257,14 @@ struct AttachRequest {
 }
 
 /// operationId: attachContactToACompany
-async fn attach(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-    Json(body): Json<AttachRequest>,
-) -> ApiResult<JsonResponse<Company>> {
+async fn attach(ctx: Ctx, Path(contact_id): Path<String>, Json(body): Json<AttachRequest>) -> Reply<Company> {
     let company = body.id.map(LooseId::into_string).filter(|id| !id.trim().is_empty()).ok_or_else(|| {
         ApiError::new(ErrorCode::ParameterNotFound, "company not specified").with_field("id")
     })?;
-    Ok(JsonResponse(state.store.attach_company(ctx.workspace_id, &contact_id, company.trim()).await?))
+    Ok(Json(ctx.store.attach_company(ctx.workspace_id, &contact_id, company.trim()).await?))
 }
 
 /// operationId: detachContactFromACompany
-async fn detach(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((contact_id, company_id)): Path<(String, String)>,
-) -> ApiResult<JsonResponse<Company>> {
-    Ok(JsonResponse(state.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await?))
+async fn detach(ctx: Ctx, Path((contact_id, company_id)): Path<(String, String)>) -> Reply<Company> {
+    Ok(Json(ctx.store.detach_company(ctx.workspace_id, &contact_id, &company_id).await?))
 }

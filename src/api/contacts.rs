@@ -1,21 +1,20 @@
 //! Contacts: `/contacts`, `/contacts/{id}`, `/contacts/search`, `/contacts/merge`, archive and
 //! unarchive, and the companies a contact belongs to.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::{get, post};
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
-use super::params::{self, LooseId, present};
+use super::extract::{Ctx, Json, Path, Query, Reply};
+use super::params::{self, LooseId, PageParams, present};
 use super::search::checked_query;
 use crate::domain::company::{AlsoCompanies, Company};
 use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Page, Role};
 use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
 use crate::domain::search::{Resource, SearchRequest};
-use crate::error::{ApiError, ApiResult, Missing};
+use crate::error::{ApiError, ApiResult};
 use crate::store::contacts::ContactPage;
 
 pub fn router() -> Router<AppState> {
@@ -32,12 +31,6 @@ pub fn router() -> Router<AppState> {
 /// Listings and search: 50 a page unless asked, at most 150.
 const DEFAULT_PAGE: u64 = 50;
 const MAX_PAGE: u64 = 150;
-
-/// The error of a contact id that names no contact of the workspace (for handlers whose store
-/// errors do not say so yet).
-pub fn contact_not_found() -> ApiError {
-    Missing::Contact.into()
-}
 
 /// The body of `POST /contacts` and `PUT /contacts/{id}`: absent fields are left alone,
 /// `null` clears a field.
@@ -134,103 +127,76 @@ fn read_cursor(raw: &str, field: &str) -> ApiResult<(i64, Page)> {
         .ok_or_else(|| ApiError::invalid(field, format!("{field} is not a valid cursor")))
 }
 
-/// Where a listing of `per_page` contacts resumes: at a `starting_after` cursor, else at a
-/// `page` number. Returns the number of the page and its position.
-pub(crate) fn list_position(
-    page: Option<&str>,
-    starting_after: Option<&str>,
-    per_page: u64,
-) -> ApiResult<(i64, Page)> {
-    Ok(match starting_after.filter(|s| !s.is_empty()) {
-        Some(raw) => {
-            let (page, at) = read_cursor(raw, "starting_after")?;
-            (page + 1, Page { limit: per_page, ..at })
-        }
-        None => {
-            let page = params::page(page)?;
-            (page as i64, Page { after: None, offset: (page - 1) * per_page, limit: per_page, total: None })
-        }
-    })
-}
-
+/// `?per_page=&page=&starting_after=` of a contact listing.
 #[derive(Deserialize)]
-struct ListParams {
+pub(crate) struct WalkParams {
     per_page: Option<String>,
     page: Option<String>,
     starting_after: Option<String>,
 }
 
+impl WalkParams {
+    /// The number of the page asked for, its size and where it starts: at a `starting_after`
+    /// cursor, else at a `page` number.
+    pub(crate) fn position(&self) -> ApiResult<(i64, u64, Page)> {
+        let per_page = params::per_page(self.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+        let (page, at) = match self.starting_after.as_deref().filter(|s| !s.is_empty()) {
+            Some(raw) => {
+                let (page, at) = read_cursor(raw, "starting_after")?;
+                (page + 1, Page { limit: per_page, ..at })
+            }
+            None => {
+                let page = params::page(self.page.as_deref())?;
+                (
+                    page as i64,
+                    Page { after: None, offset: (page - 1) * per_page, limit: per_page, total: None },
+                )
+            }
+        };
+        Ok((page, per_page, at))
+    }
+}
+
 /// operationId: ListContacts
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<CursorList<Contact>>> {
-    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
-    let (page, at) = list_position(params.page.as_deref(), params.starting_after.as_deref(), per_page)?;
-    let result = state.store.list_contacts(ctx.workspace_id, at).await?;
-    Ok(JsonResponse(contact_list(result, page, per_page)))
+async fn list(ctx: Ctx, Query(walk): Query<WalkParams>) -> Reply<CursorList<Contact>> {
+    let (page, per_page, at) = walk.position()?;
+    Ok(Json(contact_list(ctx.store.list_contacts(ctx.workspace_id, at).await?, page, per_page)))
 }
 
 /// operationId: CreateContact
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<ContactRequest>,
-) -> ApiResult<JsonResponse<Contact>> {
+async fn create(ctx: Ctx, Json(body): Json<ContactRequest>) -> Reply<Contact> {
     let changes = body.changes()?;
-    let contact = state.store.create_contact(ctx.workspace_id, &changes).await?;
-    Ok(JsonResponse(contact))
+    Ok(Json(ctx.store.create_contact(ctx.workspace_id, &changes).await?))
 }
 
 /// operationId: ShowContact
-async fn retrieve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<Contact>> {
-    Ok(JsonResponse(state.store.get_contact(ctx.workspace_id, &contact_id).await?))
+async fn retrieve(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<Contact> {
+    Ok(Json(ctx.store.get_contact(ctx.workspace_id, &contact_id).await?))
 }
 
 /// operationId: UpdateContact
 async fn update(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Json(body): Json<ContactRequest>,
-) -> ApiResult<JsonResponse<Contact>> {
+) -> Reply<Contact> {
     let changes = body.changes()?;
-    let contact = state.store.update_contact(ctx.workspace_id, &contact_id, &changes).await?;
-    Ok(JsonResponse(contact))
+    Ok(Json(ctx.store.update_contact(ctx.workspace_id, &contact_id, &changes).await?))
 }
 
 /// operationId: DeleteContact
-async fn delete(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<ContactDeleted>> {
-    Ok(JsonResponse(state.store.delete_contact(ctx.workspace_id, &contact_id).await?))
+async fn delete(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactDeleted> {
+    Ok(Json(ctx.store.delete_contact(ctx.workspace_id, &contact_id).await?))
 }
 
 /// operationId: ArchiveContact
-async fn archive(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<ContactArchived>> {
-    let archived = state.store.set_contact_archived(ctx.workspace_id, &contact_id, true).await;
-    Ok(JsonResponse(archived?))
+async fn archive(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactArchived> {
+    Ok(Json(ctx.store.set_contact_archived(ctx.workspace_id, &contact_id, true).await?))
 }
 
 /// operationId: UnarchiveContact
-async fn unarchive(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<ContactArchived>> {
-    let unarchived = state.store.set_contact_archived(ctx.workspace_id, &contact_id, false).await;
-    Ok(JsonResponse(unarchived?))
+async fn unarchive(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactArchived> {
+    Ok(Json(ctx.store.set_contact_archived(ctx.workspace_id, &contact_id, false).await?))
 }
 
 #[derive(Deserialize)]
@@ -240,21 +206,12 @@ struct MergeRequest {
 }
 
 /// operationId: MergeContact
-async fn merge(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<MergeRequest>,
-) -> ApiResult<JsonResponse<Contact>> {
-    let merged = state.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await;
-    Ok(JsonResponse(merged?))
+async fn merge(ctx: Ctx, Json(body): Json<MergeRequest>) -> Reply<Contact> {
+    Ok(Json(ctx.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await?))
 }
 
 /// operationId: SearchContacts
-async fn search(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<SearchRequest>,
-) -> ApiResult<JsonResponse<CursorList<Contact>>> {
+async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<CursorList<Contact>> {
     let (per_page, starting_after) = params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, at) = match starting_after {
         Some(raw) => {
@@ -263,32 +220,23 @@ async fn search(
         }
         None => (1, Page { after: None, offset: 0, limit: 0, total: None }),
     };
-    let query = checked_query(&state.store, ctx.workspace_id, Resource::Contacts, &body.query).await?;
-    let result =
-        state.store.search_contacts(ctx.workspace_id, &query, Page { limit: per_page, ..at }).await?;
-    Ok(JsonResponse(contact_list(result, page, per_page)))
-}
-
-#[derive(Deserialize)]
-struct CompaniesParams {
-    page: Option<String>,
-    per_page: Option<String>,
+    let query = checked_query(&ctx, Resource::Contacts, &body.query).await?;
+    let result = ctx.store.search_contacts(ctx.workspace_id, &query, Page { limit: per_page, ..at }).await?;
+    Ok(Json(contact_list(result, page, per_page)))
 }
 
 /// operationId: listCompaniesForAContact
 async fn list_companies(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
-    Query(params): Query<CompaniesParams>,
-) -> ApiResult<JsonResponse<List<Company, AlsoCompanies>>> {
-    let page = params::page(params.page.as_deref())?;
-    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    Query(paging): Query<PageParams>,
+) -> Reply<List<Company, AlsoCompanies>> {
+    let (page, per_page) = paging.numbers(DEFAULT_PAGE, MAX_PAGE)?;
     let (companies, total) =
-        state.store.contact_companies(ctx.workspace_id, &contact_id, page, per_page).await?;
+        ctx.store.contact_companies(ctx.workspace_id, &contact_id, page, per_page).await?;
     let pages = PagesLink::new(page, per_page, total, |next| {
         format!("/contacts/{contact_id}/companies?page={next}&per_page={per_page}")
     });
     let paged = Paged { total_count: total, pages };
-    Ok(JsonResponse(List::with(companies.clone(), AlsoCompanies { companies, paged })))
+    Ok(Json(List::with(companies.clone(), AlsoCompanies { companies, paged })))
 }

@@ -1,13 +1,13 @@
 //! Conversations: list, create, retrieve, update, search, reply, manage (`/parts`), run
 //! assignment rules, participants, redaction, and conversation tags.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::{delete, get, post};
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
+use super::params::pair_position;
 use super::search::checked_query;
 use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, TagBody, UntagBody, UpdateBody,
@@ -40,7 +40,7 @@ const MAX_PAGE: u64 = 150;
 
 /// A conversation id from the path; anything else names no conversation.
 fn conversation_id(raw: &str) -> ApiResult<i64> {
-    ids::parse_numeric(raw.trim()).ok_or_else(|| Missing::Resource.into())
+    Ok(ids::parse_numeric(raw.trim()).ok_or(Missing::Resource)?)
 }
 
 #[derive(Deserialize)]
@@ -61,16 +61,8 @@ impl DisplayParams {
     }
 }
 
-/// The cursor a page hands out: the `(updated_at, id)` of its last conversation.
-impl cursor::Position for Position {
-    const SEPARATOR: char = ':';
-    fn to_pair(&self) -> (i64, i64) {
-        (self.updated_at, self.id)
-    }
-    fn from_pair(updated_at: i64, id: i64) -> Option<Self> {
-        Some(Position { updated_at, id })
-    }
-}
+// The cursor a page hands out: the `(updated_at, id)` of its last conversation.
+pair_position!(Position { updated_at, id }, ':');
 
 /// The page a walk is on and where it resumes, from the cursor sent as `field`.
 fn resume(raw: Option<&str>, field: &str) -> ApiResult<(i64, Option<Position>)> {
@@ -98,27 +90,19 @@ struct ListParams {
 }
 
 /// operationId: listConversations
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<ConversationList>> {
+async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> Reply<ConversationList> {
     let per_page = super::params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) =
         resume(params.starting_after.as_deref().filter(|s| !s.trim().is_empty()), "starting_after")?;
-    let result = state.store.list_conversations(ctx.workspace_id, after, per_page).await?;
-    Ok(JsonResponse(list_of(result, page, per_page)))
+    let result = ctx.store.list_conversations(ctx.workspace_id, after, per_page).await?;
+    Ok(Json(list_of(result, page, per_page)))
 }
 
 /// operationId: createConversation
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<CreateBody>,
-) -> ApiResult<JsonResponse<Message>> {
+async fn create(ctx: Ctx, Json(body): Json<CreateBody>) -> Reply<Message> {
     let new = body.check()?;
-    let (id, created_at) = state.store.create_conversation(ctx.workspace_id, &new).await?;
-    Ok(JsonResponse(Message {
+    let (id, created_at) = ctx.store.create_conversation(ctx.workspace_id, &new).await?;
+    Ok(Json(Message {
         kind: "user_message",
         id,
         created_at,
@@ -131,151 +115,106 @@ async fn create(
 
 /// operationId: retrieveConversation
 async fn retrieve(
-    State(state): State<AppState>,
     ctx: Ctx,
-    Path(raw_id): Path<String>,
+    Path(id): Path<String>,
     Query(display): Query<DisplayParams>,
-) -> ApiResult<JsonResponse<Conversation>> {
-    let id = conversation_id(&raw_id)?;
-    let conversation = state.store.get_conversation(ctx.workspace_id, id).await?;
-    Ok(JsonResponse(display.render(conversation)?))
+) -> Reply<Conversation> {
+    let conversation = ctx.store.get_conversation(ctx.workspace_id, conversation_id(&id)?).await?;
+    Ok(Json(display.render(conversation)?))
 }
 
 /// operationId: updateConversation
 async fn update(
-    State(state): State<AppState>,
     ctx: Ctx,
-    Path(raw_id): Path<String>,
+    Path(id): Path<String>,
     Query(display): Query<DisplayParams>,
     Json(body): Json<UpdateBody>,
-) -> ApiResult<JsonResponse<Conversation>> {
-    let id = conversation_id(&raw_id)?;
-    let conversation = state
+) -> Reply<Conversation> {
+    let id = conversation_id(&id)?;
+    let (title, attributes) = (body.title.as_deref(), body.custom_attributes.as_ref());
+    let conversation = ctx
         .store
-        .update_conversation(
-            ctx.workspace_id,
-            id,
-            ctx.admin_id,
-            body.read,
-            body.title.as_deref(),
-            body.custom_attributes.as_ref(),
-        )
+        .update_conversation(ctx.workspace_id, id, ctx.admin_id, body.read, title, attributes)
         .await?;
-    Ok(JsonResponse(display.render(conversation)?))
+    Ok(Json(display.render(conversation)?))
 }
 
 /// operationId: searchConversations
-async fn search(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<SearchRequest>,
-) -> ApiResult<JsonResponse<ConversationList>> {
+async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<ConversationList> {
     let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) = resume(starting_after.as_deref(), "pagination.starting_after")?;
-    let query = checked_query(&state.store, ctx.workspace_id, Resource::Conversations, &body.query).await?;
-    let result = state.store.search_conversations(ctx.workspace_id, &query, after, per_page).await?;
-    Ok(JsonResponse(list_of(result, page, per_page)))
+    let query = checked_query(&ctx, Resource::Conversations, &body.query).await?;
+    let result = ctx.store.search_conversations(ctx.workspace_id, &query, after, per_page).await?;
+    Ok(Json(list_of(result, page, per_page)))
 }
 
 /// operationId: replyConversation
-async fn reply(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(raw_id): Path<String>,
-    Json(body): Json<ReplyBody>,
-) -> ApiResult<JsonResponse<Conversation>> {
+async fn reply(ctx: Ctx, Path(id): Path<String>, Json(body): Json<ReplyBody>) -> Reply<Conversation> {
     // "last": the contact's most recent conversation.
-    let id = if raw_id.trim() == "last" { None } else { Some(conversation_id(&raw_id)?) };
+    let id = if id.trim() == "last" { None } else { Some(conversation_id(&id)?) };
     let reply = body.check()?;
-    let conversation = state.store.reply_to_conversation(ctx.workspace_id, id, &reply).await?;
-    Ok(JsonResponse(conversation))
+    Ok(Json(ctx.store.reply_to_conversation(ctx.workspace_id, id, &reply).await?))
 }
 
 /// operationId: manageConversation
-async fn manage(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(raw_id): Path<String>,
-    Json(body): Json<ManageBody>,
-) -> ApiResult<JsonResponse<Conversation>> {
-    let id = conversation_id(&raw_id)?;
+async fn manage(ctx: Ctx, Path(id): Path<String>, Json(body): Json<ManageBody>) -> Reply<Conversation> {
+    let id = conversation_id(&id)?;
     let manage = body.check(crate::store::now())?;
-    let conversation = state.store.manage_conversation(ctx.workspace_id, id, &manage).await?;
-    Ok(JsonResponse(conversation))
+    Ok(Json(ctx.store.manage_conversation(ctx.workspace_id, id, &manage).await?))
 }
 
 /// operationId: autoAssignConversation
-async fn run_assignment_rules(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(raw_id): Path<String>,
-) -> ApiResult<JsonResponse<Conversation>> {
-    let id = conversation_id(&raw_id)?;
-    let conversation = state.store.run_assignment_rules(ctx.workspace_id, id).await?;
-    Ok(JsonResponse(conversation))
+async fn run_assignment_rules(ctx: Ctx, Path(id): Path<String>) -> Reply<Conversation> {
+    Ok(Json(ctx.store.run_assignment_rules(ctx.workspace_id, conversation_id(&id)?).await?))
 }
 
 /// operationId: attachContactToConversation
-async fn attach_contact(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(raw_id): Path<String>,
-    Json(body): Json<AttachBody>,
-) -> ApiResult<JsonResponse<Customers>> {
-    let id = conversation_id(&raw_id)?;
+async fn attach_contact(ctx: Ctx, Path(id): Path<String>, Json(body): Json<AttachBody>) -> Reply<Customers> {
+    let id = conversation_id(&id)?;
     let attach = body.check()?;
-    let customers = state.store.attach_conversation_contact(ctx.workspace_id, id, &attach).await?;
-    Ok(JsonResponse(Customers { customers }))
+    let customers = ctx.store.attach_conversation_contact(ctx.workspace_id, id, &attach).await?;
+    Ok(Json(Customers { customers }))
 }
 
 /// operationId: detachContactFromConversation
 async fn detach_contact(
-    State(state): State<AppState>,
     ctx: Ctx,
-    Path((raw_id, contact_id)): Path<(String, String)>,
+    Path((id, contact_id)): Path<(String, String)>,
     Json(body): Json<DetachBody>,
-) -> ApiResult<JsonResponse<Customers>> {
-    let id = conversation_id(&raw_id)?;
+) -> Reply<Customers> {
+    let id = conversation_id(&id)?;
     let admin_id = body.check()?;
     let customers =
-        state.store.detach_conversation_contact(ctx.workspace_id, id, contact_id.trim(), admin_id).await?;
-    Ok(JsonResponse(Customers { customers }))
+        ctx.store.detach_conversation_contact(ctx.workspace_id, id, contact_id.trim(), admin_id).await?;
+    Ok(Json(Customers { customers }))
 }
 
 /// operationId: redactConversation
-async fn redact(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<RedactBody>,
-) -> ApiResult<JsonResponse<Conversation>> {
+async fn redact(ctx: Ctx, Json(body): Json<RedactBody>) -> Reply<Conversation> {
     let redaction = body.check()?;
-    let conversation = state.store.redact_conversation(ctx.workspace_id, redaction).await?;
-    Ok(JsonResponse(conversation))
+    Ok(Json(ctx.store.redact_conversation(ctx.workspace_id, redaction).await?))
+}
+
+/// The conversation a tag request names; anything else names no conversation, in its words.
+fn tagged_conversation(raw: &str) -> ApiResult<i64> {
+    Ok(ids::parse_numeric(raw.trim()).ok_or(Missing::Conversation)?)
 }
 
 /// operationId: attachTagToConversation
-async fn attach_tag(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(raw_id): Path<String>,
-    Json(body): Json<TagBody>,
-) -> ApiResult<JsonResponse<Tag>> {
-    let id = ids::parse_numeric(raw_id.trim()).ok_or_else(|| ApiError::from(Missing::Conversation))?;
+async fn attach_tag(ctx: Ctx, Path(id): Path<String>, Json(body): Json<TagBody>) -> Reply<Tag> {
+    let id = tagged_conversation(&id)?;
     let (tag_id, admin_id) = body.check()?;
-    let tag = state.store.tag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?;
-    Ok(JsonResponse(tag))
+    Ok(Json(ctx.store.tag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?))
 }
 
 /// operationId: detachTagFromConversation
 async fn detach_tag(
-    State(state): State<AppState>,
     ctx: Ctx,
-    Path((raw_id, raw_tag)): Path<(String, String)>,
+    Path((id, tag_id)): Path<(String, String)>,
     Json(body): Json<UntagBody>,
-) -> ApiResult<JsonResponse<Tag>> {
-    let id = ids::parse_numeric(raw_id.trim()).ok_or_else(|| ApiError::from(Missing::Conversation))?;
-    let tag_id = ids::parse_numeric(raw_tag.trim()).unwrap_or(0);
+) -> Reply<Tag> {
+    let id = tagged_conversation(&id)?;
+    let tag_id = ids::parse_numeric(tag_id.trim()).unwrap_or(0);
     let admin_id = body.check()?;
-    let tag = state.store.untag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?;
-    Ok(JsonResponse(tag))
+    Ok(Json(ctx.store.untag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?))
 }

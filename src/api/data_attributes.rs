@@ -1,13 +1,12 @@
 //! Data attributes: `GET|POST /data_attributes`, `PUT /data_attributes/{id}`.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::{get, put};
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
-use serde_json::Value as Json;
+use serde_json::Value;
 
 use super::AppState;
-use super::extract::{Ctx, Json as JsonBody, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params;
 use crate::domain::data_attribute::{
     self, DataAttribute, DataAttributeChanges, DataType, MIN_OPTIONS, Model, NewDataAttribute,
@@ -27,15 +26,15 @@ fn too_few_options() -> ApiError {
 }
 
 /// `options` as sent: strings or `{"value": string}` objects, at least [`MIN_OPTIONS`].
-fn options(raw: &Json) -> ApiResult<Vec<String>> {
-    let Json::Array(items) = raw else {
+fn options(raw: &Value) -> ApiResult<Vec<String>> {
+    let Value::Array(items) = raw else {
         return Err(ApiError::invalid("options", "Options isn't an array"));
     };
     let options = items
         .iter()
         .map(|item| match item {
-            Json::String(s) => Some(s.clone()),
-            Json::Object(o) => o.get("value").and_then(Json::as_str).map(str::to_owned),
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => o.get("value").and_then(Value::as_str).map(str::to_owned),
             _ => None,
         })
         .collect::<Option<Vec<String>>>()
@@ -55,11 +54,7 @@ struct ListParams {
 }
 
 /// operationId: listDataAttributes
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<List<DataAttribute>>> {
+async fn list(ctx: Ctx, Query(params): Query<ListParams>) -> Reply<List<DataAttribute>> {
     let model = match params.model.as_deref() {
         None => None,
         Some(raw) => Some(Model::parse(raw).ok_or_else(|| {
@@ -67,8 +62,8 @@ async fn list(
         })?),
     };
     let include_archived = params::flag("include_archived", params.include_archived.as_deref())?;
-    let data = state.store.list_data_attributes(ctx.workspace_id, model, include_archived).await?;
-    Ok(JsonResponse(List::new(data)))
+    let data = ctx.store.list_data_attributes(ctx.workspace_id, model, include_archived).await?;
+    Ok(Json(List::new(data)))
 }
 
 #[derive(Deserialize)]
@@ -77,16 +72,12 @@ struct CreateRequest {
     model: Option<String>,
     data_type: Option<String>,
     description: Option<String>,
-    options: Option<Json>,
+    options: Option<Value>,
     messenger_writable: Option<bool>,
 }
 
 /// operationId: createDataAttribute
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    JsonBody(body): JsonBody<CreateRequest>,
-) -> ApiResult<JsonResponse<DataAttribute>> {
+async fn create(ctx: Ctx, Json(body): Json<CreateRequest>) -> Reply<DataAttribute> {
     // Conversation attributes are Intercom's own: the API creates contact and company ones.
     let model =
         body.model.as_deref().and_then(Model::parse).filter(|m| *m != Model::Conversation).ok_or_else(
@@ -117,29 +108,23 @@ async fn create(
         options,
         messenger_writable: body.messenger_writable.unwrap_or(false),
     };
-    let created = state.store.create_data_attribute(ctx.workspace_id, ctx.admin_id, &new).await;
-    Ok(JsonResponse(created?))
+    Ok(Json(ctx.store.create_data_attribute(ctx.workspace_id, ctx.admin_id, &new).await?))
 }
 
 #[derive(Deserialize)]
 struct UpdateRequest {
     archived: Option<bool>,
     description: Option<String>,
-    options: Option<Json>,
+    options: Option<Value>,
     messenger_writable: Option<bool>,
     /// Not changeable through the API; present only to refuse it.
-    data_type: Option<Json>,
-    name: Option<Json>,
-    model: Option<Json>,
+    data_type: Option<Value>,
+    name: Option<Value>,
+    model: Option<Value>,
 }
 
 /// operationId: updateDataAttribute
-async fn update(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody<UpdateRequest>,
-) -> ApiResult<JsonResponse<DataAttribute>> {
+async fn update(ctx: Ctx, Path(id): Path<String>, Json(body): Json<UpdateRequest>) -> Reply<DataAttribute> {
     let id = ids::parse_numeric(&id).ok_or(Missing::DataAttribute)?;
     if body.data_type.is_some() {
         return Err(ApiError::invalid(
@@ -161,6 +146,5 @@ async fn update(
         options: body.options.as_ref().map(options).transpose()?,
         messenger_writable: body.messenger_writable,
     };
-    let updated = state.store.update_data_attribute(ctx.workspace_id, id, &changes).await;
-    Ok(JsonResponse(updated?))
+    Ok(Json(ctx.store.update_data_attribute(ctx.workspace_id, id, &changes).await?))
 }

@@ -1,17 +1,15 @@
 //! Data events: `POST /events`, `GET /events` (a contact's recent events, or the summary of
 //! all of them) and `POST /events/summaries`.
 
-use axum::extract::State;
+use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
-use axum::{Json as JsonResponse, Router};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
-use super::extract::{Ctx, Json, Query};
-use super::params::{self, LooseId};
+use super::extract::{Ctx, Json, Query, Reply};
+use super::params::{self, LooseId, pair_position};
 use crate::domain::contact::ContactRef;
-use crate::domain::error::Rejection;
 use crate::domain::event::{
     self, DataEvent, EventPosition, EventQuery, EventSummary, ImportedSummary, LISTING_WINDOW_SECS,
     MAX_SUMMARY_COUNT, Metadata, NewEvent, Tally,
@@ -53,15 +51,11 @@ struct CreateRequest {
 }
 
 /// operationId: createDataEvent
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(request): Json<CreateRequest>,
-) -> ApiResult<StatusCode> {
+async fn create(ctx: Ctx, Json(request): Json<CreateRequest>) -> ApiResult<StatusCode> {
     let event = NewEvent {
-        event_name: event::event_name(&request.event_name).map_err(Rejection::from)?,
-        created_at: event::timestamp("created_at", request.created_at).map_err(Rejection::from)?,
-        metadata: request.metadata.unwrap_or_default().checked().map_err(Rejection::from)?,
+        event_name: event::event_name(&request.event_name)?,
+        created_at: event::timestamp("created_at", request.created_at)?,
+        metadata: request.metadata.unwrap_or_default().checked()?,
     };
     let user_id = request.user_id.map(LooseId::into_string);
     let contact =
@@ -71,7 +65,7 @@ async fn create(
                 "One of id, user_id or email is required to identify the contact",
             )
         })?;
-    state.store.create_event(ctx.workspace_id, contact, &event).await?;
+    ctx.store.create_event(ctx.workspace_id, contact, &event).await?;
     // Accepted, duplicate or not: "an error is not thrown".
     Ok(StatusCode::ACCEPTED)
 }
@@ -98,12 +92,7 @@ enum EventsResponse {
 }
 
 /// operationId: lisDataEvents
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<EventsResponse>> {
+async fn list(ctx: Ctx, headers: HeaderMap, Query(params): Query<ListParams>) -> Reply<EventsResponse> {
     match params.kind.as_deref().map(str::trim) {
         None => return Err(ApiError::missing("type")),
         Some("user") => {}
@@ -123,8 +112,8 @@ async fn list(
             })?;
 
     if summary {
-        let (found, items) = state.store.event_summaries(ctx.workspace_id, contact).await?;
-        return Ok(JsonResponse(EventsResponse::Summary(EventSummary {
+        let (found, items) = ctx.store.event_summaries(ctx.workspace_id, contact).await?;
+        return Ok(Json(EventsResponse::Summary(EventSummary {
             kind: "event.summary",
             email: found.email,
             intercom_user_id: found.public_id,
@@ -133,7 +122,7 @@ async fn list(
         })));
     }
     let query = EventQuery { created_since: now() - LISTING_WINDOW_SECS, after, limit: per_page };
-    let found = state.store.list_events(ctx.workspace_id, contact, &query).await?;
+    let found = ctx.store.list_events(ctx.workspace_id, contact, &query).await?;
     let next = found.next.map(|position| {
         let cursor = cursor::encode(page, &position);
         let query = form_urlencoded::Serializer::new(String::new())
@@ -145,19 +134,11 @@ async fn list(
         format!("{}/events?{query}", origin(&headers))
     });
     let pages = PagesOnly { pages: NextLink { next } };
-    Ok(JsonResponse(EventsResponse::List(NamedList::with(found.events, pages))))
+    Ok(Json(EventsResponse::List(NamedList::with(found.events, pages))))
 }
 
-/// The cursor of `pages.next` ends at the `(created_at, id)` of the last event served.
-impl cursor::Position for EventPosition {
-    const SEPARATOR: char = ':';
-    fn to_pair(&self) -> (i64, i64) {
-        (self.created_at, self.id)
-    }
-    fn from_pair(created_at: i64, id: i64) -> Option<Self> {
-        Some(EventPosition { created_at, id })
-    }
-}
+// The cursor of `pages.next` ends at the `(created_at, id)` of the last event served.
+pair_position!(EventPosition { created_at, id }, ':');
 
 /// `scheme://host` as the client reached us (empty, so the URL is relative, without a Host).
 fn origin(headers: &HeaderMap) -> String {
@@ -186,11 +167,7 @@ struct SummaryRequest {
 }
 
 /// operationId: dataEventSummaries
-async fn summaries(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(request): Json<SummariesRequest>,
-) -> ApiResult<StatusCode> {
+async fn summaries(ctx: Ctx, Json(request): Json<SummariesRequest>) -> ApiResult<StatusCode> {
     let user_id = request.user_id.into_string();
     let user_id = user_id.trim();
     if user_id.is_empty() {
@@ -205,8 +182,8 @@ async fn summaries(
             format!("event_summaries.count must be an integer between 1 and {MAX_SUMMARY_COUNT}"),
         ));
     }
-    let first = event::timestamp("event_summaries.first", s.first).map_err(Rejection::from)?;
-    let last = event::timestamp("event_summaries.last", s.last).map_err(Rejection::from)?;
+    let first = event::timestamp("event_summaries.first", s.first)?;
+    let last = event::timestamp("event_summaries.last", s.last)?;
     if last < first {
         return Err(ApiError::invalid(
             "event_summaries.last",
@@ -214,6 +191,6 @@ async fn summaries(
         ));
     }
     let summary = ImportedSummary { event_name, tally: Tally { count: s.count, first, last } };
-    state.store.import_event_summary(ctx.workspace_id, ContactRef::UserId(user_id), &summary).await?;
+    ctx.store.import_event_summary(ctx.workspace_id, ContactRef::UserId(user_id), &summary).await?;
     Ok(StatusCode::OK)
 }

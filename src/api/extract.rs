@@ -6,13 +6,19 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::domain::ids;
+use crate::error::{ApiError, ApiResult, ErrorCode, Missing};
+use crate::store::Store;
 
-/// The workspace and admin a request speaks for, and the API version it asked for.
+/// The workspace and admin a request speaks for, the API version it asked for, and the store
+/// that serves it.
 #[derive(Debug, Clone)]
 pub struct Ctx {
+    pub store: Store,
     pub workspace_id: i64,
     pub admin_id: i64,
     pub version: &'static str,
@@ -26,9 +32,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-/// A JSON body. Errors name the offending field: a missing required field is
-/// `parameter_not_found`, a wrong type is `parameter_invalid`.
+/// What a handler answers: a JSON body, or Intercom's `error.list`.
+pub type Reply<T> = ApiResult<Json<T>>;
+
+/// A JSON body, or a JSON answer. A body's errors name the offending field: a missing required
+/// field is `parameter_not_found`, a wrong type is `parameter_invalid`.
 pub struct Json<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
@@ -70,12 +85,17 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// A body that is JSON but not of the expected shape, reported against its field.
 fn json_error(path: &str, err: &serde_json::Error) -> ApiError {
     let message = err.to_string();
-    if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+    if let Some(missing) = missing_field(&message) {
         let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
         return ApiError::missing(&field);
     }
     let field = if path == "." { "body" } else { path };
     ApiError::invalid(field, format!("{field}: {message}"))
+}
+
+/// The field a serde "missing field" error names.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'))
 }
 
 /// Query-string parameters; a value of the wrong type is `parameter_invalid`.
@@ -90,7 +110,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         serde_path_to_error::deserialize(de).map(Query).map_err(|err| {
             let field = err.path().to_string();
             let message = err.into_inner().to_string();
-            if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            if let Some(missing) = missing_field(&message) {
                 ApiError::missing(missing)
             } else {
                 ApiError::invalid(&field, format!("{field}: {message}"))
@@ -110,6 +130,18 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
             .await
             .map(|axum::extract::Path(value)| Path(value))
             .map_err(|_| ApiError::route_not_found())
+    }
+}
+
+/// A numeric id as the one path parameter: anything but a positive number names no object.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state).await?;
+        Ok(Id(ids::parse_numeric(&raw).ok_or(Missing::Resource)?))
     }
 }
 

@@ -1,15 +1,14 @@
 //! Help centers and collections: `/help_center/help_centers[/{id}]`,
 //! `/help_center/collections[/{id}]`.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::get;
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
-use super::params::{NumericId, PageParams, path_id, present, translations};
+use super::extract::{Ctx, Id, Json, Query, Reply};
+use super::params::{NumericId, PageParams, present, translations};
 use crate::domain::help_center::{Collection, CollectionInput, Deleted, GroupInput, HelpCenter};
 use crate::domain::pages::{CursorList, List};
 use crate::error::ApiResult;
@@ -62,74 +61,43 @@ impl CollectionBody {
 }
 
 /// operationId: listHelpCenters
-async fn list_help_centers(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<PageParams>,
-) -> ApiResult<JsonResponse<List<HelpCenter>>> {
+async fn list_help_centers(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<List<HelpCenter>> {
     let page = params.parse(15)?;
-    let data = state.store.list_help_centers(ctx.workspace_id, page).await?;
-    Ok(JsonResponse(List::new(data)))
+    let data = ctx.store.list_help_centers(ctx.workspace_id, page).await?;
+    Ok(Json(List::new(data)))
 }
 
 /// operationId: retrieveHelpCenter
-async fn retrieve_help_center(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<HelpCenter>> {
-    Ok(JsonResponse(state.store.get_help_center(ctx.workspace_id, path_id(&id)?).await?))
+async fn retrieve_help_center(ctx: Ctx, Id(id): Id) -> Reply<HelpCenter> {
+    Ok(Json(ctx.store.get_help_center(ctx.workspace_id, id).await?))
 }
 
 /// operationId: listAllCollections
-async fn list_collections(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<PageParams>,
-) -> ApiResult<JsonResponse<CursorList<Collection>>> {
+async fn list_collections(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Collection>> {
     let page = params.parse(15)?;
-    let (data, total_count) = state.store.list_collections(ctx.workspace_id, page).await?;
-    Ok(JsonResponse(List::paged(data, total_count, page.pages(total_count))))
+    let (data, total_count) = ctx.store.list_collections(ctx.workspace_id, page).await?;
+    Ok(Json(List::paged(data, total_count, page.pages(total_count))))
 }
 
 /// operationId: createCollection
-async fn create_collection(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<CollectionBody>,
-) -> ApiResult<JsonResponse<Collection>> {
+async fn create_collection(ctx: Ctx, Json(body): Json<CollectionBody>) -> Reply<Collection> {
     let input = body.into_input()?;
-    Ok(JsonResponse(state.store.create_collection(ctx.workspace_id, input).await?))
+    Ok(Json(ctx.store.create_collection(ctx.workspace_id, input).await?))
 }
 
 /// operationId: retrieveCollection
-async fn retrieve_collection(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<Collection>> {
-    Ok(JsonResponse(state.store.get_collection(ctx.workspace_id, path_id(&id)?).await?))
+async fn retrieve_collection(ctx: Ctx, Id(id): Id) -> Reply<Collection> {
+    Ok(Json(ctx.store.get_collection(ctx.workspace_id, id).await?))
 }
 
 /// operationId: updateCollection
-async fn update_collection(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<CollectionBody>,
-) -> ApiResult<JsonResponse<Collection>> {
-    let id = path_id(&id)?;
+async fn update_collection(ctx: Ctx, Id(id): Id, Json(body): Json<CollectionBody>) -> Reply<Collection> {
     let input = body.into_input()?;
-    Ok(JsonResponse(state.store.update_collection(ctx.workspace_id, id, input).await?))
+    Ok(Json(ctx.store.update_collection(ctx.workspace_id, id, input).await?))
 }
 
 /// operationId: deleteCollection
-async fn delete_collection(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<Deleted>> {
-    let id = path_id(&id)?;
-    state.store.delete_collection(ctx.workspace_id, id).await?;
-    Ok(JsonResponse(Deleted { id: id.to_string(), object: "collection", deleted: true }))
+async fn delete_collection(ctx: Ctx, Id(id): Id) -> Reply<Deleted> {
+    ctx.store.delete_collection(ctx.workspace_id, id).await?;
+    Ok(Json(Deleted { id: id.to_string(), object: "collection", deleted: true }))
 }

@@ -81,20 +81,24 @@ impl AppState {
 
 /// The whole API, as served by `switchboard serve` and driven in-process by the tests.
 pub fn router(state: AppState, config: &ApiConfig) -> Router {
-    Router::new()
-        .merge(admins::router())
-        .merge(teams::router())
-        .merge(articles::router())
-        .merge(help_center::router())
-        .merge(companies::router())
-        .merge(contacts::router())
-        .merge(conversations::router())
-        .merge(data_attributes::router())
-        .merge(events::router())
-        .merge(notes::router())
-        .merge(segments::router())
-        .merge(subscription_types::router())
-        .merge(tags::router())
+    let resources = [
+        admins::router(),
+        teams::router(),
+        articles::router(),
+        help_center::router(),
+        companies::router(),
+        contacts::router(),
+        conversations::router(),
+        data_attributes::router(),
+        events::router(),
+        notes::router(),
+        segments::router(),
+        subscription_types::router(),
+        tags::router(),
+    ];
+    resources
+        .into_iter()
+        .fold(Router::new(), Router::merge)
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         // The body is read (see `refuse`), up to the body limit, before the answer.
         .fallback(|_: Result<Bytes, BytesRejection>| async { ApiError::route_not_found() })
@@ -192,6 +196,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         refuse(request, error, limit).await
     } else {
         request.extensions_mut().insert(Ctx {
+            store: state.store.clone(),
             workspace_id: owner.workspace_id,
             admin_id: owner.admin_id,
             version,

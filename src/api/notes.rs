@@ -1,17 +1,15 @@
 //! Notes: `/contacts/{id}/notes` and `/notes/{id}`.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::get;
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query};
-use super::params::{self, LooseId};
-use crate::domain::ids;
+use super::extract::{Ctx, Id, Json, Path, Query, Reply};
+use super::params::{LooseId, PageParams};
 use crate::domain::note::{self, Note};
 use crate::domain::pages::{CursorList, CursorPages, List};
-use crate::error::{ApiError, ApiResult, Missing};
+use crate::error::ApiError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -19,29 +17,17 @@ pub fn router() -> Router<AppState> {
         .route("/notes/{note_id}", get(retrieve))
 }
 
-fn not_found() -> ApiError {
-    Missing::Resource.into()
-}
-
-#[derive(Deserialize)]
-struct ListParams {
-    page: Option<String>,
-    per_page: Option<String>,
-}
-
 /// operationId: listNotes
 async fn list(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(contact_id): Path<String>,
-    Query(params): Query<ListParams>,
-) -> ApiResult<JsonResponse<CursorList<Note>>> {
-    let page = params::page(params.page.as_deref())?;
-    let per_page = params::per_page(params.per_page.as_deref(), 50, 150)?;
-    let (notes, total) = state.store.list_notes(ctx.workspace_id, &contact_id, page, per_page).await?;
+    Query(paging): Query<PageParams>,
+) -> Reply<CursorList<Note>> {
+    let (page, per_page) = paging.numbers(50, 150)?;
+    let (notes, total) = ctx.store.list_notes(ctx.workspace_id, &contact_id, page, per_page).await?;
     // Page-numbered: clients ask for page + 1 until a page comes back empty.
     let pages = CursorPages::new(page as i64, per_page as i64, total, None);
-    Ok(JsonResponse(List::paged(notes, total, pages)))
+    Ok(Json(List::paged(notes, total, pages)))
 }
 
 #[derive(Deserialize)]
@@ -51,30 +37,16 @@ struct NoteRequest {
 }
 
 /// operationId: createNote
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-    Json(request): Json<NoteRequest>,
-) -> ApiResult<JsonResponse<Note>> {
+async fn create(ctx: Ctx, Path(contact_id): Path<String>, Json(request): Json<NoteRequest>) -> Reply<Note> {
     if request.body.trim().is_empty() {
         return Err(ApiError::invalid("body", "body must not be empty"));
     }
-    let admin_id = match request.admin_id {
-        None => ctx.admin_id,
-        Some(id) => ids::parse_numeric(id.into_string().trim()).ok_or_else(not_found)?,
-    };
+    let admin_id = request.admin_id.map(LooseId::numeric).transpose()?.unwrap_or(ctx.admin_id);
     let body = note::body_html(&request.body);
-    let note = state.store.create_note(ctx.workspace_id, &contact_id, admin_id, &body).await;
-    Ok(JsonResponse(note?))
+    Ok(Json(ctx.store.create_note(ctx.workspace_id, &contact_id, admin_id, &body).await?))
 }
 
 /// operationId: retrieveNote
-async fn retrieve(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(note_id): Path<String>,
-) -> ApiResult<JsonResponse<Note>> {
-    let id = ids::parse_numeric(&note_id).ok_or_else(not_found)?;
-    Ok(JsonResponse(state.store.get_note(ctx.workspace_id, id).await?))
+async fn retrieve(ctx: Ctx, Id(id): Id) -> Reply<Note> {
+    Ok(Json(ctx.store.get_note(ctx.workspace_id, id).await?))
 }

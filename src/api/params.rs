@@ -29,6 +29,11 @@ impl LooseId {
             LooseId::Number(n) => n.to_string(),
         }
     }
+
+    /// The id as a positive number; anything else names no object.
+    pub fn numeric(self) -> ApiResult<i64> {
+        Ok(ids::parse_numeric(self.into_string().trim()).ok_or(Missing::Resource)?)
+    }
 }
 
 /// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`: absent is
@@ -43,11 +48,18 @@ where
 
 /// A `per_page` query or body value: `default` when absent, else 1..=`max`.
 pub fn per_page(raw: Option<&str>, default: u64, max: u64) -> ApiResult<u64> {
+    bounded("per_page", raw, default, max)
+}
+
+/// A whole number named `name`: `default` when absent, else 1..=`max`.
+fn bounded(name: &str, raw: Option<&str>, default: u64, max: u64) -> ApiResult<u64> {
     match raw {
         None => Ok(default),
-        Some(raw) => raw.trim().parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-            ApiError::invalid("per_page", format!("per_page must be an integer between 1 and {max}"))
-        }),
+        Some(raw) => {
+            raw.trim().parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+                ApiError::invalid(name, format!("{name} must be an integer between 1 and {max}"))
+            })
+        }
     }
 }
 
@@ -94,10 +106,21 @@ pub fn flag(name: &str, raw: Option<&str>) -> ApiResult<bool> {
     }
 }
 
-/// An id in a path: anything but a positive number names no object.
-pub fn path_id(raw: &str) -> ApiResult<i64> {
-    Ok(ids::parse_numeric(raw).ok_or(Missing::Resource)?)
+/// Makes a position of two `i64` fields a `cursor::Position`, written `first<SEPARATOR>second`.
+macro_rules! pair_position {
+    ($position:ident { $first:ident, $second:ident }, $separator:literal) => {
+        impl $crate::domain::pages::cursor::Position for $position {
+            const SEPARATOR: char = $separator;
+            fn to_pair(&self) -> (i64, i64) {
+                (self.$first, self.$second)
+            }
+            fn from_pair($first: i64, $second: i64) -> Option<Self> {
+                Some($position { $first, $second })
+            }
+        }
+    };
 }
+pub(crate) use pair_position;
 
 /// `?page=&per_page=` of the page-numbered lists.
 #[derive(Deserialize)]
@@ -107,21 +130,18 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    pub fn parse(&self, default_per_page: i64) -> ApiResult<PageRequest> {
-        let number = |name: &str, raw: Option<&str>, default: i64, max: i64| match raw {
-            None => Ok(default),
-            Some(raw) => raw.trim().parse::<i64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-                ApiError::invalid(name, format!("{name} must be an integer between 1 and {max}"))
-            }),
-        };
+    /// The page number and page size of the older lists (`per_page`: `default` when absent,
+    /// else 1..=`max`).
+    pub fn numbers(&self, default: u64, max: u64) -> ApiResult<(u64, u64)> {
+        Ok((page(self.page.as_deref())?, per_page(self.per_page.as_deref(), default, max)?))
+    }
+
+    /// The page of the help center and article lists.
+    pub fn parse(&self, default_per_page: u64) -> ApiResult<PageRequest> {
+        let max_per_page = PageRequest::MAX_PER_PAGE as u64;
         Ok(PageRequest {
-            page: number("page", self.page.as_deref(), 1, i64::from(i32::MAX))?,
-            per_page: number(
-                "per_page",
-                self.per_page.as_deref(),
-                default_per_page,
-                PageRequest::MAX_PER_PAGE,
-            )?,
+            page: bounded("page", self.page.as_deref(), 1, i32::MAX as u64)? as i64,
+            per_page: per_page(self.per_page.as_deref(), default_per_page, max_per_page)? as i64,
         })
     }
 }

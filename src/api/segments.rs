@@ -1,12 +1,11 @@
 //! Segments: `/segments`, `/segments/{id}` and the segments of a contact.
 
-use axum::extract::State;
+use axum::Router;
 use axum::routing::get;
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Path, Query};
+use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params;
 use crate::domain::pages::{List, NamedList};
 use crate::domain::segment::Segment;
@@ -24,35 +23,28 @@ struct CountParams {
     include_count: Option<String>,
 }
 
+impl CountParams {
+    fn include_count(&self) -> ApiResult<bool> {
+        params::flag("include_count", self.include_count.as_deref())
+    }
+}
+
 /// operationId: listSegments
-async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(params): Query<CountParams>,
-) -> ApiResult<JsonResponse<NamedList<Segment>>> {
-    let include_count = params::flag("include_count", params.include_count.as_deref())?;
-    let segments = state.store.list_segments(ctx.workspace_id, include_count).await?;
-    Ok(JsonResponse(NamedList::new(segments)))
+async fn list(ctx: Ctx, Query(params): Query<CountParams>) -> Reply<NamedList<Segment>> {
+    let segments = ctx.store.list_segments(ctx.workspace_id, params.include_count()?).await?;
+    Ok(Json(NamedList::new(segments)))
 }
 
 /// operationId: retrieveSegment
 async fn retrieve(
-    State(state): State<AppState>,
     ctx: Ctx,
     Path(segment_id): Path<String>,
     Query(params): Query<CountParams>,
-) -> ApiResult<JsonResponse<Segment>> {
-    let include_count = params::flag("include_count", params.include_count.as_deref())?;
-    let segment = state.store.get_segment(ctx.workspace_id, &segment_id, include_count).await?;
-    Ok(JsonResponse(segment))
+) -> Reply<Segment> {
+    Ok(Json(ctx.store.get_segment(ctx.workspace_id, &segment_id, params.include_count()?).await?))
 }
 
 /// operationId: listSegmentsForAContact
-async fn list_for_contact(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<List<Segment>>> {
-    let segments = state.store.contact_segments(ctx.workspace_id, &contact_id).await?;
-    Ok(JsonResponse(List::new(segments)))
+async fn list_for_contact(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<List<Segment>> {
+    Ok(Json(List::new(ctx.store.contact_segments(ctx.workspace_id, &contact_id).await?)))
 }

@@ -1,13 +1,12 @@
 //! Tags: `/tags`, `/tags/{id}`, and the tags of a contact (`/contacts/{id}/tags`).
 
-use axum::extract::State;
+use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
-use axum::{Json as JsonResponse, Router};
 use serde::Deserialize;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path};
+use super::extract::{Ctx, Json, Path, Reply};
 use super::params::LooseId;
 use crate::domain::company::CompanyRef;
 use crate::domain::ids;
@@ -23,18 +22,14 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{contact_id}/tags/{tag_id}", delete(detach_from_contact))
 }
 
-fn tag_not_found() -> ApiError {
-    Missing::Resource.into()
-}
-
-/// A tag id from a path or body; anything but a positive number names no tag.
+/// A tag id from a path; anything but a positive number names no tag.
 fn tag_id(raw: &str) -> ApiResult<i64> {
-    ids::parse_numeric(raw.trim()).ok_or_else(tag_not_found)
+    Ok(ids::parse_numeric(raw.trim()).ok_or(Missing::Resource)?)
 }
 
 /// operationId: listTags
-async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<JsonResponse<List<Tag>>> {
-    Ok(JsonResponse(List::new(state.store.list_tags(ctx.workspace_id).await?)))
+async fn list(ctx: Ctx) -> Reply<List<Tag>> {
+    Ok(Json(List::new(ctx.store.list_tags(ctx.workspace_id).await?)))
 }
 
 /// The body of `POST /tags`, one of: `{name, id?}` (create or rename), `{name, users}` (tag
@@ -61,14 +56,10 @@ struct CompanyItem {
 }
 
 /// operationId: createTag
-async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<TagRequest>,
-) -> ApiResult<JsonResponse<Tag>> {
+async fn create(ctx: Ctx, Json(body): Json<TagRequest>) -> Reply<Tag> {
     let invalid = || ApiError::invalid("name", "invalid tag parameters");
     let name = body.name.as_deref().and_then(tag::clean_name).ok_or_else(invalid)?;
-    let store = &state.store;
+    let store = &ctx.store;
     let tag = match (body.users, body.companies) {
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid("users", "invalid tag parameters: users and companies together"));
@@ -101,36 +92,27 @@ async fn create(
             store.tag_companies(ctx.workspace_id, ctx.admin_id, &name, &refs, untag).await
         }
         (None, None) => {
-            let id = body.id.map(|id| tag_id(&id.into_string())).transpose()?;
+            let id = body.id.map(LooseId::numeric).transpose()?;
             store.create_or_update_tag(ctx.workspace_id, &name, id).await
         }
     };
-    Ok(JsonResponse(tag?))
+    Ok(Json(tag?))
 }
 
 /// operationId: findTag
-async fn find(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> ApiResult<JsonResponse<Tag>> {
-    Ok(JsonResponse(state.store.get_tag(ctx.workspace_id, tag_id(&id)?).await?))
+async fn find(ctx: Ctx, Path(id): Path<String>) -> Reply<Tag> {
+    Ok(Json(ctx.store.get_tag(ctx.workspace_id, tag_id(&id)?).await?))
 }
 
 /// operationId: deleteTag
-async fn remove(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    state.store.delete_tag(ctx.workspace_id, tag_id(&id)?).await?;
+async fn remove(ctx: Ctx, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    ctx.store.delete_tag(ctx.workspace_id, tag_id(&id)?).await?;
     Ok(StatusCode::OK)
 }
 
 /// operationId: listTagsForAContact
-async fn list_for_contact(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-) -> ApiResult<JsonResponse<List<Tag>>> {
-    let tags = state.store.contact_tags(ctx.workspace_id, &contact_id).await?;
-    Ok(JsonResponse(List::new(tags)))
+async fn list_for_contact(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<List<Tag>> {
+    Ok(Json(List::new(ctx.store.contact_tags(ctx.workspace_id, &contact_id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -139,23 +121,12 @@ struct TagRef {
 }
 
 /// operationId: attachTagToContact
-async fn attach_to_contact(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(contact_id): Path<String>,
-    Json(body): Json<TagRef>,
-) -> ApiResult<JsonResponse<Tag>> {
-    let tag = tag_id(&body.id.into_string())?;
-    let tag = state.store.tag_contact(ctx.workspace_id, ctx.admin_id, &contact_id, tag).await;
-    Ok(JsonResponse(tag?))
+async fn attach_to_contact(ctx: Ctx, Path(contact_id): Path<String>, Json(body): Json<TagRef>) -> Reply<Tag> {
+    let tag = body.id.numeric()?;
+    Ok(Json(ctx.store.tag_contact(ctx.workspace_id, ctx.admin_id, &contact_id, tag).await?))
 }
 
 /// operationId: detachTagFromContact
-async fn detach_from_contact(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((contact_id, tag)): Path<(String, String)>,
-) -> ApiResult<JsonResponse<Tag>> {
-    let tag = state.store.untag_contact(ctx.workspace_id, &contact_id, tag_id(&tag)?).await;
-    Ok(JsonResponse(tag?))
+async fn detach_from_contact(ctx: Ctx, Path((contact_id, tag)): Path<(String, String)>) -> Reply<Tag> {
+    Ok(Json(ctx.store.untag_contact(ctx.workspace_id, &contact_id, tag_id(&tag)?).await?))
 }
