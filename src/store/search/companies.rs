@@ -7,7 +7,7 @@ use sea_query::{Condition, Expr};
 use crate::domain::search::{Catalog, Filter, Needs, Resource, SearchError};
 use crate::domain::segment::{SavedSegment, SegmentModel};
 use crate::store::schema::companies::Companies;
-use crate::store::search::resolve::{self, Owner, catalog, never};
+use crate::store::search::resolve::{self, Owner, catalog};
 use crate::store::search::saved_segments as segments;
 use crate::store::search::{ColumnResolver, Target};
 use crate::store::{Exec, StoreResult};
@@ -18,10 +18,6 @@ pub(crate) struct CompanySearch {
     catalog: Catalog,
     /// The workspace's company segments, oldest first.
     pub segments: Vec<SavedSegment>,
-}
-
-fn col(c: Companies) -> Expr {
-    Expr::col((Companies::Table, c))
 }
 
 impl CompanySearch {
@@ -46,10 +42,7 @@ impl CompanySearch {
 
     /// Membership of a company segment: its saved query over `companies`.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
-        match self.catalog.membership(segment)? {
-            Some(members) => resolve::membership(&self.resolver, &members),
-            None => Ok(never()),
-        }
+        resolve::segment(&self.catalog, &self.resolver, segment)
     }
 }
 
@@ -83,7 +76,7 @@ impl ColumnResolver for Resolver {
                 return Err(SearchError::for_field(other, format!("'{other}' is not a searchable field")));
             }
         };
-        Ok(Target::Column(col(column)))
+        Ok(Target::Column(column.col()))
     }
 }
 

@@ -26,10 +26,6 @@ pub(crate) struct ContactSearch {
     catalog: crate::domain::search::Catalog,
 }
 
-fn col(c: Contacts) -> Expr {
-    Expr::col((Contacts::Table, c))
-}
-
 impl ContactSearch {
     /// For lowering checked queries alone.
     pub(crate) fn new(backend: Backend, workspace_id: i64) -> ContactSearch {
@@ -67,7 +63,7 @@ impl ContactSearch {
         let scope = match owner.backend == Backend::Sqlite && among_trigram_candidates(query) {
             true => Condition::all()
                 .add(crate::store::contacts::in_workspace_unindexed(owner.workspace_id))
-                .add(col(Contacts::Archived).eq(false)),
+                .add(Contacts::Archived.col().eq(false)),
             false => crate::store::contacts::live(owner.workspace_id),
         };
         Ok((scope, condition))
@@ -76,10 +72,7 @@ impl ContactSearch {
     /// Membership of `segment`: its saved query, for contacts of its person type. A company
     /// segment has no contacts.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
-        match self.catalog.membership(segment)? {
-            Some(members) => resolve::membership(&self.resolver, &members),
-            None => Ok(never()),
-        }
+        resolve::segment(&self.catalog, &self.resolver, segment)
     }
 }
 
@@ -140,9 +133,9 @@ impl ColumnResolver for Resolver {
         };
         match self.owner.backend {
             Backend::Sqlite => {
-                Ok(trigram_any(&[f]).map(Target::Condition).unwrap_or(Target::Column(col(column))))
+                Ok(trigram_any(&[f]).map(Target::Condition).unwrap_or(Target::Column(column.col())))
             }
-            Backend::Postgres => Ok(Target::Column(col(column))),
+            Backend::Postgres => Ok(Target::Column(column.col())),
         }
     }
 
@@ -212,14 +205,14 @@ fn trigram_any(filters: &[&Filter]) -> Option<Condition> {
         let (column, fts_column) = trigram_column(&f.field)?;
         let (text, pattern) = trigram_pattern(&f.predicate)?;
         phrases.push(format!("({fts_column} : \"{}\")", text.replace('"', "\"\"")));
-        likes = likes.add(col(column).like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)));
+        likes = likes.add(column.col().like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)));
     }
     let candidates = Select::select()
         .column("rowid")
         .from("contacts_fts")
         .and_where(Expr::cust_with_values("contacts_fts MATCH ?", [phrases.join(" OR ")]))
         .take();
-    Some(Condition::all().add(col(Contacts::Id).in_subquery(candidates)).add(likes))
+    Some(Condition::all().add(Contacts::Id.col().in_subquery(candidates)).add(likes))
 }
 
 #[cfg(test)]
