@@ -104,8 +104,10 @@ pub(crate) async fn find_by(
 /// attributes, a merge) cannot lose a concurrent write. PostgreSQL locks the row; SQLite's
 /// write transactions are already serialised (`BEGIN IMMEDIATE`) and take no clause.
 pub(crate) async fn lock(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
-    db.fetch_all::<(i64,)>(Contacts::select([Contacts::Id]).where_eq(Contacts::Id, contact_id).lock(LockType::Update))
-        .await?;
+    db.fetch_all::<(i64,)>(
+        Contacts::select([Contacts::Id]).where_eq(Contacts::Id, contact_id).lock(LockType::Update),
+    )
+    .await?;
     Ok(())
 }
 

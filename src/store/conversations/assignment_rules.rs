@@ -20,19 +20,28 @@ async fn exists(db: &mut impl Exec, q: &sea_query::SelectStatement) -> StoreResu
 }
 
 async fn admin_exists(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<bool> {
-    exists(db, Admins::select([Admins::Id]).where_eq(Admins::WorkspaceId, workspace_id).where_eq(Admins::Id, admin_id))
-        .await
+    exists(
+        db,
+        Admins::select([Admins::Id])
+            .where_eq(Admins::WorkspaceId, workspace_id)
+            .where_eq(Admins::Id, admin_id),
+    )
+    .await
 }
 
 async fn team_exists(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> StoreResult<bool> {
-    exists(db, Teams::select([Teams::Id]).where_eq(Teams::WorkspaceId, workspace_id).where_eq(Teams::Id, team_id))
-        .await
+    exists(
+        db,
+        Teams::select([Teams::Id]).where_eq(Teams::WorkspaceId, workspace_id).where_eq(Teams::Id, team_id),
+    )
+    .await
 }
 
 async fn load_rules(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<Rule>> {
     let text: Option<(String,)> = db
         .fetch_optional(
-            AssignmentRules::select([AssignmentRules::Rules]).where_eq(AssignmentRules::WorkspaceId, workspace_id),
+            AssignmentRules::select([AssignmentRules::Rules])
+                .where_eq(AssignmentRules::WorkspaceId, workspace_id),
         )
         .await?;
     // Only documents that passed `set_assignment_rules` are stored.
@@ -192,7 +201,10 @@ impl Store {
             (None, None) => Reference::nobody(),
         };
         let events = if assigned_to.id.is_some() { vec![Event::Assignment] } else { vec![] };
-        let part = NewPart { assigned_to: Some(assigned_to), ..NewPart::event(part_type::DEFAULT_ASSIGNMENT, PartAuthor::Bot, at) };
+        let part = NewPart {
+            assigned_to: Some(assigned_to),
+            ..NewPart::event(part_type::DEFAULT_ASSIGNMENT, PartAuthor::Bot, at)
+        };
         insert_part(&mut tx, id, part).await?;
         record_all(&mut core.stats, &events, at, waiting);
         save(&mut tx, id, &core, at).await?;

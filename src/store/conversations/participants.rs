@@ -12,7 +12,9 @@ use crate::store::conversations::check_admin;
 use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
 use crate::store::conversations::reads::row;
 use crate::store::schema::contacts::Contacts;
-use crate::store::schema::conversations::{ConversationContacts, ConversationParts, ConversationRow, Conversations};
+use crate::store::schema::conversations::{
+    ConversationContacts, ConversationParts, ConversationRow, Conversations,
+};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// The contact `key` names in the workspace. An email shared by several leads names the
@@ -111,10 +113,10 @@ pub(crate) async fn add_participant(
             (ConversationContacts::AddedAt, at.into()),
         ])
         .on_conflict(
-                OnConflict::columns([ConversationContacts::ConversationId, ConversationContacts::ContactId])
-                    .do_nothing()
-                    .to_owned(),
-            ),
+            OnConflict::columns([ConversationContacts::ConversationId, ConversationContacts::ContactId])
+                .do_nothing()
+                .to_owned(),
+        ),
     )
     .await?;
     Ok(())

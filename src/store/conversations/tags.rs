@@ -69,13 +69,21 @@ impl Store {
 
 /// Checks the conversation, the tag and the admin, in that order; answers the tag's name.
 /// The tag endpoints name a missing conversation "Conversation not found".
-async fn check(db: &mut impl Exec, workspace_id: i64, id: i64, tag_id: i64, admin_id: i64) -> StoreResult<String> {
+async fn check(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+    tag_id: i64,
+    admin_id: i64,
+) -> StoreResult<String> {
     match row(db, workspace_id, id).await {
         Err(StoreError::NotFound(_)) => return Err(Missing::Conversation.into()),
         other => other?,
     };
     let (name,): (String,) = db
-        .fetch_optional(Tags::select([Tags::Name]).where_eq(Tags::WorkspaceId, workspace_id).where_eq(Tags::Id, tag_id))
+        .fetch_optional(
+            Tags::select([Tags::Name]).where_eq(Tags::WorkspaceId, workspace_id).where_eq(Tags::Id, tag_id),
+        )
         .await?
         .ok_or(StoreError::NotFound(Missing::Tag))?;
     check_admin(db, workspace_id, admin_id).await?;

@@ -28,10 +28,8 @@ pub(crate) async fn write_words(
     conversation_id: i64,
     html: Option<&str>,
 ) -> StoreResult<()> {
-    db.execute(
-        ConversationWords::delete().where_eq(ConversationWords::ConversationId, conversation_id),
-    )
-    .await?;
+    db.execute(ConversationWords::delete().where_eq(ConversationWords::ConversationId, conversation_id))
+        .await?;
     let words = html.map(body::words).unwrap_or_default();
     if words.is_empty() {
         return Ok(());
@@ -186,7 +184,8 @@ impl Store {
                     core.stats.record(None, at, core.waiting_since);
                 }
             }
-            set(&mut tx, id, vec![(Conversations::CustomAttributes, Expr::val(Json::Object(stored)))]).await?;
+            set(&mut tx, id, vec![(Conversations::CustomAttributes, Expr::val(Json::Object(stored)))])
+                .await?;
         }
         save(&mut tx, id, &core, at).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;

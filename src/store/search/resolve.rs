@@ -15,10 +15,10 @@ use sea_query::{Condition, DynIden, Expr, ExprTrait, Func, IntoIden, Query as Se
 use super::{ColumnResolver, Target, lower, scalar_value};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
-use crate::domain::segment::SavedSegment;
 use crate::domain::search::{
     Catalog, FieldType, Filter, Membership, Needs, Predicate, Resource, Scalar, SearchError,
 };
+use crate::domain::segment::SavedSegment;
 use crate::store::search::saved_segments;
 use crate::store::{Backend, Exec, Store, StoreResult, data_attributes};
 
