@@ -14,7 +14,8 @@ use crate::store::{Exec, StoreResult};
 
 /// What compiling a companies query needs from the workspace.
 pub(crate) struct CompanySearch {
-    resolver: Resolver,
+    /// The searched table, for the fields every resource shares.
+    owner: Owner,
     catalog: Catalog,
     /// The workspace's company segments, oldest first.
     pub segments: Vec<SavedSegment>,
@@ -34,7 +35,7 @@ impl CompanySearch {
         )
         .tagged_in("company_tags", "company_id");
         Ok(CompanySearch {
-            resolver: Resolver { owner },
+            owner,
             catalog: catalog(db, workspace_id, Resource::Companies, Needs::ATTRIBUTES).await?,
             segments,
         })
@@ -42,15 +43,11 @@ impl CompanySearch {
 
     /// Membership of a company segment: its saved query over `companies`.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
-        resolve::segment(&self.catalog, &self.resolver, segment)
+        resolve::segment(&self.catalog, self, segment)
     }
 }
 
-struct Resolver {
-    owner: Owner,
-}
-
-impl ColumnResolver for Resolver {
+impl ColumnResolver for CompanySearch {
     fn owner(&self) -> &Owner {
         &self.owner
     }

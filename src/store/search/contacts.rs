@@ -22,7 +22,8 @@ pub(crate) use crate::store::search::resolve::never;
 
 /// Lowers contact queries of one workspace; with the workspace's catalog, also segments.
 pub(crate) struct ContactSearch {
-    resolver: Resolver,
+    /// The searched table, for the fields every resource shares.
+    owner: Owner,
     catalog: crate::domain::search::Catalog,
 }
 
@@ -39,10 +40,7 @@ impl ContactSearch {
         )
         .tagged_in("contact_tags", "contact_id")
         .with_role(Contacts::Role);
-        ContactSearch {
-            resolver: Resolver { owner },
-            catalog: crate::domain::search::Catalog::new(Resource::Contacts),
-        }
+        ContactSearch { owner, catalog: crate::domain::search::Catalog::new(Resource::Contacts) }
     }
 
     /// For the workspace's segments: with its custom attributes and segments.
@@ -58,8 +56,8 @@ impl ContactSearch {
     /// (a `~ ^ $` of three characters or more in each branch), the candidates are the smaller
     /// set: the scope is then written so that no index can take it, and the candidates drive.
     pub(crate) fn filter(&self, query: &Query) -> Result<(Condition, Condition), SearchError> {
-        let owner = &self.resolver.owner;
-        let condition = lower(query, &self.resolver)?;
+        let owner = &self.owner;
+        let condition = lower(query, self)?;
         let scope = match owner.backend == Backend::Sqlite && among_trigram_candidates(query) {
             true => Condition::all()
                 .add(crate::store::contacts::in_workspace_unindexed(owner.workspace_id))
@@ -72,15 +70,11 @@ impl ContactSearch {
     /// Membership of `segment`: its saved query, for contacts of its person type. A company
     /// segment has no contacts.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
-        resolve::segment(&self.catalog, &self.resolver, segment)
+        resolve::segment(&self.catalog, self, segment)
     }
 }
 
-struct Resolver {
-    owner: Owner,
-}
-
-impl ColumnResolver for Resolver {
+impl ColumnResolver for ContactSearch {
     fn owner(&self) -> &Owner {
         &self.owner
     }
