@@ -10,7 +10,7 @@ use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
 use crate::store::conversations::check_admin;
 use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
-use crate::store::conversations::reads::row;
+use crate::store::conversations::reads::{participants, row};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationRow, Conversations,
@@ -230,20 +230,8 @@ async fn record_change(db: &mut impl Exec, row: &ConversationRow, part: NewPart<
 async fn customers(db: &mut impl Exec, id: i64) -> StoreResult<Vec<Customer>> {
     let rows: Vec<(String, String)> = db
         .fetch_all(
-            Query::select()
-                .column((Contacts::Table, Contacts::Role))
-                .column((Contacts::Table, Contacts::PublicId))
-                .from(ConversationContacts::Table)
-                .inner_join(
-                    Contacts::Table,
-                    Expr::col((Contacts::Table, Contacts::Id))
-                        .equals((ConversationContacts::Table, ConversationContacts::ContactId)),
-                )
-                .and_where(
-                    Expr::col((ConversationContacts::Table, ConversationContacts::ConversationId)).eq(id),
-                )
-                .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
-                .order_by((Contacts::Table, Contacts::Id), Order::Asc),
+            participants([Contacts::Role.col(), Contacts::PublicId.col()])
+                .and_where(ConversationContacts::ConversationId.col().eq(id)),
         )
         .await?;
     Ok(rows.into_iter().map(|(kind, id)| Customer { kind, id }).collect())

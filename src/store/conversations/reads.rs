@@ -161,6 +161,21 @@ struct Embedded {
     teammates: HashMap<i64, Vec<Reference>>,
 }
 
+/// `SELECT columns FROM conversation_contacts JOIN contacts`, in the order the participants
+/// were added.
+pub(crate) fn participants(columns: impl IntoIterator<Item = Expr>) -> SelectStatement {
+    Query::select()
+        .exprs(columns)
+        .from(ConversationContacts::Table)
+        .inner_join(
+            Contacts::Table,
+            Contacts::Id.col().equals((ConversationContacts::Table, ConversationContacts::ContactId)),
+        )
+        .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
+        .order_by((Contacts::Table, Contacts::Id), Order::Asc)
+        .take()
+}
+
 async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     let mut out = Embedded { contacts: HashMap::new(), tags: HashMap::new(), teammates: HashMap::new() };
     if ids.is_empty() {
@@ -168,22 +183,12 @@ async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     }
     let rows: Vec<(i64, String, Option<String>)> = db
         .fetch_all(
-            Query::select()
-                .column((ConversationContacts::Table, ConversationContacts::ConversationId))
-                .column((Contacts::Table, Contacts::PublicId))
-                .column((Contacts::Table, Contacts::ExternalId))
-                .from(ConversationContacts::Table)
-                .inner_join(
-                    Contacts::Table,
-                    Expr::col((Contacts::Table, Contacts::Id))
-                        .equals((ConversationContacts::Table, ConversationContacts::ContactId)),
-                )
-                .and_where(
-                    Expr::col((ConversationContacts::Table, ConversationContacts::ConversationId))
-                        .is_in(ids.iter().copied()),
-                )
-                .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
-                .order_by((Contacts::Table, Contacts::Id), Order::Asc),
+            participants([
+                ConversationContacts::ConversationId.col(),
+                Contacts::PublicId.col(),
+                Contacts::ExternalId.col(),
+            ])
+            .and_where(ConversationContacts::ConversationId.col().is_in(ids.iter().copied())),
         )
         .await?;
     for (conversation, id, external_id) in rows {
@@ -192,21 +197,19 @@ async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     let rows: Vec<(i64, i64, String, i64, Option<i64>)> = db
         .fetch_all(
             Query::select()
-                .column((ConversationTags::Table, ConversationTags::ConversationId))
-                .column((Tags::Table, Tags::Id))
-                .column((Tags::Table, Tags::Name))
-                .column((ConversationTags::Table, ConversationTags::AppliedAt))
-                .column((ConversationTags::Table, ConversationTags::AppliedBy))
+                .exprs([
+                    ConversationTags::ConversationId.col(),
+                    Tags::Id.col(),
+                    Tags::Name.col(),
+                    ConversationTags::AppliedAt.col(),
+                    ConversationTags::AppliedBy.col(),
+                ])
                 .from(ConversationTags::Table)
                 .inner_join(
                     Tags::Table,
-                    Expr::col((Tags::Table, Tags::Id))
-                        .equals((ConversationTags::Table, ConversationTags::TagId)),
+                    Tags::Id.col().equals((ConversationTags::Table, ConversationTags::TagId)),
                 )
-                .and_where(
-                    Expr::col((ConversationTags::Table, ConversationTags::ConversationId))
-                        .is_in(ids.iter().copied()),
-                )
+                .and_where(ConversationTags::ConversationId.col().is_in(ids.iter().copied()))
                 .order_by((ConversationTags::Table, ConversationTags::AppliedAt), Order::Asc)
                 .order_by((Tags::Table, Tags::Id), Order::Asc),
         )
