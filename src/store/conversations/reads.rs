@@ -25,7 +25,7 @@ use crate::store::schema::conversations::{
 use crate::store::schema::tags::Tags;
 use crate::store::search::conversations::Resolver;
 use crate::store::search::lower;
-use crate::store::{Backend, Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 impl ConversationRow {
     fn stored_state(&self) -> State {
@@ -96,9 +96,7 @@ impl People {
         if !admin_ids.is_empty() {
             let rows: Vec<(i64, String, String)> = db
                 .fetch_all(
-                    Query::select()
-                        .columns([Admins::Id, Admins::Name, Admins::Email])
-                        .from(Admins::Table)
+                    Admins::select([Admins::Id, Admins::Name, Admins::Email])
                         .and_where(Expr::col(Admins::Id).is_in(admin_ids)),
                 )
                 .await?;
@@ -107,16 +105,14 @@ impl People {
         if !contact_ids.is_empty() {
             let rows: Vec<ContactPerson> = db
                 .fetch_all(
-                    Query::select()
-                        .columns([
-                            Contacts::Id,
-                            Contacts::PublicId,
-                            Contacts::Role,
-                            Contacts::Name,
-                            Contacts::Email,
-                        ])
-                        .from(Contacts::Table)
-                        .and_where(Expr::col(Contacts::Id).is_in(contact_ids)),
+                    Contacts::select([
+                        Contacts::Id,
+                        Contacts::PublicId,
+                        Contacts::Role,
+                        Contacts::Name,
+                        Contacts::Email,
+                    ])
+                    .and_where(Expr::col(Contacts::Id).is_in(contact_ids)),
                 )
                 .await?;
             people.contacts = rows
@@ -220,12 +216,10 @@ async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     // Teammates: admins who wrote a part, attribute updates aside.
     let rows: Vec<(i64, i64)> = db
         .fetch_all(
-            Query::select()
+            ConversationParts::select([ConversationParts::ConversationId, ConversationParts::AuthorAdminId])
                 .distinct()
-                .columns([ConversationParts::ConversationId, ConversationParts::AuthorAdminId])
-                .from(ConversationParts::Table)
                 .and_where(Expr::col(ConversationParts::ConversationId).is_in(ids.iter().copied()))
-                .and_where(Expr::col(ConversationParts::AuthorType).eq("admin"))
+                .where_eq(ConversationParts::AuthorType, "admin")
                 .and_where(Expr::col(ConversationParts::PartType).ne(part_type::ATTRIBUTE_UPDATED))
                 .order_by(ConversationParts::AuthorAdminId, Order::Asc),
         )
@@ -318,14 +312,14 @@ async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedLis
             Query::select()
                 .expr(Expr::col(ConversationParts::Id).count())
                 .from(ConversationParts::Table)
-                .and_where(Expr::col(ConversationParts::ConversationId).eq(conversation_id)),
+                .where_eq(ConversationParts::ConversationId, conversation_id),
         )
         .await?;
     let mut rows: Vec<PartRow> = db
         .fetch_all(
             ConversationParts::select_all(&mut Query::select())
                 .from(ConversationParts::Table)
-                .and_where(Expr::col(ConversationParts::ConversationId).eq(conversation_id))
+                .where_eq(ConversationParts::ConversationId, conversation_id)
                 .order_by(ConversationParts::Id, Order::Desc)
                 .limit(MAX_PARTS as u64),
         )
