@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_query::{Condition, Expr, ExprTrait, Func, OnConflict, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Func, IntoIden, OnConflict, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::MAX_COMPANIES_PER_CONTACT;
@@ -196,29 +196,12 @@ impl Store {
             return Err(ImportError::NotFound { missing: Missing::Tag, name: missing.to_string() });
         }
         let at = now();
-        for chunk in links.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = Query::insert();
-            insert
-                .into_table(ContactTags::Table)
-                .columns([
-                    ContactTags::ContactId,
-                    ContactTags::TagId,
-                    ContactTags::AppliedAt,
-                    ContactTags::AppliedBy,
-                ])
-                .on_conflict(
-                    OnConflict::columns([ContactTags::ContactId, ContactTags::TagId]).do_nothing().to_owned(),
-                );
-            for (contact, tag) in chunk {
-                insert.values_panic([
-                    contact_ids[*contact].into(),
-                    (*tag).into(),
-                    at.into(),
-                    admin_id.into(),
-                ]);
-            }
-            tx.execute(&insert).await?;
-        }
+        let rows = links
+            .iter()
+            .map(|(contact, tag)| [contact_ids[*contact].into(), (*tag).into(), at.into(), admin_id.into()]);
+        let columns =
+            [ContactTags::ContactId, ContactTags::TagId, ContactTags::AppliedAt, ContactTags::AppliedBy];
+        insert_links(&mut tx, ContactTags::Table, columns, rows.collect()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -265,28 +248,36 @@ impl Store {
         }
 
         let at = now();
-        for chunk in links.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = Query::insert();
-            insert
-                .into_table(ContactCompanies::Table)
-                .columns([
-                    ContactCompanies::ContactId,
-                    ContactCompanies::CompanyId,
-                    ContactCompanies::CreatedAt,
-                ])
-                .on_conflict(
-                    OnConflict::columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
-                        .do_nothing()
-                        .to_owned(),
-                );
-            for (contact, company) in chunk {
-                insert.values_panic([contact_ids[*contact].into(), company_ids[*company].into(), at.into()]);
-            }
-            tx.execute(&insert).await?;
-        }
+        let rows = links.iter().map(|(contact, company)| {
+            [contact_ids[*contact].into(), company_ids[*company].into(), at.into()]
+        });
+        let columns = [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
+        insert_links(&mut tx, ContactCompanies::Table, columns, rows.collect()).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Inserts `rows` into a table of links, keyed by its first two columns, in statements of
+/// [`ROWS_PER_STATEMENT`] rows; a link already there stays as it was.
+async fn insert_links<C: IntoIden + Copy, const N: usize>(
+    db: &mut impl Exec,
+    table: C,
+    columns: [C; N],
+    rows: Vec<[Expr; N]>,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(table)
+            .columns(columns)
+            .on_conflict(OnConflict::columns([columns[0], columns[1]]).do_nothing().to_owned());
+        for row in chunk {
+            insert.values_panic(row.clone());
+        }
+        db.execute(&insert).await?;
+    }
+    Ok(())
 }
 
 /// A contact that may collide: public_id, archived, role, external_id, email.
