@@ -6,6 +6,7 @@ use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use crate::domain::assignment_rules::{self, Assign, Rule};
 use crate::domain::conversation::statistics::Event;
 use crate::domain::conversation::{Conversation, Reference, part_type};
+use crate::store::conversations::exists;
 use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, record_all, save};
 use crate::store::conversations::reads::{get, row};
 use crate::store::schema::admins::Teams;
@@ -13,11 +14,6 @@ use crate::store::schema::admins::{Admins, TeamAdmins};
 use crate::store::schema::conversations::{AssignmentRules, AssignmentTurns, Conversations};
 use crate::store::search::conversations::ConversationSearch;
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
-
-async fn exists(db: &mut impl Exec, q: &sea_query::SelectStatement) -> StoreResult<bool> {
-    let found: Option<(i64,)> = db.fetch_optional(q).await?;
-    Ok(found.is_some())
-}
 
 async fn admin_exists(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<bool> {
     exists(

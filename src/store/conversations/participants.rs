@@ -8,7 +8,7 @@ use crate::domain::conversation::requests::ContactKey;
 use crate::domain::conversation::{Customer, last_customer, not_participant, part_type};
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
-use crate::store::conversations::check_admin;
+use crate::store::conversations::{check_admin, exists};
 use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
 use crate::store::conversations::reads::{participants, row};
 use crate::store::schema::contacts::Contacts;
@@ -90,14 +90,13 @@ pub(crate) async fn is_participant(
     conversation_id: i64,
     contact_id: i64,
 ) -> StoreResult<bool> {
-    let found: Option<(i64,)> = db
-        .fetch_optional(
-            ConversationContacts::select([ConversationContacts::ContactId])
-                .where_eq(ConversationContacts::ConversationId, conversation_id)
-                .where_eq(ConversationContacts::ContactId, contact_id),
-        )
-        .await?;
-    Ok(found.is_some())
+    exists(
+        db,
+        ConversationContacts::select([ConversationContacts::ContactId])
+            .where_eq(ConversationContacts::ConversationId, conversation_id)
+            .where_eq(ConversationContacts::ContactId, contact_id),
+    )
+    .await
 }
 
 pub(crate) async fn add_participant(
