@@ -8,9 +8,9 @@ use crate::domain::conversation::requests::ContactKey;
 use crate::domain::conversation::{Customer, last_customer, not_participant, part_type};
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
-use crate::store::conversations::{check_admin, exists};
 use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
 use crate::store::conversations::reads::{participants, row};
+use crate::store::conversations::{check_admin, exists};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationRow, Conversations,
