@@ -15,7 +15,7 @@ use crate::store::backend::rows::row_struct;
 use crate::store::contacts::{self, ContactIdentity};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::events::{EventRow, EventSummaries, Events};
-use crate::store::{Exec, Store, StoreResult};
+use crate::store::{Exec, Store, StoreResult, WhereEq};
 
 row_struct! {
     struct TallyRow {
@@ -33,21 +33,19 @@ pub struct EventPage {
     pub next: Option<EventPosition>,
 }
 
-/// Keeps the contact from being deleted or merged away until the transaction ends, so that
-/// what is written for it cannot lose a race with a delete; `NotFound` if it already went.
-/// (PostgreSQL locks the row; SQLite's write transactions are already serialised.)
-async fn hold(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
+/// The internal id of the contact `contact` names, kept from being deleted or merged away
+/// until the transaction ends, so that what is written for it cannot lose a race with a
+/// delete; `NotFound` if it already went. (PostgreSQL locks the row; SQLite's write
+/// transactions are already serialised.)
+async fn find_and_hold(db: &mut impl Exec, workspace_id: i64, contact: ContactRef<'_>) -> StoreResult<i64> {
+    let contact_id = contacts::find_by(db, workspace_id, contact).await?.id;
     let found: Option<(i64,)> = db
         .fetch_optional(
-            Query::select()
-                .column(Contacts::Id)
-                .from(Contacts::Table)
-                .and_where(Expr::col(Contacts::Id).eq(contact_id))
-                .lock(LockType::KeyShare),
+            Contacts::select([Contacts::Id]).where_eq(Contacts::Id, contact_id).lock(LockType::KeyShare),
         )
         .await?;
     found.ok_or(Missing::Contact)?;
-    Ok(())
+    Ok(contact_id)
 }
 
 /// The imported summaries of a contact, by event name.
@@ -58,16 +56,14 @@ async fn imported(
 ) -> StoreResult<BTreeMap<String, Tally>> {
     let rows: Vec<TallyRow> = db
         .fetch_all(
-            Query::select()
-                .columns([
-                    EventSummaries::EventName,
-                    EventSummaries::Count,
-                    EventSummaries::FirstAt,
-                    EventSummaries::LastAt,
-                ])
-                .from(EventSummaries::Table)
-                .and_where(Expr::col(EventSummaries::WorkspaceId).eq(workspace_id))
-                .and_where(Expr::col(EventSummaries::ContactId).eq(contact_id)),
+            EventSummaries::select([
+                EventSummaries::EventName,
+                EventSummaries::Count,
+                EventSummaries::FirstAt,
+                EventSummaries::LastAt,
+            ])
+            .where_eq(EventSummaries::WorkspaceId, workspace_id)
+            .where_eq(EventSummaries::ContactId, contact_id),
         )
         .await?;
     Ok(rows
@@ -84,33 +80,23 @@ async fn upsert_summary(
     summary: &ImportedSummary,
 ) -> StoreResult<()> {
     db.execute(
-        Query::insert()
-            .into_table(EventSummaries::Table)
-            .columns([
+        EventSummaries::insert([
+            (EventSummaries::WorkspaceId, workspace_id.into()),
+            (EventSummaries::ContactId, contact_id.into()),
+            (EventSummaries::EventName, summary.event_name.clone().into()),
+            (EventSummaries::Count, summary.tally.count.into()),
+            (EventSummaries::FirstAt, summary.tally.first.into()),
+            (EventSummaries::LastAt, summary.tally.last.into()),
+        ])
+        .on_conflict(
+            OnConflict::columns([
                 EventSummaries::WorkspaceId,
                 EventSummaries::ContactId,
                 EventSummaries::EventName,
-                EventSummaries::Count,
-                EventSummaries::FirstAt,
-                EventSummaries::LastAt,
             ])
-            .values_panic([
-                workspace_id.into(),
-                contact_id.into(),
-                summary.event_name.clone().into(),
-                summary.tally.count.into(),
-                summary.tally.first.into(),
-                summary.tally.last.into(),
-            ])
-            .on_conflict(
-                OnConflict::columns([
-                    EventSummaries::WorkspaceId,
-                    EventSummaries::ContactId,
-                    EventSummaries::EventName,
-                ])
-                .update_columns([EventSummaries::Count, EventSummaries::FirstAt, EventSummaries::LastAt])
-                .to_owned(),
-            ),
+            .update_columns([EventSummaries::Count, EventSummaries::FirstAt, EventSummaries::LastAt])
+            .to_owned(),
+        ),
     )
     .await?;
     Ok(())
@@ -126,40 +112,30 @@ impl Store {
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        let found = contacts::find_by(&mut tx, workspace_id, contact).await?;
-        hold(&mut tx, found.id).await?;
+        let contact_id = find_and_hold(&mut tx, workspace_id, contact).await?;
         let metadata = if event.metadata.is_empty() {
             None
         } else {
             Some(serde_json::to_string(&event.metadata).expect("metadata serializes"))
         };
         tx.execute(
-            Query::insert()
-                .into_table(Events::Table)
-                .columns([
+            Events::insert([
+                (Events::WorkspaceId, workspace_id.into()),
+                (Events::ContactId, contact_id.into()),
+                (Events::EventName, event.event_name.clone().into()),
+                (Events::CreatedAt, event.created_at.into()),
+                (Events::Metadata, metadata.into()),
+            ])
+            .on_conflict(
+                OnConflict::columns([
                     Events::WorkspaceId,
                     Events::ContactId,
                     Events::EventName,
                     Events::CreatedAt,
-                    Events::Metadata,
                 ])
-                .values_panic([
-                    workspace_id.into(),
-                    found.id.into(),
-                    event.event_name.clone().into(),
-                    event.created_at.into(),
-                    metadata.into(),
-                ])
-                .on_conflict(
-                    OnConflict::columns([
-                        Events::WorkspaceId,
-                        Events::ContactId,
-                        Events::EventName,
-                        Events::CreatedAt,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                ),
+                .do_nothing()
+                .to_owned(),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -233,8 +209,8 @@ impl Store {
                     .expr_as(Expr::col(Events::CreatedAt).min(), "first_at")
                     .expr_as(Expr::col(Events::CreatedAt).max(), "last_at")
                     .from(Events::Table)
-                    .and_where(Expr::col(Events::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Events::ContactId).eq(found.id))
+                    .where_eq(Events::WorkspaceId, workspace_id)
+                    .where_eq(Events::ContactId, found.id)
                     .group_by_col(Events::EventName),
             )
             .await?;
@@ -258,9 +234,8 @@ impl Store {
         summary: &ImportedSummary,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        let found = contacts::find_by(&mut tx, workspace_id, contact).await?;
-        hold(&mut tx, found.id).await?;
-        upsert_summary(&mut tx, workspace_id, found.id, summary).await?;
+        let contact_id = find_and_hold(&mut tx, workspace_id, contact).await?;
+        upsert_summary(&mut tx, workspace_id, contact_id, summary).await?;
         tx.commit().await?;
         Ok(())
     }

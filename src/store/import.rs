@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_query::{Condition, Expr, ExprTrait, Func, OnConflict, Query};
+use sea_query::{Condition, Expr, ExprTrait, Func, IntoIden, OnConflict, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::MAX_COMPANIES_PER_CONTACT;
@@ -21,7 +21,7 @@ use crate::store::schema::admins::Admins;
 use crate::store::schema::companies::{Companies, ContactCompanies};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::tags::{ContactTags, Tags};
-use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Rows per INSERT: 17 contact columns x 1000 rows stays under SQLite's 32766 bound
 /// parameters (PostgreSQL allows 65535).
@@ -130,10 +130,8 @@ impl Store {
         if !owners.is_empty() {
             let found: Vec<(i64,)> = tx
                 .fetch_all(
-                    Query::select()
-                        .column(Admins::Id)
-                        .from(Admins::Table)
-                        .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
+                    Admins::select([Admins::Id])
+                        .where_eq(Admins::WorkspaceId, workspace_id)
                         .and_where(Expr::col(Admins::Id).is_in(owners.iter().copied())),
                 )
                 .await?;
@@ -188,10 +186,8 @@ impl Store {
         tags.dedup();
         let found: Vec<(i64,)> = tx
             .fetch_all(
-                Query::select()
-                    .column(Tags::Id)
-                    .from(Tags::Table)
-                    .and_where(Expr::col(Tags::WorkspaceId).eq(workspace_id))
+                Tags::select([Tags::Id])
+                    .where_eq(Tags::WorkspaceId, workspace_id)
                     .and_where(Expr::col(Tags::Id).is_in(tags.iter().copied())),
             )
             .await?;
@@ -200,29 +196,12 @@ impl Store {
             return Err(ImportError::NotFound { missing: Missing::Tag, name: missing.to_string() });
         }
         let at = now();
-        for chunk in links.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = Query::insert();
-            insert
-                .into_table(ContactTags::Table)
-                .columns([
-                    ContactTags::ContactId,
-                    ContactTags::TagId,
-                    ContactTags::AppliedAt,
-                    ContactTags::AppliedBy,
-                ])
-                .on_conflict(
-                    OnConflict::columns([ContactTags::ContactId, ContactTags::TagId]).do_nothing().to_owned(),
-                );
-            for (contact, tag) in chunk {
-                insert.values_panic([
-                    contact_ids[*contact].into(),
-                    (*tag).into(),
-                    at.into(),
-                    admin_id.into(),
-                ]);
-            }
-            tx.execute(&insert).await?;
-        }
+        let rows = links
+            .iter()
+            .map(|(contact, tag)| [contact_ids[*contact].into(), (*tag).into(), at.into(), admin_id.into()]);
+        let columns =
+            [ContactTags::ContactId, ContactTags::TagId, ContactTags::AppliedAt, ContactTags::AppliedBy];
+        insert_links(&mut tx, ContactTags::Table, columns, rows.collect()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -238,32 +217,13 @@ impl Store {
         let mut tx = self.begin().await?;
         widen_cache(&mut tx).await?;
         let contact_ids = contact_ids(&mut tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
-        let mut company_ids: HashMap<&str, i64> = HashMap::new();
-        let wanted: Vec<&str> = {
-            let mut all: Vec<&str> = links.iter().map(|(_, c)| *c).collect();
-            all.sort_unstable();
-            all.dedup();
-            all
-        };
-        for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
-            let found: Vec<(i64, String)> = tx
-                .fetch_all(
-                    Query::select()
-                        .columns([Companies::Id, Companies::PublicId])
-                        .from(Companies::Table)
-                        .and_where(Expr::col(Companies::WorkspaceId).eq(workspace_id))
-                        .and_where(Expr::col(Companies::PublicId).is_in(chunk.iter().copied())),
-                )
-                .await?;
-            for (id, public_id) in found {
-                if let Some(name) = chunk.iter().find(|c| **c == public_id) {
-                    company_ids.insert(name, id);
-                }
-            }
-        }
-        if let Some(missing) = wanted.iter().find(|c| !company_ids.contains_key(*c)) {
-            return Err(ImportError::NotFound { missing: Missing::Company, name: (*missing).to_owned() });
-        }
+        let company_ids = ids_by_public(&mut tx, links.iter().map(|(_, c)| *c), Missing::Company, |chunk| {
+            Companies::select([Companies::Id, Companies::PublicId])
+                .where_eq(Companies::WorkspaceId, workspace_id)
+                .and_where(Expr::col(Companies::PublicId).is_in(chunk.iter().copied()))
+                .take()
+        })
+        .await?;
 
         // The per-contact limit, counted over what the contact has plus what the batch adds.
         let mut attached: HashMap<i64, HashSet<i64>> = HashMap::new();
@@ -271,9 +231,7 @@ impl Store {
         for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
             let existing: Vec<(i64, i64)> = tx
                 .fetch_all(
-                    Query::select()
-                        .columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
-                        .from(ContactCompanies::Table)
+                    ContactCompanies::select([ContactCompanies::ContactId, ContactCompanies::CompanyId])
                         .and_where(Expr::col(ContactCompanies::ContactId).is_in(chunk.iter().copied())),
                 )
                 .await?;
@@ -290,28 +248,36 @@ impl Store {
         }
 
         let at = now();
-        for chunk in links.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = Query::insert();
-            insert
-                .into_table(ContactCompanies::Table)
-                .columns([
-                    ContactCompanies::ContactId,
-                    ContactCompanies::CompanyId,
-                    ContactCompanies::CreatedAt,
-                ])
-                .on_conflict(
-                    OnConflict::columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
-                        .do_nothing()
-                        .to_owned(),
-                );
-            for (contact, company) in chunk {
-                insert.values_panic([contact_ids[*contact].into(), company_ids[*company].into(), at.into()]);
-            }
-            tx.execute(&insert).await?;
-        }
+        let rows = links.iter().map(|(contact, company)| {
+            [contact_ids[*contact].into(), company_ids[*company].into(), at.into()]
+        });
+        let columns = [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
+        insert_links(&mut tx, ContactCompanies::Table, columns, rows.collect()).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Inserts `rows` into a table of links, keyed by its first two columns, in statements of
+/// [`ROWS_PER_STATEMENT`] rows; a link already there stays as it was.
+async fn insert_links<C: IntoIden + Copy, const N: usize>(
+    db: &mut impl Exec,
+    table: C,
+    columns: [C; N],
+    rows: Vec<[Expr; N]>,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(table)
+            .columns(columns)
+            .on_conflict(OnConflict::columns([columns[0], columns[1]]).do_nothing().to_owned());
+        for row in chunk {
+            insert.values_panic(row.clone());
+        }
+        db.execute(&insert).await?;
+    }
+    Ok(())
 }
 
 /// A contact that may collide: public_id, archived, role, external_id, email.
@@ -351,17 +317,15 @@ async fn check_existing(
     for same in conditions {
         let found: Vec<Existing> = db
             .fetch_all(
-                Query::select()
-                    .columns([
-                        Contacts::PublicId,
-                        Contacts::Archived,
-                        Contacts::Role,
-                        Contacts::ExternalId,
-                        Contacts::Email,
-                    ])
-                    .from(Contacts::Table)
-                    .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id))
-                    .cond_where(same),
+                Contacts::select([
+                    Contacts::PublicId,
+                    Contacts::Archived,
+                    Contacts::Role,
+                    Contacts::ExternalId,
+                    Contacts::Email,
+                ])
+                .where_eq(Contacts::WorkspaceId, workspace_id)
+                .cond_where(same),
             )
             .await?;
         for (existing_id, archived, role, external_id, email) in found {
@@ -387,30 +351,34 @@ async fn contact_ids<'a>(
     workspace_id: i64,
     names: impl Iterator<Item = &'a str>,
 ) -> ImportResult<HashMap<&'a str, i64>> {
+    ids_by_public(db, names, Missing::Contact, |chunk| {
+        Contacts::select([Contacts::Id, Contacts::PublicId])
+            .where_eq(Contacts::WorkspaceId, workspace_id)
+            .and_where(Expr::col(Contacts::PublicId).is_in(chunk.iter().copied()))
+            .take()
+    })
+    .await
+}
+
+/// The internal ids of rows named by API id, `lookup` selecting `(id, public_id)` for a chunk
+/// of the names; the first unknown one (in sorted order) refuses the batch as `missing`.
+async fn ids_by_public<'a>(
+    db: &mut impl Exec,
+    names: impl Iterator<Item = &'a str>,
+    missing: Missing,
+    lookup: impl Fn(&[&str]) -> SelectStatement,
+) -> ImportResult<HashMap<&'a str, i64>> {
     let mut wanted: Vec<&str> = names.collect();
     wanted.sort_unstable();
     wanted.dedup();
     let mut ids = HashMap::with_capacity(wanted.len());
     for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
-        let found: Vec<(i64, String)> = db
-            .fetch_all(
-                Query::select()
-                    .columns([Contacts::Id, Contacts::PublicId])
-                    .from(Contacts::Table)
-                    .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(Contacts::PublicId).is_in(chunk.iter().copied())),
-            )
-            .await?;
+        let found: Vec<(i64, String)> = db.fetch_all(&lookup(chunk)).await?;
         let found: HashMap<String, i64> = found.into_iter().map(|(id, public)| (public, id)).collect();
         for name in chunk {
             match found.get(*name) {
                 Some(id) => ids.insert(*name, *id),
-                None => {
-                    return Err(ImportError::NotFound {
-                        missing: Missing::Contact,
-                        name: (*name).to_owned(),
-                    });
-                }
+                None => return Err(ImportError::NotFound { missing, name: (*name).to_owned() }),
             };
         }
     }

@@ -1,7 +1,7 @@
 //! Companies and contacts: a company's contacts, a contact's companies, attaching and
 //! detaching them.
 
-use sea_query::{Condition, Expr, ExprTrait, OnConflict, Order, Query};
+use sea_query::{Condition, Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
 
 use crate::domain::company::{Company, MAX_COMPANIES_PER_CONTACT, contact_company_limit};
 use crate::domain::contact::Page;
@@ -10,7 +10,27 @@ use crate::store::companies::{CompanyView, find_contact, find_public, get, load,
 use crate::store::contacts::{self, ContactPage};
 use crate::store::schema::companies::{Companies, ContactCompanies};
 use crate::store::schema::contacts::Contacts;
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
+
+/// `SELECT COUNT(company_id) FROM contact_companies WHERE contact_id = ?`.
+fn companies_of(contact_id: i64) -> SelectStatement {
+    Query::select()
+        .expr(Expr::col(ContactCompanies::CompanyId).count())
+        .from(ContactCompanies::Table)
+        .where_eq(ContactCompanies::ContactId, contact_id)
+        .take()
+}
+
+/// The internal ids of a contact and a company by their API ids; the contact is checked first.
+async fn find_both(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    contact: &str,
+    company: &str,
+) -> StoreResult<(i64, i64)> {
+    let contact_id = find_contact(db, workspace_id, contact).await?;
+    Ok((contact_id, find_public(db, workspace_id, company).await?))
+}
 
 impl Store {
     /// A page of a company's contacts, in the order they were created.
@@ -22,10 +42,8 @@ impl Store {
     ) -> StoreResult<ContactPage> {
         let mut conn = self.conn().await?;
         let id = find_public(&mut conn, workspace_id, public_id).await?;
-        let members = Query::select()
-            .column(ContactCompanies::ContactId)
-            .from(ContactCompanies::Table)
-            .and_where(Expr::col(ContactCompanies::CompanyId).eq(id))
+        let members = ContactCompanies::select([ContactCompanies::ContactId])
+            .where_eq(ContactCompanies::CompanyId, id)
             .take();
         let cond = Condition::all()
             .add(Expr::col((Contacts::Table, Contacts::WorkspaceId)).eq(workspace_id))
@@ -41,34 +59,26 @@ impl Store {
         company: &str,
     ) -> StoreResult<Company> {
         let mut tx = self.begin().await?;
-        let contact_id = find_contact(&mut tx, workspace_id, contact).await?;
-        let company_id = find_public(&mut tx, workspace_id, company).await?;
+        let (contact_id, company_id) = find_both(&mut tx, workspace_id, contact, company).await?;
         let attached: i64 = tx
             .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col(ContactCompanies::CompanyId).count())
-                    .from(ContactCompanies::Table)
-                    .and_where(Expr::col(ContactCompanies::ContactId).eq(contact_id))
-                    .and_where(Expr::col(ContactCompanies::CompanyId).ne(company_id)),
+                companies_of(contact_id).and_where(Expr::col(ContactCompanies::CompanyId).ne(company_id)),
             )
             .await?;
         if attached >= MAX_COMPANIES_PER_CONTACT {
             return Err(contact_company_limit().into());
         }
         tx.execute(
-            Query::insert()
-                .into_table(ContactCompanies::Table)
-                .columns([
-                    ContactCompanies::ContactId,
-                    ContactCompanies::CompanyId,
-                    ContactCompanies::CreatedAt,
-                ])
-                .values_panic([contact_id.into(), company_id.into(), now().into()])
-                .on_conflict(
-                    OnConflict::columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
-                        .do_nothing()
-                        .to_owned(),
-                ),
+            ContactCompanies::insert([
+                (ContactCompanies::ContactId, contact_id.into()),
+                (ContactCompanies::CompanyId, company_id.into()),
+                (ContactCompanies::CreatedAt, now().into()),
+            ])
+            .on_conflict(
+                OnConflict::columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
+                    .do_nothing()
+                    .to_owned(),
+            ),
         )
         .await?;
         let company = get(&mut tx, workspace_id, company_id).await?;
@@ -85,14 +95,12 @@ impl Store {
         company: &str,
     ) -> StoreResult<Company> {
         let mut tx = self.begin().await?;
-        let contact_id = find_contact(&mut tx, workspace_id, contact).await?;
-        let company_id = find_public(&mut tx, workspace_id, company).await?;
+        let (contact_id, company_id) = find_both(&mut tx, workspace_id, contact, company).await?;
         let detached = tx
             .execute(
-                Query::delete()
-                    .from_table(ContactCompanies::Table)
-                    .and_where(Expr::col(ContactCompanies::ContactId).eq(contact_id))
-                    .and_where(Expr::col(ContactCompanies::CompanyId).eq(company_id)),
+                ContactCompanies::delete()
+                    .where_eq(ContactCompanies::ContactId, contact_id)
+                    .where_eq(ContactCompanies::CompanyId, company_id),
             )
             .await?;
         if detached == 0 {
@@ -113,14 +121,7 @@ impl Store {
     ) -> StoreResult<(Vec<Company>, i64)> {
         let mut conn = self.conn().await?;
         let contact_id = contacts::find_id(&mut conn, workspace_id, contact).await?;
-        let total: i64 = conn
-            .fetch_scalar(
-                Query::select()
-                    .expr(Expr::col(ContactCompanies::CompanyId).count())
-                    .from(ContactCompanies::Table)
-                    .and_where(Expr::col(ContactCompanies::ContactId).eq(contact_id)),
-            )
-            .await?;
+        let total: i64 = conn.fetch_scalar(&companies_of(contact_id)).await?;
         let rows: Vec<CompanyView> = conn
             .fetch_all(
                 select(workspace_id)

@@ -32,7 +32,7 @@ use crate::store::schema::tags::{CompanyTags, Tags};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::companies::{CompanySearch, user_count};
 use crate::store::search::saved_segments as segments;
-use crate::store::{Exec, StoreError, StoreResult};
+use crate::store::{Exec, StoreError, StoreResult, WhereEq};
 
 row_struct! {
     /// The company object's row: the table's, the workspace's code, the plan's id and the
@@ -73,13 +73,11 @@ pub(crate) fn select(workspace_id: i64) -> SelectStatement {
 
 /// The internal id of the company `r` names, if it is one of the workspace's.
 pub(crate) async fn find(db: &mut impl Exec, workspace_id: i64, r: &CompanyRef) -> StoreResult<Option<i64>> {
-    let mut q = Query::select();
-    q.column(Companies::Id)
-        .from(Companies::Table)
-        .and_where(Expr::col(Companies::WorkspaceId).eq(workspace_id));
+    let mut q = Companies::select([Companies::Id]);
+    q.where_eq(Companies::WorkspaceId, workspace_id);
     match (&r.id, &r.company_id) {
-        (Some(id), _) => q.and_where(Expr::col(Companies::PublicId).eq(id.as_str())),
-        (None, Some(company_id)) => q.and_where(Expr::col(Companies::CompanyId).eq(company_id.as_str())),
+        (Some(id), _) => q.where_eq(Companies::PublicId, id.as_str()),
+        (None, Some(company_id)) => q.where_eq(Companies::CompanyId, company_id.as_str()),
         (None, None) => return Ok(None),
     };
     Ok(db.fetch_optional::<(i64,)>(&q).await?.map(|(id,)| id))

@@ -15,7 +15,7 @@ use crate::store::schema::tags::CompanyTags;
 use crate::store::search::companies::CompanySearch;
 use crate::store::search::contacts::{ContactSearch, never};
 use crate::store::search::saved_segments as segments;
-use crate::store::{Exec, Store, StoreError, StoreResult};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq};
 
 /// The condition of `GET /companies`' filters. An unknown tag or segment matches nothing.
 async fn filter_condition(
@@ -32,15 +32,9 @@ async fn filter_condition(
     }
     if let Some(tag) = &filter.tag_id {
         cond = cond.add(match ids::parse_numeric(tag.trim()) {
-            Some(tag) => Condition::all().add(
-                Companies::Id.col().in_subquery(
-                    Query::select()
-                        .column(CompanyTags::CompanyId)
-                        .from(CompanyTags::Table)
-                        .and_where(Expr::col(CompanyTags::TagId).eq(tag))
-                        .take(),
-                ),
-            ),
+            Some(tag) => Condition::all().add(Companies::Id.col().in_subquery(
+                CompanyTags::select([CompanyTags::CompanyId]).where_eq(CompanyTags::TagId, tag).take(),
+            )),
             None => never(),
         });
     }
@@ -72,9 +66,7 @@ async fn segment_filter(db: &mut impl Exec, workspace_id: i64, segment_id: &str)
                 .take();
             Condition::all().add(
                 Companies::Id.col().in_subquery(
-                    Query::select()
-                        .column(ContactCompanies::CompanyId)
-                        .from(ContactCompanies::Table)
+                    ContactCompanies::select([ContactCompanies::CompanyId])
                         .and_where(Expr::col(ContactCompanies::ContactId).in_subquery(members))
                         .take(),
                 ),

@@ -10,13 +10,13 @@
 //! Calls with one param are serialised by locking its row first (an UPDATE), so two
 //! processes cannot serve the same page twice.
 
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, ExprTrait};
 
 use crate::domain::company::{Company, SCROLL_PAGE, SCROLL_TTL_SECS, scroll_exists};
 use crate::domain::error::Missing;
 use crate::store::companies::reads::listed_after;
 use crate::store::schema::companies::CompanyScrolls;
-use crate::store::{Exec, Store, StoreError, StoreResult};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq};
 
 /// One page of a scroll: its companies and the param for the next call (`None` once ended).
 pub struct ScrollPage {
@@ -35,9 +35,8 @@ impl Store {
         let mut tx = self.begin().await?;
         // An expired scroll is as good as gone: drop it before anything reads it.
         tx.execute(
-            Query::delete()
-                .from_table(CompanyScrolls::Table)
-                .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
+            CompanyScrolls::delete()
+                .where_eq(CompanyScrolls::WorkspaceId, workspace_id)
                 .and_where(Expr::col(CompanyScrolls::ExpiresAt).lte(now)),
         )
         .await?;
@@ -54,10 +53,8 @@ impl Store {
 async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> StoreResult<ScrollPage> {
     let open: Option<(String,)> = db
         .fetch_optional(
-            Query::select()
-                .column(CompanyScrolls::Param)
-                .from(CompanyScrolls::Table)
-                .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id)),
+            CompanyScrolls::select([CompanyScrolls::Param])
+                .where_eq(CompanyScrolls::WorkspaceId, workspace_id),
         )
         .await?;
     if open.is_some() {
@@ -67,22 +64,12 @@ async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> StoreResult<Sc
     let Some(last) = last else { return Ok(ScrollPage { companies, param: None }) };
     let param = uuid::Uuid::new_v4().to_string();
     let inserted = db
-        .execute(
-            Query::insert()
-                .into_table(CompanyScrolls::Table)
-                .columns([
-                    CompanyScrolls::WorkspaceId,
-                    CompanyScrolls::Param,
-                    CompanyScrolls::LastId,
-                    CompanyScrolls::ExpiresAt,
-                ])
-                .values_panic([
-                    workspace_id.into(),
-                    param.clone().into(),
-                    last.into(),
-                    (now + SCROLL_TTL_SECS).into(),
-                ]),
-        )
+        .execute(&CompanyScrolls::insert([
+            (CompanyScrolls::WorkspaceId, workspace_id.into()),
+            (CompanyScrolls::Param, param.clone().into()),
+            (CompanyScrolls::LastId, last.into()),
+            (CompanyScrolls::ExpiresAt, (now + SCROLL_TTL_SECS).into()),
+        ]))
         .await;
     match inserted {
         // Another process opened one between our read and our insert.
@@ -92,39 +79,34 @@ async fn open(db: &mut impl Exec, workspace_id: i64, now: i64) -> StoreResult<Sc
 }
 
 async fn next(db: &mut impl Exec, workspace_id: i64, param: &str, now: i64) -> StoreResult<ScrollPage> {
-    let this = || {
-        Query::update()
-            .table(CompanyScrolls::Table)
-            .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
-            .and_where(Expr::col(CompanyScrolls::Param).eq(param))
+    let this = |column, value: i64| {
+        CompanyScrolls::update([(column, value.into())])
+            .where_eq(CompanyScrolls::WorkspaceId, workspace_id)
+            .where_eq(CompanyScrolls::Param, param)
             .take()
     };
-    // The lock: a concurrent call with this param waits here until we commit.
-    let locked = db.execute(this().value(CompanyScrolls::ExpiresAt, now + SCROLL_TTL_SECS)).await?;
+    let locked = db.execute(&this(CompanyScrolls::ExpiresAt, now + SCROLL_TTL_SECS)).await?;
     if locked == 0 {
         return Err(Missing::Scroll.into());
     }
     let (after,): (i64,) = db
         .fetch_one(
-            Query::select()
-                .column(CompanyScrolls::LastId)
-                .from(CompanyScrolls::Table)
-                .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
-                .and_where(Expr::col(CompanyScrolls::Param).eq(param)),
+            CompanyScrolls::select([CompanyScrolls::LastId])
+                .where_eq(CompanyScrolls::WorkspaceId, workspace_id)
+                .where_eq(CompanyScrolls::Param, param),
         )
         .await?;
     let (companies, last) = listed_after(db, workspace_id, after, SCROLL_PAGE).await?;
     match last {
         Some(last) => {
-            db.execute(this().value(CompanyScrolls::LastId, last)).await?;
+            db.execute(&this(CompanyScrolls::LastId, last)).await?;
             Ok(ScrollPage { companies, param: Some(param.to_owned()) })
         }
         None => {
             db.execute(
-                Query::delete()
-                    .from_table(CompanyScrolls::Table)
-                    .and_where(Expr::col(CompanyScrolls::WorkspaceId).eq(workspace_id))
-                    .and_where(Expr::col(CompanyScrolls::Param).eq(param)),
+                CompanyScrolls::delete()
+                    .where_eq(CompanyScrolls::WorkspaceId, workspace_id)
+                    .where_eq(CompanyScrolls::Param, param),
             )
             .await?;
             Ok(ScrollPage { companies, param: None })

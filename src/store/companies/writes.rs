@@ -1,7 +1,7 @@
 //! Writing companies: create or update by `company_id`, update by id, delete. Custom
 //! attributes are checked against the workspace's company attributes.
 
-use sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_query::{Expr, OnConflict};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyRef};
@@ -11,16 +11,17 @@ use crate::store::backend::rows::JsonColumn;
 use crate::store::companies::{find, find_public, get};
 use crate::store::data_attributes;
 use crate::store::schema::companies::{Companies, Plans};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Makes sure the workspace has a plan called `name`, so that it has an id to show.
 async fn ensure_plan(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<()> {
     db.execute(
-        Query::insert()
-            .into_table(Plans::Table)
-            .columns([Plans::WorkspaceId, Plans::Name, Plans::CreatedAt])
-            .values_panic([workspace_id.into(), name.into(), now().into()])
-            .on_conflict(OnConflict::columns([Plans::WorkspaceId, Plans::Name]).do_nothing().to_owned()),
+        Plans::insert([
+            (Plans::WorkspaceId, workspace_id.into()),
+            (Plans::Name, name.into()),
+            (Plans::CreatedAt, now().into()),
+        ])
+        .on_conflict(OnConflict::columns([Plans::WorkspaceId, Plans::Name]).do_nothing().to_owned()),
     )
     .await?;
     Ok(())
@@ -64,29 +65,18 @@ async fn written(
 /// Applies `changes` to the company `id` (custom attributes merged into its current ones).
 async fn write(db: &mut impl Exec, workspace_id: i64, id: i64, changes: &CompanyChanges) -> StoreResult<()> {
     // Takes the row's lock first: custom attributes are read, merged, then written.
-    db.execute(
-        Query::update()
-            .table(Companies::Table)
-            .value(Companies::Id, Expr::col(Companies::Id))
-            .and_where(Companies::Id.col().eq(id)),
-    )
-    .await?;
+    db.execute(Companies::update([(Companies::Id, Expr::col(Companies::Id))]).where_eq(Companies::Id, id))
+        .await?;
     let mut values = written(db, workspace_id, changes).await?;
     if let Some(changed) = &changes.custom_attributes {
         let (JsonColumn(mut custom),): (JsonColumn<Map<String, Json>>,) = db
-            .fetch_one(
-                Query::select()
-                    .column(Companies::CustomAttributes)
-                    .from(Companies::Table)
-                    .and_where(Companies::Id.col().eq(id)),
-            )
+            .fetch_one(Companies::select([Companies::CustomAttributes]).where_eq(Companies::Id, id))
             .await?;
         let attributes = data_attributes::custom(db, workspace_id, Model::Company).await?;
         company::merge_custom_attributes(&mut custom, changed, &attributes)?;
         values.push((Companies::CustomAttributes, Expr::val(Json::Object(custom))));
     }
-    db.execute(Query::update().table(Companies::Table).values(values).and_where(Companies::Id.col().eq(id)))
-        .await?;
+    db.execute(Companies::update(values).where_eq(Companies::Id, id)).await?;
     Ok(())
 }
 
@@ -111,14 +101,7 @@ async fn insert(
         (Companies::CustomAttributes, Expr::val(Json::Object(custom))),
         (Companies::CreatedAt, at.into()),
     ]);
-    let (columns, exprs): (Vec<Companies>, Vec<Expr>) = values.into_iter().unzip();
-    let insert = Query::insert()
-        .into_table(Companies::Table)
-        .columns(columns)
-        .values_panic(exprs)
-        .returning_col(Companies::Id)
-        .take();
-    match db.fetch_scalar(&insert).await {
+    match db.fetch_scalar(Companies::insert(values).returning_col(Companies::Id)).await {
         Ok(id) => Ok(Some(id)),
         Err(StoreError::Conflict { .. }) => Ok(None),
         Err(err) => Err(err),
@@ -180,8 +163,7 @@ impl Store {
     pub async fn delete_company(&self, workspace_id: i64, public_id: &str) -> StoreResult<CompanyDeleted> {
         let mut tx = self.begin().await?;
         let id = find_public(&mut tx, workspace_id, public_id).await?;
-        tx.execute(Query::delete().from_table(Companies::Table).and_where(Companies::Id.col().eq(id)))
-            .await?;
+        tx.execute(Companies::delete().where_eq(Companies::Id, id)).await?;
         tx.commit().await?;
         Ok(CompanyDeleted { id: public_id.to_owned(), object: "company", deleted: true })
     }

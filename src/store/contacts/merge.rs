@@ -9,7 +9,7 @@ use crate::domain::contact::{Contact, Rejection, Role};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::events::{EventSummaries, Events};
 use crate::store::schema::notes::Notes;
-use crate::store::{Exec, Store, StoreResult, now};
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 /// Re-points at `into` every record that points at the contact `from`: its tags, companies
 /// and subscription choices (those `into` does not already have; the rest go when `from` is
@@ -41,13 +41,7 @@ pub(crate) async fn move_contact_records(db: &mut impl Exec, from: i64, into: i6
         )
         .await?;
     }
-    db.execute(
-        Query::update()
-            .table(Notes::Table)
-            .value(Notes::ContactId, into)
-            .and_where(Expr::col(Notes::ContactId).eq(from)),
-    )
-    .await?;
+    db.execute(Notes::update([(Notes::ContactId, into.into())]).where_eq(Notes::ContactId, from)).await?;
     move_events(db, from, into).await?;
     crate::store::conversations::participants::move_to_contact(db, from, into).await?;
     Ok(())
@@ -69,9 +63,7 @@ async fn move_events(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()
         .and_where(Expr::col((theirs, Events::CreatedAt)).equals((Events::Table, Events::CreatedAt)))
         .take();
     db.execute(
-        Query::update()
-            .table(Events::Table)
-            .value(Events::ContactId, into)
+        Events::update([(Events::ContactId, into.into())])
             .and_where(Expr::col((Events::Table, Events::ContactId)).eq(from))
             .and_where(Expr::exists(duplicate).not()),
     )
@@ -80,6 +72,11 @@ async fn move_events(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()
     // Imported summaries: the lead's join the user's, adding up where both have the name.
     let summary = |c: EventSummaries| Expr::col((EventSummaries::Table, c));
     let excluded = |c: EventSummaries| Expr::col((Alias::new("excluded"), c));
+    // The earlier `first_at`, the later `last_at`, of the two.
+    let earliest_or_latest = |c: EventSummaries, earliest: bool| {
+        let wins = if earliest { excluded(c).lt(summary(c)) } else { excluded(c).gt(summary(c)) };
+        (c, Expr::case(wins, excluded(c)).finally(summary(c)).into())
+    };
     let columns = [
         EventSummaries::WorkspaceId,
         EventSummaries::ContactId,
@@ -91,14 +88,9 @@ async fn move_events(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()
     let lead_summaries = Query::select()
         .column(EventSummaries::WorkspaceId)
         .expr(Expr::val(into))
-        .columns([
-            EventSummaries::EventName,
-            EventSummaries::Count,
-            EventSummaries::FirstAt,
-            EventSummaries::LastAt,
-        ])
+        .columns(columns[2..].iter().copied())
         .from(EventSummaries::Table)
-        .and_where(Expr::col(EventSummaries::ContactId).eq(from))
+        .where_eq(EventSummaries::ContactId, from)
         .take();
     db.execute(
         Query::insert()
@@ -117,24 +109,8 @@ async fn move_events(db: &mut impl Exec, from: i64, into: i64) -> StoreResult<()
                         EventSummaries::Count,
                         summary(EventSummaries::Count).add(excluded(EventSummaries::Count)),
                     ),
-                    (
-                        EventSummaries::FirstAt,
-                        Expr::case(
-                            excluded(EventSummaries::FirstAt).lt(summary(EventSummaries::FirstAt)),
-                            excluded(EventSummaries::FirstAt),
-                        )
-                        .finally(summary(EventSummaries::FirstAt))
-                        .into(),
-                    ),
-                    (
-                        EventSummaries::LastAt,
-                        Expr::case(
-                            excluded(EventSummaries::LastAt).gt(summary(EventSummaries::LastAt)),
-                            excluded(EventSummaries::LastAt),
-                        )
-                        .finally(summary(EventSummaries::LastAt))
-                        .into(),
-                    ),
+                    earliest_or_latest(EventSummaries::FirstAt, true),
+                    earliest_or_latest(EventSummaries::LastAt, false),
                 ])
                 .to_owned(),
             ),
@@ -224,18 +200,9 @@ impl Store {
         }
         values.push((Contacts::CustomAttributes, Expr::val(Json::Object(custom))));
 
-        tx.execute(
-            Query::update()
-                .table(Contacts::Table)
-                .values(values)
-                .and_where(Expr::col(Contacts::Id).eq(user_id)),
-        )
-        .await?;
+        tx.execute(Contacts::update(values).where_eq(Contacts::Id, user_id)).await?;
         move_contact_records(&mut tx, lead_id, user_id).await?;
-        tx.execute(
-            Query::delete().from_table(Contacts::Table).and_where(Expr::col(Contacts::Id).eq(lead_id)),
-        )
-        .await?;
+        tx.execute(Contacts::delete().where_eq(Contacts::Id, lead_id)).await?;
         let merged = reads::get(&mut tx, workspace_id, user_id).await?;
         tx.commit().await?;
         Ok(merged)

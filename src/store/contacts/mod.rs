@@ -8,13 +8,13 @@ pub mod reads;
 pub mod summaries;
 pub mod writes;
 
-use sea_query::{Condition, Expr, ExprTrait, Func, LockType, Query};
+use sea_query::{Condition, Expr, ExprTrait, Func, LockType};
 
 use crate::domain::contact::{self, Contact, ContactRef};
 use crate::domain::error::{Missing, Rejection};
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::contacts::Contacts;
-use crate::store::{Exec, StoreError, StoreResult};
+use crate::store::{Exec, StoreError, StoreResult, WhereEq};
 
 impl From<contact::Rejection> for StoreError {
     fn from(rejection: contact::Rejection) -> Self {
@@ -55,11 +55,9 @@ pub(crate) fn live(workspace_id: i64) -> Condition {
 pub(crate) async fn find_id(db: &mut impl Exec, workspace_id: i64, public_id: &str) -> StoreResult<i64> {
     let found: Option<(i64,)> = db
         .fetch_optional(
-            Query::select()
-                .column(Contacts::Id)
-                .from(Contacts::Table)
-                .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id))
-                .and_where(Expr::col(Contacts::PublicId).eq(public_id)),
+            Contacts::select([Contacts::Id])
+                .where_eq(Contacts::WorkspaceId, workspace_id)
+                .where_eq(Contacts::PublicId, public_id),
         )
         .await?;
     Ok(found.ok_or(Missing::Contact)?.0)
@@ -94,9 +92,7 @@ pub(crate) async fn find_by(
     };
     let found = db
         .fetch_optional(
-            Query::select()
-                .columns([Contacts::Id, Contacts::PublicId, Contacts::ExternalId, Contacts::Email])
-                .from(Contacts::Table)
+            Contacts::select([Contacts::Id, Contacts::PublicId, Contacts::ExternalId, Contacts::Email])
                 .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
                 .cond_where(named),
         )
@@ -109,11 +105,7 @@ pub(crate) async fn find_by(
 /// write transactions are already serialised (`BEGIN IMMEDIATE`) and take no clause.
 pub(crate) async fn lock(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
     db.fetch_all::<(i64,)>(
-        Query::select()
-            .column(Contacts::Id)
-            .from(Contacts::Table)
-            .and_where(Expr::col(Contacts::Id).eq(contact_id))
-            .lock(LockType::Update),
+        Contacts::select([Contacts::Id]).where_eq(Contacts::Id, contact_id).lock(LockType::Update),
     )
     .await?;
     Ok(())
@@ -121,11 +113,5 @@ pub(crate) async fn lock(db: &mut impl Exec, contact_id: i64) -> StoreResult<()>
 
 /// The API id of a contact, by its internal id.
 pub(crate) async fn public_id(db: &mut impl Exec, contact_id: i64) -> StoreResult<String> {
-    db.fetch_scalar(
-        Query::select()
-            .column(Contacts::PublicId)
-            .from(Contacts::Table)
-            .and_where(Expr::col(Contacts::Id).eq(contact_id)),
-    )
-    .await
+    db.fetch_scalar(Contacts::select([Contacts::PublicId]).where_eq(Contacts::Id, contact_id)).await
 }

@@ -58,12 +58,16 @@ fn select_read(workspace_id: i64) -> SelectStatement {
     select_read_in(Condition::all().add(Contacts::WorkspaceId.col().eq(workspace_id)))
 }
 
-/// A contact of the workspace by its internal id.
-pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> StoreResult<Contact> {
-    let row: Option<ContactRead> =
-        db.fetch_optional(select_read(workspace_id).and_where(Contacts::Id.col().eq(contact_id))).await?;
+/// The contact of the workspace that `named` picks, or `NotFound(Contact)`.
+async fn get_where(db: &mut impl Exec, workspace_id: i64, named: Expr) -> StoreResult<Contact> {
+    let row: Option<ContactRead> = db.fetch_optional(select_read(workspace_id).and_where(named)).await?;
     let row = row.ok_or(Missing::Contact)?;
     Ok(assemble(row.contact, row.workspace_code, row.summaries))
+}
+
+/// A contact of the workspace by its internal id.
+pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> StoreResult<Contact> {
+    get_where(db, workspace_id, Contacts::Id.col().eq(contact_id)).await
 }
 
 /// A contact from its row and its summaries.
@@ -240,13 +244,7 @@ pub(crate) async fn page_of(
 
 impl Store {
     pub async fn get_contact(&self, workspace_id: i64, public_id: &str) -> StoreResult<Contact> {
-        let row: Option<ContactRead> = self
-            .conn()
-            .await?
-            .fetch_optional(select_read(workspace_id).and_where(Contacts::PublicId.col().eq(public_id)))
-            .await?;
-        let row = row.ok_or(Missing::Contact)?;
-        Ok(assemble(row.contact, row.workspace_code, row.summaries))
+        get_where(&mut self.conn().await?, workspace_id, Contacts::PublicId.col().eq(public_id)).await
     }
 
     /// The workspace's live contacts, in the order they were created.

@@ -16,7 +16,7 @@ use crate::domain::ids;
 use crate::store::data_attributes;
 use crate::store::schema::admins::Admins;
 use crate::store::schema::contacts::{ContactRow, Contacts};
-use crate::store::{Exec, Store, StoreError, StoreResult, Tx, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, Tx, WhereEq, now};
 
 /// Every column of a contact of the workspace, without joins (for a lock or a write).
 fn select(workspace_id: i64) -> SelectStatement {
@@ -58,12 +58,8 @@ async fn duplicate(
     if external_id.is_none() && user_email.is_none() {
         return Ok(None);
     }
-    let mut q = Query::select();
-    q.columns([Contacts::PublicId, Contacts::Archived])
-        .from(Contacts::Table)
-        .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
-        .cond_where(same)
-        .limit(1);
+    let mut q = Contacts::select([Contacts::PublicId, Contacts::Archived]);
+    q.and_where(Contacts::WorkspaceId.col().eq(workspace_id)).cond_where(same).limit(1);
     if let Some(except) = except {
         q.and_where(Contacts::Id.col().ne(except));
     }
@@ -75,11 +71,9 @@ async fn check_owner(db: &mut impl Exec, workspace_id: i64, owner: Option<i64>) 
     let Some(owner) = owner else { return Ok(()) };
     let found: Option<(i64,)> = db
         .fetch_optional(
-            Query::select()
-                .column(Admins::Id)
-                .from(Admins::Table)
-                .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
-                .and_where(Expr::col(Admins::Id).eq(owner)),
+            Admins::select([Admins::Id])
+                .where_eq(Admins::WorkspaceId, workspace_id)
+                .where_eq(Admins::Id, owner),
         )
         .await?;
     match found {
@@ -279,9 +273,7 @@ impl Store {
             contact::merge_custom_attributes(&mut custom, changed, &attributes)?;
             values.push((Contacts::CustomAttributes, Expr::val(Json::Object(custom))));
         }
-        let update =
-            Query::update().table(Contacts::Table).values(values).and_where(Contacts::Id.col().eq(id)).take();
-        match tx.execute(&update).await {
+        match tx.execute(Contacts::update(values).and_where(Contacts::Id.col().eq(id))).await {
             Err(StoreError::Conflict { .. }) => {
                 return Err(self.conflict(tx, workspace_id, &written, Some(id)).await);
             }
@@ -297,8 +289,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let row = get_row(&mut tx, workspace_id, public_id).await?;
         crate::store::conversations::participants::forget_contact(&mut tx, row.id).await?;
-        tx.execute(Query::delete().from_table(Contacts::Table).and_where(Contacts::Id.col().eq(row.id)))
-            .await?;
+        tx.execute(Contacts::delete().and_where(Contacts::Id.col().eq(row.id))).await?;
         tx.commit().await?;
         Ok(ContactDeleted { id: row.public_id, external_id: row.external_id, kind: "contact", deleted: true })
     }
@@ -313,9 +304,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let row = get_row(&mut tx, workspace_id, public_id).await?;
         tx.execute(
-            Query::update()
-                .table(Contacts::Table)
-                .values([(Contacts::Archived, archived.into()), (Contacts::UpdatedAt, now().into())])
+            Contacts::update([(Contacts::Archived, archived.into()), (Contacts::UpdatedAt, now().into())])
                 .and_where(Contacts::Id.col().eq(row.id)),
         )
         .await?;

@@ -6,28 +6,21 @@ use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use crate::domain::assignment_rules::{self, Assign, Rule};
 use crate::domain::conversation::statistics::Event;
 use crate::domain::conversation::{Conversation, Reference, part_type};
+use crate::store::conversations::exists;
 use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, record_all, save};
 use crate::store::conversations::reads::{get, row};
 use crate::store::schema::admins::Teams;
 use crate::store::schema::admins::{Admins, TeamAdmins};
 use crate::store::schema::conversations::{AssignmentRules, AssignmentTurns, Conversations};
 use crate::store::search::conversations::ConversationSearch;
-use crate::store::{Exec, Store, StoreResult, now};
-
-async fn exists(db: &mut impl Exec, q: &sea_query::SelectStatement) -> StoreResult<bool> {
-    let found: Option<(i64,)> = db.fetch_optional(q).await?;
-    Ok(found.is_some())
-}
+use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 async fn admin_exists(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<bool> {
     exists(
         db,
-        &Query::select()
-            .column(Admins::Id)
-            .from(Admins::Table)
-            .and_where(Expr::col(Admins::WorkspaceId).eq(workspace_id))
-            .and_where(Expr::col(Admins::Id).eq(admin_id))
-            .take(),
+        Admins::select([Admins::Id])
+            .where_eq(Admins::WorkspaceId, workspace_id)
+            .where_eq(Admins::Id, admin_id),
     )
     .await
 }
@@ -35,12 +28,7 @@ async fn admin_exists(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> S
 async fn team_exists(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> StoreResult<bool> {
     exists(
         db,
-        &Query::select()
-            .column(Teams::Id)
-            .from(Teams::Table)
-            .and_where(Expr::col(Teams::WorkspaceId).eq(workspace_id))
-            .and_where(Expr::col(Teams::Id).eq(team_id))
-            .take(),
+        Teams::select([Teams::Id]).where_eq(Teams::WorkspaceId, workspace_id).where_eq(Teams::Id, team_id),
     )
     .await
 }
@@ -48,10 +36,8 @@ async fn team_exists(db: &mut impl Exec, workspace_id: i64, team_id: i64) -> Sto
 async fn load_rules(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<Rule>> {
     let text: Option<(String,)> = db
         .fetch_optional(
-            Query::select()
-                .column(AssignmentRules::Rules)
-                .from(AssignmentRules::Table)
-                .and_where(Expr::col(AssignmentRules::WorkspaceId).eq(workspace_id)),
+            AssignmentRules::select([AssignmentRules::Rules])
+                .where_eq(AssignmentRules::WorkspaceId, workspace_id),
         )
         .await?;
     // Only documents that passed `set_assignment_rules` are stored.
@@ -91,30 +77,25 @@ async fn decide(
                 .await?;
             let last: Option<(i64,)> = db
                 .fetch_optional(
-                    Query::select()
-                        .column(AssignmentTurns::LastAdminId)
-                        .from(AssignmentTurns::Table)
-                        .and_where(Expr::col(AssignmentTurns::WorkspaceId).eq(workspace_id))
-                        .and_where(Expr::col(AssignmentTurns::TeamId).eq(team_id)),
+                    AssignmentTurns::select([AssignmentTurns::LastAdminId])
+                        .where_eq(AssignmentTurns::WorkspaceId, workspace_id)
+                        .where_eq(AssignmentTurns::TeamId, team_id),
                 )
                 .await?;
             let candidates: Vec<i64> = available.into_iter().map(|(id,)| id).collect();
             let pick = assignment_rules::next_in_turn(&candidates, last.map(|(id,)| id));
             if let Some(admin) = pick {
                 db.execute(
-                    Query::insert()
-                        .into_table(AssignmentTurns::Table)
-                        .columns([
-                            AssignmentTurns::WorkspaceId,
-                            AssignmentTurns::TeamId,
-                            AssignmentTurns::LastAdminId,
-                        ])
-                        .values_panic([workspace_id.into(), team_id.into(), admin.into()])
-                        .on_conflict(
-                            OnConflict::columns([AssignmentTurns::WorkspaceId, AssignmentTurns::TeamId])
-                                .update_column(AssignmentTurns::LastAdminId)
-                                .to_owned(),
-                        ),
+                    AssignmentTurns::insert([
+                        (AssignmentTurns::WorkspaceId, workspace_id.into()),
+                        (AssignmentTurns::TeamId, team_id.into()),
+                        (AssignmentTurns::LastAdminId, admin.into()),
+                    ])
+                    .on_conflict(
+                        OnConflict::columns([AssignmentTurns::WorkspaceId, AssignmentTurns::TeamId])
+                            .update_column(AssignmentTurns::LastAdminId)
+                            .to_owned(),
+                    ),
                 )
                 .await?;
             }
@@ -152,19 +133,16 @@ impl Store {
                 }
             }
             tx.execute(
-                Query::insert()
-                    .into_table(AssignmentRules::Table)
-                    .columns([
-                        AssignmentRules::WorkspaceId,
-                        AssignmentRules::Rules,
-                        AssignmentRules::UpdatedAt,
-                    ])
-                    .values_panic([workspace_id.into(), text.into(), now().into()])
-                    .on_conflict(
-                        OnConflict::column(AssignmentRules::WorkspaceId)
-                            .update_columns([AssignmentRules::Rules, AssignmentRules::UpdatedAt])
-                            .to_owned(),
-                    ),
+                AssignmentRules::insert([
+                    (AssignmentRules::WorkspaceId, workspace_id.into()),
+                    (AssignmentRules::Rules, text.into()),
+                    (AssignmentRules::UpdatedAt, now().into()),
+                ])
+                .on_conflict(
+                    OnConflict::column(AssignmentRules::WorkspaceId)
+                        .update_columns([AssignmentRules::Rules, AssignmentRules::UpdatedAt])
+                        .to_owned(),
+                ),
             )
             .await?;
             tx.commit().await?;
@@ -192,12 +170,11 @@ impl Store {
                 let Ok(cond) = search.condition(when) else { continue };
                 let matched = exists(
                     &mut tx,
-                    &Query::select()
+                    Query::select()
                         .column((Conversations::Table, Conversations::Id))
                         .from(Conversations::Table)
                         .and_where(Conversations::Id.col().eq(id))
-                        .cond_where(cond)
-                        .take(),
+                        .cond_where(cond),
                 )
                 .await?;
                 if !matched {
@@ -220,19 +197,11 @@ impl Store {
             (None, None) => Reference::nobody(),
         };
         let events = if assigned_to.id.is_some() { vec![Event::Assignment] } else { vec![] };
-        insert_part(
-            &mut tx,
-            id,
-            NewPart {
-                part_type: part_type::DEFAULT_ASSIGNMENT,
-                body: None,
-                author: PartAuthor::Bot,
-                assigned_to: Some(assigned_to),
-                attachments: &[],
-                at,
-            },
-        )
-        .await?;
+        let part = NewPart {
+            assigned_to: Some(assigned_to),
+            ..NewPart::event(part_type::DEFAULT_ASSIGNMENT, PartAuthor::Bot, at)
+        };
+        insert_part(&mut tx, id, part).await?;
         record_all(&mut core.stats, &events, at, waiting);
         save(&mut tx, id, &core, at).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;

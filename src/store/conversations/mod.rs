@@ -18,6 +18,12 @@ use crate::domain::error::Missing;
 use crate::store::admins::{self, teams};
 use crate::store::{Exec, StoreError, StoreResult};
 
+/// Whether `q` (a select of one integer column) finds a row.
+pub(crate) async fn exists(db: &mut impl Exec, q: &sea_query::SelectStatement) -> StoreResult<bool> {
+    let found: Option<(i64,)> = db.fetch_optional(q).await?;
+    Ok(found.is_some())
+}
+
 /// The admin acting, or "Admin not found".
 pub(crate) async fn check_admin(db: &mut impl Exec, workspace_id: i64, admin_id: i64) -> StoreResult<()> {
     match admins::get(db, workspace_id, admin_id).await {

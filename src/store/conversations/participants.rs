@@ -8,12 +8,14 @@ use crate::domain::conversation::requests::ContactKey;
 use crate::domain::conversation::{Customer, last_customer, not_participant, part_type};
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
-use crate::store::conversations::check_admin;
 use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
-use crate::store::conversations::reads::row;
+use crate::store::conversations::reads::{participants, row};
+use crate::store::conversations::{check_admin, exists};
 use crate::store::schema::contacts::Contacts;
-use crate::store::schema::conversations::{ConversationContacts, ConversationParts, Conversations};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::schema::conversations::{
+    ConversationContacts, ConversationParts, ConversationRow, Conversations,
+};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// The contact `key` names in the workspace. An email shared by several leads names the
 /// user with it if there is one, else the oldest lead.
@@ -22,13 +24,11 @@ pub(crate) async fn find_contact(
     workspace_id: i64,
     key: &ContactKey,
 ) -> StoreResult<Option<FoundContact>> {
-    let mut q = Query::select();
-    q.columns([Contacts::Id, Contacts::Role])
-        .from(Contacts::Table)
-        .and_where(Expr::col(Contacts::WorkspaceId).eq(workspace_id));
+    let mut q = Contacts::select([Contacts::Id, Contacts::Role]);
+    q.where_eq(Contacts::WorkspaceId, workspace_id);
     match key {
-        ContactKey::Id(id) => q.and_where(Expr::col(Contacts::PublicId).eq(id.as_str())),
-        ContactKey::UserId(id) => q.and_where(Expr::col(Contacts::ExternalId).eq(id.as_str())),
+        ContactKey::Id(id) => q.where_eq(Contacts::PublicId, id.as_str()),
+        ContactKey::UserId(id) => q.where_eq(Contacts::ExternalId, id.as_str()),
         ContactKey::Email(email) => {
             q.and_where(sea_query::Func::lower(Expr::col(Contacts::Email)).eq(email.trim().to_lowercase()))
         }
@@ -69,29 +69,17 @@ pub(crate) async fn insert_lead(
     let domain = email.as_deref().and_then(crate::domain::contact::email_domain);
     let id: i64 = db
         .fetch_scalar(
-            Query::insert()
-                .into_table(Contacts::Table)
-                .columns([
-                    Contacts::PublicId,
-                    Contacts::WorkspaceId,
-                    Contacts::Role,
-                    Contacts::Email,
-                    Contacts::EmailDomain,
-                    Contacts::ExternalId,
-                    Contacts::CreatedAt,
-                    Contacts::UpdatedAt,
-                ])
-                .values_panic([
-                    ids::hex_id(at).into(),
-                    workspace_id.into(),
-                    "lead".into(),
-                    email.into(),
-                    domain.into(),
-                    external_id.into(),
-                    at.into(),
-                    at.into(),
-                ])
-                .returning_col(Contacts::Id),
+            Contacts::insert([
+                (Contacts::PublicId, ids::hex_id(at).into()),
+                (Contacts::WorkspaceId, workspace_id.into()),
+                (Contacts::Role, "lead".into()),
+                (Contacts::Email, email.into()),
+                (Contacts::EmailDomain, domain.into()),
+                (Contacts::ExternalId, external_id.into()),
+                (Contacts::CreatedAt, at.into()),
+                (Contacts::UpdatedAt, at.into()),
+            ])
+            .returning_col(Contacts::Id),
         )
         .await?;
     Ok(FoundContact { id, is_user: false })
@@ -102,16 +90,13 @@ pub(crate) async fn is_participant(
     conversation_id: i64,
     contact_id: i64,
 ) -> StoreResult<bool> {
-    let found: Option<(i64,)> = db
-        .fetch_optional(
-            Query::select()
-                .column(ConversationContacts::ContactId)
-                .from(ConversationContacts::Table)
-                .and_where(Expr::col(ConversationContacts::ConversationId).eq(conversation_id))
-                .and_where(Expr::col(ConversationContacts::ContactId).eq(contact_id)),
-        )
-        .await?;
-    Ok(found.is_some())
+    exists(
+        db,
+        ConversationContacts::select([ConversationContacts::ContactId])
+            .where_eq(ConversationContacts::ConversationId, conversation_id)
+            .where_eq(ConversationContacts::ContactId, contact_id),
+    )
+    .await
 }
 
 pub(crate) async fn add_participant(
@@ -121,19 +106,16 @@ pub(crate) async fn add_participant(
     at: i64,
 ) -> StoreResult<()> {
     db.execute(
-        Query::insert()
-            .into_table(ConversationContacts::Table)
-            .columns([
-                ConversationContacts::ConversationId,
-                ConversationContacts::ContactId,
-                ConversationContacts::AddedAt,
-            ])
-            .values_panic([conversation_id.into(), contact_id.into(), at.into()])
-            .on_conflict(
-                OnConflict::columns([ConversationContacts::ConversationId, ConversationContacts::ContactId])
-                    .do_nothing()
-                    .to_owned(),
-            ),
+        ConversationContacts::insert([
+            (ConversationContacts::ConversationId, conversation_id.into()),
+            (ConversationContacts::ContactId, contact_id.into()),
+            (ConversationContacts::AddedAt, at.into()),
+        ])
+        .on_conflict(
+            OnConflict::columns([ConversationContacts::ConversationId, ConversationContacts::ContactId])
+                .do_nothing()
+                .to_owned(),
+        ),
     )
     .await?;
     Ok(())
@@ -148,15 +130,13 @@ pub(crate) async fn touch_contacts(
     at: i64,
     only: Option<i64>,
 ) -> StoreResult<()> {
-    let participants = Query::select()
-        .column(ConversationContacts::ContactId)
-        .from(ConversationContacts::Table)
-        .and_where(Expr::col(ConversationContacts::ConversationId).eq(conversation_id))
+    let participants = ConversationContacts::select([ConversationContacts::ContactId])
+        .where_eq(ConversationContacts::ConversationId, conversation_id)
         .take();
-    let mut q = Query::update();
-    q.table(Contacts::Table).value(column, at).and_where(Expr::col(Contacts::Id).in_subquery(participants));
+    let mut q = Contacts::update([(column, at.into())]);
+    q.and_where(Expr::col(Contacts::Id).in_subquery(participants));
     if let Some(id) = only {
-        q.and_where(Expr::col(Contacts::Id).eq(id));
+        q.where_eq(Contacts::Id, id);
     }
     db.execute(&q).await?;
     Ok(())
@@ -197,22 +177,7 @@ impl Store {
         if !is_participant(&mut tx, id, contact.id).await? {
             let at = now();
             add_participant(&mut tx, id, contact.id, at).await?;
-            insert_part(
-                &mut tx,
-                id,
-                NewPart {
-                    part_type: part_type::PARTICIPANT_ADDED,
-                    body: None,
-                    author,
-                    assigned_to: None,
-                    attachments: &[],
-                    at,
-                },
-            )
-            .await?;
-            let mut core = row.core(at);
-            core.stats.record(None, at, core.waiting_since);
-            save(&mut tx, id, &core, at).await?;
+            record_change(&mut tx, &row, NewPart::event(part_type::PARTICIPANT_ADDED, author, at)).await?;
         }
         let customers = customers(&mut tx, id).await?;
         tx.commit().await?;
@@ -239,52 +204,33 @@ impl Store {
             return Err(last_customer().into());
         }
         tx.execute(
-            Query::delete()
-                .from_table(ConversationContacts::Table)
-                .and_where(Expr::col(ConversationContacts::ConversationId).eq(id))
-                .and_where(Expr::col(ConversationContacts::ContactId).eq(contact.id)),
+            ConversationContacts::delete()
+                .where_eq(ConversationContacts::ConversationId, id)
+                .where_eq(ConversationContacts::ContactId, contact.id),
         )
         .await?;
-        let at = now();
-        insert_part(
-            &mut tx,
-            id,
-            NewPart {
-                part_type: part_type::PARTICIPANT_REMOVED,
-                body: None,
-                author: PartAuthor::Admin(admin_id),
-                assigned_to: None,
-                attachments: &[],
-                at,
-            },
-        )
-        .await?;
-        let mut core = row.core(at);
-        core.stats.record(None, at, core.waiting_since);
-        save(&mut tx, id, &core, at).await?;
+        let removed = NewPart::event(part_type::PARTICIPANT_REMOVED, PartAuthor::Admin(admin_id), now());
+        record_change(&mut tx, &row, removed).await?;
         let customers = customers(&mut tx, id).await?;
         tx.commit().await?;
         Ok(customers)
     }
 }
 
+/// A change of participants: its part, counted in the conversation's statistics.
+async fn record_change(db: &mut impl Exec, row: &ConversationRow, part: NewPart<'_>) -> StoreResult<()> {
+    let at = part.at;
+    insert_part(db, row.id, part).await?;
+    let mut core = row.core(at);
+    core.stats.record(None, at, core.waiting_since);
+    save(db, row.id, &core, at).await
+}
+
 async fn customers(db: &mut impl Exec, id: i64) -> StoreResult<Vec<Customer>> {
     let rows: Vec<(String, String)> = db
         .fetch_all(
-            Query::select()
-                .column((Contacts::Table, Contacts::Role))
-                .column((Contacts::Table, Contacts::PublicId))
-                .from(ConversationContacts::Table)
-                .inner_join(
-                    Contacts::Table,
-                    Expr::col((Contacts::Table, Contacts::Id))
-                        .equals((ConversationContacts::Table, ConversationContacts::ContactId)),
-                )
-                .and_where(
-                    Expr::col((ConversationContacts::Table, ConversationContacts::ConversationId)).eq(id),
-                )
-                .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
-                .order_by((Contacts::Table, Contacts::Id), Order::Asc),
+            participants([Contacts::Role.col(), Contacts::PublicId.col()])
+                .and_where(ConversationContacts::ConversationId.col().eq(id)),
         )
         .await?;
     Ok(rows.into_iter().map(|(kind, id)| Customer { kind, id }).collect())
@@ -300,37 +246,30 @@ pub(crate) async fn move_to_contact(db: &mut impl Exec, from: i64, into: i64) ->
         .and_where(Expr::col((Alias::new("mine"), ConversationContacts::ContactId)).eq(into))
         .take();
     db.execute(
-        Query::delete()
-            .from_table(ConversationContacts::Table)
-            .and_where(Expr::col(ConversationContacts::ContactId).eq(from))
+        ConversationContacts::delete()
+            .where_eq(ConversationContacts::ContactId, from)
             .and_where(Expr::col(ConversationContacts::ConversationId).in_subquery(both)),
     )
     .await?;
     db.execute(
-        Query::update()
-            .table(ConversationContacts::Table)
-            .value(ConversationContacts::ContactId, into)
-            .and_where(Expr::col(ConversationContacts::ContactId).eq(from)),
+        ConversationContacts::update([(ConversationContacts::ContactId, into.into())])
+            .where_eq(ConversationContacts::ContactId, from),
     )
     .await?;
     db.execute(
-        Query::update()
-            .table(ConversationParts::Table)
-            .values([
-                (ConversationParts::AuthorContactId, into.into()),
-                (ConversationParts::AuthorType, "user".into()),
-            ])
-            .and_where(Expr::col(ConversationParts::AuthorContactId).eq(from)),
+        ConversationParts::update([
+            (ConversationParts::AuthorContactId, into.into()),
+            (ConversationParts::AuthorType, "user".into()),
+        ])
+        .where_eq(ConversationParts::AuthorContactId, from),
     )
     .await?;
     db.execute(
-        Query::update()
-            .table(Conversations::Table)
-            .values([
-                (Conversations::SourceAuthorContactId, into.into()),
-                (Conversations::SourceAuthorType, "user".into()),
-            ])
-            .and_where(Conversations::SourceAuthorContactId.col().eq(from)),
+        Conversations::update([
+            (Conversations::SourceAuthorContactId, into.into()),
+            (Conversations::SourceAuthorType, "user".into()),
+        ])
+        .where_eq(Conversations::SourceAuthorContactId, from),
     )
     .await?;
     Ok(())
@@ -340,19 +279,14 @@ pub(crate) async fn move_to_contact(db: &mut impl Exec, from: i64, into: i64) ->
 /// talk to); group conversations lose them as a participant (by the foreign key's cascade) and
 /// keep their parts. Runs inside the delete's transaction, before the contact goes.
 pub(crate) async fn forget_contact(db: &mut impl Exec, contact_id: i64) -> StoreResult<()> {
-    let theirs = Query::select()
-        .column(ConversationContacts::ConversationId)
-        .from(ConversationContacts::Table)
-        .and_where(Expr::col(ConversationContacts::ContactId).eq(contact_id))
+    let theirs = ConversationContacts::select([ConversationContacts::ConversationId])
+        .where_eq(ConversationContacts::ContactId, contact_id)
         .take();
-    let shared = Query::select()
-        .column(ConversationContacts::ConversationId)
-        .from(ConversationContacts::Table)
+    let shared = ConversationContacts::select([ConversationContacts::ConversationId])
         .and_where(Expr::col(ConversationContacts::ContactId).ne(contact_id))
         .take();
     db.execute(
-        Query::delete()
-            .from_table(Conversations::Table)
+        Conversations::delete()
             .and_where(Conversations::Id.col().in_subquery(theirs))
             .and_where(Conversations::Id.col().not_in_subquery(shared)),
     )

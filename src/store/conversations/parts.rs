@@ -1,12 +1,12 @@
 //! Conversation parts and the state every write moves: adding a part, saving the
 //! conversation's state and statistics, and touching its `updated_at`.
 
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::Expr;
 
 use crate::domain::conversation::statistics::{Event, Statistics};
 use crate::domain::conversation::{Attachment, Reference, State};
 use crate::store::schema::conversations::{ConversationParts, Conversations};
-use crate::store::{Exec, StoreResult};
+use crate::store::{Exec, StoreResult, WhereEq};
 
 /// What every write may change besides adding parts.
 #[derive(Debug, Clone)]
@@ -85,6 +85,13 @@ pub(crate) struct NewPart<'a> {
     pub(crate) at: i64,
 }
 
+impl NewPart<'static> {
+    /// A part that only records what happened: no body, assignee or attachments.
+    pub(crate) fn event(part_type: &'static str, author: PartAuthor, at: i64) -> Self {
+        NewPart { part_type, body: None, author, assigned_to: None, attachments: &[], at }
+    }
+}
+
 pub(crate) async fn insert_part(
     db: &mut impl Exec,
     conversation_id: i64,
@@ -101,61 +108,37 @@ pub(crate) async fn insert_part(
         None => (None, None),
     };
     db.fetch_scalar(
-        Query::insert()
-            .into_table(Table)
-            .columns([
-                ConversationId,
-                PartType,
-                Body,
-                CreatedAt,
-                UpdatedAt,
-                NotifiedAt,
-                AuthorType,
-                AuthorAdminId,
-                AuthorContactId,
-                AssignedToType,
-                AssignedToId,
-                Attachments,
-            ])
-            .values_panic([
-                conversation_id.into(),
-                part.part_type.into(),
-                part.body.map(str::to_owned).into(),
-                part.at.into(),
-                part.at.into(),
-                part.at.into(),
-                kind.into(),
-                admin.into(),
-                contact.into(),
-                assigned_type.into(),
-                assigned_id.into(),
-                serde_json::to_string(part.attachments).unwrap_or_else(|_| "[]".into()).into(),
-            ])
-            .returning_col(Id),
+        ConversationParts::insert([
+            (ConversationId, conversation_id.into()),
+            (PartType, part.part_type.into()),
+            (Body, part.body.map(str::to_owned).into()),
+            (CreatedAt, part.at.into()),
+            (UpdatedAt, part.at.into()),
+            (NotifiedAt, part.at.into()),
+            (AuthorType, kind.into()),
+            (AuthorAdminId, admin.into()),
+            (AuthorContactId, contact.into()),
+            (AssignedToType, assigned_type.into()),
+            (AssignedToId, assigned_id.into()),
+            (Attachments, serde_json::to_string(part.attachments).unwrap_or_else(|_| "[]".into()).into()),
+        ])
+        .returning_col(Id),
     )
     .await
 }
 
-pub(crate) async fn save(db: &mut impl Exec, id: i64, core: &Core, at: i64) -> StoreResult<()> {
-    db.execute(
-        Query::update()
-            .table(Conversations::Table)
-            .values(core.values(at))
-            .and_where(Conversations::Id.col().eq(id)),
-    )
-    .await?;
+/// Sets `values` on the conversation `id`.
+pub(crate) async fn set(db: &mut impl Exec, id: i64, values: Vec<(Conversations, Expr)>) -> StoreResult<()> {
+    db.execute(Conversations::update(values).where_eq(Conversations::Id, id)).await?;
     Ok(())
 }
 
+pub(crate) async fn save(db: &mut impl Exec, id: i64, core: &Core, at: i64) -> StoreResult<()> {
+    set(db, id, core.values(at)).await
+}
+
 pub(crate) async fn touch(db: &mut impl Exec, id: i64, at: i64) -> StoreResult<()> {
-    db.execute(
-        Query::update()
-            .table(Conversations::Table)
-            .value(Conversations::UpdatedAt, at)
-            .and_where(Conversations::Id.col().eq(id)),
-    )
-    .await?;
-    Ok(())
+    set(db, id, vec![(Conversations::UpdatedAt, at.into())]).await
 }
 
 pub(crate) fn record_all(stats: &mut Statistics, events: &[Event], at: i64, waiting: Option<i64>) {

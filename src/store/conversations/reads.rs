@@ -25,7 +25,7 @@ use crate::store::schema::conversations::{
 use crate::store::schema::tags::Tags;
 use crate::store::search::conversations::Resolver;
 use crate::store::search::lower;
-use crate::store::{Backend, Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 impl ConversationRow {
     fn stored_state(&self) -> State {
@@ -96,9 +96,7 @@ impl People {
         if !admin_ids.is_empty() {
             let rows: Vec<(i64, String, String)> = db
                 .fetch_all(
-                    Query::select()
-                        .columns([Admins::Id, Admins::Name, Admins::Email])
-                        .from(Admins::Table)
+                    Admins::select([Admins::Id, Admins::Name, Admins::Email])
                         .and_where(Expr::col(Admins::Id).is_in(admin_ids)),
                 )
                 .await?;
@@ -107,16 +105,14 @@ impl People {
         if !contact_ids.is_empty() {
             let rows: Vec<ContactPerson> = db
                 .fetch_all(
-                    Query::select()
-                        .columns([
-                            Contacts::Id,
-                            Contacts::PublicId,
-                            Contacts::Role,
-                            Contacts::Name,
-                            Contacts::Email,
-                        ])
-                        .from(Contacts::Table)
-                        .and_where(Expr::col(Contacts::Id).is_in(contact_ids)),
+                    Contacts::select([
+                        Contacts::Id,
+                        Contacts::PublicId,
+                        Contacts::Role,
+                        Contacts::Name,
+                        Contacts::Email,
+                    ])
+                    .and_where(Expr::col(Contacts::Id).is_in(contact_ids)),
                 )
                 .await?;
             people.contacts = rows
@@ -161,6 +157,21 @@ struct Embedded {
     teammates: HashMap<i64, Vec<Reference>>,
 }
 
+/// `SELECT columns FROM conversation_contacts JOIN contacts`, in the order the participants
+/// were added.
+pub(crate) fn participants(columns: impl IntoIterator<Item = Expr>) -> SelectStatement {
+    Query::select()
+        .exprs(columns)
+        .from(ConversationContacts::Table)
+        .inner_join(
+            Contacts::Table,
+            Contacts::Id.col().equals((ConversationContacts::Table, ConversationContacts::ContactId)),
+        )
+        .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
+        .order_by((Contacts::Table, Contacts::Id), Order::Asc)
+        .take()
+}
+
 async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     let mut out = Embedded { contacts: HashMap::new(), tags: HashMap::new(), teammates: HashMap::new() };
     if ids.is_empty() {
@@ -168,22 +179,12 @@ async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     }
     let rows: Vec<(i64, String, Option<String>)> = db
         .fetch_all(
-            Query::select()
-                .column((ConversationContacts::Table, ConversationContacts::ConversationId))
-                .column((Contacts::Table, Contacts::PublicId))
-                .column((Contacts::Table, Contacts::ExternalId))
-                .from(ConversationContacts::Table)
-                .inner_join(
-                    Contacts::Table,
-                    Expr::col((Contacts::Table, Contacts::Id))
-                        .equals((ConversationContacts::Table, ConversationContacts::ContactId)),
-                )
-                .and_where(
-                    Expr::col((ConversationContacts::Table, ConversationContacts::ConversationId))
-                        .is_in(ids.iter().copied()),
-                )
-                .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
-                .order_by((Contacts::Table, Contacts::Id), Order::Asc),
+            participants([
+                ConversationContacts::ConversationId.col(),
+                Contacts::PublicId.col(),
+                Contacts::ExternalId.col(),
+            ])
+            .and_where(ConversationContacts::ConversationId.col().is_in(ids.iter().copied())),
         )
         .await?;
     for (conversation, id, external_id) in rows {
@@ -192,21 +193,19 @@ async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     let rows: Vec<(i64, i64, String, i64, Option<i64>)> = db
         .fetch_all(
             Query::select()
-                .column((ConversationTags::Table, ConversationTags::ConversationId))
-                .column((Tags::Table, Tags::Id))
-                .column((Tags::Table, Tags::Name))
-                .column((ConversationTags::Table, ConversationTags::AppliedAt))
-                .column((ConversationTags::Table, ConversationTags::AppliedBy))
+                .exprs([
+                    ConversationTags::ConversationId.col(),
+                    Tags::Id.col(),
+                    Tags::Name.col(),
+                    ConversationTags::AppliedAt.col(),
+                    ConversationTags::AppliedBy.col(),
+                ])
                 .from(ConversationTags::Table)
                 .inner_join(
                     Tags::Table,
-                    Expr::col((Tags::Table, Tags::Id))
-                        .equals((ConversationTags::Table, ConversationTags::TagId)),
+                    Tags::Id.col().equals((ConversationTags::Table, ConversationTags::TagId)),
                 )
-                .and_where(
-                    Expr::col((ConversationTags::Table, ConversationTags::ConversationId))
-                        .is_in(ids.iter().copied()),
-                )
+                .and_where(ConversationTags::ConversationId.col().is_in(ids.iter().copied()))
                 .order_by((ConversationTags::Table, ConversationTags::AppliedAt), Order::Asc)
                 .order_by((Tags::Table, Tags::Id), Order::Asc),
         )
@@ -217,12 +216,10 @@ async fn embedded(db: &mut impl Exec, ids: &[i64]) -> StoreResult<Embedded> {
     // Teammates: admins who wrote a part, attribute updates aside.
     let rows: Vec<(i64, i64)> = db
         .fetch_all(
-            Query::select()
+            ConversationParts::select([ConversationParts::ConversationId, ConversationParts::AuthorAdminId])
                 .distinct()
-                .columns([ConversationParts::ConversationId, ConversationParts::AuthorAdminId])
-                .from(ConversationParts::Table)
                 .and_where(Expr::col(ConversationParts::ConversationId).is_in(ids.iter().copied()))
-                .and_where(Expr::col(ConversationParts::AuthorType).eq("admin"))
+                .where_eq(ConversationParts::AuthorType, "admin")
                 .and_where(Expr::col(ConversationParts::PartType).ne(part_type::ATTRIBUTE_UPDATED))
                 .order_by(ConversationParts::AuthorAdminId, Order::Asc),
         )
@@ -315,14 +312,14 @@ async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedLis
             Query::select()
                 .expr(Expr::col(ConversationParts::Id).count())
                 .from(ConversationParts::Table)
-                .and_where(Expr::col(ConversationParts::ConversationId).eq(conversation_id)),
+                .where_eq(ConversationParts::ConversationId, conversation_id),
         )
         .await?;
     let mut rows: Vec<PartRow> = db
         .fetch_all(
             ConversationParts::select_all(&mut Query::select())
                 .from(ConversationParts::Table)
-                .and_where(Expr::col(ConversationParts::ConversationId).eq(conversation_id))
+                .where_eq(ConversationParts::ConversationId, conversation_id)
                 .order_by(ConversationParts::Id, Order::Desc)
                 .limit(MAX_PARTS as u64),
         )

@@ -1,14 +1,12 @@
 //! Redaction: the text of a part or of the source is overwritten, not flagged.
 
-use sea_query::{Expr, ExprTrait, Query};
-
 use crate::domain::conversation::{Conversation, body, not_redactable};
 use crate::domain::error::Missing;
-use crate::store::conversations::parts::touch;
+use crate::store::conversations::parts::{set, touch};
 use crate::store::conversations::reads::{get, row};
 use crate::store::conversations::writes::write_words;
 use crate::store::schema::conversations::{ConversationParts, Conversations};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 impl Store {
     /// Redacts a part (it must have a body) or the source (a contact must have written it).
@@ -40,11 +38,9 @@ impl Store {
             Ok(part_id) => {
                 let found: Option<(Option<String>,)> = tx
                     .fetch_optional(
-                        Query::select()
-                            .column(ConversationParts::Body)
-                            .from(ConversationParts::Table)
-                            .and_where(Expr::col(ConversationParts::Id).eq(part_id))
-                            .and_where(Expr::col(ConversationParts::ConversationId).eq(id)),
+                        ConversationParts::select([ConversationParts::Body])
+                            .where_eq(ConversationParts::Id, part_id)
+                            .where_eq(ConversationParts::ConversationId, id),
                     )
                     .await?;
                 match found {
@@ -53,15 +49,13 @@ impl Store {
                     Some(_) => {}
                 }
                 tx.execute(
-                    Query::update()
-                        .table(ConversationParts::Table)
-                        .values([
-                            (ConversationParts::Body, body::REDACTED.into()),
-                            (ConversationParts::Attachments, "[]".into()),
-                            (ConversationParts::Redacted, true.into()),
-                            (ConversationParts::UpdatedAt, at.into()),
-                        ])
-                        .and_where(Expr::col(ConversationParts::Id).eq(part_id)),
+                    ConversationParts::update([
+                        (ConversationParts::Body, body::REDACTED.into()),
+                        (ConversationParts::Attachments, "[]".into()),
+                        (ConversationParts::Redacted, true.into()),
+                        (ConversationParts::UpdatedAt, at.into()),
+                    ])
+                    .where_eq(ConversationParts::Id, part_id),
                 )
                 .await?;
             }
@@ -72,17 +66,12 @@ impl Store {
                 if row.source_author_contact_id.is_none() || row.source_author_type == "admin" {
                     return Err(not_redactable().into());
                 }
-                tx.execute(
-                    Query::update()
-                        .table(Conversations::Table)
-                        .values([
-                            (Conversations::SourceBody, body::REDACTED.into()),
-                            (Conversations::SourceAttachments, "[]".into()),
-                            (Conversations::SourceRedacted, true.into()),
-                        ])
-                        .and_where(Conversations::Id.col().eq(id)),
-                )
-                .await?;
+                let redacted = vec![
+                    (Conversations::SourceBody, body::REDACTED.into()),
+                    (Conversations::SourceAttachments, "[]".into()),
+                    (Conversations::SourceRedacted, true.into()),
+                ];
+                set(&mut tx, id, redacted).await?;
                 write_words(&mut tx, id, None).await?;
             }
         }

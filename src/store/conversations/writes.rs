@@ -14,13 +14,13 @@ use crate::store::conversations::participants::{
     add_participant, find_contact, insert_lead, is_participant, require_contact, touch_contacts,
 };
 use crate::store::conversations::parts::{
-    Core, FoundContact, NewPart, PartAuthor, insert_part, record_all, save,
+    Core, FoundContact, NewPart, PartAuthor, insert_part, record_all, save, set,
 };
 use crate::store::conversations::reads::{get, row};
 use crate::store::conversations::{check_admin, check_team};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{ConversationContacts, ConversationWords, Conversations};
-use crate::store::{Exec, Store, StoreError, StoreResult, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Replaces the words `source.body` searches match with the words of `html`.
 pub(crate) async fn write_words(
@@ -28,12 +28,8 @@ pub(crate) async fn write_words(
     conversation_id: i64,
     html: Option<&str>,
 ) -> StoreResult<()> {
-    db.execute(
-        Query::delete()
-            .from_table(ConversationWords::Table)
-            .and_where(Expr::col(ConversationWords::ConversationId).eq(conversation_id)),
-    )
-    .await?;
+    db.execute(ConversationWords::delete().where_eq(ConversationWords::ConversationId, conversation_id))
+        .await?;
     let words = html.map(body::words).unwrap_or_default();
     if words.is_empty() {
         return Ok(());
@@ -81,12 +77,7 @@ async fn insert_conversation(db: &mut impl Exec, workspace_id: i64, s: &Started<
         (SourceAuthorContactId, s.contact.id.into()),
         (CustomAttributes, Expr::val(Json::Object(Map::new()))),
     ]);
-    let (columns, exprs): (Vec<Conversations>, Vec<Expr>) = values.into_iter().unzip();
-    let id: i64 = db
-        .fetch_scalar(
-            Query::insert().into_table(Table).columns(columns).values_panic(exprs).returning_col(Id),
-        )
-        .await?;
+    let id: i64 = db.fetch_scalar(Conversations::insert(values).returning_col(Id)).await?;
     add_participant(db, id, s.contact.id, s.at).await?;
     write_words(db, id, Some(s.body)).await?;
     touch_contacts(db, id, Contacts::LastRepliedAt, s.at, None).await?;
@@ -169,13 +160,7 @@ impl Store {
             core.read = read;
         }
         if let Some(title) = title {
-            tx.execute(
-                Query::update()
-                    .table(Conversations::Table)
-                    .value(Conversations::Title, title.trim())
-                    .and_where(Conversations::Id.col().eq(id)),
-            )
-            .await?;
+            set(&mut tx, id, vec![(Conversations::Title, title.trim().into())]).await?;
         }
         if let Some(values) = custom_attributes {
             let attributes = crate::store::data_attributes::custom(
@@ -194,29 +179,13 @@ impl Store {
                     None => stored.remove(&name),
                 };
                 if changed {
-                    insert_part(
-                        &mut tx,
-                        id,
-                        NewPart {
-                            part_type: part_type::ATTRIBUTE_UPDATED,
-                            body: None,
-                            author: PartAuthor::Admin(admin_id),
-                            assigned_to: None,
-                            attachments: &[],
-                            at,
-                        },
-                    )
-                    .await?;
+                    let part = NewPart::event(part_type::ATTRIBUTE_UPDATED, PartAuthor::Admin(admin_id), at);
+                    insert_part(&mut tx, id, part).await?;
                     core.stats.record(None, at, core.waiting_since);
                 }
             }
-            tx.execute(
-                Query::update()
-                    .table(Conversations::Table)
-                    .value(Conversations::CustomAttributes, Expr::val(Json::Object(stored)))
-                    .and_where(Conversations::Id.col().eq(id)),
-            )
-            .await?;
+            set(&mut tx, id, vec![(Conversations::CustomAttributes, Expr::val(Json::Object(stored)))])
+                .await?;
         }
         save(&mut tx, id, &core, at).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;

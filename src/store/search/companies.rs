@@ -7,21 +7,18 @@ use sea_query::{Condition, Expr};
 use crate::domain::search::{Catalog, Filter, Needs, Resource, SearchError};
 use crate::domain::segment::{SavedSegment, SegmentModel};
 use crate::store::schema::companies::Companies;
-use crate::store::search::resolve::{self, Owner, catalog, never};
+use crate::store::search::resolve::{self, Owner, catalog};
 use crate::store::search::saved_segments as segments;
 use crate::store::search::{ColumnResolver, Target};
 use crate::store::{Exec, StoreResult};
 
 /// What compiling a companies query needs from the workspace.
 pub(crate) struct CompanySearch {
-    resolver: Resolver,
+    /// The searched table, for the fields every resource shares.
+    owner: Owner,
     catalog: Catalog,
     /// The workspace's company segments, oldest first.
     pub segments: Vec<SavedSegment>,
-}
-
-fn col(c: Companies) -> Expr {
-    Expr::col((Companies::Table, c))
 }
 
 impl CompanySearch {
@@ -38,7 +35,7 @@ impl CompanySearch {
         )
         .tagged_in("company_tags", "company_id");
         Ok(CompanySearch {
-            resolver: Resolver { owner },
+            owner,
             catalog: catalog(db, workspace_id, Resource::Companies, Needs::ATTRIBUTES).await?,
             segments,
         })
@@ -46,18 +43,11 @@ impl CompanySearch {
 
     /// Membership of a company segment: its saved query over `companies`.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
-        match self.catalog.membership(segment)? {
-            Some(members) => resolve::membership(&self.resolver, &members),
-            None => Ok(never()),
-        }
+        resolve::segment(&self.catalog, self, segment)
     }
 }
 
-struct Resolver {
-    owner: Owner,
-}
-
-impl ColumnResolver for Resolver {
+impl ColumnResolver for CompanySearch {
     fn owner(&self) -> &Owner {
         &self.owner
     }
@@ -83,7 +73,7 @@ impl ColumnResolver for Resolver {
                 return Err(SearchError::for_field(other, format!("'{other}' is not a searchable field")));
             }
         };
-        Ok(Target::Column(col(column)))
+        Ok(Target::Column(column.col()))
     }
 }
 

@@ -22,12 +22,9 @@ pub(crate) use crate::store::search::resolve::never;
 
 /// Lowers contact queries of one workspace; with the workspace's catalog, also segments.
 pub(crate) struct ContactSearch {
-    resolver: Resolver,
+    /// The searched table, for the fields every resource shares.
+    owner: Owner,
     catalog: crate::domain::search::Catalog,
-}
-
-fn col(c: Contacts) -> Expr {
-    Expr::col((Contacts::Table, c))
 }
 
 impl ContactSearch {
@@ -43,10 +40,7 @@ impl ContactSearch {
         )
         .tagged_in("contact_tags", "contact_id")
         .with_role(Contacts::Role);
-        ContactSearch {
-            resolver: Resolver { owner },
-            catalog: crate::domain::search::Catalog::new(Resource::Contacts),
-        }
+        ContactSearch { owner, catalog: crate::domain::search::Catalog::new(Resource::Contacts) }
     }
 
     /// For the workspace's segments: with its custom attributes and segments.
@@ -62,12 +56,12 @@ impl ContactSearch {
     /// (a `~ ^ $` of three characters or more in each branch), the candidates are the smaller
     /// set: the scope is then written so that no index can take it, and the candidates drive.
     pub(crate) fn filter(&self, query: &Query) -> Result<(Condition, Condition), SearchError> {
-        let owner = &self.resolver.owner;
-        let condition = lower(query, &self.resolver)?;
+        let owner = &self.owner;
+        let condition = lower(query, self)?;
         let scope = match owner.backend == Backend::Sqlite && among_trigram_candidates(query) {
             true => Condition::all()
                 .add(crate::store::contacts::in_workspace_unindexed(owner.workspace_id))
-                .add(col(Contacts::Archived).eq(false)),
+                .add(Contacts::Archived.col().eq(false)),
             false => crate::store::contacts::live(owner.workspace_id),
         };
         Ok((scope, condition))
@@ -76,18 +70,11 @@ impl ContactSearch {
     /// Membership of `segment`: its saved query, for contacts of its person type. A company
     /// segment has no contacts.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {
-        match self.catalog.membership(segment)? {
-            Some(members) => resolve::membership(&self.resolver, &members),
-            None => Ok(never()),
-        }
+        resolve::segment(&self.catalog, self, segment)
     }
 }
 
-struct Resolver {
-    owner: Owner,
-}
-
-impl ColumnResolver for Resolver {
+impl ColumnResolver for ContactSearch {
     fn owner(&self) -> &Owner {
         &self.owner
     }
@@ -140,9 +127,9 @@ impl ColumnResolver for Resolver {
         };
         match self.owner.backend {
             Backend::Sqlite => {
-                Ok(trigram_any(&[f]).map(Target::Condition).unwrap_or(Target::Column(col(column))))
+                Ok(trigram_any(&[f]).map(Target::Condition).unwrap_or(Target::Column(column.col())))
             }
-            Backend::Postgres => Ok(Target::Column(col(column))),
+            Backend::Postgres => Ok(Target::Column(column.col())),
         }
     }
 
@@ -212,14 +199,14 @@ fn trigram_any(filters: &[&Filter]) -> Option<Condition> {
         let (column, fts_column) = trigram_column(&f.field)?;
         let (text, pattern) = trigram_pattern(&f.predicate)?;
         phrases.push(format!("({fts_column} : \"{}\")", text.replace('"', "\"\"")));
-        likes = likes.add(col(column).like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)));
+        likes = likes.add(column.col().like(LikeExpr::new(pattern).escape(LIKE_ESCAPE)));
     }
     let candidates = Select::select()
         .column("rowid")
         .from("contacts_fts")
         .and_where(Expr::cust_with_values("contacts_fts MATCH ?", [phrases.join(" OR ")]))
         .take();
-    Some(Condition::all().add(col(Contacts::Id).in_subquery(candidates)).add(likes))
+    Some(Condition::all().add(Contacts::Id.col().in_subquery(candidates)).add(likes))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! * Switchboard has no messenger ratings and no AI agent: `conversation_rating.*` and
 //!   `ai_agent.*` are always empty and `ai_agent_participated` is false.
 
-use sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
+use sea_query::{Alias, Condition, Expr, ExprTrait, Func, IntoIden, Query, SelectStatement};
 use serde_json::Value as Json;
 
 use crate::domain::conversation::part_type;
@@ -85,6 +85,17 @@ fn related(table: impl sea_query::IntoIden + Copy, owner: impl sea_query::IntoId
     Query::select().column((table, owner)).from(table).take()
 }
 
+/// `(SELECT table.column FROM table WHERE table.id = conversations.<author>)`: a column of the
+/// source's author.
+fn of_author<T: IntoIden + Copy>(table: T, column: T, id: T, author: Conversations) -> Expr {
+    let q = Query::select()
+        .column((table, column))
+        .from(table)
+        .and_where(Expr::col((table, id)).equals((Conversations::Table, author)))
+        .take();
+    Expr::SubQuery(None, Box::new(q.into()))
+}
+
 impl Resolver {
     pub(crate) fn new(backend: Backend, workspace_id: i64, now: i64) -> Self {
         let owner = Owner::new(
@@ -146,25 +157,9 @@ impl Resolver {
     }
 
     fn source_author(&self, contact: Contacts, admin: Admins) -> Expr {
-        let of_contact = Query::select()
-            .column((Contacts::Table, contact))
-            .from(Contacts::Table)
-            .and_where(
-                Expr::col((Contacts::Table, Contacts::Id))
-                    .equals((Conversations::Table, Conversations::SourceAuthorContactId)),
-            )
-            .take();
-        let of_admin = Query::select()
-            .column((Admins::Table, admin))
-            .from(Admins::Table)
-            .and_where(
-                Expr::col((Admins::Table, Admins::Id))
-                    .equals((Conversations::Table, Conversations::SourceAuthorAdminId)),
-            )
-            .take();
         Func::coalesce([
-            Expr::SubQuery(None, Box::new(of_contact.into())),
-            Expr::SubQuery(None, Box::new(of_admin.into())),
+            of_author(Contacts::Table, contact, Contacts::Id, Conversations::SourceAuthorContactId),
+            of_author(Admins::Table, admin, Admins::Id, Conversations::SourceAuthorAdminId),
         ])
         .into()
     }
@@ -204,20 +199,7 @@ impl ColumnResolver for Resolver {
             "source.author.type" => column(C::SourceAuthorType),
             "source.author.id" => Ok(Target::Column(
                 Func::coalesce([
-                    Expr::SubQuery(
-                        None,
-                        Box::new(
-                            Query::select()
-                                .column((Contacts::Table, Contacts::PublicId))
-                                .from(Contacts::Table)
-                                .and_where(
-                                    Expr::col((Contacts::Table, Contacts::Id))
-                                        .equals((Conversations::Table, Conversations::SourceAuthorContactId)),
-                                )
-                                .take()
-                                .into(),
-                        ),
-                    ),
+                    of_author(Contacts::Table, Contacts::PublicId, Contacts::Id, C::SourceAuthorContactId),
                     text(col(C::SourceAuthorAdminId)),
                 ])
                 .into(),

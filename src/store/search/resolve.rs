@@ -18,6 +18,7 @@ use crate::domain::ids;
 use crate::domain::search::{
     Catalog, FieldType, Filter, Membership, Needs, Predicate, Resource, Scalar, SearchError,
 };
+use crate::domain::segment::SavedSegment;
 use crate::store::search::saved_segments;
 use crate::store::{Backend, Exec, Store, StoreResult, data_attributes};
 
@@ -168,6 +169,19 @@ pub(crate) fn membership(resolver: &dyn ColumnResolver, m: &Membership) -> Resul
         (Some(role), Some(column)) => Condition::all().add(owner.col(column).eq(role.as_str())).add(query),
         _ => query,
     })
+}
+
+/// Membership of `segment` under `resolver`: its saved query, for rows of its person type;
+/// none where `catalog`'s resource holds no members of its model.
+pub(crate) fn segment(
+    catalog: &Catalog,
+    resolver: &dyn ColumnResolver,
+    segment: &SavedSegment,
+) -> Result<Condition, SearchError> {
+    match catalog.membership(segment)? {
+        Some(members) => membership(resolver, &members),
+        None => Ok(never()),
+    }
 }
 
 /// `segment_id`: the segments' own conditions, inlined for `=`/`IN`; for `!=`/`NIN` the rows

@@ -2,12 +2,12 @@
 //! that must not break a segment's query (deleting a tag, archiving an attribute). It reads the
 //! segments table alone, so that those can use it without importing the segment endpoints.
 
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
+use sea_query::{Order, Query, SelectStatement, UnionType};
 use serde_json::Value as Json;
 
 use crate::domain::segment::{PersonType, SegmentModel};
 use crate::store::schema::segments::{SegmentRow, Segments};
-use crate::store::{Exec, StoreResult};
+use crate::store::{Exec, StoreResult, WhereEq};
 
 pub(crate) use crate::domain::segment::SavedSegment;
 
@@ -17,7 +17,7 @@ pub(crate) async fn all(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Ve
         .fetch_all(
             Segments::select_all(&mut Query::select())
                 .from(Segments::Table)
-                .and_where(Expr::col(Segments::WorkspaceId).eq(workspace_id))
+                .where_eq(Segments::WorkspaceId, workspace_id)
                 .order_by(Segments::Id, Order::Asc),
         )
         .await?;

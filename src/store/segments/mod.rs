@@ -2,7 +2,7 @@
 //! search compilers (`ContactSearch::segment_condition`, `CompanySearch::segment_condition`),
 //! so they always agree with a `segment_id` search or filter.
 
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, ExprTrait, IntoIden, Query};
 use serde_json::Value as Json;
 
 use crate::domain::error::{Missing, Rejection};
@@ -33,26 +33,19 @@ async fn counts(
     };
     let mut queries = Vec::with_capacity(segments.len());
     for (i, segment) in segments.iter().enumerate() {
-        queries.push(match (segment.model, &company_search) {
+        let (table, id, members) = match (segment.model, &company_search) {
             (SegmentModel::Company, Some(companies)) => {
                 let cond = companies.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
-                Query::select()
-                    .expr(Expr::val(i as i64))
-                    .expr(Expr::col((Companies::Table, Companies::Id)).count())
-                    .from(Companies::Table)
-                    .cond_where(companies::listed(workspace_id).add(cond))
-                    .take()
+                (Companies::Table.into_iden(), Companies::Id.col(), companies::listed(workspace_id).add(cond))
             }
             _ => {
                 let cond = search.segment_condition(segment).map_err(StoreError::BrokenSegment)?;
-                Query::select()
-                    .expr(Expr::val(i as i64))
-                    .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
-                    .from(Contacts::Table)
-                    .cond_where(contacts::live(workspace_id).add(cond))
-                    .take()
+                (Contacts::Table.into_iden(), Contacts::Id.col(), contacts::live(workspace_id).add(cond))
             }
-        });
+        };
+        queries.push(
+            Query::select().expr(Expr::val(i as i64)).expr(id.count()).from(table).cond_where(members).take(),
+        );
     }
     let mut out = vec![0; segments.len()];
     if let Some(union) = union_all(queries) {
@@ -118,30 +111,16 @@ impl Store {
         };
         let catalog = search::resolve::catalog(&mut tx, workspace_id, resource, Needs::ATTRIBUTES).await?;
         catalog.membership(&saved).map_err(refused)?;
-        tx.execute(
-            Query::insert()
-                .into_table(Segments::Table)
-                .columns([
-                    Segments::PublicId,
-                    Segments::WorkspaceId,
-                    Segments::Name,
-                    Segments::PersonType,
-                    Segments::Model,
-                    Segments::Query,
-                    Segments::CreatedAt,
-                    Segments::UpdatedAt,
-                ])
-                .values_panic([
-                    saved.public_id.clone().into(),
-                    workspace_id.into(),
-                    saved.name.clone().into(),
-                    person_type.as_str().into(),
-                    model.as_str().into(),
-                    query.to_string().into(),
-                    at.into(),
-                    at.into(),
-                ]),
-        )
+        tx.execute(&Segments::insert([
+            (Segments::PublicId, saved.public_id.clone().into()),
+            (Segments::WorkspaceId, workspace_id.into()),
+            (Segments::Name, saved.name.clone().into()),
+            (Segments::PersonType, person_type.as_str().into()),
+            (Segments::Model, model.as_str().into()),
+            (Segments::Query, query.to_string().into()),
+            (Segments::CreatedAt, at.into()),
+            (Segments::UpdatedAt, at.into()),
+        ]))
         .await?;
         tx.commit().await?;
         Ok(saved.object(None))
