@@ -1,7 +1,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::pages::Listed;
+use super::pages::listed;
 
 /// The activity types Switchboard records (a subset of the description's enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,4 @@ pub struct PerformedBy {
     pub ip: Option<String>,
 }
 
-impl Listed for ActivityLog {
-    const LIST_TYPE: &'static str = "activity_log.list";
-    const LIST_KEY: &'static str = "activity_logs";
-}
+listed!(ActivityLog: "activity_log.list", "activity_logs");

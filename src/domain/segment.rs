@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::contact::Role;
-use super::pages::Listed;
+use super::pages::listed;
 use super::search::{self, Literal};
 
 /// Who a segment is about: `user`s, or leads (`contact` in Intercom's terms).
@@ -82,10 +82,7 @@ pub struct Segment {
     pub count: Option<i64>,
 }
 
-impl Listed for Segment {
-    const LIST_TYPE: &'static str = "segment.list";
-    const LIST_KEY: &'static str = "segments";
-}
+listed!(Segment: "segment.list", "segments");
 
 /// True if a filter of the saved `query` is on `field` (and, with `value`, compares it with
 /// that value, alone or in a list): what makes a tag or an attribute a segment's dependency.

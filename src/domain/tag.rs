@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::error::{ErrorCode, Rejection};
 use super::ids;
-use super::pages::Listed;
+use super::pages::listed;
 
 /// Why a tag cannot be renamed or deleted as asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,10 +63,7 @@ impl AdminReference {
     }
 }
 
-impl Listed for Tag {
-    const LIST_TYPE: &'static str = "tag.list";
-    const LIST_KEY: &'static str = "tags";
-}
+listed!(Tag: "tag.list", "tags");
 
 /// A tag name as stored: trimmed, and not empty.
 pub fn clean_name(name: &str) -> Option<String> {

@@ -1,5 +1,7 @@
 //! What a create or update says about an article's contents, and the content rows it writes.
 
+use serde::Serialize;
+
 use super::ArticleState;
 use super::text::{normalize_body, search_text};
 use crate::domain::error::Rejection;
@@ -39,8 +41,8 @@ pub struct ArticleInput {
     pub translations: Vec<(String, ContentInput)>,
 }
 
-/// One locale's content as stored.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One locale's content as stored, and as `article_content` and `article` show it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Content {
     pub title: String,
     pub description: String,

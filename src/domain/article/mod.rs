@@ -94,18 +94,13 @@ pub enum ParentUpdate {
     Set(ParentRef),
 }
 
-/// `article_content`.
+/// `article_content`: one locale's content and its public URL.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleContent {
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub title: String,
-    pub description: String,
-    pub body: String,
-    pub author_id: i64,
-    pub state: ArticleState,
-    pub created_at: i64,
-    pub updated_at: i64,
+    #[serde(flatten)]
+    pub content: Content,
     pub url: Option<String>,
 }
 
@@ -137,13 +132,9 @@ pub struct Article {
     pub parent_type: Option<&'static str>,
     pub parent_ids: Vec<i64>,
     pub statistics: ArticleStatistics,
-    pub title: String,
-    pub description: String,
-    pub body: String,
-    pub author_id: i64,
-    pub state: ArticleState,
-    pub created_at: i64,
-    pub updated_at: i64,
+    /// The default locale's content.
+    #[serde(flatten)]
+    pub content: Content,
     pub url: Option<String>,
     pub default_locale: String,
     pub translated_content: Translated<ArticleContent>,
@@ -178,18 +169,10 @@ impl Article {
         let translated = contents
             .iter()
             .map(|(locale, c)| {
-                let content = ArticleContent {
-                    kind: "article_content",
-                    title: c.title.clone(),
-                    description: c.description.clone(),
-                    body: c.body.clone(),
-                    author_id: c.author_id,
-                    state: c.state,
-                    created_at: c.created_at,
-                    updated_at: c.updated_at,
-                    url: url(locale, c),
-                };
-                (locale.clone(), content)
+                (
+                    locale.clone(),
+                    ArticleContent { kind: "article_content", content: c.clone(), url: url(locale, c) },
+                )
             })
             .collect();
         let (content, url) = default;
@@ -201,13 +184,7 @@ impl Article {
             parent_type: parent.map(|(_, kind)| kind.as_str()),
             parent_ids: parent.map(|(id, _)| id).into_iter().collect(),
             statistics: ArticleStatistics { kind: "article_statistics", ..Default::default() },
-            title: content.title,
-            description: content.description,
-            body: content.body,
-            author_id: content.author_id,
-            state: content.state,
-            created_at: content.created_at,
-            updated_at: content.updated_at,
+            content,
             url,
             default_locale,
             translated_content: Translated::new("article_translated_content", translated),

@@ -12,7 +12,7 @@ use serde_json::{Map, Value as Json};
 
 use super::error::{ErrorCode, Rejection};
 use super::ids;
-use super::pages::{List, Listed, NamedList, TotalCount};
+use super::pages::{List, NamedList, TotalCount, listed};
 use super::tag::Tag;
 pub use statistics::Statistics;
 
@@ -153,10 +153,7 @@ pub struct ContactRef {
     pub external_id: Option<String>,
 }
 
-impl Listed for ContactRef {
-    const LIST_TYPE: &'static str = "contact.list";
-    const LIST_KEY: &'static str = "contacts";
-}
+listed!(ContactRef: "contact.list", "contacts");
 
 /// The 2.11 and 2.14 specs call the list `teammates`; Intercom's own SDKs (built from its
 /// traffic) read `admins`. Both carry the same list.
@@ -217,10 +214,7 @@ pub struct Part {
     pub redacted: bool,
 }
 
-impl Listed for Part {
-    const LIST_TYPE: &'static str = "conversation_part.list";
-    const LIST_KEY: &'static str = "conversation_parts";
-}
+listed!(Part: "conversation_part.list", "conversation_parts");
 
 /// The conversation object. Listing and searching leave out `conversation_parts`
 /// (`conversation_list_item`).
@@ -273,11 +267,8 @@ impl Conversation {
     }
 }
 
-/// `conversation.list`: `GET /conversations` and `POST /conversations/search`.
-impl Listed for Conversation {
-    const LIST_TYPE: &'static str = "conversation.list";
-    const LIST_KEY: &'static str = "conversations";
-}
+// `conversation.list`: `GET /conversations` and `POST /conversations/search`.
+listed!(Conversation: "conversation.list", "conversations");
 
 /// What `POST /conversations` answers: the message that started the conversation.
 #[derive(Debug, Serialize)]
