@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::error::{ErrorCode, Rejection};
-use super::ids;
+use super::ids::{self, TypedRef};
 use super::pages::listed;
 
 /// Why a tag cannot be renamed or deleted as asked.
@@ -48,16 +48,11 @@ impl Tag {
     }
 }
 
-/// `{"type": "admin", "id": "..."}`.
-#[derive(Debug, Clone, Serialize)]
-pub struct AdminReference {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    #[serde(serialize_with = "ids::as_string")]
-    pub id: i64,
-}
+/// `{"type": "admin", "id": "..."}`: who applied a tag.
+pub type AdminReference = TypedRef<i64>;
 
 impl AdminReference {
+    /// The admin `id` (the only object Switchboard names by a bare numeric reference).
     pub fn new(id: i64) -> AdminReference {
         AdminReference { kind: "admin", id }
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use super::error::{ErrorCode, Rejection};
-use super::ids;
+use super::ids::{self, TypedRef};
 use super::pages::{List, NamedList, TotalCount, listed};
 use super::tag::Tag;
 pub use statistics::Statistics;
@@ -60,13 +60,7 @@ impl State {
 }
 
 /// `{"type": "admin", "id": "1"}`, `{"type": "team", ...}`, `{"type": "nobody_admin", "id": null}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reference {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    #[serde(serialize_with = "opt_id")]
-    pub id: Option<i64>,
-}
+pub type Reference = TypedRef<Option<i64>>;
 
 impl Reference {
     pub fn admin(id: i64) -> Reference {
@@ -79,13 +73,6 @@ impl Reference {
 
     pub fn nobody() -> Reference {
         Reference { kind: "nobody_admin", id: None }
-    }
-}
-
-fn opt_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => serializer.collect_str(id),
-        None => serializer.serialize_none(),
     }
 }
 
@@ -292,13 +279,8 @@ pub struct Customers {
     pub customers: Vec<Customer>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Customer {
-    /// `user` or `lead`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: String,
-}
+/// A contact of the conversation: its `type` is `user` or `lead`.
+pub type Customer = TypedRef<String, String>;
 
 /// Part types Switchboard writes.
 pub mod part_type {

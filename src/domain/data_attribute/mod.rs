@@ -114,20 +114,13 @@ pub struct DataAttribute {
     pub messenger_writable: bool,
     pub custom: bool,
     pub archived: bool,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "admin_id")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ids::shown")]
     pub admin_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     pub model: Model,
-}
-
-fn admin_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => ids::as_string(id, serializer),
-        None => serializer.serialize_none(),
-    }
 }
 
 impl DataAttribute {
