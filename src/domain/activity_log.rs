@@ -2,22 +2,14 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::pages::listed;
+use super::str_enum::str_enum;
 
-/// The activity types Switchboard records (a subset of the description's enum).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActivityType {
-    AdminAwayModeChange,
-    AdminProvisioned,
-    AppPackageTokenRegeneration,
-}
-
-impl ActivityType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityType::AdminAwayModeChange => "admin_away_mode_change",
-            ActivityType::AdminProvisioned => "admin_provisioned",
-            ActivityType::AppPackageTokenRegeneration => "app_package_token_regeneration",
-        }
+str_enum! {
+    /// The activity types Switchboard records (a subset of the description's enum).
+    pub enum ActivityType {
+        AdminAwayModeChange = "admin_away_mode_change",
+        AdminProvisioned = "admin_provisioned",
+        AppPackageTokenRegeneration = "app_package_token_regeneration",
     }
 }
 

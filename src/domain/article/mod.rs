@@ -10,10 +10,11 @@ mod content;
 mod search;
 mod text;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::help_center::{Translated, id_slug};
 use super::ids;
+use super::str_enum::str_enum;
 
 pub use content::{ArticleInput, Content, ContentInput, author_fields, plan_contents};
 pub use search::{
@@ -22,57 +23,20 @@ pub use search::{
 };
 pub use text::{html_to_text, normalize_body, normalize_phrase, search_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ArticleState {
-    Published,
-    #[default]
-    Draft,
-}
-
-impl ArticleState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ArticleState::Published => "published",
-            ArticleState::Draft => "draft",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<ArticleState> {
-        match raw {
-            "published" => Some(ArticleState::Published),
-            "draft" => Some(ArticleState::Draft),
-            _ => None,
-        }
+str_enum! {
+    #[derive(Default)]
+    pub enum ArticleState {
+        Published = "published",
+        #[default]
+        Draft = "draft",
     }
 }
 
-impl Serialize for ArticleState {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-/// What an article's `parent_id` names: a top-level collection, or a section (a nested one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParentKind {
-    Collection,
-    Section,
-}
-
-impl ParentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParentKind::Collection => "collection",
-            ParentKind::Section => "section",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<ParentKind> {
-        match raw {
-            "collection" => Some(ParentKind::Collection),
-            "section" => Some(ParentKind::Section),
-            _ => None,
-        }
+str_enum! {
+    /// What an article's `parent_id` names: a top-level collection, or a section (a nested one).
+    pub enum ParentKind {
+        Collection = "collection",
+        Section = "section",
     }
 }
 

@@ -13,6 +13,7 @@ use serde_json::{Map, Value as Json};
 use super::error::{ErrorCode, Rejection};
 use super::ids::{self, TypedRef};
 use super::pages::{List, NamedList, TotalCount, listed};
+use super::str_enum::str_enum;
 use super::tag::Tag;
 pub use statistics::Statistics;
 
@@ -20,33 +21,16 @@ pub use statistics::Statistics;
 /// 500 most recent conversation parts."
 pub const MAX_PARTS: i64 = 500;
 
-/// A conversation's state as stored. A snooze ends by itself: see [`State::effective`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Open,
-    Closed,
-    Snoozed,
+str_enum! {
+    /// A conversation's state as stored. A snooze ends by itself: see [`State::effective`].
+    pub enum State {
+        Open = "open",
+        Closed = "closed",
+        Snoozed = "snoozed",
+    }
 }
 
 impl State {
-    pub fn parse(raw: &str) -> Option<State> {
-        match raw {
-            "open" => Some(State::Open),
-            "closed" => Some(State::Closed),
-            "snoozed" => Some(State::Snoozed),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Closed => "closed",
-            State::Snoozed => "snoozed",
-        }
-    }
-
     /// The state and `snoozed_until` as seen at `now`. No timer wakes a snoozed conversation:
     /// every read derives it, so that any number of server processes agree on it. A snooze
     /// whose time has come reads as open, without a `snoozed_until`.
