@@ -7,9 +7,9 @@ use super::str_enum::str_enum;
 str_enum! {
     /// The activity types Switchboard records (a subset of the description's enum).
     pub enum ActivityType {
-        AdminAwayModeChange = "admin_away_mode_change",
-        AdminProvisioned = "admin_provisioned",
-        AppPackageTokenRegeneration = "app_package_token_regeneration",
+        AdminAwayModeChange => "admin_away_mode_change",
+        AdminProvisioned => "admin_provisioned",
+        AppPackageTokenRegeneration => "app_package_token_regeneration",
     }
 }
 

@@ -11,8 +11,8 @@ use super::str_enum::str_enum;
 str_enum! {
     /// A contact's role. Intercom also calls leads "contacts" in `person_type`.
     pub enum Role {
-        User = "user",
-        Lead = "lead",
+        User => "user",
+        Lead => "lead",
     }
 }
 

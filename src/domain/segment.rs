@@ -13,8 +13,8 @@ use super::str_enum::str_enum;
 str_enum! {
     /// Who a segment is about: `user`s, or leads (`contact` in Intercom's terms, `lead` accepted).
     pub enum PersonType {
-        User = "user",
-        Contact = "contact" | "lead",
+        User => "user",
+        Contact => "contact" | "lead",
     }
 }
 
@@ -32,8 +32,8 @@ str_enum! {
     /// (`GET /companies/{id}/segments`, `GET /companies?segment_id=`); they show `person_type`
     /// `user`, the people a company is made of.
     pub enum SegmentModel {
-        Contact = "contact",
-        Company = "company",
+        Contact => "contact",
+        Company => "company",
     }
 }
 

@@ -7,7 +7,7 @@ macro_rules! str_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $($(#[$variant_meta:meta])* $variant:ident = $text:literal $(| $alias:literal)*),+ $(,)?
+            $($(#[$variant_meta:meta])* $variant:ident => $text:literal $(| $alias:literal)*),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -46,8 +46,8 @@ pub(crate) use str_enum;
 mod tests {
     str_enum! {
         pub enum Kind {
-            One = "one" | "uno",
-            Two = "two",
+            One => "one" | "uno",
+            Two => "two",
         }
     }
 

@@ -27,8 +27,8 @@ pub fn consent_mismatch(expected: ConsentType) -> Rejection {
 
 str_enum! {
     pub enum ConsentType {
-        OptIn = "opt_in",
-        OptOut = "opt_out",
+        OptIn => "opt_in",
+        OptOut => "opt_out",
     }
 }
 

@@ -26,17 +26,17 @@ pub use text::{html_to_text, normalize_body, normalize_phrase, search_text};
 str_enum! {
     #[derive(Default)]
     pub enum ArticleState {
-        Published = "published",
+        Published => "published",
         #[default]
-        Draft = "draft",
+        Draft => "draft",
     }
 }
 
 str_enum! {
     /// What an article's `parent_id` names: a top-level collection, or a section (a nested one).
     pub enum ParentKind {
-        Collection = "collection",
-        Section = "section",
+        Collection => "collection",
+        Section => "section",
     }
 }
 

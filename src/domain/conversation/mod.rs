@@ -24,9 +24,9 @@ pub const MAX_PARTS: i64 = 500;
 str_enum! {
     /// A conversation's state as stored. A snooze ends by itself: see [`State::effective`].
     pub enum State {
-        Open = "open",
-        Closed = "closed",
-        Snoozed = "snoozed",
+        Open => "open",
+        Closed => "closed",
+        Snoozed => "snoozed",
     }
 }
 

@@ -14,9 +14,9 @@ pub use builtins::builtins;
 
 str_enum! {
     pub enum Model {
-        Contact = "contact",
-        Company = "company",
-        Conversation = "conversation",
+        Contact => "contact",
+        Company => "company",
+        Conversation => "conversation",
     }
 }
 
@@ -35,11 +35,11 @@ str_enum! {
     /// A create request's `datetime` is stored (and shown) as `date`, and `options` (what the
     /// official SDKs send for a list attribute) as `string`.
     pub enum DataType {
-        String = "string" | "options",
-        Integer = "integer",
-        Float = "float",
-        Boolean = "boolean",
-        Date = "date" | "datetime",
+        String => "string" | "options",
+        Integer => "integer",
+        Float => "float",
+        Boolean => "boolean",
+        Date => "date" | "datetime",
     }
 }
 
