@@ -102,6 +102,17 @@ impl Rejection {
     }
 }
 
+/// `value.or_missing("field")`: a required parameter, or `parameter_not_found` naming it.
+pub trait OrMissing<T> {
+    fn or_missing(self, field: &str) -> Result<T, Rejection>;
+}
+
+impl<T> OrMissing<T> for Option<T> {
+    fn or_missing(self, field: &str) -> Result<T, Rejection> {
+        self.ok_or_else(|| Rejection::missing(field))
+    }
+}
+
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code.as_str(), self.message)

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::ArticleState;
 use super::text::{normalize_body, search_text};
-use crate::domain::error::Rejection;
+use crate::domain::error::{OrMissing, Rejection};
 use crate::domain::help_center::required;
 
 /// What a request says about one locale's content; an absent field is left as it is.
@@ -146,7 +146,7 @@ pub fn plan_contents(
                 content
             }
             None => {
-                let title = input.title.clone().ok_or_else(|| Rejection::missing(&field("title")))?;
+                let title = input.title.clone().or_missing(&field("title"))?;
                 // A new translation is by the article's author unless it names its own.
                 let mut content = Content {
                     title,
