@@ -1,23 +1,15 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::pages::Listed;
+use super::pages::listed;
+use super::str_enum::str_enum;
 
-/// The activity types Switchboard records (a subset of the description's enum).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActivityType {
-    AdminAwayModeChange,
-    AdminProvisioned,
-    AppPackageTokenRegeneration,
-}
-
-impl ActivityType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityType::AdminAwayModeChange => "admin_away_mode_change",
-            ActivityType::AdminProvisioned => "admin_provisioned",
-            ActivityType::AppPackageTokenRegeneration => "app_package_token_regeneration",
-        }
+str_enum! {
+    /// The activity types Switchboard records (a subset of the description's enum).
+    pub enum ActivityType {
+        AdminAwayModeChange => "admin_away_mode_change",
+        AdminProvisioned => "admin_provisioned",
+        AppPackageTokenRegeneration => "app_package_token_regeneration",
     }
 }
 
@@ -65,7 +57,4 @@ pub struct PerformedBy {
     pub ip: Option<String>,
 }
 
-impl Listed for ActivityLog {
-    const LIST_TYPE: &'static str = "activity_log.list";
-    const LIST_KEY: &'static str = "activity_logs";
-}
+listed!(ActivityLog: "activity_log.list", "activity_logs");

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use super::ids;
-use super::pages::Listed;
+use super::pages::listed;
 use super::workspace::App;
 
 /// The `admin` object.
@@ -46,10 +46,7 @@ pub struct AdminWithApp {
     pub app: App,
 }
 
-impl Listed for Admin {
-    const LIST_TYPE: &'static str = "admin.list";
-    const LIST_KEY: &'static str = "admins";
-}
+listed!(Admin: "admin.list", "admins");
 
 /// What `PUT /admins/{id}/away` changes.
 #[derive(Debug, Clone, Copy)]

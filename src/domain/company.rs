@@ -51,17 +51,10 @@ pub struct Company {
 pub struct Plan {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "plan_id")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ids::shown")]
     pub id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-fn plan_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => ids::as_string(id, serializer),
-        None => serializer.serialize_none(),
-    }
 }
 
 impl Plan {

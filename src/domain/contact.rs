@@ -6,29 +6,13 @@ use serde_json::{Map, Value as Json};
 use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attributes};
 use super::error::{self, ErrorCode};
 use super::pages::List;
+use super::str_enum::str_enum;
 
-/// A contact's role. Intercom also calls leads "contacts" in `person_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    User,
-    Lead,
-}
-
-impl Role {
-    pub fn parse(raw: &str) -> Option<Role> {
-        match raw {
-            "user" => Some(Role::User),
-            "lead" => Some(Role::Lead),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::User => "user",
-            Role::Lead => "lead",
-        }
+str_enum! {
+    /// A contact's role. Intercom also calls leads "contacts" in `person_type`.
+    pub enum Role {
+        User => "user",
+        Lead => "lead",
     }
 }
 

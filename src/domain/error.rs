@@ -33,60 +33,41 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     pub fn status(self) -> u16 {
-        match self {
-            ErrorCode::Unauthorized => 401,
-            ErrorCode::NotFound
-            | ErrorCode::AdminNotFound
-            | ErrorCode::TeamNotFound
-            | ErrorCode::TagNotFound
-            | ErrorCode::PartOrMessageNotFound
-            | ErrorCode::CompanyNotFound
-            | ErrorCode::FieldNotFound => 404,
-            ErrorCode::ParameterNotFound
-            | ErrorCode::ParameterInvalid
-            | ErrorCode::BadRequest
-            | ErrorCode::IntercomVersionInvalid
-            | ErrorCode::InvalidOperator
-            | ErrorCode::TagHasDependentObjects
-            | ErrorCode::ScrollExists
-            | ErrorCode::ContactCompanyLimitExceeded
-            | ErrorCode::PartNotRedactable => 400,
-            ErrorCode::DataInvalid | ErrorCode::LastParticipant => 422,
-            ErrorCode::RateLimitExceeded => 429,
-            ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::Conflict => 409,
-            ErrorCode::ServiceUnavailable => 503,
-            ErrorCode::ServerError => 500,
-        }
+        self.answer().0
     }
 
     pub fn as_str(self) -> &'static str {
+        self.answer().1
+    }
+
+    /// The HTTP status and Intercom's code: one row a variant.
+    fn answer(self) -> (u16, &'static str) {
         match self {
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::AdminNotFound => "admin_not_found",
-            ErrorCode::TeamNotFound => "team_not_found",
-            ErrorCode::TagNotFound => "tag_not_found",
-            ErrorCode::PartOrMessageNotFound => "conversation_part_or_message_not_found",
-            ErrorCode::PartNotRedactable => "conversation_part_not_redactable",
+            ErrorCode::Unauthorized => (401, "unauthorized"),
+            ErrorCode::NotFound => (404, "not_found"),
+            ErrorCode::AdminNotFound => (404, "admin_not_found"),
+            ErrorCode::TeamNotFound => (404, "team_not_found"),
+            ErrorCode::TagNotFound => (404, "tag_not_found"),
+            ErrorCode::PartOrMessageNotFound => (404, "conversation_part_or_message_not_found"),
+            ErrorCode::PartNotRedactable => (400, "conversation_part_not_redactable"),
             // "Removing the last customer is not allowed" is a 422 with this code.
-            ErrorCode::LastParticipant => "parameter_invalid",
-            ErrorCode::CompanyNotFound => "company_not_found",
-            ErrorCode::FieldNotFound => "field_not_found",
-            ErrorCode::ParameterNotFound => "parameter_not_found",
-            ErrorCode::ParameterInvalid => "parameter_invalid",
-            ErrorCode::BadRequest => "bad_request",
-            ErrorCode::IntercomVersionInvalid => "intercom_version_invalid",
-            ErrorCode::InvalidOperator => "invalid_operator",
-            ErrorCode::TagHasDependentObjects => "tag_has_dependent_objects",
-            ErrorCode::ScrollExists => "scroll_exists",
-            ErrorCode::ContactCompanyLimitExceeded => "contact_company_limit_exceeded",
-            ErrorCode::DataInvalid => "data_invalid",
-            ErrorCode::RateLimitExceeded => "rate_limit_exceeded",
-            ErrorCode::PayloadTooLarge => "request_too_large",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::ServiceUnavailable => "service_unavailable",
-            ErrorCode::ServerError => "server_error",
+            ErrorCode::LastParticipant => (422, "parameter_invalid"),
+            ErrorCode::CompanyNotFound => (404, "company_not_found"),
+            ErrorCode::FieldNotFound => (404, "field_not_found"),
+            ErrorCode::ParameterNotFound => (400, "parameter_not_found"),
+            ErrorCode::ParameterInvalid => (400, "parameter_invalid"),
+            ErrorCode::BadRequest => (400, "bad_request"),
+            ErrorCode::IntercomVersionInvalid => (400, "intercom_version_invalid"),
+            ErrorCode::InvalidOperator => (400, "invalid_operator"),
+            ErrorCode::TagHasDependentObjects => (400, "tag_has_dependent_objects"),
+            ErrorCode::ScrollExists => (400, "scroll_exists"),
+            ErrorCode::ContactCompanyLimitExceeded => (400, "contact_company_limit_exceeded"),
+            ErrorCode::DataInvalid => (422, "data_invalid"),
+            ErrorCode::RateLimitExceeded => (429, "rate_limit_exceeded"),
+            ErrorCode::PayloadTooLarge => (413, "request_too_large"),
+            ErrorCode::Conflict => (409, "conflict"),
+            ErrorCode::ServiceUnavailable => (503, "service_unavailable"),
+            ErrorCode::ServerError => (500, "server_error"),
         }
     }
 }
@@ -121,6 +102,17 @@ impl Rejection {
     }
 }
 
+/// `value.or_missing("field")`: a required parameter, or `parameter_not_found` naming it.
+pub trait OrMissing<T> {
+    fn or_missing(self, field: &str) -> Result<T, Rejection>;
+}
+
+impl<T> OrMissing<T> for Option<T> {
+    fn or_missing(self, field: &str) -> Result<T, Rejection> {
+        self.ok_or_else(|| Rejection::missing(field))
+    }
+}
+
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code.as_str(), self.message)
@@ -147,33 +139,28 @@ pub enum Missing {
 
 impl Missing {
     pub fn code(self) -> ErrorCode {
-        match self {
-            Missing::Admin => ErrorCode::AdminNotFound,
-            Missing::Company => ErrorCode::CompanyNotFound,
-            Missing::DataAttribute => ErrorCode::FieldNotFound,
-            Missing::Part => ErrorCode::PartOrMessageNotFound,
-            Missing::Team => ErrorCode::TeamNotFound,
-            Missing::Tag => ErrorCode::TagNotFound,
-            Missing::AdminForAdminId => ErrorCode::AdminNotFound,
-            Missing::Resource | Missing::Contact | Missing::Conversation | Missing::Scroll => {
-                ErrorCode::NotFound
-            }
-        }
+        self.answer().0
     }
 
     pub fn message(self) -> &'static str {
+        self.answer().1
+    }
+
+    fn answer(self) -> (ErrorCode, &'static str) {
         match self {
-            Missing::Resource => "Resource Not Found",
-            Missing::Admin => "Admin not found",
-            Missing::Company => "Company Not Found",
-            Missing::Contact => "User Not Found",
-            Missing::Conversation => "Conversation not found",
-            Missing::DataAttribute => "We couldn't find that data attribute to update",
-            Missing::Part => "Conversation part or message not found",
-            Missing::Scroll => "scroll parameter not found",
-            Missing::Team => "Team not found",
-            Missing::Tag => "Tag not found",
-            Missing::AdminForAdminId => "Admin for admin_id not found",
+            Missing::Resource => (ErrorCode::NotFound, "Resource Not Found"),
+            Missing::Admin => (ErrorCode::AdminNotFound, "Admin not found"),
+            Missing::Company => (ErrorCode::CompanyNotFound, "Company Not Found"),
+            Missing::Contact => (ErrorCode::NotFound, "User Not Found"),
+            Missing::Conversation => (ErrorCode::NotFound, "Conversation not found"),
+            Missing::DataAttribute => {
+                (ErrorCode::FieldNotFound, "We couldn't find that data attribute to update")
+            }
+            Missing::Part => (ErrorCode::PartOrMessageNotFound, "Conversation part or message not found"),
+            Missing::Scroll => (ErrorCode::NotFound, "scroll parameter not found"),
+            Missing::Team => (ErrorCode::TeamNotFound, "Team not found"),
+            Missing::Tag => (ErrorCode::TagNotFound, "Tag not found"),
+            Missing::AdminForAdminId => (ErrorCode::AdminNotFound, "Admin for admin_id not found"),
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::error::Rejection;
 use super::ids;
-use super::pages::Listed;
+use super::pages::listed;
 
 /// "We currently limit the number of tracked metadata keys to 10 per event. Once the quota
 /// is reached, we ignore any further keys we receive."
@@ -46,12 +46,9 @@ pub struct DataEvent {
     pub metadata: Option<Metadata>,
 }
 
-/// `data_event_list`: a page of a contact's events, newest first; `pages.next` is the URL of
-/// the next page.
-impl Listed for DataEvent {
-    const LIST_TYPE: &'static str = "event.list";
-    const LIST_KEY: &'static str = "events";
-}
+// `data_event_list`: a page of a contact's events, newest first; `pages.next` is the URL of
+// the next page.
+listed!(DataEvent: "event.list", "events");
 
 /// `data_event_summary`: a contact's identifiers and one item per event name.
 #[derive(Debug, Serialize)]

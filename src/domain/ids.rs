@@ -2,11 +2,53 @@
 //! ids that travel as strings; contacts and companies have 24-hex ids (see `hex_id`).
 
 use rand::Rng;
-use serde::Serializer;
+use serde::{Serialize, Serializer};
 
 /// Serializes a numeric database id the way Intercom shows it: as a JSON string.
 pub fn as_string<S: Serializer>(id: &i64, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(id)
+}
+
+/// An id as a response shows it: numeric ids as strings, an absent one as `null`.
+pub trait ShownId {
+    fn show<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+impl ShownId for String {
+    fn show<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
+}
+
+impl ShownId for i64 {
+    fn show<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        as_string(self, serializer)
+    }
+}
+
+impl<T: ShownId> ShownId for Option<T> {
+    fn show<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(id) => id.show(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// `serialize_with` for any [`ShownId`], e.g. an optional numeric id.
+pub fn shown<I: ShownId, S: Serializer>(id: &I, serializer: S) -> Result<S::Ok, S::Error> {
+    id.show(serializer)
+}
+
+/// `{"type": "admin", "id": "7"}`: how one object names another. The id is a 24-hex
+/// `String`, a numeric `i64`, or an `Option<i64>` where the reference may name nobody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(bound(serialize = "I: ShownId, K: Serialize"))]
+pub struct TypedRef<I = String, K = &'static str> {
+    #[serde(rename = "type")]
+    pub kind: K,
+    #[serde(serialize_with = "shown")]
+    pub id: I,
 }
 
 pub fn as_strings<S: Serializer>(ids: &[i64], serializer: S) -> Result<S::Ok, S::Error> {
@@ -30,4 +72,20 @@ pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill(&mut buf[..]);
     hex::encode(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TypedRef;
+    use serde_json::json;
+
+    #[test]
+    fn references_show_numeric_ids_as_strings() {
+        let admin = TypedRef { kind: "admin", id: 7_i64 };
+        assert_eq!(serde_json::to_value(admin).unwrap(), json!({"type": "admin", "id": "7"}));
+        let contact: TypedRef = TypedRef { kind: "contact", id: "5f0a".into() };
+        assert_eq!(serde_json::to_value(contact).unwrap(), json!({"type": "contact", "id": "5f0a"}));
+        let nobody = TypedRef { kind: "nobody_admin", id: None::<i64> };
+        assert_eq!(serde_json::to_value(nobody).unwrap(), json!({"type": "nobody_admin", "id": null}));
+    }
 }

@@ -16,6 +16,7 @@ pub mod note;
 pub mod pages;
 pub mod search;
 pub mod segment;
+pub mod str_enum;
 pub mod subscription;
 pub mod tag;
 pub mod team;

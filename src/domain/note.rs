@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::admin::Admin;
-use super::ids;
+use super::ids::{self, TypedRef};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Note {
@@ -17,12 +17,8 @@ pub struct Note {
     pub body: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct NoteContact {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub id: String,
-}
+/// The contact the note is about.
+pub type NoteContact = TypedRef;
 
 /// The stored body: text as Intercom shows it, one HTML paragraph; HTML is kept as sent.
 pub fn body_html(body: &str) -> String {

@@ -41,6 +41,17 @@ pub trait Listed {
     const LIST_KEY: &'static str;
 }
 
+/// `listed!(Tag: "tag.list", "tags")`: Tags are listed as `{"type": "tag.list", "tags": [...]}`.
+macro_rules! listed {
+    ($item:ty: $list_type:literal, $key:literal) => {
+        impl $crate::domain::pages::Listed for $item {
+            const LIST_TYPE: &'static str = $list_type;
+            const LIST_KEY: &'static str = $key;
+        }
+    };
+}
+pub(crate) use listed;
+
 /// `{"type": T::LIST_TYPE, T::LIST_KEY: [...]}` and the fields of `extra` beside them.
 #[derive(Debug, Clone)]
 pub struct NamedList<T, E = ()> {

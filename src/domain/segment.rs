@@ -6,34 +6,19 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::contact::Role;
-use super::pages::Listed;
+use super::pages::listed;
 use super::search::{self, Literal};
+use super::str_enum::str_enum;
 
-/// Who a segment is about: `user`s, or leads (`contact` in Intercom's terms).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PersonType {
-    User,
-    Contact,
+str_enum! {
+    /// Who a segment is about: `user`s, or leads (`contact` in Intercom's terms, `lead` accepted).
+    pub enum PersonType {
+        User => "user",
+        Contact => "contact" | "lead",
+    }
 }
 
 impl PersonType {
-    /// `user`, or `lead` / `contact` for leads.
-    pub fn parse(raw: &str) -> Option<PersonType> {
-        match raw {
-            "user" => Some(PersonType::User),
-            "lead" | "contact" => Some(PersonType::Contact),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonType::User => "user",
-            PersonType::Contact => "contact",
-        }
-    }
-
     pub fn role(self) -> Role {
         match self {
             PersonType::User => Role::User,
@@ -42,29 +27,13 @@ impl PersonType {
     }
 }
 
-/// What a segment's query selects. Company segments are queries over the company fields
-/// (`GET /companies/{id}/segments`, `GET /companies?segment_id=`); they show `person_type`
-/// `user`, the people a company is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SegmentModel {
-    Contact,
-    Company,
-}
-
-impl SegmentModel {
-    pub fn parse(raw: &str) -> Option<SegmentModel> {
-        match raw {
-            "contact" => Some(SegmentModel::Contact),
-            "company" => Some(SegmentModel::Company),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SegmentModel::Contact => "contact",
-            SegmentModel::Company => "company",
-        }
+str_enum! {
+    /// What a segment's query selects. Company segments are queries over the company fields
+    /// (`GET /companies/{id}/segments`, `GET /companies?segment_id=`); they show `person_type`
+    /// `user`, the people a company is made of.
+    pub enum SegmentModel {
+        Contact => "contact",
+        Company => "company",
     }
 }
 
@@ -82,10 +51,7 @@ pub struct Segment {
     pub count: Option<i64>,
 }
 
-impl Listed for Segment {
-    const LIST_TYPE: &'static str = "segment.list";
-    const LIST_KEY: &'static str = "segments";
-}
+listed!(Segment: "segment.list", "segments");
 
 /// True if a filter of the saved `query` is on `field` (and, with `value`, compares it with
 /// that value, alone or in a list): what makes a tag or an attribute a segment's dependency.

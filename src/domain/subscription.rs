@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::error::Rejection;
 use super::ids;
+use super::str_enum::str_enum;
 
 /// What `switchboard subscription-type create` makes, already checked.
 #[derive(Debug, Clone)]
@@ -24,27 +25,10 @@ pub fn consent_mismatch(expected: ConsentType) -> Rejection {
     )
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentType {
-    OptIn,
-    OptOut,
-}
-
-impl ConsentType {
-    pub fn parse(raw: &str) -> Option<ConsentType> {
-        match raw {
-            "opt_in" => Some(ConsentType::OptIn),
-            "opt_out" => Some(ConsentType::OptOut),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentType::OptIn => "opt_in",
-            ConsentType::OptOut => "opt_out",
-        }
+str_enum! {
+    pub enum ConsentType {
+        OptIn => "opt_in",
+        OptOut => "opt_out",
     }
 }
 

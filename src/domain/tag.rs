@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::error::{ErrorCode, Rejection};
-use super::ids;
-use super::pages::Listed;
+use super::ids::{self, TypedRef};
+use super::pages::listed;
 
 /// Why a tag cannot be renamed or deleted as asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,25 +48,17 @@ impl Tag {
     }
 }
 
-/// `{"type": "admin", "id": "..."}`.
-#[derive(Debug, Clone, Serialize)]
-pub struct AdminReference {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    #[serde(serialize_with = "ids::as_string")]
-    pub id: i64,
-}
+/// `{"type": "admin", "id": "..."}`: who applied a tag.
+pub type AdminReference = TypedRef<i64>;
 
 impl AdminReference {
+    /// The admin `id` (the only object Switchboard names by a bare numeric reference).
     pub fn new(id: i64) -> AdminReference {
         AdminReference { kind: "admin", id }
     }
 }
 
-impl Listed for Tag {
-    const LIST_TYPE: &'static str = "tag.list";
-    const LIST_KEY: &'static str = "tags";
-}
+listed!(Tag: "tag.list", "tags");
 
 /// A tag name as stored: trimmed, and not empty.
 pub fn clean_name(name: &str) -> Option<String> {

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 use super::ids;
-use super::pages::Listed;
+use super::pages::listed;
 
 /// The `team` object: a group of admins, made by the operator with the CLI.
 #[derive(Debug, Clone, Serialize)]
@@ -14,7 +14,4 @@ pub struct Team {
     pub admin_ids: Vec<i64>,
 }
 
-impl Listed for Team {
-    const LIST_TYPE: &'static str = "team.list";
-    const LIST_KEY: &'static str = "teams";
-}
+listed!(Team: "team.list", "teams");

@@ -1,8 +1,10 @@
 //! What a create or update says about an article's contents, and the content rows it writes.
 
+use serde::Serialize;
+
 use super::ArticleState;
 use super::text::{normalize_body, search_text};
-use crate::domain::error::Rejection;
+use crate::domain::error::{OrMissing, Rejection};
 use crate::domain::help_center::required;
 
 /// What a request says about one locale's content; an absent field is left as it is.
@@ -39,8 +41,8 @@ pub struct ArticleInput {
     pub translations: Vec<(String, ContentInput)>,
 }
 
-/// One locale's content as stored.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One locale's content as stored, and as `article_content` and `article` show it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Content {
     pub title: String,
     pub description: String,
@@ -144,7 +146,7 @@ pub fn plan_contents(
                 content
             }
             None => {
-                let title = input.title.clone().ok_or_else(|| Rejection::missing(&field("title")))?;
+                let title = input.title.clone().or_missing(&field("title"))?;
                 // A new translation is by the article's author unless it names its own.
                 let mut content = Content {
                     title,

@@ -10,10 +10,11 @@ mod content;
 mod search;
 mod text;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::help_center::{Translated, id_slug};
 use super::ids;
+use super::str_enum::str_enum;
 
 pub use content::{ArticleInput, Content, ContentInput, author_fields, plan_contents};
 pub use search::{
@@ -22,57 +23,20 @@ pub use search::{
 };
 pub use text::{html_to_text, normalize_body, normalize_phrase, search_text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ArticleState {
-    Published,
-    #[default]
-    Draft,
-}
-
-impl ArticleState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ArticleState::Published => "published",
-            ArticleState::Draft => "draft",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<ArticleState> {
-        match raw {
-            "published" => Some(ArticleState::Published),
-            "draft" => Some(ArticleState::Draft),
-            _ => None,
-        }
+str_enum! {
+    #[derive(Default)]
+    pub enum ArticleState {
+        Published => "published",
+        #[default]
+        Draft => "draft",
     }
 }
 
-impl Serialize for ArticleState {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-/// What an article's `parent_id` names: a top-level collection, or a section (a nested one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParentKind {
-    Collection,
-    Section,
-}
-
-impl ParentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParentKind::Collection => "collection",
-            ParentKind::Section => "section",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<ParentKind> {
-        match raw {
-            "collection" => Some(ParentKind::Collection),
-            "section" => Some(ParentKind::Section),
-            _ => None,
-        }
+str_enum! {
+    /// What an article's `parent_id` names: a top-level collection, or a section (a nested one).
+    pub enum ParentKind {
+        Collection => "collection",
+        Section => "section",
     }
 }
 
@@ -94,18 +58,13 @@ pub enum ParentUpdate {
     Set(ParentRef),
 }
 
-/// `article_content`.
+/// `article_content`: one locale's content and its public URL.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleContent {
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub title: String,
-    pub description: String,
-    pub body: String,
-    pub author_id: i64,
-    pub state: ArticleState,
-    pub created_at: i64,
-    pub updated_at: i64,
+    #[serde(flatten)]
+    pub content: Content,
     pub url: Option<String>,
 }
 
@@ -137,13 +96,9 @@ pub struct Article {
     pub parent_type: Option<&'static str>,
     pub parent_ids: Vec<i64>,
     pub statistics: ArticleStatistics,
-    pub title: String,
-    pub description: String,
-    pub body: String,
-    pub author_id: i64,
-    pub state: ArticleState,
-    pub created_at: i64,
-    pub updated_at: i64,
+    /// The default locale's content.
+    #[serde(flatten)]
+    pub content: Content,
     pub url: Option<String>,
     pub default_locale: String,
     pub translated_content: Translated<ArticleContent>,
@@ -178,18 +133,10 @@ impl Article {
         let translated = contents
             .iter()
             .map(|(locale, c)| {
-                let content = ArticleContent {
-                    kind: "article_content",
-                    title: c.title.clone(),
-                    description: c.description.clone(),
-                    body: c.body.clone(),
-                    author_id: c.author_id,
-                    state: c.state,
-                    created_at: c.created_at,
-                    updated_at: c.updated_at,
-                    url: url(locale, c),
-                };
-                (locale.clone(), content)
+                (
+                    locale.clone(),
+                    ArticleContent { kind: "article_content", content: c.clone(), url: url(locale, c) },
+                )
             })
             .collect();
         let (content, url) = default;
@@ -201,13 +148,7 @@ impl Article {
             parent_type: parent.map(|(_, kind)| kind.as_str()),
             parent_ids: parent.map(|(id, _)| id).into_iter().collect(),
             statistics: ArticleStatistics { kind: "article_statistics", ..Default::default() },
-            title: content.title,
-            description: content.description,
-            body: content.body,
-            author_id: content.author_id,
-            state: content.state,
-            created_at: content.created_at,
-            updated_at: content.updated_at,
+            content,
             url,
             default_locale,
             translated_content: Translated::new("article_translated_content", translated),

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::text::{html_to_text, normalize_phrase, search_text};
-use super::{Article, ArticleContent, ArticleState};
+use super::text::{html_to_text, normalize_phrase};
+use super::{Article, ArticleState, Content};
 use crate::domain::help_center::PageRequest;
 use crate::domain::pages::CursorPages;
 
@@ -57,18 +57,15 @@ const SUMMARY_AFTER: usize = 140;
 /// else from the first translation that does.
 pub fn search_highlights(article: &Article, phrase: &str, state: Option<ArticleState>) -> ArticleHighlights {
     let needle = normalize_phrase(phrase);
-    let matches = |c: &&ArticleContent| {
-        state.is_none_or(|s| s == c.state) && search_text(&c.title, &c.description, &c.body).contains(&needle)
-    };
+    let matches = |c: &&Content| state.is_none_or(|s| s == c.state) && c.search_text().contains(&needle);
     let translated = &article.translated_content;
     let content = translated
         .get(&article.default_locale)
+        .map(|c| &c.content)
         .filter(matches)
-        .or_else(|| translated.entries.iter().map(|(_, c)| c).find(matches));
-    match content {
-        Some(c) => highlight(article.id, &c.title, &c.description, &c.body, phrase),
-        None => highlight(article.id, &article.title, &article.description, &article.body, phrase),
-    }
+        .or_else(|| translated.entries.iter().map(|(_, c)| &c.content).find(matches))
+        .unwrap_or(&article.content);
+    highlight(article.id, &content.title, &content.description, &content.body, phrase)
 }
 
 /// Where `phrase` occurs: the whole title split into plain and highlighted runs, and a snippet

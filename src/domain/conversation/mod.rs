@@ -11,8 +11,9 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use super::error::{ErrorCode, Rejection};
-use super::ids;
-use super::pages::{List, Listed, NamedList, TotalCount};
+use super::ids::{self, TypedRef};
+use super::pages::{List, NamedList, TotalCount, listed};
+use super::str_enum::str_enum;
 use super::tag::Tag;
 pub use statistics::Statistics;
 
@@ -20,33 +21,16 @@ pub use statistics::Statistics;
 /// 500 most recent conversation parts."
 pub const MAX_PARTS: i64 = 500;
 
-/// A conversation's state as stored. A snooze ends by itself: see [`State::effective`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Open,
-    Closed,
-    Snoozed,
+str_enum! {
+    /// A conversation's state as stored. A snooze ends by itself: see [`State::effective`].
+    pub enum State {
+        Open => "open",
+        Closed => "closed",
+        Snoozed => "snoozed",
+    }
 }
 
 impl State {
-    pub fn parse(raw: &str) -> Option<State> {
-        match raw {
-            "open" => Some(State::Open),
-            "closed" => Some(State::Closed),
-            "snoozed" => Some(State::Snoozed),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Closed => "closed",
-            State::Snoozed => "snoozed",
-        }
-    }
-
     /// The state and `snoozed_until` as seen at `now`. No timer wakes a snoozed conversation:
     /// every read derives it, so that any number of server processes agree on it. A snooze
     /// whose time has come reads as open, without a `snoozed_until`.
@@ -60,13 +44,7 @@ impl State {
 }
 
 /// `{"type": "admin", "id": "1"}`, `{"type": "team", ...}`, `{"type": "nobody_admin", "id": null}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reference {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    #[serde(serialize_with = "opt_id")]
-    pub id: Option<i64>,
-}
+pub type Reference = TypedRef<Option<i64>>;
 
 impl Reference {
     pub fn admin(id: i64) -> Reference {
@@ -79,13 +57,6 @@ impl Reference {
 
     pub fn nobody() -> Reference {
         Reference { kind: "nobody_admin", id: None }
-    }
-}
-
-fn opt_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => serializer.collect_str(id),
-        None => serializer.serialize_none(),
     }
 }
 
@@ -153,10 +124,7 @@ pub struct ContactRef {
     pub external_id: Option<String>,
 }
 
-impl Listed for ContactRef {
-    const LIST_TYPE: &'static str = "contact.list";
-    const LIST_KEY: &'static str = "contacts";
-}
+listed!(ContactRef: "contact.list", "contacts");
 
 /// The 2.11 and 2.14 specs call the list `teammates`; Intercom's own SDKs (built from its
 /// traffic) read `admins`. Both carry the same list.
@@ -217,10 +185,7 @@ pub struct Part {
     pub redacted: bool,
 }
 
-impl Listed for Part {
-    const LIST_TYPE: &'static str = "conversation_part.list";
-    const LIST_KEY: &'static str = "conversation_parts";
-}
+listed!(Part: "conversation_part.list", "conversation_parts");
 
 /// The conversation object. Listing and searching leave out `conversation_parts`
 /// (`conversation_list_item`).
@@ -273,11 +238,8 @@ impl Conversation {
     }
 }
 
-/// `conversation.list`: `GET /conversations` and `POST /conversations/search`.
-impl Listed for Conversation {
-    const LIST_TYPE: &'static str = "conversation.list";
-    const LIST_KEY: &'static str = "conversations";
-}
+// `conversation.list`: `GET /conversations` and `POST /conversations/search`.
+listed!(Conversation: "conversation.list", "conversations");
 
 /// What `POST /conversations` answers: the message that started the conversation.
 #[derive(Debug, Serialize)]
@@ -301,13 +263,8 @@ pub struct Customers {
     pub customers: Vec<Customer>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Customer {
-    /// `user` or `lead`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: String,
-}
+/// A contact of the conversation: its `type` is `user` or `lead`.
+pub type Customer = TypedRef<String, String>;
 
 /// Part types Switchboard writes.
 pub mod part_type {

@@ -7,7 +7,7 @@ use serde_json::{Map, Value as Json};
 
 use super::Attachment;
 use super::body::{self, AttachmentError};
-use crate::domain::error::Rejection;
+use crate::domain::error::{OrMissing, Rejection};
 
 /// A request is refused with the field it is about: missing (`parameter_not_found`) or
 /// unusable (`parameter_invalid`).
@@ -69,7 +69,7 @@ fn required_text(field: &'static str, value: Option<String>) -> Checked<String> 
 }
 
 fn admin_id(value: Option<IdValue>) -> Checked<i64> {
-    let value = value.ok_or_else(|| Rejection::missing("admin_id"))?;
+    let value = value.or_missing("admin_id")?;
     // An id Switchboard never made names no admin; the store reports it as not found.
     Ok(value.numeric().unwrap_or(0))
 }
@@ -146,7 +146,7 @@ pub struct NewConversation {
 
 impl CreateBody {
     pub fn check(self) -> Checked<NewConversation> {
-        let from = self.from.ok_or_else(|| Rejection::missing("from"))?;
+        let from = self.from.or_missing("from")?;
         let from_type = match from.kind.as_deref().map(str::trim) {
             None => return Err(Rejection::missing("from.type")),
             Some("user") => FromType::User,
@@ -160,7 +160,7 @@ impl CreateBody {
             }
         };
         let key = ContactKey::pick(from.id.map(|v| v.text()), from.user_id.map(|v| v.text()), from.email)
-            .ok_or_else(|| Rejection::missing("from.id"))?;
+            .or_missing("from.id")?;
         let text = required_text("body", self.body)?;
         Ok(NewConversation {
             from_type,
@@ -209,8 +209,8 @@ pub struct Reply {
 
 impl ReplyBody {
     pub fn check(self) -> Checked<Reply> {
-        let message_type = self.message_type.ok_or_else(|| Rejection::missing("message_type"))?;
-        let kind = self.kind.ok_or_else(|| Rejection::missing("type"))?;
+        let message_type = self.message_type.or_missing("message_type")?;
+        let kind = self.kind.or_missing("type")?;
         no_files(&self.attachment_files)?;
         let by = match kind.as_str() {
             "admin" => {
@@ -234,7 +234,7 @@ impl ReplyBody {
                     );
                 }
                 let key = ContactKey::pick(self.intercom_user_id, self.user_id.map(|v| v.text()), self.email)
-                    .ok_or_else(|| Rejection::missing("intercom_user_id"))?;
+                    .or_missing("intercom_user_id")?;
                 Replier::Contact(key)
             }
             other => return invalid("type", format!("type must be admin or user, not '{other}'")),
@@ -286,7 +286,7 @@ pub struct Manage {
 
 impl ManageBody {
     pub fn check(self, now: i64) -> Checked<Manage> {
-        let message_type = self.message_type.ok_or_else(|| Rejection::missing("message_type"))?;
+        let message_type = self.message_type.or_missing("message_type")?;
         let body = self.body.filter(|b| !b.trim().is_empty()).map(|b| body::to_html(&b));
         let kind = self.kind;
         let admin_only = || match kind.as_deref() {
@@ -300,7 +300,7 @@ impl ManageBody {
                 Action::Close { body }
             }
             "snoozed" => {
-                let until = self.snoozed_until.ok_or_else(|| Rejection::missing("snoozed_until"))?;
+                let until = self.snoozed_until.or_missing("snoozed_until")?;
                 if until <= now {
                     return invalid("snoozed_until", "snoozed_until must be a UNIX timestamp in the future");
                 }
@@ -308,7 +308,7 @@ impl ManageBody {
             }
             "open" => Action::Open,
             "assignment" => {
-                let raw = self.assignee_id.ok_or_else(|| Rejection::missing("assignee_id"))?;
+                let raw = self.assignee_id.or_missing("assignee_id")?;
                 let id = match raw.text().as_str() {
                     "0" => None,
                     text => Some(text.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
@@ -370,20 +370,16 @@ pub enum Redaction {
 
 impl RedactBody {
     pub fn check(self) -> Checked<Redaction> {
-        let kind = self.kind.ok_or_else(|| Rejection::missing("type"))?;
-        let conversation_id =
-            self.conversation_id.ok_or_else(|| Rejection::missing("conversation_id"))?.numeric();
+        let kind = self.kind.or_missing("type")?;
+        let conversation_id = self.conversation_id.or_missing("conversation_id")?.numeric();
         match kind.as_str() {
             "conversation_part" => Ok(Redaction::Part {
                 conversation_id,
-                part_id: self
-                    .conversation_part_id
-                    .ok_or_else(|| Rejection::missing("conversation_part_id"))?
-                    .numeric(),
+                part_id: self.conversation_part_id.or_missing("conversation_part_id")?.numeric(),
             }),
             "source" => Ok(Redaction::Source {
                 conversation_id,
-                source_id: self.source_id.ok_or_else(|| Rejection::missing("source_id"))?.numeric(),
+                source_id: self.source_id.or_missing("source_id")?.numeric(),
             }),
             other => invalid("type", format!("type must be conversation_part or source, not '{other}'")),
         }
@@ -430,14 +426,14 @@ pub struct Attach {
 
 impl AttachBody {
     pub fn check(self) -> Checked<Attach> {
-        let mut customer = self.customer.ok_or_else(|| Rejection::missing("customer"))?;
+        let mut customer = self.customer.or_missing("customer")?;
         let on_behalf = customer.customer.take();
-        let contact = customer.key().ok_or_else(|| Rejection::missing("customer.intercom_user_id"))?;
+        let contact = customer.key().or_missing("customer.intercom_user_id")?;
         let by = match (self.admin_id, on_behalf) {
             (Some(id), _) => Actor::Admin(admin_id(Some(id))?),
-            (None, Some(other)) => Actor::Contact(
-                other.key().ok_or_else(|| Rejection::missing("customer.customer.intercom_user_id"))?,
-            ),
+            (None, Some(other)) => {
+                Actor::Contact(other.key().or_missing("customer.customer.intercom_user_id")?)
+            }
             (None, None) => return Err(Rejection::missing("admin_id")),
         };
         Ok(Attach { by, contact })
@@ -468,7 +464,7 @@ pub struct TagBody {
 impl TagBody {
     /// `(tag_id, admin_id)`; a tag id Switchboard never made is `0`, which names no tag.
     pub fn check(self) -> Checked<(i64, i64)> {
-        let tag = self.id.ok_or_else(|| Rejection::missing("id"))?;
+        let tag = self.id.or_missing("id")?;
         Ok((tag.numeric().unwrap_or(0), admin_id(self.admin_id)?))
     }
 }

@@ -39,7 +39,7 @@ pub struct Statistics {
     pub last_contact_reply_at: Option<i64>,
     pub last_admin_reply_at: Option<i64>,
     pub last_close_at: Option<i64>,
-    #[serde(serialize_with = "super::opt_id")]
+    #[serde(serialize_with = "crate::domain::ids::shown")]
     pub last_closed_by_id: Option<i64>,
     pub count_reopens: i64,
     pub count_assignments: i64,

@@ -7,38 +7,20 @@ use serde_json::{Map, Value as Json};
 use super::error::{ErrorCode, Rejection};
 use super::ids;
 use super::search::FieldType;
+use super::str_enum::str_enum;
 
 mod builtins;
 pub use builtins::builtins;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Model {
-    Contact,
-    Company,
-    Conversation,
+str_enum! {
+    pub enum Model {
+        Contact => "contact",
+        Company => "company",
+        Conversation => "conversation",
+    }
 }
 
 impl Model {
-    pub const ALL: [Model; 3] = [Model::Contact, Model::Company, Model::Conversation];
-
-    pub fn parse(raw: &str) -> Option<Model> {
-        match raw {
-            "contact" => Some(Model::Contact),
-            "company" => Some(Model::Company),
-            "conversation" => Some(Model::Conversation),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Model::Contact => "contact",
-            Model::Company => "company",
-            Model::Conversation => "conversation",
-        }
-    }
-
     /// How Intercom's messages name the model's data ("people data", "company data").
     pub fn data_name(self) -> &'static str {
         match self {
@@ -49,40 +31,19 @@ impl Model {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DataType {
-    String,
-    Integer,
-    Float,
-    Boolean,
-    Date,
+str_enum! {
+    /// A create request's `datetime` is stored (and shown) as `date`, and `options` (what the
+    /// official SDKs send for a list attribute) as `string`.
+    pub enum DataType {
+        String => "string" | "options",
+        Integer => "integer",
+        Float => "float",
+        Boolean => "boolean",
+        Date => "date" | "datetime",
+    }
 }
 
 impl DataType {
-    /// The create request's `data_type`; `datetime` is stored (and shown) as `date`, and
-    /// `options` (what the official SDKs send for a list attribute) as `string`.
-    pub fn parse(raw: &str) -> Option<DataType> {
-        Some(match raw {
-            "string" | "options" => DataType::String,
-            "integer" => DataType::Integer,
-            "float" => DataType::Float,
-            "boolean" => DataType::Boolean,
-            "date" | "datetime" => DataType::Date,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DataType::String => "string",
-            DataType::Integer => "integer",
-            DataType::Float => "float",
-            DataType::Boolean => "boolean",
-            DataType::Date => "date",
-        }
-    }
-
     /// The search language's type for `custom_attributes.<name>`.
     pub fn field_type(self) -> FieldType {
         match self {
@@ -114,20 +75,13 @@ pub struct DataAttribute {
     pub messenger_writable: bool,
     pub custom: bool,
     pub archived: bool,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "admin_id")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ids::shown")]
     pub admin_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     pub model: Model,
-}
-
-fn admin_id<S: serde::Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => ids::as_string(id, serializer),
-        None => serializer.serialize_none(),
-    }
 }
 
 impl DataAttribute {
