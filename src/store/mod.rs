@@ -2,9 +2,9 @@
 //!
 //! Statements are built once with sea-query and rendered for whichever backend the
 //! database URL picked: PostgreSQL through sqlx, SQLite through rusqlite (`backend/sqlite.rs`,
-//! which says why). Row structs are declared with `row_struct!` and decode by column name
-//! on both. The few true dialect differences live next to the queries that need them, behind
-//! `Backend`.
+//! which says why). Every table is declared once in `schema/` with `table!`; a query that
+//! joins wraps a table's row in a `row_struct!`. Rows decode by column name on both. The few
+//! true dialect differences live next to the queries that need them, behind `Backend`.
 //!
 //! A resource's storage is `<resource>.rs`, or a folder `<resource>/` once it has several files.
 
