@@ -118,25 +118,16 @@ impl Store {
         } else {
             Some(serde_json::to_string(&event.metadata).expect("metadata serializes"))
         };
-        tx.execute(
-            Events::insert([
+        tx.execute(&Events::insert_or_ignore(
+            [
                 (Events::WorkspaceId, workspace_id.into()),
                 (Events::ContactId, contact_id.into()),
                 (Events::EventName, event.event_name.clone().into()),
                 (Events::CreatedAt, event.created_at.into()),
                 (Events::Metadata, metadata.into()),
-            ])
-            .on_conflict(
-                OnConflict::columns([
-                    Events::WorkspaceId,
-                    Events::ContactId,
-                    Events::EventName,
-                    Events::CreatedAt,
-                ])
-                .do_nothing()
-                .to_owned(),
-            ),
-        )
+            ],
+            [Events::WorkspaceId, Events::ContactId, Events::EventName, Events::CreatedAt],
+        ))
         .await?;
         tx.commit().await?;
         Ok(())

@@ -1,7 +1,7 @@
 //! Companies and contacts: a company's contacts, a contact's companies, attaching and
 //! detaching them.
 
-use sea_query::{Condition, Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 
 use crate::domain::company::{Company, MAX_COMPANIES_PER_CONTACT, contact_company_limit};
 use crate::domain::contact::Page;
@@ -68,18 +68,14 @@ impl Store {
         if attached >= MAX_COMPANIES_PER_CONTACT {
             return Err(contact_company_limit().into());
         }
-        tx.execute(
-            ContactCompanies::insert([
+        tx.execute(&ContactCompanies::insert_or_ignore(
+            [
                 (ContactCompanies::ContactId, contact_id.into()),
                 (ContactCompanies::CompanyId, company_id.into()),
                 (ContactCompanies::CreatedAt, now().into()),
-            ])
-            .on_conflict(
-                OnConflict::columns([ContactCompanies::ContactId, ContactCompanies::CompanyId])
-                    .do_nothing()
-                    .to_owned(),
-            ),
-        )
+            ],
+            [ContactCompanies::ContactId, ContactCompanies::CompanyId],
+        ))
         .await?;
         let company = get(&mut tx, workspace_id, company_id).await?;
         tx.commit().await?;

@@ -1,7 +1,7 @@
 //! Writing companies: create or update by `company_id`, update by id, delete. Custom
 //! attributes are checked against the workspace's company attributes.
 
-use sea_query::{Expr, OnConflict};
+use sea_query::Expr;
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyRef};
@@ -15,14 +15,14 @@ use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Makes sure the workspace has a plan called `name`, so that it has an id to show.
 async fn ensure_plan(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<()> {
-    db.execute(
-        Plans::insert([
+    db.execute(&Plans::insert_or_ignore(
+        [
             (Plans::WorkspaceId, workspace_id.into()),
             (Plans::Name, name.into()),
             (Plans::CreatedAt, now().into()),
-        ])
-        .on_conflict(OnConflict::columns([Plans::WorkspaceId, Plans::Name]).do_nothing().to_owned()),
-    )
+        ],
+        [Plans::WorkspaceId, Plans::Name],
+    ))
     .await?;
     Ok(())
 }

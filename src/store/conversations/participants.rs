@@ -2,7 +2,7 @@
 //! attaching and detaching contacts, the contact activity a conversation moves, and moving a
 //! merged lead's conversations to the user.
 
-use sea_query::{Alias, Expr, ExprTrait, OnConflict, Order, Query};
+use sea_query::{Alias, Expr, ExprTrait, Order, Query};
 
 use crate::domain::conversation::requests::ContactKey;
 use crate::domain::conversation::{Customer, last_customer, not_participant, part_type};
@@ -105,18 +105,14 @@ pub(crate) async fn add_participant(
     contact_id: i64,
     at: i64,
 ) -> StoreResult<()> {
-    db.execute(
-        ConversationContacts::insert([
+    db.execute(&ConversationContacts::insert_or_ignore(
+        [
             (ConversationContacts::ConversationId, conversation_id.into()),
             (ConversationContacts::ContactId, contact_id.into()),
             (ConversationContacts::AddedAt, at.into()),
-        ])
-        .on_conflict(
-            OnConflict::columns([ConversationContacts::ConversationId, ConversationContacts::ContactId])
-                .do_nothing()
-                .to_owned(),
-        ),
-    )
+        ],
+        [ConversationContacts::ConversationId, ConversationContacts::ContactId],
+    ))
     .await?;
     Ok(())
 }

@@ -1,8 +1,6 @@
 //! Conversation tags: `POST /conversations/{id}/tags`, `DELETE /conversations/{id}/tags/{tag_id}`,
 //! on the workspace's tags (the contacts' `tags` table).
 
-use sea_query::OnConflict;
-
 use crate::domain::error::Missing;
 use crate::domain::tag::Tag;
 use crate::store::conversations::check_admin;
@@ -24,19 +22,15 @@ impl Store {
         let mut tx = self.begin().await?;
         let name = check(&mut tx, workspace_id, id, tag_id, admin_id).await?;
         let at = now();
-        tx.execute(
-            ConversationTags::insert([
+        tx.execute(&ConversationTags::insert_or_ignore(
+            [
                 (ConversationTags::ConversationId, id.into()),
                 (ConversationTags::TagId, tag_id.into()),
                 (ConversationTags::AppliedAt, at.into()),
                 (ConversationTags::AppliedBy, admin_id.into()),
-            ])
-            .on_conflict(
-                OnConflict::columns([ConversationTags::ConversationId, ConversationTags::TagId])
-                    .do_nothing()
-                    .to_owned(),
-            ),
-        )
+            ],
+            [ConversationTags::ConversationId, ConversationTags::TagId],
+        ))
         .await?;
         let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(StoreError::NotFound(Missing::Tag))?;
         touch(&mut tx, id, at).await?;
