@@ -112,9 +112,9 @@ def resolve(spec, node):
 def drop_dangling_refs(spec, node):
     """Replaces a `$ref` to a component the description lacks with an empty schema.
 
-    Some descriptions point at schemas they never define (e.g. 2.16's
-    `#/components/schemas/...` names renamed between releases); schemathesis refuses to load
-    an operation with one, and an empty schema accepts what Intercom's real answer holds.
+    2.7 to 2.13 point at `#/components/schemas/custom_attributes` and never define it (2.14
+    does); schemathesis cannot load an operation with such a `$ref`, and an empty schema
+    accepts whatever custom attributes an answer holds.
     """
     if isinstance(node, dict):
         ref = node.get("$ref")
@@ -136,9 +136,9 @@ def drop_dangling_refs(spec, node):
 def drop_uri_formats(node):
     """Drops `format: uri` from string schemas.
 
-    The descriptions mark as `uri` fields whose documented values are relative (e.g.
-    `pages.next` as a path with a query, `url` of a collection without a host in examples), so
-    a correct answer would fail `format: uri`. The type stays checked.
+    The descriptions mark as `uri` fields that Intercom fills with relative paths (e.g.
+    `addressable_list.url`: `/contacts/{id}/tags`, as in the descriptions' own examples), so a
+    correct answer would fail `format: uri`. The type stays checked.
     """
     if isinstance(node, dict):
         if node.get("format") == "uri":
