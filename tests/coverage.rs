@@ -25,7 +25,8 @@ use switchboard::store::backend::Store;
 use tower::ServiceExt;
 
 /// The descriptions, oldest first, as `spec/intercom-<name>.yaml`.
-const VERSIONS: [&str; 11] = ["2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "preview"];
+const VERSIONS: [&str; 11] =
+    ["2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "preview"];
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 const MATCHED_PATH: &str = "x-coverage-matched-path";
 

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -75,11 +75,36 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !json.is_object() {
         return Err(ApiError::invalid("body", "The request body must be a JSON object"));
     }
+    if let Some(field) = field_with_nul(&json, "") {
+        return Err(nul_error(&field));
+    }
     let value = serde_path_to_error::deserialize(json).map_err(|err| {
         let path = err.path().to_string();
         json_error(&path, err.inner())
     })?;
     Ok(value)
+}
+
+/// The first field (dotted path) whose name or string value holds a NUL character, which no
+/// text column stores (PostgreSQL refuses it; SQLite would cut the text short when read).
+fn field_with_nul(value: &serde_json::Value, path: &str) -> Option<String> {
+    let join = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if path.is_empty() { "body".into() } else { path.into() })
+        }
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, value)| {
+            if key.contains('\0') { Some(join(key)) } else { field_with_nul(value, &join(key)) }
+        }),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| field_with_nul(item, &format!("{path}[{i}]")))
+        }
+        _ => None,
+    }
+}
+
+fn nul_error(field: &str) -> ApiError {
+    ApiError::invalid(field, format!("{field} must not contain the NUL character"))
 }
 
 /// A body that is JSON but not of the expected shape, reported against its field.
@@ -106,6 +131,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let raw = parts.uri.query().unwrap_or_default();
+        if let Some((key, _)) =
+            form_urlencoded::parse(raw.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(nul_error(&key));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
         serde_path_to_error::deserialize(de).map(Query).map_err(|err| {
             let field = err.path().to_string();
@@ -126,6 +156,12 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // A NUL character names nothing a database can hold.
+        let raw =
+            RawPathParams::from_request_parts(parts, state).await.map_err(|_| ApiError::route_not_found())?;
+        if raw.iter().any(|(_, value)| value.contains('\0')) {
+            return Err(ApiError::route_not_found());
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(value)| Path(value))
