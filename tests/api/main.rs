@@ -20,6 +20,7 @@ mod help_center;
 mod import;
 mod notes;
 mod process;
+mod search_bounds;
 mod search_property;
 mod segments;
 mod subscriptions;
