@@ -15,6 +15,7 @@ mod conventions;
 mod conversation_search;
 mod conversations;
 mod data_attributes;
+mod event_since;
 mod events;
 mod help_center;
 mod import;
