@@ -2,13 +2,13 @@
 //! all of them) and `POST /events/summaries`.
 
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
 use super::extract::{Ctx, Json, Query, Reply};
 use super::params::{self, LooseId, pair_position};
+use super::{AppState, origin};
 use crate::domain::contact::ContactRef;
 use crate::domain::event::{
     self, DataEvent, EventPosition, EventQuery, EventSummary, ImportedSummary, LISTING_WINDOW_SECS,
@@ -162,18 +162,6 @@ async fn list(ctx: Ctx, headers: HeaderMap, Query(params): Query<ListParams>) ->
 
 // The cursor of `pages.next` ends at the `(created_at, id)` of the last event served.
 pair_position!(EventPosition { created_at, id }, ':');
-
-/// `scheme://host` as the client reached us (empty, so the URL is relative, without a Host).
-fn origin(headers: &HeaderMap) -> String {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| !h.is_empty()) else {
-        return String::new();
-    };
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|p| p.to_str().ok())
-        .is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
 
 #[derive(Deserialize)]
 struct SummariesRequest {

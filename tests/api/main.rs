@@ -3,6 +3,7 @@
 mod abandoned;
 mod admins;
 mod articles;
+mod attachment_files;
 mod common;
 mod companies;
 mod company_archive;
