@@ -146,7 +146,7 @@ mod tests {
             ErrorCode::ParameterInvalid
         );
         assert_eq!(
-            refused(json!({"name": "a", "content_type": "text/x\n", "data": "YQ=="})).code,
+            refused(json!({"name": "a", "content_type": "text/x\ny", "data": "YQ=="})).code,
             ErrorCode::ParameterInvalid
         );
         assert_eq!(refused(json!("YQ==")).code, ErrorCode::ParameterInvalid);
