@@ -1,8 +1,11 @@
 //! `attachment_files` on replies: base64 files checked, kept, shown as the part's
 //! `attachments` and served at their `url` (to whoever holds it) until the part is redacted.
 
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
+use base64::Engine;
 use serde_json::{Value as Json, json};
+
+use switchboard::api::ApiConfig;
 
 use crate::common::{TestApp, assert_error, backend_test};
 use crate::conversations::{admin, start, user};
@@ -17,21 +20,21 @@ fn last_part(conversation: &Json) -> &Json {
 }
 
 /// `POST /conversations/{id}/reply` as sent to `http://switchboard.test`.
-async fn reply(app: &TestApp, id: &str, body: Json) -> (u16, Json) {
+async fn reply(app: &TestApp, id: &str, body: Json) -> (StatusCode, Json) {
     let mut request = app.request(Method::POST, &format!("/conversations/{id}/reply"), Some(&body));
     request.headers_mut().insert("host", "switchboard.test".parse().unwrap());
     let (status, _, answer) = app.send(request).await;
-    (status.as_u16(), answer)
+    (status, answer)
 }
 
 /// `GET` of an attachment's URL with no token at all; the status, content type and body.
-async fn download(app: &TestApp, url: &str) -> (u16, Option<String>, Json) {
+async fn download(app: &TestApp, url: &str) -> (StatusCode, Option<String>, Json) {
     let path = url.strip_prefix("http://switchboard.test").expect("an absolute URL of this server");
     let mut request = app.request(Method::GET, path, None);
     request.headers_mut().remove("authorization");
     let (status, headers, body) = app.send(request).await;
     let content_type = headers.get("content-type").map(|v| v.to_str().unwrap().to_owned());
-    (status.as_u16(), content_type, body)
+    (status, content_type, body)
 }
 
 backend_test!(files_are_kept_shown_and_served);
@@ -64,11 +67,14 @@ async fn files_are_kept_shown_and_served(app: TestApp) {
 
     // Served to a client without a token (a browser), as sent; the part reads the same later.
     let (status, content_type, body) = download(&app, url).await;
-    assert_eq!((status, content_type.as_deref(), body), (200, Some("application/json"), json!({"test": 1})));
+    assert_eq!(
+        (status.as_u16(), content_type.as_deref(), body),
+        (200, Some("application/json"), json!({"test": 1}))
+    );
     let (_, again) = app.get(&format!("/conversations/{id}")).await;
     assert_eq!(last_part(&again)["attachments"], json!(attachments));
     let (status, _, body) = download(&app, "http://switchboard.test/_switchboard/attachments/nope").await;
-    assert_error(status.try_into().unwrap(), &body, 404, "not_found");
+    assert_error(status, &body, 404, "not_found");
 
     // A contact's reply takes files too.
     let (status, c) = reply(
@@ -118,8 +124,19 @@ async fn bad_files_are_refused(app: TestApp) {
         let body = json!({"message_type": "comment", "type": "admin", "admin_id": admin(&app), "body": "x",
                           "attachment_files": files});
         let (got, answer) = reply(&app, &id, body).await;
-        assert_error(got.try_into().unwrap(), &answer, status, code);
+        assert_error(got, &answer, status, code);
     }
     let (_, c) = app.get(&format!("/conversations/{id}")).await;
     assert_eq!(c["conversation_parts"]["total_count"], 0, "nothing was written");
+}
+
+backend_test!(files_count_against_the_body_limit, ApiConfig { max_body_bytes: 4096, ..ApiConfig::default() });
+async fn files_count_against_the_body_limit(app: TestApp) {
+    let joe = user(&app, "joe@example.com").await;
+    let id = start(&app, &joe, "Hello").await;
+    let data = base64::engine::general_purpose::STANDARD.encode(vec![7u8; 8192]);
+    let body = json!({"message_type": "comment", "type": "admin", "admin_id": admin(&app), "body": "x",
+                      "attachment_files": [{"content_type": "application/octet-stream", "data": data, "name": "big.bin"}]});
+    let (status, answer) = reply(&app, &id, body).await;
+    assert_error(status, &answer, 413, "request_too_large");
 }
