@@ -1,9 +1,10 @@
 //! Where a search comparison starts and stops: conversations' `>` and `<` include the value
 //! ("Greater (or equal) than", "Lower (or equal) than"); contacts' stay strict ("Greater than").
+//! Contacts' date fields take only the operators the descriptions allow them.
 
 use serde_json::{Value as Json, json};
 
-use crate::common::{TestApp, backend_test};
+use crate::common::{TestApp, assert_error, backend_test};
 use crate::conversations::{admin, start, user};
 
 async fn count(app: &TestApp, path: &str, query: Json) -> i64 {
@@ -45,4 +46,23 @@ async fn contact_comparisons_stay_strict(app: TestApp) {
     assert_eq!(search("<", owner).await, 0);
     assert_eq!(search(">", owner - 1).await, 1);
     assert_eq!(search("<", owner + 1).await, 1);
+}
+
+// Every description (2.7 to 2.16, Preview) says of contacts search: "The `!=`, `>=`, `<=`, `IN`
+// and `NIN` operators are not supported on Date fields and return an error"; conversations
+// search lists `= != IN NIN` for "All" types.
+backend_test!(contact_dates_take_only_the_documented_operators);
+async fn contact_dates_take_only_the_documented_operators(app: TestApp) {
+    for (operator, value) in
+        [("!=", json!(1)), ("IN", json!([1])), ("NIN", json!([1])), (">=", json!(1)), ("<=", json!(1))]
+    {
+        let query = json!({"field": "signed_up_at", "operator": operator, "value": value});
+        let (status, body) = app.post("/contacts/search", json!({"query": query})).await;
+        let error = assert_error(status, &body, 400, "parameter_invalid");
+        assert!(error["message"].as_str().unwrap().ends_with("supported operators: =, <, >"), "{error}");
+    }
+    for (operator, value) in [("!=", json!(1)), ("IN", json!([1])), ("NIN", json!([1]))] {
+        let query = json!({"field": "created_at", "operator": operator, "value": value});
+        assert_eq!(count(&app, "/conversations/search", query).await, 0);
+    }
 }
