@@ -2,13 +2,14 @@
 //! assignment rules, participants, redaction, and conversation tags.
 
 use axum::Router;
+use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
-use super::AppState;
 use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::pair_position;
 use super::search::checked_query;
+use super::{AppState, origin};
 use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, TagBody, UntagBody, UpdateBody,
 };
@@ -149,10 +150,17 @@ async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<Conversation
 }
 
 /// operationId: replyConversation
-async fn reply(ctx: Ctx, Path(id): Path<String>, Json(body): Json<ReplyBody>) -> Reply<Conversation> {
+async fn reply(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<ReplyBody>,
+) -> Reply<Conversation> {
     // "last": the contact's most recent conversation.
     let id = if id.trim() == "last" { None } else { Some(conversation_id(&id)?) };
-    let reply = body.check()?;
+    let mut reply = body.check()?;
+    let origin = origin(&headers);
+    reply.attachments.extend(reply.uploads.iter().map(|upload| upload.attachment(&origin)));
     Ok(Json(ctx.store.reply_to_conversation(ctx.workspace_id, id, &reply).await?))
 }
 

@@ -2,13 +2,13 @@
 //! all of them) and `POST /events/summaries`.
 
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
 use super::extract::{Ctx, Json, Query, Reply};
 use super::params::{self, LooseId, pair_position};
+use super::{AppState, origin};
 use crate::domain::contact::ContactRef;
 use crate::domain::event::{
     self, DataEvent, EventPosition, EventQuery, EventSummary, ImportedSummary, LISTING_WINDOW_SECS,
@@ -81,6 +81,8 @@ struct ListParams {
     per_page: Option<String>,
     /// The cursor of `pages.next`.
     before: Option<String>,
+    /// The value of `pages.since`: only events at or after this time, in milliseconds.
+    since: Option<String>,
 }
 
 /// `GET /events` answers a list, or with `summary=true` a summary.
@@ -121,36 +123,45 @@ async fn list(ctx: Ctx, headers: HeaderMap, Query(params): Query<ListParams>) ->
             events: items,
         })));
     }
-    let query = EventQuery { created_since: now() - LISTING_WINDOW_SECS, after, limit: per_page };
+    let since = params
+        .since
+        .as_deref()
+        .map(|raw| raw.trim().parse::<i64>().ok().filter(|ms| *ms >= 0))
+        .map(|ms| ms.ok_or_else(|| ApiError::invalid("since", "since must be a time in milliseconds")))
+        .transpose()?;
+    // Events are kept to the second: `since` in milliseconds starts at the next whole second.
+    let since_secs = since.map(|ms| ms.div_euclid(1000) + i64::from(ms % 1000 != 0));
+    let window = now() - LISTING_WINDOW_SECS;
+    let query =
+        EventQuery { created_since: since_secs.map_or(window, |s| s.max(window)), after, limit: per_page };
     let found = ctx.store.list_events(ctx.workspace_id, contact, &query).await?;
+    let link = |pairs: &[(&str, String)]| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("type", "user").append_pair("intercom_user_id", &found.contact.public_id);
+        query.extend_pairs(pairs);
+        format!("{}/events?{}", origin(&headers), query.finish())
+    };
     let next = found.next.map(|position| {
-        let cursor = cursor::encode(page, &position);
-        let query = form_urlencoded::Serializer::new(String::new())
-            .append_pair("type", "user")
-            .append_pair("intercom_user_id", &found.contact.public_id)
-            .append_pair("per_page", &per_page.to_string())
-            .append_pair("before", &cursor)
-            .finish();
-        format!("{}/events?{query}", origin(&headers))
+        let mut pairs = vec![("per_page", per_page.to_string())];
+        pairs.extend(since.map(|ms| ("since", ms.to_string())));
+        pairs.push(("before", cursor::encode(page, &position)));
+        link(&pairs)
     });
-    let pages = PagesOnly { pages: NextLink { next } };
+    // The first page links to the events after its newest one (a millisecond past it, as in
+    // Intercom's example); an empty first page keeps the `since` it was asked for.
+    let newest = found.events.first().map(|e| e.created_at * 1000 + 1);
+    let since = match params.before {
+        None => {
+            newest.or(since).map(|ms| link(&[("per_page", per_page.to_string()), ("since", ms.to_string())]))
+        }
+        Some(_) => None,
+    };
+    let pages = PagesOnly { pages: NextLink { next, since } };
     Ok(Json(EventsResponse::List(NamedList::with(found.events, pages))))
 }
 
 // The cursor of `pages.next` ends at the `(created_at, id)` of the last event served.
 pair_position!(EventPosition { created_at, id }, ':');
-
-/// `scheme://host` as the client reached us (empty, so the URL is relative, without a Host).
-fn origin(headers: &HeaderMap) -> String {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| !h.is_empty()) else {
-        return String::new();
-    };
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|p| p.to_str().ok())
-        .is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
 
 #[derive(Deserialize)]
 struct SummariesRequest {

@@ -17,6 +17,7 @@ pub mod subscription_types;
 pub mod tags;
 pub mod teams;
 mod token_cache;
+pub mod uploads;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -100,6 +101,8 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .into_iter()
         .fold(Router::new(), Router::merge)
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        // After the authentication layer: an upload's URL is its own credential.
+        .merge(uploads::router())
         // The body is read (see `refuse`), up to the body limit, before the answer.
         .fallback(|_: Result<Bytes, BytesRejection>| async { ApiError::route_not_found() })
         .method_not_allowed_fallback(|_: Result<Bytes, BytesRejection>| async { ApiError::route_not_found() })
@@ -214,4 +217,16 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         }
     }
     response
+}
+
+/// `scheme://host` as the client reached us (empty, so the URL is relative, without a Host).
+pub(crate) fn origin(headers: &HeaderMap) -> String {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| !h.is_empty()) else {
+        return String::new();
+    };
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|p| p.to_str().ok())
+        .is_some_and(|p| p.split(',').next().is_some_and(|p| p.trim().eq_ignore_ascii_case("https")));
+    format!("{}://{host}", if https { "https" } else { "http" })
 }

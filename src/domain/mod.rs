@@ -20,5 +20,6 @@ pub mod str_enum;
 pub mod subscription;
 pub mod tag;
 pub mod team;
+pub mod upload;
 pub mod version;
 pub mod workspace;

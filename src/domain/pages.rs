@@ -180,11 +180,14 @@ impl PagesLink {
     }
 }
 
-/// `pages` of a list that only links to its next page (`data_event_list`).
+/// `pages` of a list that links to its next (older) page and to what comes after it
+/// (`data_event_list`: `next` and `since`).
 #[derive(Debug, Clone, Serialize)]
 pub struct NextLink {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 /// Opaque cursors: the page number of the last item served and that item's [`Position`], so
@@ -317,6 +320,6 @@ mod tests {
         let last = PagesLink::new(2, 15, 16, |p| format!("/x?page={p}"));
         assert_eq!(last.next, None);
         assert_eq!(PagesLink::new(1, 15, 0, |_| String::new()).total_pages, 0);
-        assert_eq!(text(NextLink { next: None }), "{}");
+        assert_eq!(text(NextLink { next: None, since: None }), "{}");
     }
 }

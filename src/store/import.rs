@@ -18,7 +18,7 @@ use crate::store::contacts::is_user;
 use crate::store::contacts::writes::{self, Written};
 use crate::store::data_attributes;
 use crate::store::schema::admins::Admins;
-use crate::store::schema::companies::{Companies, ContactCompanies};
+use crate::store::schema::companies::{self, Companies, ContactCompanies};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::tags::{ContactTags, Tags};
 use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, WhereEq, now};
@@ -219,7 +219,7 @@ impl Store {
         let contact_ids = contact_ids(&mut tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
         let company_ids = ids_by_public(&mut tx, links.iter().map(|(_, c)| *c), Missing::Company, |chunk| {
             Companies::select([Companies::Id, Companies::PublicId])
-                .where_eq(Companies::WorkspaceId, workspace_id)
+                .cond_where(companies::live(workspace_id))
                 .and_where(Expr::col(Companies::PublicId).is_in(chunk.iter().copied()))
                 .take()
         })

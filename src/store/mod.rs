@@ -24,6 +24,7 @@ pub mod search;
 pub mod segments;
 pub mod subscriptions;
 pub mod tags;
+pub mod uploads;
 pub mod workspaces;
 
 pub use backend::*;

@@ -86,7 +86,8 @@ impl Author {
 pub const OPERATOR_EMAIL: &str = "operator@switchboard.invalid";
 
 /// A file attached to a part (`part_attachment`). Switchboard never downloads an attachment URL,
-/// so the size and dimensions are unknown (null).
+/// so its size and dimensions are unknown; an uploaded file has a size, and dimensions if it is
+/// an image. What is unknown is left out: the schema has these as integers, never null.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Attachment {
     #[serde(rename = "type")]
@@ -94,8 +95,11 @@ pub struct Attachment {
     pub name: String,
     pub url: String,
     pub content_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filesize: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 

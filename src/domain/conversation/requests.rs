@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 use super::Attachment;
 use super::body::{self, AttachmentError};
 use crate::domain::error::{OrMissing, Rejection};
+use crate::domain::upload::{self, Upload};
 
 /// A request is refused with the field it is about: missing (`parameter_not_found`) or
 /// unusable (`parameter_invalid`).
@@ -82,16 +83,6 @@ fn attachments(urls: Option<Vec<String>>) -> Checked<Vec<Attachment>> {
         ),
         AttachmentError::NotAUrl(url) => invalid("attachment_urls", format!("'{url}' is not an http(s) URL")),
     })
-}
-
-fn no_files(files: &Option<Vec<Json>>) -> Checked<()> {
-    match files {
-        Some(files) if !files.is_empty() => invalid(
-            "attachment_files",
-            "attachment_files is not supported by this server; send attachment_urls",
-        ),
-        _ => Ok(()),
-    }
 }
 
 fn created_at(value: Option<i64>) -> Checked<Option<i64>> {
@@ -204,6 +195,8 @@ pub struct Reply {
     pub by: Replier,
     pub body: String,
     pub attachments: Vec<Attachment>,
+    /// `attachment_files`: shown after `attachments` once the API has given them URLs.
+    pub uploads: Vec<Upload>,
     pub created_at: Option<i64>,
 }
 
@@ -211,7 +204,6 @@ impl ReplyBody {
     pub fn check(self) -> Checked<Reply> {
         let message_type = self.message_type.or_missing("message_type")?;
         let kind = self.kind.or_missing("type")?;
-        no_files(&self.attachment_files)?;
         let by = match kind.as_str() {
             "admin" => {
                 let note = match message_type.as_str() {
@@ -243,6 +235,7 @@ impl ReplyBody {
             by,
             body: body::to_html(&required_text("body", self.body)?),
             attachments: attachments(self.attachment_urls)?,
+            uploads: upload::uploads(self.attachment_files)?,
             created_at: created_at(self.created_at)?,
         })
     }

@@ -16,11 +16,14 @@ pub struct FieldDef {
     pub case_insensitive: bool,
     /// Date fields only: the value is truncated to its calendar day (contacts search).
     pub date_by_day: bool,
+    /// `>` and `<` include the value itself: conversations search documents them as "Greater
+    /// (or equal) than" and "Lower (or equal) than"; contacts search as "Greater than".
+    pub or_equal: bool,
 }
 
 impl FieldDef {
     const fn plain(ty: FieldType, ops: &[Operator]) -> Self {
-        FieldDef { ty, ops: OpSet::of(ops), case_insensitive: false, date_by_day: false }
+        FieldDef { ty, ops: OpSet::of(ops), case_insensitive: false, date_by_day: false, or_equal: false }
     }
 
     /// A field of `POST /contacts/search`, with the spec's per-type operators and the day rule.
@@ -37,10 +40,10 @@ impl FieldDef {
     }
 
     /// A field of `POST /conversations/search`: dates compare to the second and take every
-    /// comparison operator.
+    /// comparison operator; `>` and `<` include the value.
     pub const fn conversations(ty: FieldType) -> Self {
         use Operator::*;
-        match ty {
+        let def = match ty {
             FieldType::String => {
                 Self::plain(ty, &[Eq, Ne, In, Nin, Contains, NotContains, StartsWith, EndsWith])
             }
@@ -48,7 +51,8 @@ impl FieldDef {
                 Self::plain(ty, &[Eq, Ne, In, Nin, Lt, Gt, Le, Ge])
             }
             FieldType::Boolean => Self::plain(ty, &[Eq, Ne, In, Nin]),
-        }
+        };
+        FieldDef { or_equal: true, ..def }
     }
 
     /// The preset for `resource`. Companies have no documented search: their segments follow

@@ -39,7 +39,7 @@
 //! |---|---|---|---|
 //! | `=` `!=` | equals / differs | all types, except `!=` on Date | all types |
 //! | `IN` `NIN` | any of / none of (array value) | all except Date and `tag_id` | all types |
-//! | `>` `<` | after / before | Integer, Float, Date | Integer, Float, Date |
+//! | `>` `<` | after / before (conversations: "Greater (or equal) than", "Lower (or equal) than") | Integer, Float, Date | Integer, Float, Date, inclusive |
 //! | `>=` `<=` | | Integer, Float (never Date: "You cannot use the <= or >= operators to search by created_at") | Integer, Float, Date |
 //! | `~` `!~` `^` `$` | contains / doesn't contain / starts / ends with | String | String |
 //!

@@ -255,6 +255,8 @@ fn validate_filter(f: &RawFilter, catalog: &Catalog) -> Result<Filter, SearchErr
                 match op {
                     Operator::Eq => Predicate::Eq(v),
                     Operator::Ne => Predicate::Ne(v),
+                    Operator::Lt if def.or_equal => Predicate::Le(v),
+                    Operator::Gt if def.or_equal => Predicate::Ge(v),
                     Operator::Lt => Predicate::Lt(v),
                     Operator::Gt => Predicate::Gt(v),
                     Operator::Le => Predicate::Le(v),

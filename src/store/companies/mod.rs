@@ -5,11 +5,15 @@
 //! "Companies will be only visible in Intercom when there is at least one associated user":
 //! the lists and scrolls show companies with at least one contact
 //! ([`listed`](crate::store::schema::companies::listed)); lookups by id, `company_id` or name
-//! find any company. Also:
+//! find any company that is not archived. Also:
 //! - `user_count` is the number of contacts attached (archived ones too), counted on read;
 //! - `last_request_at` is the latest `last_seen_at` of a contact attached, kept by the
 //!   triggers of migration 0004 whoever writes contacts;
-//! - deleting removes the row, its attachments and taggings; the `company_id` is free again.
+//! - deleting archives the company ("does not permanently remove the company. It archives the
+//!   company record and detaches any contacts attached to it"): no read shows it, its contacts
+//!   are detached, its tags stay with it; `POST /companies` with its `company_id` brings it back
+//!   (the description warns that a sync "will recreate any company deleted through this
+//!   endpoint").
 
 pub mod contacts;
 pub mod reads;
@@ -27,7 +31,7 @@ use crate::domain::segment::Segment;
 use crate::domain::tag::Tag;
 use crate::store::backend::rows::row_struct;
 use crate::store::contacts as contact_store;
-use crate::store::schema::companies::{Companies, CompanyRow, Plans};
+use crate::store::schema::companies::{Companies, CompanyRow, Plans, live};
 use crate::store::schema::tags::{CompanyTags, Tags};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::companies::{CompanySearch, user_count};
@@ -67,14 +71,14 @@ pub(crate) fn select(workspace_id: i64) -> SelectStatement {
                 )
                 .add(Expr::col((Plans::Table, Plans::Name)).equals((Companies::Table, Companies::Plan))),
         )
-        .and_where(Companies::WorkspaceId.col().eq(workspace_id))
+        .cond_where(live(workspace_id))
         .take()
 }
 
-/// The internal id of the company `r` names, if it is one of the workspace's.
+/// The internal id of the company `r` names, if it is one of the workspace's live ones.
 pub(crate) async fn find(db: &mut impl Exec, workspace_id: i64, r: &CompanyRef) -> StoreResult<Option<i64>> {
     let mut q = Companies::select([Companies::Id]);
-    q.where_eq(Companies::WorkspaceId, workspace_id);
+    q.cond_where(live(workspace_id));
     match (&r.id, &r.company_id) {
         (Some(id), _) => q.where_eq(Companies::PublicId, id.as_str()),
         (None, Some(company_id)) => q.where_eq(Companies::CompanyId, company_id.as_str()),

@@ -1,7 +1,7 @@
-//! Writing companies: create or update by `company_id`, update by id, delete. Custom
+//! Writing companies: create or update by `company_id`, update by id, delete (archive). Custom
 //! attributes are checked against the workspace's company attributes.
 
-use sea_query::Expr;
+use sea_query::{Expr, ExprTrait};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyRef};
@@ -10,7 +10,7 @@ use crate::domain::ids;
 use crate::store::backend::rows::JsonColumn;
 use crate::store::companies::{find, find_public, get};
 use crate::store::data_attributes;
-use crate::store::schema::companies::{Companies, Plans};
+use crate::store::schema::companies::{Companies, ContactCompanies, Plans};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Makes sure the workspace has a plan called `name`, so that it has an id to show.
@@ -119,6 +119,14 @@ impl Store {
         // A concurrent create of the same company_id makes the insert lose; the retry updates.
         for _ in 0..3 {
             let mut tx = self.begin().await?;
+            // An archived company comes back when its company_id is created again.
+            tx.execute(
+                Companies::update([(Companies::ArchivedAt, Expr::val(None::<i64>))])
+                    .where_eq(Companies::WorkspaceId, workspace_id)
+                    .where_eq(Companies::CompanyId, company_id)
+                    .and_where(Companies::ArchivedAt.col().is_not_null()),
+            )
+            .await?;
             let r = CompanyRef { id: None, company_id: Some(company_id.to_owned()) };
             let id = match find(&mut tx, workspace_id, &r).await? {
                 Some(id) => {
@@ -159,11 +167,17 @@ impl Store {
         Ok(company)
     }
 
-    /// Deletes a company; its contacts stay, detached from it (and its tags go with it).
+    /// `DELETE /companies/{id}` archives the company and detaches its contacts, which stay.
     pub async fn delete_company(&self, workspace_id: i64, public_id: &str) -> StoreResult<CompanyDeleted> {
         let mut tx = self.begin().await?;
         let id = find_public(&mut tx, workspace_id, public_id).await?;
-        tx.execute(Companies::delete().where_eq(Companies::Id, id)).await?;
+        let at = now();
+        tx.execute(
+            Companies::update([(Companies::ArchivedAt, at.into()), (Companies::UpdatedAt, at.into())])
+                .where_eq(Companies::Id, id),
+        )
+        .await?;
+        tx.execute(ContactCompanies::delete().where_eq(ContactCompanies::CompanyId, id)).await?;
         tx.commit().await?;
         Ok(CompanyDeleted { id: public_id.to_owned(), object: "company", deleted: true })
     }

@@ -6,7 +6,7 @@ use crate::store::conversations::parts::{set, touch};
 use crate::store::conversations::reads::{get, row};
 use crate::store::conversations::writes::write_words;
 use crate::store::schema::conversations::{ConversationParts, Conversations};
-use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now, uploads};
 
 impl Store {
     /// Redacts a part (it must have a body) or the source (a contact must have written it).
@@ -58,6 +58,7 @@ impl Store {
                     .where_eq(ConversationParts::Id, part_id),
                 )
                 .await?;
+                uploads::delete_of_part(&mut tx, part_id).await?;
             }
             Err(source_id) => {
                 if source_id != row.id {

@@ -20,7 +20,7 @@ use crate::store::conversations::reads::{get, row};
 use crate::store::conversations::{check_admin, check_team};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{ConversationContacts, ConversationWords, Conversations};
-use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now, uploads};
 
 /// Replaces the words `source.body` searches match with the words of `html`.
 pub(crate) async fn write_words(
@@ -248,7 +248,7 @@ impl Store {
             }
             (_, _) => unreachable!("a contact reply has a contact author"),
         };
-        insert_part(
+        let part_id = insert_part(
             &mut tx,
             id,
             NewPart {
@@ -261,6 +261,7 @@ impl Store {
             },
         )
         .await?;
+        uploads::insert(&mut tx, workspace_id, part_id, &reply.uploads).await?;
         record_all(&mut core.stats, &events, at, waiting);
         match author {
             PartAuthor::Contact(c) => {

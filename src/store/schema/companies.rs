@@ -25,6 +25,8 @@ table! {
         CustomAttributes: JsonColumn<Map<String, Json>>,
         CreatedAt: i64,
         UpdatedAt: i64,
+        /// When `DELETE /companies/{id}` archived it; an archived company is read by nothing.
+        ArchivedAt: Option<i64>,
     }
 }
 
@@ -58,13 +60,20 @@ table! {
     }
 }
 
-/// The companies the lists, scrolls and segment counts show: the workspace's companies that
-/// have a contact. Here, beside the tables it reads, because companies and segments both ask.
+/// The workspace's companies that are not archived: the only ones any read shows.
+pub(crate) fn live(workspace_id: i64) -> Condition {
+    Condition::all()
+        .add(Expr::col((Companies::Table, Companies::WorkspaceId)).eq(workspace_id))
+        .add(Expr::col((Companies::Table, Companies::ArchivedAt)).is_null())
+}
+
+/// The companies the lists, scrolls and segment counts show: the workspace's live companies
+/// that have a contact. Here, beside the tables it reads, because companies and segments both ask.
 pub(crate) fn listed(workspace_id: i64) -> Condition {
     let members = Query::select()
         .expr(Expr::val(1))
         .from(ContactCompanies::Table)
         .and_where(ContactCompanies::CompanyId.col().equals((Companies::Table, Companies::Id)))
         .take();
-    Condition::all().add(Companies::WorkspaceId.col().eq(workspace_id)).add(Expr::exists(members))
+    live(workspace_id).add(Expr::exists(members))
 }

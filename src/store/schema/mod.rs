@@ -14,4 +14,5 @@ pub mod notes;
 pub mod segments;
 pub mod subscriptions;
 pub mod tags;
+pub mod uploads;
 pub mod workspaces;
