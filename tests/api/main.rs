@@ -5,6 +5,7 @@ mod admins;
 mod articles;
 mod common;
 mod companies;
+mod conformance;
 mod company_fixtures;
 mod company_scroll;
 mod company_segments;

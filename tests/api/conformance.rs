@@ -1,0 +1,329 @@
+//! Checks a response against the schema Intercom's description of the asked version gives for
+//! its operation and status (`spec/intercom-<version>.yaml`). Each description is loaded once per
+//! process, turned from OpenAPI 3.0 into JSON Schema 2020-12, patched where the description
+//! itself is wrong, and registered whole, so that `$ref`s resolve inside it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+
+use jsonschema::{Draft, Registry, Validator};
+use serde_json::{Value, json};
+
+/// Every description, by file name (`2.11`, `preview`), loaded on first use.
+static DESCRIPTIONS: LazyLock<HashMap<&'static str, OnceLock<Description>>> = LazyLock::new(|| {
+    ["2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "preview"]
+        .into_iter()
+        .map(|file| (file, OnceLock::new()))
+        .collect()
+});
+
+/// What no description covers, counted: `version METHOD template status` (or the path when no
+/// template matches) → how often it was seen.
+static SKIPPED: LazyLock<Mutex<BTreeMap<String, usize>>> = LazyLock::new(Mutex::default);
+
+/// `SWITCHBOARD_STRICT_SCHEMA=1`: an object schema with `properties` admits no other property.
+fn strict() -> bool {
+    std::env::var("SWITCHBOARD_STRICT_SCHEMA").is_ok_and(|value| value == "1")
+}
+
+/// The description file a version is described by: 1.0 to 2.6 by 2.7's (the oldest published),
+/// Preview (formerly Unstable) by Preview's. `None` for a version Intercom does not have.
+fn description_file(version: &str) -> Option<&'static str> {
+    match version {
+        "Preview" | "Unstable" => return Some("preview"),
+        "1.0" | "1.1" | "1.2" | "1.3" | "1.4" | "2.0" | "2.1" | "2.2" | "2.3" | "2.4" | "2.5" | "2.6" => {
+            return Some("2.7");
+        }
+        _ => {}
+    }
+    DESCRIPTIONS.keys().find(|file| **file == version).copied()
+}
+
+/// Validates `body`, the answer of `status` to `method path` (query string included or not),
+/// against the description of `version`. An operation or status that the description does not
+/// have is counted in [`skipped`] and passes.
+pub fn check(version: &str, method: &str, path: &str, status: u16, body: &Value) -> Result<(), String> {
+    let Some(file) = description_file(version) else {
+        return skip(format!("{version} (no description)"));
+    };
+    let description = DESCRIPTIONS[file].get_or_init(|| Description::load(file));
+    let path = path.split('?').next().unwrap_or_default();
+    let Some(template) = description.template_for(path) else {
+        return skip(format!("{file} {method} {path}"));
+    };
+    let operation = format!("{} {template}", method.to_uppercase());
+    let Some(validator) = description.validator(&method.to_lowercase(), template, status) else {
+        return skip(format!("{file} {operation} {status}"));
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|error| format!("  at {:?}: {error}", error.instance_path().as_str()))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{operation} answered {status}, which does not match Intercom-Version {version}'s description:\n{}\nbody: {body}",
+        errors.join("\n")
+    ))
+}
+
+/// What [`check`] could not check so far, with how often.
+pub fn skipped() -> BTreeMap<String, usize> {
+    SKIPPED.lock().unwrap().clone()
+}
+
+fn skip(what: String) -> Result<(), String> {
+    let mut skipped = SKIPPED.lock().unwrap();
+    let seen = skipped.entry(what.clone()).or_default();
+    if *seen == 0 {
+        eprintln!("conformance: not checked, the description has no schema for {what}");
+    }
+    *seen += 1;
+    Ok(())
+}
+
+struct Description {
+    /// The base URI the converted document is registered under.
+    uri: String,
+    registry: Registry<'static>,
+    /// The document's path templates (`/contacts/{contact_id}`), split into segments.
+    templates: Vec<(String, Vec<String>)>,
+    /// `(method, template, status)` → the compiled response schema (`None`: there is none).
+    validators: Mutex<HashMap<(String, String, u16), Option<Arc<Validator>>>>,
+    document: Value,
+}
+
+impl Description {
+    fn load(file: &str) -> Description {
+        let mut document = read_description(file);
+        patch_defects(file, &mut document);
+        to_json_schema(&mut document);
+        if strict() {
+            forbid_unlisted_properties(&mut document);
+        }
+        let uri = format!("https://switchboard.test/intercom-{file}.json");
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .add(&uri, document.clone())
+            .and_then(|builder| builder.prepare())
+            .unwrap_or_else(|err| panic!("intercom-{file}.yaml: {err}"));
+        let templates = document["paths"]
+            .as_object()
+            .expect("paths")
+            .keys()
+            .map(|template| (template.clone(), segments(template)))
+            .collect();
+        Description { uri, registry, templates, validators: Mutex::default(), document }
+    }
+
+    /// The template `path` matches; where several do, the one with a literal segment first where
+    /// they differ (`/contacts/search` over `/contacts/{contact_id}`).
+    fn template_for(&self, path: &str) -> Option<&str> {
+        let path = segments(path);
+        self.templates
+            .iter()
+            .filter(|(_, template)| {
+                template.len() == path.len()
+                    && template.iter().zip(&path).all(|(part, given)| is_parameter(part) || part == given)
+            })
+            .max_by_key(|(_, template)| template.iter().map(|part| !is_parameter(part)).collect::<Vec<_>>())
+            .map(|(template, _)| template.as_str())
+    }
+
+    fn validator(&self, method: &str, template: &str, status: u16) -> Option<Arc<Validator>> {
+        let key = (method.to_owned(), template.to_owned(), status);
+        let mut validators = self.validators.lock().unwrap();
+        validators.entry(key).or_insert_with(|| self.compile(method, template, status)).clone()
+    }
+
+    /// The schema of the `application/json` answer of that status, or else of `default`.
+    fn compile(&self, method: &str, template: &str, status: u16) -> Option<Arc<Validator>> {
+        let responses = &self.document["paths"][template][method]["responses"];
+        let status = [status.to_string(), "default".to_owned()]
+            .into_iter()
+            .find(|status| responses.get(status).is_some())?;
+        let response = resolve(&self.document, &responses[&status]);
+        response.get("content")?.get("application/json")?.get("schema")?;
+        let pointer = ["paths", template, method, "responses", &status, "content", "application/json", "schema"]
+            .iter()
+            .map(|segment| format!("/{}", segment.replace('~', "~0").replace('/', "~1")))
+            .collect::<String>();
+        let pointer = match responses[&status].get("$ref").and_then(Value::as_str) {
+            // The response is a shared one (`#/components/responses/Unauthorized`).
+            Some(reference) => format!("{}/content/application~1json/schema", &reference[1..]),
+            None => pointer,
+        };
+        let reference = format!("{}#{}", self.uri, pointer.replace('{', "%7B").replace('}', "%7D"));
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .with_registry(&self.registry)
+            .should_validate_formats(true)
+            .build(&json!({ "$ref": reference }))
+            .unwrap_or_else(|err| panic!("compiling {reference}: {err}"));
+        Some(Arc::new(validator))
+    }
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.trim_matches('/').split('/').map(str::to_owned).collect()
+}
+
+fn is_parameter(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
+}
+
+/// A `$ref` to a place in the same document, followed.
+fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => document.pointer(&reference[1..]).unwrap_or(value),
+        None => value,
+    }
+}
+
+/// OpenAPI 3.0's schema dialect into JSON Schema 2020-12: `nullable: true` admits null. Examples
+/// are left alone (they are data, not schemas).
+fn to_json_schema(node: &mut Value) {
+    match node {
+        Value::Object(map) => {
+            if map.remove("nullable") == Some(Value::Bool(true)) {
+                admit_null(map);
+            }
+            for (key, child) in map.iter_mut() {
+                match key.as_str() {
+                    "example" | "examples" => {}
+                    // A map of schemas, whose keys are property names and may be "example".
+                    "properties" => child.as_object_mut().into_iter().flatten().for_each(|(_, s)| to_json_schema(s)),
+                    _ => to_json_schema(child),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(to_json_schema),
+        _ => {}
+    }
+}
+
+fn admit_null(schema: &mut serde_json::Map<String, Value>) {
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        values.push(Value::Null);
+    }
+    match schema.get_mut("type") {
+        Some(Value::String(kind)) => {
+            let kind = kind.clone();
+            schema.insert("type".into(), json!([kind, "null"]));
+        }
+        Some(Value::Array(kinds)) => kinds.push(json!("null")),
+        Some(_) => {}
+        // `nullable` beside allOf / oneOf / $ref: null or the schema.
+        None => {
+            let rest = std::mem::take(schema);
+            schema.insert("anyOf".into(), json!([{ "type": "null" }, Value::Object(rest)]));
+        }
+    }
+}
+
+/// Strict mode: an object schema that lists `properties` admits no other, unless it is one part
+/// of an `allOf` (the schema holding the `allOf` forbids them instead, seeing every part).
+fn forbid_unlisted_properties(document: &mut Value) {
+    let mut parts = Vec::new();
+    collect_all_of_parts(document, &mut parts);
+    forbid_at(document, "", &parts, false);
+}
+
+fn collect_all_of_parts(node: &Value, parts: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::Array(items)) = map.get("allOf") {
+                parts.extend(items.iter().filter_map(|item| item.get("$ref")?.as_str().map(str::to_owned)));
+            }
+            map.values().for_each(|child| collect_all_of_parts(child, parts));
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_all_of_parts(item, parts)),
+        _ => {}
+    }
+}
+
+fn forbid_at(node: &mut Value, pointer: &str, all_of_parts: &[String], is_all_of_part: bool) {
+    match node {
+        Value::Object(map) => {
+            let referenced_by_all_of = all_of_parts.iter().any(|part| part[1..] == *pointer);
+            let lists_properties = map.contains_key("properties") || map.contains_key("allOf");
+            if lists_properties
+                && !is_all_of_part
+                && !referenced_by_all_of
+                && !map.contains_key("additionalProperties")
+            {
+                map.insert("unevaluatedProperties".into(), Value::Bool(false));
+            }
+            for (key, child) in map.iter_mut() {
+                if key == "example" || key == "examples" {
+                    continue;
+                }
+                let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                if key == "allOf" {
+                    if let Value::Array(items) = child {
+                        for (index, item) in items.iter_mut().enumerate() {
+                            forbid_at(item, &format!("{child_pointer}/{index}"), all_of_parts, true);
+                        }
+                    }
+                } else {
+                    forbid_at(child, &child_pointer, all_of_parts, false);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                forbid_at(item, &format!("{pointer}/{index}"), all_of_parts, false);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The descriptions' own defects, patched before they are used: each is a place where the
+/// description contradicts itself (its examples, its text, or a later version), not a place
+/// where Switchboard differs from Intercom.
+fn patch_defects(file: &str, document: &mut Value) {
+    // 2.7 to 2.11 `$ref` `#/components/schemas/custom_attributes` without defining it: the
+    // definition (and what it refers to) is taken from 2.16, the newest.
+    if file != "2.16" && file != "preview" {
+        let newest = read_description("2.16");
+        while let Some(name) = dangling_schema_reference(document) {
+            let definition = newest["components"]["schemas"][&name].clone();
+            assert!(!definition.is_null(), "{file}: #/components/schemas/{name} is defined nowhere");
+            document["components"]["schemas"][&name] = definition;
+        }
+    }
+    // `custom_attributes` admits strings, integers and dates, but its own example (and the
+    // contacts' and companies' examples) has booleans and decimals, which Intercom stores.
+    if let Some(Value::Array(kinds)) = document.pointer_mut("/components/schemas/custom_attributes/additionalProperties/anyOf") {
+        kinds.push(json!({ "type": ["boolean", "number"] }));
+    }
+}
+
+fn read_description(file: &str) -> Value {
+    let path = format!("{}/spec/intercom-{file}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    serde_norway::from_str(&text).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+/// The name of a schema the document refers to (`#/components/schemas/<name>`) without defining it.
+fn dangling_schema_reference(document: &Value) -> Option<String> {
+    fn references<'a>(node: &'a Value, found: &mut Vec<&'a str>) {
+        match node {
+            Value::Object(map) => {
+                found.extend(map.get("$ref").and_then(Value::as_str));
+                map.values().for_each(|child| references(child, found));
+            }
+            Value::Array(items) => items.iter().for_each(|item| references(item, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    references(document, &mut found);
+    found
+        .into_iter()
+        .filter_map(|reference| reference.strip_prefix("#/components/schemas/"))
+        .find(|name| document["components"]["schemas"].get(*name).is_none())
+        .map(str::to_owned)
+}
