@@ -6,6 +6,8 @@ mod articles;
 mod common;
 mod companies;
 mod conformance;
+mod conformance_fixes;
+mod conformance_versions;
 mod company_fixtures;
 mod company_scroll;
 mod company_segments;
