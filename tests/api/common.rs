@@ -292,7 +292,8 @@ impl TestApp {
                 .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
         };
         if !body.is_null()
-            && let Err(violation) = conformance::check(&version, method.as_str(), &path, status.as_u16(), &body)
+            && let Err(violation) =
+                conformance::check(&version, method.as_str(), &path, status.as_u16(), &body)
         {
             panic!("{violation}");
         }

@@ -88,7 +88,7 @@ const OPEN_SWITCHBOARD_GAPS: &[&str] = &[
     "/components/schemas/pages_link/properties/next/format",
     // `POST /companies/list` and `GET /companies` answer `cursor_pages` whose `next` is an
     // object; Switchboard numbers their pages and answers the next page's URL.
-    "/components/schemas/cursor_pages/properties/next/anyOf",
+    "/components/schemas/cursor_pages/properties/next/",
     // `part_attachment` requires integer `filesize`, `width` and `height`; Switchboard never
     // downloads an attachment, so it has null.
     "/components/schemas/part_attachment/properties/filesize/type",
@@ -180,10 +180,11 @@ impl Description {
             .find(|status| responses.get(status).is_some())?;
         let response = resolve(&self.document, &responses[&status]);
         response.get("content")?.get("application/json")?.get("schema")?;
-        let pointer = ["paths", template, method, "responses", &status, "content", "application/json", "schema"]
-            .iter()
-            .map(|segment| format!("/{}", segment.replace('~', "~0").replace('/', "~1")))
-            .collect::<String>();
+        let pointer =
+            ["paths", template, method, "responses", &status, "content", "application/json", "schema"]
+                .iter()
+                .map(|segment| format!("/{}", segment.replace('~', "~0").replace('/', "~1")))
+                .collect::<String>();
         let pointer = match responses[&status].get("$ref").and_then(Value::as_str) {
             // The response is a shared one (`#/components/responses/Unauthorized`).
             Some(reference) => format!("{}/content/application~1json/schema", &reference[1..]),
@@ -228,7 +229,9 @@ fn to_json_schema(node: &mut Value) {
                 match key.as_str() {
                     "example" | "examples" => {}
                     // A map of schemas, whose keys are property names and may be "example".
-                    "properties" => child.as_object_mut().into_iter().flatten().for_each(|(_, s)| to_json_schema(s)),
+                    "properties" => {
+                        child.as_object_mut().into_iter().flatten().for_each(|(_, s)| to_json_schema(s))
+                    }
                     _ => to_json_schema(child),
                 }
             }
@@ -331,10 +334,14 @@ fn patch_defects(file: &str, document: &mut Value) {
     }
     // `custom_attributes` admits strings, integers and dates, and `company.custom_attributes`
     // only strings, but their own examples have booleans and decimals, which Intercom stores.
-    if let Some(Value::Array(kinds)) = document.pointer_mut("/components/schemas/custom_attributes/additionalProperties/anyOf") {
+    if let Some(Value::Array(kinds)) =
+        document.pointer_mut("/components/schemas/custom_attributes/additionalProperties/anyOf")
+    {
         kinds.push(json!({ "type": ["boolean", "number"] }));
     }
-    if let Some(values) = document.pointer_mut("/components/schemas/company/properties/custom_attributes/additionalProperties") {
+    if let Some(values) =
+        document.pointer_mut("/components/schemas/company/properties/custom_attributes/additionalProperties")
+    {
         *values = json!({ "type": ["string", "number", "boolean"] });
     }
     // `tag` requires `applied_at` and `applied_by`, which its own text says are "only present
@@ -358,10 +365,13 @@ fn patch_defects(file: &str, document: &mut Value) {
     }
     // Attaching and detaching a conversation's contact are described as answering a
     // `conversation`, but their examples (as Intercom answers) are `{"customers": [...]}`.
-    for (template, method) in
-        [("/conversations/{conversation_id}/customers", "post"), ("/conversations/{conversation_id}/customers/{contact_id}", "delete")]
-    {
-        if let Some(schema) = document["paths"][template][method].pointer_mut("/responses/200/content/application~1json/schema") {
+    for (template, method) in [
+        ("/conversations/{conversation_id}/customers", "post"),
+        ("/conversations/{conversation_id}/customers/{contact_id}", "delete"),
+    ] {
+        if let Some(schema) =
+            document["paths"][template][method].pointer_mut("/responses/200/content/application~1json/schema")
+        {
             *schema = json!({
                 "type": "object",
                 "required": ["customers"],
@@ -371,7 +381,9 @@ fn patch_defects(file: &str, document: &mut Value) {
     }
     // `GET /events` is described by its `summary=true` answer alone; without `summary` Intercom
     // answers the events themselves, `{"type": "event.list", "events": [...], "pages": {"next"}}`.
-    if let Some(schema) = document.pointer_mut("/paths/~1events/get/responses/200/content/application~1json/schema") {
+    if let Some(schema) =
+        document.pointer_mut("/paths/~1events/get/responses/200/content/application~1json/schema")
+    {
         *schema = json!({ "anyOf": [schema.take(), {
             "type": "object",
             "required": ["type", "events"],
@@ -384,12 +396,16 @@ fn patch_defects(file: &str, document: &mut Value) {
     }
     // `data_event.metadata` values are strings, but `POST /events`' own text lists numbers,
     // dates, rich links (`{"url", "value"}`) and monetary amounts (`{"amount", "currency"}`).
-    if let Some(values) = document.pointer_mut("/components/schemas/data_event/properties/metadata/additionalProperties") {
+    if let Some(values) =
+        document.pointer_mut("/components/schemas/data_event/properties/metadata/additionalProperties")
+    {
         *values = json!({ "type": ["string", "number", "boolean", "object"] });
     }
     // `GET /companies` is described as answering a `company_list`, but its own text says that
     // with `company_id` or `name` it fetches a single company.
-    if let Some(schema) = document.pointer_mut("/paths/~1companies/get/responses/200/content/application~1json/schema") {
+    if let Some(schema) =
+        document.pointer_mut("/paths/~1companies/get/responses/200/content/application~1json/schema")
+    {
         *schema = json!({ "anyOf": [schema.take(), { "$ref": "#/components/schemas/company" }] });
     }
     // Properties that the description's own examples show as null, although their schema does
@@ -397,7 +413,9 @@ fn patch_defects(file: &str, document: &mut Value) {
     // answers. A list's items (`conversation_list_item`) are the same objects.
     for (schema, property) in nulls_in_examples(document) {
         for schema in [schema.clone(), format!("{schema}_list_item")] {
-            if let Some(property) = document.pointer_mut(&format!("/components/schemas/{schema}/properties/{property}")) {
+            if let Some(property) =
+                document.pointer_mut(&format!("/components/schemas/{schema}/properties/{property}"))
+            {
                 property["nullable"] = json!(true);
             }
         }
@@ -407,7 +425,8 @@ fn patch_defects(file: &str, document: &mut Value) {
     unrequire(document, "company_attached_segments", &["total_count"]);
     // `conversation_part_author.email` is required and an email, but its own text says that
     // "for Twitter, this will be blank" (as it is for a contact without an email).
-    if let Some(email) = document.pointer_mut("/components/schemas/conversation_part_author/properties/email") {
+    if let Some(email) = document.pointer_mut("/components/schemas/conversation_part_author/properties/email")
+    {
         email.as_object_mut().map(|email| email.remove("format"));
     }
     // `format: uri` on fields whose examples are relative paths (`/contacts/5ba6.../tags`) or
@@ -417,7 +436,11 @@ fn patch_defects(file: &str, document: &mut Value) {
 
 /// `(schema, property)` for each property an example object of `type` `schema` shows as null.
 fn nulls_in_examples(document: &Value) -> Vec<(String, String)> {
-    fn objects<'a>(node: &'a Value, inside_example: bool, found: &mut Vec<&'a serde_json::Map<String, Value>>) {
+    fn objects<'a>(
+        node: &'a Value,
+        inside_example: bool,
+        found: &mut Vec<&'a serde_json::Map<String, Value>>,
+    ) {
         match node {
             Value::Object(map) => {
                 if inside_example {
@@ -439,7 +462,10 @@ fn nulls_in_examples(document: &Value) -> Vec<(String, String)> {
         .filter_map(|object| Some((object.get("type")?.as_str()?, object)))
         .filter(|(kind, _)| schemas.get(*kind).is_some_and(|schema| schema.get("properties").is_some()))
         .flat_map(|(kind, object)| {
-            object.iter().filter(|(_, value)| value.is_null()).map(move |(key, _)| (kind.to_owned(), key.clone()))
+            object
+                .iter()
+                .filter(|(_, value)| value.is_null())
+                .map(move |(key, _)| (kind.to_owned(), key.clone()))
         })
         .collect();
     nulls.sort();
@@ -448,7 +474,9 @@ fn nulls_in_examples(document: &Value) -> Vec<(String, String)> {
 }
 
 fn unrequire(document: &mut Value, schema: &str, fields: &[&str]) {
-    if let Some(Value::Array(required)) = document.pointer_mut(&format!("/components/schemas/{schema}/required")) {
+    if let Some(Value::Array(required)) =
+        document.pointer_mut(&format!("/components/schemas/{schema}/required"))
+    {
         required.retain(|field| !fields.iter().any(|unrequired| field == unrequired));
     }
 }
@@ -456,9 +484,10 @@ fn unrequire(document: &mut Value, schema: &str, fields: &[&str]) {
 fn relax_uri_formats(node: &mut Value) {
     match node {
         Value::Object(map) => {
-            let relative_example = map.get("example").and_then(Value::as_str).is_some_and(|example| {
-                !(example.starts_with("http://") || example.starts_with("https://"))
-            });
+            let relative_example = map
+                .get("example")
+                .and_then(Value::as_str)
+                .is_some_and(|example| !(example.starts_with("http://") || example.starts_with("https://")));
             if map.get("format").and_then(Value::as_str) == Some("uri") && relative_example {
                 map.insert("format".into(), json!("uri-reference"));
             }

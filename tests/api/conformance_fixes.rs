@@ -13,7 +13,11 @@ async fn a_contact_without_email_or_avatar_leaves_email_out_and_has_a_null_avata
     let lead = contact(&app, json!({"role": "lead", "name": "Anonymous"})).await;
     assert!(lead.get("email").is_none() && lead.get("email_domain").is_none(), "{lead}");
     assert_eq!(lead["avatar"], serde_json::Value::Null);
-    let user = contact(&app, json!({"role": "user", "email": "a@example.com", "avatar": "https://example.org/a.png"})).await;
+    let user = contact(
+        &app,
+        json!({"role": "user", "email": "a@example.com", "avatar": "https://example.org/a.png"}),
+    )
+    .await;
     assert_eq!(user["avatar"], json!({"type": "avatar", "image_url": "https://example.org/a.png"}));
 }
 
@@ -31,7 +35,10 @@ async fn a_company_leaves_out_what_it_has_no_value_for(app: TestApp) {
                "website": "https://full.example", "industry": "Retail"}),
     )
     .await;
-    assert_eq!((&full["remote_created_at"], &full["size"], &full["industry"]), (&json!(1374138000), &json!(12), &json!("Retail")));
+    assert_eq!(
+        (&full["remote_created_at"], &full["size"], &full["industry"]),
+        (&json!(1374138000), &json!(12), &json!("Retail"))
+    );
 }
 
 backend_test!(statistics_leave_out_what_has_not_happened);
@@ -41,7 +48,10 @@ async fn statistics_leave_out_what_has_not_happened(app: TestApp) {
     let (status, conversation) = app.get(&format!("/conversations/{id}")).await;
     assert_eq!(status, 200, "{conversation}");
     let statistics = &conversation["statistics"];
-    assert!(statistics.get("first_assignment_at").is_none() && statistics.get("first_close_at").is_none(), "{statistics}");
+    assert!(
+        statistics.get("first_assignment_at").is_none() && statistics.get("first_close_at").is_none(),
+        "{statistics}"
+    );
     assert_eq!(statistics["first_contact_reply_at"], conversation["created_at"]);
 }
 
@@ -58,7 +68,12 @@ async fn cursor_pages_give_the_next_page_size(app: TestApp) {
 backend_test!(an_activity_log_leaves_out_an_unknown_ip);
 async fn an_activity_log_leaves_out_an_unknown_ip(app: TestApp) {
     let admin = &app.workspace.admin_id;
-    let (status, _) = app.put(&format!("/admins/{admin}/away"), json!({"away_mode_enabled": true, "away_mode_reassign": false})).await;
+    let (status, _) = app
+        .put(
+            &format!("/admins/{admin}/away"),
+            json!({"away_mode_enabled": true, "away_mode_reassign": false}),
+        )
+        .await;
     assert_eq!(status, 200);
     let (status, logs) = app.get("/admins/activity_logs?created_at_after=0").await;
     assert_eq!(status, 200, "{logs}");
