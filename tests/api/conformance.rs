@@ -118,14 +118,16 @@ fn skip(what: String) -> Result<(), String> {
     Ok(())
 }
 
+/// `(method, template, status)` → the compiled response schema (`None`: there is none).
+type Validators = HashMap<(String, String, u16), Option<Arc<Validator>>>;
+
 struct Description {
     /// The base URI the converted document is registered under.
     uri: String,
     registry: Registry<'static>,
     /// The document's path templates (`/contacts/{contact_id}`), split into segments.
     templates: Vec<(String, Vec<String>)>,
-    /// `(method, template, status)` → the compiled response schema (`None`: there is none).
-    validators: Mutex<HashMap<(String, String, u16), Option<Arc<Validator>>>>,
+    validators: Mutex<Validators>,
     document: Value,
 }
 
