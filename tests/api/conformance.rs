@@ -425,11 +425,15 @@ fn patch_defects(file: &str, document: &mut Value) {
     // `company_attached_segments` (2.11) requires a `total_count` it does not define; its example
     // has none, and 2.14 requires nothing.
     unrequire(document, "company_attached_segments", &["total_count"]);
-    // `conversation_part_author.email` is required and an email, but its own text says that
-    // "for Twitter, this will be blank" (as it is for a contact without an email).
-    if let Some(email) = document.pointer_mut("/components/schemas/conversation_part_author/properties/email")
-    {
-        email.as_object_mut().map(|email| email.remove("format"));
+    // `conversation_part_author.email` (and 2.16's `conversation_source_author.email`) is
+    // required and an email, but its own text says that "for Twitter, this will be blank" (as it
+    // is for a contact without an email).
+    for author in ["conversation_part_author", "conversation_source_author"] {
+        if let Some(Value::Object(email)) =
+            document.pointer_mut(&format!("/components/schemas/{author}/properties/email"))
+        {
+            email.remove("format");
+        }
     }
     // `format: uri` on fields whose examples are relative paths (`/contacts/5ba6.../tags`) or
     // not a URI at all (`addressable_list.type`: `note`): a URI reference is what they hold.
@@ -525,4 +529,36 @@ fn dangling_schema_reference(document: &Value) -> Option<String> {
         .filter_map(|reference| reference.strip_prefix("#/components/schemas/"))
         .find(|name| document["components"]["schemas"].get(*name).is_none())
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::check;
+
+    #[test]
+    fn a_literal_segment_wins_over_a_parameter() {
+        // `POST /contacts/search` answers a contact list, which `/contacts/{contact_id}` has no
+        // POST for: a wrong match would skip it, and this body would pass.
+        let not_a_list = json!({"type": "contact"});
+        assert!(check("2.11", "POST", "/contacts/search", 200, &not_a_list).is_err());
+    }
+
+    #[test]
+    fn a_string_avatar_is_refused() {
+        let contact = json!({"type": "contact", "id": "1", "avatar": "https://example.org/a.png"});
+        let violation = check("2.11", "GET", "/contacts/1?x=1", 200, &contact).unwrap_err();
+        assert!(
+            violation.contains("GET /contacts/{contact_id}") && violation.contains("\"/avatar\""),
+            "{violation}"
+        );
+    }
+
+    #[test]
+    fn errors_are_checked_against_the_error_schema() {
+        let error = json!({"type": "error.list", "request_id": null, "errors": [{"code": "unauthorized"}]});
+        assert!(check("2.11", "GET", "/contacts/1", 401, &error).is_ok());
+        assert!(check("2.11", "GET", "/contacts/1", 401, &json!({"type": "error.list"})).is_err());
+    }
 }
