@@ -2,6 +2,11 @@
 //! its operation and status (`spec/intercom-<version>.yaml`). Each description is loaded once per
 //! process, turned from OpenAPI 3.0 into JSON Schema 2020-12, patched where the description
 //! itself is wrong, and registered whole, so that `$ref`s resolve inside it.
+//!
+//! `SWITCHBOARD_STRICT_SCHEMA=1` also refuses properties a schema does not list. It is off by
+//! default: the descriptions leave out fields their own examples have (2.11's `contact` lacks
+//! `opted_in_subscription_types`, `utm_*` and `referrer`, its lists lack `type`, its
+//! `conversation` lacks `ticket` and `topics`), so it is a tool for finding, not a gate.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
