@@ -46,19 +46,29 @@ fn description_file(version: &str) -> Option<&'static str> {
 
 /// Validates `body`, the answer of `status` to `method path` (query string included or not),
 /// against the description of `version`. An operation or status that the description does not
-/// have is counted in [`skipped`] and passes.
+/// have is counted in [`skipped`]; it passes, unless it is an error that is no `error.list`.
 pub fn check(version: &str, method: &str, path: &str, status: u16, body: &Value) -> Result<(), String> {
     let Some(file) = description_file(version) else {
-        return skip(format!("{version} (no description)"));
+        count_undescribed(format!("{version} (no description)"));
+        return Ok(());
     };
     let description = DESCRIPTIONS[file].get_or_init(|| Description::load(file));
     let path = path.split('?').next().unwrap_or_default();
-    let Some(template) = description.template_for(path) else {
-        return skip(format!("{file} {method} {path}"));
-    };
-    let operation = format!("{} {template}", method.to_uppercase());
-    let Some(validator) = description.validator(&method.to_lowercase(), template, status) else {
-        return skip(format!("{file} {operation} {status}"));
+    let template = description.template_for(path);
+    let operation = format!("{} {}", method.to_uppercase(), template.unwrap_or(path));
+    let described =
+        template.and_then(|template| description.validator(&method.to_lowercase(), template, status));
+    let validator = match described {
+        Some(validator) => validator,
+        // Every error is an `error.list`, whether or not the operation lists its status.
+        None if status >= 400 => {
+            count_undescribed(format!("{file} {operation} {status} (checked as an error)"));
+            description.error_validator()
+        }
+        None => {
+            count_undescribed(format!("{file} {operation} {status}"));
+            return Ok(());
+        }
     };
     let errors: Vec<String> = validator
         .iter_errors(body)
@@ -113,14 +123,13 @@ pub fn skipped() -> BTreeMap<String, usize> {
     SKIPPED.lock().unwrap().clone()
 }
 
-fn skip(what: String) -> Result<(), String> {
+fn count_undescribed(what: String) {
     let mut skipped = SKIPPED.lock().unwrap();
     let seen = skipped.entry(what.clone()).or_default();
     if *seen == 0 {
-        eprintln!("conformance: not checked, the description has no schema for {what}");
+        eprintln!("conformance: the description has no schema for {what}");
     }
     *seen += 1;
-    Ok(())
 }
 
 /// `(method, template, status)` → the compiled response schema (`None`: there is none).
@@ -133,6 +142,7 @@ struct Description {
     /// The document's path templates (`/contacts/{contact_id}`), split into segments.
     templates: Vec<(String, Vec<String>)>,
     validators: Mutex<Validators>,
+    error: OnceLock<Arc<Validator>>,
     document: Value,
 }
 
@@ -156,7 +166,14 @@ impl Description {
             .keys()
             .map(|template| (template.clone(), segments(template)))
             .collect();
-        Description { uri, registry, templates, validators: Mutex::default(), document }
+        Description {
+            uri,
+            registry,
+            templates,
+            validators: Mutex::default(),
+            error: OnceLock::new(),
+            document,
+        }
     }
 
     /// The template `path` matches; where several do, the one with a literal segment first where
@@ -197,6 +214,16 @@ impl Description {
             Some(reference) => format!("{}/content/application~1json/schema", &reference[1..]),
             None => pointer,
         };
+        Some(self.build(&pointer))
+    }
+
+    /// `#/components/schemas/error`, for an error whose status the operation does not list.
+    fn error_validator(&self) -> Arc<Validator> {
+        self.error.get_or_init(|| self.build("/components/schemas/error")).clone()
+    }
+
+    /// The validator of the schema at `pointer` in the document.
+    fn build(&self, pointer: &str) -> Arc<Validator> {
         let reference = format!("{}#{}", self.uri, pointer.replace('{', "%7B").replace('}', "%7D"));
         let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
@@ -204,7 +231,7 @@ impl Description {
             .should_validate_formats(true)
             .build(&json!({ "$ref": reference }))
             .unwrap_or_else(|err| panic!("compiling {reference}: {err}"));
-        Some(Arc::new(validator))
+        Arc::new(validator)
     }
 }
 
@@ -565,5 +592,8 @@ mod tests {
         let error = json!({"type": "error.list", "request_id": null, "errors": [{"code": "unauthorized"}]});
         assert!(check("2.11", "GET", "/contacts/1", 401, &error).is_ok());
         assert!(check("2.11", "GET", "/contacts/1", 401, &json!({"type": "error.list"})).is_err());
+        // A status the operation does not list is still an error list.
+        assert!(check("2.11", "GET", "/contacts/1", 404, &error).is_ok());
+        assert!(check("2.11", "GET", "/nowhere", 404, &json!({"errors": "none"})).is_err());
     }
 }
