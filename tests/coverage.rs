@@ -49,8 +49,8 @@ fn root() -> PathBuf {
 /// Every operation of one description, in the description's order, not yet probed.
 fn operations(path: &Path) -> Vec<Operation> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let spec: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let spec: serde_norway::Value =
+        serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let paths = spec["paths"].as_mapping().expect("paths");
     let mut found = Vec::new();
     for (path, item) in paths {

@@ -54,6 +54,8 @@ pub struct PerformedBy {
     pub kind: &'static str,
     pub id: String,
     pub email: String,
+    /// Left out when unknown: the description's `ip` is a string, never null.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
 }
 

@@ -28,16 +28,25 @@ pub struct Company {
     pub company_id: String,
     pub id: String,
     pub app_id: String,
+    /// This and the other optional attributes are left out when the company has none, as in
+    /// Intercom's examples: the description types them as strings and integers, never null.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub remote_created_at: Option<i64>,
+    /// The creation time the company was given, or else its creation in Switchboard (as
+    /// Intercom's examples show it).
+    pub remote_created_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_request_at: Option<i64>,
     pub monthly_spend: i64,
     pub session_count: i64,
     pub user_count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
     pub tags: NamedList<Tag>,
     /// The company segments the company is in.

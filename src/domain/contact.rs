@@ -25,13 +25,16 @@ pub struct Contact {
     pub workspace_id: String,
     pub external_id: Option<String>,
     pub role: Role,
+    /// Left out when there is none: the description's `email` is a string, never null.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_domain: Option<String>,
     pub phone: Option<String>,
     pub formatted_phone: Option<String>,
     pub name: Option<String>,
-    /// The image URL as it was written (the python SDK, Intercom's older docs and live
-    /// responses carry a plain string here).
+    /// The image URL as it was written, answered as Intercom's avatar object (null without one).
+    #[serde(serialize_with = "avatar_object")]
     pub avatar: Option<String>,
     pub owner_id: Option<i64>,
     pub social_profiles: SocialProfiles,
@@ -76,6 +79,17 @@ pub struct Contact {
     pub utm_source: Option<String>,
     pub utm_term: Option<String>,
     pub referrer: Option<String>,
+}
+
+/// `contact.avatar`: `{"type": "avatar", "image_url": ...}`, or null for a contact without one.
+fn avatar_object<S: serde::Serializer>(image_url: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Avatar<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        image_url: &'a str,
+    }
+    image_url.as_deref().map(|image_url| Avatar { kind: "avatar", image_url }).serialize(serializer)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -148,6 +148,8 @@ pub type PagesLink = Pages<String>;
 #[derive(Debug, Serialize, Clone, PartialEq)]
 pub struct NextPage {
     pub page: i64,
+    /// `starting_after_paging` requires the page size.
+    pub per_page: i64,
     pub starting_after: String,
 }
 
@@ -166,7 +168,7 @@ impl CursorPages {
             page,
             per_page,
             total,
-            next_cursor.map(|starting_after| NextPage { page: page + 1, starting_after }),
+            next_cursor.map(|starting_after| NextPage { page: page + 1, per_page, starting_after }),
         )
     }
 }
@@ -302,7 +304,7 @@ mod tests {
             serde_json::to_value(CursorList::paged(vec![Item(1)], 2, pages)).unwrap(),
             json!({"type": "list", "data": [1], "total_count": 2,
                    "pages": {"type": "pages", "page": 1, "per_page": 1, "total_pages": 2,
-                             "next": {"page": 2, "starting_after": "c"}}})
+                             "next": {"page": 2, "per_page": 1, "starting_after": "c"}}})
         );
     }
 

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // helpers serve every resource's tests, not each one
 
 use std::future::Future;
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,8 @@ use switchboard::api::{self, ApiConfig, AppState};
 use switchboard::domain::workspace::CreatedWorkspace;
 use switchboard::store::Store;
 use tower::ServiceExt;
+
+use crate::conformance;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -192,13 +195,18 @@ pub async fn postgres_database() -> Option<PgDatabase> {
     Some(PgDatabase(DbGuard::Postgres { name }))
 }
 
+/// The version a request without `Intercom-Version` gets: the workspace's default.
+pub const DEFAULT_VERSION: &str = "2.11";
+
 pub struct TestApp {
     pub backend: Backend,
     router: Router,
     pub store: Store,
     pub workspace: CreatedWorkspace,
     pub token: String,
-    db: DbGuard,
+    /// The `Intercom-Version` every request carries (none: the workspace's default).
+    version: Option<String>,
+    db: Arc<DbGuard>,
 }
 
 impl TestApp {
@@ -220,7 +228,21 @@ impl TestApp {
         };
         let workspace = store.create_workspace("Test Workspace", "owner@example.com", "Owner").await.unwrap();
         let router = api::router(AppState::new(store.clone(), &config), &config);
-        Some(TestApp { backend, router, store, token: workspace.access_token.clone(), workspace, db: guard })
+        let token = workspace.access_token.clone();
+        Some(TestApp { backend, router, store, token, workspace, version: None, db: Arc::new(guard) })
+    }
+
+    /// The same app and workspace, every request carrying `Intercom-Version: version`.
+    pub fn at_version(&self, version: &str) -> TestApp {
+        TestApp {
+            backend: self.backend,
+            router: self.router.clone(),
+            store: self.store.clone(),
+            workspace: self.workspace.clone(),
+            token: self.token.clone(),
+            version: Some(version.to_owned()),
+            db: self.db.clone(),
+        }
     }
 
     /// Another workspace in the same database, with its own token.
@@ -250,7 +272,15 @@ impl TestApp {
         std::future::poll_fn(|cx| Poll::Ready(response.as_mut().poll(cx).is_pending())).await
     }
 
+    /// Sends the request and returns its answer, after checking a JSON answer against the
+    /// description of the version the request asked for (see [`crate::conformance`]).
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let method = request.method().clone();
+        let path = request.uri().path().to_owned();
+        let version = match request.headers().get("intercom-version") {
+            Some(version) => version.to_str().unwrap_or(DEFAULT_VERSION).to_owned(),
+            None => DEFAULT_VERSION.to_owned(),
+        };
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -261,15 +291,24 @@ impl TestApp {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
         };
+        if !body.is_null()
+            && let Err(violation) =
+                conformance::check(&version, method.as_str(), &path, status.as_u16(), &body)
+        {
+            panic!("{violation}");
+        }
         (status, headers, body)
     }
 
     pub fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Request<Body> {
-        let builder = Request::builder()
+        let mut builder = Request::builder()
             .method(method)
             .uri(path)
             .header("authorization", format!("Bearer {}", self.token))
             .header("content-type", "application/json");
+        if let Some(version) = &self.version {
+            builder = builder.header("intercom-version", version);
+        }
         match body {
             Some(body) => builder.body(Body::from(body.to_string())).unwrap(),
             None => builder.body(Body::empty()).unwrap(),
@@ -299,11 +338,8 @@ impl TestApp {
 
     /// The same request with another token.
     pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let request = Request::builder()
-            .uri(path)
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
+        let mut request = self.request(Method::GET, path, None);
+        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
         let (status, _, body) = self.send(request).await;
         (status, body)
     }

@@ -102,7 +102,8 @@ async fn creates_users_and_leads_with_what_they_are_given(app: TestApp) {
     )
     .await;
     assert_eq!(c["external_id"], "25");
-    assert_eq!(c["avatar"], "https://example.org/128Wash.jpg");
+    // The URL written, answered as the description's avatar object.
+    assert_eq!(c["avatar"], json!({"type": "avatar", "image_url": "https://example.org/128Wash.jpg"}));
     assert_eq!(c["owner_id"], owner);
     assert_eq!(c["signed_up_at"], 1571069751);
     assert_eq!(c["last_seen_at"], 1571069751);

@@ -25,21 +25,38 @@ pub enum Event {
 pub struct Statistics {
     #[serde(rename = "type")]
     pub kind: &'static str,
+    // Each time and duration is left out until it has happened: the description types them as
+    // integers, never null.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_assignment: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_admin_reply: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_first_close: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_last_close: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub median_time_to_reply: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_contact_reply_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_assignment_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_admin_reply_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_close_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_assignment_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_assignment_admin_reply_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_contact_reply_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_admin_reply_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_close_at: Option<i64>,
     #[serde(serialize_with = "crate::domain::ids::shown")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_closed_by_id: Option<i64>,
     pub count_reopens: i64,
     pub count_assignments: i64,

@@ -183,7 +183,7 @@ pub(crate) async fn load(
             id: r.public_id,
             app_id,
             name: r.name,
-            remote_created_at: r.remote_created_at,
+            remote_created_at: r.remote_created_at.unwrap_or(r.created_at),
             created_at: r.created_at,
             updated_at: r.updated_at,
             last_request_at: r.last_request_at,
