@@ -46,11 +46,15 @@ fn conversation_id(raw: &str) -> ApiResult<i64> {
 #[derive(Deserialize)]
 struct DisplayParams {
     display_as: Option<String>,
+    /// "Conversation parts will be translated to the detected language of the conversation":
+    /// Switchboard detects no language, so parts stay in the language they were written in.
+    include_translations: Option<String>,
 }
 
 impl DisplayParams {
     /// `display_as=plaintext` renders every body as text.
     fn render(&self, conversation: Conversation) -> ApiResult<Conversation> {
+        super::params::flag("include_translations", self.include_translations.as_deref())?;
         match self.display_as.as_deref().map(str::trim) {
             None | Some("") | Some("html") => Ok(conversation),
             Some("plaintext") => Ok(conversation.into_plaintext()),
@@ -131,11 +135,7 @@ async fn update(
     Json(body): Json<UpdateBody>,
 ) -> Reply<Conversation> {
     let id = conversation_id(&id)?;
-    let (title, attributes) = (body.title.as_deref(), body.custom_attributes.as_ref());
-    let conversation = ctx
-        .store
-        .update_conversation(ctx.workspace_id, id, ctx.admin_id, body.read, title, attributes)
-        .await?;
+    let conversation = ctx.store.update_conversation(ctx.workspace_id, id, ctx.admin_id, &body).await?;
     Ok(Json(display.render(conversation)?))
 }
 

@@ -44,6 +44,8 @@ pub struct Company {
     pub segments: NamedList<Segment>,
     pub plan: Plan,
     pub custom_attributes: Map<String, Json>,
+    /// Notes about the company (2.16): Switchboard's notes are about contacts.
+    pub notes: NamedList<super::note::Note>,
 }
 
 /// `{}` for a company without a plan, as Intercom shows it.

@@ -44,12 +44,27 @@ pub struct Statistics {
     pub count_reopens: i64,
     pub count_assignments: i64,
     pub count_conversation_parts: i64,
+    /// 2.14: "Time from conversation assignment to conversation close" (see [`Statistics::handling_time`]).
+    pub handling_time: i64,
+    /// Switchboard does not know when teammates are idle, so it has no adjusted time.
+    pub adjusted_handling_time: Option<i64>,
+    /// Not yet tracked: Switchboard keeps no per-team assignment history.
+    pub assigned_team_first_response_time: Vec<TeamResponseTime>,
+    pub assigned_team_first_response_time_in_office_hours: Vec<TeamResponseTime>,
     /// How long each admin reply to a waiting contact took: the median's input.
     #[serde(skip_serializing)]
     pub reply_times: Vec<i64>,
 }
 
 pub const KIND: &str = "conversation_statistics";
+
+/// `conversation_response_time`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamResponseTime {
+    pub team_id: i64,
+    pub team_name: String,
+    pub response_time: i64,
+}
 
 impl Statistics {
     /// A conversation a contact started at `at`.
@@ -59,6 +74,15 @@ impl Statistics {
             first_contact_reply_at: Some(at),
             last_contact_reply_at: Some(at),
             ..Statistics::default()
+        }
+    }
+
+    /// Seconds from the first assignment to the last close, 0 until a conversation that was
+    /// assigned has been closed.
+    pub fn handling_time(&self) -> i64 {
+        match (self.first_assignment_at, self.last_close_at) {
+            (Some(assigned), Some(closed)) if closed >= assigned => closed - assigned,
+            _ => 0,
         }
     }
 
@@ -158,6 +182,7 @@ mod tests {
         assert_eq!((s.first_close_at, s.time_to_first_close), (Some(1400), Some(400)));
         assert_eq!((s.last_close_at, s.time_to_last_close), (Some(1600), Some(600)));
         assert_eq!((s.last_closed_by_id, s.count_reopens), (Some(8), 1));
+        assert_eq!(s.handling_time(), 590);
         s.record(None, 1700, None);
         assert_eq!(s.count_conversation_parts, 11);
         assert_eq!(s.last_contact_reply_at, Some(1200));

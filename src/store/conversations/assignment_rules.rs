@@ -199,7 +199,7 @@ impl Store {
         let events = if assigned_to.id.is_some() { vec![Event::Assignment] } else { vec![] };
         let part = NewPart {
             assigned_to: Some(assigned_to),
-            ..NewPart::event(part_type::DEFAULT_ASSIGNMENT, PartAuthor::Bot, at)
+            ..NewPart::event(part_type::DEFAULT_ASSIGNMENT, PartAuthor::Bot, core.state, at)
         };
         insert_part(&mut tx, id, part).await?;
         record_all(&mut core.stats, &events, at, waiting);

@@ -51,6 +51,8 @@ table! {
         CountConversationParts: i64,
         /// A JSON array of seconds (`median_time_to_reply`).
         ReplyTimes: String,
+        CompanyId: Option<i64>;
+        BrandId,
     }
 }
 
@@ -81,6 +83,9 @@ table! {
         /// A JSON array of part attachments.
         Attachments: String,
         Redacted: bool,
+        State: String,
+        /// A JSON object (`conversation_part_metadata`).
+        Metadata: String,
     }
 }
 
