@@ -9,12 +9,12 @@ use std::collections::hash_map::Entry;
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::Map;
 
+use crate::domain::company::Company;
 use crate::domain::conversation::statistics::Statistics;
 use crate::domain::conversation::{
     Attachment, Author, Channel, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS, Part,
     Position, Reference, Source, State, Teammates, part_type,
 };
-use crate::domain::company::Company;
 use crate::domain::error::Missing;
 use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::tag::{AdminReference, Tag};

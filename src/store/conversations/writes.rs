@@ -165,7 +165,9 @@ impl Store {
         }
         if let Some(company) = &update.company_id {
             let company_id = match company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-                Some(public_id) => Some(crate::store::companies::find_public(&mut tx, workspace_id, public_id).await?),
+                Some(public_id) => {
+                    Some(crate::store::companies::find_public(&mut tx, workspace_id, public_id).await?)
+                }
                 None => None,
             };
             set(&mut tx, id, vec![(Conversations::CompanyId, company_id.into())]).await?;
@@ -187,7 +189,12 @@ impl Store {
                     None => stored.remove(&name),
                 };
                 if changed {
-                    let part = NewPart::event(part_type::ATTRIBUTE_UPDATED, PartAuthor::Admin(admin_id), core.state, at);
+                    let part = NewPart::event(
+                        part_type::ATTRIBUTE_UPDATED,
+                        PartAuthor::Admin(admin_id),
+                        core.state,
+                        at,
+                    );
                     insert_part(&mut tx, id, part).await?;
                     core.stats.record(None, at, core.waiting_since);
                 }
@@ -233,8 +240,11 @@ impl Store {
             (Replier::Admin { message: AdminMessage::Note, .. }, _) => (part_type::NOTE, vec![]),
             (Replier::Admin { message, .. }, _) => {
                 core.waiting_since = None;
-                let kind =
-                    if *message == AdminMessage::QuickReply { part_type::QUICK_REPLY } else { part_type::COMMENT };
+                let kind = if *message == AdminMessage::QuickReply {
+                    part_type::QUICK_REPLY
+                } else {
+                    part_type::COMMENT
+                };
                 (kind, vec![Event::AdminReply])
             }
             (_, PartAuthor::Contact(contact)) => {
