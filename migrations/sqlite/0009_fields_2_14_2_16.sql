@@ -7,6 +7,9 @@ ALTER TABLE admins ADD COLUMN away_status_reason_id BIGINT;
 -- `POST /conversations`' `brand_id`.
 ALTER TABLE conversations ADD COLUMN company_id BIGINT REFERENCES companies(id) ON DELETE SET NULL;
 ALTER TABLE conversations ADD COLUMN brand_id TEXT;
+-- A JSON array: each team assignment and how long the team took to reply
+-- (`assigned_team_first_response_time`).
+ALTER TABLE conversations ADD COLUMN team_responses TEXT NOT NULL DEFAULT '[]';
 
 -- The conversation's state when the part was written, and the part's metadata (a JSON object:
 -- the quick reply options an admin offered, or the one a contact chose).
@@ -24,3 +27,8 @@ CREATE TABLE contact_merges (
     merged_at         BIGINT NOT NULL
 );
 CREATE INDEX contact_merges_contact ON contact_merges (contact_id, merged_at);
+
+-- Whether Fin, Copilot and the sales agent may use an article's content (2.16).
+ALTER TABLE article_contents ADD COLUMN ai_chatbot_availability BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE article_contents ADD COLUMN ai_copilot_availability BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE article_contents ADD COLUMN ai_sales_agent_availability BOOLEAN NOT NULL DEFAULT TRUE;

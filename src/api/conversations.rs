@@ -139,8 +139,22 @@ async fn update(
     Ok(Json(display.render(conversation)?))
 }
 
+/// `include_monitors` and `include_scorecards` of a search (2.16): every conversation carries
+/// its `monitor_evaluations` and `scorecards` (none: Switchboard runs no QA), asked or not.
+#[derive(Deserialize)]
+struct SearchFlags {
+    include_monitors: Option<String>,
+    include_scorecards: Option<String>,
+}
+
 /// operationId: searchConversations
-async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<ConversationList> {
+async fn search(
+    ctx: Ctx,
+    Query(flags): Query<SearchFlags>,
+    Json(body): Json<SearchRequest>,
+) -> Reply<ConversationList> {
+    super::params::flag("include_monitors", flags.include_monitors.as_deref())?;
+    super::params::flag("include_scorecards", flags.include_scorecards.as_deref())?;
     let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) = resume(starting_after.as_deref(), "pagination.starting_after")?;
     let query = checked_query(&ctx, Resource::Conversations, &body.query).await?;

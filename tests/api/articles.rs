@@ -454,3 +454,45 @@ async fn searches_articles(app: TestApp) {
         assert_error(status, &body, 400, "parameter_invalid");
     }
 }
+
+backend_test!(ai_availability_is_kept_per_locale);
+async fn ai_availability_is_kept_per_locale(app: TestApp) {
+    let at_2_16 = crate::conversations::at_2_16;
+    let new = json!({"title": "Fin", "author_id": me(&app), "ai_copilot_availability": false, "audience_ids": [],
+        "scheduled_publish_at": null,
+        "translated_content": {"fr": {"title": "Fin", "ai_chatbot_availability": false}}});
+    let (status, article) = at_2_16(&app, Method::POST, "/articles", Some(&new)).await;
+    assert_eq!(status, 200, "{article}");
+    assert_eq!(
+        (article["ai_chatbot_availability"].clone(), article["ai_copilot_availability"].clone()),
+        (json!(true), json!(false))
+    );
+    assert_eq!(article["ai_sales_agent_availability"], true);
+    assert_eq!(article["translated_content"]["fr"]["ai_chatbot_availability"], false);
+    assert_eq!(article["translated_content"]["fr"]["ai_copilot_availability"], true);
+    assert_eq!(article["tags"], json!({"type": "tag.list", "tags": []}));
+    assert_eq!(
+        (article["body_markdown"].clone(), article["has_unpublished_changes"].clone()),
+        (Value::Null, json!(false))
+    );
+    assert_eq!(article["statistics"]["fin_resolutions"], 0);
+
+    let path = format!("/articles/{}", article["id"].as_str().unwrap());
+    let (status, updated) = app.put(&path, json!({"ai_sales_agent_availability": false})).await;
+    assert_eq!(status, 200, "{updated}");
+    let (_, found) = at_2_16(&app, Method::GET, &path, None).await;
+    assert_eq!(
+        (found["ai_sales_agent_availability"].clone(), found["ai_copilot_availability"].clone()),
+        (json!(false), json!(false))
+    );
+
+    // No audiences, no markdown, no scheduling here: refused, never dropped.
+    let (status, body) = app.put(&path, json!({"audience_ids": [1]})).await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = app.put(&path, json!({"body_markdown": "# Hi"})).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let (status, body) = app.put(&path, json!({"scheduled_publish_at": "2099-01-01T00:00:00Z"})).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let (status, body) = app.put(&path, json!({"ai_chatbot_availability": "yes"})).await;
+    assert_eq!(status, 400, "{body}");
+}

@@ -585,7 +585,10 @@ async fn merge_history_lists_the_merged_leads(app: TestApp) {
     let user = contact(&app, json!({"email": "u@merge.io"})).await["id"].as_str().unwrap().to_owned();
     let lead = contact(&app, json!({"role": "lead", "name": "L"})).await["id"].as_str().unwrap().to_owned();
     let merge = json!({"from": lead, "into": user, "skip_duplicate_validation": true});
-    let (status, merged) = app.post("/contacts/merge?include_merge_history=true", merge).await;
+    let at_2_16 = crate::conversations::at_2_16;
+    let (status, merged) =
+        at_2_16(&app, axum::http::Method::POST, "/contacts/merge?include_merge_history=true", Some(&merge))
+            .await;
     assert_eq!(status, 200, "{merged}");
     let history = merged["merge_history"].as_array().unwrap();
     assert_eq!(history.len(), 1);
@@ -594,11 +597,14 @@ async fn merge_history_lists_the_merged_leads(app: TestApp) {
     assert_eq!(history[0]["source_contact_role"], "lead");
     assert!(history[0]["merged_at"].is_i64());
 
-    let (_, found) = app.get(&format!("/contacts/{user}?include_merge_history=true")).await;
+    let (_, found) =
+        at_2_16(&app, axum::http::Method::GET, &format!("/contacts/{user}?include_merge_history=true"), None)
+            .await;
     assert_eq!(found["merge_history"], merged["merge_history"]);
     let (_, plain) = app.get(&format!("/contacts/{user}")).await;
     assert!(plain.get("merge_history").is_none());
-    let (_, listed) = app.get("/contacts?include_merge_history=true").await;
+    let (_, listed) =
+        at_2_16(&app, axum::http::Method::GET, "/contacts?include_merge_history=true", None).await;
     assert_eq!(listed["data"][0]["merge_history"], merged["merge_history"]);
     let other = contact(&app, json!({"role": "lead", "name": "M"})).await["id"].as_str().unwrap().to_owned();
     let (_, other) = app.get(&format!("/contacts/{other}?include_merge_history=true")).await;

@@ -752,7 +752,9 @@ async fn quick_replies_are_offered_picked_and_returned(app: TestApp) {
 
     let pick = json!({"message_type": "quick_reply", "type": "user", "intercom_user_id": joe,
         "reply_options": [{"text": "Yes", "uuid": yes}]});
-    let picked = reply(&app, &id, pick).await;
+    let (status, picked) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/reply"), Some(&pick)).await;
+    assert_eq!(status, 200, "{picked}");
     let part = last_part(&picked);
     assert_eq!((part["part_type"].clone(), part["body"].clone()), (json!("comment"), json!("<p>Yes</p>")));
     assert_eq!(part["metadata"], json!({"quick_reply_uuid": yes}));
@@ -813,8 +815,10 @@ async fn the_2_16_fields_of_a_conversation(app: TestApp) {
         &format!("UPDATE conversations SET first_assignment_at = first_assignment_at - 300 WHERE id = {id}"),
     )
     .await;
-    let closed =
-        part(&app, &id, json!({"message_type": "close", "type": "admin", "admin_id": admin(&app)})).await;
+    let close = json!({"message_type": "close", "type": "admin", "admin_id": admin(&app)});
+    let (status, closed) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/parts"), Some(&close)).await;
+    assert_eq!(status, 200, "{closed}");
     let handling = closed["statistics"]["handling_time"].as_i64().unwrap();
     assert!((300..310).contains(&handling), "{handling}");
     let parts = closed["conversation_parts"]["conversation_parts"].as_array().unwrap();
@@ -844,7 +848,7 @@ async fn update_sets_the_company_and_the_title(app: TestApp) {
     // An unknown company is not found; null removes the company.
     let (status, body) = app.put(&path, json!({"company_id": "nope"})).await;
     assert_error(status, &body, 404, "company_not_found");
-    let (status, updated) = app.put(&path, json!({"company_id": null})).await;
+    let (status, updated) = at_2_16(&app, Method::PUT, &path, Some(&json!({"company_id": null}))).await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!((updated["company"].clone(), updated["title"].clone()), (Json::Null, json!("Refund")));
 
@@ -852,5 +856,44 @@ async fn update_sets_the_company_and_the_title(app: TestApp) {
     let (status, _) = app.get(&format!("{path}?include_translations=true")).await;
     assert_eq!(status, 200);
     let (status, body) = app.get(&format!("{path}?include_translations=maybe")).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+}
+
+backend_test!(assigned_teams_first_response_times);
+async fn assigned_teams_first_response_times(app: TestApp) {
+    let ws = workspace_id(&app).await;
+    let team = app.store.create_team(ws, "Billing", &[]).await.unwrap().id;
+    let joe = user(&app, "teams@example.com").await;
+    let id = start(&app, &joe, "Help").await;
+    let assign =
+        json!({"message_type": "assignment", "type": "team", "admin_id": admin(&app), "assignee_id": team});
+    let (status, assigned) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/parts"), Some(&assign)).await;
+    assert_eq!(status, 200, "{assigned}");
+    assert_eq!(assigned["statistics"]["assigned_team_first_response_time"], json!([]), "no reply yet");
+    let answer =
+        json!({"message_type": "comment", "type": "admin", "admin_id": admin(&app), "body": "On it"});
+    let (status, replied) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/reply"), Some(&answer)).await;
+    assert_eq!(status, 200, "{replied}");
+    let times = &replied["statistics"]["assigned_team_first_response_time"];
+    assert_eq!((times[0]["team_id"].clone(), times[0]["team_name"].clone()), (json!(team), json!("Billing")));
+    assert!(times[0]["response_time"].as_i64().is_some_and(|t| (0..5).contains(&t)), "{times}");
+    assert_eq!(replied["statistics"]["assigned_team_first_response_time_in_office_hours"], *times);
+    let (_, listed) = at_2_16(&app, Method::GET, "/conversations", None).await;
+    assert_eq!(listed["conversations"][0]["statistics"]["assigned_team_first_response_time"], *times);
+}
+
+backend_test!(search_takes_the_qa_flags);
+async fn search_takes_the_qa_flags(app: TestApp) {
+    let joe = user(&app, "qa@example.com").await;
+    start(&app, &joe, "Hello").await;
+    let query = json!({"query": {"field": "open", "operator": "=", "value": true}});
+    let path = "/conversations/search?include_monitors=true&include_scorecards=true";
+    let (status, found) = at_2_16(&app, Method::POST, path, Some(&query)).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["conversations"][0]["monitor_evaluations"], json!([]));
+    assert_eq!(found["conversations"][0]["scorecards"], json!([]));
+    let (status, body) = app.post("/conversations/search?include_monitors=1", query).await;
     assert_error(status, &body, 400, "parameter_invalid");
 }

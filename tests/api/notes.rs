@@ -83,7 +83,9 @@ async fn notes_are_about_a_contact_not_a_company(app: TestApp) {
     let (status, note) = app.post(&format!("/contacts/{c}/notes"), json!({"body": "Hi"})).await;
     assert_eq!(status, 200, "{note}");
     assert_eq!(note["company"], serde_json::Value::Null);
-    let (status, company) = app.post("/companies", json!({"company_id": "noted"})).await;
+    let new = json!({"company_id": "noted"});
+    let (status, company) =
+        crate::conversations::at_2_16(&app, axum::http::Method::POST, "/companies", Some(&new)).await;
     assert_eq!(status, 200, "{company}");
     assert_eq!(company["notes"], json!({"type": "note.list", "notes": []}));
 }

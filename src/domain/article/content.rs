@@ -15,6 +15,9 @@ pub struct ContentInput {
     pub body: Option<String>,
     pub author_id: Option<i64>,
     pub state: Option<ArticleState>,
+    pub ai_chatbot_availability: Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
 }
 
 impl ContentInput {
@@ -26,6 +29,11 @@ impl ContentInput {
             body: over.body.or(self.body),
             author_id: over.author_id.or(self.author_id),
             state: over.state.or(self.state),
+            ai_chatbot_availability: over.ai_chatbot_availability.or(self.ai_chatbot_availability),
+            ai_copilot_availability: over.ai_copilot_availability.or(self.ai_copilot_availability),
+            ai_sales_agent_availability: over
+                .ai_sales_agent_availability
+                .or(self.ai_sales_agent_availability),
         }
     }
 
@@ -51,6 +59,34 @@ pub struct Content {
     pub state: ArticleState,
     pub created_at: i64,
     pub updated_at: i64,
+    #[serde(flatten)]
+    pub ai: AiAvailability,
+    /// 2.16 fields Switchboard has nothing to feed: bodies are HTML only, there are no
+    /// audiences, staged drafts or per-version editors.
+    pub body_markdown: Option<String>,
+    pub audience_ids: Vec<i64>,
+    pub created_by_id: Option<i64>,
+    pub updated_by_id: Option<i64>,
+    pub draft_updated_at: Option<i64>,
+    pub has_unpublished_changes: bool,
+}
+
+/// Whether Fin, Copilot and the sales agent may use the content (2.16): yes, unless a request
+/// says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AiAvailability {
+    #[serde(rename = "ai_chatbot_availability")]
+    pub chatbot: bool,
+    #[serde(rename = "ai_copilot_availability")]
+    pub copilot: bool,
+    #[serde(rename = "ai_sales_agent_availability")]
+    pub sales_agent: bool,
+}
+
+impl Default for AiAvailability {
+    fn default() -> Self {
+        AiAvailability { chatbot: true, copilot: true, sales_agent: true }
+    }
 }
 
 impl Content {
@@ -86,6 +122,15 @@ fn apply(
     }
     if let Some(state) = input.state {
         content.state = state;
+    }
+    if let Some(available) = input.ai_chatbot_availability {
+        content.ai.chatbot = available;
+    }
+    if let Some(available) = input.ai_copilot_availability {
+        content.ai.copilot = available;
+    }
+    if let Some(available) = input.ai_sales_agent_availability {
+        content.ai.sales_agent = available;
     }
     Ok(())
 }

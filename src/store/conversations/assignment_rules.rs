@@ -191,6 +191,9 @@ impl Store {
         let (admin, team) = outcome;
         core.admin_assignee_id = admin;
         core.team_assignee_id = team;
+        if let Some(team) = team {
+            core.stats.assigned_to_team(team, at);
+        }
         let assigned_to = match (admin, team) {
             (Some(admin), _) => Reference::admin(admin),
             (None, Some(team)) => Reference::team(team),

@@ -51,6 +51,7 @@ impl Core {
             (CountAssignments, s.count_assignments.into()),
             (CountConversationParts, s.count_conversation_parts.into()),
             (ReplyTimes, serde_json::to_string(&s.reply_times).unwrap_or_else(|_| "[]".into()).into()),
+            (TeamResponses, serde_json::to_string(&s.team_responses).unwrap_or_else(|_| "[]".into()).into()),
         ]
     }
 }

@@ -10,7 +10,7 @@ use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::Map;
 
 use crate::domain::company::Company;
-use crate::domain::conversation::statistics::Statistics;
+use crate::domain::conversation::statistics::{Statistics, TeamResponse};
 use crate::domain::conversation::{
     Attachment, Author, Channel, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS, Part,
     Position, Reference, Source, State, Teammates, part_type,
@@ -19,7 +19,7 @@ use crate::domain::error::Missing;
 use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::tag::{AdminReference, Tag};
 use crate::store::conversations::parts::Core;
-use crate::store::schema::admins::Admins;
+use crate::store::schema::admins::{Admins, Teams};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationRow, ConversationTags, Conversations, PartRow,
@@ -56,6 +56,7 @@ impl ConversationRow {
             count_assignments: self.count_assignments,
             count_conversation_parts: self.count_conversation_parts,
             reply_times: serde_json::from_str(&self.reply_times).unwrap_or_default(),
+            team_responses: serde_json::from_str(&self.team_responses).unwrap_or_default(),
             ..Statistics::default()
         };
         stats.handling_time = stats.handling_time();
@@ -243,10 +244,27 @@ pub(crate) fn applied_tag(id: i64, name: String, applied_at: i64, applied_by: Op
     }
 }
 
+/// The names of the teams the rows' statistics name, by id.
+async fn team_names(db: &mut impl Exec, rows: &[ConversationRow]) -> StoreResult<HashMap<i64, String>> {
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| serde_json::from_str::<Vec<TeamResponse>>(&r.team_responses).unwrap_or_default())
+        .map(|r| r.team_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = db
+        .fetch_all(Teams::select([Teams::Id, Teams::Name]).and_where(Expr::col(Teams::Id).is_in(ids)))
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Turns rows into conversation objects (without parts), everything embedded fetched at once.
 async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut embedded = embedded(db, &ids).await?;
+    let team_names = team_names(db, &rows).await?;
     let mut companies: HashMap<i64, Company> = HashMap::new();
     for (workspace_id, company_id) in rows.iter().filter_map(|r| Some((r.workspace_id, r.company_id?))) {
         if let Entry::Vacant(slot) = companies.entry(company_id) {
@@ -263,7 +281,8 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
         .into_iter()
         .map(|r| {
             let (state, snoozed_until) = r.stored_state().effective(r.snoozed_until, at);
-            let statistics = r.statistics();
+            let mut statistics = r.statistics();
+            statistics.show_team_responses(&team_names);
             Conversation {
                 kind: "conversation",
                 id: r.id,

@@ -349,6 +349,7 @@ impl Store {
                         Assignee::Team(team) => {
                             if let Some(team) = team {
                                 check_team(&mut tx, workspace_id, team).await?;
+                                core.stats.assigned_to_team(team, at);
                             }
                             core.team_assignee_id = team;
                             team.map(Reference::team).unwrap_or_else(Reference::nobody)

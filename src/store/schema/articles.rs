@@ -28,7 +28,10 @@ table! {
         AuthorId: i64,
         State: String,
         CreatedAt: i64,
-        UpdatedAt: i64;
+        UpdatedAt: i64,
+        AiChatbotAvailability: bool,
+        AiCopilotAvailability: bool,
+        AiSalesAgentAvailability: bool;
         // Lower-cased title, description and body text, for phrase search (written, never read).
         SearchText
     }

@@ -51,7 +51,9 @@ table! {
         CountConversationParts: i64,
         /// A JSON array of seconds (`median_time_to_reply`).
         ReplyTimes: String,
-        CompanyId: Option<i64>;
+        CompanyId: Option<i64>,
+        /// A JSON array of team assignments and their response times.
+        TeamResponses: String;
         BrandId,
     }
 }
