@@ -793,6 +793,8 @@ async fn the_2_16_fields_of_a_conversation(app: TestApp) {
     let id = message["conversation_id"].as_str().unwrap().to_owned();
     let (_, conversation) = at_2_16(&app, Method::GET, &format!("/conversations/{id}"), None).await;
     assert_eq!(conversation["channel"], json!({"initial": "messenger", "current": "messenger"}));
+    assert_eq!(conversation["source"].get("recipients"), Some(&Json::Null), "not an email");
+    assert_eq!(conversation["source"].get("reply_to"), Some(&Json::Null));
     assert_eq!(conversation["company"], Json::Null);
     for empty in ["external_references", "monitor_evaluations", "scorecards"] {
         assert_eq!(conversation[empty], json!([]), "{empty}");

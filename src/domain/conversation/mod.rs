@@ -123,6 +123,10 @@ pub struct Source {
     pub attachments: Vec<Attachment>,
     pub url: Option<String>,
     pub redacted: bool,
+    /// Email headers (2.16), "only present for email conversations": Switchboard's are
+    /// messenger conversations.
+    pub recipients: Option<Vec<Json>>,
+    pub reply_to: Option<Vec<Json>>,
 }
 
 /// `contact_reference`.

@@ -304,6 +304,8 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                     attachments: attachments(&r.source_attachments),
                     url: r.source_url.clone(),
                     redacted: r.source_redacted,
+                    recipients: None,
+                    reply_to: None,
                 },
                 contacts: NamedList::new(embedded.contacts.remove(&r.id).unwrap_or_default()),
                 first_contact_reply: r.first_contact_reply_at.map(|created_at| FirstContactReply {
