@@ -32,3 +32,6 @@ CREATE INDEX contact_merges_contact ON contact_merges (contact_id, merged_at);
 ALTER TABLE article_contents ADD COLUMN ai_chatbot_availability BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE article_contents ADD COLUMN ai_copilot_availability BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE article_contents ADD COLUMN ai_sales_agent_availability BOOLEAN NOT NULL DEFAULT TRUE;
+-- The markdown a content's body was written from (2.16's `body_markdown`); null when the body
+-- was sent as HTML.
+ALTER TABLE article_contents ADD COLUMN body_markdown TEXT;

@@ -65,17 +65,11 @@ impl ContentBody {
         if self.later.audience_ids.is_some_and(|ids| !ids.is_empty()) {
             return Err(Missing::Resource.into());
         }
-        // Bodies are HTML: markdown would be stored as something it is not.
-        if self.later.body_markdown.is_some() {
-            return Err(ApiError::invalid(
-                &field("body_markdown"),
-                "body_markdown is not supported by this server; send body as HTML",
-            ));
-        }
         Ok(ContentInput {
             title: self.title,
             description: self.description,
             body: self.body,
+            body_markdown: self.later.body_markdown,
             author_id: self.author_id.map(|id| id.0),
             state: parse_state(&field("state"), self.state)?,
             ai_chatbot_availability: self.later.ai_chatbot_availability,

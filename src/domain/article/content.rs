@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::ArticleState;
-use super::text::{normalize_body, search_text};
+use super::text::{markdown_to_html, normalize_body, search_text};
 use crate::domain::error::{OrMissing, Rejection};
 use crate::domain::help_center::required;
 
@@ -13,6 +13,8 @@ pub struct ContentInput {
     pub title: Option<String>,
     pub description: Option<String>,
     pub body: Option<String>,
+    /// The body as markdown, instead of `body` (2.16).
+    pub body_markdown: Option<String>,
     pub author_id: Option<i64>,
     pub state: Option<ArticleState>,
     pub ai_chatbot_availability: Option<bool>,
@@ -23,10 +25,14 @@ pub struct ContentInput {
 impl ContentInput {
     /// The fields of `over` where it has them, else those of `self`.
     pub fn overlay(self, over: ContentInput) -> ContentInput {
+        // A body, in either form, comes whole from one side.
+        let (body, body_markdown) =
+            if over.sets_body() { (over.body, over.body_markdown) } else { (self.body, self.body_markdown) };
         ContentInput {
             title: over.title.or(self.title),
             description: over.description.or(self.description),
-            body: over.body.or(self.body),
+            body,
+            body_markdown,
             author_id: over.author_id.or(self.author_id),
             state: over.state.or(self.state),
             ai_chatbot_availability: over.ai_chatbot_availability.or(self.ai_chatbot_availability),
@@ -35,6 +41,10 @@ impl ContentInput {
                 .ai_sales_agent_availability
                 .or(self.ai_sales_agent_availability),
         }
+    }
+
+    fn sets_body(&self) -> bool {
+        self.body.is_some() || self.body_markdown.is_some()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,9 +71,10 @@ pub struct Content {
     pub updated_at: i64,
     #[serde(flatten)]
     pub ai: AiAvailability,
-    /// 2.16 fields Switchboard has nothing to feed: bodies are HTML only, there are no
-    /// audiences, staged drafts or per-version editors.
+    /// The markdown the body was made from; `None` when it was sent as HTML.
     pub body_markdown: Option<String>,
+    /// 2.16 fields Switchboard has nothing to feed: there are no audiences, staged drafts or
+    /// per-version editors.
     pub audience_ids: Vec<i64>,
     pub created_by_id: Option<i64>,
     pub updated_by_id: Option<i64>,
@@ -114,8 +125,20 @@ fn apply(
     if let Some(description) = input.description {
         content.description = description;
     }
-    if let Some(body) = input.body {
-        content.body = normalize_body(&body);
+    match (input.body, input.body_markdown) {
+        (Some(_), Some(_)) => {
+            let message = format!("{} and {} are mutually exclusive", field("body"), field("body_markdown"));
+            return Err(Rejection::invalid(&field("body_markdown"), message));
+        }
+        (Some(body), None) => {
+            content.body = normalize_body(&body);
+            content.body_markdown = None;
+        }
+        (None, Some(markdown)) => {
+            content.body = normalize_body(&markdown_to_html(&markdown));
+            content.body_markdown = Some(markdown);
+        }
+        (None, None) => {}
     }
     if let Some(author_id) = input.author_id {
         content.author_id = author_id;

@@ -54,6 +54,7 @@ impl From<ArticleContentRow> for Content {
             ai_chatbot_availability,
             ai_copilot_availability,
             ai_sales_agent_availability,
+            body_markdown,
         } = r;
         Content {
             title,
@@ -68,6 +69,7 @@ impl From<ArticleContentRow> for Content {
                 copilot: ai_copilot_availability,
                 sales_agent: ai_sales_agent_availability,
             },
+            body_markdown,
             ..Content::default()
         }
     }
@@ -228,7 +230,7 @@ async fn check_authors(
 }
 
 /// The columns of a content row that an update rewrites.
-fn content_values(c: &Content) -> [(ArticleContents, Expr); 10] {
+fn content_values(c: &Content) -> [(ArticleContents, Expr); 11] {
     [
         (ArticleContents::Title, c.title.clone().into()),
         (ArticleContents::Description, c.description.clone().into()),
@@ -240,6 +242,7 @@ fn content_values(c: &Content) -> [(ArticleContents, Expr); 10] {
         (ArticleContents::AiChatbotAvailability, c.ai.chatbot.into()),
         (ArticleContents::AiCopilotAvailability, c.ai.copilot.into()),
         (ArticleContents::AiSalesAgentAvailability, c.ai.sales_agent.into()),
+        (ArticleContents::BodyMarkdown, c.body_markdown.clone().into()),
     ]
 }
 

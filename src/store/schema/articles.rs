@@ -31,7 +31,8 @@ table! {
         UpdatedAt: i64,
         AiChatbotAvailability: bool,
         AiCopilotAvailability: bool,
-        AiSalesAgentAvailability: bool;
+        AiSalesAgentAvailability: bool,
+        BodyMarkdown: Option<String>;
         // Lower-cased title, description and body text, for phrase search (written, never read).
         SearchText
     }
