@@ -35,3 +35,6 @@ ALTER TABLE article_contents ADD COLUMN ai_sales_agent_availability BOOLEAN NOT 
 -- The markdown a content's body was written from (2.16's `body_markdown`); null when the body
 -- was sent as HTML.
 ALTER TABLE article_contents ADD COLUMN body_markdown TEXT;
+-- The admins who made and last changed each content (2.16); null for contents written before.
+ALTER TABLE article_contents ADD COLUMN created_by_id BIGINT;
+ALTER TABLE article_contents ADD COLUMN updated_by_id BIGINT;

@@ -101,7 +101,8 @@ struct ArticleBody {
 }
 
 impl ArticleBody {
-    fn into_parts(self) -> ApiResult<(ArticleInput, Option<Option<i64>>, Option<ParentKind>)> {
+    /// `editor`: the admin making the request.
+    fn into_parts(self, editor: i64) -> ApiResult<(ArticleInput, Option<Option<i64>>, Option<ParentKind>)> {
         for (field, value) in [
             ("scheduled_publish_at", &self.scheduled_publish_at),
             ("scheduled_unpublish_at", &self.scheduled_unpublish_at),
@@ -133,7 +134,11 @@ impl ArticleBody {
             state: self.state,
             later: self.later,
         };
-        let input = ArticleInput { main: main.into_input(&|f| f.to_owned())?, translations: translated };
+        let input = ArticleInput {
+            main: main.into_input(&|f| f.to_owned())?,
+            translations: translated,
+            editor: Some(editor),
+        };
         Ok((input, self.parent_id.map(|p| p.map(|id| id.0)), parent_kind))
     }
 }
@@ -147,7 +152,7 @@ async fn list(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Ar
 
 /// operationId: createArticle
 async fn create(ctx: Ctx, Json(body): Json<ArticleBody>) -> Reply<Article> {
-    let (input, parent_id, kind) = body.into_parts()?;
+    let (input, parent_id, kind) = body.into_parts(ctx.admin_id)?;
     let parent = match (parent_id.flatten(), kind) {
         (Some(id), kind) => Some(ParentRef { id, kind }),
         (None, Some(_)) => return Err(ApiError::missing("parent_id")),
@@ -163,7 +168,7 @@ async fn retrieve(ctx: Ctx, Id(id): Id) -> Reply<Article> {
 
 /// operationId: updateArticle
 async fn update(ctx: Ctx, Id(id): Id, Json(body): Json<ArticleBody>) -> Reply<Article> {
-    let (input, parent_id, kind) = body.into_parts()?;
+    let (input, parent_id, kind) = body.into_parts(ctx.admin_id)?;
     let parent = match (parent_id, kind) {
         (Some(Some(id)), kind) => ParentUpdate::Set(ParentRef { id, kind }),
         (Some(None), _) => ParentUpdate::Remove,

@@ -517,3 +517,21 @@ async fn a_markdown_body_is_kept_beside_its_html(app: TestApp) {
     assert_eq!(updated["translated_content"]["fr"]["body_markdown"], "*Salut*");
     assert_eq!(updated["translated_content"]["fr"]["body"], "<p class=\"no-margin\"><em>Salut</em></p>\n");
 }
+
+backend_test!(contents_know_who_made_and_changed_them);
+async fn contents_know_who_made_and_changed_them(app: TestApp) {
+    let at_2_16 = crate::conversations::at_2_16;
+    let new = json!({"title": "Who", "author_id": me(&app)});
+    let (status, article) = at_2_16(&app, Method::POST, "/articles", Some(&new)).await;
+    assert_eq!(status, 200, "{article}");
+    assert_eq!(
+        (article["created_by_id"].clone(), article["updated_by_id"].clone()),
+        (json!(me(&app)), json!(me(&app)))
+    );
+    let path = format!("/articles/{}", article["id"].as_str().unwrap());
+    let change = json!({"translated_content": {"de": {"title": "Wer"}}});
+    let (status, updated) = at_2_16(&app, Method::PUT, &path, Some(&change)).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["translated_content"]["de"]["created_by_id"], me(&app));
+    assert_eq!(updated["translated_content"]["de"]["updated_by_id"], me(&app));
+}

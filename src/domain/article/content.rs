@@ -57,6 +57,9 @@ impl ContentInput {
 pub struct ArticleInput {
     pub main: ContentInput,
     pub translations: Vec<(String, ContentInput)>,
+    /// The admin making the request: the contents it writes are theirs (`created_by_id`,
+    /// `updated_by_id`).
+    pub editor: Option<i64>,
 }
 
 /// One locale's content as stored, and as `article_content` and `article` show it.
@@ -73,11 +76,10 @@ pub struct Content {
     pub ai: AiAvailability,
     /// The markdown the body was made from; `None` when it was sent as HTML.
     pub body_markdown: Option<String>,
-    /// 2.16 fields Switchboard has nothing to feed: there are no audiences, staged drafts or
-    /// per-version editors.
-    pub audience_ids: Vec<i64>,
     pub created_by_id: Option<i64>,
     pub updated_by_id: Option<i64>,
+    /// 2.16 fields Switchboard has nothing to feed: there are no audiences or staged drafts.
+    pub audience_ids: Vec<i64>,
     pub draft_updated_at: Option<i64>,
     pub has_unpublished_changes: bool,
 }
@@ -168,6 +170,7 @@ pub fn plan_contents(
     touch_default: bool,
     now: i64,
 ) -> Result<Vec<(String, Content)>, Rejection> {
+    let editor = input.editor;
     let mut main = input.main;
     let mut others = Vec::new();
     for (locale, content) in input.translations {
@@ -198,8 +201,14 @@ pub fn plan_contents(
             };
             let title = main.title.clone().ok_or_else(|| required("title"))?;
             let author_id = main.author_id.ok_or_else(|| required("author_id"))?;
-            let mut content =
-                Content { title, author_id, created_at: now, updated_at: now, ..Content::default() };
+            let mut content = Content {
+                title,
+                author_id,
+                created_at: now,
+                updated_at: now,
+                created_by_id: editor,
+                ..Content::default()
+            };
             apply(&mut content, main, &|f| f.to_owned())?;
             planned.push((default_locale.to_owned(), content.clone()));
             content
@@ -221,6 +230,7 @@ pub fn plan_contents(
                     author_id: default.author_id,
                     created_at: now,
                     updated_at: now,
+                    created_by_id: editor,
                     ..Content::default()
                 };
                 apply(&mut content, input, &field)?;
@@ -228,6 +238,9 @@ pub fn plan_contents(
             }
         };
         planned.push((locale, content));
+    }
+    for (_, content) in &mut planned {
+        content.updated_by_id = editor;
     }
     Ok(planned)
 }

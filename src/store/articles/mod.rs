@@ -55,6 +55,8 @@ impl From<ArticleContentRow> for Content {
             ai_copilot_availability,
             ai_sales_agent_availability,
             body_markdown,
+            created_by_id,
+            updated_by_id,
         } = r;
         Content {
             title,
@@ -70,6 +72,8 @@ impl From<ArticleContentRow> for Content {
                 sales_agent: ai_sales_agent_availability,
             },
             body_markdown,
+            created_by_id,
+            updated_by_id,
             ..Content::default()
         }
     }
@@ -230,7 +234,7 @@ async fn check_authors(
 }
 
 /// The columns of a content row that an update rewrites.
-fn content_values(c: &Content) -> [(ArticleContents, Expr); 11] {
+fn content_values(c: &Content) -> [(ArticleContents, Expr); 13] {
     [
         (ArticleContents::Title, c.title.clone().into()),
         (ArticleContents::Description, c.description.clone().into()),
@@ -243,6 +247,8 @@ fn content_values(c: &Content) -> [(ArticleContents, Expr); 11] {
         (ArticleContents::AiCopilotAvailability, c.ai.copilot.into()),
         (ArticleContents::AiSalesAgentAvailability, c.ai.sales_agent.into()),
         (ArticleContents::BodyMarkdown, c.body_markdown.clone().into()),
+        (ArticleContents::CreatedById, c.created_by_id.into()),
+        (ArticleContents::UpdatedById, c.updated_by_id.into()),
     ]
 }
 

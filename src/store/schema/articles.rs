@@ -32,7 +32,9 @@ table! {
         AiChatbotAvailability: bool,
         AiCopilotAvailability: bool,
         AiSalesAgentAvailability: bool,
-        BodyMarkdown: Option<String>;
+        BodyMarkdown: Option<String>,
+        CreatedById: Option<i64>,
+        UpdatedById: Option<i64>;
         // Lower-cased title, description and body text, for phrase search (written, never read).
         SearchText
     }
