@@ -274,6 +274,7 @@ mod tests {
         let translated = ArticleInput {
             main: ContentInput { author_id: Some(5), ..Default::default() },
             translations: vec![("en".into(), input("English", None)), ("fr".into(), input("Français", None))],
+            editor: Some(9),
         };
         let planned = plan_contents(&[], translated, "en", false, 10).unwrap();
         assert_eq!(planned.len(), 2);
@@ -281,6 +282,7 @@ mod tests {
         assert_eq!(planned[0].1.title, "English");
         assert_eq!(planned[1].1.author_id, 5, "a translation defaults to the article's author");
         assert_eq!(planned[1].1.state, ArticleState::Draft);
+        assert_eq!((planned[1].1.created_by_id, planned[1].1.updated_by_id), (Some(9), Some(9)));
     }
 
     #[test]
