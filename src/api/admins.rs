@@ -57,12 +57,17 @@ async fn retrieve(ctx: Ctx, Path(admin_id): Path<String>) -> Reply<Admin> {
 struct AwayRequest {
     away_mode_enabled: bool,
     away_mode_reassign: bool,
+    away_status_reason_id: Option<i64>,
 }
 
 /// operationId: setAwayAdmin
 async fn set_away(ctx: Ctx, Path(admin_id): Path<String>, Json(body): Json<AwayRequest>) -> Reply<Admin> {
     let id = ids::parse_numeric(&admin_id).ok_or(Missing::AdminForAdminId)?;
-    let away = AwayMode { enabled: body.away_mode_enabled, reassign: body.away_mode_reassign };
+    let away = AwayMode {
+        enabled: body.away_mode_enabled,
+        reassign: body.away_mode_reassign,
+        reason_id: body.away_status_reason_id,
+    };
     let admin = ctx.store.set_admin_away(ctx.workspace_id, id, ctx.admin_id, away).await?;
     Ok(Json(Admin { avatar: None, ..admin }))
 }

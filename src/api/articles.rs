@@ -14,7 +14,7 @@ use crate::domain::article::{
 };
 use crate::domain::help_center::Deleted;
 use crate::domain::pages::{CursorList, List};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Missing};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -45,16 +45,36 @@ struct ContentBody {
     body: Option<String>,
     author_id: Option<NumericId>,
     state: Option<String>,
+    #[serde(flatten)]
+    later: Later,
+}
+
+/// What 2.16 adds to a content in a request.
+#[derive(Deserialize)]
+struct Later {
+    ai_chatbot_availability: Option<bool>,
+    ai_copilot_availability: Option<bool>,
+    ai_sales_agent_availability: Option<bool>,
+    audience_ids: Option<Vec<i64>>,
+    body_markdown: Option<String>,
 }
 
 impl ContentBody {
     fn into_input(self, field: &dyn Fn(&str) -> String) -> ApiResult<ContentInput> {
+        // Switchboard has no audiences: "Unknown audience IDs return a 404 error".
+        if self.later.audience_ids.is_some_and(|ids| !ids.is_empty()) {
+            return Err(Missing::Resource.into());
+        }
         Ok(ContentInput {
             title: self.title,
             description: self.description,
             body: self.body,
+            body_markdown: self.later.body_markdown,
             author_id: self.author_id.map(|id| id.0),
             state: parse_state(&field("state"), self.state)?,
+            ai_chatbot_availability: self.later.ai_chatbot_availability,
+            ai_copilot_availability: self.later.ai_copilot_availability,
+            ai_sales_agent_availability: self.later.ai_sales_agent_availability,
         })
     }
 }
@@ -71,10 +91,26 @@ struct ArticleBody {
     parent_id: Option<Option<NumericId>>,
     parent_type: Option<String>,
     translated_content: Option<Map<String, Value>>,
+    #[serde(flatten)]
+    later: Later,
+    /// Switchboard does not schedule publishing: only `null` (no schedule) is accepted.
+    #[serde(default, deserialize_with = "present")]
+    scheduled_publish_at: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    scheduled_unpublish_at: Option<Option<String>>,
 }
 
 impl ArticleBody {
-    fn into_parts(self) -> ApiResult<(ArticleInput, Option<Option<i64>>, Option<ParentKind>)> {
+    /// `editor`: the admin making the request.
+    fn into_parts(self, editor: i64) -> ApiResult<(ArticleInput, Option<Option<i64>>, Option<ParentKind>)> {
+        for (field, value) in [
+            ("scheduled_publish_at", &self.scheduled_publish_at),
+            ("scheduled_unpublish_at", &self.scheduled_unpublish_at),
+        ] {
+            if matches!(value, Some(Some(_))) {
+                return Err(ApiError::invalid(field, format!("{field} is not supported by this server")));
+            }
+        }
         let parent_kind = self
             .parent_type
             .map(|raw| {
@@ -96,8 +132,13 @@ impl ArticleBody {
             body: self.body,
             author_id: self.author_id,
             state: self.state,
+            later: self.later,
         };
-        let input = ArticleInput { main: main.into_input(&|f| f.to_owned())?, translations: translated };
+        let input = ArticleInput {
+            main: main.into_input(&|f| f.to_owned())?,
+            translations: translated,
+            editor: Some(editor),
+        };
         Ok((input, self.parent_id.map(|p| p.map(|id| id.0)), parent_kind))
     }
 }
@@ -111,7 +152,7 @@ async fn list(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Ar
 
 /// operationId: createArticle
 async fn create(ctx: Ctx, Json(body): Json<ArticleBody>) -> Reply<Article> {
-    let (input, parent_id, kind) = body.into_parts()?;
+    let (input, parent_id, kind) = body.into_parts(ctx.admin_id)?;
     let parent = match (parent_id.flatten(), kind) {
         (Some(id), kind) => Some(ParentRef { id, kind }),
         (None, Some(_)) => return Err(ApiError::missing("parent_id")),
@@ -127,7 +168,7 @@ async fn retrieve(ctx: Ctx, Id(id): Id) -> Reply<Article> {
 
 /// operationId: updateArticle
 async fn update(ctx: Ctx, Id(id): Id, Json(body): Json<ArticleBody>) -> Reply<Article> {
-    let (input, parent_id, kind) = body.into_parts()?;
+    let (input, parent_id, kind) = body.into_parts(ctx.admin_id)?;
     let parent = match (parent_id, kind) {
         (Some(Some(id)), kind) => ParentUpdate::Set(ParentRef { id, kind }),
         (Some(None), _) => ParentUpdate::Remove,

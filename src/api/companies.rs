@@ -73,6 +73,8 @@ struct CompanyRequest {
     remote_created_at: Option<Option<LooseInt>>,
     #[serde(default, deserialize_with = "present")]
     custom_attributes: Option<Option<Map<String, JsonValue>>>,
+    #[serde(default)]
+    update_last_request_at: Option<bool>,
     #[serde(flatten)]
     unknown: Map<String, JsonValue>,
 }
@@ -114,6 +116,7 @@ impl CompanyRequest {
                 monthly_spend,
                 remote_created_at: int(self.remote_created_at, "remote_created_at")?,
                 custom_attributes: self.custom_attributes.map(Option::unwrap_or_default),
+                update_last_request_at: self.update_last_request_at.unwrap_or(false),
             },
         ))
     }

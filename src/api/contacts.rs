@@ -57,6 +57,8 @@ struct ContactRequest {
     #[serde(default, deserialize_with = "present")]
     unsubscribed_from_emails: Option<Option<bool>>,
     #[serde(default, deserialize_with = "present")]
+    email_verified: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
     custom_attributes: Option<Option<Map<String, JsonValue>>>,
 }
 
@@ -68,6 +70,10 @@ impl ContactRequest {
                 Some(Role::parse(raw).ok_or_else(|| ApiError::invalid("role", "role must be user or lead"))?)
             }
         };
+        // "Must be supplied together with an email in the same request".
+        if self.email_verified.is_some() && self.email.is_none() {
+            return Err(ApiError::invalid("email_verified", "email_verified must be sent with an email"));
+        }
         Ok(ContactChanges {
             role,
             external_id: self.external_id.map(|v| v.map(LooseId::into_string)),
@@ -79,6 +85,7 @@ impl ContactRequest {
             last_seen_at: self.last_seen_at,
             owner_id: self.owner_id,
             unsubscribed_from_emails: self.unsubscribed_from_emails.map(|v| v.unwrap_or(false)),
+            email_verified: self.email_verified,
             custom_attributes: self.custom_attributes.map(Option::unwrap_or_default),
         })
     }
@@ -157,10 +164,36 @@ impl WalkParams {
     }
 }
 
+/// `?include_merge_history=true` (2.16): each user's `merge_history`.
+#[derive(Deserialize)]
+struct HistoryParams {
+    include_merge_history: Option<String>,
+}
+
+impl HistoryParams {
+    async fn add(&self, ctx: &Ctx, contacts: &mut [Contact]) -> ApiResult<()> {
+        if params::flag("include_merge_history", self.include_merge_history.as_deref())? {
+            ctx.store.add_merge_history(ctx.workspace_id, contacts).await?;
+        }
+        Ok(())
+    }
+
+    async fn add_one(&self, ctx: &Ctx, mut contact: Contact) -> Reply<Contact> {
+        self.add(ctx, std::slice::from_mut(&mut contact)).await?;
+        Ok(Json(contact))
+    }
+}
+
 /// operationId: ListContacts
-async fn list(ctx: Ctx, Query(walk): Query<WalkParams>) -> Reply<CursorList<Contact>> {
+async fn list(
+    ctx: Ctx,
+    Query(walk): Query<WalkParams>,
+    Query(history): Query<HistoryParams>,
+) -> Reply<CursorList<Contact>> {
     let (page, per_page, at) = walk.position()?;
-    Ok(Json(contact_list(ctx.store.list_contacts(ctx.workspace_id, at).await?, page, per_page)))
+    let mut list = contact_list(ctx.store.list_contacts(ctx.workspace_id, at).await?, page, per_page);
+    history.add(&ctx, &mut list.data).await?;
+    Ok(Json(list))
 }
 
 /// operationId: CreateContact
@@ -170,18 +203,23 @@ async fn create(ctx: Ctx, Json(body): Json<ContactRequest>) -> Reply<Contact> {
 }
 
 /// operationId: ShowContact
-async fn retrieve(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<Contact> {
-    Ok(Json(ctx.store.get_contact(ctx.workspace_id, &contact_id).await?))
+async fn retrieve(
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+    Query(history): Query<HistoryParams>,
+) -> Reply<Contact> {
+    history.add_one(&ctx, ctx.store.get_contact(ctx.workspace_id, &contact_id).await?).await
 }
 
 /// operationId: UpdateContact
 async fn update(
     ctx: Ctx,
     Path(contact_id): Path<String>,
+    Query(history): Query<HistoryParams>,
     Json(body): Json<ContactRequest>,
 ) -> Reply<Contact> {
     let changes = body.changes()?;
-    Ok(Json(ctx.store.update_contact(ctx.workspace_id, &contact_id, &changes).await?))
+    history.add_one(&ctx, ctx.store.update_contact(ctx.workspace_id, &contact_id, &changes).await?).await
 }
 
 /// operationId: DeleteContact
@@ -203,15 +241,27 @@ async fn unarchive(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactArc
 struct MergeRequest {
     from: String,
     into: String,
+    /// Switchboard merges any lead into any user, duplicates or not, so there is no
+    /// duplicate check to skip; the flag is checked.
+    #[serde(rename = "skip_duplicate_validation")]
+    _skip_duplicate_validation: Option<bool>,
 }
 
 /// operationId: MergeContact
-async fn merge(ctx: Ctx, Json(body): Json<MergeRequest>) -> Reply<Contact> {
-    Ok(Json(ctx.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await?))
+async fn merge(
+    ctx: Ctx,
+    Query(history): Query<HistoryParams>,
+    Json(body): Json<MergeRequest>,
+) -> Reply<Contact> {
+    history.add_one(&ctx, ctx.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await?).await
 }
 
 /// operationId: SearchContacts
-async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<CursorList<Contact>> {
+async fn search(
+    ctx: Ctx,
+    Query(history): Query<HistoryParams>,
+    Json(body): Json<SearchRequest>,
+) -> Reply<CursorList<Contact>> {
     let (per_page, starting_after) = params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, at) = match starting_after {
         Some(raw) => {
@@ -222,7 +272,9 @@ async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<CursorList<C
     };
     let query = checked_query(&ctx, Resource::Contacts, &body.query).await?;
     let result = ctx.store.search_contacts(ctx.workspace_id, &query, Page { limit: per_page, ..at }).await?;
-    Ok(Json(contact_list(result, page, per_page)))
+    let mut list = contact_list(result, page, per_page);
+    history.add(&ctx, &mut list.data).await?;
+    Ok(Json(list))
 }
 
 /// operationId: listCompaniesForAContact

@@ -47,11 +47,15 @@ fn conversation_id(raw: &str) -> ApiResult<i64> {
 #[derive(Deserialize)]
 struct DisplayParams {
     display_as: Option<String>,
+    /// "Conversation parts will be translated to the detected language of the conversation":
+    /// Switchboard detects no language, so parts stay in the language they were written in.
+    include_translations: Option<String>,
 }
 
 impl DisplayParams {
     /// `display_as=plaintext` renders every body as text.
     fn render(&self, conversation: Conversation) -> ApiResult<Conversation> {
+        super::params::flag("include_translations", self.include_translations.as_deref())?;
         match self.display_as.as_deref().map(str::trim) {
             None | Some("") | Some("html") => Ok(conversation),
             Some("plaintext") => Ok(conversation.into_plaintext()),
@@ -132,16 +136,26 @@ async fn update(
     Json(body): Json<UpdateBody>,
 ) -> Reply<Conversation> {
     let id = conversation_id(&id)?;
-    let (title, attributes) = (body.title.as_deref(), body.custom_attributes.as_ref());
-    let conversation = ctx
-        .store
-        .update_conversation(ctx.workspace_id, id, ctx.admin_id, body.read, title, attributes)
-        .await?;
+    let conversation = ctx.store.update_conversation(ctx.workspace_id, id, ctx.admin_id, &body).await?;
     Ok(Json(display.render(conversation)?))
 }
 
+/// `include_monitors` and `include_scorecards` of a search (2.16): every conversation carries
+/// its `monitor_evaluations` and `scorecards` (none: Switchboard runs no QA), asked or not.
+#[derive(Deserialize)]
+struct SearchFlags {
+    include_monitors: Option<String>,
+    include_scorecards: Option<String>,
+}
+
 /// operationId: searchConversations
-async fn search(ctx: Ctx, Json(body): Json<SearchRequest>) -> Reply<ConversationList> {
+async fn search(
+    ctx: Ctx,
+    Query(flags): Query<SearchFlags>,
+    Json(body): Json<SearchRequest>,
+) -> Reply<ConversationList> {
+    super::params::flag("include_monitors", flags.include_monitors.as_deref())?;
+    super::params::flag("include_scorecards", flags.include_scorecards.as_deref())?;
     let (per_page, starting_after) = super::params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, after) = resume(starting_after.as_deref(), "pagination.starting_after")?;
     let query = checked_query(&ctx, Resource::Conversations, &body.query).await?;

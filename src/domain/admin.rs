@@ -16,10 +16,14 @@ pub struct Admin {
     pub job_title: String,
     pub away_mode_enabled: bool,
     pub away_mode_reassign: bool,
+    /// Why the admin is away (2.14), as `PUT /admins/{id}/away` set it.
+    pub away_status_reason_id: Option<i64>,
     pub has_inbox_seat: bool,
     pub team_ids: Vec<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<Avatar>,
+    /// The admin's role (2.16): Switchboard has no roles, so none is assigned.
+    pub role: Option<serde_json::Value>,
     #[serde(skip)]
     pub email_verified: bool,
 }
@@ -53,6 +57,8 @@ listed!(Admin: "admin.list", "admins");
 pub struct AwayMode {
     pub enabled: bool,
     pub reassign: bool,
+    /// Kept only while away: an admin who comes back has no away reason.
+    pub reason_id: Option<i64>,
 }
 
 /// An admin to add to a workspace (`switchboard admin create`, and a workspace's first admin).

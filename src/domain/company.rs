@@ -53,6 +53,8 @@ pub struct Company {
     pub segments: NamedList<Segment>,
     pub plan: Plan,
     pub custom_attributes: Map<String, Json>,
+    /// Notes about the company (2.16): Switchboard's notes are about contacts.
+    pub notes: NamedList<super::note::Note>,
 }
 
 /// `{}` for a company without a plan, as Intercom shows it.
@@ -87,6 +89,8 @@ pub struct CompanyChanges {
     pub monthly_spend: Option<i64>,
     pub remote_created_at: Option<Option<i64>>,
     pub custom_attributes: Option<Map<String, Json>>,
+    /// "Set to true to update the company's last seen time to now" (2.16).
+    pub update_last_request_at: bool,
 }
 
 /// A company named by its Intercom id (`id`) or by the id the workspace gave it (`company_id`).

@@ -79,6 +79,21 @@ pub struct Contact {
     pub utm_source: Option<String>,
     pub utm_term: Option<String>,
     pub referrer: Option<String>,
+    /// Switchboard has no mobile push: whether the user enabled it is unknown.
+    pub enabled_push_messaging: Option<bool>,
+    /// The contacts merged into this one (2.16), when `include_merge_history=true` asks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge_history: Option<Vec<MergeHistoryItem>>,
+}
+
+/// `merge_history_item`: a contact merged into this one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergeHistoryItem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub source_contact_id: String,
+    pub source_contact_role: Role,
+    pub merged_at: Option<i64>,
 }
 
 /// `contact.avatar`: `{"type": "avatar", "image_url": ...}`, or null for a contact without one.
@@ -216,6 +231,8 @@ pub struct ContactChanges {
     pub last_seen_at: Option<Option<i64>>,
     pub owner_id: Option<Option<i64>>,
     pub unsubscribed_from_emails: Option<bool>,
+    /// Whether the contact owns its email (2.16); only sent with an email, `null` clears it.
+    pub email_verified: Option<Option<bool>>,
     /// As sent: checked against the workspace's data attributes when written.
     pub custom_attributes: Option<Map<String, Json>>,
 }

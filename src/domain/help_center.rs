@@ -100,6 +100,10 @@ pub struct HelpCenter {
     pub display_name: String,
     pub url: String,
     pub custom_domain: Option<String>,
+    /// Whether this is the workspace's default help center (2.16).
+    pub default: bool,
+    /// The locales it is available in (2.16): its default locale.
+    pub locales: Vec<String>,
 }
 
 impl HelpCenter {

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::admin::Admin;
 use super::ids::{self, TypedRef};
+use super::pages::listed;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Note {
@@ -13,9 +14,14 @@ pub struct Note {
     pub id: i64,
     pub created_at: i64,
     pub contact: NoteContact,
+    /// The company the note is about (2.16): a note is about a contact or a company, and
+    /// Switchboard's notes are about contacts.
+    pub company: Option<TypedRef>,
     pub author: Admin,
     pub body: String,
 }
+
+listed!(Note: "note.list", "notes");
 
 /// The contact the note is about.
 pub type NoteContact = TypedRef;

@@ -12,6 +12,9 @@ pub struct Team {
     pub id: i64,
     pub name: String,
     pub admin_ids: Vec<i64>,
+    /// Switchboard's teams do not balance load (2.14): no limit, no distribution method.
+    pub assignment_limit: Option<i64>,
+    pub distribution_method: Option<String>,
 }
 
 listed!(Team: "team.list", "teams");

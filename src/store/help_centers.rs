@@ -17,7 +17,8 @@ use crate::store::schema::help_centers::{CollectionRow, Collections, HelpCenterR
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
-fn help_center_into_domain(row: HelpCenterRow, workspace_code: &str) -> HelpCenter {
+/// `default_id`: the workspace's default help center (its first).
+fn help_center_into_domain(row: HelpCenterRow, workspace_code: &str, default_id: i64) -> HelpCenter {
     let HelpCenterRow {
         id,
         workspace_id: _,
@@ -25,7 +26,7 @@ fn help_center_into_domain(row: HelpCenterRow, workspace_code: &str) -> HelpCent
         display_name,
         website_turned_on,
         custom_domain,
-        default_locale: _,
+        default_locale,
         created_at,
         updated_at,
     } = row;
@@ -39,6 +40,8 @@ fn help_center_into_domain(row: HelpCenterRow, workspace_code: &str) -> HelpCent
         website_turned_on,
         display_name,
         custom_domain,
+        default: id == default_id,
+        locales: vec![default_locale],
     }
 }
 
@@ -224,18 +227,19 @@ impl Store {
         page: PageRequest,
     ) -> StoreResult<Vec<HelpCenter>> {
         let mut conn = self.conn().await?;
-        default_help_center(&mut conn, workspace_id).await?;
+        let default_id = default_help_center(&mut conn, workspace_id).await?.id;
         let code = workspace_code(&mut conn, workspace_id).await?;
         let rows: Vec<HelpCenterRow> = conn
             .fetch_all(select_help_centers(workspace_id).limit(page.per_page as u64).offset(page.offset()))
             .await?;
-        Ok(rows.into_iter().map(|r| help_center_into_domain(r, &code)).collect())
+        Ok(rows.into_iter().map(|r| help_center_into_domain(r, &code, default_id)).collect())
     }
 
     pub async fn get_help_center(&self, workspace_id: i64, id: i64) -> StoreResult<HelpCenter> {
         let mut conn = self.conn().await?;
         let row = help_center(&mut conn, workspace_id, id).await?;
-        Ok(help_center_into_domain(row, &workspace_code(&mut conn, workspace_id).await?))
+        let default_id = default_help_center(&mut conn, workspace_id).await?.id;
+        Ok(help_center_into_domain(row, &workspace_code(&mut conn, workspace_id).await?, default_id))
     }
 
     /// One page of collections and sections, most recently updated first, with the total.

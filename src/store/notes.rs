@@ -36,6 +36,7 @@ async fn load(db: &mut impl Exec, workspace_id: i64, rows: Vec<NoteRow>) -> Stor
             id: r.id,
             created_at: r.created_at,
             contact: NoteContact { kind: "contact", id: contact_ids[&r.contact_id].clone() },
+            company: None,
             author: authors[&r.admin_id].clone(),
             body: r.body,
         });

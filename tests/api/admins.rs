@@ -1,3 +1,4 @@
+use axum::http::Method;
 use serde_json::json;
 use switchboard::domain::admin::NewAdmin;
 
@@ -175,4 +176,35 @@ async fn activity_logs_validate_parameters(app: TestApp) {
     assert_error(status, &body, 400, "parameter_invalid");
     let (status, body) = app.get("/admins/activity_logs?created_at_after=0&per_page=0").await;
     assert_error(status, &body, 400, "parameter_invalid");
+}
+
+backend_test!(away_status_reason_is_kept_while_away);
+async fn away_status_reason_is_kept_while_away(app: TestApp) {
+    let path = format!("/admins/{}/away", app.workspace.admin_id);
+    let away =
+        json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": 12345});
+    let (status, admin) = crate::conversations::at_2_16(&app, Method::PUT, &path, Some(&away)).await;
+    assert_eq!(status, 200, "{admin}");
+    assert_eq!(admin["away_status_reason_id"], 12345);
+    assert_eq!(admin["role"], serde_json::Value::Null);
+    let (_, admin) = crate::conversations::at_2_16(
+        &app,
+        Method::GET,
+        &format!("/admins/{}", app.workspace.admin_id),
+        None,
+    )
+    .await;
+    assert_eq!(admin["away_status_reason_id"], 12345);
+
+    // Back from away: no reason.
+    let back =
+        json!({"away_mode_enabled": false, "away_mode_reassign": false, "away_status_reason_id": 12345});
+    let (status, admin) = crate::conversations::at_2_16(&app, Method::PUT, &path, Some(&back)).await;
+    assert_eq!(status, 200, "{admin}");
+    assert_eq!(admin["away_status_reason_id"], serde_json::Value::Null);
+
+    let wrong =
+        json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": "soon"});
+    let (status, body) = app.put(&path, wrong).await;
+    assert_eq!(status, 400, "{body}");
 }

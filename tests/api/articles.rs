@@ -454,3 +454,84 @@ async fn searches_articles(app: TestApp) {
         assert_error(status, &body, 400, "parameter_invalid");
     }
 }
+
+backend_test!(ai_availability_is_kept_per_locale);
+async fn ai_availability_is_kept_per_locale(app: TestApp) {
+    let at_2_16 = crate::conversations::at_2_16;
+    let new = json!({"title": "Fin", "author_id": me(&app), "ai_copilot_availability": false, "audience_ids": [],
+        "scheduled_publish_at": null,
+        "translated_content": {"fr": {"title": "Fin", "ai_chatbot_availability": false}}});
+    let (status, article) = at_2_16(&app, Method::POST, "/articles", Some(&new)).await;
+    assert_eq!(status, 200, "{article}");
+    assert_eq!(
+        (article["ai_chatbot_availability"].clone(), article["ai_copilot_availability"].clone()),
+        (json!(true), json!(false))
+    );
+    assert_eq!(article["ai_sales_agent_availability"], true);
+    assert_eq!(article["translated_content"]["fr"]["ai_chatbot_availability"], false);
+    assert_eq!(article["translated_content"]["fr"]["ai_copilot_availability"], true);
+    assert_eq!(article["tags"], json!({"type": "tag.list", "tags": []}));
+    assert_eq!(
+        (article["body_markdown"].clone(), article["has_unpublished_changes"].clone()),
+        (Value::Null, json!(false))
+    );
+    assert_eq!(article["statistics"]["fin_resolutions"], 0);
+
+    let path = format!("/articles/{}", article["id"].as_str().unwrap());
+    let (status, updated) = app.put(&path, json!({"ai_sales_agent_availability": false})).await;
+    assert_eq!(status, 200, "{updated}");
+    let (_, found) = at_2_16(&app, Method::GET, &path, None).await;
+    assert_eq!(
+        (found["ai_sales_agent_availability"].clone(), found["ai_copilot_availability"].clone()),
+        (json!(false), json!(false))
+    );
+
+    // No audiences, no scheduling here: refused, never dropped.
+    let (status, body) = app.put(&path, json!({"audience_ids": [1]})).await;
+    assert_error(status, &body, 404, "not_found");
+    let (status, body) = app.put(&path, json!({"scheduled_publish_at": "2099-01-01T00:00:00Z"})).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let (status, body) = app.put(&path, json!({"ai_chatbot_availability": "yes"})).await;
+    assert_eq!(status, 400, "{body}");
+}
+
+backend_test!(a_markdown_body_is_kept_beside_its_html);
+async fn a_markdown_body_is_kept_beside_its_html(app: TestApp) {
+    let at_2_16 = crate::conversations::at_2_16;
+    let new =
+        json!({"title": "Markdown", "author_id": me(&app), "body_markdown": "# Hello\n\nA **bold** move.\n"});
+    let (status, article) = at_2_16(&app, Method::POST, "/articles", Some(&new)).await;
+    assert_eq!(status, 200, "{article}");
+    assert_eq!(article["body_markdown"], "# Hello\n\nA **bold** move.\n");
+    assert_eq!(article["body"], "<h1>Hello</h1>\n<p class=\"no-margin\">A <strong>bold</strong> move.</p>\n");
+    let path = format!("/articles/{}", article["id"].as_str().unwrap());
+
+    // An HTML body replaces the markdown; both at once are refused.
+    let (status, body) = app.put(&path, json!({"body": "<p>x</p>", "body_markdown": "x"})).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let (status, updated) = at_2_16(&app, Method::PUT, &path, Some(&json!({"body": "<p>Plain</p>"}))).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["body_markdown"], Value::Null);
+    let translated = json!({"translated_content": {"fr": {"title": "Bonjour", "body_markdown": "*Salut*"}}});
+    let (_, updated) = at_2_16(&app, Method::PUT, &path, Some(&translated)).await;
+    assert_eq!(updated["translated_content"]["fr"]["body_markdown"], "*Salut*");
+    assert_eq!(updated["translated_content"]["fr"]["body"], "<p class=\"no-margin\"><em>Salut</em></p>\n");
+}
+
+backend_test!(contents_know_who_made_and_changed_them);
+async fn contents_know_who_made_and_changed_them(app: TestApp) {
+    let at_2_16 = crate::conversations::at_2_16;
+    let new = json!({"title": "Who", "author_id": me(&app)});
+    let (status, article) = at_2_16(&app, Method::POST, "/articles", Some(&new)).await;
+    assert_eq!(status, 200, "{article}");
+    assert_eq!(
+        (article["created_by_id"].clone(), article["updated_by_id"].clone()),
+        (json!(me(&app)), json!(me(&app)))
+    );
+    let path = format!("/articles/{}", article["id"].as_str().unwrap());
+    let change = json!({"translated_content": {"de": {"title": "Wer"}}});
+    let (status, updated) = at_2_16(&app, Method::PUT, &path, Some(&change)).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["translated_content"]["de"]["created_by_id"], me(&app));
+    assert_eq!(updated["translated_content"]["de"]["updated_by_id"], me(&app));
+}

@@ -358,3 +358,15 @@ async fn tagging_and_untagging_companies(app: TestApp) {
     let (_, b) = app.get("/companies?company_id=b").await;
     assert_eq!(b["tags"]["tags"].as_array().unwrap().len(), 1, "nothing is written when one is unknown");
 }
+
+backend_test!(update_last_request_at_sets_it_to_now);
+async fn update_last_request_at_sets_it_to_now(app: TestApp) {
+    let created = company(&app, json!({"company_id": "seen", "update_last_request_at": true})).await;
+    let seen = created["last_request_at"].as_i64().unwrap();
+    assert!((seen - created["created_at"].as_i64().unwrap()).abs() <= 1, "{created}");
+    let untouched = company(&app, json!({"company_id": "unseen"})).await;
+    assert!(!untouched["last_request_at"].is_i64() || untouched["last_request_at"] == 0, "{untouched}");
+    let (status, body) =
+        app.post("/companies", json!({"company_id": "x", "update_last_request_at": "now"})).await;
+    assert_eq!(status, 400, "{body}");
+}

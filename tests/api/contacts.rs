@@ -548,3 +548,68 @@ async fn a_contacts_companies(app: TestApp) {
         json!({"type": "company", "id": second, "url": format!("/companies/{second}")})
     );
 }
+
+/// The stored `email_verified` of a contact.
+async fn email_verified(app: &TestApp, id: &str) -> Option<bool> {
+    let ws = crate::contact_fixtures::workspace_id(app).await;
+    let mut conn = app.store.conn().await.unwrap();
+    use sea_query::ExprTrait;
+    use switchboard::store::Exec;
+    let query = sea_query::Query::select()
+        .column("email_verified")
+        .from("contacts")
+        .and_where(sea_query::Expr::col("public_id").eq(id))
+        .and_where(sea_query::Expr::col("workspace_id").eq(ws))
+        .to_owned();
+    conn.fetch_scalar(&query).await.unwrap()
+}
+
+backend_test!(email_verified_is_kept_and_needs_an_email);
+async fn email_verified_is_kept_and_needs_an_email(app: TestApp) {
+    let c = contact(&app, json!({"email": "v@x.io", "email_verified": true})).await;
+    let id = c["id"].as_str().unwrap();
+    assert_eq!(email_verified(&app, id).await, Some(true));
+    let (status, _) =
+        app.put(&format!("/contacts/{id}"), json!({"email": "v@x.io", "email_verified": false})).await;
+    assert_eq!(status, 200);
+    assert_eq!(email_verified(&app, id).await, Some(false));
+    let (status, body) = app.put(&format!("/contacts/{id}"), json!({"email_verified": true})).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let (status, body) = app.post("/contacts", json!({"email": "w@x.io", "email_verified": "yes"})).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(c["enabled_push_messaging"], Value::Null);
+    assert!(c.get("merge_history").is_none(), "only when asked");
+}
+
+backend_test!(merge_history_lists_the_merged_leads);
+async fn merge_history_lists_the_merged_leads(app: TestApp) {
+    let user = contact(&app, json!({"email": "u@merge.io"})).await["id"].as_str().unwrap().to_owned();
+    let lead = contact(&app, json!({"role": "lead", "name": "L"})).await["id"].as_str().unwrap().to_owned();
+    let merge = json!({"from": lead, "into": user, "skip_duplicate_validation": true});
+    let at_2_16 = crate::conversations::at_2_16;
+    let (status, merged) =
+        at_2_16(&app, axum::http::Method::POST, "/contacts/merge?include_merge_history=true", Some(&merge))
+            .await;
+    assert_eq!(status, 200, "{merged}");
+    let history = merged["merge_history"].as_array().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["type"], "merge_history");
+    assert_eq!(history[0]["source_contact_id"], lead);
+    assert_eq!(history[0]["source_contact_role"], "lead");
+    assert!(history[0]["merged_at"].is_i64());
+
+    let (_, found) =
+        at_2_16(&app, axum::http::Method::GET, &format!("/contacts/{user}?include_merge_history=true"), None)
+            .await;
+    assert_eq!(found["merge_history"], merged["merge_history"]);
+    let (_, plain) = app.get(&format!("/contacts/{user}")).await;
+    assert!(plain.get("merge_history").is_none());
+    let (_, listed) =
+        at_2_16(&app, axum::http::Method::GET, "/contacts?include_merge_history=true", None).await;
+    assert_eq!(listed["data"][0]["merge_history"], merged["merge_history"]);
+    let other = contact(&app, json!({"role": "lead", "name": "M"})).await["id"].as_str().unwrap().to_owned();
+    let (_, other) = app.get(&format!("/contacts/{other}?include_merge_history=true")).await;
+    assert!(other.get("merge_history").is_none(), "leads have none");
+    let (status, body) = app.get(&format!("/contacts/{user}?include_merge_history=yes")).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+}

@@ -719,3 +719,183 @@ async fn concurrent_replies_all_count(app: TestApp) {
     assert_eq!(c["conversation_parts"]["total_count"], 6);
     assert_eq!(c["statistics"]["count_conversation_parts"], 6);
 }
+
+/// A request that carries `Intercom-Version: 2.16`.
+pub async fn at_2_16(app: &TestApp, method: Method, path: &str, body: Option<&Json>) -> (StatusCode, Json) {
+    let mut request = app.request(method, path, body);
+    request.headers_mut().insert("intercom-version", "2.16".parse().unwrap());
+    let (status, _headers, body) = app.send(request).await;
+    (status, body)
+}
+
+backend_test!(quick_replies_are_offered_picked_and_returned);
+async fn quick_replies_are_offered_picked_and_returned(app: TestApp) {
+    let joe = user(&app, "quick@example.com").await;
+    let id = start(&app, &joe, "Can I get a refund?").await;
+    let (yes, no) = ("a5e1c524-5ddd-4c3e-9328-6bca5d6e3edb", "f4a98af1-be56-4948-a57e-e1a83f8484c6");
+    let options = json!([{"text": "Yes", "uuid": yes}, {"text": "No", "uuid": no}]);
+    let offer = json!({"message_type": "quick_reply", "type": "admin", "admin_id": admin(&app),
+        "reply_options": options, "skip_notifications": true});
+    let (status, offered) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/reply"), Some(&offer)).await;
+    assert_eq!(status, 200, "{offered}");
+    let part = last_part(&offered);
+    assert_eq!(part["part_type"], "quick_reply");
+    assert_eq!(part["body"], Json::Null);
+    assert_eq!(part["metadata"], json!({"quick_reply_options": options}));
+    assert_eq!(part["state"], "open");
+    assert_eq!(
+        (part["author"]["from_ai_agent"].clone(), part["author"]["is_ai_answer"].clone()),
+        (json!(false), json!(false))
+    );
+    assert_eq!(offered["statistics"]["first_admin_reply_at"], part["created_at"]);
+
+    let pick = json!({"message_type": "quick_reply", "type": "user", "intercom_user_id": joe,
+        "reply_options": [{"text": "Yes", "uuid": yes}]});
+    let (status, picked) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/reply"), Some(&pick)).await;
+    assert_eq!(status, 200, "{picked}");
+    let part = last_part(&picked);
+    assert_eq!((part["part_type"].clone(), part["body"].clone()), (json!("comment"), json!("<p>Yes</p>")));
+    assert_eq!(part["metadata"], json!({"quick_reply_uuid": yes}));
+
+    // Retrieved later, both parts keep their metadata; other parts have none.
+    let (_, conversation) = at_2_16(&app, Method::GET, &format!("/conversations/{id}"), None).await;
+    let parts = conversation["conversation_parts"]["conversation_parts"].as_array().unwrap();
+    assert_eq!(parts[parts.len() - 2]["metadata"]["quick_reply_options"], options);
+    assert_eq!(parts[parts.len() - 1]["metadata"]["quick_reply_uuid"], yes);
+
+    // Quick replies need their options; an option needs a UUID; a contact picks one.
+    let bare = json!({"message_type": "quick_reply", "type": "admin", "admin_id": admin(&app)});
+    let (status, body) = app.post(&format!("/conversations/{id}/reply"), bare).await;
+    assert_error(status, &body, 400, "parameter_not_found");
+    let bad = json!({"message_type": "quick_reply", "type": "admin", "admin_id": admin(&app),
+        "reply_options": [{"text": "Yes", "uuid": "yes"}]});
+    let (status, body) = app.post(&format!("/conversations/{id}/reply"), bad).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let both =
+        json!({"message_type": "comment", "type": "user", "intercom_user_id": joe, "reply_options": options});
+    let (status, body) = app.post(&format!("/conversations/{id}/reply"), both).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let flag = json!({"message_type": "comment", "type": "admin", "admin_id": admin(&app), "body": "x",
+        "skip_notifications": "yes"});
+    let (status, body) = app.post(&format!("/conversations/{id}/reply"), flag).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+}
+
+backend_test!(the_2_16_fields_of_a_conversation);
+async fn the_2_16_fields_of_a_conversation(app: TestApp) {
+    let joe = user(&app, "fields@example.com").await;
+    let (status, message) = app
+        .post("/conversations", json!({"from": {"type": "user", "id": joe}, "body": "Hi", "brand_id": "42"}))
+        .await;
+    assert_eq!(status, 200, "{message}");
+    let id = message["conversation_id"].as_str().unwrap().to_owned();
+    let (_, conversation) = at_2_16(&app, Method::GET, &format!("/conversations/{id}"), None).await;
+    assert_eq!(conversation["channel"], json!({"initial": "messenger", "current": "messenger"}));
+    assert_eq!(conversation["source"].get("recipients"), Some(&Json::Null), "not an email");
+    assert_eq!(conversation["source"].get("reply_to"), Some(&Json::Null));
+    assert_eq!(conversation["company"], Json::Null);
+    for empty in ["external_references", "monitor_evaluations", "scorecards"] {
+        assert_eq!(conversation[empty], json!([]), "{empty}");
+    }
+    assert_eq!(
+        (conversation["sales_agent"].clone(), conversation["sales_agent_participated"].clone()),
+        (Json::Null, json!(false))
+    );
+    let statistics = &conversation["statistics"];
+    assert_eq!(
+        (statistics["handling_time"].clone(), statistics["adjusted_handling_time"].clone()),
+        (json!(0), Json::Null)
+    );
+    assert_eq!(statistics["assigned_team_first_response_time"], json!([]));
+
+    // handling_time: from the assignment to the close.
+    part(&app, &id, json!({"message_type": "assignment", "type": "admin", "admin_id": admin(&app), "assignee_id": admin(&app)})).await;
+    sql(
+        &app,
+        &format!("UPDATE conversations SET first_assignment_at = first_assignment_at - 300 WHERE id = {id}"),
+    )
+    .await;
+    let close = json!({"message_type": "close", "type": "admin", "admin_id": admin(&app)});
+    let (status, closed) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/parts"), Some(&close)).await;
+    assert_eq!(status, 200, "{closed}");
+    let handling = closed["statistics"]["handling_time"].as_i64().unwrap();
+    assert!((300..310).contains(&handling), "{handling}");
+    let parts = closed["conversation_parts"]["conversation_parts"].as_array().unwrap();
+    assert_eq!(parts.last().unwrap()["state"], "closed");
+    assert_eq!(parts[0]["state"], "open");
+    assert_eq!((parts[0]["tags"].clone(), parts[0]["app_package_code"].clone()), (json!([]), Json::Null));
+}
+
+backend_test!(update_sets_the_company_and_the_title);
+async fn update_sets_the_company_and_the_title(app: TestApp) {
+    let joe = user(&app, "company@example.com").await;
+    let id = start(&app, &joe, "Hello").await;
+    let (status, company) = app.post("/companies", json!({"company_id": "acme", "name": "Acme"})).await;
+    assert_eq!(status, 200, "{company}");
+    let path = format!("/conversations/{id}");
+    let body = json!({"company_id": company["id"], "title": "Refund"});
+    let (status, updated) = at_2_16(&app, Method::PUT, &path, Some(&body)).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(
+        (updated["company"]["id"].clone(), updated["company"]["name"].clone()),
+        (company["id"].clone(), json!("Acme"))
+    );
+    assert_eq!(updated["title"], "Refund");
+    let (_, listed) = at_2_16(&app, Method::GET, "/conversations", None).await;
+    assert_eq!(listed["conversations"][0]["company"]["company_id"], "acme");
+
+    // An unknown company is not found; null removes the company.
+    let (status, body) = app.put(&path, json!({"company_id": "nope"})).await;
+    assert_error(status, &body, 404, "company_not_found");
+    let (status, updated) = at_2_16(&app, Method::PUT, &path, Some(&json!({"company_id": null}))).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!((updated["company"].clone(), updated["title"].clone()), (Json::Null, json!("Refund")));
+
+    // include_translations is a flag.
+    let (status, _) = app.get(&format!("{path}?include_translations=true")).await;
+    assert_eq!(status, 200);
+    let (status, body) = app.get(&format!("{path}?include_translations=maybe")).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+}
+
+backend_test!(assigned_teams_first_response_times);
+async fn assigned_teams_first_response_times(app: TestApp) {
+    let ws = workspace_id(&app).await;
+    let team = app.store.create_team(ws, "Billing", &[]).await.unwrap().id;
+    let joe = user(&app, "teams@example.com").await;
+    let id = start(&app, &joe, "Help").await;
+    let assign =
+        json!({"message_type": "assignment", "type": "team", "admin_id": admin(&app), "assignee_id": team});
+    let (status, assigned) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/parts"), Some(&assign)).await;
+    assert_eq!(status, 200, "{assigned}");
+    assert_eq!(assigned["statistics"]["assigned_team_first_response_time"], json!([]), "no reply yet");
+    let answer =
+        json!({"message_type": "comment", "type": "admin", "admin_id": admin(&app), "body": "On it"});
+    let (status, replied) =
+        at_2_16(&app, Method::POST, &format!("/conversations/{id}/reply"), Some(&answer)).await;
+    assert_eq!(status, 200, "{replied}");
+    let times = &replied["statistics"]["assigned_team_first_response_time"];
+    assert_eq!((times[0]["team_id"].clone(), times[0]["team_name"].clone()), (json!(team), json!("Billing")));
+    assert!(times[0]["response_time"].as_i64().is_some_and(|t| (0..5).contains(&t)), "{times}");
+    assert_eq!(replied["statistics"]["assigned_team_first_response_time_in_office_hours"], *times);
+    let (_, listed) = at_2_16(&app, Method::GET, "/conversations", None).await;
+    assert_eq!(listed["conversations"][0]["statistics"]["assigned_team_first_response_time"], *times);
+}
+
+backend_test!(search_takes_the_qa_flags);
+async fn search_takes_the_qa_flags(app: TestApp) {
+    let joe = user(&app, "qa@example.com").await;
+    start(&app, &joe, "Hello").await;
+    let query = json!({"query": {"field": "open", "operator": "=", "value": true}});
+    let path = "/conversations/search?include_monitors=true&include_scorecards=true";
+    let (status, found) = at_2_16(&app, Method::POST, path, Some(&query)).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["conversations"][0]["monitor_evaluations"], json!([]));
+    assert_eq!(found["conversations"][0]["scorecards"], json!([]));
+    let (status, body) = app.post("/conversations/search?include_monitors=1", query).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+}

@@ -310,3 +310,15 @@ impl OtherClient<'_> {
         self.call(axum::http::Method::POST, path, Some(body)).await
     }
 }
+
+backend_test!(the_default_help_center_and_its_locales);
+async fn the_default_help_center_and_its_locales(app: TestApp) {
+    let (status, list) =
+        crate::conversations::at_2_16(&app, axum::http::Method::GET, "/help_center/help_centers", None).await;
+    assert_eq!(status, 200, "{list}");
+    let center = &list["data"][0];
+    assert_eq!((center["default"].clone(), center["locales"].clone()), (json!(true), json!(["en"])));
+    let path = format!("/help_center/help_centers/{}", center["id"].as_str().unwrap());
+    let (_, found) = crate::conversations::at_2_16(&app, axum::http::Method::GET, &path, None).await;
+    assert_eq!(found["default"], true);
+}

@@ -76,3 +76,16 @@ async fn note_errors(app: TestApp) {
         app.get_as(&other.access_token, &format!("/notes/{}", note["id"].as_str().unwrap())).await;
     assert_eq!(status, 404);
 }
+
+backend_test!(notes_are_about_a_contact_not_a_company);
+async fn notes_are_about_a_contact_not_a_company(app: TestApp) {
+    let c = contact(&app, json!({"email": "nc@x.io"})).await["id"].as_str().unwrap().to_owned();
+    let (status, note) = app.post(&format!("/contacts/{c}/notes"), json!({"body": "Hi"})).await;
+    assert_eq!(status, 200, "{note}");
+    assert_eq!(note["company"], serde_json::Value::Null);
+    let new = json!({"company_id": "noted"});
+    let (status, company) =
+        crate::conversations::at_2_16(&app, axum::http::Method::POST, "/companies", Some(&new)).await;
+    assert_eq!(status, 200, "{company}");
+    assert_eq!(company["notes"], json!({"type": "note.list", "notes": []}));
+}

@@ -46,3 +46,15 @@ async fn teams_list_and_retrieve(app: TestApp) {
     let other_admin: i64 = other.admin_id.parse().unwrap();
     assert!(app.store.add_team_admin(ws.id, team.id, other_admin).await.is_err());
 }
+
+backend_test!(teams_have_no_load_balancing);
+async fn teams_have_no_load_balancing(app: TestApp) {
+    let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
+    let team = app.store.create_team(ws.id, "Support", &[]).await.unwrap();
+    let (status, one) =
+        crate::conversations::at_2_16(&app, axum::http::Method::GET, &format!("/teams/{}", team.id), None)
+            .await;
+    assert_eq!(status, 200, "{one}");
+    assert_eq!(one["assignment_limit"], serde_json::Value::Null);
+    assert_eq!(one["distribution_method"], serde_json::Value::Null);
+}

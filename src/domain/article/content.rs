@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::ArticleState;
-use super::text::{normalize_body, search_text};
+use super::text::{markdown_to_html, normalize_body, search_text};
 use crate::domain::error::{OrMissing, Rejection};
 use crate::domain::help_center::required;
 
@@ -13,20 +13,38 @@ pub struct ContentInput {
     pub title: Option<String>,
     pub description: Option<String>,
     pub body: Option<String>,
+    /// The body as markdown, instead of `body` (2.16).
+    pub body_markdown: Option<String>,
     pub author_id: Option<i64>,
     pub state: Option<ArticleState>,
+    pub ai_chatbot_availability: Option<bool>,
+    pub ai_copilot_availability: Option<bool>,
+    pub ai_sales_agent_availability: Option<bool>,
 }
 
 impl ContentInput {
     /// The fields of `over` where it has them, else those of `self`.
     pub fn overlay(self, over: ContentInput) -> ContentInput {
+        // A body, in either form, comes whole from one side.
+        let (body, body_markdown) =
+            if over.sets_body() { (over.body, over.body_markdown) } else { (self.body, self.body_markdown) };
         ContentInput {
             title: over.title.or(self.title),
             description: over.description.or(self.description),
-            body: over.body.or(self.body),
+            body,
+            body_markdown,
             author_id: over.author_id.or(self.author_id),
             state: over.state.or(self.state),
+            ai_chatbot_availability: over.ai_chatbot_availability.or(self.ai_chatbot_availability),
+            ai_copilot_availability: over.ai_copilot_availability.or(self.ai_copilot_availability),
+            ai_sales_agent_availability: over
+                .ai_sales_agent_availability
+                .or(self.ai_sales_agent_availability),
         }
+    }
+
+    fn sets_body(&self) -> bool {
+        self.body.is_some() || self.body_markdown.is_some()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -39,6 +57,9 @@ impl ContentInput {
 pub struct ArticleInput {
     pub main: ContentInput,
     pub translations: Vec<(String, ContentInput)>,
+    /// The admin making the request: the contents it writes are theirs (`created_by_id`,
+    /// `updated_by_id`).
+    pub editor: Option<i64>,
 }
 
 /// One locale's content as stored, and as `article_content` and `article` show it.
@@ -51,6 +72,34 @@ pub struct Content {
     pub state: ArticleState,
     pub created_at: i64,
     pub updated_at: i64,
+    #[serde(flatten)]
+    pub ai: AiAvailability,
+    /// The markdown the body was made from; `None` when it was sent as HTML.
+    pub body_markdown: Option<String>,
+    pub created_by_id: Option<i64>,
+    pub updated_by_id: Option<i64>,
+    /// 2.16 fields Switchboard has nothing to feed: there are no audiences or staged drafts.
+    pub audience_ids: Vec<i64>,
+    pub draft_updated_at: Option<i64>,
+    pub has_unpublished_changes: bool,
+}
+
+/// Whether Fin, Copilot and the sales agent may use the content (2.16): yes, unless a request
+/// says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AiAvailability {
+    #[serde(rename = "ai_chatbot_availability")]
+    pub chatbot: bool,
+    #[serde(rename = "ai_copilot_availability")]
+    pub copilot: bool,
+    #[serde(rename = "ai_sales_agent_availability")]
+    pub sales_agent: bool,
+}
+
+impl Default for AiAvailability {
+    fn default() -> Self {
+        AiAvailability { chatbot: true, copilot: true, sales_agent: true }
+    }
 }
 
 impl Content {
@@ -78,14 +127,35 @@ fn apply(
     if let Some(description) = input.description {
         content.description = description;
     }
-    if let Some(body) = input.body {
-        content.body = normalize_body(&body);
+    match (input.body, input.body_markdown) {
+        (Some(_), Some(_)) => {
+            let message = format!("{} and {} are mutually exclusive", field("body"), field("body_markdown"));
+            return Err(Rejection::invalid(&field("body_markdown"), message));
+        }
+        (Some(body), None) => {
+            content.body = normalize_body(&body);
+            content.body_markdown = None;
+        }
+        (None, Some(markdown)) => {
+            content.body = normalize_body(&markdown_to_html(&markdown));
+            content.body_markdown = Some(markdown);
+        }
+        (None, None) => {}
     }
     if let Some(author_id) = input.author_id {
         content.author_id = author_id;
     }
     if let Some(state) = input.state {
         content.state = state;
+    }
+    if let Some(available) = input.ai_chatbot_availability {
+        content.ai.chatbot = available;
+    }
+    if let Some(available) = input.ai_copilot_availability {
+        content.ai.copilot = available;
+    }
+    if let Some(available) = input.ai_sales_agent_availability {
+        content.ai.sales_agent = available;
     }
     Ok(())
 }
@@ -100,6 +170,7 @@ pub fn plan_contents(
     touch_default: bool,
     now: i64,
 ) -> Result<Vec<(String, Content)>, Rejection> {
+    let editor = input.editor;
     let mut main = input.main;
     let mut others = Vec::new();
     for (locale, content) in input.translations {
@@ -130,8 +201,14 @@ pub fn plan_contents(
             };
             let title = main.title.clone().ok_or_else(|| required("title"))?;
             let author_id = main.author_id.ok_or_else(|| required("author_id"))?;
-            let mut content =
-                Content { title, author_id, created_at: now, updated_at: now, ..Content::default() };
+            let mut content = Content {
+                title,
+                author_id,
+                created_at: now,
+                updated_at: now,
+                created_by_id: editor,
+                ..Content::default()
+            };
             apply(&mut content, main, &|f| f.to_owned())?;
             planned.push((default_locale.to_owned(), content.clone()));
             content
@@ -153,6 +230,7 @@ pub fn plan_contents(
                     author_id: default.author_id,
                     created_at: now,
                     updated_at: now,
+                    created_by_id: editor,
                     ..Content::default()
                 };
                 apply(&mut content, input, &field)?;
@@ -160,6 +238,9 @@ pub fn plan_contents(
             }
         };
         planned.push((locale, content));
+    }
+    for (_, content) in &mut planned {
+        content.updated_by_id = editor;
     }
     Ok(planned)
 }
@@ -193,6 +274,7 @@ mod tests {
         let translated = ArticleInput {
             main: ContentInput { author_id: Some(5), ..Default::default() },
             translations: vec![("en".into(), input("English", None)), ("fr".into(), input("Français", None))],
+            editor: Some(9),
         };
         let planned = plan_contents(&[], translated, "en", false, 10).unwrap();
         assert_eq!(planned.len(), 2);
@@ -200,6 +282,7 @@ mod tests {
         assert_eq!(planned[0].1.title, "English");
         assert_eq!(planned[1].1.author_id, 5, "a translation defaults to the article's author");
         assert_eq!(planned[1].1.state, ArticleState::Draft);
+        assert_eq!((planned[1].1.created_by_id, planned[1].1.updated_by_id), (Some(9), Some(9)));
     }
 
     #[test]

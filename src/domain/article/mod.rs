@@ -14,9 +14,11 @@ use serde::Serialize;
 
 use super::help_center::{Translated, id_slug};
 use super::ids;
+use super::pages::NamedList;
 use super::str_enum::str_enum;
+use super::tag::Tag;
 
-pub use content::{ArticleInput, Content, ContentInput, author_fields, plan_contents};
+pub use content::{AiAvailability, ArticleInput, Content, ContentInput, author_fields, plan_contents};
 pub use search::{
     ArticleHighlights, ArticleSearch, ArticleSearchResponse, Highlight, SearchData, highlight,
     search_highlights,
@@ -82,6 +84,10 @@ pub struct ArticleStatistics {
     pub happy_reaction_percentage: f64,
     pub neutral_reaction_percentage: f64,
     pub sad_reaction_percentage: f64,
+    /// Switchboard has no Fin (2.16).
+    pub fin_involvements: i64,
+    pub fin_resolution_rate: f64,
+    pub fin_resolutions: i64,
 }
 
 /// The `article` object (`article_list_item` plus `statistics`).
@@ -102,6 +108,13 @@ pub struct Article {
     pub url: Option<String>,
     pub default_locale: String,
     pub translated_content: Translated<ArticleContent>,
+    /// The article's tags (2.14): Switchboard does not tag articles.
+    pub tags: NamedList<Tag>,
+    /// 2.16: no suggestion settings, help center audiences or scheduled publishing here.
+    pub exclude_from_article_suggestions: bool,
+    pub help_center_audience: Option<String>,
+    pub scheduled_publish_at: Option<i64>,
+    pub scheduled_unpublish_at: Option<i64>,
 }
 
 /// An article as the store holds it, before it is shown.
@@ -152,6 +165,11 @@ impl Article {
             url,
             default_locale,
             translated_content: Translated::new("article_translated_content", translated),
+            tags: NamedList::new(Vec::new()),
+            exclude_from_article_suggestions: false,
+            help_center_audience: None,
+            scheduled_publish_at: None,
+            scheduled_unpublish_at: None,
         }
     }
 }

@@ -16,6 +16,13 @@ pub fn normalize_body(body: &str) -> String {
         .collect()
 }
 
+/// A markdown body (`body_markdown`) as the HTML body it stands for.
+pub fn markdown_to_html(markdown: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(markdown));
+    html
+}
+
 fn has_markup(text: &str) -> bool {
     text.as_bytes()
         .windows(2)

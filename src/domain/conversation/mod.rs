@@ -69,9 +69,17 @@ pub struct Author {
     pub id: String,
     pub name: Option<String>,
     pub email: String,
+    /// Switchboard has no AI agent (2.14): no part is its.
+    pub from_ai_agent: bool,
+    pub is_ai_answer: bool,
 }
 
 impl Author {
+    /// A person (admin or contact), who is no AI agent.
+    pub fn person(kind: String, id: String, name: Option<String>, email: String) -> Author {
+        Author { kind, id, name, email, from_ai_agent: false, is_ai_answer: false }
+    }
+
     /// Operator, the workspace's bot: it writes the parts of assignment rules.
     pub fn operator() -> Author {
         Author {
@@ -79,6 +87,8 @@ impl Author {
             id: "0".into(),
             name: Some("Operator".into()),
             email: OPERATOR_EMAIL.into(),
+            from_ai_agent: false,
+            is_ai_answer: false,
         }
     }
 }
@@ -117,6 +127,10 @@ pub struct Source {
     pub attachments: Vec<Attachment>,
     pub url: Option<String>,
     pub redacted: bool,
+    /// Email headers (2.16), "only present for email conversations": Switchboard's are
+    /// messenger conversations.
+    pub recipients: Option<Vec<Json>>,
+    pub reply_to: Option<Vec<Json>>,
 }
 
 /// `contact_reference`.
@@ -187,9 +201,50 @@ pub struct Part {
     pub attachments: Vec<Attachment>,
     pub external_id: Option<String>,
     pub redacted: bool,
+    /// The conversation's state when the part was written (2.14).
+    pub state: State,
+    /// Tags on the part itself: Switchboard tags conversations, not parts.
+    pub tags: Vec<Tag>,
+    pub metadata: PartMetadata,
+    /// Switchboard has no apps, email channel or workflows (2.14).
+    pub app_package_code: Option<String>,
+    pub email_message_metadata: Option<Json>,
+    pub event_details: Option<Json>,
 }
 
 listed!(Part: "conversation_part.list", "conversation_parts");
+
+/// `quick_reply_option`: a choice an admin offers, or the one a contact picked.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct QuickReplyOption {
+    pub text: String,
+    pub uuid: String,
+}
+
+/// `conversation_part_metadata`, stored with the part as JSON: `{}` for most parts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct PartMetadata {
+    /// The options an admin's `quick_reply` offers.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub quick_reply_options: Option<Vec<QuickReplyOption>>,
+    /// The option a contact's reply picked.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub quick_reply_uuid: Option<String>,
+}
+
+/// `conversation_channel` (2.16): conversations reach Switchboard as messenger messages sent
+/// through the API, and stay there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Channel {
+    pub initial: Option<String>,
+    pub current: Option<String>,
+}
+
+impl Channel {
+    pub fn messenger() -> Channel {
+        Channel { initial: Some("messenger".into()), current: Some("messenger".into()) }
+    }
+}
 
 /// The conversation object. Listing and searching leave out `conversation_parts`
 /// (`conversation_list_item`).
@@ -225,6 +280,15 @@ pub struct Conversation {
     pub linked_objects: LinkedObjects,
     pub ai_agent: Option<Json>,
     pub ai_agent_participated: bool,
+    /// 2.16: the channel, and the company `PUT /conversations/{id}` set.
+    pub channel: Channel,
+    pub company: Option<super::company::Company>,
+    /// Switchboard links no external helpdesk, runs no monitors, scorecards or sales agent.
+    pub external_references: Vec<Json>,
+    pub monitor_evaluations: Vec<Json>,
+    pub sales_agent: Option<Json>,
+    pub sales_agent_participated: bool,
+    pub scorecards: Vec<Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<NamedList<Part, TotalCount>>,
 }
@@ -273,6 +337,8 @@ pub type Customer = TypedRef<String, String>;
 /// Part types Switchboard writes.
 pub mod part_type {
     pub const COMMENT: &str = "comment";
+    /// An admin's reply that offers quick reply options.
+    pub const QUICK_REPLY: &str = "quick_reply";
     pub const NOTE: &str = "note";
     /// A contact's reply that re-opened a closed or snoozed conversation.
     pub const OPEN: &str = "open";

@@ -5,8 +5,8 @@
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
 
-use super::Attachment;
 use super::body::{self, AttachmentError};
+use super::{Attachment, PartMetadata, QuickReplyOption};
 use crate::domain::error::{OrMissing, Rejection};
 use crate::domain::upload::{self, Upload};
 
@@ -103,6 +103,7 @@ pub struct CreateBody {
     subject: Option<String>,
     attachment_urls: Option<Vec<String>>,
     created_at: Option<i64>,
+    brand_id: Option<IdValue>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,6 +134,8 @@ pub struct NewConversation {
     pub subject: Option<String>,
     pub attachments: Vec<Attachment>,
     pub created_at: Option<i64>,
+    /// The brand the conversation belongs to (2.16), kept as sent.
+    pub brand_id: Option<String>,
 }
 
 impl CreateBody {
@@ -161,6 +164,7 @@ impl CreateBody {
             subject: self.subject.filter(|s| !s.trim().is_empty()),
             attachments: attachments(self.attachment_urls)?,
             created_at: created_at(self.created_at)?,
+            brand_id: self.brand_id.map(|id| id.text()).filter(|id| !id.is_empty()),
         })
     }
 }
@@ -182,61 +186,119 @@ pub struct ReplyBody {
     created_at: Option<i64>,
     attachment_urls: Option<Vec<String>>,
     attachment_files: Option<Vec<Json>>,
+    reply_options: Option<Vec<QuickReplyOption>>,
+    /// Switchboard sends no notifications, so there are none to skip; the flag is checked.
+    #[serde(rename = "skip_notifications")]
+    _skip_notifications: Option<bool>,
+}
+
+/// What an admin's reply is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminMessage {
+    Comment,
+    Note,
+    /// A comment that offers quick reply options (2.14).
+    QuickReply,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Replier {
-    Admin { admin_id: i64, note: bool },
+    Admin { admin_id: i64, message: AdminMessage },
     Contact(ContactKey),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub by: Replier,
-    pub body: String,
+    /// Only an admin's quick reply may leave it out.
+    pub body: Option<String>,
     pub attachments: Vec<Attachment>,
     /// `attachment_files`: shown after `attachments` once the API has given them URLs.
     pub uploads: Vec<Upload>,
     pub created_at: Option<i64>,
+    /// The options an admin offers, or the one a contact picked.
+    pub metadata: PartMetadata,
+}
+
+/// Every option needs text and a UUID ("a unique identifier for this quick reply option").
+fn quick_reply_options(options: Vec<QuickReplyOption>) -> Checked<Vec<QuickReplyOption>> {
+    for option in &options {
+        if option.text.trim().is_empty() {
+            return invalid("reply_options", "reply_options text must not be blank");
+        }
+        if uuid::Uuid::parse_str(option.uuid.trim()).is_err() {
+            return invalid("reply_options", format!("reply_options uuid '{}' is not a UUID", option.uuid));
+        }
+    }
+    Ok(options)
 }
 
 impl ReplyBody {
     pub fn check(self) -> Checked<Reply> {
         let message_type = self.message_type.or_missing("message_type")?;
         let kind = self.kind.or_missing("type")?;
-        let by = match kind.as_str() {
+        let options = self.reply_options.map(quick_reply_options).transpose()?;
+        let (by, body, metadata) = match kind.as_str() {
             "admin" => {
-                let note = match message_type.as_str() {
-                    "comment" => false,
-                    "note" => true,
+                let message = match message_type.as_str() {
+                    "comment" => AdminMessage::Comment,
+                    "note" => AdminMessage::Note,
+                    "quick_reply" => AdminMessage::QuickReply,
                     other => {
                         return invalid(
                             "message_type",
-                            format!("message_type must be comment or note for an admin reply, not '{other}'"),
+                            format!(
+                                "message_type must be comment, note or quick_reply for an admin reply, not '{other}'"
+                            ),
                         );
                     }
                 };
-                Replier::Admin { admin_id: admin_id(self.admin_id)?, note }
+                let (body, options) = match message {
+                    // "Must be present for quick_reply message types"; the body is optional.
+                    AdminMessage::QuickReply => match options {
+                        Some(options) if !options.is_empty() => (self.body, Some(options)),
+                        _ => return Err(Rejection::missing("reply_options")),
+                    },
+                    _ if options.is_some() => {
+                        return invalid("reply_options", "reply_options needs message_type quick_reply");
+                    }
+                    _ => (Some(required_text("body", self.body)?), None),
+                };
+                let metadata = PartMetadata { quick_reply_options: options, quick_reply_uuid: None };
+                (Replier::Admin { admin_id: admin_id(self.admin_id)?, message }, body, metadata)
             }
             "user" | "contact" | "lead" => {
-                if message_type != "comment" {
+                if message_type != "comment" && message_type != "quick_reply" {
                     return invalid(
                         "message_type",
-                        format!("message_type must be comment for a contact reply, not '{message_type}'"),
+                        format!(
+                            "message_type must be comment or quick_reply for a contact reply, not '{message_type}'"
+                        ),
                     );
                 }
                 let key = ContactKey::pick(self.intercom_user_id, self.user_id.map(|v| v.text()), self.email)
                     .or_missing("intercom_user_id")?;
-                Replier::Contact(key)
+                // A contact picks one option; its text is the reply unless a body is sent.
+                let (body, picked) = match options.as_deref() {
+                    None if message_type == "quick_reply" => return Err(Rejection::missing("reply_options")),
+                    None => (required_text("body", self.body)?, None),
+                    Some([option]) => {
+                        (self.body.unwrap_or_else(|| option.text.clone()), Some(option.uuid.clone()))
+                    }
+                    Some(_) => return invalid("reply_options", "a contact's reply picks exactly one option"),
+                };
+                let metadata = PartMetadata { quick_reply_options: None, quick_reply_uuid: picked };
+                (Replier::Contact(key), Some(body), metadata)
             }
             other => return invalid("type", format!("type must be admin or user, not '{other}'")),
         };
         Ok(Reply {
             by,
-            body: body::to_html(&required_text("body", self.body)?),
+            body: body.filter(|b| !b.trim().is_empty()).map(|b| body::to_html(&b)),
             attachments: attachments(self.attachment_urls)?,
             uploads: upload::uploads(self.attachment_files)?,
             created_at: created_at(self.created_at)?,
+            metadata,
         })
     }
 }
@@ -339,6 +401,9 @@ pub struct UpdateBody {
     /// Not in 2.11's schema; later versions and both SDKs send it.
     pub title: Option<String>,
     pub custom_attributes: Option<Map<String, Json>>,
+    /// The company's Intercom id (2.14); `null` removes the company.
+    #[serde(default, deserialize_with = "crate::api::params::present")]
+    pub company_id: Option<Option<String>>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,7 +577,7 @@ mod tests {
             read::<ReplyBody>(json!({"message_type": "note", "type": "admin", "admin_id": 5, "body": "x"}))
                 .check()
                 .unwrap();
-        assert_eq!(r.by, Replier::Admin { admin_id: 5, note: true });
+        assert_eq!(r.by, Replier::Admin { admin_id: 5, message: AdminMessage::Note });
         let r = read::<ReplyBody>(
             json!({"message_type": "comment", "type": "user", "email": "a@b.c", "body": "x", "created_at": 9}),
         )
@@ -529,6 +594,35 @@ mod tests {
             json!({"message_type": "comment", "type": "admin", "admin_id": "1", "body": "x", "attachment_urls": many}),
         );
         assert_eq!(invalid_field(err.check()), "attachment_urls");
+    }
+
+    #[test]
+    fn quick_replies_offer_options_and_contacts_pick_one() {
+        let yes = json!({"text": "Yes", "uuid": "a5e1c524-5ddd-4c3e-9328-6bca5d6e3edb"});
+        let no = json!({"text": "No", "uuid": "f4a98af1-be56-4948-a57e-e1a83f8484c6"});
+        let r = read::<ReplyBody>(
+            json!({"message_type": "quick_reply", "type": "admin", "admin_id": 1, "reply_options": [yes, no]}),
+        )
+        .check()
+        .unwrap();
+        assert_eq!((r.by, r.body), (Replier::Admin { admin_id: 1, message: AdminMessage::QuickReply }, None));
+        assert_eq!(r.metadata.quick_reply_options.unwrap().len(), 2);
+        let r = read::<ReplyBody>(
+            json!({"message_type": "quick_reply", "type": "user", "intercom_user_id": "c", "reply_options": [yes]}),
+        )
+        .check()
+        .unwrap();
+        assert_eq!(r.body.as_deref(), Some("<p>Yes</p>"));
+        assert_eq!(r.metadata.quick_reply_uuid.as_deref(), Some("a5e1c524-5ddd-4c3e-9328-6bca5d6e3edb"));
+        let err = read::<ReplyBody>(json!({"message_type": "quick_reply", "type": "admin", "admin_id": 1}));
+        assert_eq!(err.check().unwrap_err(), Rejection::missing("reply_options"));
+        let err = read::<ReplyBody>(
+            json!({"message_type": "quick_reply", "type": "user", "email": "a@b.c", "reply_options": [yes, no]}),
+        );
+        assert_eq!(invalid_field(err.check()), "reply_options");
+        let err = read::<ReplyBody>(json!({"message_type": "quick_reply", "type": "admin", "admin_id": 1,
+            "reply_options": [{"text": "Yes", "uuid": "nope"}]}));
+        assert_eq!(invalid_field(err.check()), "reply_options");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! of business hours" subtracts nothing. Durations count from the first contact reply (for a
 //! conversation a contact started: its creation).
 
-use serde::Serialize;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
 
 /// What happened to a conversation, as far as its statistics care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +63,39 @@ pub struct Statistics {
     pub count_reopens: i64,
     pub count_assignments: i64,
     pub count_conversation_parts: i64,
+    /// 2.14: "Time from conversation assignment to conversation close" (see [`Statistics::handling_time`]).
+    pub handling_time: i64,
+    /// Switchboard does not know when teammates are idle, so it has no adjusted time.
+    pub adjusted_handling_time: Option<i64>,
+    /// Filled in when read, from `team_responses` and the teams' names.
+    pub assigned_team_first_response_time: Vec<TeamResponseTime>,
+    /// Switchboard has no office hours: the same times.
+    pub assigned_team_first_response_time_in_office_hours: Vec<TeamResponseTime>,
+    /// Each team assignment, and how long the team took to reply.
+    #[serde(skip_serializing)]
+    pub team_responses: Vec<TeamResponse>,
     /// How long each admin reply to a waiting contact took: the median's input.
     #[serde(skip_serializing)]
     pub reply_times: Vec<i64>,
 }
 
 pub const KIND: &str = "conversation_statistics";
+
+/// A team assignment; `response_time` is `None` until an admin replies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamResponse {
+    pub team_id: i64,
+    pub assigned_at: i64,
+    pub response_time: Option<i64>,
+}
+
+/// `conversation_response_time`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamResponseTime {
+    pub team_id: i64,
+    pub team_name: String,
+    pub response_time: i64,
+}
 
 impl Statistics {
     /// A conversation a contact started at `at`.
@@ -77,6 +106,38 @@ impl Statistics {
             last_contact_reply_at: Some(at),
             ..Statistics::default()
         }
+    }
+
+    /// Seconds from the first assignment to the last close, 0 until a conversation that was
+    /// assigned has been closed.
+    pub fn handling_time(&self) -> i64 {
+        match (self.first_assignment_at, self.last_close_at) {
+            (Some(assigned), Some(closed)) if closed >= assigned => closed - assigned,
+            _ => 0,
+        }
+    }
+
+    /// The conversation was assigned to the team `team_id` at `at`: the team's response
+    /// time runs until the next admin reply.
+    pub fn assigned_to_team(&mut self, team_id: i64, at: i64) {
+        self.team_responses.push(TeamResponse { team_id, assigned_at: at, response_time: None });
+    }
+
+    /// Shows the teams that have replied, each with its name (`names`, by team id).
+    pub fn show_team_responses(&mut self, names: &HashMap<i64, String>) {
+        let answered: Vec<TeamResponseTime> = self
+            .team_responses
+            .iter()
+            .filter_map(|r| {
+                Some(TeamResponseTime {
+                    team_id: r.team_id,
+                    team_name: names.get(&r.team_id).cloned().unwrap_or_default(),
+                    response_time: r.response_time?,
+                })
+            })
+            .collect();
+        self.assigned_team_first_response_time_in_office_hours = answered.clone();
+        self.assigned_team_first_response_time = answered;
     }
 
     /// Records one part (`count_conversation_parts`) and what it did. `waiting_since` is the
@@ -96,6 +157,9 @@ impl Statistics {
                     self.time_to_admin_reply = since_first(self);
                 }
                 self.last_admin_reply_at = Some(at);
+                for pending in self.team_responses.iter_mut().filter(|r| r.response_time.is_none()) {
+                    pending.response_time = Some((at - pending.assigned_at).max(0));
+                }
                 if self.last_assignment_at.is_some() && self.last_assignment_admin_reply_at.is_none() {
                     self.last_assignment_admin_reply_at = Some(at);
                 }
@@ -175,9 +239,25 @@ mod tests {
         assert_eq!((s.first_close_at, s.time_to_first_close), (Some(1400), Some(400)));
         assert_eq!((s.last_close_at, s.time_to_last_close), (Some(1600), Some(600)));
         assert_eq!((s.last_closed_by_id, s.count_reopens), (Some(8), 1));
+        assert_eq!(s.handling_time(), 590);
         s.record(None, 1700, None);
         assert_eq!(s.count_conversation_parts, 11);
         assert_eq!(s.last_contact_reply_at, Some(1200));
+    }
+
+    #[test]
+    fn a_team_responds_at_the_next_admin_reply() {
+        let mut s = Statistics::started_by_contact(1000);
+        s.assigned_to_team(7, 1010);
+        s.record(Some(Event::Assignment), 1010, Some(1000));
+        s.show_team_responses(&HashMap::new());
+        assert!(s.assigned_team_first_response_time.is_empty(), "no reply yet");
+        s.record(Some(Event::AdminReply), 1100, Some(1000));
+        s.record(Some(Event::AdminReply), 1200, None);
+        s.show_team_responses(&HashMap::from([(7, "Billing".to_owned())]));
+        let expected = TeamResponseTime { team_id: 7, team_name: "Billing".into(), response_time: 90 };
+        assert_eq!(s.assigned_team_first_response_time, vec![expected.clone()]);
+        assert_eq!(s.assigned_team_first_response_time_in_office_hours, vec![expected]);
     }
 
     #[test]

@@ -52,6 +52,7 @@ impl From<AdminWithTeams> for Admin {
             email_verified,
             avatar_url,
             created_at: _,
+            away_status_reason_id,
         } = admin;
         Admin {
             kind: "admin",
@@ -61,12 +62,14 @@ impl From<AdminWithTeams> for Admin {
             job_title: job_title.unwrap_or_default(),
             away_mode_enabled,
             away_mode_reassign,
+            away_status_reason_id,
             has_inbox_seat,
             team_ids: team_ids
                 .as_deref()
                 .map(|ids| ids.split(',').filter_map(|id| id.parse().ok()).collect())
                 .unwrap_or_default(),
             avatar: Some(Avatar::new(avatar_url)),
+            role: None,
             email_verified,
         }
     }
@@ -139,6 +142,7 @@ impl Store {
                 Admins::update([
                     (Admins::AwayModeEnabled, away.enabled.into()),
                     (Admins::AwayModeReassign, away.reassign.into()),
+                    (Admins::AwayStatusReasonId, away.reason_id.filter(|_| away.enabled).into()),
                 ])
                 .where_eq(Admins::WorkspaceId, workspace_id)
                 .where_eq(Admins::Id, admin_id),

@@ -33,6 +33,8 @@ async fn load(db: &mut impl Exec, rows: Vec<TeamRow>) -> StoreResult<Vec<Team>> 
             id,
             name,
             admin_ids: admins.remove(&id).unwrap_or_default(),
+            assignment_limit: None,
+            distribution_method: None,
         })
         .collect())
 }

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use sea_query::{Alias, Cond, Expr, ExprTrait, JoinType, LikeExpr, Order, Query, SelectStatement};
 
 use crate::domain::article::{
-    Article, ArticleInput, ArticleParts, ArticleSearch, ArticleState, Content, ParentKind, ParentRef,
-    ParentUpdate, author_fields, normalize_phrase, plan_contents,
+    AiAvailability, Article, ArticleInput, ArticleParts, ArticleSearch, ArticleState, Content, ParentKind,
+    ParentRef, ParentUpdate, author_fields, normalize_phrase, plan_contents,
 };
 use crate::domain::error::Rejection;
 use crate::domain::help_center::{HelpCenter, PageRequest};
@@ -51,6 +51,12 @@ impl From<ArticleContentRow> for Content {
             state,
             created_at,
             updated_at,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            body_markdown,
+            created_by_id,
+            updated_by_id,
         } = r;
         Content {
             title,
@@ -60,6 +66,15 @@ impl From<ArticleContentRow> for Content {
             state: ArticleState::parse(&state).unwrap_or_default(),
             created_at,
             updated_at,
+            ai: AiAvailability {
+                chatbot: ai_chatbot_availability,
+                copilot: ai_copilot_availability,
+                sales_agent: ai_sales_agent_availability,
+            },
+            body_markdown,
+            created_by_id,
+            updated_by_id,
+            ..Content::default()
         }
     }
 }
@@ -219,7 +234,7 @@ async fn check_authors(
 }
 
 /// The columns of a content row that an update rewrites.
-fn content_values(c: &Content) -> [(ArticleContents, Expr); 7] {
+fn content_values(c: &Content) -> [(ArticleContents, Expr); 13] {
     [
         (ArticleContents::Title, c.title.clone().into()),
         (ArticleContents::Description, c.description.clone().into()),
@@ -228,6 +243,12 @@ fn content_values(c: &Content) -> [(ArticleContents, Expr); 7] {
         (ArticleContents::State, c.state.as_str().into()),
         (ArticleContents::SearchText, c.search_text().into()),
         (ArticleContents::UpdatedAt, c.updated_at.into()),
+        (ArticleContents::AiChatbotAvailability, c.ai.chatbot.into()),
+        (ArticleContents::AiCopilotAvailability, c.ai.copilot.into()),
+        (ArticleContents::AiSalesAgentAvailability, c.ai.sales_agent.into()),
+        (ArticleContents::BodyMarkdown, c.body_markdown.clone().into()),
+        (ArticleContents::CreatedById, c.created_by_id.into()),
+        (ArticleContents::UpdatedById, c.updated_by_id.into()),
     ]
 }
 

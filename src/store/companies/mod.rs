@@ -196,6 +196,7 @@ pub(crate) async fn load(
             industry: r.industry,
             plan: Plan::new(plan_id, r.plan),
             custom_attributes: r.custom_attributes.0,
+            notes: NamedList::new(Vec::new()),
         })
         .collect())
 }

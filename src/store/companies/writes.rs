@@ -59,6 +59,9 @@ async fn written(
     if let Some(spend) = changes.monthly_spend {
         values.push((Companies::MonthlySpend, (spend as f64).into()));
     }
+    if changes.update_last_request_at {
+        values.push((Companies::LastRequestAt, now().into()));
+    }
     Ok(values)
 }
 

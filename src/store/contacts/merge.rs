@@ -1,12 +1,12 @@
 //! `POST /contacts/merge`: a lead folded into a user, in one transaction. What the lead had
 //! moves to the user, the user's own values win, and the lead is deleted.
 
-use sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_query::{Alias, Expr, ExprTrait, OnConflict, Order, Query};
 use serde_json::Value as Json;
 
 use super::{find_id, lock, reads};
-use crate::domain::contact::{Contact, Rejection, Role};
-use crate::store::schema::contacts::Contacts;
+use crate::domain::contact::{Contact, MergeHistoryItem, Rejection, Role};
+use crate::store::schema::contacts::{ContactMerges, Contacts};
 use crate::store::schema::events::{EventSummaries, Events};
 use crate::store::schema::notes::Notes;
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
@@ -202,9 +202,60 @@ impl Store {
 
         tx.execute(Contacts::update(values).where_eq(Contacts::Id, user_id)).await?;
         move_contact_records(&mut tx, lead_id, user_id).await?;
+        tx.execute(&ContactMerges::insert([
+            (ContactMerges::ContactId, user_id.into()),
+            (ContactMerges::SourceContactId, lead.id.clone().into()),
+            (ContactMerges::SourceRole, lead.role.as_str().into()),
+            (ContactMerges::MergedAt, now().into()),
+        ]))
+        .await?;
         tx.execute(Contacts::delete().where_eq(Contacts::Id, lead_id)).await?;
         let merged = reads::get(&mut tx, workspace_id, user_id).await?;
         tx.commit().await?;
         Ok(merged)
+    }
+
+    /// Fills in `merge_history` for the users among `contacts` (one query); leads have none.
+    pub async fn add_merge_history(&self, workspace_id: i64, contacts: &mut [Contact]) -> StoreResult<()> {
+        let users: Vec<String> =
+            contacts.iter().filter(|c| c.role == Role::User).map(|c| c.id.clone()).collect();
+        if users.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(String, String, String, i64)> = self
+            .conn()
+            .await?
+            .fetch_all(
+                Query::select()
+                    .exprs([
+                        Contacts::PublicId.col(),
+                        ContactMerges::SourceContactId.col(),
+                        ContactMerges::SourceRole.col(),
+                        ContactMerges::MergedAt.col(),
+                    ])
+                    .from(ContactMerges::Table)
+                    .inner_join(
+                        Contacts::Table,
+                        Contacts::Id.col().equals((ContactMerges::Table, ContactMerges::ContactId)),
+                    )
+                    .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
+                    .and_where(Contacts::PublicId.col().is_in(users))
+                    .order_by((ContactMerges::Table, ContactMerges::MergedAt), Order::Asc),
+            )
+            .await?;
+        for contact in contacts.iter_mut().filter(|c| c.role == Role::User) {
+            let history = rows
+                .iter()
+                .filter(|(into, ..)| *into == contact.id)
+                .map(|(_, source, role, at)| MergeHistoryItem {
+                    kind: "merge_history",
+                    source_contact_id: source.clone(),
+                    source_contact_role: Role::parse(role).unwrap_or(Role::Lead),
+                    merged_at: Some(*at),
+                })
+                .collect();
+            contact.merge_history = Some(history);
+        }
+        Ok(())
     }
 }

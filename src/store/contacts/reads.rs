@@ -138,6 +138,8 @@ pub(crate) fn assemble(r: ContactRow, workspace_code: String, mut summaries: Sum
         utm_source: r.utm_source,
         utm_term: r.utm_term,
         referrer: r.referrer,
+        enabled_push_messaging: None,
+        merge_history: None,
     }
 }
 

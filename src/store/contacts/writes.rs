@@ -110,7 +110,7 @@ pub(crate) fn add_new_row(
     custom: Map<String, Json>,
 ) {
     let phone = trimmed(changes.phone.clone()).flatten();
-    let row: [(Contacts, Expr); 17] = [
+    let row: [(Contacts, Expr); 18] = [
         (Contacts::PublicId, public_id.into()),
         (Contacts::WorkspaceId, workspace_id.into()),
         (Contacts::Role, written.role.as_str().into()),
@@ -123,6 +123,7 @@ pub(crate) fn add_new_row(
         (Contacts::Avatar, trimmed(changes.avatar.clone()).flatten().into()),
         (Contacts::OwnerId, changes.owner_id.flatten().into()),
         (Contacts::UnsubscribedFromEmails, changes.unsubscribed_from_emails.unwrap_or(false).into()),
+        (Contacts::EmailVerified, changes.email_verified.flatten().into()),
         (Contacts::CreatedAt, at.into()),
         (Contacts::UpdatedAt, at.into()),
         (Contacts::SignedUpAt, changes.signed_up_at.flatten().into()),
@@ -266,6 +267,9 @@ impl Store {
         }
         if let Some(unsubscribed) = changes.unsubscribed_from_emails {
             values.push((Contacts::UnsubscribedFromEmails, unsubscribed.into()));
+        }
+        if let Some(verified) = changes.email_verified {
+            values.push((Contacts::EmailVerified, verified.into()));
         }
         if let Some(changed) = &changes.custom_attributes {
             let attributes = data_attributes::custom(&mut tx, workspace_id, Model::Contact).await?;

@@ -191,6 +191,9 @@ impl Store {
         let (admin, team) = outcome;
         core.admin_assignee_id = admin;
         core.team_assignee_id = team;
+        if let Some(team) = team {
+            core.stats.assigned_to_team(team, at);
+        }
         let assigned_to = match (admin, team) {
             (Some(admin), _) => Reference::admin(admin),
             (None, Some(team)) => Reference::team(team),
@@ -199,7 +202,7 @@ impl Store {
         let events = if assigned_to.id.is_some() { vec![Event::Assignment] } else { vec![] };
         let part = NewPart {
             assigned_to: Some(assigned_to),
-            ..NewPart::event(part_type::DEFAULT_ASSIGNMENT, PartAuthor::Bot, at)
+            ..NewPart::event(part_type::DEFAULT_ASSIGNMENT, PartAuthor::Bot, core.state, at)
         };
         insert_part(&mut tx, id, part).await?;
         record_all(&mut core.stats, &events, at, waiting);

@@ -173,7 +173,12 @@ impl Store {
         if !is_participant(&mut tx, id, contact.id).await? {
             let at = now();
             add_participant(&mut tx, id, contact.id, at).await?;
-            record_change(&mut tx, &row, NewPart::event(part_type::PARTICIPANT_ADDED, author, at)).await?;
+            record_change(
+                &mut tx,
+                &row,
+                NewPart::event(part_type::PARTICIPANT_ADDED, author, row.core(at).state, at),
+            )
+            .await?;
         }
         let customers = customers(&mut tx, id).await?;
         tx.commit().await?;
@@ -205,7 +210,13 @@ impl Store {
                 .where_eq(ConversationContacts::ContactId, contact.id),
         )
         .await?;
-        let removed = NewPart::event(part_type::PARTICIPANT_REMOVED, PartAuthor::Admin(admin_id), now());
+        let at = now();
+        let removed = NewPart::event(
+            part_type::PARTICIPANT_REMOVED,
+            PartAuthor::Admin(admin_id),
+            row.core(at).state,
+            at,
+        );
         record_change(&mut tx, &row, removed).await?;
         let customers = customers(&mut tx, id).await?;
         tx.commit().await?;

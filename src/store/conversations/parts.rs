@@ -4,7 +4,7 @@
 use sea_query::Expr;
 
 use crate::domain::conversation::statistics::{Event, Statistics};
-use crate::domain::conversation::{Attachment, Reference, State};
+use crate::domain::conversation::{Attachment, PartMetadata, Reference, State};
 use crate::store::schema::conversations::{ConversationParts, Conversations};
 use crate::store::{Exec, StoreResult, WhereEq};
 
@@ -51,6 +51,7 @@ impl Core {
             (CountAssignments, s.count_assignments.into()),
             (CountConversationParts, s.count_conversation_parts.into()),
             (ReplyTimes, serde_json::to_string(&s.reply_times).unwrap_or_else(|_| "[]".into()).into()),
+            (TeamResponses, serde_json::to_string(&s.team_responses).unwrap_or_else(|_| "[]".into()).into()),
         ]
     }
 }
@@ -82,13 +83,25 @@ pub(crate) struct NewPart<'a> {
     pub(crate) author: PartAuthor,
     pub(crate) assigned_to: Option<Reference>,
     pub(crate) attachments: &'a [Attachment],
+    /// The conversation's state once the part is written.
+    pub(crate) state: State,
+    pub(crate) metadata: PartMetadata,
     pub(crate) at: i64,
 }
 
 impl NewPart<'static> {
-    /// A part that only records what happened: no body, assignee or attachments.
-    pub(crate) fn event(part_type: &'static str, author: PartAuthor, at: i64) -> Self {
-        NewPart { part_type, body: None, author, assigned_to: None, attachments: &[], at }
+    /// A part that only records what happened: no body, assignee, attachments or metadata.
+    pub(crate) fn event(part_type: &'static str, author: PartAuthor, state: State, at: i64) -> Self {
+        NewPart {
+            part_type,
+            body: None,
+            author,
+            assigned_to: None,
+            attachments: &[],
+            state,
+            metadata: PartMetadata::default(),
+            at,
+        }
     }
 }
 
@@ -121,6 +134,8 @@ pub(crate) async fn insert_part(
             (AssignedToType, assigned_type.into()),
             (AssignedToId, assigned_id.into()),
             (Attachments, serde_json::to_string(part.attachments).unwrap_or_else(|_| "[]".into()).into()),
+            (State, part.state.as_str().into()),
+            (Metadata, serde_json::to_string(&part.metadata).unwrap_or_else(|_| "{}".into()).into()),
         ])
         .returning_col(Id),
     )

@@ -4,20 +4,22 @@
 //! A snoozed conversation whose time has passed reads as open: see `State::effective`.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::Map;
 
-use crate::domain::conversation::statistics::Statistics;
+use crate::domain::company::Company;
+use crate::domain::conversation::statistics::{Statistics, TeamResponse};
 use crate::domain::conversation::{
-    Attachment, Author, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS, Part,
+    Attachment, Author, Channel, ContactRef, Conversation, FirstContactReply, LinkedObjects, MAX_PARTS, Part,
     Position, Reference, Source, State, Teammates, part_type,
 };
 use crate::domain::error::Missing;
 use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::tag::{AdminReference, Tag};
 use crate::store::conversations::parts::Core;
-use crate::store::schema::admins::Admins;
+use crate::store::schema::admins::{Admins, Teams};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationRow, ConversationTags, Conversations, PartRow,
@@ -33,7 +35,7 @@ impl ConversationRow {
     }
 
     fn statistics(&self) -> Statistics {
-        Statistics {
+        let mut stats = Statistics {
             kind: crate::domain::conversation::statistics::KIND,
             time_to_assignment: self.time_to_assignment,
             time_to_admin_reply: self.time_to_admin_reply,
@@ -54,7 +56,11 @@ impl ConversationRow {
             count_assignments: self.count_assignments,
             count_conversation_parts: self.count_conversation_parts,
             reply_times: serde_json::from_str(&self.reply_times).unwrap_or_default(),
-        }
+            team_responses: serde_json::from_str(&self.team_responses).unwrap_or_default(),
+            ..Statistics::default()
+        };
+        stats.handling_time = stats.handling_time();
+        stats
     }
 
     /// The fields every write may change, as they stand at `at`.
@@ -129,18 +135,18 @@ impl People {
             "admin" => {
                 let id = admin_id.unwrap_or_default();
                 let (name, email) = self.admins.get(&id).cloned().unwrap_or_default();
-                Author { kind: "admin".into(), id: id.to_string(), name: Some(name), email }
+                Author::person("admin".into(), id.to_string(), Some(name), email)
             }
             // A contact: its current role, name and email. One deleted since keeps its role
             // and loses the rest.
             _ => match contact_id.and_then(|id| self.contacts.get(&id)) {
-                Some((public_id, role, name, email)) => Author {
-                    kind: role.clone(),
-                    id: public_id.clone(),
-                    name: name.clone(),
-                    email: email.clone().unwrap_or_default(),
-                },
-                None => Author { kind: kind.to_owned(), id: String::new(), name: None, email: String::new() },
+                Some((public_id, role, name, email)) => Author::person(
+                    role.clone(),
+                    public_id.clone(),
+                    name.clone(),
+                    email.clone().unwrap_or_default(),
+                ),
+                None => Author::person(kind.to_owned(), String::new(), None, String::new()),
             },
         }
     }
@@ -238,10 +244,33 @@ pub(crate) fn applied_tag(id: i64, name: String, applied_at: i64, applied_by: Op
     }
 }
 
+/// The names of the teams the rows' statistics name, by id.
+async fn team_names(db: &mut impl Exec, rows: &[ConversationRow]) -> StoreResult<HashMap<i64, String>> {
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| serde_json::from_str::<Vec<TeamResponse>>(&r.team_responses).unwrap_or_default())
+        .map(|r| r.team_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = db
+        .fetch_all(Teams::select([Teams::Id, Teams::Name]).and_where(Expr::col(Teams::Id).is_in(ids)))
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Turns rows into conversation objects (without parts), everything embedded fetched at once.
 async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut embedded = embedded(db, &ids).await?;
+    let team_names = team_names(db, &rows).await?;
+    let mut companies: HashMap<i64, Company> = HashMap::new();
+    for (workspace_id, company_id) in rows.iter().filter_map(|r| Some((r.workspace_id, r.company_id?))) {
+        if let Entry::Vacant(slot) = companies.entry(company_id) {
+            slot.insert(crate::store::companies::get(db, workspace_id, company_id).await?);
+        }
+    }
     let people = People::load(
         db,
         rows.iter().filter_map(|r| r.source_author_admin_id).collect(),
@@ -252,7 +281,8 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
         .into_iter()
         .map(|r| {
             let (state, snoozed_until) = r.stored_state().effective(r.snoozed_until, at);
-            let statistics = r.statistics();
+            let mut statistics = r.statistics();
+            statistics.show_team_responses(&team_names);
             Conversation {
                 kind: "conversation",
                 id: r.id,
@@ -274,6 +304,8 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                     attachments: attachments(&r.source_attachments),
                     url: r.source_url.clone(),
                     redacted: r.source_redacted,
+                    recipients: None,
+                    reply_to: None,
                 },
                 contacts: NamedList::new(embedded.contacts.remove(&r.id).unwrap_or_default()),
                 first_contact_reply: r.first_contact_reply_at.map(|created_at| FirstContactReply {
@@ -299,6 +331,13 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                 linked_objects: LinkedObjects::none(),
                 ai_agent: None,
                 ai_agent_participated: false,
+                channel: Channel::messenger(),
+                company: r.company_id.and_then(|id| companies.get(&id).cloned()),
+                external_references: Vec::new(),
+                monitor_evaluations: Vec::new(),
+                sales_agent: None,
+                sales_agent_participated: false,
+                scorecards: Vec::new(),
                 conversation_parts: None,
             }
         })
@@ -350,6 +389,12 @@ async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedLis
             attachments: attachments(&r.attachments),
             external_id: None,
             redacted: r.redacted,
+            state: State::parse(&r.state).unwrap_or(State::Open),
+            tags: Vec::new(),
+            metadata: serde_json::from_str(&r.metadata).unwrap_or_default(),
+            app_package_code: None,
+            email_message_metadata: None,
+            event_details: None,
         })
         .collect();
     Ok(NamedList::with(conversation_parts, TotalCount { total_count: total }))

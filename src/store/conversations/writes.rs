@@ -4,10 +4,10 @@
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::{Map, Value as Json};
 
-use crate::domain::conversation::requests::ContactKey;
+use crate::domain::conversation::requests::{ContactKey, UpdateBody};
 use crate::domain::conversation::statistics::{Event, Statistics};
 use crate::domain::conversation::{
-    Attachment, Conversation, Reference, State, body, not_participant, part_type,
+    Attachment, Conversation, PartMetadata, Reference, State, body, not_participant, part_type,
 };
 use crate::domain::error::{Missing, Rejection};
 use crate::store::conversations::participants::{
@@ -50,6 +50,7 @@ pub(crate) struct Started<'a> {
     pub body: &'a str,
     pub subject: Option<&'a str>,
     pub attachments: &'a [Attachment],
+    pub brand_id: Option<&'a str>,
     pub at: i64,
 }
 
@@ -76,6 +77,7 @@ async fn insert_conversation(db: &mut impl Exec, workspace_id: i64, s: &Started<
         (SourceAuthorType, s.contact.role().into()),
         (SourceAuthorContactId, s.contact.id.into()),
         (CustomAttributes, Expr::val(Json::Object(Map::new()))),
+        (BrandId, s.brand_id.into()),
     ]);
     let id: i64 = db.fetch_scalar(Conversations::insert(values).returning_col(Id)).await?;
     add_participant(db, id, s.contact.id, s.at).await?;
@@ -134,6 +136,7 @@ impl Store {
             body: &new.body,
             subject: new.subject.as_deref(),
             attachments: &new.attachments,
+            brand_id: new.brand_id.as_deref(),
             at,
         };
         let id = insert_conversation(&mut tx, workspace_id, &started).await?;
@@ -141,28 +144,35 @@ impl Store {
         Ok((id, at))
     }
 
-    /// Marks read and sets custom attributes, each changed attribute recorded as a part by
-    /// the admin whose token made the request.
+    /// Marks read, sets the title, the company and custom attributes, each changed attribute
+    /// recorded as a part by the admin whose token made the request.
     pub async fn update_conversation(
         &self,
         workspace_id: i64,
         id: i64,
         admin_id: i64,
-        read: Option<bool>,
-        title: Option<&str>,
-        custom_attributes: Option<&Map<String, Json>>,
+        update: &UpdateBody,
     ) -> StoreResult<Conversation> {
         let mut tx = self.begin().await?;
         let row = row(&mut tx, workspace_id, id).await?;
         let at = now();
         let mut core = row.core(at);
-        if let Some(read) = read {
+        if let Some(read) = update.read {
             core.read = read;
         }
-        if let Some(title) = title {
+        if let Some(title) = &update.title {
             set(&mut tx, id, vec![(Conversations::Title, title.trim().into())]).await?;
         }
-        if let Some(values) = custom_attributes {
+        if let Some(company) = &update.company_id {
+            let company_id = match company.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                Some(public_id) => {
+                    Some(crate::store::companies::find_public(&mut tx, workspace_id, public_id).await?)
+                }
+                None => None,
+            };
+            set(&mut tx, id, vec![(Conversations::CompanyId, company_id.into())]).await?;
+        }
+        if let Some(values) = &update.custom_attributes {
             let attributes = crate::store::data_attributes::custom(
                 &mut tx,
                 workspace_id,
@@ -179,7 +189,12 @@ impl Store {
                     None => stored.remove(&name),
                 };
                 if changed {
-                    let part = NewPart::event(part_type::ATTRIBUTE_UPDATED, PartAuthor::Admin(admin_id), at);
+                    let part = NewPart::event(
+                        part_type::ATTRIBUTE_UPDATED,
+                        PartAuthor::Admin(admin_id),
+                        core.state,
+                        at,
+                    );
                     insert_part(&mut tx, id, part).await?;
                     core.stats.record(None, at, core.waiting_since);
                 }
@@ -201,7 +216,7 @@ impl Store {
         id: Option<i64>,
         reply: &crate::domain::conversation::requests::Reply,
     ) -> StoreResult<Conversation> {
-        use crate::domain::conversation::requests::Replier;
+        use crate::domain::conversation::requests::{AdminMessage, Replier};
         let mut tx = self.begin().await?;
         let author = match &reply.by {
             Replier::Admin { admin_id, .. } => {
@@ -222,10 +237,15 @@ impl Store {
         let mut core = row.core(at);
         let waiting = core.waiting_since;
         let (kind, events) = match (&reply.by, author) {
-            (Replier::Admin { note: true, .. }, _) => (part_type::NOTE, vec![]),
-            (Replier::Admin { .. }, _) => {
+            (Replier::Admin { message: AdminMessage::Note, .. }, _) => (part_type::NOTE, vec![]),
+            (Replier::Admin { message, .. }, _) => {
                 core.waiting_since = None;
-                (part_type::COMMENT, vec![Event::AdminReply])
+                let kind = if *message == AdminMessage::QuickReply {
+                    part_type::QUICK_REPLY
+                } else {
+                    part_type::COMMENT
+                };
+                (kind, vec![Event::AdminReply])
             }
             (_, PartAuthor::Contact(contact)) => {
                 if !is_participant(&mut tx, id, contact.id).await? {
@@ -253,10 +273,12 @@ impl Store {
             id,
             NewPart {
                 part_type: kind,
-                body: Some(&reply.body),
+                body: reply.body.as_deref(),
                 author,
                 assigned_to: None,
                 attachments: &reply.attachments,
+                state: core.state,
+                metadata: reply.metadata.clone(),
                 at,
             },
         )
@@ -328,6 +350,7 @@ impl Store {
                         Assignee::Team(team) => {
                             if let Some(team) = team {
                                 check_team(&mut tx, workspace_id, team).await?;
+                                core.stats.assigned_to_team(team, at);
                             }
                             core.team_assignee_id = team;
                             team.map(Reference::team).unwrap_or_else(Reference::nobody)
@@ -350,7 +373,16 @@ impl Store {
         insert_part(
             &mut tx,
             id,
-            NewPart { part_type: kind, body, author, assigned_to, attachments: &[], at },
+            NewPart {
+                part_type: kind,
+                body,
+                author,
+                assigned_to,
+                attachments: &[],
+                state: core.state,
+                metadata: PartMetadata::default(),
+                at,
+            },
         )
         .await?;
         record_all(&mut core.stats, &events, at, waiting);

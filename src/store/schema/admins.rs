@@ -16,6 +16,7 @@ table! {
         EmailVerified: bool,
         AvatarUrl: Option<String>,
         CreatedAt: i64,
+        AwayStatusReasonId: Option<i64>,
     }
 }
 

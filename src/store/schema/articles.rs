@@ -28,7 +28,13 @@ table! {
         AuthorId: i64,
         State: String,
         CreatedAt: i64,
-        UpdatedAt: i64;
+        UpdatedAt: i64,
+        AiChatbotAvailability: bool,
+        AiCopilotAvailability: bool,
+        AiSalesAgentAvailability: bool,
+        BodyMarkdown: Option<String>,
+        CreatedById: Option<i64>,
+        UpdatedById: Option<i64>;
         // Lower-cased title, description and body text, for phrase search (written, never read).
         SearchText
     }

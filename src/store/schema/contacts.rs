@@ -60,6 +60,17 @@ table! {
         UtmTerm: Option<String>,
         Referrer: Option<String>,
         /// Checked against the workspace's data attributes on every write.
-        CustomAttributes: JsonColumn<Map<String, Json>>,
+        CustomAttributes: JsonColumn<Map<String, Json>>;
+        EmailVerified,
+    }
+}
+
+table! {
+    /// `contact_merges`: the contacts merged into a contact (`merge_history`).
+    pub(crate) ContactMerges => ContactMergeRow {
+        ContactId: i64,
+        SourceContactId: String,
+        SourceRole: String,
+        MergedAt: i64,
     }
 }

@@ -51,6 +51,10 @@ table! {
         CountConversationParts: i64,
         /// A JSON array of seconds (`median_time_to_reply`).
         ReplyTimes: String,
+        CompanyId: Option<i64>,
+        /// A JSON array of team assignments and their response times.
+        TeamResponses: String;
+        BrandId,
     }
 }
 
@@ -81,6 +85,9 @@ table! {
         /// A JSON array of part attachments.
         Attachments: String,
         Redacted: bool,
+        State: String,
+        /// A JSON object (`conversation_part_metadata`).
+        Metadata: String,
     }
 }
 
