@@ -1,0 +1,17 @@
+//! `contact` (its nested `location`, `companies`, `notes`, `tags` and `social_profiles` are the
+//! same in every version).
+
+use serde_json::Value;
+
+use super::{Rule, Shape, Version, id_string_from};
+
+pub const CONTACT: &Shape = &[
+    // In the descriptions' examples from 2.12 on (their schemas never list it).
+    Rule::Since(Version::V2_12, &["enabled_push_messaging"]),
+    Rule::Since(Version::V2_16, &["merge_history"]),
+    Rule::Retype("owner_id", owner_id),
+];
+
+fn owner_id(version: Version, id: &mut Value) {
+    id_string_from(Version::V2_16, version, id);
+}
