@@ -25,3 +25,4 @@ mod segments;
 mod subscriptions;
 mod tags;
 mod teams;
+mod versions;

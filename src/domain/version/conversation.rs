@@ -1,9 +1,10 @@
 //! `conversation` (whole or as a list item) and what it holds: `source` and its author,
-//! `statistics`, `conversation_rating`, `ai_agent`, and `conversation_parts` with their authors.
+//! `statistics`, `conversation_rating`, `ai_agent`, `company`, and `conversation_parts` with
+//! their authors.
 
 use serde_json::Value;
 
-use super::{Rule, Shape, Version};
+use super::{Rule, Shape, Version, company};
 
 pub const CONVERSATION: &Shape = &[
     Rule::Since(Version::V2_10, &["linked_objects"]),
@@ -30,6 +31,7 @@ pub const CONVERSATION: &Shape = &[
     Rule::Nested("conversation_rating", RATING),
     Rule::Nested("ai_agent", AI_AGENT),
     Rule::Nested("conversation_parts", PARTS),
+    Rule::Nested("company", company::COMPANY),
 ];
 
 const SOURCE: &Shape = &[

@@ -163,6 +163,8 @@ class Switchboard:
         name = name or unique("Workspace")
         email = unique_email("owner")
         admin_name = f"Owner of {name}"
+        # A new workspace answers the same default version as the suite's own.
+        version = os.environ.get("SWITCHBOARD_API_VERSION")
         out = self.cli(
             "workspace",
             "create",
@@ -172,6 +174,7 @@ class Switchboard:
             email,
             "--admin-name",
             admin_name,
+            *(["--api-version", version] if version else []),
         )
         for key in ("workspace_id", "admin_id", "access_token"):
             assert isinstance(out.get(key), str) and out[key], f"workspace create printed {out!r}"
