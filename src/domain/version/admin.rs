@@ -11,14 +11,16 @@ pub const ADMIN: &Shape = &[
     Rule::Retype("avatar", avatar),
 ];
 
-/// 2.11 describes `avatar` as `{type: "avatar", image_url}`; every other version as the URL.
+/// 2.11 describes `avatar` as `{type: "avatar", image_url}` (its URL required); every other
+/// version as the URL. An admin without one has `null` in every version.
 fn avatar(version: Version, avatar: &mut Value) {
-    let as_object = version == Version::V2_11;
-    match avatar {
-        Value::String(url) if as_object => *avatar = json!({"type": "avatar", "image_url": url}),
-        Value::Object(object) if !as_object => {
-            *avatar = object.get("image_url").cloned().unwrap_or(Value::Null);
-        }
-        _ => {}
-    }
+    let url = match avatar {
+        Value::String(url) => Value::String(std::mem::take(url)),
+        Value::Object(object) => object.remove("image_url").unwrap_or(Value::Null),
+        _ => Value::Null,
+    };
+    *avatar = match url {
+        Value::String(url) if version == Version::V2_11 => json!({"type": "avatar", "image_url": url}),
+        url => url,
+    };
 }
