@@ -181,3 +181,34 @@ async fn a_request_without_the_header_gets_the_workspace_default(app: TestApp) {
     assert_eq!(status, 200);
     assert_eq!(me["avatar"], "https://example.org/b.png", "2.7's avatar");
 }
+
+backend_test!(articles_and_teams_take_each_versions_fields);
+async fn articles_and_teams_take_each_versions_fields(app: TestApp) {
+    let author: i64 = app.workspace.admin_id.parse().unwrap();
+    let body = json!({"title": "Versions", "author_id": author, "body": "<p>Hi</p>", "state": "published"});
+    let created = at(&app, "2.16", Method::POST, "/articles", Some(&body)).await;
+    let path = format!("/articles/{}", created["id"].as_str().unwrap());
+
+    let at_2_7 = get_at(&app, "2.7", &path).await;
+    assert!(at_2_7.get("parent_id").is_some() && at_2_7.get("parent_type").is_some());
+    lacks(&at_2_7, &["tags", "body_markdown", "has_unpublished_changes", "created_by_id"], "2.7 article");
+    lacks(
+        &at_2_7["statistics"],
+        &["fin_involvements", "fin_resolutions", "fin_resolution_rate"],
+        "2.7 statistics",
+    );
+    for content in at_2_7["translated_content"].as_object().unwrap().values().filter(|c| c.is_object()) {
+        lacks(content, &["body_markdown", "audience_ids"], "2.7 translation");
+    }
+    let at_2_16 = get_at(&app, "2.16", &path).await;
+    lacks(&at_2_16, &["parent_id", "parent_type"], "2.16 article (parents are in parent_ids)");
+    assert!(at_2_16["parent_ids"].is_array());
+
+    let ws = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
+    app.store.create_team(ws.id, "Support", &[author]).await.unwrap();
+    for version in ["2.7", "2.11", "2.13"] {
+        let team = &get_at(&app, version, "/teams").await["teams"][0];
+        assert_eq!(team["name"], "Support");
+        lacks(team, &["assignment_limit", "distribution_method"], version);
+    }
+}
