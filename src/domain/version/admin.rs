@@ -16,7 +16,7 @@ pub const ADMIN: &Shape = &[
 fn avatar(version: Version, avatar: &mut Value) {
     let url = match avatar {
         Value::String(url) => Value::String(std::mem::take(url)),
-        Value::Object(object) => object.remove("image_url").unwrap_or(Value::Null),
+        Value::Object(object) => object.shift_remove("image_url").unwrap_or(Value::Null),
         _ => Value::Null,
     };
     *avatar = match url {

@@ -170,12 +170,8 @@ fn listed(version: Version, shape: &Shape, object: &Map<String, Value>) -> bool 
 fn apply(version: Version, shape: &Shape, object: &mut Map<String, Value>) {
     for rule in shape {
         match rule {
-            Rule::Since(added, fields) if version < *added => {
-                fields.iter().for_each(|f| drop(object.remove(*f)))
-            }
-            Rule::Until(dropped, fields) if version >= *dropped => {
-                fields.iter().for_each(|f| drop(object.remove(*f)))
-            }
+            Rule::Since(added, fields) if version < *added => remove(object, fields),
+            Rule::Until(dropped, fields) if version >= *dropped => remove(object, fields),
             Rule::Retype(field, rewrite) => {
                 if let Some(value) = object.get_mut(*field) {
                     rewrite(version, value);
@@ -191,6 +187,14 @@ fn apply(version: Version, shape: &Shape, object: &mut Map<String, Value>) {
             }
             Rule::Since(..) | Rule::Until(..) | Rule::Listed(_) => {}
         }
+    }
+}
+
+/// Removes fields, keeping the others in their order (serde_json's `preserve_order`: answers
+/// keep the order of their types' fields, as Intercom's do).
+fn remove(object: &mut Map<String, Value>, fields: &[&str]) {
+    for field in fields {
+        object.shift_remove(*field);
     }
 }
 

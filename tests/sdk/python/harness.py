@@ -89,6 +89,12 @@ class Wire:
         return last.json()
 
 
+def api_version() -> str:
+    """The version the suite's workspace answers requests without `Intercom-Version` (the
+    Python SDK sends none)."""
+    return os.environ.get("SWITCHBOARD_API_VERSION") or "2.11"
+
+
 @dataclass
 class Switchboard:
     base_url: str
