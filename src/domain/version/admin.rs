@@ -11,16 +11,15 @@ pub const ADMIN: &Shape = &[
     Rule::Retype("avatar", avatar),
 ];
 
-/// 2.11 describes `avatar` as `{type: "avatar", image_url}` (its URL required); every other
-/// version as the URL. An admin without one has `null` in every version.
+/// 2.11 describes `avatar` as `{type: "avatar", image_url}`; every other version as the URL.
 fn avatar(version: Version, avatar: &mut Value) {
-    let url = match avatar {
-        Value::String(url) => Value::String(std::mem::take(url)),
-        Value::Object(object) => object.shift_remove("image_url").unwrap_or(Value::Null),
-        _ => Value::Null,
-    };
-    *avatar = match url {
-        Value::String(url) if version == Version::V2_11 => json!({"type": "avatar", "image_url": url}),
-        url => url,
-    };
+    match avatar {
+        Value::String(url) if version == Version::V2_11 => {
+            *avatar = json!({"type": "avatar", "image_url": std::mem::take(url)});
+        }
+        Value::Object(object) if version != Version::V2_11 => {
+            *avatar = object.shift_remove("image_url").unwrap_or(Value::Null);
+        }
+        _ => {}
+    }
 }

@@ -6,6 +6,8 @@ use serde_json::Value;
 use super::{Rule, Shape, Version, id_string_from};
 
 pub const CONTACT: &Shape = &[
+    // Described in 2.11; later schemas omit it but their examples and search fields keep it.
+    Rule::Since(Version::V2_11, &["formatted_phone"]),
     // In the descriptions' examples from 2.12 on (their schemas never list it).
     Rule::Since(Version::V2_12, &["enabled_push_messaging"]),
     Rule::Since(Version::V2_16, &["merge_history"]),
