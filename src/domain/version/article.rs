@@ -24,6 +24,7 @@ pub const ARTICLE: &Shape = &[
             "help_center_audience",
             "scheduled_publish_at",
             "scheduled_unpublish_at",
+            "audience_ids",
         ],
     ),
     // 2.16 names the parents in `parent_ids` only.

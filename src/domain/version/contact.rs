@@ -10,7 +10,8 @@ pub const CONTACT: &Shape = &[
     Rule::Since(Version::V2_11, &["formatted_phone"]),
     // In the descriptions' examples from 2.12 on (their schemas never list it).
     Rule::Since(Version::V2_12, &["enabled_push_messaging"]),
-    Rule::Since(Version::V2_16, &["merge_history"]),
+    // `email_verified` is a 2.16 request field, answered back from 2.16 on.
+    Rule::Since(Version::V2_16, &["merge_history", "email_verified"]),
     Rule::Retype("owner_id", owner_id),
 ];
 
