@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::domain::ids;
+use crate::domain::version::{self, Version};
 use crate::error::{ApiError, ApiResult, ErrorCode, Missing};
 use crate::store::Store;
 
@@ -21,7 +22,7 @@ pub struct Ctx {
     pub store: Store,
     pub workspace_id: i64,
     pub admin_id: i64,
-    pub version: &'static str,
+    pub version: Version,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -39,9 +40,29 @@ pub type Reply<T> = ApiResult<Json<T>>;
 /// field is `parameter_not_found`, a wrong type is `parameter_invalid`.
 pub struct Json<T>(pub T);
 
+tokio::task_local! {
+    /// The version the request being served asked for; set by `authenticate`, read when the
+    /// answer is serialized.
+    pub static VERSION: Version;
+}
+
+/// The answer in the shape of the requested version (see `domain::version`). Outside a
+/// request (no version set) it is the newest shape.
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
+        let Ok(requested) = VERSION.try_with(|v| *v) else {
+            return axum::Json(self.0).into_response();
+        };
+        match serde_json::to_value(&self.0) {
+            Ok(mut body) => {
+                version::shape(requested, &mut body);
+                axum::Json(body).into_response()
+            }
+            Err(err) => {
+                tracing::error!(%err, "answer could not be serialized");
+                ApiError::internal().into_response()
+            }
+        }
     }
 }
 

@@ -32,11 +32,11 @@ use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
 
-use crate::domain::version;
+use crate::domain::version::Version;
 use crate::error::{ApiError, ErrorCode, REQUEST_ID};
 use crate::store::Store;
 use crate::store::workspaces::rate_limit::RateLimiter;
-use extract::Ctx;
+use extract::{Ctx, VERSION};
 use token_cache::TokenCache;
 
 /// Settings an operator can change; the defaults suit local use.
@@ -148,8 +148,8 @@ async fn refuse(request: Request, error: ApiError, body_limit: usize) -> Respons
     error.into_response()
 }
 
-/// Resolves the bearer token to its workspace, checks `Intercom-Version` and counts the
-/// request against the workspace's rate limit.
+/// Resolves the bearer token to its workspace, checks `Intercom-Version` (the workspace's
+/// default when absent) and counts the request against the workspace's rate limit.
 async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let token = request
         .headers()
@@ -175,7 +175,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
     };
     let requested = request.headers().get("intercom-version").map(|v| v.to_str().unwrap_or(""));
     let version = match requested {
-        Some(raw) => match version::parse(raw) {
+        Some(raw) => match Version::parse(raw) {
             Some(v) => v,
             None => {
                 let error = ApiError::new(
@@ -185,7 +185,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
                 return refuse(request, error, limit).await;
             }
         },
-        None => version::parse(&owner.default_version).unwrap_or(version::DEFAULT),
+        None => owner.default_version,
     };
     let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::now()).await {
         Ok(status) => status,
@@ -204,7 +204,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             admin_id: owner.admin_id,
             version,
         });
-        next.run(request).await
+        VERSION.scope(version, next.run(request)).await
     };
     let headers = response.headers_mut();
     for (name, value) in [

@@ -1,8 +1,9 @@
 //! Tokens seen recently, so that most requests authenticate without a database round trip.
 //!
 //! The price is a delay: a token revoked by another process (`switchboard token revoke`) keeps
-//! working here until its entry expires. Unknown and revoked tokens are never cached, so a new
-//! token works at once.
+//! working here until its entry expires, and so does the workspace's default API version a
+//! token's entry holds (`switchboard workspace update --api-version`). Unknown and revoked
+//! tokens are never cached, so a new token works at once.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -50,9 +51,10 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::version::Version;
 
     fn owner() -> TokenOwner {
-        TokenOwner { workspace_id: 1, admin_id: 2, default_version: "2.11".into() }
+        TokenOwner { workspace_id: 1, admin_id: 2, default_version: Version::DEFAULT }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{CliError, print_json, workspace_id};
 use crate::domain::admin::NewAdmin;
+use crate::domain::version::Version;
 use crate::store::{Store, StoreError};
 
 #[derive(Subcommand, Debug)]
@@ -17,6 +18,20 @@ pub enum WorkspaceCommand {
         admin_email: String,
         #[arg(long)]
         admin_name: String,
+        /// The `Intercom-Version` a request without that header gets (1.0 … 2.16, Preview).
+        #[arg(long, default_value = "2.11")]
+        api_version: Version,
+    },
+    /// Change a workspace's settings; prints the workspace as JSON. A running server applies
+    /// the change once the tokens it has checked expire from its cache (`serve --token-cache-seconds`,
+    /// 5 seconds by default).
+    Update {
+        /// The workspace's id (as printed by `workspace create`).
+        #[arg(long)]
+        workspace: String,
+        /// The `Intercom-Version` a request without that header gets (1.0 … 2.16, Preview).
+        #[arg(long)]
+        api_version: Version,
     },
 }
 
@@ -86,9 +101,19 @@ pub enum TokenCommand {
 }
 
 pub(super) async fn workspace(store: &Store, command: WorkspaceCommand) -> Result<(), CliError> {
-    let WorkspaceCommand::Create { name, admin_email, admin_name } = command;
-    let created = store.create_workspace(&name, &admin_email, &admin_name).await?;
-    print_json(&created);
+    match command {
+        WorkspaceCommand::Create { name, admin_email, admin_name, api_version } => {
+            print_json(&store.create_workspace_at(&name, &admin_email, &admin_name, api_version).await?);
+        }
+        WorkspaceCommand::Update { workspace, api_version } => {
+            match store.set_default_version(&workspace, api_version).await {
+                Err(StoreError::NotFound(_)) => {
+                    return Err(CliError::Usage(format!("no workspace {workspace}")));
+                }
+                updated => print_json(&updated?),
+            }
+        }
+    }
     Ok(())
 }
 

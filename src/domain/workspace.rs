@@ -1,5 +1,7 @@
 use serde::Serialize;
 
+use crate::domain::version::Version;
+
 /// A workspace, which Intercom's API calls an "app".
 #[derive(Debug, Clone, Serialize)]
 pub struct App {
@@ -14,14 +16,19 @@ pub struct App {
     pub region: String,
 }
 
-#[derive(Debug, Clone)]
+/// A workspace as the operator's commands print it (`id_code` as `workspace_id`).
+#[derive(Debug, Clone, Serialize)]
 pub struct Workspace {
+    #[serde(skip)]
     pub id: i64,
+    #[serde(rename = "workspace_id")]
     pub id_code: String,
     pub name: String,
     pub region: String,
     pub timezone: String,
-    pub default_version: String,
+    /// What a request without `Intercom-Version` gets.
+    #[serde(rename = "api_version")]
+    pub default_version: Version,
     pub identity_verification: bool,
     pub created_at: i64,
 }
@@ -54,7 +61,7 @@ pub struct CreatedWorkspace {
 pub struct TokenOwner {
     pub workspace_id: i64,
     pub admin_id: i64,
-    pub default_version: String,
+    pub default_version: Version,
 }
 
 /// An access token as `token list` shows it: never the token itself.

@@ -97,12 +97,14 @@ async fn huge_bodies_are_refused(app: TestApp) {
 
 backend_test!(intercom_versions);
 async fn intercom_versions(app: TestApp) {
-    for version in ["1.0", "2.11", "2.12", "2.13", "2.14", "Unstable", "Preview"] {
+    for version in [
+        "1.0", "2.6", "2.7", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "Unstable", "Preview", "preview",
+    ] {
         let mut request = app.request(Method::GET, "/me", None);
         request.headers_mut().insert("intercom-version", version.parse().unwrap());
         assert_eq!(app.send(request).await.0, 200, "version {version}");
     }
-    for version in ["2.99", "latest", "3"] {
+    for version in ["2.99", "2.17", "latest", "3", ""] {
         let mut request = app.request(Method::GET, "/me", None);
         request.headers_mut().insert("intercom-version", version.parse().unwrap());
         let (status, _, body) = app.send(request).await;

@@ -33,3 +33,4 @@ mod segments;
 mod subscriptions;
 mod tags;
 mod teams;
+mod versions;

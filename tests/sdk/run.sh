@@ -2,12 +2,17 @@
 # Runs Intercom's official SDKs, unchanged but for their base URL, against Switchboard:
 #   python-intercom 5.0.1 (pytest, tests/sdk/python/test_*.py)
 #   intercom-client 7.0.3 (node --test, tests/sdk/node/*.test.mjs)
-# once per storage backend (SQLite in a temp file, and a fresh PostgreSQL database).
+# once per storage backend (SQLite in a temp file, and a fresh PostgreSQL database). The Python
+# SDK sends no Intercom-Version: its suite runs twice, on a workspace with the default version
+# (2.11) and on one whose default is 2.16 (SWITCHBOARD_SDK_PYTHON_VERSIONS). The Node SDK sends
+# its own 2.14.
 #
 # Usage: bash tests/sdk/run.sh
 # Environment knobs (all optional):
 #   SWITCHBOARD_SDK_BACKENDS   backends to run, default "sqlite postgres"
 #   SWITCHBOARD_SDK_SUITES     suites to run, default "python node"
+#   SWITCHBOARD_SDK_PYTHON_VERSIONS  workspace defaults the Python suite runs at, default
+#                              "default 2.16" ("default": a workspace created without --api-version)
 #   SWITCHBOARD_SDK_SKIP_BUILD=1  use $SWITCHBOARD_BIN (or target/debug/switchboard) as is
 #   SWITCHBOARD_SDK_PG_HOST / _PG_PORT / _PG_USER   default 127.0.0.1 / 5432 / postgres
 #   PYTEST_ADDOPTS             extra pytest arguments, e.g. "-k away -x"
@@ -19,6 +24,7 @@ VENV="$SDK_DIR/.venv"
 PYTHON_BIN="${PYTHON:-python3}"
 BACKENDS="${SWITCHBOARD_SDK_BACKENDS:-sqlite postgres}"
 SUITES="${SWITCHBOARD_SDK_SUITES:-python node}"
+PYTHON_VERSIONS="${SWITCHBOARD_SDK_PYTHON_VERSIONS:-default 2.16}"
 PG_HOST="${SWITCHBOARD_SDK_PG_HOST:-127.0.0.1}"
 PG_PORT="${SWITCHBOARD_SDK_PG_PORT:-5432}"
 PG_USER="${SWITCHBOARD_SDK_PG_USER:-postgres}"
@@ -151,6 +157,32 @@ json_field() { # json_field JSON KEY
     "$VENV/bin/python" -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
 }
 
+# use_workspace BACKEND DB_URL VERSION: creates a workspace whose requests without
+# Intercom-Version get VERSION ("default": the CLI's own default), and points the tests at it.
+use_workspace() {
+    local backend="$1" db_url="$2" version="$3" ws_json
+    local admin_email="sdk-owner-$backend-$version@example.com" admin_name="SDK Owner"
+    local version_args=()
+    if [ "$version" != "default" ]; then version_args=(--api-version "$version"); fi
+    section "[$backend] Create a $version workspace (switchboard workspace create)"
+    if ! ws_json="$("$BIN" workspace create --name "SDK Tests ($backend, $version)" \
+        --admin-email "$admin_email" --admin-name "$admin_name" "${version_args[@]}" --database-url "$db_url")"; then
+        note "workspace create failed"
+        return 1
+    fi
+    note "workspace create printed: $ws_json"
+    export SWITCHBOARD_WORKSPACE_ID; SWITCHBOARD_WORKSPACE_ID="$(json_field "$ws_json" workspace_id)"
+    export SWITCHBOARD_ADMIN_ID; SWITCHBOARD_ADMIN_ID="$(json_field "$ws_json" admin_id)"
+    export SWITCHBOARD_TOKEN; SWITCHBOARD_TOKEN="$(json_field "$ws_json" access_token)"
+    export SWITCHBOARD_ADMIN_EMAIL="$admin_email"
+    export SWITCHBOARD_ADMIN_NAME="$admin_name"
+    if [ "$version" != "default" ]; then
+        export SWITCHBOARD_API_VERSION="$version"
+    else
+        unset SWITCHBOARD_API_VERSION
+    fi
+}
+
 # ---- one backend ---------------------------------------------------------------------
 run_backend() {
     local backend="$1" db_url port base_url log ws_json suite_ok
@@ -191,41 +223,36 @@ run_backend() {
         return 0
     fi
 
-    section "[$backend] Create workspace (switchboard workspace create)"
-    local admin_email="sdk-owner-$backend@example.com" admin_name="SDK Owner"
-    if ! ws_json="$("$BIN" workspace create --name "SDK Tests ($backend)" \
-        --admin-email "$admin_email" --admin-name "$admin_name" --database-url "$db_url")"; then
-        note "workspace create failed; server log:"
-        sed 's/^/    /' "$log" || true
-        record "$backend" setup FAIL
-        cleanup
-        return 0
-    fi
-    note "workspace create printed: $ws_json"
-
     export SWITCHBOARD_BASE_URL="$base_url"
     export SWITCHBOARD_BIN="$BIN"
     export SWITCHBOARD_DATABASE_URL="$db_url"
-    export SWITCHBOARD_WORKSPACE_ID; SWITCHBOARD_WORKSPACE_ID="$(json_field "$ws_json" workspace_id)"
-    export SWITCHBOARD_ADMIN_ID; SWITCHBOARD_ADMIN_ID="$(json_field "$ws_json" admin_id)"
-    export SWITCHBOARD_TOKEN; SWITCHBOARD_TOKEN="$(json_field "$ws_json" access_token)"
-    export SWITCHBOARD_ADMIN_EMAIL="$admin_email"
-    export SWITCHBOARD_ADMIN_NAME="$admin_name"
     export SWITCHBOARD_BACKEND="$backend"
 
     suite_ok=1
     for suite in $SUITES; do
         case "$suite" in
             python)
-                section "[$backend] Python SDK (python-intercom $PY_SDK_VERSION): pytest"
-                if (cd "$SDK_DIR/python" && "$VENV/bin/python" -m pytest); then
-                    record "$backend" python PASS
-                else
-                    record "$backend" python FAIL
-                    suite_ok=0
-                fi
+                for version in $PYTHON_VERSIONS; do
+                    if ! use_workspace "$backend" "$db_url" "$version"; then
+                        record "$backend" "python@$version" FAIL
+                        suite_ok=0
+                        continue
+                    fi
+                    section "[$backend] Python SDK (python-intercom $PY_SDK_VERSION) on a $version workspace: pytest"
+                    if (cd "$SDK_DIR/python" && "$VENV/bin/python" -m pytest); then
+                        record "$backend" "python@$version" PASS
+                    else
+                        record "$backend" "python@$version" FAIL
+                        suite_ok=0
+                    fi
+                done
                 ;;
             node)
+                if ! use_workspace "$backend" "$db_url" default; then
+                    record "$backend" node FAIL
+                    suite_ok=0
+                    continue
+                fi
                 section "[$backend] Node SDK (intercom-client $NODE_SDK_VERSION): node --test"
                 if (cd "$SDK_DIR/node" && shopt -s nullglob && files=(./*.test.mjs) \
                     && [ "${#files[@]}" -gt 0 ] && node --test --test-reporter=spec "${files[@]}"); then
@@ -255,7 +282,8 @@ run_backend() {
     section "[$backend] Stop switchboard"
     cleanup
     unset SWITCHBOARD_BASE_URL SWITCHBOARD_TOKEN SWITCHBOARD_DATABASE_URL SWITCHBOARD_WORKSPACE_ID \
-        SWITCHBOARD_ADMIN_ID SWITCHBOARD_ADMIN_EMAIL SWITCHBOARD_ADMIN_NAME SWITCHBOARD_BACKEND
+        SWITCHBOARD_ADMIN_ID SWITCHBOARD_ADMIN_EMAIL SWITCHBOARD_ADMIN_NAME SWITCHBOARD_BACKEND \
+        SWITCHBOARD_API_VERSION
 }
 
 for backend in $BACKENDS; do

@@ -6,7 +6,7 @@ pub mod tokens;
 use crate::domain::activity_log::{ActivityType, NewActivity};
 use crate::domain::admin::NewAdmin;
 use crate::domain::ids;
-use crate::domain::version;
+use crate::domain::version::Version;
 use crate::domain::workspace::{CreatedWorkspace, Workspace};
 use crate::store::admins::{self, activity_logs};
 use crate::store::schema::workspaces::{WorkspaceRow, Workspaces};
@@ -24,8 +24,15 @@ impl From<WorkspaceRow> for Workspace {
             identity_verification,
             created_at,
         } = r;
+        let default_version = stored_version(&default_version);
         Workspace { id, id_code, name, region, timezone, default_version, identity_verification, created_at }
     }
+}
+
+/// A stored default version; only `Version`s are written, so the fallback is for a database
+/// edited by hand.
+fn stored_version(raw: &str) -> Version {
+    Version::parse(raw).unwrap_or(Version::DEFAULT)
 }
 
 /// Inserts a workspace with its first admin, that admin's token and the activity entry.
@@ -34,6 +41,7 @@ async fn insert(
     name: &str,
     admin_email: &str,
     admin_name: &str,
+    default_version: Version,
 ) -> StoreResult<CreatedWorkspace> {
     let created_at = now();
     let id_code = ids::random_hex(4);
@@ -42,7 +50,7 @@ async fn insert(
             Workspaces::insert([
                 (Workspaces::IdCode, id_code.clone().into()),
                 (Workspaces::Name, name.into()),
-                (Workspaces::DefaultVersion, version::DEFAULT.into()),
+                (Workspaces::DefaultVersion, default_version.as_str().into()),
                 (Workspaces::CreatedAt, created_at.into()),
             ])
             .returning_col(Workspaces::Id),
@@ -66,17 +74,46 @@ async fn insert(
 }
 
 impl Store {
-    /// Creates a workspace, its first admin and an access token for that admin, in one transaction.
+    /// Creates a workspace answering 2.11 by default, its first admin and an access token for
+    /// that admin, in one transaction.
     pub async fn create_workspace(
         &self,
         name: &str,
         admin_email: &str,
         admin_name: &str,
     ) -> StoreResult<CreatedWorkspace> {
+        self.create_workspace_at(name, admin_email, admin_name, Version::DEFAULT).await
+    }
+
+    /// Creates a workspace whose requests without `Intercom-Version` get `default_version`.
+    pub async fn create_workspace_at(
+        &self,
+        name: &str,
+        admin_email: &str,
+        admin_name: &str,
+        default_version: Version,
+    ) -> StoreResult<CreatedWorkspace> {
         let mut tx = self.begin().await?;
-        let created = insert(&mut tx, name, admin_email, admin_name).await?;
+        let created = insert(&mut tx, name, admin_email, admin_name, default_version).await?;
         tx.commit().await?;
         Ok(created)
+    }
+
+    /// Changes the version a workspace's requests without `Intercom-Version` get. A server
+    /// sees the change once its cached tokens expire (`ApiConfig::token_cache`, 5 s by default).
+    pub async fn set_default_version(
+        &self,
+        id_code: &str,
+        default_version: Version,
+    ) -> StoreResult<Workspace> {
+        self.conn()
+            .await?
+            .execute_found(
+                Workspaces::update([(Workspaces::DefaultVersion, default_version.as_str().into())])
+                    .where_eq(Workspaces::IdCode, id_code),
+            )
+            .await?;
+        self.workspace_by_code(id_code).await
     }
 
     /// Creates a workspace only if the database has none: what `serve` does on a new database.
@@ -96,7 +133,7 @@ impl Store {
         if existing > 0 {
             return Ok(None);
         }
-        let created = insert(&mut tx, name, admin_email, admin_name).await?;
+        let created = insert(&mut tx, name, admin_email, admin_name, Version::DEFAULT).await?;
         tx.commit().await?;
         Ok(Some(created))
     }

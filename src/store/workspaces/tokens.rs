@@ -23,7 +23,7 @@ row_struct! {
 
 impl From<OwnerRow> for TokenOwner {
     fn from(OwnerRow { workspace_id, admin_id, default_version }: OwnerRow) -> Self {
-        TokenOwner { workspace_id, admin_id, default_version }
+        TokenOwner { workspace_id, admin_id, default_version: super::stored_version(&default_version) }
     }
 }
 

@@ -89,6 +89,12 @@ class Wire:
         return last.json()
 
 
+def api_version() -> str:
+    """The version the suite's workspace answers requests without `Intercom-Version` (the
+    Python SDK sends none)."""
+    return os.environ.get("SWITCHBOARD_API_VERSION") or "2.11"
+
+
 @dataclass
 class Switchboard:
     base_url: str
@@ -163,6 +169,8 @@ class Switchboard:
         name = name or unique("Workspace")
         email = unique_email("owner")
         admin_name = f"Owner of {name}"
+        # A new workspace answers the same default version as the suite's own.
+        version = os.environ.get("SWITCHBOARD_API_VERSION")
         out = self.cli(
             "workspace",
             "create",
@@ -172,6 +180,7 @@ class Switchboard:
             email,
             "--admin-name",
             admin_name,
+            *(["--api-version", version] if version else []),
         )
         for key in ("workspace_id", "admin_id", "access_token"):
             assert isinstance(out.get(key), str) and out[key], f"workspace create printed {out!r}"
