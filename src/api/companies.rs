@@ -12,7 +12,7 @@ use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::{LooseId, PageParams, present};
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyFilter, Order, Scroll};
 use crate::domain::contact::Contact;
-use crate::domain::pages::{CursorList, List, NumberedList, PagesLink};
+use crate::domain::pages::{CursorList, List, NumberedList, NumberedPages, TotalCount};
 use crate::domain::segment::Segment;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 
@@ -161,14 +161,9 @@ enum CompaniesResponse {
     List(NumberedList<Company>),
 }
 
-/// A page-numbered company list and the URL of its next page.
-fn company_list(
-    (data, total): (Vec<Company>, i64),
-    page: u64,
-    per_page: u64,
-    next_url: impl Fn(u64) -> String,
-) -> NumberedList<Company> {
-    List::paged(data, total, PagesLink::new(page, per_page, total, next_url))
+/// A page-numbered company list.
+fn company_list((data, total): (Vec<Company>, i64), page: u64, per_page: u64) -> NumberedList<Company> {
+    List::paged(data, total, NumberedPages::new(page, per_page, total))
 }
 
 /// operationId: retrieveCompany
@@ -190,15 +185,7 @@ async fn retrieve_or_list(
     }
     let (page, per_page) = paging.numbers(DEFAULT_PAGE, MAX_PAGE)?;
     let result = ctx.store.list_companies(ctx.workspace_id, &filter, Order::Desc, page, per_page).await?;
-    let query: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(filter.tag_id.iter().map(|v| ("tag_id", v)))
-        .extend_pairs(filter.segment_id.iter().map(|v| ("segment_id", v)))
-        .finish();
-    let list = company_list(result, page, per_page, |next| {
-        let filters = if query.is_empty() { String::new() } else { format!("{query}&") };
-        format!("/companies?{filters}page={next}&per_page={per_page}")
-    });
-    Ok(Json(CompaniesResponse::List(list)))
+    Ok(Json(CompaniesResponse::List(company_list(result, page, per_page))))
 }
 
 #[derive(Deserialize)]
@@ -221,10 +208,7 @@ async fn list(
     };
     let all = CompanyFilter::default();
     let result = ctx.store.list_companies(ctx.workspace_id, &all, order, page, per_page).await?;
-    let order = if order == Order::Asc { "asc" } else { "desc" };
-    Ok(Json(company_list(result, page, per_page, |next| {
-        format!("/companies/list?page={next}&per_page={per_page}&order={order}")
-    })))
+    Ok(Json(company_list(result, page, per_page)))
 }
 
 #[derive(Deserialize)]
@@ -250,8 +234,10 @@ async fn list_contacts(
 }
 
 /// operationId: ListAttachedSegmentsForCompanies
-async fn list_segments(ctx: Ctx, Path(id): Path<String>) -> Reply<List<Segment>> {
-    Ok(Json(List::new(ctx.store.company_segments(ctx.workspace_id, &id).await?)))
+async fn list_segments(ctx: Ctx, Path(id): Path<String>) -> Reply<List<Segment, TotalCount>> {
+    let segments = ctx.store.company_segments(ctx.workspace_id, &id).await?;
+    let total_count = segments.len() as i64;
+    Ok(Json(List::with(segments, TotalCount { total_count })))
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,7 @@
 //! unarchive, and the companies a contact belongs to.
 
 use axum::Router;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value as JsonValue};
@@ -280,6 +281,7 @@ async fn search(
 /// operationId: listCompaniesForAContact
 async fn list_companies(
     ctx: Ctx,
+    headers: HeaderMap,
     Path(contact_id): Path<String>,
     Query(paging): Query<PageParams>,
 ) -> Reply<List<Company, AlsoCompanies>> {
@@ -287,7 +289,7 @@ async fn list_companies(
     let (companies, total) =
         ctx.store.contact_companies(ctx.workspace_id, &contact_id, page, per_page).await?;
     let pages = PagesLink::new(page, per_page, total, |next| {
-        format!("/contacts/{contact_id}/companies?page={next}&per_page={per_page}")
+        format!("{}/contacts/{contact_id}/companies?page={next}&per_page={per_page}", super::origin(&headers))
     });
     let paged = Paged { total_count: total, pages };
     Ok(Json(List::with(companies.clone(), AlsoCompanies { companies, paged })))

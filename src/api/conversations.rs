@@ -13,7 +13,7 @@ use super::{AppState, origin};
 use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, TagBody, UntagBody, UpdateBody,
 };
-use crate::domain::conversation::{Conversation, Customers, Message, Position};
+use crate::domain::conversation::{Conversation, Message, Position, WithCustomers};
 use crate::domain::ids;
 use crate::domain::pages::{CursorPages, NamedList, Paged, cursor};
 use crate::domain::search::{Resource, SearchRequest};
@@ -191,11 +191,14 @@ async fn run_assignment_rules(ctx: Ctx, Path(id): Path<String>) -> Reply<Convers
 }
 
 /// operationId: attachContactToConversation
-async fn attach_contact(ctx: Ctx, Path(id): Path<String>, Json(body): Json<AttachBody>) -> Reply<Customers> {
+async fn attach_contact(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<AttachBody>,
+) -> Reply<WithCustomers> {
     let id = conversation_id(&id)?;
     let attach = body.check()?;
-    let customers = ctx.store.attach_conversation_contact(ctx.workspace_id, id, &attach).await?;
-    Ok(Json(Customers { customers }))
+    Ok(Json(ctx.store.attach_conversation_contact(ctx.workspace_id, id, &attach).await?))
 }
 
 /// operationId: detachContactFromConversation
@@ -203,12 +206,10 @@ async fn detach_contact(
     ctx: Ctx,
     Path((id, contact_id)): Path<(String, String)>,
     Json(body): Json<DetachBody>,
-) -> Reply<Customers> {
+) -> Reply<WithCustomers> {
     let id = conversation_id(&id)?;
     let admin_id = body.check()?;
-    let customers =
-        ctx.store.detach_conversation_contact(ctx.workspace_id, id, contact_id.trim(), admin_id).await?;
-    Ok(Json(Customers { customers }))
+    Ok(Json(ctx.store.detach_conversation_contact(ctx.workspace_id, id, contact_id.trim(), admin_id).await?))
 }
 
 /// operationId: redactConversation

@@ -181,11 +181,11 @@ impl Order {
     }
 }
 
-/// The `extra` of `company_scroll`. `pages` and `total_count` are always null, as Intercom
-/// sends them; `scroll_param` is gone once the scroll has ended.
+/// The `extra` of `company_scroll`. `total_count` is always null, as Intercom sends it (a scroll
+/// does not count); `pages` is left out (its schema is an object, and a scroll has no pages);
+/// `scroll_param` is gone once the scroll has ended.
 #[derive(Debug, Serialize)]
 pub struct Scroll {
-    pages: Option<PagesLink>,
     total_count: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scroll_param: Option<String>,
@@ -193,7 +193,7 @@ pub struct Scroll {
 
 impl Scroll {
     pub fn new(scroll_param: Option<String>) -> Scroll {
-        Scroll { pages: None, total_count: None, scroll_param }
+        Scroll { total_count: None, scroll_param }
     }
 }
 

@@ -117,8 +117,8 @@ pub struct TotalCount {
 /// `{"type": "list", "data": [...], "total_count": n, "pages": cursor_pages}`.
 pub type CursorList<T> = List<T, Paged<CursorPages>>;
 
-/// `{"type": "list", "data": [...], "total_count": n, "pages": pages_link}`.
-pub type NumberedList<T> = List<T, Paged<PagesLink>>;
+/// `{"type": "list", "data": [...], "total_count": n, "pages": cursor_pages}`, numbered.
+pub type NumberedList<T> = List<T, Paged<NumberedPages>>;
 
 impl<T, P> List<T, Paged<P>> {
     pub fn paged(data: Vec<T>, total_count: i64, pages: P) -> Self {
@@ -145,6 +145,16 @@ pub type CursorPages = Pages<NextPage>;
 /// `pages_link` (page-numbered lists): `next` is the URL of the next page.
 pub type PagesLink = Pages<String>;
 
+/// `cursor_pages` of a page-numbered list (`GET /companies`, `POST /companies/list`): `next`
+/// names the next page by number (`starting_after_paging` requires only `per_page`).
+pub type NumberedPages = Pages<PageNumber>;
+
+#[derive(Debug, Serialize, Clone, PartialEq)]
+pub struct PageNumber {
+    pub page: i64,
+    pub per_page: i64,
+}
+
 #[derive(Debug, Serialize, Clone, PartialEq)]
 pub struct NextPage {
     pub page: i64,
@@ -170,6 +180,16 @@ impl CursorPages {
             total,
             next_cursor.map(|starting_after| NextPage { page: page + 1, per_page, starting_after }),
         )
+    }
+}
+
+impl NumberedPages {
+    /// Page `page` of `total` items.
+    pub fn new(page: u64, per_page: u64, total: i64) -> Self {
+        let mut pages = Pages::of(page as i64, per_page as i64, total, None);
+        pages.next = (pages.page < pages.total_pages)
+            .then_some(PageNumber { page: pages.page + 1, per_page: pages.per_page });
+        pages
     }
 }
 

@@ -20,6 +20,10 @@ use tower::ServiceExt;
 
 use crate::conformance;
 
+/// The `Host` every test request names, as a client's would: URLs Switchboard builds from it
+/// (`pages.next` links, attachment URLs) are absolute, as the descriptions have them.
+pub const TEST_HOST: &str = "switchboard.test";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -279,7 +283,10 @@ impl TestApp {
         let path = request.uri().path().to_owned();
         let version = match request.headers().get("intercom-version") {
             Some(version) => version.to_str().unwrap_or(DEFAULT_VERSION).to_owned(),
-            None => DEFAULT_VERSION.to_owned(),
+            None => {
+                let token = request.headers().get("authorization").and_then(|v| v.to_str().ok());
+                self.default_version_for(token.unwrap_or_default().to_owned()).await
+            }
         };
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
@@ -300,10 +307,21 @@ impl TestApp {
         (status, headers, body)
     }
 
+    /// The version a request without the header gets: its token's workspace default (a test
+    /// may change it), or 2.11 for a request no workspace answers.
+    async fn default_version_for(&self, authorization: String) -> String {
+        let token = authorization.strip_prefix("Bearer ").unwrap_or_default();
+        match self.store.authenticate(token).await {
+            Ok(Some(owner)) => owner.default_version.to_string(),
+            _ => DEFAULT_VERSION.to_owned(),
+        }
+    }
+
     pub fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Request<Body> {
         let mut builder = Request::builder()
             .method(method)
             .uri(path)
+            .header("host", TEST_HOST)
             .header("authorization", format!("Bearer {}", self.token))
             .header("content-type", "application/json");
         if let Some(version) = &self.version {

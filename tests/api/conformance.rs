@@ -95,27 +95,10 @@ const KNOWN_VERSION_GAPS: &[(&str, &str)] = &[
     ("2.14", "/components/schemas/data_attribute/properties/model/enum"),
 ];
 
-/// Where Switchboard still differs from the description, known and not yet fixed:
-/// the schema location, in every description. Each is a bug to fix; its entry goes with the fix.
-const OPEN_SWITCHBOARD_GAPS: &[&str] = &[
-    // `pages_link.next` is an absolute URL; Switchboard answers a path (it does not know the
-    // address clients reach it at).
-    "/components/schemas/pages_link/properties/next/format",
-    // `POST /companies/list` and `GET /companies` answer `cursor_pages` whose `next` is an
-    // object; Switchboard numbers their pages and answers the next page's URL.
-    "/components/schemas/cursor_pages/properties/next/",
-    // `part_attachment` requires integer `filesize`, `width` and `height`; Switchboard never
-    // downloads an attachment, so it has null.
-    "/components/schemas/part_attachment/properties/filesize/type",
-    "/components/schemas/part_attachment/properties/width/type",
-    "/components/schemas/part_attachment/properties/height/type",
-];
-
 fn is_known_gap(file: &str, error: &jsonschema::ValidationError) -> bool {
     let Some(location) = error.absolute_keyword_location() else { return false };
     let location = location.fragment().map(|fragment| fragment.as_str()).unwrap_or_default();
     KNOWN_VERSION_GAPS.iter().any(|(gap_file, place)| *gap_file == file && location.starts_with(place))
-        || OPEN_SWITCHBOARD_GAPS.iter().any(|place| location.starts_with(place))
 }
 
 /// What [`check`] could not check so far, with how often.
@@ -388,30 +371,10 @@ fn patch_defects(file: &str, document: &mut Value) {
     // `message` requires `subject`, which an in-app message has not (`POST /conversations`'
     // example has none).
     unrequire(document, "message", &["subject"]);
-    // `company_scroll.pages` is an object, but its example (as Intercom answers) has `null`.
-    if let Some(pages) = document.pointer_mut("/components/schemas/company_scroll/properties/pages") {
-        pages["nullable"] = json!(true);
-    }
     // `article_content.url` is a string, but a draft has no URL: `article`'s draft example has
     // `url: null`.
     if let Some(url) = document.pointer_mut("/components/schemas/article_content/properties/url") {
         url["nullable"] = json!(true);
-    }
-    // Attaching and detaching a conversation's contact are described as answering a
-    // `conversation`, but their examples (as Intercom answers) are `{"customers": [...]}`.
-    for (template, method) in [
-        ("/conversations/{conversation_id}/customers", "post"),
-        ("/conversations/{conversation_id}/customers/{contact_id}", "delete"),
-    ] {
-        if let Some(schema) =
-            document["paths"][template][method].pointer_mut("/responses/200/content/application~1json/schema")
-        {
-            *schema = json!({
-                "type": "object",
-                "required": ["customers"],
-                "properties": { "customers": { "type": "array", "items": { "$ref": "#/components/schemas/reference" } } },
-            });
-        }
     }
     // `GET /events` is described by its `summary=true` answer alone; without `summary` Intercom
     // answers the events themselves, `{"type": "event.list", "events": [...], "pages": {"next"}}`.
@@ -454,9 +417,6 @@ fn patch_defects(file: &str, document: &mut Value) {
             }
         }
     }
-    // `company_attached_segments` (2.11) requires a `total_count` it does not define; its example
-    // has none, and 2.14 requires nothing.
-    unrequire(document, "company_attached_segments", &["total_count"]);
     // `conversation_part_author.email` (and 2.16's `conversation_source_author.email`) is
     // required and an email, but its own text says that "for Twitter, this will be blank" (as it
     // is for a contact without an email).

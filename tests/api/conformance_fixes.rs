@@ -81,3 +81,11 @@ async fn an_activity_log_leaves_out_an_unknown_ip(app: TestApp) {
     assert_eq!(performed_by["id"], admin.as_str());
     assert!(performed_by.get("ip").is_none(), "{performed_by}");
 }
+
+backend_test!(a_companys_segments_are_counted);
+async fn a_companys_segments_are_counted(app: TestApp) {
+    let acme = company(&app, json!({"company_id": "acme", "name": "Acme"})).await;
+    let (status, segments) = app.get(&format!("/companies/{}/segments", acme["id"].as_str().unwrap())).await;
+    assert_eq!(status, 200, "{segments}");
+    assert_eq!((&segments["type"], &segments["total_count"]), (&json!("list"), &json!(0)));
+}

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use switchboard::store::now;
 
-use crate::common::{TestApp, assert_error, backend_test};
+use crate::common::{TEST_HOST, TestApp, assert_error, backend_test};
 use crate::contact_fixtures::contact;
 
 async fn event(app: &TestApp, user_id: &str, name: &str, created_at: i64) {
@@ -37,7 +37,9 @@ async fn since_links_to_the_events_after_the_newest_shown(app: TestApp) {
     let millis = (t + 10) * 1000 + 1;
     assert_eq!(
         since.as_str().unwrap(),
-        format!("/events?type=user&intercom_user_id={intercom_id}&per_page=15&since={millis}")
+        format!(
+            "http://{TEST_HOST}/events?type=user&intercom_user_id={intercom_id}&per_page=15&since={millis}"
+        )
     );
 
     // Nothing new yet: an empty page that keeps the same link.

@@ -96,8 +96,8 @@ impl Author {
 pub const OPERATOR_EMAIL: &str = "operator@switchboard.invalid";
 
 /// A file attached to a part (`part_attachment`). Switchboard never downloads an attachment URL,
-/// so its size and dimensions are unknown; an uploaded file has a size, and dimensions if it is
-/// an image. What is unknown is left out: the schema has these as integers, never null.
+/// so its size and dimensions are unknown, shown as 0 (the schema has them as integers, required
+/// and never null); an uploaded file has its size, and its dimensions if it is an image.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Attachment {
     #[serde(rename = "type")]
@@ -105,12 +105,16 @@ pub struct Attachment {
     pub name: String,
     pub url: String,
     pub content_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "zero_when_unknown")]
     pub filesize: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "zero_when_unknown")]
     pub width: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "zero_when_unknown")]
     pub height: Option<i64>,
+}
+
+fn zero_when_unknown<S: serde::Serializer>(value: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_i64(value.unwrap_or(0))
 }
 
 /// The message that started the conversation (`conversation_source`).
@@ -325,9 +329,12 @@ pub struct Message {
     pub conversation_id: i64,
 }
 
-/// What attaching or detaching a participant answers: the conversation's contacts.
+/// What attaching or detaching a participant answers: the conversation, as the descriptions'
+/// schema has it, with the `customers` their examples show beside it.
 #[derive(Debug, Serialize)]
-pub struct Customers {
+pub struct WithCustomers {
+    #[serde(flatten)]
+    pub conversation: Conversation,
     pub customers: Vec<Customer>,
 }
 

@@ -5,11 +5,11 @@
 use sea_query::{Alias, Expr, ExprTrait, Order, Query};
 
 use crate::domain::conversation::requests::ContactKey;
-use crate::domain::conversation::{Customer, last_customer, not_participant, part_type};
+use crate::domain::conversation::{Customer, WithCustomers, last_customer, not_participant, part_type};
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
 use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
-use crate::store::conversations::reads::{participants, row};
+use crate::store::conversations::reads::{get, participants, row};
 use crate::store::conversations::{check_admin, exists};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
@@ -140,13 +140,13 @@ pub(crate) async fn touch_contacts(
 
 impl Store {
     /// Adds a contact to the conversation on behalf of an admin or another participant; an
-    /// email nobody has becomes a new lead. Answers the participants.
+    /// email nobody has becomes a new lead. Answers the conversation and its participants.
     pub async fn attach_conversation_contact(
         &self,
         workspace_id: i64,
         id: i64,
         attach: &crate::domain::conversation::requests::Attach,
-    ) -> StoreResult<Vec<Customer>> {
+    ) -> StoreResult<WithCustomers> {
         use crate::domain::conversation::requests::Actor;
         let mut tx = self.begin().await?;
         let row = row(&mut tx, workspace_id, id).await?;
@@ -180,9 +180,12 @@ impl Store {
             )
             .await?;
         }
-        let customers = customers(&mut tx, id).await?;
+        let answer = WithCustomers {
+            conversation: get(&mut tx, workspace_id, id).await?,
+            customers: customers(&mut tx, id).await?,
+        };
         tx.commit().await?;
-        Ok(customers)
+        Ok(answer)
     }
 
     /// Removes a participant on behalf of an admin; the last one stays.
@@ -192,7 +195,7 @@ impl Store {
         id: i64,
         contact_public_id: &str,
         admin_id: i64,
-    ) -> StoreResult<Vec<Customer>> {
+    ) -> StoreResult<WithCustomers> {
         let mut tx = self.begin().await?;
         let row = row(&mut tx, workspace_id, id).await?;
         check_admin(&mut tx, workspace_id, admin_id).await?;
@@ -218,9 +221,12 @@ impl Store {
             at,
         );
         record_change(&mut tx, &row, removed).await?;
-        let customers = customers(&mut tx, id).await?;
+        let answer = WithCustomers {
+            conversation: get(&mut tx, workspace_id, id).await?,
+            customers: customers(&mut tx, id).await?,
+        };
         tx.commit().await?;
-        Ok(customers)
+        Ok(answer)
     }
 }
 
