@@ -43,7 +43,8 @@ async fn lists_and_retrieves_admins(app: TestApp) {
     assert!(admins[1].get("avatar").is_none(), "avatar only with display_avatar");
 
     let (_, list) = app.get("/admins?display_avatar=true").await;
-    assert_eq!(list["admins"][0]["avatar"]["type"], "avatar");
+    // The owner has no avatar: 2.11's `admin.avatar` is then null.
+    assert!(list["admins"][0].as_object().unwrap().contains_key("avatar"));
 
     let (status, admin) = app.get(&format!("/admins/{second}")).await;
     assert_eq!(status, 200);

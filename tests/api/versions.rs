@@ -35,33 +35,47 @@ fn lacks(object: &Value, fields: &[&str], what: &str) {
     }
 }
 
+/// Admins' avatars are shown in lists that ask for them.
+const LISTED: &str = "/admins?display_avatar=true";
+
+async fn first_admin(app: &TestApp, version: &str) -> Value {
+    get_at(app, version, LISTED).await["admins"][0].clone()
+}
+
 backend_test!(admins_take_each_versions_avatar_and_fields);
 async fn admins_take_each_versions_avatar_and_fields(app: TestApp) {
-    assert_eq!(get_at(&app, "2.16", "/me").await["avatar"], Value::Null, "no avatar");
+    let admin = app.workspace.admin_id.clone();
+    for version in ["2.7", "2.11", "2.16"] {
+        assert_eq!(first_admin(&app, version).await["avatar"], Value::Null, "{version}: no avatar");
+    }
     // Intercom's UI sets avatars; the API has no way to.
-    let admin = &app.workspace.admin_id;
     sql(&app, &format!("UPDATE admins SET avatar_url = 'https://example.org/a.png' WHERE id = {admin}"))
         .await;
-    let newest = get_at(&app, "2.16", "/me").await;
-    let url = newest["avatar"].as_str().expect("2.16's avatar is a URL").to_owned();
+    let url = "https://example.org/a.png";
+    let object = json!({"type": "avatar", "image_url": url});
 
-    let at_2_7 = get_at(&app, "2.7", "/me").await;
+    let at_2_7 = first_admin(&app, "2.7").await;
     assert_eq!(at_2_7["avatar"], url);
     lacks(&at_2_7, &["team_priority_level", "away_status_reason_id", "role"], "2.7 admin");
-    assert_eq!(get_at(&app, "1.0", "/me").await, at_2_7, "versions without a description answer as 2.7");
+    assert_eq!(first_admin(&app, "1.0").await, at_2_7, "versions without a description answer as 2.7");
 
-    let at_2_11 = get_at(&app, "2.11", "/me").await;
-    assert_eq!(at_2_11["avatar"], json!({"type": "avatar", "image_url": url}));
+    let at_2_11 = first_admin(&app, "2.11").await;
+    assert_eq!(at_2_11["avatar"], object);
     lacks(&at_2_11, &["away_status_reason_id", "role"], "2.11 admin");
+    // Without the header: the workspace's default, 2.11.
+    assert_eq!(app.get(LISTED).await.1["admins"][0], at_2_11);
 
-    let at_2_14 = get_at(&app, "2.14", "/me").await;
+    let at_2_14 = first_admin(&app, "2.14").await;
     assert_eq!(at_2_14["avatar"], url);
     lacks(&at_2_14, &["role"], "2.14 admin");
-
-    // Without the header: the workspace's default, 2.11.
-    assert_eq!(app.get("/me").await.1, at_2_11);
+    assert_eq!(first_admin(&app, "2.16").await["avatar"], url);
     // Preview (and its old name) answer the newest shape.
-    assert_eq!(get_at(&app, "Unstable", "/me").await, newest);
+    assert_eq!(first_admin(&app, "Unstable").await, first_admin(&app, "2.16").await);
+
+    // `/me`'s admin_with_app has the avatar object in every version.
+    for version in ["2.7", "2.11", "2.14", "2.16"] {
+        assert_eq!(get_at(&app, version, "/me").await["avatar"], object, "{version}");
+    }
 }
 
 backend_test!(contacts_owner_id_is_a_string_from_2_16);
@@ -159,28 +173,30 @@ backend_test!(
     ApiConfig { token_cache: Duration::ZERO, ..ApiConfig::default() }
 );
 async fn a_request_without_the_header_gets_the_workspace_default(app: TestApp) {
-    let admin = &app.workspace.admin_id;
-    sql(&app, &format!("UPDATE admins SET avatar_url = 'https://example.org/a.png' WHERE id = {admin}"))
-        .await;
     let default = app.store.workspace_by_code(&app.workspace.workspace_id).await.unwrap();
     assert_eq!(default.default_version, Version::V2_11);
-    assert!(app.get("/me").await.1["avatar"].is_object(), "2.11's avatar");
+    // A contact has `formatted_phone` from 2.11 on.
+    let created = contact(&app, json!({"role": "user", "email": "d@example.com"})).await;
+    let path = format!("/contacts/{}", created["id"].as_str().unwrap());
+    assert!(app.get(&path).await.1.get("formatted_phone").is_some(), "2.11's contact");
 
-    // What `switchboard workspace update --api-version 2.16` does.
-    let updated = app.store.set_default_version(&app.workspace.workspace_id, Version::V2_16).await.unwrap();
-    assert_eq!(serde_json::to_value(&updated).unwrap()["api_version"], "2.16");
-    assert!(app.get("/me").await.1["avatar"].is_string(), "2.16's avatar");
+    // What `switchboard workspace update --api-version 2.7` does.
+    let updated = app.store.set_default_version(&app.workspace.workspace_id, Version::V2_7).await.unwrap();
+    assert_eq!(serde_json::to_value(&updated).unwrap()["api_version"], "2.7");
+    assert!(app.get(&path).await.1.get("formatted_phone").is_none(), "2.7's contact");
     // The header still wins.
-    assert!(get_at(&app, "2.11", "/me").await["avatar"].is_object());
+    assert!(get_at(&app, "2.11", &path).await.get("formatted_phone").is_some());
+    let updated = app.store.set_default_version(&app.workspace.workspace_id, Version::V2_16).await.unwrap();
+    assert_eq!(updated.default_version, Version::V2_16);
 
     // What `switchboard workspace create --api-version 2.7` does.
     let other = app.store.create_workspace_at("Old", "old@example.com", "Old", Version::V2_7).await.unwrap();
-    let admin = &other.admin_id;
-    sql(&app, &format!("UPDATE admins SET avatar_url = 'https://example.org/b.png' WHERE id = {admin}"))
-        .await;
-    let (status, me) = app.get_as(&other.access_token, "/me").await;
-    assert_eq!(status, 200);
-    assert_eq!(me["avatar"], "https://example.org/b.png", "2.7's avatar");
+    let mut request =
+        app.request(Method::POST, "/contacts", Some(&json!({"role": "user", "email": "o@example.com"})));
+    let bearer = format!("Bearer {}", other.access_token).parse().unwrap();
+    request.headers_mut().insert("authorization", bearer);
+    let (_, _, created) = app.send(request).await;
+    assert!(created.get("formatted_phone").is_none(), "2.7's contact: {created}");
 }
 
 backend_test!(articles_and_teams_take_each_versions_fields);

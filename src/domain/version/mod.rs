@@ -112,12 +112,13 @@ pub type Shape = [Rule];
 
 /// The shape of each top-level object `type` that differs across versions. Objects of other
 /// types (lists, pages, search results) are walked for the objects they hold.
-fn shape_of(kind: &str) -> Option<&'static Shape> {
+fn shape_of(object: &Map<String, Value>) -> Option<&'static Shape> {
+    let kind = object.get("type").and_then(Value::as_str)?;
     Some(match kind {
         "activity_log" => activity_log::ACTIVITY_LOG,
+        "admin" if object.contains_key("app") => admin::ADMIN_WITH_APP,
         "admin" => admin::ADMIN,
         "article" => article::ARTICLE,
-        "collection" => help_center::COLLECTION,
         "help_center" => help_center::HELP_CENTER,
         "company" => company::COMPANY,
         "contact" => contact::CONTACT,
@@ -138,7 +139,7 @@ pub fn shape(version: Version, body: &mut Value) {
 /// Shapes an object by its type, or, for a list or other wrapper, the objects it holds.
 fn walk(version: Version, value: &mut Value) {
     match value {
-        Value::Object(object) => match object.get("type").and_then(Value::as_str).and_then(shape_of) {
+        Value::Object(object) => match shape_of(object) {
             Some(shape) => apply(version, shape, object),
             None => object.values_mut().for_each(|child| walk(version, child)),
         },
@@ -152,7 +153,7 @@ fn walk(version: Version, value: &mut Value) {
 
 fn listed_by_type(version: Version, item: &Value) -> bool {
     match item.as_object() {
-        Some(object) => match object.get("type").and_then(Value::as_str).and_then(shape_of) {
+        Some(object) => match shape_of(object) {
             Some(shape) => listed(version, shape, object),
             None => true,
         },
