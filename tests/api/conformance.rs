@@ -72,7 +72,6 @@ pub fn check(version: &str, method: &str, path: &str, status: u16, body: &Value)
     };
     let errors: Vec<String> = validator
         .iter_errors(body)
-        .filter(|error| !is_known_gap(file, error))
         .map(|error| format!("  at {:?}: {error}", error.instance_path().as_str()))
         .collect();
     if errors.is_empty() {
@@ -82,23 +81,6 @@ pub fn check(version: &str, method: &str, path: &str, status: u16, body: &Value)
         "{operation} answered {status}, which does not match Intercom-Version {version}'s description:\n{}\nbody: {body}",
         errors.join("\n")
     ))
-}
-
-/// Where Switchboard answers every version with the newest shape, until the per-version shapers
-/// (issue 15 §1) land: `(description, schema location)`. Each is a difference between versions,
-/// not a defect; the versions work removes its entry.
-const KNOWN_VERSION_GAPS: &[(&str, &str)] = &[
-    // 2.7 to 2.13: `admin.avatar` is an object with a non-null `image_url`.
-    ("2.11", "/components/schemas/admin/properties/avatar/"),
-    // 2.11's and 2.14's `data_attribute.model` enum has no `conversation`.
-    ("2.11", "/components/schemas/data_attribute/properties/model/enum"),
-    ("2.14", "/components/schemas/data_attribute/properties/model/enum"),
-];
-
-fn is_known_gap(file: &str, error: &jsonschema::ValidationError) -> bool {
-    let Some(location) = error.absolute_keyword_location() else { return false };
-    let location = location.fragment().map(|fragment| fragment.as_str()).unwrap_or_default();
-    KNOWN_VERSION_GAPS.iter().any(|(gap_file, place)| *gap_file == file && location.starts_with(place))
 }
 
 /// What [`check`] could not check so far, with how often.

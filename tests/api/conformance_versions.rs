@@ -41,11 +41,5 @@ async fn answers_validate_at_2_14(app: TestApp) {
 
 backend_test!(answers_validate_at_2_16);
 async fn answers_validate_at_2_16(app: TestApp) {
-    let app = app.at_version("2.16");
-    let (status, body) = app.get("/me").await;
-    if status == 400 && body["errors"][0]["code"] == "intercom_version_invalid" {
-        eprintln!("2.16 is not served yet (issue 15 §1): not checked");
-        return;
-    }
-    walk_the_common_resources(&app).await;
+    walk_the_common_resources(&app.at_version("2.16")).await;
 }
