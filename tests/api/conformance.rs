@@ -321,6 +321,23 @@ fn forbid_at(node: &mut Value, pointer: &str, all_of_parts: &[String], is_all_of
 /// description contradicts itself (its examples, its text, or a later version), not a place
 /// where Switchboard differs from Intercom.
 fn patch_defects(file: &str, document: &mut Value) {
+    // 2.7 to 2.15 list conversation attributes (`GET /data_attributes` takes
+    // `model=conversation`), but `data_attribute.model`'s enum names only contact and company.
+    let lists_conversation_attributes = document
+        .pointer("/paths/~1data_attributes/get/parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|parameters| {
+            parameters.iter().any(|p| {
+                p["name"] == "model"
+                    && p["schema"]["enum"].as_array().is_some_and(|e| e.contains(&json!("conversation")))
+            })
+        });
+    if lists_conversation_attributes
+        && let Some(Value::Array(models)) =
+            document.pointer_mut("/components/schemas/data_attribute/properties/model/enum")
+    {
+        models.push(json!("conversation"));
+    }
     // 2.7 to 2.11 `$ref` `#/components/schemas/custom_attributes` without defining it: the
     // definition (and what it refers to) is taken from 2.16, the newest.
     if file != "2.16" && file != "preview" {

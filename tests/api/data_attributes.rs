@@ -48,11 +48,11 @@ async fn lists_built_in_and_custom_attributes(app: TestApp) {
     for builtin in ["email", "name", "created_at", "location.country", "unsubscribed_from_emails"] {
         assert!(names.contains(&builtin), "{builtin}");
     }
-    // No version's data_attribute.model enum has `conversation`: those are not listed (see
-    // tests/api/versions.rs).
+    let (_, conversations) = app.get("/data_attributes?model=conversation").await;
+    assert!(conversations["data"].as_array().unwrap().iter().any(|a| a["full_name"] == "state"));
     let (_, all) = app.get("/data_attributes").await;
     let count = |v: &Value| v["data"].as_array().unwrap().len();
-    assert_eq!(count(&all), count(&companies) + count(&contacts));
+    assert_eq!(count(&all), count(&companies) + count(&contacts) + count(&conversations));
     let (status, error) = app.get("/data_attributes?model=ticket").await;
     assert_error(status, &error, 400, "parameter_invalid");
 }

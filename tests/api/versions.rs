@@ -155,16 +155,19 @@ async fn conversations_take_each_versions_fields(app: TestApp) {
     assert_eq!(at_2_7["id"], at_2_16["id"]);
 }
 
-backend_test!(conversation_attributes_are_not_data_attributes);
-async fn conversation_attributes_are_not_data_attributes(app: TestApp) {
-    // No version's data_attribute.model enum has `conversation`.
-    for version in ["2.7", "2.11", "2.16"] {
-        let listed = get_at(&app, version, "/data_attributes").await;
+backend_test!(conversation_attributes_are_data_attributes_until_2_16);
+async fn conversation_attributes_are_data_attributes_until_2_16(app: TestApp) {
+    // 2.7 to 2.15 take `model=conversation`; 2.16 does not.
+    for (version, listed) in [("2.7", true), ("2.11", true), ("2.15", true), ("2.16", false)] {
+        let all = get_at(&app, version, "/data_attributes").await;
         let models: Vec<&str> =
-            listed["data"].as_array().unwrap().iter().map(|a| a["model"].as_str().unwrap()).collect();
+            all["data"].as_array().unwrap().iter().map(|a| a["model"].as_str().unwrap()).collect();
         assert!(models.contains(&"contact") && models.contains(&"company"));
-        assert!(!models.contains(&"conversation"), "{version}");
-        assert_eq!(get_at(&app, version, "/data_attributes?model=conversation").await["data"], json!([]));
+        assert_eq!(models.contains(&"conversation"), listed, "{version}");
+        let conversation = get_at(&app, version, "/data_attributes?model=conversation").await;
+        let states =
+            conversation["data"].as_array().unwrap().iter().filter(|a| a["full_name"] == "state").count();
+        assert_eq!(states, usize::from(listed), "{version}");
     }
 }
 

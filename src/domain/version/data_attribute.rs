@@ -4,10 +4,11 @@ use serde_json::{Map, Value};
 
 use super::{Rule, Shape, Version};
 
-/// No description's `data_attribute.model` enum has `conversation` (2.16 lists conversation
-/// attributes at `/conversation_attributes` instead): such attributes are left out of lists.
-pub const DATA_ATTRIBUTE: &Shape = &[Rule::Listed(model_described)];
+/// 2.7 to 2.15 list conversation attributes (`GET /data_attributes?model=conversation`), although
+/// their `data_attribute.model` enum names only `contact` and `company`; 2.16 takes no such model
+/// (it lists conversation attributes at `/conversation_attributes`): there they are left out.
+pub const DATA_ATTRIBUTE: &Shape = &[Rule::Listed(model_listed)];
 
-fn model_described(_: Version, attribute: &Map<String, Value>) -> bool {
-    attribute.get("model").and_then(Value::as_str) != Some("conversation")
+fn model_listed(version: Version, attribute: &Map<String, Value>) -> bool {
+    version < Version::V2_16 || attribute.get("model").and_then(Value::as_str) != Some("conversation")
 }
