@@ -4,10 +4,11 @@
       Creates a little data through the API (contacts, a company, tags, a note, a conversation,
       an article, a collection, a data attribute...) and adds the ids to IDS_JSON, which already
       holds those made with the CLI (team, segment, subscription type).
-  patch SPEC_YAML IDS_JSON OUT_JSON
-      Writes a copy of the description that schemathesis can load, with the seeded ids as the
-      examples of the path parameters (so the examples phase reaches real objects; the other
-      phases still send generated ids). Each patch of the description's own defects says why.
+  patch SPEC IDS_JSON OUT_JSON
+      Writes a copy of the description (already patched for its own defects by the HTTP tests'
+      validator, tests/api/conformance.rs) with the seeded ids as the examples of the path
+      parameters, so the examples phase reaches real objects; the other phases still send
+      generated ids.
 """
 
 import json
@@ -109,54 +110,11 @@ def resolve(spec, node):
     return node
 
 
-def drop_dangling_refs(spec, node):
-    """Replaces a `$ref` to a component the description lacks with an empty schema.
-
-    2.7 to 2.13 point at `#/components/schemas/custom_attributes` and never define it (2.14
-    does); schemathesis cannot load an operation with such a `$ref`, and an empty schema
-    accepts whatever custom attributes an answer holds.
-    """
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/"):
-            target = spec
-            for part in ref.removeprefix("#/").split("/"):
-                target = target.get(part) if isinstance(target, dict) else None
-            if target is None:
-                print(f"[schemathesis] patch: dangling {ref} -> {{}}", file=sys.stderr)
-                node.clear()
-                return
-        for value in node.values():
-            drop_dangling_refs(spec, value)
-    elif isinstance(node, list):
-        for value in node:
-            drop_dangling_refs(spec, value)
-
-
-def drop_uri_formats(node):
-    """Drops `format: uri` from string schemas.
-
-    The descriptions mark as `uri` fields that Intercom fills with relative paths (e.g.
-    `addressable_list.url`: `/contacts/{id}/tags`, as in the descriptions' own examples), so a
-    correct answer would fail `format: uri`. The type stays checked.
-    """
-    if isinstance(node, dict):
-        if node.get("format") == "uri":
-            del node["format"]
-        for value in node.values():
-            drop_uri_formats(value)
-    elif isinstance(node, list):
-        for value in node:
-            drop_uri_formats(value)
-
-
 def patch(spec_path, ids_path, out_path):
     with open(spec_path) as f:
         spec = yaml.safe_load(f)
     with open(ids_path) as f:
         ids = json.load(f)
-    drop_dangling_refs(spec, spec)
-    drop_uri_formats(spec)
     for path, item in spec["paths"].items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
