@@ -7,12 +7,13 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::extract::{Ctx, Id, Json, Query, Reply};
-use super::params::{NumericId, PageParams, present, translations};
+use super::params::{NumericId, PageParams, translations};
 use crate::domain::article::{
     Article, ArticleInput, ArticleSearch, ArticleSearchResponse, ArticleState, ContentInput, ParentKind,
     ParentRef, ParentUpdate, SearchData, search_highlights,
 };
 use crate::domain::help_center::Deleted;
+use crate::domain::nullable::present;
 use crate::domain::pages::{CursorList, List};
 use crate::error::{ApiError, ApiResult, Missing};
 

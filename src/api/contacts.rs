@@ -9,10 +9,11 @@ use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query, Reply};
-use super::params::{self, LooseId, PageParams, present};
+use super::params::{self, LooseId, PageParams};
 use super::search::checked_query;
 use crate::domain::company::{AlsoCompanies, Company};
 use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Page, Role};
+use crate::domain::nullable::present;
 use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
 use crate::domain::search::{Resource, SearchRequest};
 use crate::error::{ApiError, ApiResult};

@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::extract::{Ctx, Id, Json, Query, Reply};
-use super::params::{NumericId, PageParams, present, translations};
+use super::params::{NumericId, PageParams, translations};
 use crate::domain::help_center::{Collection, CollectionInput, Deleted, GroupInput, HelpCenter};
+use crate::domain::nullable::present;
 use crate::domain::pages::{CursorList, List};
 use crate::error::ApiResult;
 

@@ -36,16 +36,6 @@ impl LooseId {
     }
 }
 
-/// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>`: absent is
-/// `None`, `null` is `Some(None)`.
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// A `per_page` query or body value: `default` when absent, else 1..=`max`.
 pub fn per_page(raw: Option<&str>, default: u64, max: u64) -> ApiResult<u64> {
     bounded("per_page", raw, default, max)

@@ -13,6 +13,7 @@ pub mod event;
 pub mod help_center;
 pub mod ids;
 pub mod note;
+pub mod nullable;
 pub mod pages;
 pub mod search;
 pub mod segment;

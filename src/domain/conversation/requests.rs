@@ -402,7 +402,7 @@ pub struct UpdateBody {
     pub title: Option<String>,
     pub custom_attributes: Option<Map<String, Json>>,
     /// The company's Intercom id (2.14); `null` removes the company.
-    #[serde(default, deserialize_with = "crate::api::params::present")]
+    #[serde(default, deserialize_with = "crate::domain::nullable::present")]
     pub company_id: Option<Option<String>>,
 }
 
