@@ -147,14 +147,14 @@ impl Store {
         let code = workspace_code(&mut tx, workspace_id).await?;
         default_brand(&mut tx, workspace_id).await?;
         if let Some(help_center_id) = new.help_center_id {
-            let found: Option<i64> = tx
-                .fetch_optional(
-                    HelpCenters::select([HelpCenters::Id])
+            let found: i64 = tx
+                .fetch_scalar(
+                    HelpCenters::count(HelpCenters::Id)
                         .where_eq(HelpCenters::WorkspaceId, workspace_id)
                         .where_eq(HelpCenters::Id, help_center_id),
                 )
                 .await?;
-            if found.is_none() {
+            if found == 0 {
                 let message = format!("help center {help_center_id} is not a help center of this workspace");
                 return Err(Rejection::invalid("help_center_id", message).into());
             }

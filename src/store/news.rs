@@ -271,8 +271,8 @@ impl Store {
         let rows: Vec<NewsItemRow> = tx
             .fetch_all(
                 live(&mut select)
-                    .order_by(NewsfeedAssignments::PublishedAt.col(), Order::Desc)
-                    .order_by(NewsfeedAssignments::NewsItemId.col(), Order::Desc)
+                    .order_by((NewsfeedAssignments::Table, NewsfeedAssignments::PublishedAt), Order::Desc)
+                    .order_by((NewsfeedAssignments::Table, NewsfeedAssignments::NewsItemId), Order::Desc)
                     .limit(page.per_page)
                     .offset(page.offset()),
             )
