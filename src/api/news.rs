@@ -10,7 +10,9 @@ use serde::Deserialize;
 use super::AppState;
 use super::extract::{Ctx, Id, Json, Query, Reply};
 use super::params::{NumericId, PageParams};
-use crate::domain::news::{AssignmentInput, DeletedNewsItem, NewsItem, NewsItemInput, NewsItemState, Newsfeed};
+use crate::domain::news::{
+    AssignmentInput, DeletedNewsItem, NewsItem, NewsItemInput, NewsItemState, Newsfeed,
+};
 use crate::domain::nullable::present;
 use crate::domain::pages::{List, NumberedList, NumberedPages};
 use crate::error::{ApiError, ApiResult};

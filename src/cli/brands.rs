@@ -5,6 +5,7 @@ use clap::{ArgAction, Subcommand};
 
 use super::{CliError, print_json, workspace_id};
 use crate::domain::brand::{NewBrand, NewEmailSetting};
+use crate::store::news::Page;
 use crate::store::{Store, StoreError};
 
 #[derive(Subcommand, Debug)]
@@ -89,19 +90,21 @@ pub(super) async fn newsfeed(store: &Store, command: NewsfeedCommand) -> Result<
     match command {
         NewsfeedCommand::Create { workspace, name } => {
             let ws = workspace_id(store, &workspace).await?;
-            match store.create_newsfeed(ws, &name).await {
+            let feed = match store.create_newsfeed(ws, &name).await {
                 Err(StoreError::Conflict { .. }) => {
-                    Err(CliError::Usage(format!("a newsfeed named {name} already exists")))
+                    return Err(CliError::Usage(format!("a newsfeed named {name} already exists")));
                 }
-                other => Ok(print_json(&other.map_err(usage)?)),
-            }
+                other => other.map_err(usage)?,
+            };
+            print_json(&feed);
         }
         NewsfeedCommand::List { workspace } => {
             let ws = workspace_id(store, &workspace).await?;
-            let page = crate::store::news::Page { page: 1, per_page: 1_000_000 };
-            Ok(print_json(&store.list_newsfeeds(ws, page).await?.0))
+            let everything = Page { page: 1, per_page: 1_000_000 };
+            print_json(&store.list_newsfeeds(ws, everything).await?.0);
         }
     }
+    Ok(())
 }
 
 pub(super) async fn brand(store: &Store, command: BrandCommand) -> Result<(), CliError> {
@@ -109,13 +112,14 @@ pub(super) async fn brand(store: &Store, command: BrandCommand) -> Result<(), Cl
         BrandCommand::Create { workspace, name, help_center } => {
             let ws = workspace_id(store, &workspace).await?;
             let new = NewBrand { name, help_center_id: help_center };
-            Ok(print_json(&store.create_brand(ws, &new).await.map_err(usage)?))
+            print_json(&store.create_brand(ws, &new).await.map_err(usage)?);
         }
         BrandCommand::List { workspace } => {
             let ws = workspace_id(store, &workspace).await?;
-            Ok(print_json(&store.list_brands(ws).await?))
+            print_json(&store.list_brands(ws).await?);
         }
     }
+    Ok(())
 }
 
 pub(super) async fn email(store: &Store, command: EmailCommand) -> Result<(), CliError> {
@@ -123,11 +127,12 @@ pub(super) async fn email(store: &Store, command: EmailCommand) -> Result<(), Cl
         EmailCommand::Create { workspace, email, brand, verified, forwarding_enabled, brand_default } => {
             let ws = workspace_id(store, &workspace).await?;
             let new = NewEmailSetting { email, brand, verified, forwarding_enabled, brand_default };
-            Ok(print_json(&store.create_email(ws, &new).await.map_err(usage)?))
+            print_json(&store.create_email(ws, &new).await.map_err(usage)?);
         }
         EmailCommand::List { workspace } => {
             let ws = workspace_id(store, &workspace).await?;
-            Ok(print_json(&store.list_emails(ws).await?))
+            print_json(&store.list_emails(ws).await?);
         }
     }
+    Ok(())
 }

@@ -202,7 +202,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::SubscriptionType { command, db } => {
             with_store(&db, async |s| settings::subscription_type(s, command).await).await
         }
-        Command::Newsfeed { command, db } => with_store(&db, async |s| brands::newsfeed(s, command).await).await,
+        Command::Newsfeed { command, db } => {
+            with_store(&db, async |s| brands::newsfeed(s, command).await).await
+        }
         Command::Brand { command, db } => with_store(&db, async |s| brands::brand(s, command).await).await,
         Command::Email { command, db } => with_store(&db, async |s| brands::email(s, command).await).await,
     }

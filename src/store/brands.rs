@@ -38,8 +38,9 @@ async fn default_brand(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Bra
     if let Some(row) = db.fetch_optional(&default).await? {
         return Ok(row);
     }
-    let name: String =
-        db.fetch_scalar(Workspaces::select([Workspaces::Name]).where_eq(Workspaces::Id, workspace_id)).await?;
+    let name: String = db
+        .fetch_scalar(Workspaces::select([Workspaces::Name]).where_eq(Workspaces::Id, workspace_id))
+        .await?;
     let help_center = help_centers::default_help_center(db, workspace_id).await?;
     let created_at = now();
     db.execute(&Brands::insert_or_ignore(
@@ -65,7 +66,9 @@ async fn brand(db: &mut impl Exec, workspace_id: i64, code: &str, id: &str) -> S
     }
     let id = ids::parse_numeric(id).ok_or(Missing::Brand)?;
     let row = db
-        .fetch_optional(select_brands(workspace_id).where_eq(Brands::Id, id).where_eq(Brands::IsDefault, false))
+        .fetch_optional(
+            select_brands(workspace_id).where_eq(Brands::Id, id).where_eq(Brands::IsDefault, false),
+        )
         .await?;
     Ok(row.ok_or(Missing::Brand)?)
 }
@@ -182,15 +185,21 @@ impl Store {
     /// The workspace's sender addresses, oldest first.
     pub async fn list_emails(&self, workspace_id: i64) -> StoreResult<Vec<EmailSetting>> {
         let mut tx = self.begin().await?;
-        let list = emails(&mut tx, workspace_id, select_emails(workspace_id).order_by(EmailSettings::Id, Order::Asc))
-            .await?;
+        let list = emails(
+            &mut tx,
+            workspace_id,
+            select_emails(workspace_id).order_by(EmailSettings::Id, Order::Asc),
+        )
+        .await?;
         tx.commit().await?;
         Ok(list)
     }
 
     pub async fn get_email(&self, workspace_id: i64, id: i64) -> StoreResult<EmailSetting> {
         let mut tx = self.begin().await?;
-        let found = emails(&mut tx, workspace_id, select_emails(workspace_id).where_eq(EmailSettings::Id, id)).await?;
+        let found =
+            emails(&mut tx, workspace_id, select_emails(workspace_id).where_eq(EmailSettings::Id, id))
+                .await?;
         tx.commit().await?;
         found.into_iter().next().ok_or(StoreError::NotFound(Missing::EmailSetting))
     }
@@ -229,7 +238,9 @@ impl Store {
             )
             .await?;
         }
-        let found = emails(&mut tx, workspace_id, select_emails(workspace_id).where_eq(EmailSettings::Id, id)).await?;
+        let found =
+            emails(&mut tx, workspace_id, select_emails(workspace_id).where_eq(EmailSettings::Id, id))
+                .await?;
         tx.commit().await?;
         found.into_iter().next().ok_or(StoreError::NotFound(Missing::EmailSetting))
     }

@@ -34,7 +34,13 @@ impl Page {
 
 impl From<NewsfeedRow> for Newsfeed {
     fn from(r: NewsfeedRow) -> Self {
-        Newsfeed { kind: "newsfeed", id: r.id, name: r.name, created_at: r.created_at, updated_at: r.updated_at }
+        Newsfeed {
+            kind: "newsfeed",
+            id: r.id,
+            name: r.name,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
     }
 }
 
@@ -74,7 +80,11 @@ fn select_items(workspace_id: i64) -> SelectStatement {
 }
 
 /// News items with their newsfeed assignments (one query for the whole page).
-async fn load(db: &mut impl Exec, workspace_code: &str, rows: Vec<NewsItemRow>) -> StoreResult<Vec<NewsItem>> {
+async fn load(
+    db: &mut impl Exec,
+    workspace_code: &str,
+    rows: Vec<NewsItemRow>,
+) -> StoreResult<Vec<NewsItem>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut assignments: HashMap<i64, Vec<NewsfeedAssignment>> = HashMap::new();
     if !ids.is_empty() {
@@ -114,7 +124,8 @@ async fn load(db: &mut impl Exec, workspace_code: &str, rows: Vec<NewsItemRow>) 
 }
 
 async fn item(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<NewsItem> {
-    let row: NewsItemRow = db.fetch_one(select_items(workspace_id).and_where(NewsItems::Id.col().eq(id))).await?;
+    let row: NewsItemRow =
+        db.fetch_one(select_items(workspace_id).and_where(NewsItems::Id.col().eq(id))).await?;
     let code = workspace_code(db, workspace_id).await?;
     Ok(load(db, &code, vec![row]).await?.remove(0))
 }
@@ -137,8 +148,9 @@ async fn assign(
     wanted: &[AssignmentInput],
     at: i64,
 ) -> StoreResult<()> {
-    let kept: Vec<NewsfeedAssignmentRow> =
-        db.fetch_all(NewsfeedAssignments::select_rows().where_eq(NewsfeedAssignments::NewsItemId, item_id)).await?;
+    let kept: Vec<NewsfeedAssignmentRow> = db
+        .fetch_all(NewsfeedAssignments::select_rows().where_eq(NewsfeedAssignments::NewsItemId, item_id))
+        .await?;
     for a in wanted {
         if newsfeed(db, workspace_id, a.newsfeed_id).await.is_err() {
             return Err(Rejection::invalid(
@@ -188,11 +200,15 @@ impl Store {
     pub async fn list_newsfeeds(&self, workspace_id: i64, page: Page) -> StoreResult<(Vec<Newsfeed>, i64)> {
         let mut tx = self.begin().await?;
         ensure_newsfeeds(&mut tx, workspace_id).await?;
-        let total: i64 =
-            tx.fetch_scalar(Newsfeeds::count(Newsfeeds::Id).where_eq(Newsfeeds::WorkspaceId, workspace_id)).await?;
+        let total: i64 = tx
+            .fetch_scalar(Newsfeeds::count(Newsfeeds::Id).where_eq(Newsfeeds::WorkspaceId, workspace_id))
+            .await?;
         let rows: Vec<NewsfeedRow> = tx
             .fetch_all(
-                select_newsfeeds(workspace_id).order_by(Newsfeeds::Id, Order::Asc).limit(page.per_page).offset(page.offset()),
+                select_newsfeeds(workspace_id)
+                    .order_by(Newsfeeds::Id, Order::Asc)
+                    .limit(page.per_page)
+                    .offset(page.offset()),
             )
             .await?;
         tx.commit().await?;
@@ -235,11 +251,15 @@ impl Store {
     /// The workspace's news items, oldest first.
     pub async fn list_news_items(&self, workspace_id: i64, page: Page) -> StoreResult<(Vec<NewsItem>, i64)> {
         let mut conn = self.conn().await?;
-        let total: i64 =
-            conn.fetch_scalar(NewsItems::count(NewsItems::Id).where_eq(NewsItems::WorkspaceId, workspace_id)).await?;
+        let total: i64 = conn
+            .fetch_scalar(NewsItems::count(NewsItems::Id).where_eq(NewsItems::WorkspaceId, workspace_id))
+            .await?;
         let rows: Vec<NewsItemRow> = conn
             .fetch_all(
-                select_items(workspace_id).order_by(NewsItems::Id, Order::Asc).limit(page.per_page).offset(page.offset()),
+                select_items(workspace_id)
+                    .order_by(NewsItems::Id, Order::Asc)
+                    .limit(page.per_page)
+                    .offset(page.offset()),
             )
             .await?;
         let code = workspace_code(&mut conn, workspace_id).await?;
@@ -266,8 +286,10 @@ impl Store {
                 .and_where(NewsItems::State.col().eq(NewsItemState::Live.as_str()))
                 .take()
         };
-        let total: i64 = tx.fetch_scalar(&live(&mut NewsfeedAssignments::count(NewsfeedAssignments::NewsItemId))).await?;
-        let mut select = NewsItems::select_all(&mut sea_query::Query::select()).from(NewsfeedAssignments::Table).take();
+        let total: i64 =
+            tx.fetch_scalar(&live(&mut NewsfeedAssignments::count(NewsfeedAssignments::NewsItemId))).await?;
+        let mut select =
+            NewsItems::select_all(&mut sea_query::Query::select()).from(NewsfeedAssignments::Table).take();
         let rows: Vec<NewsItemRow> = tx
             .fetch_all(
                 live(&mut select)
@@ -337,7 +359,8 @@ impl Store {
         if let Some(sender_id) = input.sender_id {
             check_sender(&mut tx, workspace_id, sender_id).await?;
         }
-        let state = input.state.unwrap_or(NewsItemState::parse(&before.state).unwrap_or(NewsItemState::Draft));
+        let state =
+            input.state.unwrap_or(NewsItemState::parse(&before.state).unwrap_or(NewsItemState::Draft));
         let mut values = vec![(NewsItems::State, state.as_str().into()), (NewsItems::UpdatedAt, at.into())];
         if let Some(title) = &input.title {
             values.push((NewsItems::Title, title.clone().into()));
@@ -360,8 +383,12 @@ impl Store {
         if let Some(silently) = input.deliver_silently {
             values.push((NewsItems::DeliverSilently, silently.into()));
         }
-        tx.execute(NewsItems::update(values).where_eq(NewsItems::WorkspaceId, workspace_id).where_eq(NewsItems::Id, id))
-            .await?;
+        tx.execute(
+            NewsItems::update(values)
+                .where_eq(NewsItems::WorkspaceId, workspace_id)
+                .where_eq(NewsItems::Id, id),
+        )
+        .await?;
         match &input.newsfeed_assignments {
             Some(wanted) => assign(&mut tx, workspace_id, id, state, wanted, at).await?,
             None => republish(&mut tx, id, state, at).await?,
@@ -376,8 +403,10 @@ impl Store {
         let mut tx = self.begin().await?;
         tx.fetch_one::<NewsItemRow>(select_items(workspace_id).and_where(NewsItems::Id.col().eq(id))).await?;
         tx.execute(NewsfeedAssignments::delete().where_eq(NewsfeedAssignments::NewsItemId, id)).await?;
-        tx.execute(NewsItems::delete().where_eq(NewsItems::WorkspaceId, workspace_id).where_eq(NewsItems::Id, id))
-            .await?;
+        tx.execute(
+            NewsItems::delete().where_eq(NewsItems::WorkspaceId, workspace_id).where_eq(NewsItems::Id, id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

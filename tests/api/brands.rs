@@ -64,7 +64,9 @@ async fn every_workspace_has_a_default_brand_and_the_operator_adds_others(app: T
     assert_eq!(found, list["data"][0]);
 
     let other = app.other_workspace().await;
-    for path in ["/brands/999999".to_owned(), "/brands/abc".to_owned(), format!("/brands/{}", other.workspace_id)] {
+    for path in
+        ["/brands/999999".to_owned(), "/brands/abc".to_owned(), format!("/brands/{}", other.workspace_id)]
+    {
         let (status, body) = app.get(&path).await;
         let error = assert_error(status, &body, 404, "not_found");
         assert_eq!(error["message"], "Brand not found");
@@ -85,7 +87,8 @@ async fn sender_addresses_are_listed_and_retrieved_with_their_brands(app: TestAp
 
     let ws = workspace_id(&app).await;
     let support = app.store.create_email(ws, &address("support@Company.com", None)).await.unwrap();
-    let premium = app.store.create_brand(ws, &NewBrand { name: "Premium".into(), help_center_id: None }).await.unwrap();
+    let premium =
+        app.store.create_brand(ws, &NewBrand { name: "Premium".into(), help_center_id: None }).await.unwrap();
     let mut hello = address("hello@premium.example", Some(&premium.id));
     hello.verified = false;
     hello.forwarding_enabled = true;

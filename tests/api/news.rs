@@ -62,7 +62,10 @@ async fn news_items_are_created_retrieved_updated_and_deleted(app: TestApp) {
     assert_eq!(item["reactions"], json!(["😆", "😅"]), "in the order sent");
     assert_eq!(item["deliver_silently"], true);
     assert_eq!(item["cover_image_url"], Value::Null);
-    assert_eq!(item["newsfeed_assignments"], json!([{"newsfeed_id": feeds[0], "published_at": published_at}]));
+    assert_eq!(
+        item["newsfeed_assignments"],
+        json!([{"newsfeed_id": feeds[0], "published_at": published_at}])
+    );
     assert!(item["created_at"].is_i64() && item["updated_at"].is_i64());
 
     let (status, found) = app.get(&path(&item)).await;
@@ -203,7 +206,8 @@ async fn news_item_requests_are_checked(app: TestApp) {
         assert_error(got, &answer, status, code);
     }
     let request = app.request(Method::POST, "/news/news_items", None);
-    let request = axum::http::Request::from_parts(request.into_parts().0, axum::body::Body::from("{\"title\":"));
+    let request =
+        axum::http::Request::from_parts(request.into_parts().0, axum::body::Body::from("{\"title\":"));
     let (status, _, body) = app.send(request).await;
     assert_error(status, &body, 400, "bad_request");
 
@@ -216,7 +220,11 @@ async fn news_item_requests_are_checked(app: TestApp) {
     for (body, status, code) in [
         (json!({"title": ""}), 400, "parameter_invalid"),
         (json!({"sender_id": 999999}), 404, "admin_not_found"),
-        (json!({"title": "Changed", "newsfeed_assignments": [{"newsfeed_id": their_feed}]}), 400, "parameter_invalid"),
+        (
+            json!({"title": "Changed", "newsfeed_assignments": [{"newsfeed_id": their_feed}]}),
+            400,
+            "parameter_invalid",
+        ),
     ] {
         let (got, answer) = app.put(&path(&item), body).await;
         assert_error(got, &answer, status, code);
@@ -272,7 +280,8 @@ async fn every_workspace_has_the_default_newsfeeds_and_the_operator_adds_others(
     let (status, list) = app.get("/news/newsfeeds").await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["total_count"], 2);
-    let names: Vec<&str> = list["data"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        list["data"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["User Feed", "Visitor Feed"]);
     let feed = &list["data"][0];
     assert_eq!(feed["type"], "newsfeed");
@@ -307,9 +316,7 @@ backend_test!(a_newsfeed_lists_its_live_items_newest_first);
 async fn a_newsfeed_lists_its_live_items_newest_first(app: TestApp) {
     let feeds = newsfeed_ids(&app).await;
     let (a, b) = (feeds[0], feeds[1]);
-    let item = |title: &str, state: &str, assignments: Value| {
-        json!({"title": title, "sender_id": owner(&app), "state": state, "newsfeed_assignments": assignments})
-    };
+    let item = |title: &str, state: &str, assignments: Value| json!({"title": title, "sender_id": owner(&app), "state": state, "newsfeed_assignments": assignments});
     let t = now() - 1000;
     let old = create(&app, item("Old", "live", json!([{"newsfeed_id": a, "published_at": t}]))).await;
     create(&app, item("Draft", "draft", json!([{"newsfeed_id": a}]))).await;
