@@ -36,7 +36,7 @@ pub enum BrandCommand {
         name: String,
         /// The id of the workspace's help center the brand uses.
         #[arg(long)]
-        help_center: Option<i64>,
+        help_center_id: Option<i64>,
     },
     /// List a workspace's brands, the default first.
     List {
@@ -109,9 +109,9 @@ pub(super) async fn newsfeed(store: &Store, command: NewsfeedCommand) -> Result<
 
 pub(super) async fn brand(store: &Store, command: BrandCommand) -> Result<(), CliError> {
     match command {
-        BrandCommand::Create { workspace, name, help_center } => {
+        BrandCommand::Create { workspace, name, help_center_id } => {
             let ws = workspace_id(store, &workspace).await?;
-            let new = NewBrand { name, help_center_id: help_center };
+            let new = NewBrand { name, help_center_id };
             print_json(&store.create_brand(ws, &new).await.map_err(usage)?);
         }
         BrandCommand::List { workspace } => {

@@ -119,27 +119,38 @@ fn duplicate(err: StoreError, field: &str, what: String) -> StoreError {
 }
 
 impl Store {
+    /// Makes the default brand the first time it is needed: a read finds it on a read
+    /// connection, and only the first request writes.
+    async fn ensure_default_brand(&self, workspace_id: i64) -> StoreResult<()> {
+        let default = select_brands(workspace_id).where_eq(Brands::IsDefault, true).to_owned();
+        if self.conn().await?.fetch_optional::<BrandRow>(&default).await?.is_some() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        default_brand(&mut tx, workspace_id).await?;
+        tx.commit().await
+    }
+
     /// The workspace's brands, the default first.
     pub async fn list_brands(&self, workspace_id: i64) -> StoreResult<Vec<Brand>> {
-        let mut tx = self.begin().await?;
-        let code = workspace_code(&mut tx, workspace_id).await?;
-        default_brand(&mut tx, workspace_id).await?;
-        let rows: Vec<BrandRow> = tx
+        self.ensure_default_brand(workspace_id).await?;
+        let mut conn = self.conn().await?;
+        let code = workspace_code(&mut conn, workspace_id).await?;
+        let rows: Vec<BrandRow> = conn
             .fetch_all(
                 select_brands(workspace_id)
                     .order_by(Brands::IsDefault, Order::Desc)
                     .order_by(Brands::Id, Order::Asc),
             )
             .await?;
-        tx.commit().await?;
         Ok(rows.into_iter().map(|r| brand_into_domain(r, &code)).collect())
     }
 
     pub async fn get_brand(&self, workspace_id: i64, id: &str) -> StoreResult<Brand> {
-        let mut tx = self.begin().await?;
-        let code = workspace_code(&mut tx, workspace_id).await?;
-        let row = brand(&mut tx, workspace_id, &code, id).await?;
-        tx.commit().await?;
+        self.ensure_default_brand(workspace_id).await?;
+        let mut conn = self.conn().await?;
+        let code = workspace_code(&mut conn, workspace_id).await?;
+        let row = brand(&mut conn, workspace_id, &code, id).await?;
         Ok(brand_into_domain(row, &code))
     }
 
@@ -184,23 +195,23 @@ impl Store {
 
     /// The workspace's sender addresses, oldest first.
     pub async fn list_emails(&self, workspace_id: i64) -> StoreResult<Vec<EmailSetting>> {
-        let mut tx = self.begin().await?;
+        self.ensure_default_brand(workspace_id).await?;
+        let mut conn = self.conn().await?;
         let list = emails(
-            &mut tx,
+            &mut conn,
             workspace_id,
             select_emails(workspace_id).order_by(EmailSettings::Id, Order::Asc),
         )
         .await?;
-        tx.commit().await?;
         Ok(list)
     }
 
     pub async fn get_email(&self, workspace_id: i64, id: i64) -> StoreResult<EmailSetting> {
-        let mut tx = self.begin().await?;
+        self.ensure_default_brand(workspace_id).await?;
+        let mut conn = self.conn().await?;
         let found =
-            emails(&mut tx, workspace_id, select_emails(workspace_id).where_eq(EmailSettings::Id, id))
+            emails(&mut conn, workspace_id, select_emails(workspace_id).where_eq(EmailSettings::Id, id))
                 .await?;
-        tx.commit().await?;
         found.into_iter().next().ok_or(StoreError::NotFound(Missing::EmailSetting))
     }
 
@@ -208,7 +219,8 @@ impl Store {
     /// It becomes the brand's default address when asked to, or when the brand has none.
     pub async fn create_email(&self, workspace_id: i64, new: &NewEmailSetting) -> StoreResult<EmailSetting> {
         email_domain(&new.email)?;
-        let email = new.email.trim().to_owned();
+        // Addresses are compared without case: one row for `Support@` and `support@`.
+        let email = new.email.trim().to_lowercase();
         let mut tx = self.begin().await?;
         let code = workspace_code(&mut tx, workspace_id).await?;
         let brand = match &new.brand {

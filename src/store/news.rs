@@ -197,13 +197,25 @@ fn json_list<T: serde::Serialize>(list: &[T]) -> String {
 }
 
 impl Store {
-    pub async fn list_newsfeeds(&self, workspace_id: i64, page: Page) -> StoreResult<(Vec<Newsfeed>, i64)> {
+    /// Makes the default newsfeeds the first time they are needed: a read finds them on a read
+    /// connection, and only the first request writes.
+    async fn ensure_newsfeeds(&self, workspace_id: i64) -> StoreResult<()> {
+        let any = select_newsfeeds(workspace_id).limit(1).to_owned();
+        if self.conn().await?.fetch_optional::<NewsfeedRow>(&any).await?.is_some() {
+            return Ok(());
+        }
         let mut tx = self.begin().await?;
         ensure_newsfeeds(&mut tx, workspace_id).await?;
-        let total: i64 = tx
+        tx.commit().await
+    }
+
+    pub async fn list_newsfeeds(&self, workspace_id: i64, page: Page) -> StoreResult<(Vec<Newsfeed>, i64)> {
+        self.ensure_newsfeeds(workspace_id).await?;
+        let mut conn = self.conn().await?;
+        let total: i64 = conn
             .fetch_scalar(Newsfeeds::count(Newsfeeds::Id).where_eq(Newsfeeds::WorkspaceId, workspace_id))
             .await?;
-        let rows: Vec<NewsfeedRow> = tx
+        let rows: Vec<NewsfeedRow> = conn
             .fetch_all(
                 select_newsfeeds(workspace_id)
                     .order_by(Newsfeeds::Id, Order::Asc)
@@ -211,15 +223,13 @@ impl Store {
                     .offset(page.offset()),
             )
             .await?;
-        tx.commit().await?;
         Ok((rows.into_iter().map(Newsfeed::from).collect(), total))
     }
 
     pub async fn get_newsfeed(&self, workspace_id: i64, id: i64) -> StoreResult<Newsfeed> {
-        let mut tx = self.begin().await?;
-        ensure_newsfeeds(&mut tx, workspace_id).await?;
-        let row = newsfeed(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
+        self.ensure_newsfeeds(workspace_id).await?;
+        let mut conn = self.conn().await?;
+        let row = newsfeed(&mut conn, workspace_id, id).await?;
         Ok(row.into())
     }
 
@@ -273,9 +283,9 @@ impl Store {
         newsfeed_id: i64,
         page: Page,
     ) -> StoreResult<(Vec<NewsItem>, i64)> {
-        let mut tx = self.begin().await?;
-        ensure_newsfeeds(&mut tx, workspace_id).await?;
-        newsfeed(&mut tx, workspace_id, newsfeed_id).await?;
+        self.ensure_newsfeeds(workspace_id).await?;
+        let mut conn = self.conn().await?;
+        newsfeed(&mut conn, workspace_id, newsfeed_id).await?;
         let live = |select: &mut SelectStatement| {
             select
                 .inner_join(
@@ -286,11 +296,12 @@ impl Store {
                 .and_where(NewsItems::State.col().eq(NewsItemState::Live.as_str()))
                 .take()
         };
-        let total: i64 =
-            tx.fetch_scalar(&live(&mut NewsfeedAssignments::count(NewsfeedAssignments::NewsItemId))).await?;
+        let total: i64 = conn
+            .fetch_scalar(&live(&mut NewsfeedAssignments::count(NewsfeedAssignments::NewsItemId)))
+            .await?;
         let mut select =
             NewsItems::select_all(&mut sea_query::Query::select()).from(NewsfeedAssignments::Table).take();
-        let rows: Vec<NewsItemRow> = tx
+        let rows: Vec<NewsItemRow> = conn
             .fetch_all(
                 live(&mut select)
                     .order_by((NewsfeedAssignments::Table, NewsfeedAssignments::PublishedAt), Order::Desc)
@@ -299,9 +310,8 @@ impl Store {
                     .offset(page.offset()),
             )
             .await?;
-        let code = workspace_code(&mut tx, workspace_id).await?;
-        let items = load(&mut tx, &code, rows).await?;
-        tx.commit().await?;
+        let code = workspace_code(&mut conn, workspace_id).await?;
+        let items = load(&mut conn, &code, rows).await?;
         Ok((items, total))
     }
 

@@ -97,7 +97,7 @@ async fn sender_addresses_are_listed_and_retrieved_with_their_brands(app: TestAp
     vip.brand_default = true;
     let vip = app.store.create_email(ws, &vip).await.unwrap();
 
-    assert!(app.store.create_email(ws, &address("support@Company.com", None)).await.is_err(), "unique");
+    assert!(app.store.create_email(ws, &address("Support@company.com", None)).await.is_err(), "unique");
     assert!(app.store.create_email(ws, &address("not an address", None)).await.is_err());
     assert!(app.store.create_email(ws, &address("x@company.com", Some("999999"))).await.is_err());
 
@@ -108,7 +108,7 @@ async fn sender_addresses_are_listed_and_retrieved_with_their_brands(app: TestAp
     let first = &data[0];
     assert_eq!(first["type"], "email_setting");
     assert_eq!(first["id"], support.id.to_string());
-    assert_eq!(first["email"], "support@Company.com");
+    assert_eq!(first["email"], "support@company.com", "kept in lower case");
     assert_eq!(first["domain"], "company.com");
     assert_eq!(first["brand_id"], app.workspace.workspace_id);
     assert_eq!(first["verified"], true);
