@@ -347,3 +347,28 @@ async fn a_newsfeed_lists_its_live_items_newest_first(app: TestApp) {
     assert_eq!(list["total_count"], 1);
     assert_eq!(list["data"][0]["id"], old["id"]);
 }
+
+backend_test!(news_answers_in_each_version_s_shape);
+async fn news_answers_in_each_version_s_shape(app: TestApp) {
+    // Every answer is checked against the requested version's description: 2.16 describes the
+    // lists as `paginated_response`, and drops the 2.11 `required` lists.
+    let feeds = newsfeed_ids(&app).await;
+    for version in ["2.11", "2.14", "2.16"] {
+        let app = app.at_version(version);
+        let body = json!({"title": "Versioned", "sender_id": owner(&app), "state": "live",
+                          "newsfeed_assignments": [{"newsfeed_id": feeds[1]}]});
+        let item = create(&app, body).await;
+        let (status, _) = app.put(&path(&item), json!({"labels": ["Fixed"]})).await;
+        assert_eq!(status, 200);
+        for read in ["/news/news_items".to_owned(), path(&item), "/news/newsfeeds".to_owned()] {
+            let (status, body) = app.get(&read).await;
+            assert_eq!(status, 200, "{version} {read}: {body}");
+        }
+        let (_, feed) = app.get(&format!("/news/newsfeeds/{}", feeds[1])).await;
+        assert_eq!(feed["name"], "Visitor Feed");
+        let (_, live) = app.get(&format!("/news/newsfeeds/{}/items", feeds[1])).await;
+        assert_eq!(live["data"][0]["id"], item["id"], "{version}");
+        let (status, _) = app.delete(&path(&item)).await;
+        assert_eq!(status, 200);
+    }
+}
