@@ -2,6 +2,7 @@
 
 pub mod admins;
 pub mod articles;
+pub mod brands;
 pub mod companies;
 pub mod contacts;
 pub mod conversations;
@@ -9,6 +10,7 @@ pub mod data_attributes;
 pub mod events;
 pub mod extract;
 pub mod help_center;
+pub mod news;
 pub mod notes;
 pub mod params;
 mod search;
@@ -86,7 +88,9 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         admins::router(),
         teams::router(),
         articles::router(),
+        brands::router(),
         help_center::router(),
+        news::router(),
         companies::router(),
         contacts::router(),
         conversations::router(),

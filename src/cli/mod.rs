@@ -3,9 +3,11 @@
 //!
 //! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
 //! what a workspace is set up with (segments, assignment rules, conversation attributes,
-//! subscription types); `serve` runs the server.
+//! subscription types); `brands` those for newsfeeds, brands and sender addresses; `serve` runs
+//! the server.
 
 mod access;
+mod brands;
 mod serve;
 mod settings;
 
@@ -14,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::store::{SqliteDurability, Store, StoreError};
 
 pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
+pub use brands::{BrandCommand, EmailCommand, NewsfeedCommand};
 pub use serve::ServeArgs;
 pub use settings::{
     AssignmentRulesCommand, ConversationAttributeCommand, SegmentCommand, SubscriptionTypeCommand,
@@ -117,6 +120,27 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Manage newsfeeds, where news items are published (Intercom makes them in its UI).
+    Newsfeed {
+        #[command(subcommand)]
+        command: NewsfeedCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage brands (Intercom makes them in its UI; `GET /brands` lists them).
+    Brand {
+        #[command(subcommand)]
+        command: BrandCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Manage sender email addresses (Intercom makes them in its UI; `GET /emails` lists them).
+    Email {
+        #[command(subcommand)]
+        command: EmailCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,5 +202,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::SubscriptionType { command, db } => {
             with_store(&db, async |s| settings::subscription_type(s, command).await).await
         }
+        Command::Newsfeed { command, db } => {
+            with_store(&db, async |s| brands::newsfeed(s, command).await).await
+        }
+        Command::Brand { command, db } => with_store(&db, async |s| brands::brand(s, command).await).await,
+        Command::Email { command, db } => with_store(&db, async |s| brands::email(s, command).await).await,
     }
 }

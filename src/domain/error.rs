@@ -135,6 +135,8 @@ pub enum Missing {
     Tag,
     /// The admin `PUT /admins/{id}/away` names: Intercom words this one apart.
     AdminForAdminId,
+    Brand,
+    EmailSetting,
 }
 
 impl Missing {
@@ -161,6 +163,8 @@ impl Missing {
             Missing::Team => (ErrorCode::TeamNotFound, "Team not found"),
             Missing::Tag => (ErrorCode::TagNotFound, "Tag not found"),
             Missing::AdminForAdminId => (ErrorCode::AdminNotFound, "Admin for admin_id not found"),
+            Missing::Brand => (ErrorCode::NotFound, "Brand not found"),
+            Missing::EmailSetting => (ErrorCode::NotFound, "Email setting not found"),
         }
     }
 }

@@ -11,6 +11,7 @@
 pub mod admins;
 pub mod articles;
 pub mod backend;
+pub mod brands;
 pub mod companies;
 pub mod contacts;
 pub mod conversations;
@@ -18,6 +19,7 @@ pub mod data_attributes;
 pub mod events;
 pub mod help_centers;
 pub mod import;
+pub mod news;
 pub mod notes;
 pub mod schema;
 pub mod search;

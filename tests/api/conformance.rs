@@ -375,6 +375,12 @@ fn patch_defects(file: &str, document: &mut Value) {
     if let Some(url) = document.pointer_mut("/components/schemas/article_content/properties/url") {
         url["nullable"] = json!(true);
     }
+    // `newsfeed_assignment.published_at` is an integer, but "this field will be ignored if the
+    // news item state is draft": a draft is published nowhere yet, and its date is null.
+    if let Some(at) = document.pointer_mut("/components/schemas/newsfeed_assignment/properties/published_at")
+    {
+        at["nullable"] = json!(true);
+    }
     // `GET /events` is described by its `summary=true` answer alone; without `summary` Intercom
     // answers the events themselves, `{"type": "event.list", "events": [...], "pages": {"next"}}`.
     if let Some(schema) =

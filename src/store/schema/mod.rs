@@ -4,12 +4,14 @@
 
 pub mod admins;
 pub mod articles;
+pub mod brands;
 pub mod companies;
 pub mod contacts;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
 pub mod help_centers;
+pub mod news;
 pub mod notes;
 pub mod segments;
 pub mod subscriptions;
