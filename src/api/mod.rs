@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
+pub mod exports;
 pub mod extract;
 pub mod help_center;
 pub mod notes;
@@ -92,6 +93,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         conversations::router(),
         data_attributes::router(),
         events::router(),
+        exports::router(),
         notes::router(),
         segments::router(),
         subscription_types::router(),

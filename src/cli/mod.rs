@@ -16,7 +16,8 @@ use crate::store::{SqliteDurability, Store, StoreError};
 pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
 pub use serve::ServeArgs;
 pub use settings::{
-    AssignmentRulesCommand, ConversationAttributeCommand, SegmentCommand, SubscriptionTypeCommand,
+    AssignmentRulesCommand, AwayStatusReasonCommand, ConversationAttributeCommand, SegmentCommand,
+    SubscriptionTypeCommand,
 };
 
 #[derive(Parser, Debug)]
@@ -110,6 +111,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Manage away status reasons (Intercom makes them in its UI).
+    AwayStatusReason {
+        #[command(subcommand)]
+        command: AwayStatusReasonCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Manage subscription types (Intercom makes them in its UI).
     SubscriptionType {
         #[command(subcommand)]
@@ -174,6 +182,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::ConversationAttribute { command, db } => {
             with_store(&db, async |s| settings::conversation_attribute(s, command).await).await
+        }
+        Command::AwayStatusReason { command, db } => {
+            with_store(&db, async |s| settings::away_status_reason(s, command).await).await
         }
         Command::SubscriptionType { command, db } => {
             with_store(&db, async |s| settings::subscription_type(s, command).await).await

@@ -1,6 +1,8 @@
 //! Admins (teammates) and their team memberships.
 
 pub mod activity_logs;
+pub mod away_reasons;
+pub mod team_metrics;
 pub mod teams;
 
 use sea_query::{Expr, ExprTrait, Order, Query};
@@ -150,6 +152,10 @@ impl Store {
             .await?;
         if touched == 0 {
             return Err(StoreError::NotFound(Missing::AdminForAdminId));
+        }
+        // A reason counts only while away; one that is set must be the workspace's, not deleted.
+        if let Some(reason_id) = away.reason_id.filter(|_| away.enabled) {
+            away_reasons::check_usable(&mut tx, workspace_id, reason_id).await?;
         }
         let admin = get(&mut tx, workspace_id, admin_id).await?;
         let changer = get(&mut tx, workspace_id, changed_by).await?;
