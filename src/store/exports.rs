@@ -73,7 +73,6 @@ row_struct! {
     struct RecipientRow {
         conversation_id: i64,
         contact_id: i64,
-        added_at: i64,
         public_id: String,
         external_id: Option<String>,
         email: Option<String>,
@@ -134,7 +133,6 @@ async fn receipts(db: &mut impl Exec, range: ExportRange, batch: &[MessageRow]) 
             Query::select()
                 .expr_as(ConversationContacts::ConversationId.col(), "conversation_id")
                 .expr_as(ConversationContacts::ContactId.col(), "contact_id")
-                .expr_as(ConversationContacts::AddedAt.col(), "added_at")
                 .expr_as(Contacts::PublicId.col(), "public_id")
                 .expr_as(Contacts::ExternalId.col(), "external_id")
                 .expr_as(Contacts::Email.col(), "email")
@@ -181,7 +179,7 @@ async fn receipts(db: &mut impl Exec, range: ExportRange, batch: &[MessageRow]) 
                 message_id: message.id,
                 content_type: export::content_type(&message.source_type),
                 content_title: title,
-                received_at: r.added_at.max(message.created_at),
+                received_at: message.created_at,
                 first_reply: first_reply.get(&(message.id, r.contact_id)).copied(),
             });
         }

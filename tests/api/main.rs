@@ -2,10 +2,12 @@
 
 mod abandoned;
 mod admins;
+mod admins_2_16;
 mod articles;
 mod attachment_files;
 mod common;
 mod companies;
+mod company_notes;
 mod company_archive;
 mod company_fixtures;
 mod company_scroll;
@@ -22,6 +24,7 @@ mod conversations;
 mod data_attributes;
 mod event_since;
 mod events;
+mod exports;
 mod help_center;
 mod import;
 mod notes;
@@ -32,5 +35,6 @@ mod search_property;
 mod segments;
 mod subscriptions;
 mod tags;
+mod team_metrics;
 mod teams;
 mod versions;

@@ -97,7 +97,7 @@ impl Store {
         ensure_defaults(&mut tx, workspace_id).await?;
         let last: Option<i64> = tx
             .fetch_scalar(
-                sea_query::Query::select()
+                &sea_query::Query::select()
                     .expr(AwayStatusReasons::SortOrder.col().max())
                     .from(AwayStatusReasons::Table)
                     .and_where(AwayStatusReasons::WorkspaceId.col().eq(workspace_id))

@@ -32,7 +32,7 @@ impl Store {
             Vec::new()
         } else {
             conn.fetch_all(
-                Query::select()
+                &Query::select()
                     .expr_as(Conversations::AdminAssigneeId.col(), "admin_id")
                     .expr_as(count_where(state.clone().eq("open")), "open")
                     .expr_as(
