@@ -148,7 +148,10 @@ async fn search_activity_logs(
         None => DEFAULT_LOG_PAGE as u64,
         Some(n) if (1..=MAX_LOG_PAGE).contains(&n) => n as u64,
         Some(_) => {
-            return Err(ApiError::invalid("per_page", format!("per_page must be between 1 and {MAX_LOG_PAGE}")));
+            return Err(ApiError::invalid(
+                "per_page",
+                format!("per_page must be between 1 and {MAX_LOG_PAGE}"),
+            ));
         }
     };
     LogSearch::check_event_types(&body.event_types)?;

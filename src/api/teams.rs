@@ -38,7 +38,11 @@ struct MetricsParams {
 }
 
 /// operationId: getTeamMetrics
-async fn metrics(ctx: Ctx, Path(team_id): Path<String>, Query(params): Query<MetricsParams>) -> Reply<TeamMetricList> {
+async fn metrics(
+    ctx: Ctx,
+    Path(team_id): Path<String>,
+    Query(params): Query<MetricsParams>,
+) -> Reply<TeamMetricList> {
     let id = ids::parse_numeric(&team_id).ok_or(Missing::Team)?;
     let threshold = params
         .idle_threshold

@@ -49,8 +49,7 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
     };
     let worker = ExportWorker { lease_seconds: args.export_lease_seconds.max(1), ..ExportWorker::default() };
-    let workers: Vec<_> =
-        (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();
+    let workers: Vec<_> = (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();
     crate::serve(listener, store.clone(), config, shutdown_signal()).await?;
     // A job cut short here is run again once its lease lapses.
     workers.iter().for_each(|w| w.abort());

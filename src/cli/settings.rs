@@ -125,7 +125,10 @@ pub enum AwayStatusReasonCommand {
     },
 }
 
-pub(super) async fn away_status_reason(store: &Store, command: AwayStatusReasonCommand) -> Result<(), CliError> {
+pub(super) async fn away_status_reason(
+    store: &Store,
+    command: AwayStatusReasonCommand,
+) -> Result<(), CliError> {
     match command {
         AwayStatusReasonCommand::Create { workspace, label, emoji } => {
             let ws = workspace_id(store, &workspace).await?;
@@ -135,7 +138,9 @@ pub(super) async fn away_status_reason(store: &Store, command: AwayStatusReasonC
             let ws = workspace_id(store, &workspace).await?;
             match store.delete_away_status_reason(ws, id).await {
                 Ok(reason) => print_json(&reason),
-                Err(StoreError::NotFound(_)) => return Err(CliError::Usage(format!("no away status reason {id}"))),
+                Err(StoreError::NotFound(_)) => {
+                    return Err(CliError::Usage(format!("no away status reason {id}")));
+                }
                 Err(other) => return Err(other.into()),
             }
         }

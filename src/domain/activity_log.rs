@@ -149,7 +149,9 @@ impl LogSearch {
         match types.iter().find(|t| !EVENT_TYPES.contains(&t.as_str())) {
             Some(unknown) => Err(Rejection::invalid(
                 "event_types",
-                format!("{unknown} is not an activity log event type (see GET /admins/activity_log_event_types)"),
+                format!(
+                    "{unknown} is not an activity log event type (see GET /admins/activity_log_event_types)"
+                ),
             )),
             None => Ok(()),
         }
@@ -187,6 +189,9 @@ mod tests {
     fn recorded_types_are_listed_types() {
         assert!(ActivityType::ALL.iter().all(|t| EVENT_TYPES.contains(&t.as_str())));
         assert!(LogSearch::check_event_types(&["app_name_change".into()]).is_ok());
-        assert_eq!(LogSearch::check_event_types(&["nope".into()]).unwrap_err().field.as_deref(), Some("event_types"));
+        assert_eq!(
+            LogSearch::check_event_types(&["nope".into()]).unwrap_err().field.as_deref(),
+            Some("event_types")
+        );
     }
 }

@@ -66,7 +66,12 @@ impl ExportJob {
             }
             _ => (String::new(), String::new()),
         };
-        DataExport { job_identifier: self.job_identifier, status: self.status, download_url, download_expires_at }
+        DataExport {
+            job_identifier: self.job_identifier,
+            status: self.status,
+            download_url,
+            download_expires_at,
+        }
     }
 }
 
@@ -286,7 +291,11 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(lines[0].split(',').count(), COLUMNS.len());
         assert!(lines[0].starts_with("user_id,user_external_id,company_id,email,name,ruleset_id"));
-        assert!(lines[1].starts_with("abc,,-1,a@b.test,\"Ann, \"\"the\"\" admin\",7,7,Email,Hi,7,7-abc,100,-1,,,150,"));
+        assert!(
+            lines[1].starts_with(
+                "abc,,-1,a@b.test,\"Ann, \"\"the\"\" admin\",7,7,Email,Hi,7,7-abc,100,-1,,,150,"
+            )
+        );
     }
 
     #[test]
@@ -298,7 +307,8 @@ mod tests {
 
     #[test]
     fn only_a_live_completed_job_shows_a_download() {
-        let job = |status, expires| ExportJob { job_identifier: "j".into(), status, download_expires_at: expires };
+        let job =
+            |status, expires| ExportJob { job_identifier: "j".into(), status, download_expires_at: expires };
         let shown = job(ExportStatus::Completed, Some(500)).shown("http://h", 100);
         assert_eq!(shown.download_url, "http://h/download/content/data/j");
         assert_eq!(shown.download_expires_at, "500");

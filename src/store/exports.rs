@@ -116,7 +116,10 @@ async fn messages(
             .expr_as(Conversations::Title.col(), "title")
             .expr_as(Companies::CompanyId.col(), "company_id")
             .from(Conversations::Table)
-            .left_join(Companies::Table, Companies::Id.col().equals((Conversations::Table, Conversations::CompanyId)))
+            .left_join(
+                Companies::Table,
+                Companies::Id.col().equals((Conversations::Table, Conversations::CompanyId)),
+            )
             .cond_where(cond)
             .order_by(created_at, Order::Asc)
             .order_by((Conversations::Table, Conversations::Id), Order::Asc)
@@ -138,7 +141,10 @@ async fn receipts(db: &mut impl Exec, range: ExportRange, batch: &[MessageRow]) 
                 .expr_as(Contacts::Email.col(), "email")
                 .expr_as(Contacts::Name.col(), "name")
                 .from(ConversationContacts::Table)
-                .inner_join(Contacts::Table, Contacts::Id.col().equals((ConversationContacts::Table, ConversationContacts::ContactId)))
+                .inner_join(
+                    Contacts::Table,
+                    Contacts::Id.col().equals((ConversationContacts::Table, ConversationContacts::ContactId)),
+                )
                 .and_where(ConversationContacts::ConversationId.col().is_in(ids.iter().copied()))
                 .order_by((ConversationContacts::Table, ConversationContacts::ConversationId), Order::Asc)
                 .order_by((ConversationContacts::Table, ConversationContacts::AddedAt), Order::Asc)
@@ -169,7 +175,11 @@ async fn receipts(db: &mut impl Exec, range: ExportRange, batch: &[MessageRow]) 
     for m in batch {
         for r in recipients.iter().filter(|r| r.conversation_id == m.id) {
             let message = by_id[&m.id];
-            let title = message.title.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| message.source_subject.clone());
+            let title = message
+                .title
+                .clone()
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| message.source_subject.clone());
             out.push(Receipt {
                 user_id: r.public_id.clone(),
                 user_external_id: r.external_id.clone(),
@@ -295,7 +305,10 @@ impl Store {
                     id: row.id,
                     workspace_id: row.workspace_id,
                     job_identifier: row.job_identifier,
-                    range: ExportRange { created_at_after: row.created_at_after, created_at_before: row.created_at_before },
+                    range: ExportRange {
+                        created_at_after: row.created_at_after,
+                        created_at_before: row.created_at_before,
+                    },
                     attempt: row.attempts + 1,
                 }));
             }

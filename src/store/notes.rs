@@ -70,7 +70,13 @@ async fn load(db: &mut impl Exec, workspace_id: i64, rows: Vec<NoteRow>) -> Stor
     Ok(notes)
 }
 
-async fn insert(db: &mut impl Exec, workspace_id: i64, about: Subject, admin_id: i64, body: &str) -> StoreResult<Note> {
+async fn insert(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    about: Subject,
+    admin_id: i64,
+    body: &str,
+) -> StoreResult<Note> {
     match admins::get(db, workspace_id, admin_id).await {
         // The notes endpoints name no unknown admin: it is a missing resource.
         Err(StoreError::NotFound(_)) => return Err(Missing::Resource.into()),

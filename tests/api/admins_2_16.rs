@@ -17,7 +17,8 @@ async fn post(app: &TestApp, path: &str, body: Value) -> (StatusCode, Value) {
 }
 
 async fn away(app: &TestApp, reason: Value) -> (StatusCode, Value) {
-    let body = json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": reason});
+    let body =
+        json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": reason});
     app.at_version("2.16").put(&format!("/admins/{}/away", app.workspace.admin_id), body).await
 }
 
@@ -67,8 +68,10 @@ async fn away_status_reasons_are_the_workspaces_settings(app: TestApp) {
     let (_, theirs) = app.at_version("2.16").get_as(&other.access_token, "/away_status_reasons").await;
     assert_eq!(theirs["data"].as_array().unwrap().len(), DEFAULTS.len());
     assert_ne!(theirs["data"][0]["id"], list["data"][0]["id"]);
-    let body = json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": added.id});
-    let mut request = app.at_version("2.16").request(Method::PUT, &format!("/admins/{}/away", other.admin_id), Some(&body));
+    let body =
+        json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": added.id});
+    let mut request =
+        app.at_version("2.16").request(Method::PUT, &format!("/admins/{}/away", other.admin_id), Some(&body));
     request.headers_mut().insert("authorization", format!("Bearer {}", other.access_token).parse().unwrap());
     let (status, _, error) = app.send(request).await;
     assert_error(status, &error, 400, "parameter_invalid");
@@ -91,7 +94,11 @@ async fn activity_logs_are_searched_by_time_and_type(app: TestApp) {
         assert_eq!(app.put(&format!("/admins/{me}/away"), body).await.0, 200);
     }
     let ws = workspace_id(&app).await;
-    let new = switchboard::domain::admin::NewAdmin { email: "b@example.com".into(), name: "B".into(), job_title: None };
+    let new = switchboard::domain::admin::NewAdmin {
+        email: "b@example.com".into(),
+        name: "B".into(),
+        job_title: None,
+    };
     app.store.create_admin(ws, &new).await.unwrap();
 
     let (status, all) = post(&app, "/admins/activity_logs/search", json!({"created_at_after": 0})).await;
@@ -116,11 +123,15 @@ async fn activity_logs_are_searched_by_time_and_type(app: TestApp) {
     assert_eq!(post(&app, "/admins/activity_logs/search", past).await.1["activity_logs"], json!([]));
 
     let (_, none) =
-        post(&app, "/admins/activity_logs/search", json!({"created_at_after": 0, "created_at_before": 1})).await;
-    assert_eq!(none["activity_logs"], json!([]));
-    let (_, other_type) =
-        post(&app, "/admins/activity_logs/search", json!({"created_at_after": 0, "event_types": ["app_name_change"]}))
+        post(&app, "/admins/activity_logs/search", json!({"created_at_after": 0, "created_at_before": 1}))
             .await;
+    assert_eq!(none["activity_logs"], json!([]));
+    let (_, other_type) = post(
+        &app,
+        "/admins/activity_logs/search",
+        json!({"created_at_after": 0, "event_types": ["app_name_change"]}),
+    )
+    .await;
     assert_eq!(other_type["activity_logs"], json!([]));
 
     // Another workspace's log is its own.

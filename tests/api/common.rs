@@ -308,7 +308,10 @@ impl TestApp {
     }
 
     /// Sends the request and returns its answer as bytes, unchecked: for answers that are not JSON.
-    pub async fn send_bytes(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+    pub async fn send_bytes(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let (status, headers) = (response.status(), response.headers().clone());
         (status, headers, response.into_body().collect().await.unwrap().to_bytes())

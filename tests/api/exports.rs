@@ -13,8 +13,9 @@ use crate::conversations::{admin, reply, sql, start, user};
 const LEASE: i64 = 60;
 
 async fn create(app: &TestApp, after: i64, before: i64) -> Value {
-    let (status, job) =
-        app.post("/export/content/data", json!({"created_at_after": after, "created_at_before": before})).await;
+    let (status, job) = app
+        .post("/export/content/data", json!({"created_at_after": after, "created_at_before": before}))
+        .await;
     assert_eq!(status, 200, "{job}");
     job
 }
@@ -28,7 +29,8 @@ async fn download(app: &TestApp, job: &str) -> (StatusCode, String, Vec<Vec<Stri
     let mut request = app.request(Method::GET, &format!("/download/content/data/{job}"), None);
     request.headers_mut().insert("accept", "application/octet-stream".parse().unwrap());
     let (status, headers, bytes) = app.send_bytes(request).await;
-    let content_type = headers.get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let content_type =
+        headers.get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     if status != 200 {
         return (status, content_type, Vec::new());
     }
@@ -49,10 +51,18 @@ async fn an_export_runs_and_its_file_is_downloaded(app: TestApp) {
     let bob = user(&app, "bob@example.com").await;
     let first = start(&app, &ann, "Where is my order?").await;
     let second = start(&app, &bob, "Hello").await;
-    reply(&app, &first, json!({"message_type": "comment", "type": "admin", "admin_id": admin(&app), "body": "Looking"}))
-        .await;
-    reply(&app, &first, json!({"message_type": "comment", "type": "user", "intercom_user_id": ann, "body": "Thanks"}))
-        .await;
+    reply(
+        &app,
+        &first,
+        json!({"message_type": "comment", "type": "admin", "admin_id": admin(&app), "body": "Looking"}),
+    )
+    .await;
+    reply(
+        &app,
+        &first,
+        json!({"message_type": "comment", "type": "user", "intercom_user_id": ann, "body": "Thanks"}),
+    )
+    .await;
 
     let at = now();
     let job = create(&app, at - 3600, at + 3600).await;
@@ -140,8 +150,9 @@ async fn export_requests_are_checked(app: TestApp) {
     let (status, error) = app.post("/export/content/data", json!({"created_at_after": 10})).await;
     let error = assert_error(status, &error, 400, "parameter_not_found");
     assert_eq!(error["field"], "created_at_before");
-    let (status, error) =
-        app.post("/export/content/data", json!({"created_at_after": "yesterday", "created_at_before": 5})).await;
+    let (status, error) = app
+        .post("/export/content/data", json!({"created_at_after": "yesterday", "created_at_before": 5}))
+        .await;
     assert_error(status, &error, 400, "parameter_invalid");
     let (status, error) =
         app.post("/export/content/data", json!({"created_at_after": 20, "created_at_before": 10})).await;
@@ -168,7 +179,10 @@ async fn a_canceled_job_is_not_run_and_frees_the_workspace(app: TestApp) {
     let id = job_id(&create(&app, at - 60, at).await);
     let (status, canceled) = app.post(&format!("/export/cancel/{id}"), json!({})).await;
     assert_eq!(status, 200);
-    assert_eq!(canceled, json!({"job_identifier": id, "status": "canceled", "download_url": "", "download_expires_at": ""}));
+    assert_eq!(
+        canceled,
+        json!({"job_identifier": id, "status": "canceled", "download_url": "", "download_expires_at": ""})
+    );
     assert!(!app.store.run_next_export(LEASE).await.unwrap());
     assert_eq!(app.post(&format!("/export/cancel/{id}"), json!({})).await.1["status"], "canceled");
 
@@ -225,8 +239,11 @@ async fn expired_downloads_are_gone(app: TestApp) {
     let id = job_id(&create(&app, at - 60, at + 60).await);
     app.store.run_next_export(LEASE).await.unwrap();
     assert_eq!(download(&app, &id).await.0, 200);
-    sql(&app, &format!("UPDATE content_exports SET download_expires_at = {} WHERE job_identifier = '{id}'", at - 1))
-        .await;
+    sql(
+        &app,
+        &format!("UPDATE content_exports SET download_expires_at = {} WHERE job_identifier = '{id}'", at - 1),
+    )
+    .await;
     let (status, error) = app.get(&format!("/download/content/data/{id}")).await;
     assert_error(status, &error, 404, "not_found");
     let (_, job) = app.get(&format!("/export/content/data/{id}")).await;

@@ -37,8 +37,10 @@ async fn team_metrics_count_each_admins_conversations(app: TestApp) {
         ids.push(id);
     }
     // One waits for a reply for an hour: idle past the default 30 minutes, not past 2 hours.
-    sql(&app, &format!("UPDATE conversations SET waiting_since = {} WHERE id = {}", now() - 3600, ids[0])).await;
-    let snooze = json!({"message_type": "snoozed", "admin_id": me.to_string(), "snoozed_until": now() + 3600});
+    sql(&app, &format!("UPDATE conversations SET waiting_since = {} WHERE id = {}", now() - 3600, ids[0]))
+        .await;
+    let snooze =
+        json!({"message_type": "snoozed", "admin_id": me.to_string(), "snoozed_until": now() + 3600});
     part(&app, &ids[1], snooze).await;
     // A closed one counts nowhere.
     let closed = start(&app, &joe, "four").await;
@@ -46,7 +48,10 @@ async fn team_metrics_count_each_admins_conversations(app: TestApp) {
     part(&app, &closed, json!({"message_type": "close", "type": "admin", "admin_id": me.to_string()})).await;
 
     let (_, metrics) = app.get(&path).await;
-    assert_eq!(metrics["data"][0], json!({"type": "team_metric", "admin_id": me.to_string(), "open": 2, "idle": 1, "snoozed": 1}));
+    assert_eq!(
+        metrics["data"][0],
+        json!({"type": "team_metric", "admin_id": me.to_string(), "open": 2, "idle": 1, "snoozed": 1})
+    );
     assert_eq!(metrics["data"][1]["open"], 0);
     let (_, patient) = app.get(&format!("{path}?idle_threshold=7200")).await;
     assert_eq!(patient["data"][0]["idle"], 0);

@@ -82,10 +82,12 @@ impl Store {
             cond = cond.add(ActivityLogs::CreatedAt.col().lte(before));
         }
         if !search.event_types.is_empty() {
-            cond = cond.add(ActivityLogs::ActivityType.col().is_in(search.event_types.iter().map(String::as_str)));
+            cond = cond
+                .add(ActivityLogs::ActivityType.col().is_in(search.event_types.iter().map(String::as_str)));
         }
         let mut conn = self.conn().await?;
-        let total: i64 = conn.fetch_scalar(ActivityLogs::count(ActivityLogs::Seq).cond_where(cond.clone())).await?;
+        let total: i64 =
+            conn.fetch_scalar(ActivityLogs::count(ActivityLogs::Seq).cond_where(cond.clone())).await?;
         let rows: Vec<ActivityWithEmail> = conn
             .fetch_all(
                 select_with_email(cond)

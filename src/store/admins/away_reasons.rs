@@ -24,7 +24,10 @@ fn reason(r: AwayStatusReasonRow) -> AwayStatusReason {
 /// Writes the default reasons of a workspace that has none yet (in the caller's transaction).
 async fn ensure_defaults(db: &mut impl Exec, workspace_id: i64) -> StoreResult<()> {
     let count: i64 = db
-        .fetch_scalar(AwayStatusReasons::count(AwayStatusReasons::Id).where_eq(AwayStatusReasons::WorkspaceId, workspace_id))
+        .fetch_scalar(
+            AwayStatusReasons::count(AwayStatusReasons::Id)
+                .where_eq(AwayStatusReasons::WorkspaceId, workspace_id),
+        )
         .await?;
     if count > 0 {
         return Ok(());
@@ -122,17 +125,24 @@ impl Store {
         let id = match inserted {
             Ok(id) => id,
             Err(StoreError::Conflict { .. }) => {
-                return Err(Rejection::invalid("label", format!("an away status reason \"{label}\" exists")).into());
+                return Err(
+                    Rejection::invalid("label", format!("an away status reason \"{label}\" exists")).into()
+                );
             }
             Err(other) => return Err(other),
         };
-        let created = find(&mut tx, workspace_id, id).await?.ok_or(StoreError::NotFound(Missing::Resource))?;
+        let created =
+            find(&mut tx, workspace_id, id).await?.ok_or(StoreError::NotFound(Missing::Resource))?;
         tx.commit().await?;
         Ok(created)
     }
 
     /// Marks a reason deleted: it stays listed, and can no longer be chosen.
-    pub async fn delete_away_status_reason(&self, workspace_id: i64, id: i64) -> StoreResult<AwayStatusReason> {
+    pub async fn delete_away_status_reason(
+        &self,
+        workspace_id: i64,
+        id: i64,
+    ) -> StoreResult<AwayStatusReason> {
         let mut tx = self.begin().await?;
         ensure_defaults(&mut tx, workspace_id).await?;
         tx.execute_found(
@@ -144,7 +154,8 @@ impl Store {
             .where_eq(AwayStatusReasons::Id, id),
         )
         .await?;
-        let deleted = find(&mut tx, workspace_id, id).await?.ok_or(StoreError::NotFound(Missing::Resource))?;
+        let deleted =
+            find(&mut tx, workspace_id, id).await?.ok_or(StoreError::NotFound(Missing::Resource))?;
         tx.commit().await?;
         Ok(deleted)
     }

@@ -23,7 +23,12 @@ fn count_where(cond: Expr) -> Expr {
 }
 
 impl Store {
-    pub async fn team_metrics(&self, workspace_id: i64, team_id: i64, idle_seconds: i64) -> StoreResult<TeamMetricList> {
+    pub async fn team_metrics(
+        &self,
+        workspace_id: i64,
+        team_id: i64,
+        idle_seconds: i64,
+    ) -> StoreResult<TeamMetricList> {
         let mut conn = self.conn().await?;
         let team = super::teams::get(&mut conn, workspace_id, team_id).await?;
         let idle_since = now() - idle_seconds;
