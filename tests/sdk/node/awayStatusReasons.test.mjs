@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Intercom } from "intercom-client";
+import { IntercomError } from "intercom-client";
 import { assertErrorList, cli, createWorkspace, makeClient, rejectsWith, switchboard, unique } from "./harness.mjs";
 
 test("away status reasons are listed and chosen for away mode", async () => {
@@ -34,7 +34,7 @@ test("away status reasons are listed and chosen for away mode", async () => {
             away_mode_reassign: false,
             away_status_reason_id: Number(added.id),
         }),
-        Intercom.IntercomError,
+        IntercomError,
         400,
     );
     assertErrorList(error.body, "parameter_invalid", 400);
@@ -46,7 +46,7 @@ test("company notes are listed", async () => {
     const notes = await client.unstable.notes.listCompanyNotes({ id: company.id });
     assert.equal(notes.type, "list");
     assert.deepEqual(notes.data, []);
-    const error = await rejectsWith(client.unstable.notes.listCompanyNotes({ id: "nope" }), Intercom.IntercomError, 404);
+    const error = await rejectsWith(client.unstable.notes.listCompanyNotes({ id: "nope" }), IntercomError, 404);
     assertErrorList(error.body, "company_not_found", 404);
     assert.ok(switchboard.workspaceId);
 });

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Intercom } from "intercom-client";
+import { IntercomError } from "intercom-client";
 import { assertErrorList, createWorkspace, makeClient, rejectsWith, uniqueEmail } from "./harness.mjs";
 
 function freshClient() {
@@ -33,7 +33,7 @@ test("an export runs, one at a time, and its file is downloaded", async () => {
     assert.equal(job.download_url, "");
     const error = await rejectsWith(
         client.dataExport.create({ created_at_after: 0, created_at_before: now }),
-        Intercom.IntercomError,
+        IntercomError,
         429,
     );
     assertErrorList(error.body, "rate_limit_exceeded", 429);
@@ -61,12 +61,12 @@ test("a job is canceled, and unknown or foreign jobs are not found", async () =>
         () => stranger.dataExport.download({ job_identifier: job.job_identifier }),
         () => client.dataExport.find({ job_identifier: "nope" }),
     ]) {
-        const error = await rejectsWith(call(), Intercom.IntercomError, 404);
+        const error = await rejectsWith(call(), IntercomError, 404);
         assertErrorList(error.body, "not_found", 404);
     }
     const bad = await rejectsWith(
         client.dataExport.create({ created_at_after: 200, created_at_before: 100 }),
-        Intercom.IntercomError,
+        IntercomError,
         400,
     );
     assertErrorList(bad.body, "parameter_invalid", 400);
