@@ -39,6 +39,11 @@ CREATE TABLE away_status_reasons (
     updated_at   BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX away_status_reasons_label ON away_status_reasons (workspace_id, label);
+-- Whether away mode needs a reason (`away_status_reason_mandatory`); no row: it does not.
+CREATE TABLE away_status_settings (
+    workspace_id    BIGINT PRIMARY KEY REFERENCES workspaces(id),
+    reason_required BOOLEAN NOT NULL
+);
 
 -- A note is about a contact or (2.16) a company: `contact_id` becomes optional. SQLite cannot
 -- drop a NOT NULL, so the table is rebuilt with its rows.

@@ -123,6 +123,14 @@ pub enum AwayStatusReasonCommand {
         #[arg(long)]
         workspace: String,
     },
+    /// Require a reason to go away (`PUT /admins/{id}/away` without one is then
+    /// `away_status_reason_mandatory`), or with --off, no longer.
+    Require {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 pub(super) async fn away_status_reason(
@@ -147,6 +155,11 @@ pub(super) async fn away_status_reason(
         AwayStatusReasonCommand::List { workspace } => {
             let ws = workspace_id(store, &workspace).await?;
             print_json(&store.list_away_status_reasons(ws).await?);
+        }
+        AwayStatusReasonCommand::Require { workspace, off } => {
+            let ws = workspace_id(store, &workspace).await?;
+            store.set_away_status_reason_required(ws, !off).await?;
+            print_json(&json!({ "reason_required": !off }));
         }
     }
     Ok(())

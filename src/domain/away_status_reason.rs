@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::error::Rejection;
+use super::error::{ErrorCode, Rejection};
 use super::ids;
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +39,12 @@ pub fn unusable(reason: Option<&AwayStatusReason>) -> Option<Rejection> {
         Some(r) if r.deleted => Some(Rejection::invalid(field, "Away status reason is deleted")),
         Some(_) => None,
     }
+}
+
+/// Going away without a reason where the workspace requires one.
+pub fn mandatory() -> Rejection {
+    Rejection::new(ErrorCode::AwayStatusReasonMandatory, "Away status reason is mandatory")
+        .with_field("away_status_reason_id")
 }
 
 /// A label an operator gives a new reason.

@@ -27,6 +27,12 @@ const BATCH: u64 = 500;
 
 const ACTIVE: [&str; 2] = ["pending", "in_progress"];
 
+/// Pending or running, written out (not bound) so that both planners match it to the partial
+/// index `content_exports_queue`, whose predicate it is.
+fn active() -> Expr {
+    Expr::cust(r#""content_exports"."status" IN ('pending', 'in_progress')"#)
+}
+
 fn job(row: ContentExportRow) -> ExportJob {
     ExportJob {
         job_identifier: row.job_identifier,
@@ -269,7 +275,7 @@ impl Store {
         let queued: Vec<ContentExportRow> = conn
             .fetch_all(
                 ContentExports::select_rows()
-                    .and_where(ContentExports::Status.col().is_in(ACTIVE))
+                    .and_where(active())
                     .order_by(ContentExports::Id, Order::Asc)
                     .limit(20),
             )

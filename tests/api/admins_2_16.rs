@@ -77,6 +77,38 @@ async fn away_status_reasons_are_the_workspaces_settings(app: TestApp) {
     assert_error(status, &error, 400, "parameter_invalid");
 }
 
+backend_test!(a_workspace_may_require_a_reason_to_go_away);
+async fn a_workspace_may_require_a_reason_to_go_away(app: TestApp) {
+    let ws = workspace_id(&app).await;
+    let path = format!("/admins/{}/away", app.workspace.admin_id);
+    let bare = json!({"away_mode_enabled": true, "away_mode_reassign": false});
+    assert_eq!(app.at_version("2.16").put(&path, bare.clone()).await.0, 200, "not required by default");
+
+    app.store.set_away_status_reason_required(ws, true).await.unwrap();
+    let (status, error) = app.at_version("2.16").put(&path, bare.clone()).await;
+    let error = assert_error(status, &error, 400, "away_status_reason_mandatory");
+    assert_eq!(error["message"], "Away status reason is mandatory");
+    let back = json!({"away_mode_enabled": false, "away_mode_reassign": false});
+    assert_eq!(app.at_version("2.16").put(&path, back).await.0, 200, "coming back needs no reason");
+    let reason = app.store.create_away_status_reason(ws, "Focus time", "🎧").await.unwrap();
+    let (status, admin) = away(&app, json!(reason.id)).await;
+    assert_eq!(status, 200, "{admin}");
+    // The log names the reason as Intercom does.
+    let (_, logs) = post(&app, "/admins/activity_logs/search", json!({"created_at_after": 0})).await;
+    assert_eq!(logs["activity_logs"][0]["metadata"]["away_status_reason"], "🎧 Focus time");
+
+    app.store.set_away_status_reason_required(ws, false).await.unwrap();
+    assert_eq!(app.at_version("2.16").put(&path, bare).await.0, 200);
+    // Another workspace's setting is its own.
+    let other = app.other_workspace().await;
+    let body = json!({"away_mode_enabled": true, "away_mode_reassign": false});
+    app.store.set_away_status_reason_required(ws, true).await.unwrap();
+    let mut request =
+        app.request(axum::http::Method::PUT, &format!("/admins/{}/away", other.admin_id), Some(&body));
+    request.headers_mut().insert("authorization", format!("Bearer {}", other.access_token).parse().unwrap());
+    assert_eq!(app.send(request).await.0, 200);
+}
+
 backend_test!(activity_log_event_types_are_listed);
 async fn activity_log_event_types_are_listed(app: TestApp) {
     let (status, list) = get(&app, "/admins/activity_log_event_types").await;

@@ -5,7 +5,7 @@ use sea_query::{ExprTrait, Order};
 
 use crate::domain::away_status_reason::{self, AwayStatusReason, DEFAULTS};
 use crate::domain::error::{Missing, Rejection};
-use crate::store::schema::admins::{AwayStatusReasonRow, AwayStatusReasons};
+use crate::store::schema::admins::{AwayStatusReasonRow, AwayStatusReasons, AwayStatusSettings};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 fn reason(r: AwayStatusReasonRow) -> AwayStatusReason {
@@ -62,30 +62,63 @@ async fn find(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Opt
     Ok(row.map(reason))
 }
 
-/// Refuses a reason the workspace lacks or has deleted (in the away change's transaction).
-pub(crate) async fn check_usable(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<()> {
+async fn list(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<AwayStatusReason>> {
+    let rows: Vec<AwayStatusReasonRow> = db
+        .fetch_all(
+            AwayStatusReasons::select_rows()
+                .where_eq(AwayStatusReasons::WorkspaceId, workspace_id)
+                .order_by(AwayStatusReasons::SortOrder, Order::Asc)
+                .order_by(AwayStatusReasons::Id, Order::Asc),
+        )
+        .await?;
+    Ok(rows.into_iter().map(reason).collect())
+}
+
+async fn reason_required(db: &mut impl Exec, workspace_id: i64) -> StoreResult<bool> {
+    let row: Option<(bool,)> = db
+        .fetch_optional(
+            &AwayStatusSettings::select([AwayStatusSettings::ReasonRequired])
+                .where_eq(AwayStatusSettings::WorkspaceId, workspace_id)
+                .take(),
+        )
+        .await?;
+    Ok(row.is_some_and(|(required,)| required))
+}
+
+/// Checks the reason of an admin going away (in the away change's transaction): one the
+/// workspace has and has not deleted, and one at all where the workspace requires it.
+pub(crate) async fn check_going_away(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    reason: Option<i64>,
+) -> StoreResult<Option<AwayStatusReason>> {
+    let Some(id) = reason else {
+        return match reason_required(db, workspace_id).await? {
+            true => Err(away_status_reason::mandatory().into()),
+            false => Ok(None),
+        };
+    };
     ensure_defaults(db, workspace_id).await?;
-    match away_status_reason::unusable(find(db, workspace_id, id).await?.as_ref()) {
+    let found = find(db, workspace_id, id).await?;
+    match away_status_reason::unusable(found.as_ref()) {
         Some(rejection) => Err(rejection.into()),
-        None => Ok(()),
+        None => Ok(found),
     }
 }
 
 impl Store {
     /// Every reason of the workspace, deleted ones included, in their order.
     pub async fn list_away_status_reasons(&self, workspace_id: i64) -> StoreResult<Vec<AwayStatusReason>> {
+        let listed = list(&mut self.conn().await?, workspace_id).await?;
+        if !listed.is_empty() {
+            return Ok(listed);
+        }
+        // The first time: the defaults are written, once, then read.
         let mut tx = self.begin().await?;
         ensure_defaults(&mut tx, workspace_id).await?;
-        let rows: Vec<AwayStatusReasonRow> = tx
-            .fetch_all(
-                AwayStatusReasons::select_rows()
-                    .where_eq(AwayStatusReasons::WorkspaceId, workspace_id)
-                    .order_by(AwayStatusReasons::SortOrder, Order::Asc)
-                    .order_by(AwayStatusReasons::Id, Order::Asc),
-            )
-            .await?;
+        let listed = list(&mut tx, workspace_id).await?;
         tx.commit().await?;
-        Ok(rows.into_iter().map(reason).collect())
+        Ok(listed)
     }
 
     /// Adds a reason after the others (the operator's CLI).
@@ -135,6 +168,29 @@ impl Store {
             find(&mut tx, workspace_id, id).await?.ok_or(StoreError::NotFound(Missing::Resource))?;
         tx.commit().await?;
         Ok(created)
+    }
+
+    /// Whether going away needs a reason (the operator's CLI).
+    pub async fn set_away_status_reason_required(
+        &self,
+        workspace_id: i64,
+        required: bool,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_single().await?;
+        tx.execute(
+            &AwayStatusSettings::insert([
+                (AwayStatusSettings::WorkspaceId, workspace_id.into()),
+                (AwayStatusSettings::ReasonRequired, required.into()),
+            ])
+            .on_conflict(
+                sea_query::OnConflict::column(AwayStatusSettings::WorkspaceId)
+                    .update_column(AwayStatusSettings::ReasonRequired)
+                    .to_owned(),
+            )
+            .take(),
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// Marks a reason deleted: it stays listed, and can no longer be chosen.

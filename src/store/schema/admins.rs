@@ -67,3 +67,11 @@ table! {
         UpdatedAt: i64,
     }
 }
+
+table! {
+    /// `away_status_settings`: whether a workspace's admins must give a reason to go away.
+    pub(crate) AwayStatusSettings => AwayStatusSettingsRow {
+        WorkspaceId: i64,
+        ReasonRequired: bool,
+    }
+}
