@@ -1,17 +1,19 @@
-//! Admins: `/me`, `/admins`, `/admins/{id}`, `/admins/{id}/away`, `/admins/activity_logs`.
+//! Admins: `/me`, `/admins`, `/admins/{id}`, `/admins/{id}/away`, `/admins/activity_logs` (and
+//! its search and event types), `/away_status_reasons`.
 
 use axum::Router;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use serde::Deserialize;
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::{self, pair_position};
-use crate::domain::activity_log::{ActivityLog, LogPosition, LogQuery};
+use crate::domain::activity_log::{ActivityLog, EventTypeList, LogPosition, LogQuery, LogSearch};
 use crate::domain::admin::{Admin, AdminWithApp, AwayMode};
+use crate::domain::away_status_reason::AwayStatusReason;
 use crate::domain::error::Missing;
 use crate::domain::ids;
-use crate::domain::pages::{CursorPages, NamedList, PagesOnly, cursor};
+use crate::domain::pages::{CursorPages, List, NamedList, NumberedPages, PagesOnly, cursor};
 use crate::error::{ApiError, ApiResult};
 
 pub fn router() -> Router<AppState> {
@@ -19,6 +21,9 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(identify))
         .route("/admins", get(list))
         .route("/admins/activity_logs", get(list_activity_logs))
+        .route("/admins/activity_logs/search", post(search_activity_logs))
+        .route("/admins/activity_log_event_types", get(list_event_types))
+        .route("/away_status_reasons", get(list_away_status_reasons))
         .route("/admins/{admin_id}", get(retrieve))
         .route("/admins/{admin_id}/away", put(set_away))
 }
@@ -117,4 +122,56 @@ async fn list_activity_logs(
     let next = logs.last().filter(|_| has_more).map(|(_, last)| cursor::encode(page, last));
     let pages = PagesOnly { pages: CursorPages::new(page, per_page, total, next) };
     Ok(Json(NamedList::with(logs.into_iter().map(|(log, _)| log).collect(), pages)))
+}
+
+#[derive(Deserialize)]
+struct SearchRequest {
+    created_at_after: i64,
+    created_at_before: Option<i64>,
+    #[serde(default)]
+    event_types: Vec<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// operationId: searchActivityLogs
+async fn search_activity_logs(
+    ctx: Ctx,
+    Json(body): Json<SearchRequest>,
+) -> Reply<NamedList<ActivityLog, PagesOnly<NumberedPages>>> {
+    let page = match body.page {
+        None => 1,
+        Some(page) if page >= 1 => page as u64,
+        Some(_) => return Err(ApiError::invalid("page", "page must be 1 or more")),
+    };
+    let per_page = match body.per_page {
+        None => DEFAULT_LOG_PAGE as u64,
+        Some(n) if (1..=MAX_LOG_PAGE).contains(&n) => n as u64,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "per_page",
+                format!("per_page must be between 1 and {MAX_LOG_PAGE}"),
+            ));
+        }
+    };
+    LogSearch::check_event_types(&body.event_types)?;
+    let search = LogSearch {
+        created_at_after: body.created_at_after,
+        created_at_before: body.created_at_before,
+        event_types: body.event_types,
+        page,
+        per_page,
+    };
+    let (logs, total) = ctx.store.search_activity_logs(ctx.workspace_id, &search).await?;
+    Ok(Json(NamedList::with(logs, PagesOnly { pages: NumberedPages::new(page, per_page, total) })))
+}
+
+/// operationId: listActivityLogEventTypes
+async fn list_event_types(_: Ctx) -> Reply<EventTypeList> {
+    Ok(Json(EventTypeList::all()))
+}
+
+/// operationId: listAwayStatusReasons
+async fn list_away_status_reasons(ctx: Ctx) -> Reply<List<AwayStatusReason>> {
+    Ok(Json(List::new(ctx.store.list_away_status_reasons(ctx.workspace_id).await?)))
 }

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
+pub mod exports;
 pub mod extract;
 pub mod help_center;
 pub mod news;
@@ -96,6 +97,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         conversations::router(),
         data_attributes::router(),
         events::router(),
+        exports::router(),
         notes::router(),
         segments::router(),
         subscription_types::router(),

@@ -19,7 +19,8 @@ pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
 pub use brands::{BrandCommand, EmailCommand, NewsfeedCommand};
 pub use serve::ServeArgs;
 pub use settings::{
-    AssignmentRulesCommand, ConversationAttributeCommand, SegmentCommand, SubscriptionTypeCommand,
+    AssignmentRulesCommand, AwayStatusReasonCommand, ConversationAttributeCommand, SegmentCommand,
+    SubscriptionTypeCommand,
 };
 
 #[derive(Parser, Debug)]
@@ -113,6 +114,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Manage away status reasons (Intercom makes them in its UI).
+    AwayStatusReason {
+        #[command(subcommand)]
+        command: AwayStatusReasonCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Manage subscription types (Intercom makes them in its UI).
     SubscriptionType {
         #[command(subcommand)]
@@ -198,6 +206,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::ConversationAttribute { command, db } => {
             with_store(&db, async |s| settings::conversation_attribute(s, command).await).await
+        }
+        Command::AwayStatusReason { command, db } => {
+            with_store(&db, async |s| settings::away_status_reason(s, command).await).await
         }
         Command::SubscriptionType { command, db } => {
             with_store(&db, async |s| settings::subscription_type(s, command).await).await

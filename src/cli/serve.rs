@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::{CliError, DatabaseArgs};
 use crate::api::ApiConfig;
+use crate::worker::ExportWorker;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -22,6 +23,14 @@ pub struct ServeArgs {
     /// token revoked by `switchboard token revoke` keeps working in a running server (0: none).
     #[arg(long, env = "SWITCHBOARD_TOKEN_CACHE_SECONDS", default_value_t = ApiConfig::default().token_cache.as_secs())]
     pub token_cache_seconds: u64,
+    /// Run content data export jobs in this process (0: leave them to another process on the
+    /// same database).
+    #[arg(long, env = "SWITCHBOARD_EXPORT_WORKERS", default_value_t = 1)]
+    pub export_workers: u32,
+    /// Seconds a worker's claim on an export job holds unrenewed: how soon a job whose process
+    /// died is run again.
+    #[arg(long, env = "SWITCHBOARD_EXPORT_LEASE_SECONDS", default_value_t = ExportWorker::default().lease_seconds)]
+    pub export_lease_seconds: i64,
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -39,7 +48,11 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         max_body_bytes: args.max_body_bytes,
         token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
     };
+    let worker = ExportWorker { lease_seconds: args.export_lease_seconds.max(1), ..ExportWorker::default() };
+    let workers: Vec<_> = (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();
     crate::serve(listener, store.clone(), config, shutdown_signal()).await?;
+    // A job cut short here is run again once its lease lapses.
+    workers.iter().for_each(|w| w.abort());
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,5 +1,5 @@
 //! What a workspace is set up with, which Intercom makes in its UI: segments, assignment rules,
-//! conversation attributes and subscription types.
+//! conversation attributes, subscription types and away status reasons.
 
 use clap::Subcommand;
 use serde_json::json;
@@ -98,6 +98,71 @@ pub enum SubscriptionTypeCommand {
         #[arg(long)]
         workspace: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AwayStatusReasonCommand {
+    /// Add a reason after the workspace's others; prints it as JSON.
+    Create {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long, default_value = "")]
+        emoji: String,
+    },
+    /// Mark a reason deleted (it stays listed, and can no longer be chosen); prints it as JSON.
+    Delete {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        id: i64,
+    },
+    /// List a workspace's reasons (the defaults are there from the start).
+    List {
+        #[arg(long)]
+        workspace: String,
+    },
+    /// Require a reason to go away (`PUT /admins/{id}/away` without one is then
+    /// `away_status_reason_mandatory`), or with --off, no longer.
+    Require {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+pub(super) async fn away_status_reason(
+    store: &Store,
+    command: AwayStatusReasonCommand,
+) -> Result<(), CliError> {
+    match command {
+        AwayStatusReasonCommand::Create { workspace, label, emoji } => {
+            let ws = workspace_id(store, &workspace).await?;
+            print_json(&store.create_away_status_reason(ws, &label, &emoji).await?);
+        }
+        AwayStatusReasonCommand::Delete { workspace, id } => {
+            let ws = workspace_id(store, &workspace).await?;
+            match store.delete_away_status_reason(ws, id).await {
+                Ok(reason) => print_json(&reason),
+                Err(StoreError::NotFound(_)) => {
+                    return Err(CliError::Usage(format!("no away status reason {id}")));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        AwayStatusReasonCommand::List { workspace } => {
+            let ws = workspace_id(store, &workspace).await?;
+            print_json(&store.list_away_status_reasons(ws).await?);
+        }
+        AwayStatusReasonCommand::Require { workspace, off } => {
+            let ws = workspace_id(store, &workspace).await?;
+            store.set_away_status_reason_required(ws, !off).await?;
+            print_json(&json!({ "reason_required": !off }));
+        }
+    }
+    Ok(())
 }
 
 #[derive(serde::Serialize)]

@@ -1,6 +1,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::error::Rejection;
 use super::pages::listed;
 use super::str_enum::str_enum;
 
@@ -10,6 +11,98 @@ str_enum! {
         AdminAwayModeChange => "admin_away_mode_change",
         AdminProvisioned => "admin_provisioned",
         AppPackageTokenRegeneration => "app_package_token_regeneration",
+    }
+}
+
+/// Every activity type Intercom logs (`GET /admins/activity_log_event_types`): the values
+/// `POST /admins/activity_logs/search` filters by.
+pub const EVENT_TYPES: [&str; 73] = [
+    "admin_conversation_assignment_limit_change",
+    "admin_ticket_assignment_limit_change",
+    "admin_avatar_change",
+    "admin_away_mode_change",
+    "admin_deletion",
+    "admin_deprovisioned",
+    "admin_impersonation_end",
+    "admin_impersonation_start",
+    "admin_invite_change",
+    "admin_invite_creation",
+    "admin_invite_deletion",
+    "admin_login_failure",
+    "admin_login_success",
+    "admin_logout",
+    "admin_occupancy_setting_change",
+    "admin_occupancy_state_change",
+    "admin_password_reset_request",
+    "admin_password_reset_success",
+    "admin_permission_change",
+    "admin_provisioned",
+    "admin_two_factor_auth_change",
+    "admin_unauthorized_sign_in_method",
+    "app_admin_join",
+    "app_authentication_method_change",
+    "app_data_deletion",
+    "app_data_export",
+    "app_google_sso_domain_change",
+    "app_identity_verification_change",
+    "app_name_change",
+    "app_outbound_address_change",
+    "app_package_installation",
+    "app_package_token_regeneration",
+    "app_package_uninstallation",
+    "app_team_creation",
+    "app_team_deletion",
+    "app_team_membership_modification",
+    "app_timezone_change",
+    "app_webhook_creation",
+    "app_webhook_deletion",
+    "articles_in_messenger_enabled_change",
+    "bulk_delete",
+    "bulk_export",
+    "campaign_deletion",
+    "campaign_state_change",
+    "conversation_part_deletion",
+    "conversation_pdf_export",
+    "conversation_topic_change",
+    "conversation_topic_creation",
+    "conversation_topic_deletion",
+    "help_center_settings_change",
+    "inbound_conversations_change",
+    "inbox_access_change",
+    "message_deletion",
+    "message_state_change",
+    "messenger_look_and_feel_change",
+    "messenger_search_required_change",
+    "messenger_spaces_change",
+    "office_hours_change",
+    "role_change",
+    "role_creation",
+    "role_deletion",
+    "ruleset_activation_title_preview",
+    "ruleset_creation",
+    "ruleset_deletion",
+    "search_browse_enabled_change",
+    "search_browse_required_change",
+    "seat_change",
+    "seat_revoke",
+    "security_settings_change",
+    "temporary_expectation_change",
+    "upfront_email_collection_change",
+    "welcome_message_change",
+    "hide_csat_from_agents_setting_change",
+];
+
+/// `activity_log_event_type.list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventTypeList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub event_types: Vec<&'static str>,
+}
+
+impl EventTypeList {
+    pub fn all() -> Self {
+        EventTypeList { kind: "activity_log_event_type.list", event_types: EVENT_TYPES.to_vec() }
     }
 }
 
@@ -38,6 +131,33 @@ pub struct LogQuery {
     pub limit: u64,
 }
 
+/// `POST /admins/activity_logs/search`: entries created in a range, of some types, newest
+/// first, one numbered page.
+#[derive(Debug, Clone)]
+pub struct LogSearch {
+    pub created_at_after: i64,
+    pub created_at_before: Option<i64>,
+    /// Empty: every type.
+    pub event_types: Vec<String>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl LogSearch {
+    /// Refuses a type that is not one of [`EVENT_TYPES`].
+    pub fn check_event_types(types: &[String]) -> Result<(), Rejection> {
+        match types.iter().find(|t| !EVENT_TYPES.contains(&t.as_str())) {
+            Some(unknown) => Err(Rejection::invalid(
+                "event_types",
+                format!(
+                    "{unknown} is not an activity log event type (see GET /admins/activity_log_event_types)"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ActivityLog {
     pub id: String,
@@ -60,3 +180,18 @@ pub struct PerformedBy {
 }
 
 listed!(ActivityLog: "activity_log.list", "activity_logs");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_types_are_listed_types() {
+        assert!(ActivityType::ALL.iter().all(|t| EVENT_TYPES.contains(&t.as_str())));
+        assert!(LogSearch::check_event_types(&["app_name_change".into()]).is_ok());
+        assert_eq!(
+            LogSearch::check_event_types(&["nope".into()]).unwrap_err().field.as_deref(),
+            Some("event_types")
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Notes: what admins write about a contact.
+//! Notes: what admins write about a contact or a company.
 
 use serde::Serialize;
 
@@ -13,9 +13,9 @@ pub struct Note {
     #[serde(serialize_with = "ids::as_string")]
     pub id: i64,
     pub created_at: i64,
-    pub contact: NoteContact,
-    /// The company the note is about (2.16): a note is about a contact or a company, and
-    /// Switchboard's notes are about contacts.
+    /// The contact the note is about, or null for a note about a company.
+    pub contact: Option<NoteContact>,
+    /// The company the note is about (2.16): a note is about a contact or a company, never both.
     pub company: Option<TypedRef>,
     pub author: Admin,
     pub body: String,

@@ -17,6 +17,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
+pub mod exports;
 pub mod help_centers;
 pub mod import;
 pub mod news;

@@ -182,11 +182,13 @@ async fn activity_logs_validate_parameters(app: TestApp) {
 backend_test!(away_status_reason_is_kept_while_away);
 async fn away_status_reason_is_kept_while_away(app: TestApp) {
     let path = format!("/admins/{}/away", app.workspace.admin_id);
+    let (_, reasons) = crate::conversations::at_2_16(&app, Method::GET, "/away_status_reasons", None).await;
+    let reason: i64 = reasons["data"][1]["id"].as_str().unwrap().parse().unwrap();
     let away =
-        json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": 12345});
+        json!({"away_mode_enabled": true, "away_mode_reassign": false, "away_status_reason_id": reason});
     let (status, admin) = crate::conversations::at_2_16(&app, Method::PUT, &path, Some(&away)).await;
     assert_eq!(status, 200, "{admin}");
-    assert_eq!(admin["away_status_reason_id"], 12345);
+    assert_eq!(admin["away_status_reason_id"], reason);
     assert_eq!(admin["role"], serde_json::Value::Null);
     let (_, admin) = crate::conversations::at_2_16(
         &app,
@@ -195,7 +197,7 @@ async fn away_status_reason_is_kept_while_away(app: TestApp) {
         None,
     )
     .await;
-    assert_eq!(admin["away_status_reason_id"], 12345);
+    assert_eq!(admin["away_status_reason_id"], reason);
 
     // Back from away: no reason.
     let back =

@@ -307,6 +307,16 @@ impl TestApp {
         (status, headers, body)
     }
 
+    /// Sends the request and returns its answer as bytes, unchecked: for answers that are not JSON.
+    pub async fn send_bytes(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        (status, headers, response.into_body().collect().await.unwrap().to_bytes())
+    }
+
     /// The version a request without the header gets: its token's workspace default (a test
     /// may change it), or 2.11 for a request no workspace answers.
     async fn default_version_for(&self, authorization: String) -> String {

@@ -48,9 +48,15 @@ fn free_port() -> u16 {
 
 /// Starts `switchboard serve` and waits until it listens.
 async fn start(database_url: &str) -> Server {
+    start_with(database_url, &[]).await
+}
+
+/// Starts `switchboard serve` with more arguments and waits until it listens.
+async fn start_with(database_url: &str, args: &[&str]) -> Server {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", database_url])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -82,6 +88,55 @@ async fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> (
     let status = raw[9..12].parse().unwrap();
     let json = raw.split_once("\r\n\r\n").map(|(_, b)| serde_json::from_str(b).unwrap_or(Value::Null));
     (status, json.unwrap_or(Value::Null))
+}
+
+backend_test!(export_jobs_survive_a_killed_process);
+async fn export_jobs_survive_a_killed_process(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let _pg;
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("export.db").display()),
+        Backend::Postgres => {
+            let Some(db) = postgres_database().await else { return };
+            let url = db.url();
+            _pg = db;
+            url
+        }
+    };
+    // A process that runs no exports takes the jobs, and is killed.
+    let server = start_with(&url, &["--export-workers", "0"]).await;
+    let printed = server.first_lines(3);
+    let token_line = printed.iter().find(|l| l.contains("shown once")).expect("the first run prints a token");
+    let token = token_line.rsplit(' ').next().unwrap().to_owned();
+    let (status, contact) =
+        http(server.port, "POST", "/contacts", &token, r#"{"email": "a@example.com"}"#).await;
+    assert_eq!(status, 200, "{contact}");
+    let body = format!(
+        r#"{{"from": {{"type": "user", "id": "{}"}}, "body": "Hi"}}"#,
+        contact["id"].as_str().unwrap()
+    );
+    assert_eq!(http(server.port, "POST", "/conversations", &token, &body).await.0, 200);
+    let now = switchboard::store::now();
+    let range = format!(r#"{{"created_at_after": {}, "created_at_before": {}}}"#, now - 60, now + 60);
+    let (status, job) = http(server.port, "POST", "/export/content/data", &token, &range).await;
+    assert_eq!(status, 200, "{job}");
+    let job = job["job_identifier"].as_str().unwrap().to_owned();
+    server.kill();
+    // A worker claimed the job and died with it: its claim lapses at once here.
+    let store = switchboard::store::Store::connect(&url).await.unwrap();
+    assert!(store.claim_export(-1).await.unwrap().is_some());
+    store.close().await;
+
+    // The next process's worker runs it again, to the end.
+    let server = start(&url).await;
+    let path = format!("/export/content/data/{job}");
+    let completed = async || http(server.port, "GET", &path, &token, "").await.1["status"] == "completed";
+    eventually(WAIT, "the export completed", completed).await;
+    let (_, done) = http(server.port, "GET", &path, &token, "").await;
+    assert!(
+        done["download_url"].as_str().unwrap().ends_with(&format!("/download/content/data/{job}")),
+        "{done}"
+    );
 }
 
 backend_test!(answered_writes_survive_a_killed_process);

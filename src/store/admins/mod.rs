@@ -1,6 +1,8 @@
 //! Admins (teammates) and their team memberships.
 
 pub mod activity_logs;
+pub mod away_reasons;
+pub mod team_metrics;
 pub mod teams;
 
 use sea_query::{Expr, ExprTrait, Order, Query};
@@ -151,6 +153,11 @@ impl Store {
         if touched == 0 {
             return Err(StoreError::NotFound(Missing::AdminForAdminId));
         }
+        // A reason counts only while away.
+        let reason = match away.enabled {
+            true => away_reasons::check_going_away(&mut tx, workspace_id, away.reason_id).await?,
+            false => None,
+        };
         let admin = get(&mut tx, workspace_id, admin_id).await?;
         let changer = get(&mut tx, workspace_id, changed_by).await?;
         activity_logs::insert(
@@ -165,14 +172,21 @@ impl Store {
                     admin.name,
                     if away.enabled { "away" } else { "active" }
                 ),
-                metadata: serde_json::json!({
-                    "away_mode": away.enabled,
-                    "reassign_conversations": away.reassign,
-                    "update_by": changed_by,
-                    "update_by_name": changer.name,
-                    "source": format!("admin update from API - Admin id: {changed_by}"),
-                    "auto_changed": "false",
-                }),
+                metadata: {
+                    let mut metadata = serde_json::json!({
+                        "away_mode": away.enabled,
+                        "reassign_conversations": away.reassign,
+                        "update_by": changed_by,
+                        "update_by_name": changer.name,
+                        "source": format!("admin update from API - Admin id: {changed_by}"),
+                        "auto_changed": "false",
+                    });
+                    // As Intercom logs it: "😌 On a break".
+                    if let Some(r) = reason {
+                        metadata["away_status_reason"] = format!("{} {}", r.emoji, r.label).trim().into();
+                    }
+                    metadata
+                },
             },
         )
         .await?;

@@ -53,3 +53,25 @@ table! {
         CreatedAt: i64,
     }
 }
+
+table! {
+    /// `away_status_reasons`: why an admin is away; the workspace's defaults and the operator's own.
+    pub(crate) AwayStatusReasons => AwayStatusReasonRow {
+        Id: i64,
+        WorkspaceId: i64,
+        Label: String,
+        Emoji: String,
+        SortOrder: i64,
+        Deleted: bool,
+        CreatedAt: i64,
+        UpdatedAt: i64,
+    }
+}
+
+table! {
+    /// `away_status_settings`: whether a workspace's admins must give a reason to go away.
+    pub(crate) AwayStatusSettings => AwayStatusSettingsRow {
+        WorkspaceId: i64,
+        ReasonRequired: bool,
+    }
+}

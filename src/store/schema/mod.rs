@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
+pub mod exports;
 pub mod help_centers;
 pub mod news;
 pub mod notes;
