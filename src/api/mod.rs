@@ -4,6 +4,7 @@ pub mod admins;
 pub mod articles;
 pub mod companies;
 pub mod contacts;
+pub mod conversation_attributes;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
@@ -90,6 +91,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         companies::router(),
         contacts::router(),
         conversations::router(),
+        conversation_attributes::router(),
         data_attributes::router(),
         events::router(),
         notes::router(),

@@ -24,6 +24,14 @@ pub enum ErrorCode {
     ScrollExists,
     ContactCompanyLimitExceeded,
     DataInvalid,
+    /// A conversation merge the rules refuse (422).
+    MergeFailed,
+    /// A conversation attribute (or one of its options) the workspace lacks.
+    ConversationAttributeNotFound,
+    /// A conversation attribute write refused (422 `parameter_invalid`).
+    AttributeInvalid,
+    /// A merged contact asked for by its old identifier (410, with a `Link` to the survivor).
+    ContactMerged,
     RateLimitExceeded,
     PayloadTooLarge,
     Conflict,
@@ -63,6 +71,10 @@ impl ErrorCode {
             ErrorCode::ScrollExists => (400, "scroll_exists"),
             ErrorCode::ContactCompanyLimitExceeded => (400, "contact_company_limit_exceeded"),
             ErrorCode::DataInvalid => (422, "data_invalid"),
+            ErrorCode::MergeFailed => (422, "merge_failed"),
+            ErrorCode::ConversationAttributeNotFound => (404, "conversation_attribute_not_found"),
+            ErrorCode::AttributeInvalid => (422, "parameter_invalid"),
+            ErrorCode::ContactMerged => (410, "contact_merged"),
             ErrorCode::RateLimitExceeded => (429, "rate_limit_exceeded"),
             ErrorCode::PayloadTooLarge => (413, "request_too_large"),
             ErrorCode::Conflict => (409, "conflict"),
@@ -129,6 +141,8 @@ pub enum Missing {
     Contact,
     Conversation,
     DataAttribute,
+    ConversationAttribute,
+    ConversationAttributeOption,
     Part,
     Scroll,
     Team,
@@ -155,6 +169,12 @@ impl Missing {
             Missing::Conversation => (ErrorCode::NotFound, "Conversation not found"),
             Missing::DataAttribute => {
                 (ErrorCode::FieldNotFound, "We couldn't find that data attribute to update")
+            }
+            Missing::ConversationAttribute => {
+                (ErrorCode::ConversationAttributeNotFound, "Conversation attribute not found")
+            }
+            Missing::ConversationAttributeOption => {
+                (ErrorCode::ConversationAttributeNotFound, "List option not found")
             }
             Missing::Part => (ErrorCode::PartOrMessageNotFound, "Conversation part or message not found"),
             Missing::Scroll => (ErrorCode::NotFound, "scroll parameter not found"),

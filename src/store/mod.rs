@@ -13,6 +13,7 @@ pub mod articles;
 pub mod backend;
 pub mod companies;
 pub mod contacts;
+pub mod conversation_attributes;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
