@@ -8,6 +8,7 @@
 mod access;
 mod serve;
 mod settings;
+mod side_conversations;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -15,6 +16,7 @@ use crate::store::{SqliteDurability, Store, StoreError};
 
 pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
 pub use serve::ServeArgs;
+pub use side_conversations::SideConversationCommand;
 pub use settings::{
     AssignmentRulesCommand, ConversationAttributeCommand, SegmentCommand, SubscriptionTypeCommand,
 };
@@ -102,11 +104,18 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
-    /// Create conversation data attributes (Intercom makes them in its UI; the API only
-    /// creates contact and company ones).
+    /// Create conversation attributes (as `POST /conversations/attributes` does; 2.16's API
+    /// manages them, older versions only list them).
     ConversationAttribute {
         #[command(subcommand)]
         command: ConversationAttributeCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Write side conversations (Intercom's teammates start them in its inbox; the API lists them).
+    SideConversation {
+        #[command(subcommand)]
+        command: SideConversationCommand,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -174,6 +183,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::ConversationAttribute { command, db } => {
             with_store(&db, async |s| settings::conversation_attribute(s, command).await).await
+        }
+        Command::SideConversation { command, db } => {
+            with_store(&db, async |s| side_conversations::side_conversation(s, command).await).await
         }
         Command::SubscriptionType { command, db } => {
             with_store(&db, async |s| settings::subscription_type(s, command).await).await

@@ -114,7 +114,8 @@ fn path(name: &str) -> String {
     format!("$.\"{name}\"")
 }
 
-/// Moves the conversations' values of the attribute `from` to the name `to`.
+/// Moves the conversations' values of the attribute `from` to the name `to`. (Placeholders:
+/// `$n` for PostgreSQL, `?` for SQLite, as sea-query reads custom SQL for each.)
 async fn rename_values(db: &mut impl Exec, workspace_id: i64, from: &str, to: &str) -> StoreResult<()> {
     let (value, holds) = match db.backend() {
         Backend::Postgres => (
@@ -126,10 +127,10 @@ async fn rename_values(db: &mut impl Exec, workspace_id: i64, from: &str, to: &s
         ),
         Backend::Sqlite => (
             Expr::cust_with_values(
-                "json_set(json_remove(custom_attributes, $1), $2, json(custom_attributes -> $3))",
+                "json_set(json_remove(custom_attributes, ?), ?, json(custom_attributes -> ?))",
                 [path(from), path(to), path(from)],
             ),
-            Expr::cust_with_values("json_type(custom_attributes, $1) IS NOT NULL", [path(from)]),
+            Expr::cust_with_values("json_type(custom_attributes, ?) IS NOT NULL", [path(from)]),
         ),
     };
     db.execute(
@@ -145,13 +146,13 @@ async fn rename_values(db: &mut impl Exec, workspace_id: i64, from: &str, to: &s
 async fn relabel_values(db: &mut impl Exec, workspace_id: i64, name: &str, from: &str, to: &str) -> StoreResult<()> {
     let (value, holds) = match db.backend() {
         Backend::Postgres => (
-            Expr::cust_with_values("jsonb_set(custom_attributes, ARRAY[$1::text], to_jsonb($2::text))", [name, to]),
+            Expr::cust_with_values("custom_attributes || jsonb_build_object($1::text, $2::text)", [name, to]),
             // Served by the GIN index on custom_attributes.
             Expr::cust_with_values("custom_attributes @> jsonb_build_object($1::text, $2::text)", [name, from]),
         ),
         Backend::Sqlite => (
-            Expr::cust_with_values("json_set(custom_attributes, $1, $2)", [path(name), to.to_owned()]),
-            Expr::cust_with_values("json_extract(custom_attributes, $1) = $2", [path(name), from.to_owned()]),
+            Expr::cust_with_values("json_set(custom_attributes, ?, ?)", [path(name), to.to_owned()]),
+            Expr::cust_with_values("json_extract(custom_attributes, ?) = ?", [path(name), from.to_owned()]),
         ),
     };
     db.execute(
@@ -161,6 +162,32 @@ async fn relabel_values(db: &mut impl Exec, workspace_id: i64, name: &str, from:
     )
     .await?;
     Ok(())
+}
+
+/// An admin closes a conversation only once its required attributes have values.
+pub(crate) async fn check_required(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    values: &serde_json::Map<String, serde_json::Value>,
+) -> StoreResult<()> {
+    let required: Vec<(String,)> = db
+        .fetch_all(
+            DataAttributes::select([DataAttributes::Name])
+                .where_eq(DataAttributes::WorkspaceId, workspace_id)
+                .where_eq(DataAttributes::Model, Model::Conversation.as_str())
+                .where_eq(DataAttributes::Required, true)
+                .where_eq(DataAttributes::Archived, false)
+                .order_by(DataAttributes::Id, Order::Asc),
+        )
+        .await?;
+    match required.into_iter().find(|(name,)| values.get(name).is_none_or(serde_json::Value::is_null)) {
+        Some((name,)) => Err(crate::domain::error::Rejection::invalid(
+            "custom_attributes",
+            format!("The conversation attribute '{name}' is required before the conversation can be closed"),
+        )
+        .into()),
+        None => Ok(()),
+    }
 }
 
 impl Store {
