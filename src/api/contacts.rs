@@ -15,8 +15,8 @@ use super::params::{self, LooseId, PageParams};
 use super::search::checked_query;
 use crate::domain::company::{AlsoCompanies, Company};
 use crate::domain::contact::{
-    ByExternalId, Contact, ContactArchived, ContactBlocked, ContactChanges, ContactDeleted, MergeHistoryList, Page,
-    Role,
+    ByExternalId, Contact, ContactArchived, ContactBlocked, ContactChanges, ContactDeleted, MergeHistoryList,
+    Page, Role,
 };
 use crate::domain::nullable::present;
 use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
@@ -362,7 +362,9 @@ async fn merge_history(
     let order = match params.order.as_deref().map(str::trim) {
         None | Some("") | Some("desc") => HistoryOrder::NewestFirst,
         Some("asc") => HistoryOrder::OldestFirst,
-        Some(other) => return Err(ApiError::invalid("order", format!("order must be asc or desc, not '{other}'"))),
+        Some(other) => {
+            return Err(ApiError::invalid("order", format!("order must be asc or desc, not '{other}'")));
+        }
     };
     let (page, at) = cursor::resume::<Served>(params.cursor.as_deref().filter(|c| !c.trim().is_empty()))
         .map_err(|_| ApiError::invalid("cursor", "cursor is not a cursor this server made"))?;

@@ -24,7 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/attributes", get(list).post(create))
         .route("/conversations/attributes/{id}", get(retrieve).put(update).delete(archive))
         .route("/conversations/attributes/{id}/options", post(add_option))
-        .route("/conversations/attributes/{id}/options/{option_id}", put(update_option).delete(archive_option))
+        .route(
+            "/conversations/attributes/{id}/options/{option_id}",
+            put(update_option).delete(archive_option),
+        )
 }
 
 /// An attribute id from the path; anything else names no attribute.
@@ -113,7 +116,10 @@ impl CreateRequest {
                 refused("data_type", format!("data_type '{raw}' is not valid. Allowed types: {ALLOWED}"))
             })?,
             Some(other) => {
-                return Err(refused("data_type", format!("data_type '{other}' is not valid. Allowed types: {ALLOWED}")));
+                return Err(refused(
+                    "data_type",
+                    format!("data_type '{other}' is not valid. Allowed types: {ALLOWED}"),
+                ));
             }
         };
         let name = name(text("name", self.name)?.ok_or_else(|| refused("name", "name is required"))?)?;
@@ -135,7 +141,9 @@ impl CreateRequest {
             }
             (Some(raw), AttributeType::Relationship) => Some(attribute::reference(raw)?),
             (None | Some(Value::Null), _) => None,
-            (Some(_), _) => return Err(refused("reference", "reference can only be set on relationship attributes")),
+            (Some(_), _) => {
+                return Err(refused("reference", "reference can only be set on relationship attributes"));
+            }
         };
         Ok(NewConversationAttribute {
             name,
@@ -178,7 +186,11 @@ struct UpdateRequest {
 }
 
 /// operationId: updateConversationAttribute
-async fn update(ctx: Ctx, Path(id): Path<String>, Json(body): Json<UpdateRequest>) -> Reply<ConversationAttribute> {
+async fn update(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<UpdateRequest>,
+) -> Reply<ConversationAttribute> {
     let id = attribute_id(&id)?;
     if body.data_type.is_some() {
         return Err(refused("data_type", "The data_type of a conversation attribute cannot be changed"));
@@ -231,7 +243,10 @@ async fn update_option(
 }
 
 /// operationId: deleteConversationAttributeOption
-async fn archive_option(ctx: Ctx, Path((id, option_id)): Path<(String, String)>) -> Reply<ConversationAttribute> {
+async fn archive_option(
+    ctx: Ctx,
+    Path((id, option_id)): Path<(String, String)>,
+) -> Reply<ConversationAttribute> {
     let id = attribute_id(&id)?;
     Ok(Json(ctx.store.archive_attribute_option(ctx.workspace_id, id, option_id.trim()).await?))
 }

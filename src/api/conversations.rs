@@ -4,22 +4,22 @@
 
 use axum::Router;
 use axum::http::HeaderMap;
-use serde_json::Value;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::pair_position;
 use super::search::checked_query;
 use super::{AppState, origin};
+use crate::domain::conversation::lifecycle::{
+    ConversationDeleted, DeletedConversationList, HandlingEventList, SideConversationList,
+};
 use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, TagBody, UntagBody, UpdateBody,
 };
 use crate::domain::conversation::{Conversation, Message, Position, WithCustomers};
 use crate::domain::ids;
-use crate::domain::conversation::lifecycle::{
-    ConversationDeleted, DeletedConversationList, HandlingEventList, SideConversationList,
-};
 use crate::domain::pages::{CursorPages, NamedList, NumberedPages, Paged, PagesLink, cursor};
 use crate::domain::search::{Resource, SearchRequest};
 use crate::domain::tag::Tag;
@@ -289,7 +289,9 @@ async fn list_deleted(
     let order = match params.order.as_deref().map(str::trim) {
         None | Some("") | Some("desc") => "desc",
         Some("asc") => "asc",
-        Some(other) => return Err(ApiError::invalid("order", format!("order must be asc or desc, not '{other}'"))),
+        Some(other) => {
+            return Err(ApiError::invalid("order", format!("order must be asc or desc, not '{other}'")));
+        }
     };
     let result =
         ctx.store.list_deleted_conversations(ctx.workspace_id, order == "desc", page, per_page).await?;
@@ -309,7 +311,10 @@ struct MergeBody {
 async fn merge(ctx: Ctx, Path(id): Path<String>, Json(body): Json<MergeBody>) -> Reply<Conversation> {
     let secondary = conversation_id(&id)?;
     let invalid = || {
-        ApiError::invalid("merge_into_conversation_id", "merge_into_conversation_id must be a valid integer conversation ID")
+        ApiError::invalid(
+            "merge_into_conversation_id",
+            "merge_into_conversation_id must be a valid integer conversation ID",
+        )
     };
     let primary = match body.merge_into_conversation_id {
         None | Some(Value::Null) => return Err(ApiError::missing("merge_into_conversation_id")),

@@ -16,10 +16,10 @@ use crate::store::{SqliteDurability, Store, StoreError};
 
 pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
 pub use serve::ServeArgs;
-pub use side_conversations::SideConversationCommand;
 pub use settings::{
     AssignmentRulesCommand, ConversationAttributeCommand, SegmentCommand, SubscriptionTypeCommand,
 };
+pub use side_conversations::SideConversationCommand;
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]

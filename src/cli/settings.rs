@@ -166,10 +166,13 @@ pub(super) async fn conversation_attribute(
     .filter(|t| !matches!(t, AttributeType::Relationship))
     .ok_or_else(|| {
         CliError::Usage(
-            "--data-type must be string, integer, list, decimal (float), boolean, datetime (date) or files".into(),
+            "--data-type must be string, integer, list, decimal (float), boolean, datetime (date) or files"
+                .into(),
         )
     })?;
-    if (data_type == AttributeType::List) != !options.is_empty() {
+    let list = data_type == AttributeType::List;
+    if (list && options.len() < crate::domain::data_attribute::MIN_OPTIONS) || (!list && !options.is_empty())
+    {
         return Err(CliError::Usage("--option is for list attributes, which need at least two".into()));
     }
     let owner = store.list_admins(ws).await?.first().map(|a| a.id).unwrap_or_default();

@@ -30,7 +30,10 @@ pub enum SideConversationCommand {
     },
 }
 
-pub(super) async fn side_conversation(store: &Store, command: SideConversationCommand) -> Result<(), CliError> {
+pub(super) async fn side_conversation(
+    store: &Store,
+    command: SideConversationCommand,
+) -> Result<(), CliError> {
     let SideConversationCommand::Write { workspace, conversation, side, admin, body } = command;
     let ws = workspace_id(store, &workspace).await?;
     if body.trim().is_empty() {

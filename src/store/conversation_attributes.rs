@@ -9,7 +9,9 @@ use crate::domain::data_attribute::conversation::{
     AttributeOption, AttributeType, ConversationAttribute, ConversationAttributeChanges,
     NewConversationAttribute, not_a_list, refused,
 };
-use crate::domain::data_attribute::{AttributeWriteRejection, DataType, MIN_OPTIONS, Model, NewDataAttribute};
+use crate::domain::data_attribute::{
+    AttributeWriteRejection, DataType, MIN_OPTIONS, Model, NewDataAttribute,
+};
 use crate::domain::error::Missing;
 use crate::store::data_attributes::{insert, named, options_json, select};
 use crate::store::schema::conversations::Conversations;
@@ -23,7 +25,8 @@ fn list_options(row: &DataAttributeRow) -> Vec<AttributeOption> {
     if let Some(stored) = row.list_options.as_deref().and_then(|o| serde_json::from_str(o).ok()) {
         return stored;
     }
-    let labels: Vec<String> = row.options.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
+    let labels: Vec<String> =
+        row.options.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
     labels
         .into_iter()
         .enumerate()
@@ -37,7 +40,10 @@ fn list_options(row: &DataAttributeRow) -> Vec<AttributeOption> {
 
 fn attribute_type(row: &DataAttributeRow) -> AttributeType {
     row.conversation_data_type.as_deref().and_then(AttributeType::parse).unwrap_or_else(|| {
-        AttributeType::derived(DataType::parse(&row.data_type).unwrap_or(DataType::String), row.options.is_some())
+        AttributeType::derived(
+            DataType::parse(&row.data_type).unwrap_or(DataType::String),
+            row.options.is_some(),
+        )
     })
 }
 
@@ -62,7 +68,9 @@ impl From<DataAttributeRow> for ConversationAttribute {
             multiline: (data_type == AttributeType::String).then_some(row.multiline),
             options: (data_type == AttributeType::List).then(|| list_options(&row)),
             reference: match data_type {
-                AttributeType::Relationship => row.reference.as_deref().and_then(|r| serde_json::from_str(r).ok()),
+                AttributeType::Relationship => {
+                    row.reference.as_deref().and_then(|r| serde_json::from_str(r).ok())
+                }
                 _ => None,
             },
             name: row.name,
@@ -143,12 +151,21 @@ async fn rename_values(db: &mut impl Exec, workspace_id: i64, from: &str, to: &s
 }
 
 /// Changes the conversations' value `from` of the list attribute `name` to `to`.
-async fn relabel_values(db: &mut impl Exec, workspace_id: i64, name: &str, from: &str, to: &str) -> StoreResult<()> {
+async fn relabel_values(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    name: &str,
+    from: &str,
+    to: &str,
+) -> StoreResult<()> {
     let (value, holds) = match db.backend() {
         Backend::Postgres => (
             Expr::cust_with_values("custom_attributes || jsonb_build_object($1::text, $2::text)", [name, to]),
             // Served by the GIN index on custom_attributes.
-            Expr::cust_with_values("custom_attributes @> jsonb_build_object($1::text, $2::text)", [name, from]),
+            Expr::cust_with_values(
+                "custom_attributes @> jsonb_build_object($1::text, $2::text)",
+                [name, from],
+            ),
         ),
         Backend::Sqlite => (
             Expr::cust_with_values("json_set(custom_attributes, ?, ?)", [path(name), to.to_owned()]),
@@ -201,11 +218,16 @@ impl Store {
         if !include_archived {
             q.and_where(DataAttributes::Archived.col().eq(false));
         }
-        let rows: Vec<DataAttributeRow> = self.conn().await?.fetch_all(q.order_by(DataAttributes::Id, Order::Asc)).await?;
+        let rows: Vec<DataAttributeRow> =
+            self.conn().await?.fetch_all(q.order_by(DataAttributes::Id, Order::Asc)).await?;
         Ok(rows.into_iter().map(ConversationAttribute::from).collect())
     }
 
-    pub async fn get_conversation_attribute(&self, workspace_id: i64, id: i64) -> StoreResult<ConversationAttribute> {
+    pub async fn get_conversation_attribute(
+        &self,
+        workspace_id: i64,
+        id: i64,
+    ) -> StoreResult<ConversationAttribute> {
         Ok(row(&mut self.conn().await?, workspace_id, id).await?.into())
     }
 
@@ -233,7 +255,11 @@ impl Store {
             let options: Vec<AttributeOption> = new
                 .options
                 .iter()
-                .map(|label| AttributeOption { id: Uuid::new_v4().to_string(), label: label.clone(), archived: false })
+                .map(|label| AttributeOption {
+                    id: Uuid::new_v4().to_string(),
+                    label: label.clone(),
+                    archived: false,
+                })
                 .collect();
             serde_json::to_string(&options).unwrap_or_default()
         });
@@ -277,7 +303,8 @@ impl Store {
         if let Some(name) = changes.name.as_ref().filter(|n| **n != current.name) {
             if let Some((taken, model)) = named(&mut tx, workspace_id, name, Some(id)).await? {
                 let existing = Model::parse(&model).unwrap_or(Model::Conversation);
-                let taken = AttributeWriteRejection::Taken { name: taken, existing, asked: Model::Conversation };
+                let taken =
+                    AttributeWriteRejection::Taken { name: taken, existing, asked: Model::Conversation };
                 return Err(crate::store::data_attributes::refused(taken));
             }
             rename_values(&mut tx, workspace_id, &current.name, name).await?;
@@ -297,7 +324,10 @@ impl Store {
             values.push((DataAttributes::VisibleToTeamIds, team_ids_json(teams).into()));
         }
         if let Some(reference) = &changes.reference {
-            values.push((DataAttributes::Reference, serde_json::to_string(reference).unwrap_or_default().into()));
+            values.push((
+                DataAttributes::Reference,
+                serde_json::to_string(reference).unwrap_or_default().into(),
+            ));
         }
         tx.execute(DataAttributes::update(values).where_eq(DataAttributes::Id, id)).await?;
         let updated = row(&mut tx, workspace_id, id).await?;
@@ -307,12 +337,19 @@ impl Store {
 
     /// Archives a conversation attribute: it stays listed with `include_archived`, and
     /// conversations can no longer be given values for it.
-    pub async fn archive_conversation_attribute(&self, workspace_id: i64, id: i64) -> StoreResult<ConversationAttribute> {
+    pub async fn archive_conversation_attribute(
+        &self,
+        workspace_id: i64,
+        id: i64,
+    ) -> StoreResult<ConversationAttribute> {
         let mut tx = self.begin().await?;
         row(&mut tx, workspace_id, id).await?;
         tx.execute(
-            DataAttributes::update([(DataAttributes::Archived, true.into()), (DataAttributes::UpdatedAt, now().into())])
-                .where_eq(DataAttributes::Id, id),
+            DataAttributes::update([
+                (DataAttributes::Archived, true.into()),
+                (DataAttributes::UpdatedAt, now().into()),
+            ])
+            .where_eq(DataAttributes::Id, id),
         )
         .await?;
         let archived = row(&mut tx, workspace_id, id).await?;
@@ -336,12 +373,21 @@ impl Store {
         }
         let mut options = list_options(&current);
         if options.iter().any(|o| !o.archived && o.label == label && Some(o.id.as_str()) != option_id) {
-            return Err(refused("label", format!("The attribute already has an option labelled '{label}'")).into());
+            return Err(
+                refused("label", format!("The attribute already has an option labelled '{label}'")).into()
+            );
         }
         match option_id {
-            None => options.push(AttributeOption { id: Uuid::new_v4().to_string(), label: label.to_owned(), archived: false }),
+            None => options.push(AttributeOption {
+                id: Uuid::new_v4().to_string(),
+                label: label.to_owned(),
+                archived: false,
+            }),
             Some(option_id) => {
-                let option = options.iter_mut().find(|o| o.id == option_id).ok_or(Missing::ConversationAttributeOption)?;
+                let option = options
+                    .iter_mut()
+                    .find(|o| o.id == option_id)
+                    .ok_or(Missing::ConversationAttributeOption)?;
                 if option.label != label {
                     relabel_values(&mut tx, workspace_id, &current.name, &option.label, label).await?;
                     option.label = label.to_owned();
@@ -369,10 +415,13 @@ impl Store {
         }
         let mut options = list_options(&current);
         let live = options.iter().filter(|o| !o.archived).count();
-        let option = options.iter_mut().find(|o| o.id == option_id).ok_or(Missing::ConversationAttributeOption)?;
+        let option =
+            options.iter_mut().find(|o| o.id == option_id).ok_or(Missing::ConversationAttributeOption)?;
         if !option.archived {
             if live <= MIN_OPTIONS {
-                return Err(refused("option_id", "A list attribute must have at least 2 active options").into());
+                return Err(
+                    refused("option_id", "A list attribute must have at least 2 active options").into()
+                );
             }
             option.archived = true;
         }

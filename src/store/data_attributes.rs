@@ -80,7 +80,8 @@ pub(crate) async fn named(
     let mut q = DataAttributes::select([DataAttributes::Name, DataAttributes::Model])
         .where_eq(DataAttributes::WorkspaceId, workspace_id)
         .and_where(
-            Expr::expr(Func::lower(Expr::col(DataAttributes::Name))).eq(Func::lower(Expr::val(name.to_owned()))),
+            Expr::expr(Func::lower(Expr::col(DataAttributes::Name)))
+                .eq(Func::lower(Expr::val(name.to_owned()))),
         )
         .take();
     if let Some(id) = except {

@@ -125,7 +125,10 @@ async fn blocking_a_contact_closes_its_conversations(app: TestApp) {
     assert_eq!(parts.last().unwrap()["part_type"], "close");
     assert_eq!(parts.last().unwrap()["author"]["id"], admin(&app));
     let (_, c) = app.get(&format!("/conversations/{closed}")).await;
-    assert_eq!(c["conversation_parts"]["total_count"], 1, "an already closed conversation gets no second close");
+    assert_eq!(
+        c["conversation_parts"]["total_count"], 1,
+        "an already closed conversation gets no second close"
+    );
     let (_, c) = app.get(&format!("/conversations/{untouched}")).await;
     assert_eq!(c["state"], "open");
 

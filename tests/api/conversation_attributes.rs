@@ -42,7 +42,11 @@ async fn attributes_are_created_listed_updated_and_archived(app: TestApp) {
     assert!(string.get("options").is_none() && string.get("reference").is_none());
     let id = string["id"].as_i64().unwrap();
 
-    let list = create(&app, json!({"name": "Tier", "data_type": "list", "options": [{"label": "Gold"}, {"label": "Silver"}]})).await;
+    let list = create(
+        &app,
+        json!({"name": "Tier", "data_type": "list", "options": [{"label": "Gold"}, {"label": "Silver"}]}),
+    )
+    .await;
     assert_eq!(labels(&list), vec![("Gold".into(), false), ("Silver".into(), false)]);
     assert!(list["options"][0]["id"].as_str().unwrap().len() == 36);
     assert!(list.get("multiline").is_none());
@@ -65,7 +69,12 @@ async fn attributes_are_created_listed_updated_and_archived(app: TestApp) {
         .await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(
-        (updated["name"].clone(), updated["description"].clone(), updated["required"].clone(), updated["multiline"].clone()),
+        (
+            updated["name"].clone(),
+            updated["description"].clone(),
+            updated["required"].clone(),
+            updated["multiline"].clone()
+        ),
         (json!("api_test_renamed"), json!("Updated"), json!(true), json!(false))
     );
     assert_eq!(updated["visible_to_team_ids"], json!([]));
@@ -81,13 +90,17 @@ async fn attributes_are_created_listed_updated_and_archived(app: TestApp) {
     let (status, old) = app.at_version("2.11").get("/data_attributes?model=conversation").await;
     assert_eq!(status, 200);
     let tier = old["data"].as_array().unwrap().iter().find(|a| a["name"] == "Tier").unwrap().clone();
-    assert_eq!((tier["data_type"].clone(), tier["options"].clone()), (json!("string"), json!(["Gold", "Silver"])));
+    assert_eq!(
+        (tier["data_type"].clone(), tier["options"].clone()),
+        (json!("string"), json!(["Gold", "Silver"]))
+    );
 }
 
 backend_test!(attribute_requests_are_checked);
 async fn attribute_requests_are_checked(app: TestApp) {
     let app = app.at_version("2.16");
-    let (status, body) = app.post("/conversations/attributes", json!({"name": "x", "data_type": "invalid_type"})).await;
+    let (status, body) =
+        app.post("/conversations/attributes", json!({"name": "x", "data_type": "invalid_type"})).await;
     let error = assert_error(status, &body, 422, "parameter_invalid");
     assert_eq!(
         error["message"],
@@ -112,10 +125,16 @@ async fn attribute_requests_are_checked(app: TestApp) {
         assert_error(status, &body, 422, "parameter_invalid");
         let _ = bad;
     }
-    let (status, body) = app.post("/conversations/attributes", json!({"name": "x", "data_type": "string", "visible_to_team_ids": ["999"]})).await;
+    let (status, body) = app
+        .post(
+            "/conversations/attributes",
+            json!({"name": "x", "data_type": "string", "visible_to_team_ids": ["999"]}),
+        )
+        .await;
     assert_error(status, &body, 404, "team_not_found");
     create(&app, json!({"name": "plan", "data_type": "string"})).await;
-    let (status, body) = app.post("/conversations/attributes", json!({"name": "Plan", "data_type": "integer"})).await;
+    let (status, body) =
+        app.post("/conversations/attributes", json!({"name": "Plan", "data_type": "integer"})).await;
     assert_error(status, &body, 400, "parameter_invalid");
     let (status, body) = app.post("/conversations/attributes", json!(["not", "an", "object"])).await;
     assert_eq!(status.as_u16(), 400, "{body}");
@@ -130,7 +149,12 @@ async fn attribute_requests_are_checked(app: TestApp) {
     }
     let plan = create(&app, json!({"name": "plan2", "data_type": "string"})).await;
     let path = format!("/conversations/attributes/{}", plan["id"]);
-    for bad in [json!({"data_type": "integer"}), json!({"name": "plan"}), json!({"reference": {"type": "one"}}), json!({"required": 1})] {
+    for bad in [
+        json!({"data_type": "integer"}),
+        json!({"name": "plan"}),
+        json!({"reference": {"type": "one"}}),
+        json!({"required": 1}),
+    ] {
         let (status, body) = app.put(&path, bad.clone()).await;
         assert!(matches!(status.as_u16(), 400 | 422), "{bad}: {body}");
         assert_eq!(body["errors"][0]["code"], "parameter_invalid", "{bad}: {body}");
@@ -149,7 +173,11 @@ async fn attribute_requests_are_checked(app: TestApp) {
         options: vec![],
         reference: None,
     };
-    let theirs = app.store.create_conversation_attribute(other, created.admin_id.parse().unwrap(), &new).await.unwrap();
+    let theirs = app
+        .store
+        .create_conversation_attribute(other, created.admin_id.parse().unwrap(), &new)
+        .await
+        .unwrap();
     let (status, body) = app.get(&format!("/conversations/attributes/{}", theirs.id)).await;
     assert_error(status, &body, 404, "conversation_attribute_not_found");
     let (status, body) = app.delete(&format!("/conversations/attributes/{}", theirs.id)).await;
@@ -159,7 +187,11 @@ async fn attribute_requests_are_checked(app: TestApp) {
 backend_test!(list_options_are_added_renamed_and_archived);
 async fn list_options_are_added_renamed_and_archived(app: TestApp) {
     let app = app.at_version("2.16");
-    let list = create(&app, json!({"name": "Tier", "data_type": "list", "options": [{"label": "1"}, {"label": "2"}]})).await;
+    let list = create(
+        &app,
+        json!({"name": "Tier", "data_type": "list", "options": [{"label": "1"}, {"label": "2"}]}),
+    )
+    .await;
     let base = format!("/conversations/attributes/{}/options", list["id"]);
     let (status, added) = app.post(&base, json!({"label": "High"})).await;
     assert_eq!(status, 200, "{added}");
@@ -169,7 +201,8 @@ async fn list_options_are_added_renamed_and_archived(app: TestApp) {
     // A conversation holding the option's label keeps it through a rename.
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Hi").await;
-    let (status, c) = app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"Tier": "1"}})).await;
+    let (status, c) =
+        app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"Tier": "1"}})).await;
     assert_eq!(status, 200, "{c}");
     let (status, renamed) = app.put(&format!("{base}/{first}"), json!({"label": "Renamed"})).await;
     assert_eq!(status, 200, "{renamed}");
@@ -179,11 +212,16 @@ async fn list_options_are_added_renamed_and_archived(app: TestApp) {
 
     let (status, archived) = app.delete(&format!("{base}/{first}")).await;
     assert_eq!(status, 200, "{archived}");
-    assert_eq!(labels(&archived), vec![("Renamed".into(), true), ("2".into(), false), ("High".into(), false)]);
+    assert_eq!(
+        labels(&archived),
+        vec![("Renamed".into(), true), ("2".into(), false), ("High".into(), false)]
+    );
     // An archived option is no value for new writes; the live ones are.
-    let (status, body) = app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"Tier": "Renamed"}})).await;
+    let (status, body) =
+        app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"Tier": "Renamed"}})).await;
     assert_error(status, &body, 400, "parameter_invalid");
-    let (status, _) = app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"Tier": "High"}})).await;
+    let (status, _) =
+        app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"Tier": "High"}})).await;
     assert_eq!(status, 200);
     let second = archived["options"][1]["id"].as_str().unwrap().to_owned();
     let (status, body) = app.delete(&format!("{base}/{second}")).await;
@@ -202,13 +240,20 @@ async fn list_options_are_added_renamed_and_archived(app: TestApp) {
         assert_eq!(assert_error(status, &body, 422, "parameter_invalid")["message"], message);
     }
     let (status, body) = app.put(&format!("{base}/not-an-option"), json!({"label": "x"})).await;
-    assert_eq!(assert_error(status, &body, 404, "conversation_attribute_not_found")["message"], "List option not found");
+    assert_eq!(
+        assert_error(status, &body, 404, "conversation_attribute_not_found")["message"],
+        "List option not found"
+    );
     let (status, body) = app.delete(&format!("{base}/not-an-option")).await;
     assert_error(status, &body, 404, "conversation_attribute_not_found");
     let (status, body) = app.post("/conversations/attributes/999999/options", json!({"label": "x"})).await;
-    assert_eq!(assert_error(status, &body, 404, "conversation_attribute_not_found")["message"], "Conversation attribute not found");
+    assert_eq!(
+        assert_error(status, &body, 404, "conversation_attribute_not_found")["message"],
+        "Conversation attribute not found"
+    );
     let string = create(&app, json!({"name": "note", "data_type": "string"})).await;
-    let (status, body) = app.post(&format!("/conversations/attributes/{}/options", string["id"]), json!({"label": "x"})).await;
+    let (status, body) =
+        app.post(&format!("/conversations/attributes/{}/options", string["id"]), json!({"label": "x"})).await;
     assert_eq!(
         assert_error(status, &body, 422, "parameter_invalid")["message"],
         "Options can only be managed on list attributes"
@@ -222,21 +267,26 @@ async fn conversation_values_follow_the_definitions(app: TestApp) {
     create(&app, json!({"name": "spend", "data_type": "decimal"})).await;
     let joe = user(&app, "joe@example.com").await;
     let id = start(&app, &joe, "Hi").await;
-    let (status, body) = app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"seats": "many"}})).await;
+    let (status, body) =
+        app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"seats": "many"}})).await;
     assert_error(status, &body, 400, "parameter_invalid");
-    let (status, body) = app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"nope": 1}})).await;
+    let (status, body) =
+        app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"nope": 1}})).await;
     assert_error(status, &body, 400, "parameter_invalid");
 
     // A required attribute must have a value before an admin closes the conversation.
     let close = json!({"message_type": "close", "type": "admin", "admin_id": admin(&app)});
     let (status, body) = app.post(&format!("/conversations/{id}/parts"), close.clone()).await;
     assert_error(status, &body, 400, "parameter_invalid");
-    let (status, c) = app.put(&format!("/conversations/{id}"), json!({"custom_attributes": {"seats": 3, "spend": 2.5}})).await;
+    let (status, c) = app
+        .put(&format!("/conversations/{id}"), json!({"custom_attributes": {"seats": 3, "spend": 2.5}}))
+        .await;
     assert_eq!(status, 200, "{c}");
     part(&app, &id, close).await;
 
     // Renaming the attribute carries the value along.
-    let (status, _) = app.put(&format!("/conversations/attributes/{}", seats["id"]), json!({"name": "licences"})).await;
+    let (status, _) =
+        app.put(&format!("/conversations/attributes/{}", seats["id"]), json!({"name": "licences"})).await;
     assert_eq!(status, 200);
     let (_, c) = app.get(&format!("/conversations/{id}")).await;
     assert_eq!(c["custom_attributes"], json!({"licences": 3, "spend": 2.5}));

@@ -41,11 +41,20 @@ async fn deleted_conversations_are_gone_and_their_ids_listed(app: TestApp) {
     assert_eq!(page["type"], "conversations.list");
     assert_eq!(page["total_count"], 3);
     assert_eq!((page["pages"]["page"].clone(), page["pages"]["total_pages"].clone()), (json!(1), json!(2)));
-    assert!(page["pages"]["next"].as_str().unwrap().ends_with("/conversations/deleted?per_page=2&order=desc&page=2"));
-    let shown: Vec<&str> = page["conversations"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(
+        page["pages"]["next"]
+            .as_str()
+            .unwrap()
+            .ends_with("/conversations/deleted?per_page=2&order=desc&page=2")
+    );
+    let shown: Vec<&str> =
+        page["conversations"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(shown, vec![ids[2].as_str(), ids[1].as_str()], "newest id first");
     let first = &page["conversations"][1];
-    assert_eq!((first["type"].clone(), first["metrics_retained"].clone()), (json!("conversation"), json!(false)));
+    assert_eq!(
+        (first["type"].clone(), first["metrics_retained"].clone()),
+        (json!("conversation"), json!(false))
+    );
     assert!(first["deleted_at"].is_i64());
     let (_, last) = app.get("/conversations/deleted?per_page=2&page=2").await;
     assert_eq!(last["conversations"][0]["id"], ids[0]);
@@ -81,19 +90,30 @@ async fn merging_closes_the_secondary_and_links_it_to_the_primary(app: TestApp) 
     let primary = start(&app, &ann, "First").await;
     let secondary = start(&app, &bob, "Second").await;
 
-    let (status, merged) =
-        app.post(&format!("/conversations/{secondary}/merge"), json!({"merge_into_conversation_id": primary.parse::<i64>().unwrap()})).await;
+    let (status, merged) = app
+        .post(
+            &format!("/conversations/{secondary}/merge"),
+            json!({"merge_into_conversation_id": primary.parse::<i64>().unwrap()}),
+        )
+        .await;
     assert_eq!(status, 200, "{merged}");
     assert_eq!(merged["id"], primary);
     assert_eq!(merged["state"], "open");
     let last = parts(&merged).last().unwrap();
     assert_eq!(last["part_type"], "merged_primary_conversation");
     assert_eq!(last["author"]["type"], "bot");
-    let contacts: Vec<&str> =
-        merged["contacts"]["contacts"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let contacts: Vec<&str> = merged["contacts"]["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(contacts.len(), 2);
     assert!(contacts.contains(&ann.as_str()) && contacts.contains(&bob.as_str()), "{contacts:?}");
-    assert_eq!(merged["linked_objects"]["data"], json!([{"type": "conversation", "id": secondary, "category": null}]));
+    assert_eq!(
+        merged["linked_objects"]["data"],
+        json!([{"type": "conversation", "id": secondary, "category": null}])
+    );
 
     let (_, gone) = app.get(&format!("/conversations/{secondary}")).await;
     assert_eq!(gone["state"], "closed");
@@ -101,44 +121,67 @@ async fn merging_closes_the_secondary_and_links_it_to_the_primary(app: TestApp) 
     assert_eq!(gone["linked_objects"]["data"][0]["id"], primary);
 
     // Documented refusals.
-    let (status, body) = app.post(&format!("/conversations/{secondary}/merge"), json!({"merge_into_conversation_id": primary})).await;
+    let (status, body) = app
+        .post(&format!("/conversations/{secondary}/merge"), json!({"merge_into_conversation_id": primary}))
+        .await;
     let error = assert_error(status, &body, 422, "merge_failed");
     assert_eq!(error["message"], "Secondary conversation has already been merged");
     let third = start(&app, &ann, "Third").await;
-    let (status, body) = app.post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": third})).await;
-    assert_eq!(assert_error(status, &body, 422, "merge_failed")["message"], "Cannot merge a conversation into itself");
-    let (status, body) = app.post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": 999999})).await;
+    let (status, body) = app
+        .post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": third}))
+        .await;
+    assert_eq!(
+        assert_error(status, &body, 422, "merge_failed")["message"],
+        "Cannot merge a conversation into itself"
+    );
+    let (status, body) = app
+        .post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": 999999}))
+        .await;
     assert_eq!(assert_error(status, &body, 422, "merge_failed")["message"], "Primary conversation not found");
-    let (status, body) = app.post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": secondary})).await;
+    let (status, body) = app
+        .post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": secondary}))
+        .await;
     assert_error(status, &body, 422, "merge_failed");
-    for bad in [json!({"merge_into_conversation_id": "abc"}), json!({"merge_into_conversation_id": 1.5}), json!({"merge_into_conversation_id": [1]})] {
+    for bad in [
+        json!({"merge_into_conversation_id": "abc"}),
+        json!({"merge_into_conversation_id": 1.5}),
+        json!({"merge_into_conversation_id": [1]}),
+    ] {
         let (status, body) = app.post(&format!("/conversations/{third}/merge"), bad).await;
         assert_error(status, &body, 400, "parameter_invalid");
     }
     let (status, body) = app.post(&format!("/conversations/{third}/merge"), json!({})).await;
     assert_error(status, &body, 400, "parameter_not_found");
-    let (status, body) = app.post("/conversations/999999/merge", json!({"merge_into_conversation_id": primary})).await;
+    let (status, body) =
+        app.post("/conversations/999999/merge", json!({"merge_into_conversation_id": primary})).await;
     assert_error(status, &body, 404, "not_found");
     let (_, c) = app.get(&format!("/conversations/{third}")).await;
     assert_eq!(c["state"], "open", "a refused merge changes nothing");
 
     // Another workspace's conversation is no primary here, nor a secondary.
     let foreign = foreign_conversation(&app).await;
-    let (status, body) =
-        app.post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": foreign})).await;
+    let (status, body) = app
+        .post(&format!("/conversations/{third}/merge"), json!({"merge_into_conversation_id": foreign}))
+        .await;
     assert_eq!(assert_error(status, &body, 422, "merge_failed")["message"], "Primary conversation not found");
-    let (status, body) =
-        app.post(&format!("/conversations/{foreign}/merge"), json!({"merge_into_conversation_id": third})).await;
+    let (status, body) = app
+        .post(&format!("/conversations/{foreign}/merge"), json!({"merge_into_conversation_id": third}))
+        .await;
     assert_error(status, &body, 404, "not_found");
 }
 
 /// A conversation of another workspace; returns its id.
 async fn foreign_conversation(app: &TestApp) -> i64 {
     let ws = app.store.workspace_by_code(&app.other_workspace().await.workspace_id).await.unwrap().id;
-    let who = ContactChanges { role: Some(Role::User), email: Some(Some("x@example.com".into())), ..Default::default() };
+    let who = ContactChanges {
+        role: Some(Role::User),
+        email: Some(Some("x@example.com".into())),
+        ..Default::default()
+    };
     let contact = app.store.create_contact(ws, &who).await.unwrap();
     let body: CreateBody =
-        serde_json::from_value(json!({"from": {"type": "user", "id": contact.id}, "body": "Elsewhere"})).unwrap();
+        serde_json::from_value(json!({"from": {"type": "user", "id": contact.id}, "body": "Elsewhere"}))
+            .unwrap();
     app.store.create_conversation(ws, &body.check().unwrap()).await.unwrap().0
 }
 
@@ -163,7 +206,12 @@ async fn handling_events_follow_assignment_and_state(app: TestApp) {
     let assign = |to: &str| json!({"message_type": "assignment", "type": "admin", "admin_id": owner, "assignee_id": to});
     part(&app, &id, assign(&owner)).await;
     part(&app, &id, json!({"message_type": "close", "type": "admin", "admin_id": owner})).await;
-    reply(&app, &id, json!({"message_type": "comment", "type": "user", "intercom_user_id": joe, "body": "Still broken"})).await;
+    reply(
+        &app,
+        &id,
+        json!({"message_type": "comment", "type": "user", "intercom_user_id": joe, "body": "Still broken"}),
+    )
+    .await;
     part(&app, &id, assign(&second)).await;
     let (status, list) = app.get(&format!("/conversations/{id}/handling_events")).await;
     assert_eq!(status, 200, "{list}");
@@ -188,13 +236,17 @@ async fn handling_events_follow_assignment_and_state(app: TestApp) {
             ("resumed".into(), second.clone(), None),
         ]
     );
-    assert_eq!(events[4]["teammate"], json!({"type": "admin", "id": second.parse::<i64>().unwrap(), "name": "Sam", "email": "sam@example.com"}));
+    assert_eq!(
+        events[4]["teammate"],
+        json!({"type": "admin", "id": second.parse::<i64>().unwrap(), "name": "Sam", "email": "sam@example.com"})
+    );
     assert!(events[0]["timestamp"].as_str().unwrap().ends_with('Z'));
 
     let (status, body) = app.get("/conversations/999999/handling_events").await;
     assert_error(status, &body, 404, "not_found");
     let other = app.other_workspace().await;
-    let (status, body) = app.get_as(&other.access_token, &format!("/conversations/{id}/handling_events")).await;
+    let (status, body) =
+        app.get_as(&other.access_token, &format!("/conversations/{id}/handling_events")).await;
     assert_error(status, &body, 404, "not_found");
 }
 
@@ -211,10 +263,17 @@ async fn side_conversations_are_listed_with_their_messages(app: TestApp) {
     assert_eq!((empty["total_count"].clone(), empty["side_conversations"].clone()), (json!(0), json!([])));
 
     let numeric: i64 = id.parse().unwrap();
-    let first = app.store.write_side_conversation(ws, numeric, None, owner, "<p>Asking billing</p>").await.unwrap();
-    app.store.write_side_conversation(ws, numeric, Some(first), owner, "<p>Billing says yes</p>").await.unwrap();
+    let first =
+        app.store.write_side_conversation(ws, numeric, None, owner, "<p>Asking billing</p>").await.unwrap();
+    app.store
+        .write_side_conversation(ws, numeric, Some(first), owner, "<p>Billing says yes</p>")
+        .await
+        .unwrap();
     for i in 0..2 {
-        app.store.write_side_conversation(ws, numeric, None, owner, &format!("<p>Thread {i}</p>")).await.unwrap();
+        app.store
+            .write_side_conversation(ws, numeric, None, owner, &format!("<p>Thread {i}</p>"))
+            .await
+            .unwrap();
     }
     let (status, page) = app.get(&format!("/conversations/{id}/side_conversations?per_page=2")).await;
     assert_eq!(status, 200, "{page}");
@@ -238,7 +297,8 @@ async fn side_conversations_are_listed_with_their_messages(app: TestApp) {
     let (status, body) = app.get("/conversations/999999/side_conversations").await;
     assert_error(status, &body, 404, "not_found");
     let other = app.other_workspace().await;
-    let (status, body) = app.get_as(&other.access_token, &format!("/conversations/{id}/side_conversations")).await;
+    let (status, body) =
+        app.get_as(&other.access_token, &format!("/conversations/{id}/side_conversations")).await;
     assert_error(status, &body, 404, "not_found");
     // A side conversation belongs to its conversation.
     let second = start(&app, &joe, "Other").await;

@@ -144,10 +144,7 @@ pub fn handling(steps: &[HandlingStep]) -> Vec<Handling> {
 
 /// `at` (Unix seconds) as ISO 8601 in UTC: `2026-01-09T09:00:00Z`.
 pub fn iso8601(at: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
+    OffsetDateTime::from_unix_timestamp(at).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
 }
 
 /// `side_conversation_summary`: a side conversation and its messages.

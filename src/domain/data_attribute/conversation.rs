@@ -30,9 +30,10 @@ str_enum! {
 impl AttributeType {
     pub fn data_type(self) -> DataType {
         match self {
-            AttributeType::String | AttributeType::List | AttributeType::Relationship | AttributeType::Files => {
-                DataType::String
-            }
+            AttributeType::String
+            | AttributeType::List
+            | AttributeType::Relationship
+            | AttributeType::Files => DataType::String,
             AttributeType::Integer => DataType::Integer,
             AttributeType::Decimal => DataType::Float,
             AttributeType::Boolean => DataType::Boolean,

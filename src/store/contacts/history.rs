@@ -70,7 +70,8 @@ impl Store {
     ) -> StoreResult<(Vec<MergeHistoryItem>, bool)> {
         let mut conn = self.conn().await?;
         let contact = find_id(&mut conn, workspace_id, public_id).await?;
-        let role: String = conn.fetch_scalar(Contacts::select([Contacts::Role]).where_eq(Contacts::Id, contact)).await?;
+        let role: String =
+            conn.fetch_scalar(Contacts::select([Contacts::Role]).where_eq(Contacts::Id, contact)).await?;
         if role != Role::User.as_str() {
             return Err(Missing::Contact.into());
         }
@@ -123,8 +124,14 @@ impl Store {
                 .where_eq(Contacts::Id, id),
         )
         .await?;
-        crate::store::conversations::lifecycle::close_for_blocked(&mut tx, workspace_id, id, admin_id).await?;
+        crate::store::conversations::lifecycle::close_for_blocked(&mut tx, workspace_id, id, admin_id)
+            .await?;
         tx.commit().await?;
-        Ok(ContactBlocked { kind: "contact", id: contact.id, external_id: contact.external_id, blocked: true })
+        Ok(ContactBlocked {
+            kind: "contact",
+            id: contact.id,
+            external_id: contact.external_id,
+            blocked: true,
+        })
     }
 }

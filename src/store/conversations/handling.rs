@@ -96,7 +96,10 @@ impl Store {
         let mut conn = self.conn().await?;
         row(&mut conn, workspace_id, id).await?;
         let total: i64 = conn
-            .fetch_scalar(SideConversations::count(SideConversations::Id).where_eq(SideConversations::ConversationId, id))
+            .fetch_scalar(
+                SideConversations::count(SideConversations::Id)
+                    .where_eq(SideConversations::ConversationId, id),
+            )
             .await?;
         let sides: Vec<(i64,)> = conn
             .fetch_all(
@@ -113,7 +116,9 @@ impl Store {
         } else {
             conn.fetch_all(
                 SideConversationParts::select_rows()
-                    .and_where(SideConversationParts::SideConversationId.col().is_in(side_ids.iter().copied()))
+                    .and_where(
+                        SideConversationParts::SideConversationId.col().is_in(side_ids.iter().copied()),
+                    )
                     .order_by(SideConversationParts::Id, Order::Asc),
             )
             .await?

@@ -9,8 +9,8 @@ use crate::domain::conversation::lifecycle::{ConversationDeleted, DeletedConvers
 use crate::domain::conversation::statistics::Event;
 use crate::domain::conversation::{Conversation, State, part_type};
 use crate::domain::error::{ErrorCode, Rejection};
-use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, record_all, save};
 use crate::store::conversations::participants::add_participant;
+use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, record_all, save};
 use crate::store::conversations::reads::{get, row};
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationMerges, Conversations, DeletedConversations,
@@ -61,7 +61,8 @@ async fn close(db: &mut impl Exec, workspace_id: i64, id: i64, admin_id: i64, at
     let waiting = core.waiting_since;
     core.state = State::Closed;
     core.snoozed_until = None;
-    insert_part(db, id, NewPart::event(part_type::CLOSE, PartAuthor::Admin(admin_id), core.state, at)).await?;
+    insert_part(db, id, NewPart::event(part_type::CLOSE, PartAuthor::Admin(admin_id), core.state, at))
+        .await?;
     record_all(&mut core.stats, &[Event::Close { admin_id }], at, waiting);
     save(db, id, &core, at).await
 }
@@ -209,8 +210,12 @@ impl Store {
         .await?;
         let mut core = primary_row.core(at);
         let waiting = core.waiting_since;
-        insert_part(&mut tx, primary, NewPart::event(part_type::MERGED_PRIMARY, PartAuthor::Bot, core.state, at))
-            .await?;
+        insert_part(
+            &mut tx,
+            primary,
+            NewPart::event(part_type::MERGED_PRIMARY, PartAuthor::Bot, core.state, at),
+        )
+        .await?;
         record_all(&mut core.stats, &[], at, waiting);
         save(&mut tx, primary, &core, at).await?;
         let merged = get(&mut tx, workspace_id, primary).await?;
