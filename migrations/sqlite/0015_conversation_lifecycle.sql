@@ -4,10 +4,12 @@
 -- `POST /contacts/{id}/block`: a blocked contact's conversations are closed when it is blocked.
 ALTER TABLE contacts ADD COLUMN blocked BOOLEAN NOT NULL DEFAULT FALSE;
 
--- The external id a merged contact had: `GET /contacts/find_by_external_id/{id}` answers 410
--- Gone, pointing at the contact it was merged into.
+-- A merged contact asked for by its id (`GET /contacts/{id}`) or by the external id it had
+-- (`GET /contacts/find_by_external_id/{id}`) is answered 410 Gone, pointing at the contact it
+-- was merged into.
 ALTER TABLE contact_merges ADD COLUMN source_external_id TEXT;
 CREATE INDEX contact_merges_source_external_id ON contact_merges (source_external_id);
+CREATE INDEX contact_merges_source_contact_id ON contact_merges (source_contact_id);
 
 -- `DELETE /conversations/{id}` removes the conversation; its id is kept here for
 -- `GET /conversations/deleted`.

@@ -21,7 +21,9 @@ use crate::domain::contact::{
 use crate::domain::nullable::present;
 use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
 use crate::domain::search::{Resource, SearchRequest};
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::domain::version::Version;
+use crate::error::{ApiError, ApiResult, ErrorCode, Missing};
+use crate::store::StoreError;
 use crate::store::contacts::ContactPage;
 use crate::store::contacts::history::HistoryOrder;
 
@@ -218,8 +220,36 @@ async fn retrieve(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Query(history): Query<HistoryParams>,
-) -> Reply<Contact> {
-    history.add_one(&ctx, ctx.store.get_contact(ctx.workspace_id, &contact_id).await?).await
+) -> ApiResult<Response> {
+    match ctx.store.get_contact(ctx.workspace_id, &contact_id).await {
+        Ok(contact) => Ok(history.add_one(&ctx, contact).await?.into_response()),
+        Err(StoreError::NotFound(missing)) if gone_is_answered(&ctx) => {
+            match ctx.store.contact_merged_into(ctx.workspace_id, &contact_id).await? {
+                Some(into) => Ok(merged_into(&into)),
+                None => Err(missing.into()),
+            }
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// 410 Gone for a merged contact is documented from 2.16; earlier versions answer 404, as they
+/// always did, so that their clients see the error they know.
+fn gone_is_answered(ctx: &Ctx) -> bool {
+    ctx.version >= Version::V2_16
+}
+
+/// 410 Gone for a merged contact, with a `Link` to the contact it was merged into.
+fn merged_into(id: &str) -> Response {
+    let gone = ApiError::new(
+        ErrorCode::ContactMerged,
+        "This contact has been merged. See the 'Link' header for the canonical contact.",
+    );
+    let mut response = gone.into_response();
+    if let Ok(link) = HeaderValue::from_str(&format!("</contacts/{id}>; rel=\"canonical\"")) {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    response
 }
 
 /// operationId: UpdateContact
@@ -313,17 +343,8 @@ async fn find_by_external_id(
 ) -> ApiResult<Response> {
     match ctx.store.find_contact_by_external_id(ctx.workspace_id, &external_id).await? {
         ByExternalId::Found(contact) => Ok(history.add_one(&ctx, *contact).await?.into_response()),
-        ByExternalId::MergedInto(id) => {
-            let gone = ApiError::new(
-                ErrorCode::ContactMerged,
-                "This contact has been merged. See the 'Link' header for the canonical contact.",
-            );
-            let mut response = gone.into_response();
-            if let Ok(link) = HeaderValue::from_str(&format!("</contacts/{id}>; rel=\"canonical\"")) {
-                response.headers_mut().insert(header::LINK, link);
-            }
-            Ok(response)
-        }
+        ByExternalId::MergedInto(id) if gone_is_answered(&ctx) => Ok(merged_into(&id)),
+        ByExternalId::MergedInto(_) => Err(Missing::Contact.into()),
     }
 }
 

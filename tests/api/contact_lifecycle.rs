@@ -43,6 +43,15 @@ async fn find_by_external_id_finds_users_only_and_points_merged_ids_at_the_survi
     assert!(error["message"].as_str().unwrap().contains("Link"));
     let link = headers.get("link").unwrap().to_str().unwrap();
     assert_eq!(link, format!("</contacts/{}>; rel=\"canonical\"", user["id"].as_str().unwrap()));
+    // So is its own id; before 2.16 both are simply not found.
+    let lead_path = format!("/contacts/{}", lead["id"].as_str().unwrap());
+    let (status, headers, body) = app.send(app.request(Method::GET, &lead_path, None)).await;
+    assert_error(status, &body, 410, "contact_merged");
+    assert_eq!(headers.get("link").unwrap().to_str().unwrap(), link);
+    for path in [lead_path.as_str(), "/contacts/find_by_external_id/l-2"] {
+        let (status, body) = app.at_version("2.15").get(path).await;
+        assert_error(status, &body, 404, "not_found");
+    }
 
     // Another workspace's user is not found.
     let other = app.other_workspace().await;

@@ -16,6 +16,32 @@ pub enum HistoryOrder {
     OldestFirst,
 }
 
+/// The id of the contact that a merged contact whose `column` (its id or external id) was
+/// `value` now lives on.
+async fn merged_into(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    column: ContactMerges,
+    value: &str,
+) -> StoreResult<Option<String>> {
+    let found: Option<(String,)> = db
+        .fetch_optional(
+            Query::select()
+                .expr(Contacts::PublicId.col())
+                .from(ContactMerges::Table)
+                .inner_join(
+                    Contacts::Table,
+                    Contacts::Id.col().equals((ContactMerges::Table, ContactMerges::ContactId)),
+                )
+                .and_where(column.col().eq(value))
+                .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
+                .order_by((ContactMerges::Table, ContactMerges::MergedAt), Order::Desc)
+                .limit(1),
+        )
+        .await?;
+    Ok(found.map(|(id,)| id))
+}
+
 impl Store {
     /// The user with this external id (leads are not looked up), or, when a merged contact had
     /// it, the contact it was merged into.
@@ -40,22 +66,18 @@ impl Store {
             Some(_) => return Err(Missing::Contact.into()),
             None => {}
         }
-        let merged: Option<(String,)> = conn
-            .fetch_optional(
-                Query::select()
-                    .expr(Contacts::PublicId.col())
-                    .from(ContactMerges::Table)
-                    .inner_join(
-                        Contacts::Table,
-                        Contacts::Id.col().equals((ContactMerges::Table, ContactMerges::ContactId)),
-                    )
-                    .and_where(ContactMerges::SourceExternalId.col().eq(external_id))
-                    .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
-                    .order_by((ContactMerges::Table, ContactMerges::MergedAt), Order::Desc)
-                    .limit(1),
-            )
-            .await?;
-        Ok(ByExternalId::MergedInto(merged.ok_or(Missing::Contact)?.0))
+        let merged =
+            merged_into(&mut conn, workspace_id, ContactMerges::SourceExternalId, external_id).await?;
+        Ok(ByExternalId::MergedInto(merged.ok_or(Missing::Contact)?))
+    }
+
+    /// The id of the contact that the merged contact `public_id` was merged into, if it was.
+    pub async fn contact_merged_into(
+        &self,
+        workspace_id: i64,
+        public_id: &str,
+    ) -> StoreResult<Option<String>> {
+        merged_into(&mut self.conn().await?, workspace_id, ContactMerges::SourceContactId, public_id).await
     }
 
     /// Up to `limit` of the contacts merged into the user `public_id`, after skipping `offset`,
