@@ -169,11 +169,21 @@ impl Store {
         admin_id: i64,
     ) -> StoreResult<Conversation> {
         let mut tx = self.begin().await?;
-        row(&mut tx, workspace_id, secondary).await?;
         if secondary == primary {
+            row(&mut tx, workspace_id, secondary).await?;
             return Err(merge_failed("Cannot merge a conversation into itself"));
         }
-        let primary_row = match row(&mut tx, workspace_id, primary).await {
+        // Both rows are locked in id order, so that two merges of the same pair, either way
+        // round, wait for each other instead of deadlocking.
+        let primary_row = if secondary < primary {
+            row(&mut tx, workspace_id, secondary).await?;
+            row(&mut tx, workspace_id, primary).await
+        } else {
+            let found = row(&mut tx, workspace_id, primary).await;
+            row(&mut tx, workspace_id, secondary).await?;
+            found
+        };
+        let primary_row = match primary_row {
             Err(StoreError::NotFound(_)) => return Err(merge_failed("Primary conversation not found")),
             other => other?,
         };
