@@ -1,8 +1,10 @@
 //! Contacts: `/contacts`, `/contacts/{id}`, `/contacts/search`, `/contacts/merge`, archive and
-//! unarchive, and the companies a contact belongs to.
+//! unarchive, the companies a contact belongs to, and (2.14–2.16) lookup by external id,
+//! blocking and merge history.
 
 use axum::Router;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Map, Value as JsonValue};
@@ -12,12 +14,18 @@ use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::{self, LooseId, PageParams};
 use super::search::checked_query;
 use crate::domain::company::{AlsoCompanies, Company};
-use crate::domain::contact::{Contact, ContactArchived, ContactChanges, ContactDeleted, Page, Role};
+use crate::domain::contact::{
+    ByExternalId, Contact, ContactArchived, ContactBlocked, ContactChanges, ContactDeleted, MergeHistoryList,
+    Page, Role,
+};
 use crate::domain::nullable::present;
 use crate::domain::pages::{CursorList, CursorPages, List, Paged, PagesLink, cursor};
 use crate::domain::search::{Resource, SearchRequest};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::version::Version;
+use crate::error::{ApiError, ApiResult, ErrorCode, Missing};
+use crate::store::StoreError;
 use crate::store::contacts::ContactPage;
+use crate::store::contacts::history::HistoryOrder;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,6 +36,9 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{contact_id}/archive", post(archive))
         .route("/contacts/{contact_id}/unarchive", post(unarchive))
         .route("/contacts/{contact_id}/companies", get(list_companies))
+        .route("/contacts/find_by_external_id/{external_id}", get(find_by_external_id))
+        .route("/contacts/{contact_id}/block", post(block))
+        .route("/contacts/{contact_id}/merge_history", get(merge_history))
 }
 
 /// Listings and search: 50 a page unless asked, at most 150.
@@ -209,8 +220,36 @@ async fn retrieve(
     ctx: Ctx,
     Path(contact_id): Path<String>,
     Query(history): Query<HistoryParams>,
-) -> Reply<Contact> {
-    history.add_one(&ctx, ctx.store.get_contact(ctx.workspace_id, &contact_id).await?).await
+) -> ApiResult<Response> {
+    match ctx.store.get_contact(ctx.workspace_id, &contact_id).await {
+        Ok(contact) => Ok(history.add_one(&ctx, contact).await?.into_response()),
+        Err(StoreError::NotFound(missing)) if gone_is_answered(&ctx) => {
+            match ctx.store.contact_merged_into(ctx.workspace_id, &contact_id).await? {
+                Some(into) => Ok(merged_into(&into)),
+                None => Err(missing.into()),
+            }
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// 410 Gone for a merged contact is documented from 2.16; earlier versions answer 404, as they
+/// always did, so that their clients see the error they know.
+fn gone_is_answered(ctx: &Ctx) -> bool {
+    ctx.version >= Version::V2_16
+}
+
+/// 410 Gone for a merged contact, with a `Link` to the contact it was merged into.
+fn merged_into(id: &str) -> Response {
+    let gone = ApiError::new(
+        ErrorCode::ContactMerged,
+        "This contact has been merged. See the 'Link' header for the canonical contact.",
+    );
+    let mut response = gone.into_response();
+    if let Ok(link) = HeaderValue::from_str(&format!("</contacts/{id}>; rel=\"canonical\"")) {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    response
 }
 
 /// operationId: UpdateContact
@@ -294,4 +333,65 @@ async fn list_companies(
     });
     let paged = Paged { total_count: total, pages };
     Ok(Json(List::with(companies.clone(), AlsoCompanies { companies, paged })))
+}
+
+/// operationId: ShowContactByExternalId
+async fn find_by_external_id(
+    ctx: Ctx,
+    Path(external_id): Path<String>,
+    Query(history): Query<HistoryParams>,
+) -> ApiResult<Response> {
+    match ctx.store.find_contact_by_external_id(ctx.workspace_id, &external_id).await? {
+        ByExternalId::Found(contact) => Ok(history.add_one(&ctx, *contact).await?.into_response()),
+        ByExternalId::MergedInto(id) if gone_is_answered(&ctx) => Ok(merged_into(&id)),
+        ByExternalId::MergedInto(_) => Err(Missing::Contact.into()),
+    }
+}
+
+/// operationId: BlockContact
+async fn block(ctx: Ctx, Path(contact_id): Path<String>) -> Reply<ContactBlocked> {
+    Ok(Json(ctx.store.block_contact(ctx.workspace_id, &contact_id, ctx.admin_id).await?))
+}
+
+#[derive(Deserialize)]
+struct MergeHistoryParams {
+    cursor: Option<String>,
+    per_page: Option<String>,
+    order: Option<String>,
+}
+
+/// Where a merge history page starts: the number of entries served before it.
+struct Served(u64);
+
+impl cursor::Position for Served {
+    const SEPARATOR: char = '+';
+    fn to_pair(&self) -> (i64, i64) {
+        (self.0 as i64, 0)
+    }
+    fn from_pair(served: i64, zero: i64) -> Option<Self> {
+        (served >= 0 && zero == 0).then_some(Served(served as u64))
+    }
+}
+
+/// operationId: ListContactMergeHistory
+async fn merge_history(
+    ctx: Ctx,
+    Path(contact_id): Path<String>,
+    Query(params): Query<MergeHistoryParams>,
+) -> Reply<MergeHistoryList> {
+    let per_page = params::per_page(params.per_page.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
+    let order = match params.order.as_deref().map(str::trim) {
+        None | Some("") | Some("desc") => HistoryOrder::NewestFirst,
+        Some("asc") => HistoryOrder::OldestFirst,
+        Some(other) => {
+            return Err(ApiError::invalid("order", format!("order must be asc or desc, not '{other}'")));
+        }
+    };
+    let (page, at) = cursor::resume::<Served>(params.cursor.as_deref().filter(|c| !c.trim().is_empty()))
+        .map_err(|_| ApiError::invalid("cursor", "cursor is not a cursor this server made"))?;
+    let served = at.map_or(0, |s| s.0);
+    let (data, has_more) =
+        ctx.store.contact_merge_history(ctx.workspace_id, &contact_id, order, served, per_page).await?;
+    let next_cursor = has_more.then(|| cursor::encode(page, &Served(served + data.len() as u64)));
+    Ok(Json(MergeHistoryList { kind: "list", data, next_cursor, has_more }))
 }

@@ -1,21 +1,26 @@
 //! Conversations: list, create, retrieve, update, search, reply, manage (`/parts`), run
-//! assignment rules, participants, redaction, and conversation tags.
+//! assignment rules, participants, redaction, conversation tags, and (2.14–2.16) delete,
+//! deleted ids, merge, handling events and side conversations.
 
 use axum::Router;
 use axum::http::HeaderMap;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::extract::{Ctx, Json, Path, Query, Reply};
 use super::params::pair_position;
 use super::search::checked_query;
 use super::{AppState, origin};
+use crate::domain::conversation::lifecycle::{
+    ConversationDeleted, DeletedConversationList, HandlingEventList, SideConversationList,
+};
 use crate::domain::conversation::requests::{
     AttachBody, CreateBody, DetachBody, ManageBody, RedactBody, ReplyBody, TagBody, UntagBody, UpdateBody,
 };
 use crate::domain::conversation::{Conversation, Message, Position, WithCustomers};
 use crate::domain::ids;
-use crate::domain::pages::{CursorPages, NamedList, Paged, cursor};
+use crate::domain::pages::{CursorPages, NamedList, NumberedPages, Paged, PagesLink, cursor};
 use crate::domain::search::{Resource, SearchRequest};
 use crate::domain::tag::Tag;
 use crate::error::{ApiError, ApiResult, Missing};
@@ -26,7 +31,11 @@ pub fn router() -> Router<AppState> {
         .route("/conversations", get(list).post(create))
         .route("/conversations/search", post(search))
         .route("/conversations/redact", post(redact))
-        .route("/conversations/{conversation_id}", get(retrieve).put(update))
+        .route("/conversations/deleted", get(list_deleted))
+        .route("/conversations/{conversation_id}", get(retrieve).put(update).delete(remove))
+        .route("/conversations/{conversation_id}/merge", post(merge))
+        .route("/conversations/{conversation_id}/handling_events", get(handling_events))
+        .route("/conversations/{conversation_id}/side_conversations", get(side_conversations))
         .route("/conversations/{conversation_id}/reply", post(reply))
         .route("/conversations/{conversation_id}/parts", post(manage))
         .route("/conversations/{conversation_id}/run_assignment_rules", post(run_assignment_rules))
@@ -240,4 +249,98 @@ async fn detach_tag(
     let tag_id = ids::parse_numeric(tag_id.trim()).unwrap_or(0);
     let admin_id = body.check()?;
     Ok(Json(ctx.store.untag_conversation(ctx.workspace_id, id, tag_id, admin_id).await?))
+}
+
+#[derive(Deserialize)]
+struct DeleteParams {
+    retain_metrics: Option<String>,
+}
+
+/// operationId: deleteConversation
+async fn remove(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(params): Query<DeleteParams>,
+) -> Reply<ConversationDeleted> {
+    let id = conversation_id(&id)?;
+    // Reporting data is retained unless asked otherwise (the default is true).
+    let retain = match params.retain_metrics.as_deref() {
+        None => true,
+        raw => super::params::flag("retain_metrics", raw)?,
+    };
+    Ok(Json(ctx.store.delete_conversation(ctx.workspace_id, id, retain).await?))
+}
+
+#[derive(Deserialize)]
+struct DeletedParams {
+    page: Option<String>,
+    per_page: Option<String>,
+    order: Option<String>,
+}
+
+/// operationId: listDeletedConversationIds
+async fn list_deleted(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(params): Query<DeletedParams>,
+) -> Reply<DeletedConversationList> {
+    let page = super::params::page(params.page.as_deref())?;
+    let per_page = super::params::per_page(params.per_page.as_deref(), 20, 60)?;
+    let order = match params.order.as_deref().map(str::trim) {
+        None | Some("") | Some("desc") => "desc",
+        Some("asc") => "asc",
+        Some(other) => {
+            return Err(ApiError::invalid("order", format!("order must be asc or desc, not '{other}'")));
+        }
+    };
+    let result =
+        ctx.store.list_deleted_conversations(ctx.workspace_id, order == "desc", page, per_page).await?;
+    let origin = origin(&headers);
+    let pages = PagesLink::new(page, per_page, result.total, |next| {
+        format!("{origin}/conversations/deleted?per_page={per_page}&order={order}&page={next}")
+    });
+    Ok(Json(NamedList::with(result.conversations, Paged { total_count: result.total, pages })))
+}
+
+#[derive(Deserialize)]
+struct MergeBody {
+    merge_into_conversation_id: Option<Value>,
+}
+
+/// operationId: mergeConversation
+async fn merge(ctx: Ctx, Path(id): Path<String>, Json(body): Json<MergeBody>) -> Reply<Conversation> {
+    let secondary = conversation_id(&id)?;
+    let invalid = || {
+        ApiError::invalid(
+            "merge_into_conversation_id",
+            "merge_into_conversation_id must be a valid integer conversation ID",
+        )
+    };
+    let primary = match body.merge_into_conversation_id {
+        None | Some(Value::Null) => return Err(ApiError::missing("merge_into_conversation_id")),
+        Some(Value::Number(n)) => n.as_i64().filter(|n| *n > 0).ok_or_else(invalid)?,
+        Some(Value::String(s)) => ids::parse_numeric(s.trim()).ok_or_else(invalid)?,
+        Some(_) => return Err(invalid()),
+    };
+    Ok(Json(ctx.store.merge_conversation(ctx.workspace_id, secondary, primary, ctx.admin_id).await?))
+}
+
+/// operationId: listHandlingEvents
+async fn handling_events(ctx: Ctx, Path(id): Path<String>) -> Reply<HandlingEventList> {
+    let id = conversation_id(&id)?;
+    let handling_events = ctx.store.conversation_handling_events(ctx.workspace_id, id).await?;
+    Ok(Json(HandlingEventList { handling_events }))
+}
+
+/// operationId: listSideConversations
+async fn side_conversations(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(paging): Query<super::params::PageParams>,
+) -> Reply<SideConversationList> {
+    let id = conversation_id(&id)?;
+    let (page, per_page) = paging.numbers(25, 50)?;
+    let result = ctx.store.list_side_conversations(ctx.workspace_id, id, page, per_page).await?;
+    let pages = NumberedPages::new(page, per_page, result.total);
+    Ok(Json(NamedList::with(result.side_conversations, Paged { total_count: result.total, pages })))
 }

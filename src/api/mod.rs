@@ -5,6 +5,7 @@ pub mod articles;
 pub mod brands;
 pub mod companies;
 pub mod contacts;
+pub mod conversation_attributes;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
@@ -95,6 +96,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         companies::router(),
         contacts::router(),
         conversations::router(),
+        conversation_attributes::router(),
         data_attributes::router(),
         events::router(),
         exports::router(),

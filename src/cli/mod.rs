@@ -10,6 +10,7 @@ mod access;
 mod brands;
 mod serve;
 mod settings;
+mod side_conversations;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -22,6 +23,7 @@ pub use settings::{
     AssignmentRulesCommand, AwayStatusReasonCommand, ConversationAttributeCommand, SegmentCommand,
     SubscriptionTypeCommand,
 };
+pub use side_conversations::SideConversationCommand;
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
@@ -106,8 +108,8 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
-    /// Create conversation data attributes (Intercom makes them in its UI; the API only
-    /// creates contact and company ones).
+    /// Create conversation attributes (as `POST /conversations/attributes` does; 2.16's API
+    /// manages them, older versions only list them).
     ConversationAttribute {
         #[command(subcommand)]
         command: ConversationAttributeCommand,
@@ -118,6 +120,13 @@ pub enum Command {
     AwayStatusReason {
         #[command(subcommand)]
         command: AwayStatusReasonCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Write side conversations (Intercom's teammates start them in its inbox; the API lists them).
+    SideConversation {
+        #[command(subcommand)]
+        command: SideConversationCommand,
         #[command(flatten)]
         db: DatabaseArgs,
     },
@@ -209,6 +218,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::AwayStatusReason { command, db } => {
             with_store(&db, async |s| settings::away_status_reason(s, command).await).await
+        }
+        Command::SideConversation { command, db } => {
+            with_store(&db, async |s| side_conversations::side_conversation(s, command).await).await
         }
         Command::SubscriptionType { command, db } => {
             with_store(&db, async |s| settings::subscription_type(s, command).await).await

@@ -54,18 +54,20 @@ pub enum AssignmentRulesCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ConversationAttributeCommand {
-    /// Create a custom conversation attribute; prints it as JSON.
+    /// Create a custom conversation attribute, as `POST /conversations/attributes` does;
+    /// prints it as JSON.
     Create {
         #[arg(long)]
         workspace: String,
         #[arg(long)]
         name: String,
-        /// string, integer, float, boolean or date.
+        /// string, integer, list, decimal (or float), boolean, datetime (or date) or files;
+        /// string with --option is a list.
         #[arg(long)]
         data_type: String,
         #[arg(long, default_value = "")]
         description: String,
-        /// A value of a list attribute (repeat for several).
+        /// An option of a list attribute (repeat; at least two).
         #[arg(long = "option")]
         options: Vec<String>,
     },
@@ -216,32 +218,46 @@ pub(super) async fn conversation_attribute(
     store: &Store,
     command: ConversationAttributeCommand,
 ) -> Result<(), CliError> {
-    use crate::domain::data_attribute::NewDataAttribute;
-    use crate::domain::data_attribute::{DataType, Model};
+    use crate::domain::data_attribute::conversation::{AttributeType, NewConversationAttribute};
     let ConversationAttributeCommand::Create { workspace, name, data_type, description, options } = command;
     let ws = workspace_id(store, &workspace).await?;
-    let data_type = DataType::parse(&data_type).ok_or_else(|| {
-        CliError::Usage("--data-type must be string, integer, float, boolean or date".into())
+    // The types `GET /data_attributes` shows (float, date) name 2.16's decimal and datetime.
+    let data_type = match data_type.as_str() {
+        "float" => Some(AttributeType::Decimal),
+        "date" => Some(AttributeType::Datetime),
+        "string" if !options.is_empty() => Some(AttributeType::List),
+        other => AttributeType::parse(other),
+    }
+    .filter(|t| !matches!(t, AttributeType::Relationship))
+    .ok_or_else(|| {
+        CliError::Usage(
+            "--data-type must be string, integer, list, decimal (float), boolean, datetime (date) or files"
+                .into(),
+        )
     })?;
+    let list = data_type == AttributeType::List;
+    if (list && options.len() < crate::domain::data_attribute::MIN_OPTIONS) || (!list && !options.is_empty())
+    {
+        return Err(CliError::Usage("--option is for list attributes, which need at least two".into()));
+    }
     let owner = store.list_admins(ws).await?.first().map(|a| a.id).unwrap_or_default();
-    let new = NewDataAttribute {
-        name: name.clone(),
-        model: Model::Conversation,
-        data_type,
+    let new = NewConversationAttribute {
+        name,
         description,
-        options: (!options.is_empty()).then_some(options),
-        messenger_writable: false,
+        data_type,
+        required: false,
+        visible_to_team_ids: Vec::new(),
+        multiline: false,
+        options,
+        reference: None,
     };
-    match store.create_data_attribute(ws, owner, &new).await {
+    // The same store code as `POST /conversations/attributes`, so the same rules.
+    match store.create_conversation_attribute(ws, owner, &new).await {
         Ok(attribute) => {
             print_json(&attribute);
             Ok(())
         }
-        // A new attribute is refused only for its name (taken) or its options (not a list).
-        Err(StoreError::Rejected(rejection)) => Err(CliError::Usage(match rejection.field.as_deref() {
-            Some("name") => format!("the workspace already has an attribute named {name}"),
-            _ => "--option is only for string attributes".into(),
-        })),
+        Err(StoreError::Rejected(rejection)) => Err(CliError::Usage(rejection.message)),
         Err(err) => Err(err.into()),
     }
 }

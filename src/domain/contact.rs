@@ -208,6 +208,36 @@ pub struct ContactArchived {
     pub archived: bool,
 }
 
+/// `POST /contacts/{id}/block` (`contact_blocked`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactBlocked {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub external_id: Option<String>,
+    pub blocked: bool,
+}
+
+/// `GET /contacts/{id}/merge_history` (`merge_history_list`): `next_cursor` only while
+/// `has_more`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeHistoryList {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub data: Vec<MergeHistoryItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    pub has_more: bool,
+}
+
+/// What `GET /contacts/find_by_external_id/{id}` finds: the user, or the id of the contact a
+/// merged contact with that external id now lives on.
+#[derive(Debug, Clone)]
+pub enum ByExternalId {
+    Found(Box<Contact>),
+    MergedInto(String),
+}
+
 /// `DELETE /contacts/{id}`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactDeleted {

@@ -25,6 +25,14 @@ pub enum ErrorCode {
     AwayStatusReasonMandatory,
     ContactCompanyLimitExceeded,
     DataInvalid,
+    /// A conversation merge the rules refuse (422).
+    MergeFailed,
+    /// A conversation attribute (or one of its options) the workspace lacks.
+    ConversationAttributeNotFound,
+    /// A conversation attribute write refused (422 `parameter_invalid`).
+    AttributeInvalid,
+    /// A merged contact asked for by its old identifier (410, with a `Link` to the survivor).
+    ContactMerged,
     RateLimitExceeded,
     PayloadTooLarge,
     Conflict,
@@ -65,6 +73,10 @@ impl ErrorCode {
             ErrorCode::AwayStatusReasonMandatory => (400, "away_status_reason_mandatory"),
             ErrorCode::ContactCompanyLimitExceeded => (400, "contact_company_limit_exceeded"),
             ErrorCode::DataInvalid => (422, "data_invalid"),
+            ErrorCode::MergeFailed => (422, "merge_failed"),
+            ErrorCode::ConversationAttributeNotFound => (404, "conversation_attribute_not_found"),
+            ErrorCode::AttributeInvalid => (422, "parameter_invalid"),
+            ErrorCode::ContactMerged => (410, "contact_merged"),
             ErrorCode::RateLimitExceeded => (429, "rate_limit_exceeded"),
             ErrorCode::PayloadTooLarge => (413, "request_too_large"),
             ErrorCode::Conflict => (409, "conflict"),
@@ -131,6 +143,8 @@ pub enum Missing {
     Contact,
     Conversation,
     DataAttribute,
+    ConversationAttribute,
+    ConversationAttributeOption,
     Part,
     Scroll,
     Team,
@@ -159,6 +173,12 @@ impl Missing {
             Missing::Conversation => (ErrorCode::NotFound, "Conversation not found"),
             Missing::DataAttribute => {
                 (ErrorCode::FieldNotFound, "We couldn't find that data attribute to update")
+            }
+            Missing::ConversationAttribute => {
+                (ErrorCode::ConversationAttributeNotFound, "Conversation attribute not found")
+            }
+            Missing::ConversationAttributeOption => {
+                (ErrorCode::ConversationAttributeNotFound, "List option not found")
             }
             Missing::Part => (ErrorCode::PartOrMessageNotFound, "Conversation part or message not found"),
             Missing::Scroll => (ErrorCode::NotFound, "scroll parameter not found"),

@@ -35,7 +35,7 @@ impl From<DataAttributeRow> for DataAttribute {
     }
 }
 
-fn select(workspace_id: i64) -> sea_query::SelectStatement {
+pub(crate) fn select(workspace_id: i64) -> sea_query::SelectStatement {
     DataAttributes::select_rows()
         .where_eq(DataAttributes::WorkspaceId, workspace_id)
         .order_by(DataAttributes::Id, Order::Asc)
@@ -61,12 +61,63 @@ async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Data
 }
 
 /// A write the attribute's rules refuse.
-fn refused(rejection: AttributeWriteRejection) -> crate::store::StoreError {
+pub(crate) fn refused(rejection: AttributeWriteRejection) -> crate::store::StoreError {
     Rejection::from(rejection).into()
 }
 
-fn options_json(options: &Option<Vec<String>>) -> Option<String> {
+pub(crate) fn options_json(options: &Option<Vec<String>>) -> Option<String> {
     options.as_ref().map(|o| serde_json::to_string(o).unwrap_or_default())
+}
+
+/// Whether another attribute of the workspace (any model) is named `name`, ignoring case:
+/// its name and model.
+pub(crate) async fn named(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> StoreResult<Option<(String, String)>> {
+    let mut q = DataAttributes::select([DataAttributes::Name, DataAttributes::Model])
+        .where_eq(DataAttributes::WorkspaceId, workspace_id)
+        .and_where(
+            Expr::expr(Func::lower(Expr::col(DataAttributes::Name)))
+                .eq(Func::lower(Expr::val(name.to_owned()))),
+        )
+        .take();
+    if let Some(id) = except {
+        q.and_where(DataAttributes::Id.col().ne(id));
+    }
+    db.fetch_optional(&q).await
+}
+
+/// Inserts a custom attribute, refusing a name the workspace already has; returns its id.
+pub(crate) async fn insert(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    admin_id: i64,
+    new: &NewDataAttribute,
+) -> StoreResult<i64> {
+    if let Some((name, model)) = named(db, workspace_id, &new.name, None).await? {
+        let existing = Model::parse(&model).unwrap_or(new.model);
+        return Err(refused(AttributeWriteRejection::Taken { name, existing, asked: new.model }));
+    }
+    let at = now();
+    db.fetch_scalar(
+        DataAttributes::insert([
+            (DataAttributes::WorkspaceId, workspace_id.into()),
+            (DataAttributes::Model, new.model.as_str().into()),
+            (DataAttributes::Name, new.name.clone().into()),
+            (DataAttributes::Description, new.description.clone().into()),
+            (DataAttributes::DataType, new.data_type.as_str().into()),
+            (DataAttributes::Options, options_json(&new.options).into()),
+            (DataAttributes::MessengerWritable, new.messenger_writable.into()),
+            (DataAttributes::AdminId, admin_id.into()),
+            (DataAttributes::CreatedAt, at.into()),
+            (DataAttributes::UpdatedAt, at.into()),
+        ])
+        .returning_col(DataAttributes::Id),
+    )
+    .await
 }
 
 impl Store {
@@ -100,38 +151,7 @@ impl Store {
         new: &NewDataAttribute,
     ) -> StoreResult<DataAttribute> {
         let mut tx = self.begin().await?;
-        let taken: Option<(String, String)> = tx
-            .fetch_optional(
-                DataAttributes::select([DataAttributes::Name, DataAttributes::Model])
-                    .where_eq(DataAttributes::WorkspaceId, workspace_id)
-                    .and_where(
-                        Expr::expr(Func::lower(Expr::col(DataAttributes::Name)))
-                            .eq(Func::lower(Expr::val(new.name.clone()))),
-                    ),
-            )
-            .await?;
-        if let Some((name, model)) = taken {
-            let existing = Model::parse(&model).unwrap_or(new.model);
-            return Err(refused(AttributeWriteRejection::Taken { name, existing, asked: new.model }));
-        }
-        let at = now();
-        let id: i64 = tx
-            .fetch_scalar(
-                DataAttributes::insert([
-                    (DataAttributes::WorkspaceId, workspace_id.into()),
-                    (DataAttributes::Model, new.model.as_str().into()),
-                    (DataAttributes::Name, new.name.clone().into()),
-                    (DataAttributes::Description, new.description.clone().into()),
-                    (DataAttributes::DataType, new.data_type.as_str().into()),
-                    (DataAttributes::Options, options_json(&new.options).into()),
-                    (DataAttributes::MessengerWritable, new.messenger_writable.into()),
-                    (DataAttributes::AdminId, admin_id.into()),
-                    (DataAttributes::CreatedAt, at.into()),
-                    (DataAttributes::UpdatedAt, at.into()),
-                ])
-                .returning_col(DataAttributes::Id),
-            )
-            .await?;
+        let id = insert(&mut tx, workspace_id, admin_id, new).await?;
         let created = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
         Ok(created)
@@ -172,6 +192,8 @@ impl Store {
         }
         if changes.options.is_some() {
             values.push((DataAttributes::Options, options_json(&changes.options).into()));
+            // A conversation list's options with ids are rebuilt from the new labels.
+            values.push((DataAttributes::ListOptions, Option::<String>::None.into()));
         }
         if let Some(writable) = changes.messenger_writable {
             values.push((DataAttributes::MessengerWritable, writable.into()));

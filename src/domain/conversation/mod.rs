@@ -4,6 +4,7 @@
 //! statistics and the request shapes of every endpoint.
 
 pub mod body;
+pub mod lifecycle;
 pub mod requests;
 pub mod statistics;
 
@@ -186,6 +187,15 @@ impl LinkedObjects {
     pub fn none() -> LinkedObjects {
         List::with(Vec::new(), Linked { total_count: 0, has_more: false })
     }
+
+    /// The conversations merged with this one (its primary, or those merged into it).
+    pub fn conversations(ids: &[i64]) -> LinkedObjects {
+        let data: Vec<Json> = ids
+            .iter()
+            .map(|id| serde_json::json!({"type": "conversation", "id": id.to_string(), "category": null}))
+            .collect();
+        List::with(data, Linked { total_count: ids.len() as i64, has_more: false })
+    }
 }
 
 /// One message or action in a conversation (`conversation_part`).
@@ -359,6 +369,8 @@ pub mod part_type {
     pub const PARTICIPANT_ADDED: &str = "participant_added";
     pub const PARTICIPANT_REMOVED: &str = "participant_removed";
     pub const ATTRIBUTE_UPDATED: &str = "conversation_attribute_updated_by_admin";
+    /// Another conversation was merged into this one.
+    pub const MERGED_PRIMARY: &str = "merged_primary_conversation";
 }
 
 /// Where a page of conversations starts: after the conversation last served, by

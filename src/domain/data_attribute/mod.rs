@@ -10,6 +10,7 @@ use super::search::FieldType;
 use super::str_enum::str_enum;
 
 mod builtins;
+pub mod conversation;
 pub use builtins::builtins;
 
 str_enum! {

@@ -206,6 +206,7 @@ impl Store {
             (ContactMerges::ContactId, user_id.into()),
             (ContactMerges::SourceContactId, lead.id.clone().into()),
             (ContactMerges::SourceRole, lead.role.as_str().into()),
+            (ContactMerges::SourceExternalId, lead.external_id.clone().into()),
             (ContactMerges::MergedAt, now().into()),
         ]))
         .await?;

@@ -3,6 +3,7 @@
 //! (`writes`), and merges. The lookups here, by which other resources name a contact, use
 //! the contacts table alone, so those resources need not import the rest.
 
+pub mod history;
 pub mod merge;
 pub mod reads;
 pub mod summaries;

@@ -7,6 +7,8 @@
 //! server processes agree. The next write stores the derived state.
 
 pub mod assignment_rules;
+pub mod handling;
+pub mod lifecycle;
 pub mod participants;
 pub mod parts;
 pub mod reads;

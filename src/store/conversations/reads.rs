@@ -90,14 +90,18 @@ type ContactPerson = (i64, String, String, Option<String>, Option<String>);
 
 /// Names and emails of authors, by kind, resolved for a batch of rows at once.
 #[derive(Default)]
-struct People {
-    admins: HashMap<i64, (String, String)>,
+pub(crate) struct People {
+    pub(crate) admins: HashMap<i64, (String, String)>,
     /// internal id -> (public id, role, name, email)
     contacts: HashMap<i64, (String, String, Option<String>, Option<String>)>,
 }
 
 impl People {
-    async fn load(db: &mut impl Exec, admin_ids: Vec<i64>, contact_ids: Vec<i64>) -> StoreResult<People> {
+    pub(crate) async fn load(
+        db: &mut impl Exec,
+        admin_ids: Vec<i64>,
+        contact_ids: Vec<i64>,
+    ) -> StoreResult<People> {
         let mut people = People::default();
         if !admin_ids.is_empty() {
             let rows: Vec<(i64, String, String)> = db
@@ -129,7 +133,7 @@ impl People {
         Ok(people)
     }
 
-    fn author(&self, kind: &str, admin_id: Option<i64>, contact_id: Option<i64>) -> Author {
+    pub(crate) fn author(&self, kind: &str, admin_id: Option<i64>, contact_id: Option<i64>) -> Author {
         match kind {
             "bot" => Author::operator(),
             "admin" => {
@@ -264,6 +268,7 @@ async fn team_names(db: &mut impl Exec, rows: &[ConversationRow]) -> StoreResult
 async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut embedded = embedded(db, &ids).await?;
+    let linked = super::lifecycle::linked(db, &ids).await?;
     let team_names = team_names(db, &rows).await?;
     let mut companies: HashMap<i64, Company> = HashMap::new();
     for (workspace_id, company_id) in rows.iter().filter_map(|r| Some((r.workspace_id, r.company_id?))) {
@@ -328,7 +333,7 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                 custom_attributes: r.custom_attributes.0,
                 topics: Map::new(),
                 ticket: None,
-                linked_objects: LinkedObjects::none(),
+                linked_objects: LinkedObjects::conversations(linked.get(&r.id).map_or(&[], Vec::as_slice)),
                 ai_agent: None,
                 ai_agent_participated: false,
                 channel: Channel::messenger(),

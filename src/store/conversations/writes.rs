@@ -319,6 +319,12 @@ impl Store {
         let (kind, body, assigned_to, events): (&str, Option<&str>, Option<Reference>, Vec<Event>) =
             match &manage.action {
                 Action::Close { body } => {
+                    crate::store::conversation_attributes::check_required(
+                        &mut tx,
+                        workspace_id,
+                        &row.custom_attributes.0,
+                    )
+                    .await?;
                     core.state = State::Closed;
                     core.snoozed_until = None;
                     (

@@ -5,7 +5,7 @@ use serde_json::{Map, Value as Json};
 use crate::store::backend::rows::{JsonColumn, table};
 
 table! {
-    /// `contacts`: a user or a lead of a workspace.
+    /// `contacts`: a user or a lead of a workspace (`blocked`: `POST /contacts/{id}/block`).
     pub(crate) Contacts => ContactRow {
         Id: i64,
         PublicId: String,
@@ -62,15 +62,18 @@ table! {
         /// Checked against the workspace's data attributes on every write.
         CustomAttributes: JsonColumn<Map<String, Json>>;
         EmailVerified,
+        Blocked,
     }
 }
 
 table! {
-    /// `contact_merges`: the contacts merged into a contact (`merge_history`).
+    /// `contact_merges`: the contacts merged into a contact (`merge_history`), with the
+    /// external id each had (a lookup by it is answered 410 Gone).
     pub(crate) ContactMerges => ContactMergeRow {
         ContactId: i64,
         SourceContactId: String,
         SourceRole: String,
-        MergedAt: i64,
+        MergedAt: i64;
+        SourceExternalId,
     }
 }

@@ -126,3 +126,43 @@ table! {
         LastAdminId: i64,
     }
 }
+
+table! {
+    /// `deleted_conversations`: the ids `DELETE /conversations/{id}` removed.
+    pub(crate) DeletedConversations => DeletedConversationRow {
+        WorkspaceId: i64,
+        ConversationId: i64,
+        MetricsRetained: bool,
+        DeletedAt: i64,
+    }
+}
+
+table! {
+    /// `conversation_merges`: each conversation merged away, and the primary it went into.
+    pub(crate) ConversationMerges => ConversationMergeRow {
+        SecondaryId: i64,
+        PrimaryId: i64,
+        AdminId: Option<i64>,
+        MergedAt: i64,
+    }
+}
+
+table! {
+    /// `side_conversations`: internal threads started from a conversation.
+    pub(crate) SideConversations => SideConversationRow {
+        Id: i64,
+        ConversationId: i64,
+        CreatedAt: i64,
+    }
+}
+
+table! {
+    /// `side_conversation_parts`: the messages of a side conversation.
+    pub(crate) SideConversationParts => SideConversationPartRow {
+        Id: i64,
+        SideConversationId: i64,
+        AdminId: i64,
+        Body: String,
+        CreatedAt: i64,
+    }
+}

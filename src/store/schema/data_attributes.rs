@@ -17,5 +17,14 @@ table! {
         AdminId: Option<i64>,
         CreatedAt: i64,
         UpdatedAt: i64,
+        /// Conversation attributes only: 2.16's type (null: derived), `required`, the teams
+        /// that see it (a JSON array), a string's `multiline`, a relationship's `reference`
+        /// (JSON) and a list's options with ids (a JSON array; `options` has the live labels).
+        ConversationDataType: Option<String>,
+        Required: bool,
+        VisibleToTeamIds: String,
+        Multiline: bool,
+        Reference: Option<String>,
+        ListOptions: Option<String>,
     }
 }
