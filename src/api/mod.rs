@@ -9,8 +9,10 @@ pub mod data_attributes;
 pub mod events;
 pub mod extract;
 pub mod help_center;
+pub mod messages;
 pub mod notes;
 pub mod params;
+pub mod phone_call_redirects;
 mod search;
 pub mod segments;
 pub mod subscription_types;
@@ -18,6 +20,7 @@ pub mod tags;
 pub mod teams;
 mod token_cache;
 pub mod uploads;
+pub mod visitors;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -92,10 +95,13 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         conversations::router(),
         data_attributes::router(),
         events::router(),
+        messages::router(),
         notes::router(),
+        phone_call_redirects::router(),
         segments::router(),
         subscription_types::router(),
         tags::router(),
+        visitors::router(),
     ];
     resources
         .into_iter()

@@ -17,6 +17,10 @@ pub enum ErrorCode {
     FieldNotFound,
     ParameterNotFound,
     ParameterInvalid,
+    /// An email message without a subject: Intercom's 422 `parameter_not_found`.
+    NoSubject,
+    InvalidPhoneNumber,
+    WhatsappMessageNotFound,
     BadRequest,
     IntercomVersionInvalid,
     InvalidOperator,
@@ -56,6 +60,9 @@ impl ErrorCode {
             ErrorCode::FieldNotFound => (404, "field_not_found"),
             ErrorCode::ParameterNotFound => (400, "parameter_not_found"),
             ErrorCode::ParameterInvalid => (400, "parameter_invalid"),
+            ErrorCode::NoSubject => (422, "parameter_not_found"),
+            ErrorCode::InvalidPhoneNumber => (400, "invalid_phone_number"),
+            ErrorCode::WhatsappMessageNotFound => (404, "whatsapp_message_not_found"),
             ErrorCode::BadRequest => (400, "bad_request"),
             ErrorCode::IntercomVersionInvalid => (400, "intercom_version_invalid"),
             ErrorCode::InvalidOperator => (400, "invalid_operator"),
@@ -133,6 +140,8 @@ pub enum Missing {
     Scroll,
     Team,
     Tag,
+    Visitor,
+    WhatsappMessage,
     /// The admin `PUT /admins/{id}/away` names: Intercom words this one apart.
     AdminForAdminId,
 }
@@ -160,6 +169,8 @@ impl Missing {
             Missing::Scroll => (ErrorCode::NotFound, "scroll parameter not found"),
             Missing::Team => (ErrorCode::TeamNotFound, "Team not found"),
             Missing::Tag => (ErrorCode::TagNotFound, "Tag not found"),
+            Missing::Visitor => (ErrorCode::NotFound, "Visitor Not Found"),
+            Missing::WhatsappMessage => (ErrorCode::WhatsappMessageNotFound, "Whatsapp message not found"),
             Missing::AdminForAdminId => (ErrorCode::AdminNotFound, "Admin for admin_id not found"),
         }
     }
