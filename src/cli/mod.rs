@@ -3,11 +3,12 @@
 //!
 //! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
 //! what a workspace is set up with (segments, assignment rules, conversation attributes,
-//! subscription types); `serve` runs the server.
+//! subscription types); `visitors` makes visitors (the Messenger's part); `serve` runs the server.
 
 mod access;
 mod serve;
 mod settings;
+mod visitors;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -18,6 +19,7 @@ pub use serve::ServeArgs;
 pub use settings::{
     AssignmentRulesCommand, ConversationAttributeCommand, SegmentCommand, SubscriptionTypeCommand,
 };
+pub use visitors::VisitorCommand;
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
@@ -117,6 +119,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Create anonymous website visitors (Intercom's Messenger makes them; Switchboard has none).
+    Visitor {
+        #[command(subcommand)]
+        command: VisitorCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,6 +186,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::SubscriptionType { command, db } => {
             with_store(&db, async |s| settings::subscription_type(s, command).await).await
+        }
+        Command::Visitor { command, db } => {
+            with_store(&db, async |s| visitors::visitor(s, command).await).await
         }
     }
 }

@@ -142,7 +142,10 @@ pub struct AdminMessage {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NewMessage {
     /// A contact's message: a conversation as `POST /conversations` starts it.
-    FromContact { conversation: NewConversation, referer: Option<String> },
+    FromContact {
+        conversation: NewConversation,
+        referer: Option<String>,
+    },
     FromAdmin(AdminMessage),
 }
 
@@ -190,7 +193,10 @@ impl MessageBody {
             ("template", self.template.is_some()),
             ("components", self.components.is_some()),
             ("locale", self.locale.is_some()),
-            ("create_conversation_without_contact_reply", self.create_conversation_without_contact_reply.is_some()),
+            (
+                "create_conversation_without_contact_reply",
+                self.create_conversation_without_contact_reply.is_some(),
+            ),
         ] {
             if present {
                 return Err(Rejection::invalid(field, format!("{field} is for an admin's message")));
@@ -233,7 +239,10 @@ impl MessageBody {
         }
         if message_type != MessageType::Whatsapp {
             if let Some(t) = template.as_deref().filter(|t| !matches!(*t, "plain" | "personal")) {
-                return Err(Rejection::invalid("template", format!("template must be plain or personal, not '{t}'")));
+                return Err(Rejection::invalid(
+                    "template",
+                    format!("template must be plain or personal, not '{t}'"),
+                ));
             }
             if self.components.is_some() {
                 return Err(Rejection::invalid("components", "components are for a WhatsApp message"));
@@ -277,7 +286,9 @@ fn html(text: &str) -> String {
 
 fn created_at(value: Option<i64>) -> Checked<Option<i64>> {
     match value {
-        Some(at) if at <= 0 => Err(Rejection::invalid("created_at", "created_at must be a UNIX timestamp in seconds")),
+        Some(at) if at <= 0 => {
+            Err(Rejection::invalid("created_at", "created_at must be a UNIX timestamp in seconds"))
+        }
         other => Ok(other),
     }
 }
@@ -292,7 +303,8 @@ fn addressee(field: Field, party: PartyBody, message_type: MessageType) -> Check
         if message_type != MessageType::Whatsapp || party.kind.is_some() {
             return Err(Rejection::invalid(name, format!("{name}.phone is for a WhatsApp recipient")));
         }
-        let phone = crate::domain::contact::formatted_phone(&phone).ok_or_else(|| Rejection::invalid(name, format!("'{phone}' is not a phone number")))?;
+        let phone = crate::domain::contact::formatted_phone(&phone)
+            .ok_or_else(|| Rejection::invalid(name, format!("'{phone}' is not a phone number")))?;
         return Ok(Addressee::Phone { phone, name: clean(party.name) });
     }
     let is_user = match party.kind.as_deref().map(str::trim) {
@@ -408,11 +420,14 @@ mod tests {
     fn admin_messages() {
         let m = admin(json!({"from": {"type": "admin", "id": 7}, "to": {"type": "user", "id": "abc"},
             "message_type": "inapp", "body": "hey"}));
-        assert_eq!((m.admin_id, m.message_type, m.body.as_str()), (Some(7), MessageType::InApp, "<p>hey</p>"));
-        assert_eq!(m.recipients, vec![(Field::To, Addressee::Contact {
-            is_user: Some(true),
-            key: ContactKey::Id("abc".into())
-        })]);
+        assert_eq!(
+            (m.admin_id, m.message_type, m.body.as_str()),
+            (Some(7), MessageType::InApp, "<p>hey</p>")
+        );
+        assert_eq!(
+            m.recipients,
+            vec![(Field::To, Addressee::Contact { is_user: Some(true), key: ContactKey::Id("abc".into()) })]
+        );
         assert!(!m.open);
         let m = admin(json!({"from": {"type": "admin", "id": "7"}, "message_type": "email", "subject": "S",
             "body": "<b>x</b>", "to": [{"type": "lead", "id": "a"}], "cc": {"type": "user", "user_id": 5},
@@ -421,7 +436,10 @@ mod tests {
         assert_eq!(m.recipients.len(), 2);
         let m = admin(json!({"from": {"type": "admin", "id": 1}, "message_type": "whatsapp",
             "template": "keep_live", "to": {"phone": "+55 47 99999-8888", "name": "J"}, "components": []}));
-        assert_eq!(m.recipients[0].1, Addressee::Phone { phone: "+5547999998888".into(), name: Some("J".into()) });
+        assert_eq!(
+            m.recipients[0].1,
+            Addressee::Phone { phone: "+5547999998888".into(), name: Some("J".into()) }
+        );
     }
 
     #[test]
@@ -455,7 +473,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let err = check(json!({"from": {"type": "user", "id": "a"}, "body": "hi", "to": {"type": "user", "id": "b"}}));
+        let err = check(
+            json!({"from": {"type": "user", "id": "a"}, "body": "hi", "to": {"type": "user", "id": "b"}}),
+        );
         assert_eq!(err.unwrap_err().field.as_deref(), Some("to"));
         let err = check(json!({"from": {"type": "user", "id": "a"}, "body": " "})).unwrap_err();
         assert_eq!(err.message, "Body is required");

@@ -209,7 +209,9 @@ impl ConvertBody {
             None => return Err(Rejection::missing("type")),
             Some("user") => Role::User,
             Some("lead") => Role::Lead,
-            Some(other) => return Err(Rejection::invalid("type", format!("type must be user or lead, not '{other}'"))),
+            Some(other) => {
+                return Err(Rejection::invalid("type", format!("type must be user or lead, not '{other}'")));
+            }
         };
         let visitor = self.visitor.or_missing("visitor")?;
         let visitor = match (clean(visitor.id), clean(visitor.user_id), clean(visitor.email)) {
@@ -220,7 +222,8 @@ impl ConvertBody {
         };
         let user = self.user.or_missing("user")?;
         let (contact_id, external_id, email) = (clean(user.id), clean(user.user_id), clean(user.email));
-        if contact_id.is_none() && external_id.is_none() && (role == Role::User || email.is_none()) {
+        // The description asks for `id` or `user_id`; its own example names the user by email.
+        if contact_id.is_none() && external_id.is_none() && email.is_none() {
             return Err(Rejection::missing("user.id"));
         }
         Ok(Conversion { role, visitor, contact_id, external_id, email })
@@ -240,9 +243,10 @@ mod tests {
             .unwrap();
         assert_eq!((c.role, c.visitor), (Role::User, VisitorKey::UserId("v1".into())));
         assert_eq!((c.external_id.as_deref(), c.email.as_deref()), (Some("u"), Some("a@b.io")));
-        let c = read(json!({"type": "lead", "visitor": {"email": "v@b.io"}, "user": {"email": "a@b.io"}})).unwrap();
+        let c = read(json!({"type": "lead", "visitor": {"email": "v@b.io"}, "user": {"email": "a@b.io"}}))
+            .unwrap();
         assert_eq!(c.role, Role::Lead);
-        let err = read(json!({"type": "user", "visitor": {"id": "v"}, "user": {"email": "a@b.io"}})).unwrap_err();
+        let err = read(json!({"type": "user", "visitor": {"id": "v"}, "user": {}})).unwrap_err();
         assert_eq!(err, Rejection::missing("user.id"));
         let err = read(json!({"type": "admin", "visitor": {"id": "v"}, "user": {"id": "a"}})).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("type"));

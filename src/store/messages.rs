@@ -7,7 +7,7 @@ use crate::domain::conversation::Message;
 use crate::domain::error::Missing;
 use crate::domain::ids;
 use crate::domain::message::{
-    AdminMessage, Addressee, BROADCAST_OUTBOUND, DeliveryError, MessageType, NewMessage, StatusEvent,
+    Addressee, AdminMessage, BROADCAST_OUTBOUND, DeliveryError, MessageType, NewMessage, StatusEvent,
     StoredRecipient, WhatsappStatus, whatsapp_message_id,
 };
 use crate::store::contacts;
@@ -99,11 +99,17 @@ async fn insert_message(
 impl Store {
     /// Sends `new` (nothing leaves Switchboard): the conversation it starts, the message row
     /// and, for WhatsApp, the delivery, in one transaction. `admin_id` is the default sender.
-    pub async fn create_message(&self, workspace_id: i64, admin_id: i64, new: &NewMessage) -> StoreResult<Message> {
+    pub async fn create_message(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        new: &NewMessage,
+    ) -> StoreResult<Message> {
         let mut tx = self.begin().await?;
         let message = match new {
             NewMessage::FromContact { conversation, referer } => {
-                let (id, at) = start_from_contact(&mut tx, workspace_id, conversation, referer.as_deref()).await?;
+                let (id, at) =
+                    start_from_contact(&mut tx, workspace_id, conversation, referer.as_deref()).await?;
                 insert_message(&mut tx, workspace_id, id, "user_message", None, &[], at).await?;
                 Message {
                     kind: "user_message",
@@ -224,7 +230,8 @@ async fn admin_message(
         if *field != crate::domain::message::Field::Bcc {
             participants.push(contact);
         }
-        let field = serde_json::to_value(field).ok().and_then(|f| f.as_str().map(str::to_owned)).unwrap_or_default();
+        let field =
+            serde_json::to_value(field).ok().and_then(|f| f.as_str().map(str::to_owned)).unwrap_or_default();
         let id = contacts::public_id(db, contact.id).await?;
         stored.push(StoredRecipient { field, kind: contact.role().to_owned(), id });
     }

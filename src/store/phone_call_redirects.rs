@@ -1,8 +1,8 @@
 //! Phone call redirects: the contact with the phone (or a new lead), its custom attributes,
 //! the conversation the SMS would open, and the redirect, in one transaction.
 
-use serde_json::{Map, Value as Json};
 use sea_query::Expr;
+use serde_json::{Map, Value as Json};
 
 use crate::domain::contact;
 use crate::domain::data_attribute::Model;

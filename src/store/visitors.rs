@@ -34,8 +34,9 @@ async fn find(db: &mut impl Exec, workspace_id: i64, key: &VisitorKey) -> StoreR
 }
 
 async fn assemble(db: &mut impl Exec, r: VisitorRow) -> StoreResult<Visitor> {
-    let (app_id,): (String,) =
-        db.fetch_one(Workspaces::select([Workspaces::IdCode]).where_eq(Workspaces::Id, r.workspace_id)).await?;
+    let (app_id,): (String,) = db
+        .fetch_one(Workspaces::select([Workspaces::IdCode]).where_eq(Workspaces::Id, r.workspace_id))
+        .await?;
     Ok(Visitor {
         kind: "visitor",
         id: r.public_id,
@@ -120,7 +121,11 @@ impl Store {
             .await;
         let id = match inserted {
             Err(StoreError::Conflict { .. }) => {
-                return Err(Rejection::invalid("user_id", format!("a visitor with user_id '{user_id}' exists")).into());
+                return Err(Rejection::invalid(
+                    "user_id",
+                    format!("a visitor with user_id '{user_id}' exists"),
+                )
+                .into());
             }
             other => other?,
         };
@@ -147,7 +152,9 @@ impl Store {
                 }
                 row
             }
-            (None, Some(user_id)) => find(&mut tx, workspace_id, &VisitorKey::UserId(user_id.clone())).await?,
+            (None, Some(user_id)) => {
+                find(&mut tx, workspace_id, &VisitorKey::UserId(user_id.clone())).await?
+            }
             (None, None) => return Err(Missing::Visitor.into()),
         };
         let mut values = vec![(Visitors::UpdatedAt, now().into())];
@@ -155,7 +162,8 @@ impl Store {
             values.push((Visitors::Name, name.clone().into()));
         }
         if let Some(custom) = &changes.custom_attributes {
-            let merged = merged_attributes(&mut tx, workspace_id, row.custom_attributes.0.clone(), custom).await?;
+            let merged =
+                merged_attributes(&mut tx, workspace_id, row.custom_attributes.0.clone(), custom).await?;
             values.push((Visitors::CustomAttributes, Expr::val(Json::Object(merged))));
         }
         tx.execute(Visitors::update(values).where_eq(Visitors::Id, row.id)).await?;
@@ -173,17 +181,21 @@ impl Store {
         let visitor = find(&mut tx, workspace_id, &c.visitor).await?;
         let existing = match (&c.contact_id, &c.external_id) {
             (Some(id), _) => Some(contacts::find_id(&mut tx, workspace_id, id).await?),
-            (None, Some(external_id)) => find_contact(&mut tx, workspace_id, &ContactKey::UserId(external_id.clone()))
-                .await?
-                .map(|found| found.id),
+            (None, Some(external_id)) => {
+                find_contact(&mut tx, workspace_id, &ContactKey::UserId(external_id.clone()))
+                    .await?
+                    .map(|found| found.id)
+            }
             (None, None) => None,
         };
         // A user is also found by its email.
         let existing = match (existing, &c.email, c.role) {
-            (None, Some(email), Role::User) => find_contact(&mut tx, workspace_id, &ContactKey::Email(email.clone()))
-                .await?
-                .filter(|found| found.is_user)
-                .map(|found| found.id),
+            (None, Some(email), Role::User) => {
+                find_contact(&mut tx, workspace_id, &ContactKey::Email(email.clone()))
+                    .await?
+                    .filter(|found| found.is_user)
+                    .map(|found| found.id)
+            }
             (found, _, _) => found,
         };
         let contact_id = match existing {
@@ -199,15 +211,12 @@ impl Store {
 
 /// What the visitor knows and the contact does not: its empty fields, and custom attributes
 /// it lacks.
-async fn merge_into(
-    db: &mut impl Exec,
-    v: &VisitorRow,
-    contact_id: i64,
-    c: &Conversion,
-) -> StoreResult<i64> {
+async fn merge_into(db: &mut impl Exec, v: &VisitorRow, contact_id: i64, c: &Conversion) -> StoreResult<i64> {
     contacts::lock(db, contact_id).await?;
     let (current, role): (JsonColumn<Map<String, Json>>, String) = db
-        .fetch_one(Contacts::select([Contacts::CustomAttributes, Contacts::Role]).where_eq(Contacts::Id, contact_id))
+        .fetch_one(
+            Contacts::select([Contacts::CustomAttributes, Contacts::Role]).where_eq(Contacts::Id, contact_id),
+        )
         .await?;
     let mut custom = current.0;
     for (name, value) in &v.custom_attributes.0 {
@@ -219,6 +228,7 @@ async fn merge_into(
     let mut values = vec![
         fill(Contacts::Name, &v.name),
         fill(Contacts::Phone, &v.phone),
+        fill(Contacts::FormattedPhone, &v.phone.as_deref().and_then(contact::formatted_phone)),
         fill(Contacts::Referrer, &v.referrer),
         fill(Contacts::UtmCampaign, &v.utm_campaign),
         fill(Contacts::UtmContent, &v.utm_content),
@@ -236,7 +246,12 @@ async fn merge_into(
 }
 
 /// A new contact with the conversion's identifiers and the visitor's details.
-async fn convert_into_new(db: &mut impl Exec, workspace_id: i64, v: &VisitorRow, c: &Conversion) -> StoreResult<i64> {
+async fn convert_into_new(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    v: &VisitorRow,
+    c: &Conversion,
+) -> StoreResult<i64> {
     let email = contact::clean_email(c.email.clone().or_else(|| v.email.clone()))?;
     let written = writes::Written { role: c.role, email, external_id: c.external_id.clone() };
     if written.role == Role::User && written.email.is_none() && written.external_id.is_none() {
@@ -249,7 +264,15 @@ async fn convert_into_new(db: &mut impl Exec, workspace_id: i64, v: &VisitorRow,
     };
     let at = now();
     let mut insert = writes::new_rows();
-    writes::add_new_row(&mut insert, ids::hex_id(at), workspace_id, at, &written, &changes, v.custom_attributes.0.clone());
+    writes::add_new_row(
+        &mut insert,
+        ids::hex_id(at),
+        workspace_id,
+        at,
+        &written,
+        &changes,
+        v.custom_attributes.0.clone(),
+    );
     insert.returning_col(Contacts::Id);
     let id: i64 = db.fetch_scalar(&insert).await?;
     db.execute(

@@ -49,7 +49,11 @@ pub(crate) enum Starter {
     Contact(FoundContact),
     /// An admin's message to contacts: open in the inbox at once, or closed until a contact
     /// replies (a contact's reply re-opens it).
-    Admin { admin_id: i64, to: Vec<FoundContact>, open: bool },
+    Admin {
+        admin_id: i64,
+        to: Vec<FoundContact>,
+        open: bool,
+    },
 }
 
 /// A new conversation and its source message.
