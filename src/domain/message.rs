@@ -217,11 +217,8 @@ impl MessageBody {
     }
 
     fn admin(self, id: Option<IdValue>) -> Checked<AdminMessage> {
-        let admin_id = match id {
-            // An id Switchboard never made names no admin; the store reports it as not found.
-            Some(id) => Some(id.numeric().unwrap_or(0)),
-            None => None,
-        };
+        // An id Switchboard never made names no admin; the store reports it as not found.
+        let admin_id = id.map(|id| id.numeric().unwrap_or(0));
         let message_type = MessageType::parse(self.message_type.as_deref())?;
         let template = clean(self.template);
         let subject = clean(self.subject);
