@@ -318,13 +318,26 @@ fn addressee(field: Field, party: PartyBody, message_type: MessageType) -> Check
     Ok(Addressee::Contact { is_user, key })
 }
 
-/// A recipient as the message row keeps it: a contact's API id, by field.
+/// A recipient as the message row keeps it: a contact's API id and its email when sent, by field.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StoredRecipient {
     pub field: String,
     #[serde(rename = "type")]
     pub kind: String,
     pub id: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl StoredRecipient {
+    /// As an email conversation's `source.recipients` shows it (2.16): a contact without an
+    /// email address is dropped.
+    pub fn email_header(&self) -> Json {
+        match &self.email {
+            Some(email) => serde_json::json!({"type": self.field, "email": email, "drop_reason": null}),
+            None => serde_json::json!({"type": self.field, "drop_reason": "no_email_address"}),
+        }
+    }
 }
 
 /// A WhatsApp message's id: made by Switchboard, since no WhatsApp message is sent.

@@ -10,7 +10,6 @@ use crate::domain::message::{
     Addressee, AdminMessage, BROADCAST_OUTBOUND, DeliveryError, MessageType, NewMessage, StatusEvent,
     StoredRecipient, WhatsappStatus, whatsapp_message_id,
 };
-use crate::store::contacts;
 use crate::store::conversations::check_admin;
 use crate::store::conversations::participants::find_contact;
 use crate::store::conversations::parts::FoundContact;
@@ -232,8 +231,12 @@ async fn admin_message(
         }
         let field =
             serde_json::to_value(field).ok().and_then(|f| f.as_str().map(str::to_owned)).unwrap_or_default();
-        let id = contacts::public_id(db, contact.id).await?;
-        stored.push(StoredRecipient { field, kind: contact.role().to_owned(), id });
+        let (id, email): (String, Option<String>) = db
+            .fetch_one(
+                Contacts::select([Contacts::PublicId, Contacts::Email]).where_eq(Contacts::Id, contact.id),
+            )
+            .await?;
+        stored.push(StoredRecipient { field, kind: contact.role().to_owned(), id, email });
     }
     let at = m.created_at.unwrap_or_else(now);
     let started = Started {

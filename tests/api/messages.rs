@@ -70,6 +70,16 @@ async fn admin_messages_start_conversations(app: TestApp) {
     assert_eq!(conversation["source"]["subject"], "Hi");
     assert_eq!(conversation["source"]["body"], "<b>Hello</b>");
     assert_eq!(conversation["contacts"]["contacts"].as_array().unwrap().len(), 2);
+    // 2.16 shows an email's recipients, the blind copy with them.
+    let (_, at_2_16) =
+        app.at_version("2.16").get(&format!("/conversations/{}", email["id"].as_str().unwrap())).await;
+    let header = |field: &str, email: &str| json!({"type": field, "email": email, "drop_reason": null});
+    assert_eq!(
+        at_2_16["source"]["recipients"],
+        json!([header("to", "m@x.io"), header("to", "l@x.io"), header("bcc", "m@x.io")])
+    );
+    let (_, in_app) = app.at_version("2.16").get(&format!("/conversations/{id}")).await;
+    assert_eq!(in_app["source"]["recipients"], Json::Null);
 
     // Without `from.id`: the admin whose token sends it.
     let (status, default) = app
