@@ -199,7 +199,7 @@ impl Store {
             (found, _, _) => found,
         };
         let contact_id = match existing {
-            Some(id) => merge_into(&mut tx, &visitor, id, c).await?,
+            Some(id) => merge_into(&mut tx, workspace_id, &visitor, id, c).await?,
             None => convert_into_new(&mut tx, workspace_id, &visitor, c).await?,
         };
         tx.execute(Visitors::delete().where_eq(Visitors::Id, visitor.id)).await?;
@@ -211,11 +211,18 @@ impl Store {
 
 /// What the visitor knows and the contact does not: its empty fields, and custom attributes
 /// it lacks.
-async fn merge_into(db: &mut impl Exec, v: &VisitorRow, contact_id: i64, c: &Conversion) -> StoreResult<i64> {
+async fn merge_into(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    v: &VisitorRow,
+    contact_id: i64,
+    c: &Conversion,
+) -> StoreResult<i64> {
     contacts::lock(db, contact_id).await?;
-    let (current, role): (JsonColumn<Map<String, Json>>, String) = db
+    let (current, role, email): (JsonColumn<Map<String, Json>>, String, Option<String>) = db
         .fetch_one(
-            Contacts::select([Contacts::CustomAttributes, Contacts::Role]).where_eq(Contacts::Id, contact_id),
+            Contacts::select([Contacts::CustomAttributes, Contacts::Role, Contacts::Email])
+                .where_eq(Contacts::Id, contact_id),
         )
         .await?;
     let mut custom = current.0;
@@ -240,6 +247,21 @@ async fn merge_into(db: &mut impl Exec, v: &VisitorRow, contact_id: i64, c: &Con
     ];
     if c.role == Role::User && role == Role::Lead.as_str() {
         values.push((Contacts::Role, Role::User.as_str().into()));
+    }
+    // A contact's email is kept; one without gets the conversion's (or the visitor's), unless
+    // another user has it.
+    let becomes_user = c.role == Role::User || role == Role::User.as_str();
+    if email.is_none()
+        && let Some(new) = contact::clean_email(c.email.clone().or_else(|| v.email.clone()))?
+    {
+        let taken = becomes_user
+            && find_contact(db, workspace_id, &ContactKey::Email(new.clone()))
+                .await?
+                .is_some_and(|found| found.is_user && found.id != contact_id);
+        if !taken {
+            values.push((Contacts::EmailDomain, contact::email_domain(&new).into()));
+            values.push((Contacts::Email, new.into()));
+        }
     }
     db.execute(Contacts::update(values).where_eq(Contacts::Id, contact_id)).await?;
     Ok(contact_id)

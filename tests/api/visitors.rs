@@ -185,6 +185,26 @@ async fn visitors_merge_into_existing_contacts(app: TestApp) {
         )
         .await;
     assert_eq!((promoted["id"].clone(), promoted["role"].as_str()), (lead["id"].clone(), Some("user")));
+    // A contact without an email gets the visitor's; another user's email is left alone.
+    let bare = contact(&app, json!({"role": "lead", "external_id": "lead-9"})).await;
+    visitor(&app, json!({"user_id": "v-9", "email": "v9@bar.com"})).await;
+    let (_, filled) = app
+        .post(
+            "/visitors/convert",
+            json!({"visitor": {"user_id": "v-9"}, "user": {"id": bare["id"]}, "type": "lead"}),
+        )
+        .await;
+    assert_eq!(filled["email"], "v9@bar.com", "{filled}");
+    let bare = contact(&app, json!({"role": "lead", "external_id": "lead-10"})).await;
+    visitor(&app, json!({"user_id": "v-10", "email": "known@bar.com"})).await;
+    let (status, kept) = app
+        .post(
+            "/visitors/convert",
+            json!({"visitor": {"user_id": "v-10"}, "user": {"id": bare["id"]}, "type": "user"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{kept}");
+    assert_eq!((kept["role"].as_str(), kept.get("email")), (Some("user"), None));
 
     // Errors: nothing is converted or deleted.
     visitor(&app, json!({"user_id": "v-8"})).await;
