@@ -112,12 +112,22 @@ pub enum Addressee {
     Phone { phone: String, name: Option<String> },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Which list of `POST /messages` a recipient was in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     To,
     Cc,
     Bcc,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::To => "to",
+            Field::Cc => "cc",
+            Field::Bcc => "bcc",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -291,11 +301,7 @@ fn created_at(value: Option<i64>) -> Checked<Option<i64>> {
 }
 
 fn addressee(field: Field, party: PartyBody, message_type: MessageType) -> Checked<Addressee> {
-    let name = match field {
-        Field::To => "to",
-        Field::Cc => "cc",
-        Field::Bcc => "bcc",
-    };
+    let name = field.as_str();
     if let Some(phone) = clean(party.phone.clone()) {
         if message_type != MessageType::Whatsapp || party.kind.is_some() {
             return Err(Rejection::invalid(name, format!("{name}.phone is for a WhatsApp recipient")));

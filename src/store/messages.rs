@@ -7,7 +7,7 @@ use crate::domain::conversation::Message;
 use crate::domain::error::Missing;
 use crate::domain::ids;
 use crate::domain::message::{
-    Addressee, AdminMessage, BROADCAST_OUTBOUND, DeliveryError, MessageType, NewMessage, StatusEvent,
+    Addressee, AdminMessage, BROADCAST_OUTBOUND, DeliveryError, Field, MessageType, NewMessage, StatusEvent,
     StoredRecipient, WhatsappStatus, whatsapp_message_id,
 };
 use crate::store::conversations::check_admin;
@@ -226,11 +226,10 @@ async fn admin_message(
         let contact = recipient(db, workspace_id, to).await?;
         first.get_or_insert(contact);
         // A blind copy is no participant: the others would see it.
-        if *field != crate::domain::message::Field::Bcc {
+        if *field != Field::Bcc {
             participants.push(contact);
         }
-        let field =
-            serde_json::to_value(field).ok().and_then(|f| f.as_str().map(str::to_owned)).unwrap_or_default();
+        let field = field.as_str().to_owned();
         let (id, email): (String, Option<String>) = db
             .fetch_one(
                 Contacts::select([Contacts::PublicId, Contacts::Email]).where_eq(Contacts::Id, contact.id),
