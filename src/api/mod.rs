@@ -12,9 +12,11 @@ pub mod events;
 pub mod exports;
 pub mod extract;
 pub mod help_center;
+pub mod messages;
 pub mod news;
 pub mod notes;
 pub mod params;
+pub mod phone_call_redirects;
 mod search;
 pub mod segments;
 pub mod subscription_types;
@@ -22,6 +24,7 @@ pub mod tags;
 pub mod teams;
 mod token_cache;
 pub mod uploads;
+pub mod visitors;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -100,10 +103,13 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         data_attributes::router(),
         events::router(),
         exports::router(),
+        messages::router(),
         notes::router(),
+        phone_call_redirects::router(),
         segments::router(),
         subscription_types::router(),
         tags::router(),
+        visitors::router(),
     ];
     resources
         .into_iter()

@@ -3,14 +3,15 @@
 //!
 //! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
 //! what a workspace is set up with (segments, assignment rules, conversation attributes,
-//! subscription types); `brands` those for newsfeeds, brands and sender addresses; `serve` runs
-//! the server.
+//! subscription types); `brands` those for newsfeeds, brands and sender addresses; `visitors`
+//! makes visitors (the Messenger's part); `serve` runs the server.
 
 mod access;
 mod brands;
 mod serve;
 mod settings;
 mod side_conversations;
+mod visitors;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -24,6 +25,7 @@ pub use settings::{
     SubscriptionTypeCommand,
 };
 pub use side_conversations::SideConversationCommand;
+pub use visitors::VisitorCommand;
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
@@ -158,6 +160,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Create anonymous website visitors (Intercom's Messenger makes them; Switchboard has none).
+    Visitor {
+        #[command(subcommand)]
+        command: VisitorCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -230,5 +239,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Brand { command, db } => with_store(&db, async |s| brands::brand(s, command).await).await,
         Command::Email { command, db } => with_store(&db, async |s| brands::email(s, command).await).await,
+        Command::Visitor { command, db } => {
+            with_store(&db, async |s| visitors::visitor(s, command).await).await
+        }
     }
 }

@@ -21,14 +21,17 @@ pub mod events;
 pub mod exports;
 pub mod help_centers;
 pub mod import;
+pub mod messages;
 pub mod news;
 pub mod notes;
+pub mod phone_call_redirects;
 pub mod schema;
 pub mod search;
 pub mod segments;
 pub mod subscriptions;
 pub mod tags;
 pub mod uploads;
+pub mod visitors;
 pub mod workspaces;
 
 pub use backend::*;

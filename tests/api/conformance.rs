@@ -370,6 +370,29 @@ fn patch_defects(file: &str, document: &mut Value) {
     // `message` requires `subject`, which an in-app message has not (`POST /conversations`'
     // example has none).
     unrequire(document, "message", &["subject"]);
+    // `message.message_type` lists email, inapp, facebook and twitter, but `POST /messages`
+    // sends WhatsApp messages from 2.13 on ("an in-app message, an email or whatsapp").
+    if document
+        .pointer("/components/schemas/create_message_request/properties/message_type/enum")
+        .and_then(Value::as_array)
+        .is_some_and(|kinds| kinds.contains(&json!("whatsapp")))
+        && let Some(Value::Array(kinds)) =
+            document.pointer_mut("/components/schemas/message/properties/message_type/enum")
+    {
+        kinds.push(json!("whatsapp"));
+    }
+    // `visitor.email` is an email address, but the description's every visitor example answers
+    // `""` for a visitor without one, and `email` is required.
+    if let Some(email) = document.pointer_mut("/components/schemas/visitor/properties/email") {
+        email.as_object_mut().map(|e| e.remove("format"));
+    }
+    // `visitor.custom_attributes` values are strings, but `PUT /visitors`' own example sets a
+    // boolean and numbers (a visitor's attributes are a contact's).
+    if let Some(values) =
+        document.pointer_mut("/components/schemas/visitor/properties/custom_attributes/additionalProperties")
+    {
+        *values = json!({ "type": ["string", "number", "boolean"] });
+    }
     // `article_content.url` is a string, but a draft has no URL: `article`'s draft example has
     // `url: null`.
     if let Some(url) = document.pointer_mut("/components/schemas/article_content/properties/url") {

@@ -132,8 +132,8 @@ pub struct Source {
     pub attachments: Vec<Attachment>,
     pub url: Option<String>,
     pub redacted: bool,
-    /// Email headers (2.16), "only present for email conversations": Switchboard's are
-    /// messenger conversations.
+    /// Email headers (2.16), "only present for email conversations": an admin's email message
+    /// (`POST /messages`) has its recipients; no email here has a Reply-To.
     pub recipients: Option<Vec<Json>>,
     pub reply_to: Option<Vec<Json>>,
 }

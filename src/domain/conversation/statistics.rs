@@ -108,6 +108,11 @@ impl Statistics {
         }
     }
 
+    /// A conversation an admin's message started: nothing has happened in it yet.
+    pub fn started_by_admin() -> Statistics {
+        Statistics { kind: KIND, ..Statistics::default() }
+    }
+
     /// Seconds from the first assignment to the last close, 0 until a conversation that was
     /// assigned has been closed.
     pub fn handling_time(&self) -> i64 {

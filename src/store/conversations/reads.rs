@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
-use serde_json::Map;
+use serde_json::{Map, Value as Json};
 
 use crate::domain::company::Company;
 use crate::domain::conversation::statistics::{Statistics, TeamResponse};
@@ -16,6 +16,7 @@ use crate::domain::conversation::{
     Position, Reference, Source, State, Teammates, part_type,
 };
 use crate::domain::error::Missing;
+use crate::domain::message::StoredRecipient;
 use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::tag::{AdminReference, Tag};
 use crate::store::conversations::parts::Core;
@@ -24,6 +25,7 @@ use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationRow, ConversationTags, Conversations, PartRow,
 };
+use crate::store::schema::messages::Messages;
 use crate::store::schema::tags::Tags;
 use crate::store::search::conversations::Resolver;
 use crate::store::search::lower;
@@ -264,6 +266,30 @@ async fn team_names(db: &mut impl Exec, rows: &[ConversationRow]) -> StoreResult
     Ok(rows.into_iter().collect())
 }
 
+/// The recipients of the email messages that started any of `rows` (`source.recipients`).
+async fn email_recipients(
+    db: &mut impl Exec,
+    rows: &[ConversationRow],
+) -> StoreResult<HashMap<i64, Vec<Json>>> {
+    let ids: Vec<i64> = rows.iter().filter(|r| r.source_type == "email").map(|r| r.id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found: Vec<(i64, String)> = db
+        .fetch_all(
+            Messages::select([Messages::ConversationId, Messages::Recipients])
+                .and_where(Expr::col(Messages::ConversationId).is_in(ids)),
+        )
+        .await?;
+    Ok(found
+        .into_iter()
+        .map(|(id, text)| {
+            let stored: Vec<StoredRecipient> = serde_json::from_str(&text).unwrap_or_default();
+            (id, stored.iter().map(StoredRecipient::email_header).collect())
+        })
+        .collect())
+}
+
 /// Turns rows into conversation objects (without parts), everything embedded fetched at once.
 async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -282,6 +308,7 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
         rows.iter().filter_map(|r| r.source_author_contact_id).collect(),
     )
     .await?;
+    let mut recipients = email_recipients(db, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -309,7 +336,7 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                     attachments: attachments(&r.source_attachments),
                     url: r.source_url.clone(),
                     redacted: r.source_redacted,
-                    recipients: None,
+                    recipients: recipients.remove(&r.id),
                     reply_to: None,
                 },
                 contacts: NamedList::new(embedded.contacts.remove(&r.id).unwrap_or_default()),

@@ -44,46 +44,132 @@ pub(crate) async fn write_words(
     Ok(())
 }
 
-/// A new conversation started by a contact.
+/// Who starts a conversation.
+pub(crate) enum Starter {
+    Contact(FoundContact),
+    /// An admin's message to contacts: open in the inbox at once, or closed until a contact
+    /// replies (a contact's reply re-opens it).
+    Admin {
+        admin_id: i64,
+        to: Vec<FoundContact>,
+        open: bool,
+    },
+}
+
+/// A new conversation and its source message.
 pub(crate) struct Started<'a> {
-    pub contact: FoundContact,
+    pub by: Starter,
+    /// `source.type`: `conversation` (in-app), `email`, `whatsapp`, `phone_switch`.
+    pub source_type: &'a str,
     pub body: &'a str,
     pub subject: Option<&'a str>,
+    pub url: Option<&'a str>,
     pub attachments: &'a [Attachment],
     pub brand_id: Option<&'a str>,
     pub at: i64,
 }
 
-async fn insert_conversation(db: &mut impl Exec, workspace_id: i64, s: &Started<'_>) -> StoreResult<i64> {
+/// Writes a new conversation, its participants and its words; the caller's transaction.
+pub(crate) async fn insert_conversation(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    s: &Started<'_>,
+) -> StoreResult<i64> {
     use Conversations::*;
-    let core = Core {
-        state: crate::domain::conversation::State::Open,
-        read: false,
-        waiting_since: Some(s.at),
-        snoozed_until: None,
-        admin_assignee_id: None,
-        team_assignee_id: None,
-        stats: Statistics::started_by_contact(s.at),
+    let (core, delivered_as, participants) = match &s.by {
+        Starter::Contact(contact) => {
+            let core = Core {
+                state: crate::domain::conversation::State::Open,
+                read: false,
+                waiting_since: Some(s.at),
+                snoozed_until: None,
+                admin_assignee_id: None,
+                team_assignee_id: None,
+                stats: Statistics::started_by_contact(s.at),
+            };
+            (core, "customer_initiated", vec![*contact])
+        }
+        Starter::Admin { to, open, .. } => {
+            let core = Core {
+                state: if *open {
+                    crate::domain::conversation::State::Open
+                } else {
+                    crate::domain::conversation::State::Closed
+                },
+                read: true,
+                waiting_since: None,
+                snoozed_until: None,
+                admin_assignee_id: None,
+                team_assignee_id: None,
+                stats: Statistics::started_by_admin(),
+            };
+            (core, "admin_initiated", to.clone())
+        }
+    };
+    let (author_type, author_admin, author_contact) = match &s.by {
+        Starter::Contact(contact) => (contact.role(), None, Some(contact.id)),
+        Starter::Admin { admin_id, .. } => ("admin", Some(*admin_id), None),
     };
     let mut values = core.values(s.at);
     values.extend([
         (WorkspaceId, workspace_id.into()),
         (CreatedAt, s.at.into()),
-        (SourceType, "conversation".into()),
-        (SourceDeliveredAs, "customer_initiated".into()),
+        (SourceType, s.source_type.into()),
+        (SourceDeliveredAs, delivered_as.into()),
         (SourceSubject, s.subject.unwrap_or_default().into()),
         (SourceBody, s.body.into()),
+        (SourceUrl, s.url.into()),
         (SourceAttachments, serde_json::to_string(s.attachments).unwrap_or_else(|_| "[]".into()).into()),
-        (SourceAuthorType, s.contact.role().into()),
-        (SourceAuthorContactId, s.contact.id.into()),
+        (SourceAuthorType, author_type.into()),
+        (SourceAuthorAdminId, author_admin.into()),
+        (SourceAuthorContactId, author_contact.into()),
         (CustomAttributes, Expr::val(Json::Object(Map::new()))),
         (BrandId, s.brand_id.into()),
     ]);
     let id: i64 = db.fetch_scalar(Conversations::insert(values).returning_col(Id)).await?;
-    add_participant(db, id, s.contact.id, s.at).await?;
+    let mut added = Vec::with_capacity(participants.len());
+    for contact in participants {
+        if !added.contains(&contact.id) {
+            add_participant(db, id, contact.id, s.at).await?;
+            added.push(contact.id);
+        }
+    }
     write_words(db, id, Some(s.body)).await?;
-    touch_contacts(db, id, Contacts::LastRepliedAt, s.at, None).await?;
+    match s.by {
+        Starter::Contact(_) => touch_contacts(db, id, Contacts::LastRepliedAt, s.at, None).await?,
+        Starter::Admin { .. } => touch_contacts(db, id, Contacts::LastContactedAt, s.at, None).await?,
+    }
     Ok(id)
+}
+
+/// Starts a conversation from the contact `new` names; a visitor (`from.type` `contact` with a
+/// `user_id` nobody has) becomes a lead first. The caller's transaction; `(id, created_at)`.
+pub(crate) async fn start_from_contact(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    new: &crate::domain::conversation::requests::NewConversation,
+    url: Option<&str>,
+) -> StoreResult<(i64, i64)> {
+    use crate::domain::conversation::requests::FromType;
+    let contact = match (find_contact(db, workspace_id, &new.from).await?, new.from_type, &new.from) {
+        (Some(c), FromType::User, _) if !c.is_user => return Err(Missing::Contact.into()),
+        (Some(c), FromType::Lead, _) if c.is_user => return Err(Missing::Contact.into()),
+        (Some(c), _, _) => c,
+        (None, FromType::Contact, ContactKey::UserId(_)) => insert_lead(db, workspace_id, &new.from).await?,
+        (None, _, _) => return Err(Missing::Contact.into()),
+    };
+    let at = new.created_at.unwrap_or_else(now);
+    let started = Started {
+        by: Starter::Contact(contact),
+        source_type: "conversation",
+        body: &new.body,
+        subject: new.subject.as_deref(),
+        url,
+        attachments: &new.attachments,
+        brand_id: new.brand_id.as_deref(),
+        at,
+    };
+    Ok((insert_conversation(db, workspace_id, &started).await?, at))
 }
 
 /// The contact's most recently updated conversation.
@@ -111,37 +197,16 @@ async fn latest_of(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> St
 }
 
 impl Store {
-    /// Starts a conversation from a contact; a visitor (`from.type` `contact` with a
-    /// `user_id` nobody has) becomes a lead first.
+    /// Starts a conversation from a contact (see [`start_from_contact`]).
     pub async fn create_conversation(
         &self,
         workspace_id: i64,
         new: &crate::domain::conversation::requests::NewConversation,
     ) -> StoreResult<(i64, i64)> {
-        use crate::domain::conversation::requests::FromType;
         let mut tx = self.begin().await?;
-        let contact = match (find_contact(&mut tx, workspace_id, &new.from).await?, new.from_type, &new.from)
-        {
-            (Some(c), FromType::User, _) if !c.is_user => return Err(Missing::Contact.into()),
-            (Some(c), FromType::Lead, _) if c.is_user => return Err(Missing::Contact.into()),
-            (Some(c), _, _) => c,
-            (None, FromType::Contact, ContactKey::UserId(_)) => {
-                insert_lead(&mut tx, workspace_id, &new.from).await?
-            }
-            (None, _, _) => return Err(Missing::Contact.into()),
-        };
-        let at = new.created_at.unwrap_or_else(now);
-        let started = Started {
-            contact,
-            body: &new.body,
-            subject: new.subject.as_deref(),
-            attachments: &new.attachments,
-            brand_id: new.brand_id.as_deref(),
-            at,
-        };
-        let id = insert_conversation(&mut tx, workspace_id, &started).await?;
+        let started = start_from_contact(&mut tx, workspace_id, new, None).await?;
         tx.commit().await?;
-        Ok((id, at))
+        Ok(started)
     }
 
     /// Marks read, sets the title, the company and custom attributes, each changed attribute

@@ -54,7 +54,7 @@ pub enum ContactKey {
 
 impl ContactKey {
     /// The first of `id`, `user_id`, `email` that is present and not blank.
-    fn pick(id: Option<String>, user_id: Option<String>, email: Option<String>) -> Option<ContactKey> {
+    pub fn pick(id: Option<String>, user_id: Option<String>, email: Option<String>) -> Option<ContactKey> {
         let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         clean(id)
             .map(ContactKey::Id)
