@@ -22,6 +22,12 @@ pub struct ServeArgs {
     /// token revoked by `switchboard token revoke` keeps working in a running server (0: none).
     #[arg(long, env = "SWITCHBOARD_TOKEN_CACHE_SECONDS", default_value_t = ApiConfig::default().token_cache.as_secs())]
     pub token_cache_seconds: u64,
+    /// `Host` values `/mcp` answers (`name` or `name:port`, comma-separated); none: any.
+    #[arg(long = "mcp-allowed-hosts", env = "SWITCHBOARD_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub mcp_allowed_hosts: Vec<String>,
+    /// Browser origins `/mcp` accepts (`https://app.example.com:443`, comma-separated); none: any.
+    #[arg(long = "mcp-allowed-origins", env = "SWITCHBOARD_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub mcp_allowed_origins: Vec<String>,
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -38,6 +44,8 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         rate_limit_per_minute: args.rate_limit,
         max_body_bytes: args.max_body_bytes,
         token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
+        mcp_allowed_hosts: args.mcp_allowed_hosts,
+        mcp_allowed_origins: args.mcp_allowed_origins,
     };
     crate::serve(listener, store.clone(), config, shutdown_signal()).await?;
     store.close().await;

@@ -24,6 +24,8 @@ mod event_since;
 mod events;
 mod help_center;
 mod import;
+mod mcp;
+mod mcp_tools;
 mod notes;
 mod process;
 mod robustness;
