@@ -132,12 +132,18 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         .with_state(state)
 }
 
+/// The id `request_context` gave a request, for work done outside its task (MCP tools).
+#[derive(Clone)]
+pub(crate) struct RequestId(pub String);
+
 /// Gives each request an id (in the logs, in `X-Request-Id` and in every error body).
 async fn request_context(request: Request, next: Next) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let span =
         tracing::info_span!("request", %request_id, method = %request.method(), path = %request.uri().path());
     let started = Instant::now();
+    let mut request = request;
+    request.extensions_mut().insert(RequestId(request_id.clone()));
     let mut response = REQUEST_ID.scope(request_id.clone(), next.run(request)).instrument(span.clone()).await;
     // An answered error is logged by default, with the id its body shows; a success only at
     // debug level: formatting a line per request costs more than serving a contact from SQLite.

@@ -91,6 +91,7 @@ impl<'a> Mcp<'a> {
         let body = &result["structuredContent"];
         assert_eq!(body["type"], "error.list", "{tool}: {result}");
         assert_eq!(body["errors"][0]["code"], code, "{tool}: {result}");
+        assert!(body["request_id"].is_string(), "{tool}: {result}");
         let text = result["content"][0]["text"].as_str().unwrap();
         assert!(text.starts_with(&format!("{code}: ")), "{text}");
         body["errors"][0].clone()
@@ -163,7 +164,7 @@ async fn mcp_2025_06_18(app: TestApp) {
     handshake(&app, "2025-06-18").await;
 }
 
-/// 2026-07-28 has no `initialize`: every request carries its revision and capabilities.
+// 2026-07-28 has no `initialize`: every request carries its revision and capabilities.
 backend_test!(mcp_2026_07_28);
 async fn mcp_2026_07_28(app: TestApp) {
     let mcp = Mcp::new(&app);
@@ -281,7 +282,7 @@ async fn mcp_read_errors_are_intercoms(app: TestApp) {
     mcp.fails("fetch", json!({"id": "ticket_1"}), "parameter_invalid").await;
     mcp.fails("search", json!({"query": "state:open"}), "parameter_invalid").await;
     mcp.fails("search", json!({"query": "object_type:contacts limit:many"}), "parameter_invalid").await;
-    mcp.fails("search_contacts", json!({"query": {"field": "email", "operator": "??", "value": "x"}}), "invalid_operator")
+    mcp.fails("search_contacts", json!({"query": {"field": "email", "operator": "??", "value": "x"}}), "parameter_invalid")
         .await;
     mcp.fails("search_articles", json!({"state": "gone"}), "parameter_invalid").await;
     mcp.fails("list_companies", json!({"per_page": "many"}), "parameter_invalid").await;

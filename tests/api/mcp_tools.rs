@@ -83,7 +83,7 @@ async fn mcp_conversation_writes(app: TestApp) {
 
     // The endpoints' refusals, and nothing written by a refused call.
     mcp.fails("reply_to_conversation", json!({"conversation_id": id}), "parameter_not_found").await;
-    mcp.fails("reply_to_conversation", json!({"conversation_id": id, "body": "x", "admin_id": "999999"}), "not_found")
+    mcp.fails("reply_to_conversation", json!({"conversation_id": id, "body": "x", "admin_id": "999999"}), "admin_not_found")
         .await;
     mcp.fails("assign_conversation", json!({"conversation_id": id}), "parameter_not_found").await;
     mcp.fails("snooze_conversation", json!({"conversation_id": id}), "parameter_not_found").await;

@@ -28,7 +28,7 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::Value;
 
-use super::ApiConfig;
+use super::{ApiConfig, RequestId};
 use super::extract::Ctx;
 use rest::Rest;
 
@@ -65,13 +65,19 @@ pub struct McpServer {
 pub(super) struct Caller {
     pub ctx: Ctx,
     pub headers: axum::http::HeaderMap,
+    /// The MCP request's id, which errors the tools answer themselves carry.
+    pub request_id: Option<String>,
 }
 
 fn caller(context: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
     let parts = context.extensions.get::<axum::http::request::Parts>();
     let ctx = parts.and_then(|parts| parts.extensions.get::<Ctx>());
     match (parts, ctx) {
-        (Some(parts), Some(ctx)) => Ok(Caller { ctx: ctx.clone(), headers: parts.headers.clone() }),
+        (Some(parts), Some(ctx)) => Ok(Caller {
+            ctx: ctx.clone(),
+            headers: parts.headers.clone(),
+            request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
+        }),
         // `authenticate` guards the route: a request without a workspace never gets here.
         _ => Err(ErrorData::internal_error("the request carries no workspace", None)),
     }

@@ -20,9 +20,13 @@ pub(super) struct Answer {
 impl Answer {
     /// An error answered before any operation ran (a tool's own argument check), in the
     /// `error.list` shape every REST error has.
-    pub async fn refused(error: ApiError) -> Answer {
+    pub async fn refused(error: ApiError, caller: &Caller) -> Answer {
         use axum::response::IntoResponse;
-        Answer::read(error.into_response()).await
+        let response = match &caller.request_id {
+            Some(id) => crate::error::REQUEST_ID.sync_scope(id.clone(), || error.into_response()),
+            None => error.into_response(),
+        };
+        Answer::read(response).await
     }
 
     async fn read(response: axum::response::Response) -> Answer {
@@ -85,7 +89,7 @@ impl Rest {
             Ok(request) => request,
             Err(_) => {
                 let error = ApiError::invalid("path", "path is not a valid request path");
-                return Answer::refused(error).await;
+                return Answer::refused(error, caller).await;
             }
         };
         let mut request = request;

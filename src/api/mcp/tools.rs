@@ -12,11 +12,11 @@ use crate::error::ApiError;
 
 /// Runs tool `name` (one `catalog` lists) and renders its answer.
 pub(super) async fn call(rest: &Rest, caller: &Caller, name: &str, args: Args) -> CallToolResult {
-    let answer = match run(rest, caller, name, &args).await {
-        Ok(answer) => answer,
-        Err(refusal) => Answer::refused(refusal).await,
+    let (answer, refused) = match run(rest, caller, name, &args).await {
+        Ok(answer) => (answer, false),
+        Err(refusal) => (Answer::refused(refusal, caller).await, true),
     };
-    if name == "call_api" && answer.status < 500 {
+    if name == "call_api" && !refused && answer.status < 500 {
         // The operation's answer, whatever its status, is what call_api returns.
         let text = format!("{} {}", answer.status, summary(&answer.body));
         let body = json!({"status": answer.status, "body": answer.body});
