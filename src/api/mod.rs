@@ -251,7 +251,10 @@ fn requested_version(headers: &HeaderMap, default: Version) -> Result<Version, A
     match headers.get("intercom-version").map(|v| v.to_str().unwrap_or("")) {
         None => Ok(default),
         Some(raw) => Version::parse(raw).ok_or_else(|| {
-            ApiError::new(ErrorCode::IntercomVersionInvalid, format!("The requested version '{raw}' could not be found"))
+            ApiError::new(
+                ErrorCode::IntercomVersionInvalid,
+                format!("The requested version '{raw}' could not be found"),
+            )
         }),
     }
 }

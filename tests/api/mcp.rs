@@ -104,7 +104,13 @@ pub async fn conversation(app: &TestApp, email: &str, text: &str) -> (String, St
     let (status, message) =
         app.post("/conversations", json!({"from": {"type": "user", "id": contact}, "body": text})).await;
     assert_eq!(status, 200, "{message}");
-    (contact, message["conversation_id"].as_str().map(str::to_owned).unwrap_or_else(|| message["conversation_id"].to_string()))
+    (
+        contact,
+        message["conversation_id"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| message["conversation_id"].to_string()),
+    )
 }
 
 pub async fn article(app: &TestApp, title: &str) -> Value {
@@ -121,7 +127,8 @@ async fn mcp_needs_a_token(app: TestApp) {
         let mcp = Mcp::with_token(&app, token);
         let (status, body) = mcp.rpc("tools/list", json!({})).await;
         assert_error(status, &body, 401, "unauthorized");
-        let (status, body) = mcp.rpc("tools/call", json!({"name": "get_contact", "arguments": {"id": "x"}})).await;
+        let (status, body) =
+            mcp.rpc("tools/call", json!({"name": "get_contact", "arguments": {"id": "x"}})).await;
         assert_error(status, &body, 401, "unauthorized");
     }
     let mut request = Mcp::new(&app).request("tools/list", json!({}), Some(1));
@@ -176,14 +183,37 @@ async fn mcp_2026_07_28(app: TestApp) {
     }
     let (status, tools) = mcp.rpc("tools/list", json!({})).await;
     assert_eq!(status, 200, "{tools}");
-    let names: Vec<&str> = tools["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        tools["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     for name in [
-        "search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact",
-        "list_companies", "get_company", "list_articles", "search_articles", "get_article", "create_article",
-        "update_article", "create_contact", "update_contact", "tag_contact", "untag_contact",
-        "create_conversation", "reply_to_conversation", "assign_conversation", "close_conversation",
-        "open_conversation", "snooze_conversation", "tag_conversation", "create_note", "list_operations",
-        "describe_operation", "call_api",
+        "search",
+        "fetch",
+        "search_conversations",
+        "get_conversation",
+        "search_contacts",
+        "get_contact",
+        "list_companies",
+        "get_company",
+        "list_articles",
+        "search_articles",
+        "get_article",
+        "create_article",
+        "update_article",
+        "create_contact",
+        "update_contact",
+        "tag_contact",
+        "untag_contact",
+        "create_conversation",
+        "reply_to_conversation",
+        "assign_conversation",
+        "close_conversation",
+        "open_conversation",
+        "snooze_conversation",
+        "tag_conversation",
+        "create_note",
+        "list_operations",
+        "describe_operation",
+        "call_api",
     ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
@@ -211,14 +241,20 @@ async fn mcp_contact_and_conversation_reads_match_rest(app: TestApp) {
     ] {
         assert_eq!(mcp.ok("get_conversation", json!({"id": id})).await, rest_conversation);
     }
-    assert_eq!(mcp.ok("fetch", json!({"id": format!("conversation_{conversation_id}")})).await, rest_conversation);
+    assert_eq!(
+        mcp.ok("fetch", json!({"id": format!("conversation_{conversation_id}")})).await,
+        rest_conversation
+    );
     assert_eq!(mcp.ok("fetch", json!({"id": format!("contact_{contact_id}")})).await, rest_contact);
 
     // search_contacts and search_conversations answer as the search endpoints do.
     contact(&app, json!({"email": "bob@other.io", "name": "Bob"})).await;
     let found = mcp.ok("search_contacts", json!({"email": "ann@example.com"})).await;
     let (_, rest) = app
-        .post("/contacts/search", json!({"query": {"field": "email", "operator": "=", "value": "ann@example.com"}}))
+        .post(
+            "/contacts/search",
+            json!({"query": {"field": "email", "operator": "=", "value": "ann@example.com"}}),
+        )
         .await;
     assert_eq!(found, rest);
     assert_eq!(found["total_count"], 1);
@@ -227,7 +263,10 @@ async fn mcp_contact_and_conversation_reads_match_rest(app: TestApp) {
     let open = mcp.ok("search_conversations", json!({"state": "open"})).await;
     assert_eq!(open["conversations"][0]["id"], rest_conversation["id"], "{open}");
     let by_query = mcp
-        .ok("search_conversations", json!({"query": {"field": "source.author.email", "operator": "=", "value": "ann@example.com"}}))
+        .ok(
+            "search_conversations",
+            json!({"query": {"field": "source.author.email", "operator": "=", "value": "ann@example.com"}}),
+        )
         .await;
     assert_eq!(by_query["total_count"], 1, "{by_query}");
     assert_eq!(mcp.ok("search_conversations", json!({"state": "closed"})).await["total_count"], 0);
@@ -237,12 +276,16 @@ async fn mcp_contact_and_conversation_reads_match_rest(app: TestApp) {
     let first = &results["results"][0];
     assert_eq!(first["id"], format!("conversation_{conversation_id}"), "{results}");
     assert_eq!(first["text"], "My invoice is wrong");
-    assert!(first["url"].as_str().unwrap().ends_with(&format!("/conversations/{conversation_id}")), "{first}");
+    assert!(
+        first["url"].as_str().unwrap().ends_with(&format!("/conversations/{conversation_id}")),
+        "{first}"
+    );
     assert!(first["title"].is_string());
     let people = mcp.ok("search", json!({"query": "object_type:contacts limit:1"})).await;
     assert_eq!(people["results"].as_array().unwrap().len(), 1, "{people}");
     let next = people["next_starting_after"].as_str().expect("a second page").to_owned();
-    let rest_page = mcp.ok("search", json!({"query": "object_type:contacts limit:1", "starting_after": next})).await;
+    let rest_page =
+        mcp.ok("search", json!({"query": "object_type:contacts limit:1", "starting_after": next})).await;
     assert_eq!(rest_page["results"].as_array().unwrap().len(), 1);
     assert_ne!(rest_page["results"][0]["id"], people["results"][0]["id"]);
     let ann = mcp.ok("search", json!({"query": "object_type:contacts email:ann@example.com"})).await;
@@ -257,7 +300,10 @@ async fn mcp_company_and_article_reads_match_rest(app: TestApp) {
     assert_eq!(status, 200, "{company}");
     let id = company["id"].as_str().unwrap();
     assert_eq!(mcp.ok("get_company", json!({"id": id})).await, app.get(&format!("/companies/{id}")).await.1);
-    assert_eq!(mcp.ok("list_companies", json!({"per_page": 5})).await, app.get("/companies?per_page=5").await.1);
+    assert_eq!(
+        mcp.ok("list_companies", json!({"per_page": 5})).await,
+        app.get("/companies?per_page=5").await.1
+    );
 
     let article = article(&app, "Resetting your password").await;
     let id = article["id"].as_str().unwrap();
@@ -282,8 +328,12 @@ async fn mcp_read_errors_are_intercoms(app: TestApp) {
     mcp.fails("fetch", json!({"id": "ticket_1"}), "parameter_invalid").await;
     mcp.fails("search", json!({"query": "state:open"}), "parameter_invalid").await;
     mcp.fails("search", json!({"query": "object_type:contacts limit:many"}), "parameter_invalid").await;
-    mcp.fails("search_contacts", json!({"query": {"field": "email", "operator": "??", "value": "x"}}), "parameter_invalid")
-        .await;
+    mcp.fails(
+        "search_contacts",
+        json!({"query": {"field": "email", "operator": "??", "value": "x"}}),
+        "parameter_invalid",
+    )
+    .await;
     mcp.fails("search_articles", json!({"state": "gone"}), "parameter_invalid").await;
     mcp.fails("list_companies", json!({"per_page": "many"}), "parameter_invalid").await;
     // Path tricks name nothing: an id is one path segment.
@@ -305,7 +355,8 @@ async fn mcp_workspaces_are_isolated(app: TestApp) {
     let found = theirs.ok("search", json!({"query": "object_type:contacts email:mine@example.com"})).await;
     assert_eq!(found["results"], json!([]));
     assert_eq!(theirs.ok("search_conversations", json!({"state": "open"})).await["total_count"], 0);
-    let call = theirs.call("call_api", json!({"method": "GET", "path": format!("/contacts/{contact_id}")})).await;
+    let call =
+        theirs.call("call_api", json!({"method": "GET", "path": format!("/contacts/{contact_id}")})).await;
     assert_eq!(call["structuredContent"]["status"], 404, "{call}");
     let (_, listed) = theirs.rpc("resources/list", json!({})).await;
     assert_eq!(listed["result"]["resources"], json!([]), "{listed}");
@@ -348,7 +399,10 @@ async fn mcp_serves_articles_as_resources(app: TestApp) {
 }
 
 // 6 a minute is one request per 10-second window.
-backend_test!(mcp_calls_count_against_the_rate_limit, ApiConfig { rate_limit_per_minute: 6, ..ApiConfig::default() });
+backend_test!(
+    mcp_calls_count_against_the_rate_limit,
+    ApiConfig { rate_limit_per_minute: 6, ..ApiConfig::default() }
+);
 async fn mcp_calls_count_against_the_rate_limit(app: TestApp) {
     let mcp = Mcp::new(&app);
     // The MCP request is counted; the REST operation its tool runs is not counted again.

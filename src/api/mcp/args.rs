@@ -35,7 +35,12 @@ pub(super) fn object(args: &Args, name: &str) -> Result<Option<Map<String, Value
 /// The arguments without `names`: the body a write tool passes on to its endpoint, which
 /// checks every field as it checks a REST body.
 pub(super) fn without(args: &Args, names: &[&str]) -> Value {
-    Value::Object(args.iter().filter(|(k, _)| !names.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect())
+    Value::Object(
+        args.iter()
+            .filter(|(k, _)| !names.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
 }
 
 /// The `admin_id` argument, or the token's admin when absent: the admin a write acts as.
@@ -83,7 +88,10 @@ mod tests {
     fn ids_come_raw_prefixed_or_as_urls() {
         assert_eq!(plain_id("123", "conversation"), "123");
         assert_eq!(plain_id("conversation_123", "conversation"), "123");
-        assert_eq!(plain_id("https://app.intercom.com/a/inbox/_/inbox/conversation/123", "conversation"), "123");
+        assert_eq!(
+            plain_id("https://app.intercom.com/a/inbox/_/inbox/conversation/123", "conversation"),
+            "123"
+        );
         assert_eq!(plain_id("contact_6a1b", "contact"), "6a1b");
         assert_eq!(segment("../me"), "%2E%2E%2Fme");
     }

@@ -246,13 +246,23 @@ const DEFINITIONS: &[Definition] = &[
         name: "tag_contact",
         description: "Tag a contact with an existing tag.",
         read_only: false,
-        schema: || object(json!({"contact_id": id("The contact"), "tag_id": id("The tag")}), &["contact_id", "tag_id"]),
+        schema: || {
+            object(
+                json!({"contact_id": id("The contact"), "tag_id": id("The tag")}),
+                &["contact_id", "tag_id"],
+            )
+        },
     },
     Definition {
         name: "untag_contact",
         description: "Remove a tag from a contact.",
         read_only: false,
-        schema: || object(json!({"contact_id": id("The contact"), "tag_id": id("The tag")}), &["contact_id", "tag_id"]),
+        schema: || {
+            object(
+                json!({"contact_id": id("The contact"), "tag_id": id("The tag")}),
+                &["contact_id", "tag_id"],
+            )
+        },
     },
     Definition {
         name: "create_conversation",

@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use tower::ServiceExt;
 
+use super::Caller;
 use super::args::{Args, optional, required};
 use super::rest::{Answer, Rest};
-use super::Caller;
 use crate::domain::version::Version;
 use crate::error::ApiError;
 
@@ -87,7 +87,9 @@ fn to_json(yaml: serde_norway::Value) -> Value {
 fn version_argument(caller: &Caller, args: &Args) -> Result<Version, ApiError> {
     match optional(args, "version")? {
         None => Ok(caller.ctx.version),
-        Some(raw) => Version::parse(&raw).ok_or_else(|| ApiError::invalid("version", format!("No version {raw}"))),
+        Some(raw) => {
+            Version::parse(&raw).ok_or_else(|| ApiError::invalid("version", format!("No version {raw}")))
+        }
     }
 }
 
@@ -173,8 +175,13 @@ pub(super) async fn list_operations(rest: &Rest, caller: &Caller, args: &Args) -
     let candidates: Vec<_> = operations(spec)
         .into_iter()
         .filter(|(_, _, op)| {
-            let tags: Vec<String> =
-                op["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str()).map(str::to_lowercase).collect();
+            let tags: Vec<String> = op["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.as_str())
+                .map(str::to_lowercase)
+                .collect();
             tag.as_ref().is_none_or(|tag| tags.contains(tag))
         })
         .filter(|(method, path, op)| {
@@ -204,29 +211,47 @@ pub(super) async fn list_operations(rest: &Rest, caller: &Caller, args: &Args) -
         })
         .collect();
     let count = listed.len();
-    Ok(Answer { status: 200, body: json!({"type": "operation.list", "version": version, "total_count": count, "data": listed}) })
+    Ok(Answer {
+        status: 200,
+        body: json!({"type": "operation.list", "version": version, "total_count": count, "data": listed}),
+    })
 }
 
 /// `describe_operation`: parameters, request body and responses of one served operation.
-pub(super) async fn describe_operation(rest: &Rest, caller: &Caller, args: &Args) -> Result<Answer, ApiError> {
+pub(super) async fn describe_operation(
+    rest: &Rest,
+    caller: &Caller,
+    args: &Args,
+) -> Result<Answer, ApiError> {
     let (version, spec) = description(version_argument(caller, args)?);
     let method = required(args, "method")?.to_lowercase();
     let path = required(args, "path")?;
     let depth = match args.get("depth") {
         None | Some(Value::Null) => 4,
-        Some(value) => value.as_u64().filter(|d| *d <= 8).ok_or_else(|| {
-            ApiError::invalid("depth", "depth must be a whole number from 0 to 8")
-        })? as usize,
+        Some(value) => value
+            .as_u64()
+            .filter(|d| *d <= 8)
+            .ok_or_else(|| ApiError::invalid("depth", "depth must be a whole number from 0 to 8"))?
+            as usize,
     };
     let wanted = template(path.split('?').next().unwrap_or_default());
-    let found = operations(spec).into_iter().find(|(m, p, _)| *m == method && template(p) == wanted).or_else(|| {
-        // A concrete path (`/contacts/abc`): the operation whose template it fits.
-        operations(spec).into_iter().find(|(m, p, _)| *m == method && fits(p, &wanted))
-    });
-    let not_described = || ApiError::not_found(format!("Version {version} describes no operation {} {path}", method.to_uppercase()));
+    let found =
+        operations(spec).into_iter().find(|(m, p, _)| *m == method && template(p) == wanted).or_else(|| {
+            // A concrete path (`/contacts/abc`): the operation whose template it fits.
+            operations(spec).into_iter().find(|(m, p, _)| *m == method && fits(p, &wanted))
+        });
+    let not_described = || {
+        ApiError::not_found(format!(
+            "Version {version} describes no operation {} {path}",
+            method.to_uppercase()
+        ))
+    };
     let (method, path, op) = found.ok_or_else(not_described)?;
     if !served(rest, &[(method, path)]).await[0] {
-        return Err(ApiError::not_found(format!("This server does not serve {} {path}", method.to_uppercase())));
+        return Err(ApiError::not_found(format!(
+            "This server does not serve {} {path}",
+            method.to_uppercase()
+        )));
     }
     let parameters: Vec<Value> = op["parameters"]
         .as_array()

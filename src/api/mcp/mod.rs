@@ -28,8 +28,8 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::Value;
 
-use super::{ApiConfig, RequestId};
 use super::extract::Ctx;
+use super::{ApiConfig, RequestId};
 use rest::Rest;
 
 /// Where the MCP endpoint is mounted.
@@ -168,7 +168,10 @@ impl ServerHandler for McpServer {
         let id = request.uri.strip_prefix(ARTICLE_URI).filter(|id| !id.is_empty()).ok_or_else(not_found)?;
         let answer = self.rest.get(&caller, &format!("/articles/{}", args::segment(id))).await;
         if answer.status == 404 {
-            return Err(ErrorData::resource_not_found(format!("No resource {}", request.uri), Some(answer.body)));
+            return Err(ErrorData::resource_not_found(
+                format!("No resource {}", request.uri),
+                Some(answer.body),
+            ));
         }
         if answer.status >= 400 {
             return Err(ErrorData::internal_error("the article could not be read", Some(answer.body)));

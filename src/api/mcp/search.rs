@@ -4,9 +4,9 @@
 use axum::http::Method;
 use serde_json::{Map, Value, json};
 
+use super::Caller;
 use super::args::{Args, object, optional, plain_id, required, segment};
 use super::rest::{Answer, Rest};
-use super::Caller;
 use crate::error::ApiError;
 
 /// What `search` looks through.
@@ -45,11 +45,15 @@ pub(super) async fn search(rest: &Rest, caller: &Caller, args: &Args) -> Result<
                     _ => return Err(query_invalid("object_type must be conversations or contacts")),
                 })
             }
-            "limit" => limit = Some(value.parse::<u64>().map_err(|_| query_invalid("limit must be a number"))?),
+            "limit" => {
+                limit = Some(value.parse::<u64>().map_err(|_| query_invalid("limit must be a number"))?)
+            }
             _ => conditions.push(condition(key, value)),
         }
     }
-    let kind = kind.ok_or_else(|| query_invalid("the query must name object_type:conversations or object_type:contacts"))?;
+    let kind = kind.ok_or_else(|| {
+        query_invalid("the query must name object_type:conversations or object_type:contacts")
+    })?;
     if !words.is_empty() {
         let text = words.join(" ");
         conditions.push(match kind {
@@ -258,7 +262,9 @@ async fn filtered(
             let ids: Vec<Value> = ids
                 .iter()
                 .map(|id| match id {
-                    Value::String(s) => json!(plain_id(s, if kind == Kind::Contacts { "contact" } else { "conversation" })),
+                    Value::String(s) => {
+                        json!(plain_id(s, if kind == Kind::Contacts { "contact" } else { "conversation" }))
+                    }
                     other => json!(other.to_string()),
                 })
                 .collect();
@@ -295,8 +301,14 @@ mod tests {
 
     #[test]
     fn queries_read_as_conditions() {
-        assert_eq!(tokens(r#"object_type:contacts name:"Ann Lee" vip"#), ["object_type:contacts", "name:Ann Lee", "vip"]);
-        assert_eq!(condition("created_at", ">1700"), json!({"field": "created_at", "operator": ">", "value": 1700}));
+        assert_eq!(
+            tokens(r#"object_type:contacts name:"Ann Lee" vip"#),
+            ["object_type:contacts", "name:Ann Lee", "vip"]
+        );
+        assert_eq!(
+            condition("created_at", ">1700"),
+            json!({"field": "created_at", "operator": ">", "value": 1700})
+        );
         assert_eq!(condition("state", "open"), json!({"field": "state", "operator": "=", "value": "open"}));
         assert_eq!(condition("email", "~acme"), json!({"field": "email", "operator": "~", "value": "acme"}));
         assert_eq!(plain_text("<p>Hello <b>there</b></p>"), "Hello there");

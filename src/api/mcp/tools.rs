@@ -36,14 +36,18 @@ fn result(is_error: bool, text: String, structured: Value) -> CallToolResult {
     let content = vec![ContentBlock::text(text)];
     let mut result = if is_error { CallToolResult::error(content) } else { CallToolResult::success(content) };
     // Structured content is an object; a bare value (an empty answer) is wrapped.
-    result.structured_content = Some(if structured.is_object() { structured } else { json!({"value": structured}) });
+    result.structured_content =
+        Some(if structured.is_object() { structured } else { json!({"value": structured}) });
     result
 }
 
 async fn run(rest: &Rest, caller: &Caller, name: &str, args: &Args) -> Result<Answer, ApiError> {
     let admin = caller.ctx.admin_id;
     let conversation = |args: &Args| -> Result<String, ApiError> {
-        Ok(format!("/conversations/{}", segment(&plain_id(&required(args, "conversation_id")?, "conversation"))))
+        Ok(format!(
+            "/conversations/{}",
+            segment(&plain_id(&required(args, "conversation_id")?, "conversation"))
+        ))
     };
     let contact = |args: &Args| -> Result<String, ApiError> {
         Ok(format!("/contacts/{}", segment(&plain_id(&required(args, "contact_id")?, "contact"))))
@@ -199,15 +203,17 @@ async fn call_api(rest: &Rest, caller: &Caller, args: &Args) -> Result<Answer, A
 /// A line about an answer: what it is, its id and name, or how many a list holds.
 pub(super) fn summary(body: &Value) -> String {
     let kind = body["type"].as_str().unwrap_or("object");
-    let items = body["data"].as_array().or_else(|| {
-        body.as_object()?.iter().filter(|(k, _)| *k != "errors").find_map(|(_, v)| v.as_array())
-    });
+    let items = body["data"]
+        .as_array()
+        .or_else(|| body.as_object()?.iter().filter(|(k, _)| *k != "errors").find_map(|(_, v)| v.as_array()));
     if let Some(items) = items.filter(|_| kind.ends_with("list") || body.get("data").is_some()) {
         let total = body["total_count"].as_i64().map(|t| format!(" of {t}")).unwrap_or_default();
         return format!("{kind}: {}{total}", items.len());
     }
     let mut line = kind.to_owned();
-    if let Some(id) = body["id"].as_str().map(str::to_owned).or_else(|| body["id"].as_i64().map(|i| i.to_string())) {
+    if let Some(id) =
+        body["id"].as_str().map(str::to_owned).or_else(|| body["id"].as_i64().map(|i| i.to_string()))
+    {
         line.push(' ');
         line.push_str(&id);
     }
