@@ -420,3 +420,36 @@ async fn mcp_calls_count_against_the_rate_limit(app: TestApp) {
     let body = refused.expect("MCP calls are rate limited");
     assert_error(StatusCode::TOO_MANY_REQUESTS, &body, 429, "rate_limit_exceeded");
 }
+
+backend_test!(mcp_bad_requests_break_nothing);
+async fn mcp_bad_requests_break_nothing(app: TestApp) {
+    let mcp = Mcp::new(&app);
+    let with_body = |body: &str| {
+        let mut request = mcp.request("tools/list", json!({}), Some(1));
+        *request.body_mut() = Body::from(body.to_owned());
+        request
+    };
+    for body in ["{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/li", "[1, 2]", "", "null"] {
+        let (status, _, answer) = app.send_raw(with_body(body)).await;
+        assert!(status.is_client_error(), "{body}: {status} {answer:?}");
+    }
+    // The server has no event stream and no sessions to end.
+    for method in [Method::GET, Method::DELETE] {
+        let mut request = mcp.request("tools/list", json!({}), Some(1));
+        *request.method_mut() = method.clone();
+        let (status, _, _) = app.send_raw(request).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+    }
+    // Arguments of the wrong shape are the protocol's errors, not the server's.
+    let request = mcp.request("tools/call", json!({"name": "get_contact", "arguments": "x"}), Some(1));
+    let (status, _, body) = app.send_raw(request).await;
+    assert!(status.as_u16() < 500, "{status}");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert!(body["error"]["code"].is_i64(), "{body}");
+    // Wrong types inside the arguments are Intercom's errors.
+    mcp.fails("search_contacts", json!({"ids": "x"}), "parameter_invalid").await;
+    mcp.fails("search_articles", json!({"highlight": "yes"}), "parameter_invalid").await;
+    mcp.fails("describe_operation", json!({"method": ["GET"], "path": "/me"}), "parameter_invalid").await;
+    let (status, _) = app.get("/me").await;
+    assert_eq!(status, 200);
+}
