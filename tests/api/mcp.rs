@@ -453,3 +453,33 @@ async fn mcp_bad_requests_break_nothing(app: TestApp) {
     let (status, _) = app.get("/me").await;
     assert_eq!(status, 200);
 }
+
+backend_test!(
+    mcp_answers_only_allowed_hosts_when_told,
+    ApiConfig {
+        mcp_allowed_hosts: vec!["mcp.example.com".into()],
+        mcp_allowed_origins: vec!["https://app.example.com".into()],
+        ..ApiConfig::default()
+    }
+);
+async fn mcp_answers_only_allowed_hosts_when_told(app: TestApp) {
+    let mcp = Mcp::new(&app);
+    let (status, _, _) = app.send_raw(mcp.request("tools/list", json!({}), Some(1))).await;
+    assert!(status.is_client_error(), "{status}");
+    let with = |host: &str, origin: Option<&str>| {
+        let mut request = mcp.request("tools/list", json!({}), Some(1));
+        request.headers_mut().insert("host", host.parse().unwrap());
+        if let Some(origin) = origin {
+            request.headers_mut().insert("origin", origin.parse().unwrap());
+        }
+        request
+    };
+    let (status, _, body) = app.send_raw(with("mcp.example.com", None)).await;
+    assert_eq!(status, 200, "{body:?}");
+    let (status, _, body) = app.send_raw(with("mcp.example.com", Some("https://app.example.com"))).await;
+    assert_eq!(status, 200, "{body:?}");
+    let (status, _, _) = app.send_raw(with("mcp.example.com", Some("https://evil.example.com"))).await;
+    assert!(status.is_client_error(), "{status}");
+    // The REST API is not concerned.
+    assert_eq!(app.get("/me").await.0, 200);
+}
