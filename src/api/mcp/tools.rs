@@ -1,5 +1,5 @@
-//! What each tool runs: one REST operation (or a few, for `search` and `fetch`), called in
-//! process as the caller, with the tool's arguments as the operation's path, query and body.
+//! What each tool runs: a REST operation called in process as the caller, with the tool's
+//! arguments as the operation's path, query and body.
 
 use axum::http::Method;
 use rmcp::model::{CallToolResult, ContentBlock};
