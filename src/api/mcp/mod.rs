@@ -67,6 +67,9 @@ pub(super) struct Caller {
     pub headers: axum::http::HeaderMap,
     /// The MCP request's id, which errors the tools answer themselves carry.
     pub request_id: Option<String>,
+    /// Whether the client speaks 2025-03-26, which has no structured content: its results carry
+    /// the JSON as text too.
+    pub text_only: bool,
 }
 
 fn caller(context: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
@@ -77,6 +80,11 @@ fn caller(context: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
             ctx: ctx.clone(),
             headers: parts.headers.clone(),
             request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
+            // Clients send the header from 2025-06-18 on; without it a request is 2025-03-26.
+            text_only: parts
+                .headers
+                .get("mcp-protocol-version")
+                .is_none_or(|v| v.as_bytes() <= b"2025-03-26".as_slice()),
         }),
         // `authenticate` guards the route: a request without a workspace never gets here.
         _ => Err(ErrorData::internal_error("the request carries no workspace", None)),

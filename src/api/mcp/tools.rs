@@ -20,20 +20,23 @@ pub(super) async fn call(rest: &Rest, caller: &Caller, name: &str, args: Args) -
         // The operation's answer, whatever its status, is what call_api returns.
         let text = format!("{} {}", answer.status, summary(&answer.body));
         let body = json!({"status": answer.status, "body": answer.body});
-        return result(answer.status >= 400, text, body);
+        return result(caller, answer.status >= 400, text, body);
     }
     if answer.status >= 400 {
         let error = &answer.body["errors"][0];
         let code = error["code"].as_str().unwrap_or("server_error");
         let message = error["message"].as_str().unwrap_or("The request failed");
-        return result(true, format!("{code}: {message}"), answer.body);
+        return result(caller, true, format!("{code}: {message}"), answer.body);
     }
     let text = summary(&answer.body);
-    result(false, text, answer.body)
+    result(caller, false, text, answer.body)
 }
 
-fn result(is_error: bool, text: String, structured: Value) -> CallToolResult {
-    let content = vec![ContentBlock::text(text)];
+fn result(caller: &Caller, is_error: bool, text: String, structured: Value) -> CallToolResult {
+    let mut content = vec![ContentBlock::text(text)];
+    if caller.text_only {
+        content.push(ContentBlock::text(structured.to_string()));
+    }
     let mut result = if is_error { CallToolResult::error(content) } else { CallToolResult::success(content) };
     // Structured content is an object; a bare value (an empty answer) is wrapped.
     result.structured_content =
