@@ -40,11 +40,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def http(method, url, token=None, body=None, timeout=30):
-    """(status, parsed JSON or None, raw bytes)."""
+def http(method, url, token=None, body=None, timeout=30, headers=()):
+    """(status, parsed JSON or None, raw bytes). `headers`: "Name: value" strings, which win."""
     data = None if body is None else body.encode()
     request = urllib.request.Request(url, data=data, method=method)
     request.add_header("Accept", "application/json")
+    for header in headers:
+        name, value = header.split(":", 1)
+        request.add_header(name.strip(), value.strip())
     if body is not None:
         request.add_header("Content-Type", "application/json")
     if token:
@@ -180,6 +183,8 @@ def write_wrk_config(path, scenario, method, url_path, body, rows_file, token, n
         lines.append(("header", f"Authorization: Bearer {token}"))
     if body:
         lines += [("body", body), ("header", "Content-Type: application/json")]
+    # A scenario's own headers come last: they replace the defaults of the same name.
+    lines += [("header", header) for header in scenario.get("headers", [])]
     if rows_file:
         lines.append(("rows", str(rows_file)))
     walk = scenario.get("walk")
@@ -294,7 +299,8 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 continue
             sample = dict(rows[0], n=f"probe-{nonce}")
             status, parsed, raw = http(method, base + fill(path, sample), token,
-                                       fill(body, sample) if body else None)
+                                       fill(body, sample) if body else None,
+                                       headers=scenario.get("headers", []))
             if route_not_found(status, parsed):
                 reason = f"endpoint not available: {method} {scenario['path'].split('?')[0]}"
             elif not 200 <= status < 300 or parsed is None:

@@ -14,6 +14,7 @@ pub mod extract;
 pub mod help_center;
 pub mod messages;
 pub mod news;
+pub mod mcp;
 pub mod notes;
 pub mod params;
 pub mod phone_call_redirects;
@@ -56,6 +57,11 @@ pub struct ApiConfig {
     /// How long a token, once checked, is trusted without asking the database again: the
     /// longest a token revoked by another process keeps working here. Zero checks every request.
     pub token_cache: Duration,
+    /// `Host` values `/mcp` answers (names, or `name:port`); empty answers any. Every call
+    /// needs a token, so a rebound DNS name gains a page nothing; a list only narrows further.
+    pub mcp_allowed_hosts: Vec<String>,
+    /// Browser origins (`scheme://host[:port]`) `/mcp` accepts; empty accepts any.
+    pub mcp_allowed_origins: Vec<String>,
 }
 
 impl Default for ApiConfig {
@@ -64,6 +70,8 @@ impl Default for ApiConfig {
             rate_limit_per_minute: 1_000_000,
             max_body_bytes: 4 * 1024 * 1024,
             token_cache: Duration::from_secs(5),
+            mcp_allowed_hosts: Vec::new(),
+            mcp_allowed_origins: Vec::new(),
         }
     }
 }
@@ -87,8 +95,15 @@ impl AppState {
     }
 }
 
-/// The whole API, as served by `switchboard serve` and driven in-process by the tests.
+/// The whole API, as served by `switchboard serve` and driven in-process by the tests: the
+/// REST operations and, at `/mcp`, the MCP server whose tools run them.
 pub fn router(state: AppState, config: &ApiConfig) -> Router {
+    // The MCP tools call the REST router in process; that inner router has no `/mcp` of its own.
+    let rest = build(state.clone(), config, None);
+    build(state, config, Some(mcp::service(rest, config)))
+}
+
+fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> Router {
     let resources = [
         admins::router(),
         teams::router(),
@@ -111,9 +126,11 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         tags::router(),
         visitors::router(),
     ];
-    resources
-        .into_iter()
-        .fold(Router::new(), Router::merge)
+    let mut routes = resources.into_iter().fold(Router::new(), Router::merge);
+    if let Some(mcp) = mcp {
+        routes = routes.route_service(mcp::PATH, mcp);
+    }
+    routes
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         // After the authentication layer: an upload's URL is its own credential.
         .merge(uploads::router())
@@ -129,12 +146,18 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         .with_state(state)
 }
 
+/// The id `request_context` gave a request, for work done outside its task (MCP tools).
+#[derive(Clone)]
+pub(crate) struct RequestId(pub String);
+
 /// Gives each request an id (in the logs, in `X-Request-Id` and in every error body).
 async fn request_context(request: Request, next: Next) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let span =
         tracing::info_span!("request", %request_id, method = %request.method(), path = %request.uri().path());
     let started = Instant::now();
+    let mut request = request;
+    request.extensions_mut().insert(RequestId(request_id.clone()));
     let mut response = REQUEST_ID.scope(request_id.clone(), next.run(request)).instrument(span.clone()).await;
     // An answered error is logged by default, with the id its body shows; a success only at
     // debug level: formatting a line per request costs more than serving a contact from SQLite.
@@ -162,9 +185,24 @@ async fn refuse(request: Request, error: ApiError, body_limit: usize) -> Respons
     error.into_response()
 }
 
+/// A request an MCP tool sends to the REST router in process, on behalf of the MCP request
+/// that was authenticated (and counted against the rate limit) already. Only code in this
+/// process can attach it: no header or body of a client becomes a request extension.
+#[derive(Clone)]
+pub(crate) struct OnBehalfOf(pub Ctx);
+
 /// Resolves the bearer token to its workspace, checks `Intercom-Version` (the workspace's
 /// default when absent) and counts the request against the workspace's rate limit.
 async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let limit = state.max_body_bytes;
+    if let Some(OnBehalfOf(ctx)) = request.extensions_mut().remove::<OnBehalfOf>() {
+        let version = match requested_version(request.headers(), ctx.version) {
+            Ok(version) => version,
+            Err(error) => return refuse(request, error, limit).await,
+        };
+        request.extensions_mut().insert(Ctx { version, ..ctx });
+        return VERSION.scope(version, next.run(request)).await;
+    }
     let token = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -172,7 +210,6 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_owned());
-    let limit = state.max_body_bytes;
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return refuse(request, ApiError::unauthorized(), limit).await;
     };
@@ -187,19 +224,9 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             Err(err) => return refuse(request, err.into(), limit).await,
         },
     };
-    let requested = request.headers().get("intercom-version").map(|v| v.to_str().unwrap_or(""));
-    let version = match requested {
-        Some(raw) => match Version::parse(raw) {
-            Some(v) => v,
-            None => {
-                let error = ApiError::new(
-                    ErrorCode::IntercomVersionInvalid,
-                    format!("The requested version '{raw}' could not be found"),
-                );
-                return refuse(request, error, limit).await;
-            }
-        },
-        None => owner.default_version,
+    let version = match requested_version(request.headers(), owner.default_version) {
+        Ok(version) => version,
+        Err(error) => return refuse(request, error, limit).await,
     };
     let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::now()).await {
         Ok(status) => status,
@@ -231,6 +258,19 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         }
     }
     response
+}
+
+/// The version `Intercom-Version` asks for, or `default` without the header.
+fn requested_version(headers: &HeaderMap, default: Version) -> Result<Version, ApiError> {
+    match headers.get("intercom-version").map(|v| v.to_str().unwrap_or("")) {
+        None => Ok(default),
+        Some(raw) => Version::parse(raw).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::IntercomVersionInvalid,
+                format!("The requested version '{raw}' could not be found"),
+            )
+        }),
+    }
 }
 
 /// `scheme://host` as the client reached us (empty, so the URL is relative, without a Host).

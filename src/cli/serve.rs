@@ -31,6 +31,12 @@ pub struct ServeArgs {
     /// died is run again.
     #[arg(long, env = "SWITCHBOARD_EXPORT_LEASE_SECONDS", default_value_t = ExportWorker::default().lease_seconds)]
     pub export_lease_seconds: i64,
+    /// `Host` values `/mcp` answers (`name` or `name:port`, comma-separated); none: any.
+    #[arg(long = "mcp-allowed-hosts", env = "SWITCHBOARD_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub mcp_allowed_hosts: Vec<String>,
+    /// Browser origins `/mcp` accepts (`https://app.example.com:443`, comma-separated); none: any.
+    #[arg(long = "mcp-allowed-origins", env = "SWITCHBOARD_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub mcp_allowed_origins: Vec<String>,
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -47,6 +53,8 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         rate_limit_per_minute: args.rate_limit,
         max_body_bytes: args.max_body_bytes,
         token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
+        mcp_allowed_hosts: args.mcp_allowed_hosts,
+        mcp_allowed_origins: args.mcp_allowed_origins,
     };
     let worker = ExportWorker { lease_seconds: args.export_lease_seconds.max(1), ..ExportWorker::default() };
     let workers: Vec<_> = (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();

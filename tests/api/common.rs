@@ -8,7 +8,7 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -267,6 +267,14 @@ impl TestApp {
             Store::Postgres(pool) => pool.num_idle() == pool.size() as usize,
             Store::Sqlite(_) => true,
         }
+    }
+
+    /// Sends the request and returns its status, headers and raw body, unchecked: for answers
+    /// that are not the REST API's JSON (MCP's transport errors).
+    pub async fn send_raw(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Bytes) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        (status, headers, response.into_body().collect().await.unwrap().to_bytes())
     }
 
     /// Polls the request once and drops it, as hyper drops a handler whose client hung up.

@@ -33,6 +33,8 @@ mod help_center;
 mod import;
 mod messages;
 mod news;
+mod mcp;
+mod mcp_tools;
 mod notes;
 mod process;
 mod robustness;

@@ -2,6 +2,7 @@
 # Runs Intercom's official SDKs, unchanged but for their base URL, against Switchboard:
 #   python-intercom 5.0.1 (pytest, tests/sdk/python/test_*.py)
 #   intercom-client 7.0.3 (node --test, tests/sdk/node/*.test.mjs)
+#   the MCP Python client, mcp 2.3.0 (pytest, tests/sdk/mcp/test_*.py), against /mcp
 # once per storage backend (SQLite in a temp file, and a fresh PostgreSQL database). The Python
 # SDK sends no Intercom-Version: its suite runs twice, on a workspace with the default version
 # (2.11) and on one whose default is 2.16 (SWITCHBOARD_SDK_PYTHON_VERSIONS). The Node SDK sends
@@ -10,7 +11,7 @@
 # Usage: bash tests/sdk/run.sh
 # Environment knobs (all optional):
 #   SWITCHBOARD_SDK_BACKENDS   backends to run, default "sqlite postgres"
-#   SWITCHBOARD_SDK_SUITES     suites to run, default "python node"
+#   SWITCHBOARD_SDK_SUITES     suites to run, default "python node mcp"
 #   SWITCHBOARD_SDK_PYTHON_VERSIONS  workspace defaults the Python suite runs at, default
 #                              "default 2.16" ("default": a workspace created without --api-version)
 #   SWITCHBOARD_SDK_SKIP_BUILD=1  use $SWITCHBOARD_BIN (or target/debug/switchboard) as is
@@ -21,14 +22,16 @@ set -euo pipefail
 SDK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$SDK_DIR/../.." && pwd)"
 VENV="$SDK_DIR/.venv"
+MCP_VENV="$SDK_DIR/.venv-mcp"
 PYTHON_BIN="${PYTHON:-python3}"
 BACKENDS="${SWITCHBOARD_SDK_BACKENDS:-sqlite postgres}"
-SUITES="${SWITCHBOARD_SDK_SUITES:-python node}"
+SUITES="${SWITCHBOARD_SDK_SUITES:-python node mcp}"
 PYTHON_VERSIONS="${SWITCHBOARD_SDK_PYTHON_VERSIONS:-default 2.16}"
 PG_HOST="${SWITCHBOARD_SDK_PG_HOST:-127.0.0.1}"
 PG_PORT="${SWITCHBOARD_SDK_PG_PORT:-5432}"
 PG_USER="${SWITCHBOARD_SDK_PG_USER:-postgres}"
 PY_SDK_VERSION="5.0.1"
+MCP_SDK_VERSION="2.3.0"
 NODE_SDK_VERSION="7.0.3"
 
 # The SDKs fall back to INTERCOM_API_KEY when given no token; never let a real one leak in.
@@ -101,13 +104,31 @@ if [ "$installed" != "$PY_SDK_VERSION" ]; then
     exit 1
 fi
 
-section "Install intercom-client $NODE_SDK_VERSION (tests/sdk/node)"
-(cd "$SDK_DIR/node" && npm ci --no-audit --no-fund --loglevel=error)
-installed="$(cd "$SDK_DIR/node" && node -p 'require("intercom-client/package.json").version')"
-note "intercom-client $installed, node $(node --version)"
-if [ "$installed" != "$NODE_SDK_VERSION" ]; then
-    echo "intercom-client $installed installed, expected $NODE_SDK_VERSION" >&2
-    exit 1
+if [[ " $SUITES " == *" node "* ]]; then
+    section "Install intercom-client $NODE_SDK_VERSION (tests/sdk/node)"
+    (cd "$SDK_DIR/node" && npm ci --no-audit --no-fund --loglevel=error)
+    installed="$(cd "$SDK_DIR/node" && node -p 'require("intercom-client/package.json").version')"
+    note "intercom-client $installed, node $(node --version)"
+    if [ "$installed" != "$NODE_SDK_VERSION" ]; then
+        echo "intercom-client $installed installed, expected $NODE_SDK_VERSION" >&2
+        exit 1
+    fi
+fi
+
+if [[ " $SUITES " == *" mcp "* ]]; then
+    # A venv of its own: the MCP client's dependency tree is not the Intercom SDK's.
+    section "Install the MCP Python client mcp $MCP_SDK_VERSION (tests/sdk/.venv-mcp)"
+    if ! "$MCP_VENV/bin/python" -c '' 2>/dev/null; then
+        rm -rf "$MCP_VENV"
+        "$PYTHON_BIN" -m venv "$MCP_VENV"
+    fi
+    "$MCP_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$SDK_DIR/mcp/requirements.txt"
+    installed="$("$MCP_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("mcp"))')"
+    note "mcp $installed, $("$MCP_VENV/bin/python" --version)"
+    if [ "$installed" != "$MCP_SDK_VERSION" ]; then
+        echo "mcp $installed installed, expected $MCP_SDK_VERSION" >&2
+        exit 1
+    fi
 fi
 
 # ---- build the server ----------------------------------------------------------------
@@ -262,8 +283,22 @@ run_backend() {
                     suite_ok=0
                 fi
                 ;;
+            mcp)
+                if ! use_workspace "$backend" "$db_url" default; then
+                    record "$backend" mcp FAIL
+                    suite_ok=0
+                    continue
+                fi
+                section "[$backend] MCP client (mcp $MCP_SDK_VERSION) at /mcp: pytest"
+                if (cd "$SDK_DIR/mcp" && "$MCP_VENV/bin/python" -m pytest); then
+                    record "$backend" mcp PASS
+                else
+                    record "$backend" mcp FAIL
+                    suite_ok=0
+                fi
+                ;;
             *)
-                echo "unknown suite: $suite (expected python or node)" >&2
+                echo "unknown suite: $suite (expected python, node or mcp)" >&2
                 exit 2
                 ;;
         esac
