@@ -5,6 +5,7 @@ pub mod articles;
 pub mod brands;
 pub mod companies;
 pub mod contacts;
+pub mod controls;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
@@ -37,7 +38,7 @@ use tracing::Instrument;
 
 use crate::domain::version::Version;
 use crate::error::{ApiError, ErrorCode, REQUEST_ID};
-use crate::store::Store;
+use crate::store::{CLOCK, Store};
 use crate::store::workspaces::rate_limit::RateLimiter;
 use extract::{Ctx, VERSION};
 use token_cache::TokenCache;
@@ -102,6 +103,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         segments::router(),
         subscription_types::router(),
         tags::router(),
+        controls::router(),
     ];
     resources
         .into_iter()
@@ -155,7 +157,8 @@ async fn refuse(request: Request, error: ApiError, body_limit: usize) -> Respons
 }
 
 /// Resolves the bearer token to its workspace, checks `Intercom-Version` (the workspace's
-/// default when absent) and counts the request against the workspace's rate limit.
+/// default when absent), counts the request against the workspace's rate limit (in real time)
+/// and runs the handler on the workspace's clock.
 async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let token = request
         .headers()
@@ -193,7 +196,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         },
         None => owner.default_version,
     };
-    let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::now()).await {
+    let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::real_now()).await {
         Ok(status) => status,
         Err(err) => return refuse(request, err.into(), limit).await,
     };
@@ -210,7 +213,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             admin_id: owner.admin_id,
             version,
         });
-        VERSION.scope(version, next.run(request)).await
+        VERSION.scope(version, CLOCK.scope(owner.clock, next.run(request))).await
     };
     let headers = response.headers_mut();
     for (name, value) in [

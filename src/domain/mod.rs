@@ -5,6 +5,7 @@ pub mod admin;
 pub mod article;
 pub mod assignment_rules;
 pub mod away_status_reason;
+pub mod clock;
 pub mod brand;
 pub mod company;
 pub mod contact;

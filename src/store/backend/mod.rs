@@ -326,8 +326,22 @@ impl Exec for Tx {
     }
 }
 
-/// Seconds since the UNIX epoch: every timestamp the API shows is one of these.
+tokio::task_local! {
+    /// The clock of the workspace whose work runs on this task: set for each request by the
+    /// API's authentication, and by background work for the workspace it works for.
+    pub static CLOCK: crate::domain::clock::Clock;
+}
+
+/// Seconds since the UNIX epoch by the clock of the workspace being served (see [`CLOCK`]),
+/// real time outside one: every timestamp the API shows is one of these.
 pub fn now() -> i64 {
+    let real = real_now();
+    CLOCK.try_with(|clock| clock.now(real)).unwrap_or(real)
+}
+
+/// Seconds since the UNIX epoch, whatever a workspace's clock says: for what must keep real
+/// time (rate-limit windows, workers' leases).
+pub fn real_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
