@@ -151,6 +151,11 @@ impl Store {
         Ok(store)
     }
 
+    /// A SQLite database in memory, gone when the store is dropped: nothing touches the disk.
+    pub async fn in_memory() -> StoreResult<Store> {
+        Ok(Store::Sqlite(SqlitePools::open_in_memory().await?))
+    }
+
     pub async fn close(&self) {
         match self {
             Store::Sqlite(pools) => pools.close(),
