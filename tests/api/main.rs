@@ -6,6 +6,7 @@ mod admins_2_16;
 mod articles;
 mod attachment_files;
 mod brands;
+mod clock;
 mod common;
 mod companies;
 mod company_archive;
