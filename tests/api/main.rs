@@ -24,6 +24,7 @@ mod conventions;
 mod conversation_search;
 mod conversations;
 mod data_attributes;
+mod ephemeral;
 mod event_since;
 mod events;
 mod exports;
