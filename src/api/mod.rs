@@ -38,8 +38,8 @@ use tracing::Instrument;
 
 use crate::domain::version::Version;
 use crate::error::{ApiError, ErrorCode, REQUEST_ID};
-use crate::store::{CLOCK, Store};
 use crate::store::workspaces::rate_limit::RateLimiter;
+use crate::store::{CLOCK, Store};
 use extract::{Ctx, VERSION};
 use token_cache::TokenCache;
 

@@ -47,7 +47,8 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         println!("Its access token (shown once): {}", created.access_token);
         println!("Try: curl -s http://{address}/me -H 'Authorization: Bearer {}'", created.access_token);
     }
-    let database = if args.ephemeral { "in memory (ephemeral)".to_owned() } else { redact(&args.db.database_url) };
+    let database =
+        if args.ephemeral { "in memory (ephemeral)".to_owned() } else { redact(&args.db.database_url) };
     tracing::info!(%address, %database, "switchboard is listening");
     let config = ApiConfig {
         rate_limit_per_minute: args.rate_limit,

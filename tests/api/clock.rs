@@ -78,15 +78,20 @@ async fn snoozes_end_by_the_workspace_clock(app: TestApp) {
     let id = start(&app, &joe, "Help").await;
     let me = admin(&app);
     // "In the future" is judged by the workspace's clock: an hour after T is, though past in real time.
-    let c = part(&app, &id, json!({"message_type": "snoozed", "admin_id": me, "snoozed_until": T + 3600})).await;
+    let c =
+        part(&app, &id, json!({"message_type": "snoozed", "admin_id": me, "snoozed_until": T + 3600})).await;
     assert_eq!((c["state"].as_str(), c["snoozed_until"].as_i64()), (Some("snoozed"), Some(T + 3600)));
     set_clock(&app, json!({"advance": 3599})).await;
     assert_eq!(app.get(&format!("/conversations/{id}")).await.1["state"], "snoozed");
     set_clock(&app, json!({"advance": 2})).await;
     let (_, c) = app.get(&format!("/conversations/{id}")).await;
     assert_eq!((c["state"].as_str(), c["snoozed_until"].clone()), (Some("open"), Value::Null));
-    let (status, error) =
-        app.post(&format!("/conversations/{id}/parts"), json!({"message_type": "snoozed", "admin_id": me, "snoozed_until": T})).await;
+    let (status, error) = app
+        .post(
+            &format!("/conversations/{id}/parts"),
+            json!({"message_type": "snoozed", "admin_id": me, "snoozed_until": T}),
+        )
+        .await;
     assert_error(status, &error, 400, "parameter_invalid");
 }
 
@@ -100,7 +105,12 @@ async fn the_event_window_follows_the_clock(app: TestApp) {
         assert_eq!(status, 202, "{answer}");
     }
     let names = |list: &Value| -> Vec<String> {
-        list["events"].as_array().unwrap().iter().map(|e| e["event_name"].as_str().unwrap().to_owned()).collect()
+        list["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event_name"].as_str().unwrap().to_owned())
+            .collect()
     };
     // Both are years old in real time; the window is the 90 days before the workspace's now.
     let (status, list) = app.get("/events?type=user&user_id=u1").await;

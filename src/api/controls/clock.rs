@@ -19,7 +19,11 @@ async fn show(ctx: Ctx) -> Reply<ClockReading> {
     Ok(Json(clock.reading(real_now())))
 }
 
-async fn change(State(state): State<AppState>, ctx: Ctx, Json(body): Json<ClockChange>) -> Reply<ClockReading> {
+async fn change(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<ClockChange>,
+) -> Reply<ClockReading> {
     let clock = ctx.store.change_workspace_clock(ctx.workspace_id, body).await?;
     // The cached owners hold the old clock: this process applies the change at once.
     state.tokens.forget_workspace(ctx.workspace_id);

@@ -77,7 +77,8 @@ impl SqlitePools {
         let path = format!("file:/switchboard-{}?vfs=memdb", uuid::Uuid::new_v4());
         let mut writer = connect_in_memory(&path)?;
         migrate(&mut writer)?;
-        let readers = (0..READ_CONNECTIONS).map(|_| connect_in_memory(&path)).collect::<StoreResult<Vec<_>>>()?;
+        let readers =
+            (0..READ_CONNECTIONS).map(|_| connect_in_memory(&path)).collect::<StoreResult<Vec<_>>>()?;
         Ok(SqlitePools { reads: pool(readers), writer: Arc::new(WriterSlot::new(writer)) })
     }
 

@@ -9,8 +9,9 @@ use crate::store::schema::workspaces::{WorkspaceClockRow, WorkspaceClocks};
 use crate::store::{Exec, Store, StoreResult, WhereEq, real_now};
 
 async fn load(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Clock> {
-    let row: Option<WorkspaceClockRow> =
-        db.fetch_optional(WorkspaceClocks::select_rows().where_eq(WorkspaceClocks::WorkspaceId, workspace_id)).await?;
+    let row: Option<WorkspaceClockRow> = db
+        .fetch_optional(WorkspaceClocks::select_rows().where_eq(WorkspaceClocks::WorkspaceId, workspace_id))
+        .await?;
     Ok(row.map_or(Clock::REAL, |row| Clock { frozen_at: row.clock_frozen_at, offset: row.clock_offset }))
 }
 
@@ -24,7 +25,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let clock = load(&mut tx, workspace_id).await?.changed(change, real_now())?;
         if clock == Clock::REAL {
-            tx.execute(WorkspaceClocks::delete().where_eq(WorkspaceClocks::WorkspaceId, workspace_id)).await?;
+            tx.execute(WorkspaceClocks::delete().where_eq(WorkspaceClocks::WorkspaceId, workspace_id))
+                .await?;
         } else {
             tx.execute(
                 &WorkspaceClocks::insert([

@@ -88,7 +88,9 @@ impl Store {
                     // The clock comes with the owner: no second query per request.
                     .left_join(
                         WorkspaceClocks::Table,
-                        WorkspaceClocks::WorkspaceId.col().equals((AccessTokens::Table, AccessTokens::WorkspaceId)),
+                        WorkspaceClocks::WorkspaceId
+                            .col()
+                            .equals((AccessTokens::Table, AccessTokens::WorkspaceId)),
                     )
                     .and_where(AccessTokens::TokenHash.col().eq(hash(token)))
                     .and_where(AccessTokens::RevokedAt.col().is_null()),
