@@ -169,3 +169,32 @@ async fn bad_clock_changes_are_refused(app: TestApp) {
     let (status, _, error) = app.send(unauthenticated).await;
     assert_error(status, &error, 401, "unauthorized");
 }
+
+backend_test!(background_work_runs_on_its_workspace_clock);
+async fn background_work_runs_on_its_workspace_clock(app: TestApp) {
+    set_clock(&app, json!({"now": T})).await;
+    let joe = user(&app, "joe@example.com").await;
+    start(&app, &joe, "Export me").await;
+    let (status, job) = app
+        .post("/export/content/data", json!({"created_at_after": T - 10, "created_at_before": T + 10}))
+        .await;
+    assert_eq!(status, 200, "{job}");
+    let id = job["job_identifier"].as_str().unwrap().to_owned();
+    // Run outside any request, as the worker of `serve` does; its lease keeps real time.
+    assert!(app.store.run_next_export(60).await.unwrap());
+    let (_, done) = app.get(&format!("/export/content/data/{id}")).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["download_expires_at"], (T + 2 * DAY).to_string());
+    set_clock(&app, json!({"advance": 2 * DAY + 1})).await;
+    let (_, expired) = app.get(&format!("/export/content/data/{id}")).await;
+    assert_eq!(expired["download_url"], "", "{expired}");
+}
+
+backend_test!(rate_limits_keep_real_time);
+async fn rate_limits_keep_real_time(app: TestApp) {
+    set_clock(&app, json!({"now": T})).await;
+    let (status, headers, _) = app.send(app.request(axum::http::Method::GET, "/me", None)).await;
+    assert_eq!(status, 200);
+    let reset: i64 = headers["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+    assert!(reset >= real_now() && reset <= real_now() + 60, "reset {reset}");
+}
