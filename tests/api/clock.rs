@@ -198,3 +198,15 @@ async fn rate_limits_keep_real_time(app: TestApp) {
     let reset: i64 = headers["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
     assert!(reset >= real_now() && reset <= real_now() + 60, "reset {reset}");
 }
+
+backend_test!(every_process_on_the_database_reads_the_clock);
+async fn every_process_on_the_database_reads_the_clock(app: TestApp) {
+    set_clock(&app, json!({"now": T})).await;
+    // Another process's store: the clock comes with the token's owner, from the database.
+    let other = app.other_store().await;
+    let owner = other.authenticate(&app.token).await.unwrap().unwrap();
+    assert_eq!(owner.clock.frozen_at, Some(T));
+    set_clock(&app, json!({"frozen": false})).await;
+    let owner = other.authenticate(&app.token).await.unwrap().unwrap();
+    assert_eq!(owner.clock, switchboard::domain::clock::Clock::REAL);
+}
