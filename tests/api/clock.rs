@@ -210,3 +210,12 @@ async fn every_process_on_the_database_reads_the_clock(app: TestApp) {
     let owner = other.authenticate(&app.token).await.unwrap().unwrap();
     assert_eq!(owner.clock, switchboard::domain::clock::Clock::REAL);
 }
+
+backend_test!(changes_at_once_all_apply);
+async fn changes_at_once_all_apply(app: TestApp) {
+    set_clock(&app, json!({"now": T})).await;
+    let advance = async || app.put("/_switchboard/clock", json!({"advance": 1})).await.0;
+    let statuses = tokio::join!(advance(), advance(), advance(), advance(), advance(), advance());
+    assert_eq!(<[_; 6]>::from(statuses).map(|s| s.as_u16()), [200; 6]);
+    assert_eq!(app.get("/_switchboard/clock").await.1, json!({"now": T + 6, "frozen": true}));
+}
