@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::store::{Store, now};
+use crate::store::{Store, real_now};
 
 /// How the export worker runs.
 #[derive(Debug, Clone, Copy)]
@@ -36,13 +36,13 @@ impl ExportWorker {
                 Ok(false) => {}
                 Err(err) => tracing::warn!(%err, "content export failed; it will be retried"),
             }
-            if now() - cleaned_at >= CLEANUP_EVERY_SECONDS {
+            if real_now() - cleaned_at >= CLEANUP_EVERY_SECONDS {
                 match store.expire_export_files().await {
                     Ok(freed) if freed > 0 => tracing::info!(freed, "expired content exports freed"),
                     Ok(_) => {}
                     Err(err) => tracing::warn!(%err, "expired content exports were not freed"),
                 }
-                cleaned_at = now();
+                cleaned_at = real_now();
             }
             tokio::time::sleep(self.poll).await;
         }

@@ -23,6 +23,9 @@ pub struct Ctx {
     pub workspace_id: i64,
     pub admin_id: i64,
     pub version: Version,
+    /// The workspace's clock, so work done for this request elsewhere (an MCP tool's in-process
+    /// call) runs on it too.
+    pub clock: crate::domain::clock::Clock,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

@@ -5,6 +5,7 @@ pub mod articles;
 pub mod brands;
 pub mod companies;
 pub mod contacts;
+pub mod controls;
 pub mod conversation_attributes;
 pub mod conversations;
 pub mod data_attributes;
@@ -12,9 +13,9 @@ pub mod events;
 pub mod exports;
 pub mod extract;
 pub mod help_center;
+pub mod mcp;
 pub mod messages;
 pub mod news;
-pub mod mcp;
 pub mod notes;
 pub mod params;
 pub mod phone_call_redirects;
@@ -42,8 +43,8 @@ use tracing::Instrument;
 
 use crate::domain::version::Version;
 use crate::error::{ApiError, ErrorCode, REQUEST_ID};
-use crate::store::Store;
 use crate::store::workspaces::rate_limit::RateLimiter;
+use crate::store::{CLOCK, Store};
 use extract::{Ctx, VERSION};
 use token_cache::TokenCache;
 
@@ -125,6 +126,7 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         subscription_types::router(),
         tags::router(),
         visitors::router(),
+        controls::router(),
     ];
     let mut routes = resources.into_iter().fold(Router::new(), Router::merge);
     if let Some(mcp) = mcp {
@@ -192,7 +194,8 @@ async fn refuse(request: Request, error: ApiError, body_limit: usize) -> Respons
 pub(crate) struct OnBehalfOf(pub Ctx);
 
 /// Resolves the bearer token to its workspace, checks `Intercom-Version` (the workspace's
-/// default when absent) and counts the request against the workspace's rate limit.
+/// default when absent), counts the request against the workspace's rate limit (in real time)
+/// and runs the handler on the workspace's clock.
 async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let limit = state.max_body_bytes;
     if let Some(OnBehalfOf(ctx)) = request.extensions_mut().remove::<OnBehalfOf>() {
@@ -200,8 +203,9 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             Ok(version) => version,
             Err(error) => return refuse(request, error, limit).await,
         };
+        let clock = ctx.clock;
         request.extensions_mut().insert(Ctx { version, ..ctx });
-        return VERSION.scope(version, next.run(request)).await;
+        return VERSION.scope(version, CLOCK.scope(clock, next.run(request))).await;
     }
     let token = request
         .headers()
@@ -228,7 +232,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         Ok(version) => version,
         Err(error) => return refuse(request, error, limit).await,
     };
-    let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::now()).await {
+    let status = match state.limiter.hit(&state.store, owner.workspace_id, crate::store::real_now()).await {
         Ok(status) => status,
         Err(err) => return refuse(request, err.into(), limit).await,
     };
@@ -244,8 +248,9 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             workspace_id: owner.workspace_id,
             admin_id: owner.admin_id,
             version,
+            clock: owner.clock,
         });
-        VERSION.scope(version, next.run(request)).await
+        VERSION.scope(version, CLOCK.scope(owner.clock, next.run(request))).await
     };
     let headers = response.headers_mut();
     for (name, value) in [

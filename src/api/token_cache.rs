@@ -2,7 +2,8 @@
 //!
 //! The price is a delay: a token revoked by another process (`switchboard token revoke`) keeps
 //! working here until its entry expires, and so does the workspace's default API version a
-//! token's entry holds (`switchboard workspace update --api-version`). Unknown and revoked
+//! token's entry holds (`switchboard workspace update --api-version`) and the workspace's
+//! clock (`PUT /_switchboard/clock` in another process; in this one it applies at once). Unknown and revoked
 //! tokens are never cached, so a new token works at once.
 
 use std::collections::HashMap;
@@ -46,15 +47,22 @@ impl TokenCache {
         }
         entries.insert(token.to_owned(), (owner.clone(), Instant::now()));
     }
+
+    /// Drops the workspace's entries, so that its next request reads its owner (and clock) anew.
+    pub fn forget_workspace(&self, workspace_id: i64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.retain(|_, (owner, _)| owner.workspace_id != workspace_id);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::clock::Clock;
     use crate::domain::version::Version;
 
     fn owner() -> TokenOwner {
-        TokenOwner { workspace_id: 1, admin_id: 2, default_version: Version::DEFAULT }
+        TokenOwner { workspace_id: 1, admin_id: 2, default_version: Version::DEFAULT, clock: Clock::REAL }
     }
 
     #[test]
@@ -71,6 +79,16 @@ mod tests {
     fn zero_ttl_caches_nothing() {
         let cache = TokenCache::new(Duration::ZERO);
         cache.put("t", &owner());
+        assert!(cache.get("t").is_none());
+    }
+
+    #[test]
+    fn a_workspace_is_forgotten() {
+        let cache = TokenCache::new(Duration::from_secs(60));
+        cache.put("t", &owner());
+        cache.forget_workspace(2);
+        assert!(cache.get("t").is_some());
+        cache.forget_workspace(1);
         assert!(cache.get("t").is_none());
     }
 }

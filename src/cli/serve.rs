@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::{CliError, DatabaseArgs};
 use crate::api::ApiConfig;
+use crate::store::Store;
 use crate::worker::ExportWorker;
 
 #[derive(Args, Debug)]
@@ -37,10 +38,14 @@ pub struct ServeArgs {
     /// Browser origins `/mcp` accepts (`https://app.example.com:443`, comma-separated); none: any.
     #[arg(long = "mcp-allowed-origins", env = "SWITCHBOARD_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub mcp_allowed_origins: Vec<String>,
+    /// Keep the database in memory (SQLite) and write nothing to disk: everything is gone when
+    /// the process stops. For tests and trials; not with --database-url.
+    #[arg(long, env = "SWITCHBOARD_EPHEMERAL", conflicts_with = "database_url")]
+    pub ephemeral: bool,
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
-    let store = args.db.connect().await?;
+    let store = if args.ephemeral { Store::in_memory().await? } else { args.db.connect().await? };
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     let address = listener.local_addr()?;
     if let Some(created) = store.create_first_workspace("My Workspace", "admin@example.com", "Admin").await? {
@@ -48,7 +53,9 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         println!("Its access token (shown once): {}", created.access_token);
         println!("Try: curl -s http://{address}/me -H 'Authorization: Bearer {}'", created.access_token);
     }
-    tracing::info!(%address, database = %redact(&args.db.database_url), "switchboard is listening");
+    let database =
+        if args.ephemeral { "in memory (ephemeral)".to_owned() } else { redact(&args.db.database_url) };
+    tracing::info!(%address, %database, "switchboard is listening");
     let config = ApiConfig {
         rate_limit_per_minute: args.rate_limit,
         max_body_bytes: args.max_body_bytes,

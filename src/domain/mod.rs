@@ -6,6 +6,7 @@ pub mod article;
 pub mod assignment_rules;
 pub mod away_status_reason;
 pub mod brand;
+pub mod clock;
 pub mod company;
 pub mod contact;
 pub mod conversation;

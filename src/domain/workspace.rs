@@ -1,5 +1,6 @@
 use serde::Serialize;
 
+use crate::domain::clock::Clock;
 use crate::domain::version::Version;
 
 /// A workspace, which Intercom's API calls an "app".
@@ -62,6 +63,8 @@ pub struct TokenOwner {
     pub workspace_id: i64,
     pub admin_id: i64,
     pub default_version: Version,
+    /// The workspace's clock, as loaded with the token (see `store::now`).
+    pub clock: Clock,
 }
 
 /// An access token as `token list` shows it: never the token itself.

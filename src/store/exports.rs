@@ -18,7 +18,7 @@ use crate::store::schema::companies::Companies;
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{ConversationContacts, ConversationParts, Conversations};
 use crate::store::schema::exports::{ContentExportRow, ContentExports};
-use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::{CLOCK, Exec, Store, StoreError, StoreResult, WhereEq, now, real_now};
 
 /// Attempts after which a job whose workers keep dying is `failed`.
 const MAX_ATTEMPTS: i64 = 3;
@@ -271,7 +271,9 @@ impl Store {
     /// used up its attempts is marked failed instead.
     pub async fn claim_export(&self, lease_seconds: i64) -> StoreResult<Option<ClaimedExport>> {
         let mut conn = self.conn().await?;
-        let at = now();
+        // Leases keep real time (every workspace's workers share them); the job's own
+        // timestamps follow its workspace's clock.
+        let real = real_now();
         let queued: Vec<ContentExportRow> = conn
             .fetch_all(
                 ContentExports::select_rows()
@@ -283,14 +285,15 @@ impl Store {
         drop(conn);
         for row in queued {
             let running = row.status == ExportStatus::InProgress.as_str();
-            if running && row.lease_until.is_some_and(|until| until >= at) {
+            if running && row.lease_until.is_some_and(|until| until >= real) {
                 continue;
             }
             let (status, lease) = if row.attempts >= MAX_ATTEMPTS {
                 (ExportStatus::Failed, None)
             } else {
-                (ExportStatus::InProgress, Some(at + lease_seconds))
+                (ExportStatus::InProgress, Some(real + lease_seconds))
             };
+            let at = self.workspace_clock(row.workspace_id).await?.now(real);
             let mut tx = self.begin_single().await?;
             let claimed = tx
                 .execute(
@@ -375,7 +378,7 @@ impl Store {
         let mut tx = self.begin_single().await?;
         let renewed = tx
             .execute(
-                ContentExports::update([(ContentExports::LeaseUntil, (now() + lease_seconds).into())])
+                ContentExports::update([(ContentExports::LeaseUntil, (real_now() + lease_seconds).into())])
                     .where_eq(ContentExports::Id, claimed.id)
                     .where_eq(ContentExports::Status, ExportStatus::InProgress.as_str())
                     .where_eq(ContentExports::Attempts, claimed.attempt),
@@ -390,13 +393,15 @@ impl Store {
         let Some(claimed) = self.claim_export(lease_seconds).await? else {
             return Ok(false);
         };
-        if !self.run_export(&claimed, lease_seconds).await? {
+        let clock = self.workspace_clock(claimed.workspace_id).await?;
+        if !CLOCK.scope(clock, self.run_export(&claimed, lease_seconds)).await? {
             tracing::info!(job = %claimed.job_identifier, "export dropped: canceled or taken over");
         }
         Ok(true)
     }
 
-    /// Frees the files of exports past their download expiry.
+    /// Frees the files of exports past their download expiry, by real time (a workspace whose
+    /// clock stands in the past may see its file freed before its clock reaches the expiry).
     pub async fn expire_export_files(&self) -> StoreResult<u64> {
         let mut tx = self.begin_single().await?;
         let freed = tx

@@ -151,6 +151,11 @@ impl Store {
         Ok(store)
     }
 
+    /// A SQLite database in memory, gone when the store is dropped: nothing touches the disk.
+    pub async fn in_memory() -> StoreResult<Store> {
+        Ok(Store::Sqlite(SqlitePools::open_in_memory().await?))
+    }
+
     pub async fn close(&self) {
         match self {
             Store::Sqlite(pools) => pools.close(),
@@ -326,8 +331,22 @@ impl Exec for Tx {
     }
 }
 
-/// Seconds since the UNIX epoch: every timestamp the API shows is one of these.
+tokio::task_local! {
+    /// The clock of the workspace whose work runs on this task: set for each request by the
+    /// API's authentication, and by background work for the workspace it works for.
+    pub static CLOCK: crate::domain::clock::Clock;
+}
+
+/// Seconds since the UNIX epoch by the clock of the workspace being served (see [`CLOCK`]),
+/// real time outside one: every timestamp the API shows is one of these.
 pub fn now() -> i64 {
+    let real = real_now();
+    CLOCK.try_with(|clock| clock.now(real)).unwrap_or(real)
+}
+
+/// Seconds since the UNIX epoch, whatever a workspace's clock says: for what must keep real
+/// time (rate-limit windows, workers' leases).
+pub fn real_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

@@ -68,6 +68,20 @@ impl SqlitePools {
         Ok(SqlitePools { reads: pool(readers), writer: Arc::new(WriterSlot::new(writer)) })
     }
 
+    /// A database in memory, shared by this process's connections and gone with them
+    /// (`serve --ephemeral`): nothing is written to disk, not even temporary files.
+    pub async fn open_in_memory() -> StoreResult<SqlitePools> {
+        // The `memdb` VFS shares a named database between the connections of one process, with
+        // the locking of a file (SQLite's shared-cache mode would answer `SQLITE_LOCKED`
+        // to a reader beside a writer, where this waits like a file database does).
+        let path = format!("file:/switchboard-{}?vfs=memdb", uuid::Uuid::new_v4());
+        let mut writer = connect_in_memory(&path)?;
+        migrate(&mut writer)?;
+        let readers =
+            (0..READ_CONNECTIONS).map(|_| connect_in_memory(&path)).collect::<StoreResult<Vec<_>>>()?;
+        Ok(SqlitePools { reads: pool(readers), writer: Arc::new(WriterSlot::new(writer)) })
+    }
+
     pub async fn read(&self) -> StoreResult<PooledConnection> {
         Ok(self.reads.get().await?)
     }
@@ -134,6 +148,20 @@ fn connect(path: &str, durability: SqliteDurability) -> StoreResult<Connection> 
     // it SQLite marks a statement whose parameter it could compare with a constant (a partial
     // index's `WHERE role = 'user'`, a LIKE pattern) and prepares it again, parser and planner,
     // whenever that parameter's value changes: every search.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+fn connect_in_memory(path: &str) -> StoreResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)

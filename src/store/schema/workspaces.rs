@@ -38,3 +38,12 @@ table! {
         Count: i64,
     }
 }
+
+table! {
+    /// `workspace_clocks`: a workspace's clock when it is not real time (see `store::clock`).
+    pub(crate) WorkspaceClocks => WorkspaceClockRow {
+        WorkspaceId: i64,
+        ClockFrozenAt: Option<i64>,
+        ClockOffset: i64,
+    }
+}

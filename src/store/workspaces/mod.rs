@@ -1,5 +1,6 @@
 //! Workspaces, created together with their first admin and access token.
 
+pub mod clock;
 pub mod rate_limit;
 pub mod tokens;
 

@@ -6,24 +6,33 @@ use sea_query::{ExprTrait, Order, Query};
 use sha2::{Digest, Sha256};
 
 use crate::domain::activity_log::{ActivityType, NewActivity};
+use crate::domain::clock::Clock;
 use crate::domain::workspace::{TokenInfo, TokenOwner};
 use crate::store::admins::{self, activity_logs};
 use crate::store::backend::rows::row_struct;
-use crate::store::schema::workspaces::{AccessTokenRow, AccessTokens, Workspaces};
+use crate::store::schema::workspaces::{AccessTokenRow, AccessTokens, WorkspaceClocks, Workspaces};
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 row_struct! {
-    /// A live token's workspace and admin, with the workspace's default API version.
+    /// A live token's workspace and admin, with the workspace's default API version and clock.
     struct OwnerRow {
         workspace_id: i64,
         admin_id: i64,
         default_version: String,
+        clock_frozen_at: Option<i64>,
+        clock_offset: Option<i64>,
     }
 }
 
 impl From<OwnerRow> for TokenOwner {
-    fn from(OwnerRow { workspace_id, admin_id, default_version }: OwnerRow) -> Self {
-        TokenOwner { workspace_id, admin_id, default_version: super::stored_version(&default_version) }
+    fn from(row: OwnerRow) -> Self {
+        let OwnerRow { workspace_id, admin_id, default_version, clock_frozen_at, clock_offset } = row;
+        TokenOwner {
+            workspace_id,
+            admin_id,
+            default_version: super::stored_version(&default_version),
+            clock: Clock { frozen_at: clock_frozen_at, offset: clock_offset.unwrap_or(0) },
+        }
     }
 }
 
@@ -69,10 +78,19 @@ impl Store {
                     .column((AccessTokens::Table, AccessTokens::WorkspaceId))
                     .column((AccessTokens::Table, AccessTokens::AdminId))
                     .column((Workspaces::Table, Workspaces::DefaultVersion))
+                    .column((WorkspaceClocks::Table, WorkspaceClocks::ClockFrozenAt))
+                    .column((WorkspaceClocks::Table, WorkspaceClocks::ClockOffset))
                     .from(AccessTokens::Table)
                     .inner_join(
                         Workspaces::Table,
                         Workspaces::Id.col().equals((AccessTokens::Table, AccessTokens::WorkspaceId)),
+                    )
+                    // The clock comes with the owner: no second query per request.
+                    .left_join(
+                        WorkspaceClocks::Table,
+                        WorkspaceClocks::WorkspaceId
+                            .col()
+                            .equals((AccessTokens::Table, AccessTokens::WorkspaceId)),
                     )
                     .and_where(AccessTokens::TokenHash.col().eq(hash(token)))
                     .and_where(AccessTokens::RevokedAt.col().is_null()),
