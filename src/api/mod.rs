@@ -6,6 +6,7 @@ pub mod brands;
 pub mod companies;
 pub mod contacts;
 pub mod conversation_attributes;
+pub mod controls;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
@@ -98,6 +99,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         news::router(),
         companies::router(),
         contacts::router(),
+        controls::router(),
         conversations::router(),
         conversation_attributes::router(),
         data_attributes::router(),

@@ -15,6 +15,7 @@ pub mod brands;
 pub mod companies;
 pub mod contacts;
 pub mod conversation_attributes;
+pub mod controls;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
