@@ -3,7 +3,7 @@
 //! [`WORKSPACE_DATA`] is the one list of the tables that hold a workspace's data, parents
 //! before children. Reset deletes from them (children first), a snapshot copies them, a
 //! restore deletes and then reinserts them (parents first). A table added by a migration goes
-//! in this list, or in [`KEPT`] or [`DERIVED`]; `every_table_is_listed` (tests/api/controls.rs)
+//! in this list, or in [`KEPT`] or [`DERIVED`]; `every_table_is_listed` (tests/api/snapshots.rs)
 //! fails until it is.
 
 mod copy;
