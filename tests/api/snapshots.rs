@@ -255,3 +255,64 @@ async fn snapshots_are_in_the_database(app: TestApp) {
     assert_eq!(status, 200);
     assert_eq!(back, a);
 }
+
+backend_test!(restore_brings_back_files_sections_and_articles);
+async fn restore_brings_back_files_sections_and_articles(app: TestApp) {
+    let (_, conversation) = populate(&app, "a@example.com").await;
+    // A file attached to a reply: stored as bytes.
+    let data = base64_json();
+    let (status, replied) = app
+        .post(
+            &format!("/conversations/{conversation}/reply"),
+            json!({"message_type": "comment", "type": "admin", "admin_id": app.workspace.admin_id, "body": "File",
+                   "attachment_files": [{"content_type": "application/json", "data": data, "name": "f.json"}]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{replied}");
+    // A collection whose parent was made after it, and an article in it.
+    let (status, first) = app.post("/help_center/collections", json!({"name": "First"})).await;
+    assert_eq!(status, 200, "{first}");
+    let (status, second) = app.post("/help_center/collections", json!({"name": "Second"})).await;
+    assert_eq!(status, 200, "{second}");
+    let (first, second) = (first["id"].as_str().unwrap().to_owned(), second["id"].clone());
+    let (status, moved) = app.put(&format!("/help_center/collections/{first}"), json!({"parent_id": second})).await;
+    assert_eq!(status, 200, "{moved}");
+    let (status, article) = app
+        .post(
+            "/articles",
+            json!({"title": "How", "author_id": app.workspace.admin_id.parse::<i64>().unwrap(),
+                   "parent_id": second, "parent_type": "collection", "state": "published"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{article}");
+    let before = [
+        app.get(&format!("/conversations/{conversation}")).await.1,
+        app.get(&format!("/help_center/collections/{first}")).await.1,
+        app.get(&format!("/articles/{}", article["id"].as_str().unwrap())).await.1,
+    ];
+    let (status, _) = app.post("/_switchboard/snapshots", json!({"name": "files"})).await;
+    assert_eq!(status, 201);
+    app.post("/_switchboard/reset", json!({})).await;
+    let (status, restored) = app.post("/_switchboard/snapshots/files/restore", json!({})).await;
+    assert_eq!(status, 200, "{restored}");
+    let after = [
+        app.get(&format!("/conversations/{conversation}")).await.1,
+        app.get(&format!("/help_center/collections/{first}")).await.1,
+        app.get(&format!("/articles/{}", article["id"].as_str().unwrap())).await.1,
+    ];
+    for (before, after) in before.iter().zip(&after) {
+        assert_eq!(before, after);
+    }
+    // The file's bytes are served as before.
+    let parts = after[0]["conversation_parts"]["conversation_parts"].as_array().unwrap();
+    let url = parts.last().unwrap()["attachments"][0]["url"].as_str().unwrap();
+    let path = url.strip_prefix("http://switchboard.test").unwrap();
+    let (status, _, body) = app.send_bytes(app.request(Method::GET, path, None)).await;
+    assert_eq!(status, 200);
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap(), json!({"test": 1}));
+}
+
+fn base64_json() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(br#"{"test": 1}"#)
+}
