@@ -11,7 +11,13 @@ use crate::common::{TestApp, assert_error, backend_test};
 use crate::contact_fixtures::{contact, workspace_id};
 
 /// A request with another workspace's token.
-async fn call_as(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn call_as(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut request = app.request(method, path, body.as_ref());
     request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
     let (status, _, body) = app.send(request).await;
@@ -25,7 +31,8 @@ async fn populate(app: &TestApp, email: &str) -> (String, String) {
     assert_eq!(status, 200, "{tag}");
     let (status, _) = app.post(&format!("/contacts/{id}/tags"), json!({"id": tag["id"]})).await;
     assert_eq!(status, 200);
-    let (status, company) = app.post("/companies", json!({"company_id": format!("c-{email}"), "name": "Acme"})).await;
+    let (status, company) =
+        app.post("/companies", json!({"company_id": format!("c-{email}"), "name": "Acme"})).await;
     assert_eq!(status, 200, "{company}");
     let (status, _) = app.post(&format!("/contacts/{id}/companies"), json!({"id": company["id"]})).await;
     assert_eq!(status, 200);
@@ -34,7 +41,8 @@ async fn populate(app: &TestApp, email: &str) -> (String, String) {
     let (status, conversation) =
         app.post("/conversations", json!({"from": {"type": "user", "id": id}, "body": "Help"})).await;
     assert_eq!(status, 200, "{conversation}");
-    let conversation = conversation["conversation_id"].as_str().or(conversation["id"].as_str()).unwrap().to_owned();
+    let conversation =
+        conversation["conversation_id"].as_str().or(conversation["id"].as_str()).unwrap().to_owned();
     let admin = app.workspace.admin_id.clone();
     let (status, reply) = app
         .post(
@@ -49,8 +57,12 @@ async fn populate(app: &TestApp, email: &str) -> (String, String) {
 backend_test!(every_table_is_listed);
 async fn every_table_is_listed(app: TestApp) {
     let tables: BTreeSet<String> = app.store.table_names().await.unwrap().into_iter().collect();
-    let listed: Vec<&str> =
-        WORKSPACE_DATA.iter().map(|o| o.table).chain(KEPT.iter().copied()).chain(DERIVED.iter().copied()).collect();
+    let listed: Vec<&str> = WORKSPACE_DATA
+        .iter()
+        .map(|o| o.table)
+        .chain(KEPT.iter().copied())
+        .chain(DERIVED.iter().copied())
+        .collect();
     let unlisted: Vec<&String> = tables.iter().filter(|t| !listed.contains(&t.as_str())).collect();
     assert!(
         unlisted.is_empty(),
@@ -67,8 +79,14 @@ async fn reset_deletes_the_data_and_keeps_admins_teams_and_tokens(app: TestApp) 
     app.store.create_team(ws, "Support", &[]).await.unwrap();
     populate(&app, "a@example.com").await;
     let other = app.other_workspace().await;
-    let (status, theirs) =
-        call_as(&app, &other.access_token, Method::POST, "/contacts", Some(json!({"email": "o@example.com"}))).await;
+    let (status, theirs) = call_as(
+        &app,
+        &other.access_token,
+        Method::POST,
+        "/contacts",
+        Some(json!({"email": "o@example.com"})),
+    )
+    .await;
     assert_eq!(status, 200, "{theirs}");
 
     // Another workspace's reset touches nothing here.
@@ -119,7 +137,10 @@ async fn reset_deletes_the_data_and_keeps_admins_teams_and_tokens(app: TestApp) 
 backend_test!(restore_brings_back_the_workspace_as_it_was);
 async fn restore_brings_back_the_workspace_as_it_was(app: TestApp) {
     let (a, conversation) = populate(&app, "a@example.com").await;
-    let b = contact(&app, json!({"email": "b@example.com", "name": "Bob"})).await["id"].as_str().unwrap().to_owned();
+    let b = contact(&app, json!({"email": "b@example.com", "name": "Bob"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let search = json!({"query": {"field": "name", "operator": "~", "value": "o"}});
     let before = [
         app.get(&format!("/contacts/{a}")).await.1,
@@ -145,7 +166,10 @@ async fn restore_brings_back_the_workspace_as_it_was(app: TestApp) {
     assert_eq!(status, 200);
     let (status, _) = app.delete(&format!("/contacts/{b}")).await;
     assert_eq!(status, 200);
-    let c = contact(&app, json!({"email": "c@example.com", "name": "Carol"})).await["id"].as_str().unwrap().to_owned();
+    let c = contact(&app, json!({"email": "c@example.com", "name": "Carol"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (status, _) = app.post("/tags", json!({"name": "later"})).await;
     assert_eq!(status, 200);
     let (status, _) = app
@@ -192,7 +216,8 @@ async fn snapshots_are_listed_deleted_and_refused_when_wrong(app: TestApp) {
     }
     let (status, list) = app.get("/_switchboard/snapshots").await;
     assert_eq!(status, 200);
-    let names: Vec<&str> = list["data"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        list["data"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["one", "two"]);
     assert_eq!(list["data"][0]["counts"]["contacts"], 1);
 
@@ -220,7 +245,8 @@ async fn snapshots_are_listed_deleted_and_refused_when_wrong(app: TestApp) {
     let restore = "/_switchboard/snapshots/one/restore";
     let (status, error) = call_as(&app, &other.access_token, Method::POST, restore, None).await;
     assert_error(status, &error, 404, "not_found");
-    let (status, error) = call_as(&app, &other.access_token, Method::DELETE, "/_switchboard/snapshots/one", None).await;
+    let (status, error) =
+        call_as(&app, &other.access_token, Method::DELETE, "/_switchboard/snapshots/one", None).await;
     assert_error(status, &error, 404, "not_found");
     let body = Some(json!({"name": "one"}));
     let (status, _) = call_as(&app, &other.access_token, Method::POST, "/_switchboard/snapshots", body).await;
@@ -275,7 +301,8 @@ async fn restore_brings_back_files_sections_and_articles(app: TestApp) {
     let (status, second) = app.post("/help_center/collections", json!({"name": "Second"})).await;
     assert_eq!(status, 200, "{second}");
     let (first, second) = (first["id"].as_str().unwrap().to_owned(), second["id"].clone());
-    let (status, moved) = app.put(&format!("/help_center/collections/{first}"), json!({"parent_id": second})).await;
+    let (status, moved) =
+        app.put(&format!("/help_center/collections/{first}"), json!({"parent_id": second})).await;
     assert_eq!(status, 200, "{moved}");
     let (status, article) = app
         .post(

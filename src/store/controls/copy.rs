@@ -25,9 +25,11 @@ pub(super) struct TableCopy {
 pub(super) async fn execute(db: &mut impl Exec, sql: &str, workspace_id: i64) -> StoreResult<u64> {
     match db.conn() {
         ConnRef::Sqlite(c) => Ok(c.execute(sql, [workspace_id])? as u64),
-        ConnRef::Postgres(c) => {
-            Ok(sqlx::query(AssertSqlSafe(sql.to_owned())).bind(workspace_id).execute(c).await?.rows_affected())
-        }
+        ConnRef::Postgres(c) => Ok(sqlx::query(AssertSqlSafe(sql.to_owned()))
+            .bind(workspace_id)
+            .execute(c)
+            .await?
+            .rows_affected()),
     }
 }
 
@@ -55,7 +57,8 @@ async fn columns(db: &mut impl Exec, table: &str) -> StoreResult<Vec<String>> {
     match db.conn() {
         ConnRef::Sqlite(c) => {
             let mut stmt = c.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
-            let names = stmt.query_map([table], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            let names =
+                stmt.query_map([table], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
             Ok(names)
         }
         ConnRef::Postgres(c) => Ok(sqlx::query_scalar(

@@ -24,7 +24,10 @@ impl From<SnapshotRow> for Snapshot {
 }
 
 async fn find(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<SnapshotRow> {
-    let query = Snapshots::select_rows().where_eq(Snapshots::WorkspaceId, workspace_id).where_eq(Snapshots::Name, name).take();
+    let query = Snapshots::select_rows()
+        .where_eq(Snapshots::WorkspaceId, workspace_id)
+        .where_eq(Snapshots::Name, name)
+        .take();
     db.fetch_optional(&query).await?.ok_or_else(|| snapshot::not_found(name).into())
 }
 
@@ -68,8 +71,10 @@ impl Store {
             .await?;
         }
         let counts_text = Value::Object(counts.clone()).to_string();
-        tx.execute(&Snapshots::update([(Snapshots::Counts, counts_text.into())]).where_eq(Snapshots::Id, id).take())
-            .await?;
+        tx.execute(
+            &Snapshots::update([(Snapshots::Counts, counts_text.into())]).where_eq(Snapshots::Id, id).take(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Snapshot { kind: "snapshot", name: name.to_owned(), created_at, counts })
     }
