@@ -154,3 +154,37 @@ impl Store {
         copy::table_names(&mut conn).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_table_is_listed_once_and_after_its_parent() {
+        for (i, owned) in WORKSPACE_DATA.iter().enumerate() {
+            assert!(
+                !WORKSPACE_DATA[..i].iter().any(|o| o.table == owned.table),
+                "{} is listed twice",
+                owned.table
+            );
+            assert!(!KEPT.contains(&owned.table) && !DERIVED.contains(&owned.table), "{}", owned.table);
+            if let Scope::Through { parent, .. } = owned.scope {
+                assert!(
+                    WORKSPACE_DATA[..i].iter().any(|o| o.table == parent),
+                    "{} before {parent}",
+                    owned.table
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rows_owned_through_a_parent_are_selected_through_its_workspace() {
+        let parts = WORKSPACE_DATA.iter().find(|o| o.table == "side_conversation_parts").unwrap();
+        assert_eq!(
+            scope(parts, "$1"),
+            "side_conversation_id IN (SELECT id FROM side_conversations WHERE \
+             conversation_id IN (SELECT id FROM conversations WHERE workspace_id = $1))"
+        );
+    }
+}
