@@ -20,11 +20,7 @@ CREATE TABLE snapshot_tables (
     PRIMARY KEY (snapshot_id, position)
 );
 
--- Reset, snapshots and restore select a workspace's rows of every table of its data: these
--- tables had no index leading with workspace_id.
-CREATE INDEX article_contents_workspace ON article_contents (workspace_id);
+-- Reset, snapshots and restore select a workspace's rows of every table of its data. Notes had
+-- no index leading with workspace_id (the other such tables are reached through their parent).
 CREATE INDEX notes_workspace ON notes (workspace_id);
-CREATE INDEX part_uploads_workspace ON part_uploads (workspace_id);
-CREATE INDEX messages_workspace ON messages (workspace_id);
-CREATE INDEX newsfeed_assignments_workspace ON newsfeed_assignments (workspace_id);
 CREATE INDEX content_exports_workspace ON content_exports (workspace_id);

@@ -18,7 +18,8 @@ use crate::store::{Backend, Exec, Store, StoreResult};
 pub enum Scope {
     /// By its own `workspace_id`.
     Workspace,
-    /// Through a parent listed before it: `column` holds the parent's `id`.
+    /// Through a parent listed before it: `column` holds the parent's `id`. Also for a table
+    /// with a `workspace_id` whose indexes lead with the parent's id instead.
     Through { column: &'static str, parent: &'static str },
 }
 
@@ -43,7 +44,7 @@ pub const WORKSPACE_DATA: &[Owned] = &[
     ws("email_settings"),
     ws("collections"),
     ws("articles"),
-    ws("article_contents"),
+    through("article_contents", "article_id", "articles"),
     ws("tags"),
     ws("segments"),
     ws("subscription_types"),
@@ -68,15 +69,15 @@ pub const WORKSPACE_DATA: &[Owned] = &[
     through("conversation_merges", "primary_id", "conversations"),
     through("side_conversations", "conversation_id", "conversations"),
     through("side_conversation_parts", "side_conversation_id", "side_conversations"),
-    ws("part_uploads"),
-    ws("messages"),
+    through("part_uploads", "part_id", "conversation_parts"),
+    through("messages", "conversation_id", "conversations"),
     ws("whatsapp_messages"),
     ws("phone_call_redirects"),
     ws("deleted_conversations"),
     ws("visitors"),
     ws("newsfeeds"),
     ws("news_items"),
-    ws("newsfeed_assignments"),
+    through("newsfeed_assignments", "news_item_id", "news_items"),
     ws("content_exports"),
     ws("away_status_reasons"),
     ws("away_status_settings"),
