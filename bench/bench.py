@@ -211,6 +211,33 @@ def summarize(runs):
     }
 
 
+def time_controls(base, token, load):
+    """Snapshot, restore and reset of the loaded workspace, timed once each (ms), and as a share
+    of the time the load took. It ends as it began: the last restore brings the data back."""
+    def timed(method, path, body=None):
+        started = time.time()
+        status, parsed, raw = http(method, base + path, token, body, timeout=600)
+        if status == 404 and route_not_found(status, parsed):
+            return None
+        if not 200 <= status < 300:
+            raise SystemExit(f"{method} {path}: HTTP {status}: {raw[:300].decode(errors='replace')}")
+        return round((time.time() - started) * 1000, 1)
+
+    name = f"bench-{int(time.time())}"
+    figures = {"snapshot_ms": timed("POST", "/_switchboard/snapshots", json.dumps({"name": name}))}
+    if figures["snapshot_ms"] is None:
+        return None
+    figures["restore_ms"] = timed("POST", f"/_switchboard/snapshots/{name}/restore")
+    figures["reset_ms"] = timed("POST", "/_switchboard/reset")
+    figures["restore_after_reset_ms"] = timed("POST", f"/_switchboard/snapshots/{name}/restore")
+    timed("DELETE", f"/_switchboard/snapshots/{name}")
+    load_ms = load.get("seconds", 0) * 1000
+    for key in list(figures):
+        figures[key.replace("_ms", "_to_load")] = round(figures[key] / load_ms, 4) if load_ms else None
+    figures["load_ms"] = round(load_ms, 1)
+    return figures
+
+
 def run_one(args, backend, contacts, scenarios, out_dir):
     work = (args.data or out_dir) / f"{backend}-{contacts}"
     work.mkdir(parents=True, exist_ok=True)
@@ -382,6 +409,11 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             result["scenarios"].append(entry)
             log(f"  {scenario['name']:<25} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
                 f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")
+        controls = time_controls(base, token, load)
+        if controls:
+            result["controls"] = controls
+            log(f"  controls: snapshot {controls['snapshot_ms']} ms, restore {controls['restore_ms']} ms, "
+                f"reset {controls['reset_ms']} ms (load {controls['load_ms']} ms)")
         result["server_peak_rss_mb"] = peak_rss_mb(server.pid)
         return result
     finally:
@@ -421,6 +453,12 @@ def markdown(report):
                              f"| {s['server']['rps']:.0f} | {s['reference']['rps']:.0f} "
                              f"| {s['server']['p99_ms']} | {s['reference']['p99_ms']} "
                              f"| {s['server']['errors']} | {s['response_bytes']} |")
+            lines.append("")
+        controls = run.get("controls")
+        if controls:
+            lines += ["| control | ms | share of the load's time |", "|---|---|---|"]
+            for key in ("snapshot", "restore", "reset", "restore_after_reset"):
+                lines.append(f"| {key.replace('_', ' ')} | {controls[key + '_ms']} | {controls[key + '_to_load']} |")
             lines.append("")
         for skip in run["skipped"]:
             lines.append(f"- skipped {skip['name']}: {skip['reason']}")

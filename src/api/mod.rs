@@ -114,6 +114,7 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         news::router(),
         companies::router(),
         contacts::router(),
+        controls::router(),
         conversations::router(),
         conversation_attributes::router(),
         data_attributes::router(),

@@ -24,6 +24,7 @@ pub mod pages;
 pub mod phone_call_redirect;
 pub mod search;
 pub mod segment;
+pub mod snapshot;
 pub mod str_enum;
 pub mod subscription;
 pub mod tag;

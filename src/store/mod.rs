@@ -14,6 +14,7 @@ pub mod backend;
 pub mod brands;
 pub mod companies;
 pub mod contacts;
+pub mod controls;
 pub mod conversation_attributes;
 pub mod conversations;
 pub mod data_attributes;

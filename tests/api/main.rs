@@ -43,6 +43,7 @@ mod robustness;
 mod search_bounds;
 mod search_property;
 mod segments;
+mod snapshots;
 mod subscriptions;
 mod tags;
 mod team_metrics;

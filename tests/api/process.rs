@@ -172,6 +172,43 @@ async fn answered_writes_survive_a_killed_process(backend: Backend) {
     assert!(printed.is_empty(), "a database with a workspace gets no new one: {printed:?}");
 }
 
+backend_test!(snapshots_survive_a_restart);
+async fn snapshots_survive_a_restart(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let _pg;
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("snapshots.db").display()),
+        Backend::Postgres => {
+            let Some(db) = postgres_database().await else { return };
+            let url = db.url();
+            _pg = db;
+            url
+        }
+    };
+    let server = start(&url).await;
+    let printed = server.first_lines(3);
+    let token_line = printed.iter().find(|l| l.contains("shown once")).expect("the first run prints a token");
+    let token = token_line.rsplit(' ').next().unwrap().to_owned();
+    let (status, contact) =
+        http(server.port, "POST", "/contacts", &token, r#"{"email": "a@example.com"}"#).await;
+    assert_eq!(status, 200, "{contact}");
+    let (status, _) =
+        http(server.port, "POST", "/_switchboard/snapshots", &token, r#"{"name": "base"}"#).await;
+    assert_eq!(status, 201);
+    assert_eq!(http(server.port, "POST", "/_switchboard/reset", &token, "").await.0, 200);
+    server.kill();
+
+    let server = start(&url).await;
+    let (status, restored) =
+        http(server.port, "POST", "/_switchboard/snapshots/base/restore", &token, "").await;
+    assert_eq!(status, 200, "{restored}");
+    let path = format!("/contacts/{}", contact["id"].as_str().unwrap());
+    let (status, again) = http(server.port, "GET", &path, &token, "").await;
+    assert_eq!(status, 200);
+    assert_eq!(again, contact);
+    server.kill();
+}
+
 /// Whether process `pid` has a handler for SIGTERM: bit 15 of the `SigCgt` mask Linux shows
 /// in /proc. Elsewhere there is no telling, so yes.
 fn catches_sigterm(pid: u32) -> bool {

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod news;
 pub mod notes;
 pub mod segments;
+pub mod snapshots;
 pub mod subscriptions;
 pub mod tags;
 pub mod uploads;
