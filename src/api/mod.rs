@@ -127,7 +127,6 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         subscription_types::router(),
         tags::router(),
         visitors::router(),
-        controls::router(),
     ];
     let mut routes = resources.into_iter().fold(Router::new(), Router::merge);
     if let Some(mcp) = mcp {
