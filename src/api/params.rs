@@ -81,9 +81,11 @@ pub const MAX_PAGE_NUMBER: u64 = 1_000_000;
 pub fn page(raw: Option<&str>) -> ApiResult<u64> {
     match raw {
         None => Ok(1),
-        Some(raw) => raw.trim().parse::<u64>().ok().filter(|n| (1..=MAX_PAGE_NUMBER).contains(n)).ok_or_else(
-            || ApiError::invalid("page", format!("page must be an integer between 1 and {MAX_PAGE_NUMBER}")),
-        ),
+        Some(raw) => {
+            raw.trim().parse::<u64>().ok().filter(|n| (1..=MAX_PAGE_NUMBER).contains(n)).ok_or_else(|| {
+                ApiError::invalid("page", format!("page must be an integer between 1 and {MAX_PAGE_NUMBER}"))
+            })
+        }
     }
 }
 

@@ -308,7 +308,9 @@ mod tests {
     #[test]
     fn ranges_are_inclusive_and_ordered() {
         let range = ExportRange::new(10, 20).unwrap();
-        assert!(range.contains(10) && range.contains(20) && range.contains(86_399) && !range.contains(86_400));
+        assert!(
+            range.contains(10) && range.contains(20) && range.contains(86_399) && !range.contains(86_400)
+        );
         assert!(!range.contains(9));
         assert_eq!(ExportRange::new(0, 1_527_811_200).unwrap().last_second(), 1_527_897_599);
         assert_eq!(ExportRange::new(20, 10).unwrap_err().field.as_deref(), Some("created_at_before"));

@@ -211,6 +211,7 @@ async fn every_documented_activity_type_is_searchable(app: TestApp) {
         assert_eq!(status, 200, "{list}");
         assert_eq!(list["activity_logs"], json!([]));
     }
-    let (_, list) = post(&app, "/admins/activity_logs/search", json!({"created_at_after": 0, "page": 1_000_000})).await;
+    let (_, list) =
+        post(&app, "/admins/activity_logs/search", json!({"created_at_after": 0, "page": 1_000_000})).await;
     assert_eq!(list["activity_logs"], json!([]), "{list}");
 }

@@ -150,7 +150,8 @@ async fn created_at_before_covers_its_whole_day(app: TestApp) {
     const DAY: i64 = 86_400;
     let ann = user(&app, "ann@example.com").await;
     let evening = start(&app, &ann, "Late question").await;
-    sql(&app, &format!("UPDATE conversations SET created_at = {} WHERE id = {evening}", 10 * DAY + DAY - 1)).await;
+    sql(&app, &format!("UPDATE conversations SET created_at = {} WHERE id = {evening}", 10 * DAY + DAY - 1))
+        .await;
     let next_day = start(&app, &ann, "Next day").await;
     sql(&app, &format!("UPDATE conversations SET created_at = {} WHERE id = {next_day}", 11 * DAY)).await;
 
