@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::extract::{Ctx, Json, Path, Query, Reply};
-use super::params::{self, pair_position};
+use super::params::{self, MAX_PAGE_NUMBER, pair_position};
 use crate::domain::activity_log::{ActivityLog, EventTypeList, LogPosition, LogQuery, LogSearch};
 use crate::domain::admin::{Admin, AdminWithApp, AwayMode};
 use crate::domain::away_status_reason::AwayStatusReason;
@@ -141,8 +141,13 @@ async fn search_activity_logs(
 ) -> Reply<NamedList<ActivityLog, PagesOnly<NumberedPages>>> {
     let page = match body.page {
         None => 1,
-        Some(page) if page >= 1 => page as u64,
-        Some(_) => return Err(ApiError::invalid("page", "page must be 1 or more")),
+        Some(page) if (1..=MAX_PAGE_NUMBER as i64).contains(&page) => page as u64,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "page",
+                format!("page must be an integer between 1 and {MAX_PAGE_NUMBER}"),
+            ));
+        }
     };
     let per_page = match body.per_page {
         None => DEFAULT_LOG_PAGE as u64,

@@ -5,10 +5,10 @@
 use axum::Router;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query, Reply};
+use super::extract::{AnyJson, Ctx, Json, Path, Query, Reply};
 use super::params;
 use crate::domain::data_attribute::conversation::{
     self as attribute, AttributeType, ConversationAttribute, ConversationAttributeChanges,
@@ -92,7 +92,7 @@ fn initial_options(raw: &Value) -> ApiResult<Vec<String>> {
     let mut labels: Vec<String> = Vec::new();
     for item in items {
         let label = match item {
-            Value::Object(body) => attribute::option_label(body)?,
+            Value::Object(_) => attribute::option_label(item)?,
             Value::String(label) if !label.trim().is_empty() => label.trim().to_owned(),
             _ => return Err(refused("options", "options must be an array of objects with a label")),
         };
@@ -224,7 +224,7 @@ async fn archive(ctx: Ctx, Path(id): Path<String>) -> Reply<ConversationAttribut
 async fn add_option(
     ctx: Ctx,
     Path(id): Path<String>,
-    Json(body): Json<Map<String, Value>>,
+    AnyJson(body): AnyJson,
 ) -> Reply<ConversationAttribute> {
     let id = attribute_id(&id)?;
     let label = attribute::option_label(&body)?;
@@ -235,7 +235,7 @@ async fn add_option(
 async fn update_option(
     ctx: Ctx,
     Path((id, option_id)): Path<(String, String)>,
-    Json(body): Json<Map<String, Value>>,
+    AnyJson(body): AnyJson,
 ) -> Reply<ConversationAttribute> {
     let id = attribute_id(&id)?;
     let label = attribute::option_label(&body)?;

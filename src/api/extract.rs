@@ -79,6 +79,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
+/// Any JSON value as the body, for an operation that documents its own answer to a body that
+/// is not an object (the conversation attribute options' 422 "label is required"). Broken
+/// JSON, an empty body and an object are read as [`Json`] reads them.
+pub struct AnyJson(pub serde_json::Value);
+
+impl<S: Send + Sync> FromRequest<S> for AnyJson {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(value) if !value.is_object() => Ok(AnyJson(value)),
+            _ => parse_json(&bytes).map(AnyJson),
+        }
+    }
+}
+
 fn body_error(rejection: BytesRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(ErrorCode::PayloadTooLarge, "The request body is too large")

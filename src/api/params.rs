@@ -74,16 +74,18 @@ pub fn search_paging(
     Ok((per_page, paging.starting_after.filter(|s| !s.trim().is_empty())))
 }
 
+/// The highest page number served: page × per_page stays far inside the `i64` an offset is.
+pub const MAX_PAGE_NUMBER: u64 = 1_000_000;
+
 /// A 1-based `page` query value (1 when absent).
 pub fn page(raw: Option<&str>) -> ApiResult<u64> {
     match raw {
         None => Ok(1),
-        Some(raw) => raw
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| *n >= 1 && *n <= 1_000_000)
-            .ok_or_else(|| ApiError::invalid("page", "page must be a positive integer")),
+        Some(raw) => {
+            raw.trim().parse::<u64>().ok().filter(|n| (1..=MAX_PAGE_NUMBER).contains(n)).ok_or_else(|| {
+                ApiError::invalid("page", format!("page must be an integer between 1 and {MAX_PAGE_NUMBER}"))
+            })
+        }
     }
 }
 

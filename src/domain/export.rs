@@ -75,7 +75,8 @@ impl ExportJob {
     }
 }
 
-/// The range a job exports, both ends inclusive.
+/// The range a job exports, both ends inclusive: "Date ranges are inclusive", to the end of
+/// `created_at_before`'s day (UTC), as the description documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExportRange {
     pub created_at_after: i64,
@@ -96,8 +97,14 @@ impl ExportRange {
         Ok(ExportRange { created_at_after, created_at_before })
     }
 
+    /// The last second exported: 23:59:59 UTC of `created_at_before`'s day.
+    pub fn last_second(&self) -> i64 {
+        const DAY: i64 = 86_400;
+        self.created_at_before.div_euclid(DAY).saturating_mul(DAY).saturating_add(DAY - 1)
+    }
+
     pub fn contains(&self, at: i64) -> bool {
-        (self.created_at_after..=self.created_at_before).contains(&at)
+        (self.created_at_after..=self.last_second()).contains(&at)
     }
 }
 
@@ -301,7 +308,11 @@ mod tests {
     #[test]
     fn ranges_are_inclusive_and_ordered() {
         let range = ExportRange::new(10, 20).unwrap();
-        assert!(range.contains(10) && range.contains(20) && !range.contains(21));
+        assert!(
+            range.contains(10) && range.contains(20) && range.contains(86_399) && !range.contains(86_400)
+        );
+        assert!(!range.contains(9));
+        assert_eq!(ExportRange::new(0, 1_527_811_200).unwrap().last_second(), 1_527_897_599);
         assert_eq!(ExportRange::new(20, 10).unwrap_err().field.as_deref(), Some("created_at_before"));
     }
 

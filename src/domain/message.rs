@@ -170,7 +170,10 @@ fn body_required() -> Rejection {
 
 impl MessageBody {
     pub fn check(mut self) -> Checked<NewMessage> {
-        let from = self.from.take().or_missing("from")?;
+        // "If not provided, the default sender will be used": the admin whose token sends it.
+        let Some(from) = self.from.take() else {
+            return self.admin(None).map(NewMessage::FromAdmin);
+        };
         match from.kind.as_deref().map(str::trim) {
             None => Err(Rejection::missing("from.type")),
             Some("admin") => self.admin(from.id).map(NewMessage::FromAdmin),

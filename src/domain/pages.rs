@@ -241,7 +241,7 @@ pub mod cursor {
         let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         let (page, position) = text.split_once(':')?;
-        let page = page.parse().ok().filter(|p| *p >= 1)?;
+        let page = page.parse().ok().filter(|p| (1..i64::MAX).contains(p))?;
         let (first, second) = position.split_once(P::SEPARATOR)?;
         Some((page, P::from_pair(first.parse().ok()?, second.parse().ok()?)?))
     }

@@ -29,6 +29,9 @@ pub struct Visitor {
     pub app_id: String,
     pub companies: Named,
     pub location_data: Map<String, Json>,
+    /// The description (and python-intercom's model) spell it `las_request_at`; an integer,
+    /// never null, so it is left out until the visitor has made a request.
+    #[serde(rename = "las_request_at", skip_serializing_if = "Option::is_none")]
     pub last_request_at: Option<i64>,
     pub created_at: i64,
     pub remote_created_at: i64,

@@ -105,7 +105,7 @@ async fn messages(
     let mut cond = Cond::all()
         .add(Conversations::WorkspaceId.col().eq(workspace_id))
         .add(Expr::col(created_at).gte(range.created_at_after))
-        .add(Expr::col(created_at).lte(range.created_at_before));
+        .add(Expr::col(created_at).lte(range.last_second()));
     if let Some((at, id)) = after {
         cond = cond.add(
             Cond::any()
@@ -169,7 +169,7 @@ async fn receipts(db: &mut impl Exec, range: ExportRange, batch: &[MessageRow]) 
                 .and_where(ConversationParts::AuthorContactId.col().is_not_null())
                 .and_where(ConversationParts::PartType.col().eq("comment"))
                 .and_where(ConversationParts::CreatedAt.col().gte(range.created_at_after))
-                .and_where(ConversationParts::CreatedAt.col().lte(range.created_at_before))
+                .and_where(ConversationParts::CreatedAt.col().lte(range.last_second()))
                 .group_by_col((ConversationParts::Table, ConversationParts::ConversationId))
                 .group_by_col((ConversationParts::Table, ConversationParts::AuthorContactId)),
         )

@@ -274,7 +274,16 @@ async fn convert_into_new(
     v: &VisitorRow,
     c: &Conversion,
 ) -> StoreResult<i64> {
-    let email = contact::clean_email(c.email.clone().or_else(|| v.email.clone()))?;
+    let mut email = contact::clean_email(c.email.clone().or_else(|| v.email.clone()))?;
+    // The conversion's own email found no user (else it was merged into); the visitor's may be
+    // another user's, which a new user leaves alone, as a merge does.
+    if c.role == Role::User
+        && c.email.is_none()
+        && let Some(taken) = &email
+        && find_contact(db, workspace_id, &ContactKey::Email(taken.clone())).await?.is_some_and(|f| f.is_user)
+    {
+        email = None;
+    }
     let written = writes::Written { role: c.role, email, external_id: c.external_id.clone() };
     if written.role == Role::User && written.email.is_none() && written.external_id.is_none() {
         return Err(contact::Rejection::UserWithoutIdentity.into());

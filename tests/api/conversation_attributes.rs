@@ -235,10 +235,16 @@ async fn list_options_are_added_renamed_and_archived(app: TestApp) {
         (json!({"label": 3}), "label must be a string"),
         (json!({"label": "x", "colour": "red"}), "only 'label' is accepted"),
         (json!({"label": "High"}), "The attribute already has an option labelled 'High'"),
+        // Bodies that are no object name no label: the documented 422, not a 400.
+        (json!("High"), "label is required"),
+        (json!(["High"]), "label is required"),
+        (json!(null), "label is required"),
     ] {
-        let (status, body) = app.post(&base, bad).await;
-        assert_eq!(assert_error(status, &body, 422, "parameter_invalid")["message"], message);
+        let (status, body) = app.post(&base, bad.clone()).await;
+        assert_eq!(assert_error(status, &body, 422, "parameter_invalid")["message"], message, "{bad}");
     }
+    let (status, body) = app.put(&format!("{base}/{second}"), json!(42)).await;
+    assert_eq!(assert_error(status, &body, 422, "parameter_invalid")["message"], "label is required");
     let (status, body) = app.put(&format!("{base}/not-an-option"), json!({"label": "x"})).await;
     assert_eq!(
         assert_error(status, &body, 404, "conversation_attribute_not_found")["message"],

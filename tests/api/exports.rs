@@ -145,6 +145,25 @@ async fn a_range_with_nothing_is_no_data_and_ranges_are_inclusive(app: TestApp) 
     assert_eq!(column(&rows, 1, "received_at"), "1000");
 }
 
+backend_test!(created_at_before_covers_its_whole_day);
+async fn created_at_before_covers_its_whole_day(app: TestApp) {
+    const DAY: i64 = 86_400;
+    let ann = user(&app, "ann@example.com").await;
+    let evening = start(&app, &ann, "Late question").await;
+    sql(&app, &format!("UPDATE conversations SET created_at = {} WHERE id = {evening}", 10 * DAY + DAY - 1))
+        .await;
+    let next_day = start(&app, &ann, "Next day").await;
+    sql(&app, &format!("UPDATE conversations SET created_at = {} WHERE id = {next_day}", 11 * DAY)).await;
+
+    // Until day 10 (its midnight, as a date picker sends it): all of day 10, nothing of day 11.
+    let job = create(&app, 0, 10 * DAY).await;
+    assert!(app.store.run_next_export(LEASE).await.unwrap());
+    let (status, _, rows) = download(&app, &job_id(&job)).await;
+    assert_eq!(status, 200);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(column(&rows, 1, "ruleset_id"), evening);
+}
+
 backend_test!(export_requests_are_checked);
 async fn export_requests_are_checked(app: TestApp) {
     let (status, error) = app.post("/export/content/data", json!({"created_at_after": 10})).await;

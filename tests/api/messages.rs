@@ -91,6 +91,13 @@ async fn admin_messages_start_conversations(app: TestApp) {
     assert_eq!(status, 200, "{default}");
     let (_, conversation) = app.get(&format!("/conversations/{}", default["id"].as_str().unwrap())).await;
     assert_eq!(conversation["source"]["author"]["id"], app.workspace.admin_id);
+    // Without `from` at all: the default sender too.
+    let (status, no_from) =
+        app.post("/messages", json!({"to": {"type": "lead", "id": lead}, "body": "no sender"})).await;
+    assert_eq!(status, 200, "{no_from}");
+    let (_, conversation) = app.get(&format!("/conversations/{}", no_from["id"].as_str().unwrap())).await;
+    assert_eq!(conversation["source"]["author"]["id"], app.workspace.admin_id);
+    assert_eq!(conversation["source"]["author"]["type"], "admin");
 
     // The 2.16 shape: a list of recipients.
     let (status, at_2_16) = app
@@ -159,7 +166,6 @@ async fn message_errors(app: TestApp) {
             "parameter_not_found",
         ),
         (json!({"from": from, "message_type": "inapp", "body": "x"}), 400, "parameter_not_found"),
-        (json!({"to": to, "body": "x"}), 400, "parameter_not_found"),
         (json!({"from": from, "to": to, "message_type": "sms", "body": "x"}), 400, "parameter_invalid"),
         (json!({"from": from, "to": to, "body": "x", "template": "fancy"}), 400, "parameter_invalid"),
         (json!({"from": from, "to": {"type": "admin", "id": "1"}, "body": "x"}), 400, "parameter_invalid"),

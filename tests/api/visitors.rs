@@ -237,3 +237,37 @@ async fn visitors_merge_into_existing_contacts(app: TestApp) {
     let (status, _, _) = app.send(request).await;
     assert_eq!(status, 404);
 }
+
+backend_test!(visitors_convert_to_users_found_by_any_identifier);
+async fn visitors_convert_to_users_found_by_any_identifier(app: TestApp) {
+    let known = contact(&app, json!({"email": "k@bar.com", "external_id": "ext-k"})).await;
+    for (n, user) in [
+        (1, json!({"id": known["id"]})),
+        (2, json!({"user_id": "ext-k"})),
+        (3, json!({"email": "K@bar.com"})),
+        (4, json!({"user_id": "ext-unknown", "email": "k@bar.com"})),
+    ] {
+        visitor(&app, json!({"user_id": format!("vk-{n}"), "email": "k@bar.com"})).await;
+        let body = json!({"visitor": {"user_id": format!("vk-{n}")}, "user": user, "type": "user"});
+        let (status, merged) = app.post("/visitors/convert", body).await;
+        assert_eq!(status, 200, "{n}: {merged}");
+        assert_eq!(merged["id"], known["id"], "{n}");
+    }
+    // A new user does not take the visitor's email from the user who has it.
+    visitor(&app, json!({"user_id": "vk-5", "email": "k@bar.com"})).await;
+    let body = json!({"visitor": {"user_id": "vk-5"}, "user": {"user_id": "ext-new"}, "type": "user"});
+    let (status, made) = app.post("/visitors/convert", body).await;
+    assert_eq!(status, 200, "{made}");
+    assert_ne!(made["id"], known["id"]);
+    assert_eq!(made["external_id"], "ext-new");
+}
+
+backend_test!(visitors_name_their_last_request_as_documented);
+async fn visitors_name_their_last_request_as_documented(app: TestApp) {
+    let made = visitor(&app, json!({"user_id": "vr-1"})).await;
+    let (status, read) = app.get("/visitors?user_id=vr-1").await;
+    assert_eq!(status, 200, "{read}");
+    assert!(read.get("last_request_at").is_none(), "{read}");
+    assert!(read.get("las_request_at").is_none_or(|v| v.is_i64()), "{read}");
+    assert_eq!(read["id"], made["id"]);
+}

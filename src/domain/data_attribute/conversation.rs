@@ -4,7 +4,7 @@
 //! 2.16's types, list options that have ids, and the settings only conversation attributes have.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use super::DataType;
 use crate::domain::error::{ErrorCode, Rejection};
@@ -152,7 +152,11 @@ pub fn reference(raw: &Json) -> Result<AttributeReference, Rejection> {
 }
 
 /// The body of an option request: exactly `{"label": string}`.
-pub fn option_label(body: &Map<String, Json>) -> Result<String, Rejection> {
+pub fn option_label(body: &Json) -> Result<String, Rejection> {
+    // Any JSON is read: a body that is not an object carries no label (422, as documented).
+    let Some(body) = body.as_object() else {
+        return Err(refused("label", "label is required"));
+    };
     if body.keys().any(|k| k != "label") {
         return Err(refused("label", "only 'label' is accepted"));
     }
@@ -176,14 +180,14 @@ mod tests {
 
     #[test]
     fn option_bodies_are_checked() {
-        let body = |v: Json| v.as_object().unwrap().clone();
-        assert_eq!(option_label(&body(json!({"label": " High "}))).unwrap(), "High");
-        assert_eq!(option_label(&body(json!({}))).unwrap_err().message, "label is required");
-        assert_eq!(option_label(&body(json!({"label": 3}))).unwrap_err().message, "label must be a string");
+        assert_eq!(option_label(&json!({"label": " High "})).unwrap(), "High");
+        assert_eq!(option_label(&json!({})).unwrap_err().message, "label is required");
+        assert_eq!(option_label(&json!({"label": 3})).unwrap_err().message, "label must be a string");
         assert_eq!(
-            option_label(&body(json!({"label": "a", "x": 1}))).unwrap_err().message,
+            option_label(&json!({"label": "a", "x": 1})).unwrap_err().message,
             "only 'label' is accepted"
         );
+        assert_eq!(option_label(&json!("High")).unwrap_err().message, "label is required");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 """Messages, visitors and phone call redirects, through the official python-intercom SDK:
-client.messages.create, client.visitors.find / update / merge_to_contact, and
+client.messages.create, client.unstable.messages.get_whats_app_message_status,
+client.visitors.find / update / merge_to_contact, and
 client.phone_call_redirects.create.
 
 Visitors come from Intercom's Messenger; here the operator makes them with
@@ -24,6 +25,7 @@ from intercom import (
 )
 from intercom.core.api_error import ApiError
 from intercom.messages import Message
+from intercom.unstable.types.whatsapp_message_status_list import WhatsappMessageStatusList
 from intercom.visitors import UserWithId, VisitorWithUserId
 
 from harness import Switchboard, Wire, assert_error_list, strict, unique, unique_email
@@ -89,6 +91,40 @@ def test_message_errors(client: Intercom, workspace_admin):
             }
         )
     assert_error_list(raised.value.body, "parameter_not_found", 422)
+
+
+def test_whatsapp_message_statuses(client: Intercom, wire: Wire, workspace_admin):
+    # A WhatsApp template message (the 2.11 models have no WhatsApp shape: sent as a dict).
+    sent = client.messages.create(
+        request={
+            "message_type": "whatsapp",
+            "template": "order_update",
+            "locale": "en",
+            "components": [{"type": "BODY", "parameters": [{"type": "text", "text": "Order 7"}]}],
+            "from": {"type": "admin", "id": int(workspace_admin["id"])},
+            "to": {"phone": "+15550104242"},
+        }
+    )
+    assert sent.message_type == "whatsapp"
+
+    statuses = client.unstable.messages.get_whats_app_message_status(ruleset_id=sent.id)
+    strict(WhatsappMessageStatusList, wire.last_json())
+    assert statuses.ruleset_id == sent.id
+    assert statuses.total_count == 1
+    (event,) = statuses.events
+    assert (event.status, event.template_name, event.conversation_id) == ("sent", "order_update", sent.id)
+
+    first = client.unstable.messages.get_whats_app_message_status(ruleset_id=sent.id, per_page=1)
+    assert first.pages.per_page == 1 and first.pages.next is None
+    after = client.unstable.messages.get_whats_app_message_status(
+        ruleset_id=sent.id, starting_after=first.events[0].id
+    )
+    assert after.events == []
+    # A ruleset that sent nothing has no statuses.
+    assert client.unstable.messages.get_whats_app_message_status(ruleset_id="0").total_count == 0
+    with pytest.raises(ApiError) as raised:
+        client.unstable.messages.get_whats_app_message_status(ruleset_id=sent.id, per_page=101)
+    assert_error_list(raised.value.body, "parameter_invalid", 400)
 
 
 def test_visitors_are_found_updated_and_converted(client: Intercom, wire: Wire, switchboard: Switchboard):
