@@ -5,6 +5,7 @@ pub mod articles;
 pub mod brands;
 pub mod companies;
 pub mod contacts;
+pub mod controls;
 pub mod conversations;
 pub mod data_attributes;
 pub mod events;
@@ -52,6 +53,10 @@ pub struct ApiConfig {
     /// How long a token, once checked, is trusted without asking the database again: the
     /// longest a token revoked by another process keeps working here. Zero checks every request.
     pub token_cache: Duration,
+    /// Whether `/_switchboard/` controls are served (`--controls off`: deployments with real data).
+    pub controls: bool,
+    /// Requests the journal keeps per workspace (0: none are recorded).
+    pub journal_size: usize,
 }
 
 impl Default for ApiConfig {
@@ -60,6 +65,8 @@ impl Default for ApiConfig {
             rate_limit_per_minute: 1_000_000,
             max_body_bytes: 4 * 1024 * 1024,
             token_cache: Duration::from_secs(5),
+            controls: true,
+            journal_size: 1_000,
         }
     }
 }
@@ -70,6 +77,7 @@ pub struct AppState {
     limiter: Arc<RateLimiter>,
     tokens: Arc<TokenCache>,
     max_body_bytes: usize,
+    controls: Arc<controls::Controls>,
 }
 
 impl AppState {
@@ -79,6 +87,7 @@ impl AppState {
             limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)),
             tokens: Arc::new(TokenCache::new(config.token_cache)),
             max_body_bytes: config.max_body_bytes,
+            controls: Arc::new(controls::Controls::new(config)),
         }
     }
 }
@@ -103,10 +112,9 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
         subscription_types::router(),
         tags::router(),
     ];
-    resources
-        .into_iter()
-        .fold(Router::new(), Router::merge)
-        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+    let api = resources.into_iter().fold(Router::new(), Router::merge);
+    let api = if config.controls { controls::observe(api, &state).merge(controls::router()) } else { api };
+    api.route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         // After the authentication layer: an upload's URL is its own credential.
         .merge(uploads::router())
         // The body is read (see `refuse`), up to the body limit, before the answer.
@@ -210,6 +218,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             admin_id: owner.admin_id,
             version,
         });
+        request.extensions_mut().insert(controls::journal::AccessToken(token));
         VERSION.scope(version, next.run(request)).await
     };
     let headers = response.headers_mut();
@@ -218,7 +227,10 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         ("x-ratelimit-remaining", status.remaining.to_string()),
         ("x-ratelimit-reset", status.reset.to_string()),
     ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
+        // A fault's 429 has set its own `X-RateLimit-Remaining`.
+        if let Ok(value) = HeaderValue::from_str(&value)
+            && !headers.contains_key(name)
+        {
             headers.insert(HeaderName::from_static(name), value);
         }
     }

@@ -31,6 +31,13 @@ pub struct ServeArgs {
     /// died is run again.
     #[arg(long, env = "SWITCHBOARD_EXPORT_LEASE_SECONDS", default_value_t = ExportWorker::default().lease_seconds)]
     pub export_lease_seconds: i64,
+    /// Serve the `/_switchboard/` controls (faults, request journal, ...); `off` for a
+    /// deployment that serves real data: every control path is then not found.
+    #[arg(long, env = "SWITCHBOARD_CONTROLS", default_value = "on", value_parser = ["on", "off"])]
+    pub controls: String,
+    /// Requests the journal (`/_switchboard/requests`) keeps per workspace (0: none recorded).
+    #[arg(long, env = "SWITCHBOARD_JOURNAL_SIZE", default_value_t = ApiConfig::default().journal_size)]
+    pub journal_size: usize,
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -47,6 +54,8 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         rate_limit_per_minute: args.rate_limit,
         max_body_bytes: args.max_body_bytes,
         token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
+        controls: args.controls == "on",
+        journal_size: args.journal_size,
     };
     let worker = ExportWorker { lease_seconds: args.export_lease_seconds.max(1), ..ExportWorker::default() };
     let workers: Vec<_> = (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();

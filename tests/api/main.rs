@@ -19,6 +19,8 @@ mod conformance_versions;
 mod contact_fixtures;
 mod contact_search;
 mod contacts;
+mod controls_faults;
+mod controls_journal;
 mod conventions;
 mod conversation_search;
 mod conversations;

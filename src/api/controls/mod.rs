@@ -1,0 +1,40 @@
+//! `/_switchboard/`: controls for tests and development (see docs/controls.md). Served only
+//! while controls are on (`--controls on`, the default): `api::router` merges [`router`] and
+//! wraps the resources in [`observe`] only then, so with controls off every control path is
+//! the usual route-not-found and no request pays for them.
+
+pub mod faults;
+pub mod journal;
+
+use axum::Router;
+use axum::middleware;
+
+use super::{ApiConfig, AppState};
+
+/// What the controls keep in the process: the journal, and the cache of each workspace's faults.
+pub struct Controls {
+    pub(crate) faults: faults::FaultCache,
+    pub(crate) journal: journal::Journal,
+}
+
+impl Controls {
+    pub fn new(config: &ApiConfig) -> Self {
+        Controls {
+            faults: faults::FaultCache::default(),
+            journal: journal::Journal::new(config.journal_size),
+        }
+    }
+}
+
+/// Every `/_switchboard/` control. A new control adds its router here.
+pub fn router() -> Router<AppState> {
+    Router::new().merge(faults::router()).merge(journal::router())
+}
+
+/// Wraps the API's resources (not the controls: those are neither faulted nor recorded) in
+/// what the controls apply to each request: the journal outside, so it records faulted answers.
+pub fn observe(resources: Router<AppState>, state: &AppState) -> Router<AppState> {
+    resources
+        .route_layer(middleware::from_fn_with_state(state.clone(), faults::apply))
+        .route_layer(middleware::from_fn_with_state(state.clone(), journal::record))
+}
