@@ -23,7 +23,7 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::faults::Dropped;
+use super::faults::{self, Dropped};
 use crate::api::AppState;
 use crate::api::extract::{Ctx, Json, Query, Reply, body_error};
 use crate::domain::fault::path_matches;
@@ -66,6 +66,10 @@ pub struct Journal {
 }
 
 impl Journal {
+    pub(crate) fn is_off(&self) -> bool {
+        self.capacity == 0
+    }
+
     pub fn new(capacity: usize) -> Self {
         Journal { capacity, next_id: AtomicU64::new(1), workspaces: Mutex::default() }
     }
@@ -88,28 +92,25 @@ impl Journal {
 
 /// Records the request and its answer. The request body is read here (within the body limit,
 /// refused as the handler would refuse it) and handed on; a JSON answer's body is collected.
-pub(crate) async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn record(state: &AppState, workspace_id: i64, request: Request, next: Next) -> Response {
     let journal = &state.controls.journal;
-    let Some(workspace_id) = request.extensions().get::<Ctx>().map(|ctx| ctx.workspace_id) else {
-        return next.run(request).await;
-    };
-    if journal.capacity == 0 {
-        return next.run(request).await;
-    }
     let started = Instant::now();
     let token = request.extensions().get::<AccessToken>().map(|t| t.0.clone()).unwrap_or_default();
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
-    let (parts, body) = request.into_parts();
-    let (request_body, response) =
+    let (request_body, response) = if has_body(&request) {
+        let (parts, body) = request.into_parts();
         match Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await {
             Ok(bytes) => {
-                let response = next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await;
-                (bytes, response)
+                let request = Request::from_parts(parts, Body::from(bytes.clone()));
+                (bytes, faults::apply(state, workspace_id, request, next).await)
             }
             Err(rejection) => (Bytes::new(), body_error(rejection).into_response()),
-        };
+        }
+    } else {
+        (Bytes::new(), faults::apply(state, workspace_id, request, next).await)
+    };
     let (response, status, response_body) = if response.extensions().get::<Dropped>().is_some() {
         (response, None, None)
     } else if is_json(&response) {
@@ -142,6 +143,11 @@ pub(crate) async fn record(State(state): State<AppState>, request: Request, next
     response
 }
 
+/// Whether the request may have a body (not one known to be empty).
+fn has_body(request: &Request) -> bool {
+    http_body::Body::size_hint(request.body()).exact() != Some(0)
+}
+
 fn is_json(response: &Response) -> bool {
     response
         .headers()
@@ -155,8 +161,12 @@ fn redact_str(text: String, token: &str) -> String {
 }
 
 fn redact(bytes: Bytes, token: &str) -> Bytes {
-    let needle = token.as_bytes();
-    if needle.is_empty() || !bytes.windows(needle.len()).any(|w| w == needle) {
+    // Bodies are JSON, so UTF-8: `str` searches its bytes fast.
+    let found = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.contains(token),
+        Err(_) => String::from_utf8_lossy(&bytes).contains(token),
+    };
+    if token.is_empty() || !found {
         return bytes;
     }
     Bytes::from(redact_str(String::from_utf8_lossy(&bytes).into_owned(), token))

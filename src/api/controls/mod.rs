@@ -7,8 +7,11 @@ pub mod faults;
 pub mod journal;
 
 use axum::Router;
-use axum::middleware;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 
+use super::extract::Ctx;
 use super::{ApiConfig, AppState};
 
 /// What the controls keep in the process: the journal, and the cache of each workspace's faults.
@@ -32,9 +35,18 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Wraps the API's resources (not the controls: those are neither faulted nor recorded) in
-/// what the controls apply to each request: the journal outside, so it records faulted answers.
+/// what the controls do to each request, as one layer: the journal records the answer, faulted
+/// or not.
 pub fn observe(resources: Router<AppState>, state: &AppState) -> Router<AppState> {
-    resources
-        .route_layer(middleware::from_fn_with_state(state.clone(), faults::apply))
-        .route_layer(middleware::from_fn_with_state(state.clone(), journal::record))
+    resources.route_layer(middleware::from_fn_with_state(state.clone(), observe_request))
+}
+
+async fn observe_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(workspace_id) = request.extensions().get::<Ctx>().map(|ctx| ctx.workspace_id) else {
+        return next.run(request).await;
+    };
+    if state.controls.journal.is_off() {
+        return faults::apply(&state, workspace_id, request, next).await;
+    }
+    journal::record(&state, workspace_id, request, next).await
 }
