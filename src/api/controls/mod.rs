@@ -27,6 +27,12 @@ impl Controls {
             journal: journal::Journal::new(config.journal_size),
         }
     }
+
+    /// Forgets what this process keeps of the workspace (for a reset, with its faults' rows).
+    pub fn forget(&self, workspace_id: i64) {
+        self.faults.forget(workspace_id);
+        self.journal.clear(workspace_id);
+    }
 }
 
 /// Every `/_switchboard/` control. A new control adds its router here.
