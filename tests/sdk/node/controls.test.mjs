@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Intercom } from "intercom-client";
+import { IntercomError } from "intercom-client";
 import { assertErrorList, createWorkspace, makeClient, rejectsWith, switchboard, uniqueEmail } from "./harness.mjs";
 
 function controls(token) {
@@ -30,25 +30,27 @@ function controls(token) {
     };
 }
 
-test("the SDK retries an injected rate limit", async () => {
+test("an injected rate limit reaches the SDK with its headers", async () => {
     const token = createWorkspace().access_token;
     const client = makeClient({ token });
     const control = controls(token);
     await control.fault({ method: "GET", path: "/me", status: 429, count: 1 });
-    const me = await client.admins.identify();
-    assert.equal(me.type, "admin");
+    const error = await rejectsWith(client.admins.identify({ maxRetries: 0 }), IntercomError, 429);
+    assertErrorList(error.body, "rate_limit_exceeded", 429);
+    assert.equal(error.rawResponse.headers.get("x-ratelimit-remaining"), "0");
+    assert.ok(Number(error.rawResponse.headers.get("x-ratelimit-reset")) > 0);
+    assert.equal((await client.admins.identify()).type, "admin");
     const seen = await control.journal("?path=/me");
     assert.deepEqual(seen.map((e) => e.status), [200, 429]);
-    assertErrorList(seen[1].response_body, "rate_limit_exceeded", 429);
 });
 
-test("an injected not found is the SDK's NotFoundError, once", async () => {
+test("an injected not found reaches the SDK once", async () => {
     const token = createWorkspace().access_token;
     const client = makeClient({ token });
     const control = controls(token);
     const contact = await client.contacts.create({ email: uniqueEmail("faulted") });
     await control.fault({ path: "/contacts/{id}", error_code: "not_found", count: 1 });
-    const error = await rejectsWith(client.contacts.find({ contact_id: contact.id }), Intercom.NotFoundError, 404);
+    const error = await rejectsWith(client.contacts.find({ contact_id: contact.id }), IntercomError, 404);
     assertErrorList(error.body, "not_found", 404);
     assert.equal((await client.contacts.find({ contact_id: contact.id })).id, contact.id);
     const [entry] = await control.journal("?method=POST&path=/contacts");
