@@ -378,24 +378,39 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                                  f"{nonce}{target[0]}{run_no}{nonce_suffix}", walk_state(work, entry[0], target))
                 return config
 
+            # A scenario with `serve_args` runs against a second server on the same database,
+            # started with those arguments (the first one idles meanwhile).
+            own_server, urls = None, dict(targets)
+            if scenario.get("serve_args"):
+                own_port = free_port()
+                own_server = Process([server_bin, "serve", "--listen", f"127.0.0.1:{own_port}", "--database-url",
+                                      db_url, "--rate-limit", "1000000000000", "--export-workers", "0",
+                                      *scenario["serve_args"]], work / f"server-{scenario['name']}.log", env)
+                urls["server"] = f"http://127.0.0.1:{own_port}"
+                wait_until_up(own_server, f"{urls['server']}/me")
+
             def measure(target, run_no, duration):
                 config = configure(target, run_no, (scenario, method, path, body, rows_file), scenario["name"])
                 # The load beside runs against the same target, over the same seconds.
                 companion = beside and start_wrk(
-                    args, targets[target],
+                    args, urls[target],
                     configure(target, run_no, probed[beside["scenario"]], f"{scenario['name']}-beside", "b"),
                     beside["connections"], duration)
-                figures = run_wrk(args, targets[target], config, connections, duration)
+                figures = run_wrk(args, urls[target], config, connections, duration)
                 if companion:
                     wrk_figures(companion, duration)
                 return figures
 
-            for target in targets:  # warm-up, not recorded
-                measure(target, 0, args.warmup)
-            for round_no in range(args.rounds):
-                order = ["reference", "server"] if round_no % 2 == 0 else ["server", "reference"]
-                for target in order:
-                    runs[target].append(measure(target, round_no + 1, args.duration))
+            try:
+                for target in targets:  # warm-up, not recorded
+                    measure(target, 0, args.warmup)
+                for round_no in range(args.rounds):
+                    order = ["reference", "server"] if round_no % 2 == 0 else ["server", "reference"]
+                    for target in order:
+                        runs[target].append(measure(target, round_no + 1, args.duration))
+            finally:
+                if own_server:
+                    own_server.stop()
             ref, srv = summarize(runs["reference"]), summarize(runs["server"])
             entry = {
                 "name": scenario["name"], "kind": scenario["kind"], "method": method,
@@ -406,6 +421,8 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 "p99_ratio": round(srv["p99_ms"] / ref["p99_ms"], 2) if ref["p99_ms"] else None,
                 "server_peak_rss_mb": peak_rss_mb(server.pid),
             }
+            if scenario.get("serve_args"):
+                entry["serve_args"] = scenario["serve_args"]
             result["scenarios"].append(entry)
             log(f"  {scenario['name']:<25} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
                 f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")

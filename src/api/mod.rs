@@ -63,6 +63,10 @@ pub struct ApiConfig {
     pub mcp_allowed_hosts: Vec<String>,
     /// Browser origins (`scheme://host[:port]`) `/mcp` accepts; empty accepts any.
     pub mcp_allowed_origins: Vec<String>,
+    /// Whether `/_switchboard/` controls are served (`--controls off`: deployments with real data).
+    pub controls: bool,
+    /// Requests the journal keeps per workspace (0: none are recorded).
+    pub journal_size: usize,
 }
 
 impl Default for ApiConfig {
@@ -73,6 +77,8 @@ impl Default for ApiConfig {
             token_cache: Duration::from_secs(5),
             mcp_allowed_hosts: Vec::new(),
             mcp_allowed_origins: Vec::new(),
+            controls: true,
+            journal_size: 1_000,
         }
     }
 }
@@ -83,6 +89,7 @@ pub struct AppState {
     limiter: Arc<RateLimiter>,
     tokens: Arc<TokenCache>,
     max_body_bytes: usize,
+    controls: Arc<controls::Controls>,
 }
 
 impl AppState {
@@ -92,6 +99,7 @@ impl AppState {
             limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)),
             tokens: Arc::new(TokenCache::new(config.token_cache)),
             max_body_bytes: config.max_body_bytes,
+            controls: Arc::new(controls::Controls::new(config)),
         }
     }
 }
@@ -114,7 +122,6 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         news::router(),
         companies::router(),
         contacts::router(),
-        controls::router(),
         conversations::router(),
         conversation_attributes::router(),
         data_attributes::router(),
@@ -128,7 +135,11 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         tags::router(),
         visitors::router(),
     ];
-    let mut routes = resources.into_iter().fold(Router::new(), Router::merge);
+    let api = resources.into_iter().fold(Router::new(), Router::merge);
+    // The controls see the API's requests (not their own, nor /mcp itself: an MCP tool's REST
+    // call passes through them as any request does).
+    let mut routes =
+        if config.controls { controls::observe(api, &state).merge(controls::router()) } else { api };
     if let Some(mcp) = mcp {
         routes = routes.route_service(mcp::PATH, mcp);
     }
@@ -250,6 +261,7 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
             version,
             clock: owner.clock,
         });
+        request.extensions_mut().insert(controls::journal::AccessToken(token));
         VERSION.scope(version, CLOCK.scope(owner.clock, next.run(request))).await
     };
     let headers = response.headers_mut();
@@ -258,7 +270,10 @@ async fn authenticate(State(state): State<AppState>, mut request: Request, next:
         ("x-ratelimit-remaining", status.remaining.to_string()),
         ("x-ratelimit-reset", status.reset.to_string()),
     ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
+        // A fault's 429 has set its own `X-RateLimit-Remaining`.
+        if let Ok(value) = HeaderValue::from_str(&value)
+            && !headers.contains_key(name)
+        {
             headers.insert(HeaderName::from_static(name), value);
         }
     }

@@ -42,6 +42,13 @@ pub struct ServeArgs {
     /// the process stops. For tests and trials; not with --database-url.
     #[arg(long, env = "SWITCHBOARD_EPHEMERAL", conflicts_with = "database_url")]
     pub ephemeral: bool,
+    /// Serve the `/_switchboard/` controls (faults, request journal, ...); `off` for a
+    /// deployment that serves real data: every control path is then not found.
+    #[arg(long, env = "SWITCHBOARD_CONTROLS", default_value = "on", value_parser = ["on", "off"])]
+    pub controls: String,
+    /// Requests the journal (`/_switchboard/requests`) keeps per workspace (0: none recorded).
+    #[arg(long, env = "SWITCHBOARD_JOURNAL_SIZE", default_value_t = ApiConfig::default().journal_size)]
+    pub journal_size: usize,
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -62,6 +69,8 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         token_cache: std::time::Duration::from_secs(args.token_cache_seconds),
         mcp_allowed_hosts: args.mcp_allowed_hosts,
         mcp_allowed_origins: args.mcp_allowed_origins,
+        controls: args.controls == "on",
+        journal_size: args.journal_size,
     };
     let worker = ExportWorker { lease_seconds: args.export_lease_seconds.max(1), ..ExportWorker::default() };
     let workers: Vec<_> = (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();

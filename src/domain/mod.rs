@@ -14,6 +14,7 @@ pub mod data_attribute;
 pub mod error;
 pub mod event;
 pub mod export;
+pub mod fault;
 pub mod help_center;
 pub mod ids;
 pub mod message;

@@ -20,6 +20,7 @@ pub mod conversations;
 pub mod data_attributes;
 pub mod events;
 pub mod exports;
+pub mod faults;
 pub mod help_centers;
 pub mod import;
 pub mod messages;

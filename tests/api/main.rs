@@ -21,6 +21,8 @@ mod contact_fixtures;
 mod contact_lifecycle;
 mod contact_search;
 mod contacts;
+mod controls_faults;
+mod controls_journal;
 mod conventions;
 mod conversation_attributes;
 mod conversation_lifecycle;

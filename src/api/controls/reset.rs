@@ -2,6 +2,7 @@
 //! teams and tokens.
 
 use axum::Router;
+use axum::extract::State;
 use axum::routing::post;
 
 use crate::api::AppState;
@@ -12,6 +13,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/_switchboard/reset", post(reset))
 }
 
-async fn reset(ctx: Ctx) -> Reply<Reset> {
-    Ok(Json(Reset::new(ctx.store.reset_workspace(ctx.workspace_id).await?)))
+async fn reset(State(state): State<AppState>, ctx: Ctx) -> Reply<Reset> {
+    let deleted = ctx.store.reset_workspace(ctx.workspace_id).await?;
+    // The rows are gone; so is what this process keeps of them (its journal, its fault cache).
+    state.controls.forget(ctx.workspace_id);
+    Ok(Json(Reset::new(deleted)))
 }

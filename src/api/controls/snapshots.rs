@@ -1,6 +1,7 @@
 //! `/_switchboard/snapshots`: named copies of the workspace's data, and restoring one.
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use serde::{Deserialize, Serialize};
@@ -33,8 +34,11 @@ async fn list(ctx: Ctx) -> Reply<List<Snapshot>> {
     Ok(Json(List::new(ctx.store.list_snapshots(ctx.workspace_id).await?)))
 }
 
-async fn restore(ctx: Ctx, Path(name): Path<String>) -> Reply<Snapshot> {
-    Ok(Json(ctx.store.restore_snapshot(ctx.workspace_id, &name).await?))
+async fn restore(State(state): State<AppState>, ctx: Ctx, Path(name): Path<String>) -> Reply<Snapshot> {
+    let snapshot = ctx.store.restore_snapshot(ctx.workspace_id, &name).await?;
+    // The faults are the snapshot's now: read them again.
+    state.controls.faults.forget(ctx.workspace_id);
+    Ok(Json(snapshot))
 }
 
 #[derive(Serialize)]

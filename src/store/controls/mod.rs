@@ -84,6 +84,8 @@ pub const WORKSPACE_DATA: &[Owned] = &[
     ws("assignment_rules"),
     ws("assignment_turns"),
     ws("activity_logs"),
+    // Faults are test state: a reset removes them; a snapshot keeps the ones set when it was taken.
+    ws("faults"),
 ];
 
 /// Workspace-scoped tables that reset and restore leave alone: the workspace, its people and

@@ -1,0 +1,262 @@
+//! `/_switchboard/requests`: the workspace's recent requests and their answers.
+//!
+//! The journal is kept in this process's memory, not in the database: recording a request
+//! costs a lock and a push (the bodies are shared, not copied), where a row per request would
+//! add a write to every read. Behind a load balancer each process shows the requests it
+//! served. It holds the last `journal_size` requests per workspace (`--journal-size`).
+//!
+//! No header is recorded, and the workspace's access token is replaced wherever else it shows
+//! (path, query, bodies) with `[redacted]`.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::faults::{self, Dropped};
+use crate::api::AppState;
+use crate::api::extract::{Ctx, Json, Query, Reply, body_error};
+use crate::domain::fault::path_matches;
+use crate::domain::pages::List;
+use crate::error::{ApiError, REQUEST_ID};
+use crate::store::now;
+
+/// How many requests a listing shows when `limit` is not given.
+const DEFAULT_LIMIT: usize = 100;
+
+const REDACTED: &str = "[redacted]";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/_switchboard/requests", get(list).delete(clear))
+}
+
+/// The access token a request was authenticated with, for the journal to redact.
+#[derive(Clone)]
+pub(crate) struct AccessToken(pub(crate) String);
+
+struct Entry {
+    id: u64,
+    at: i64,
+    method: String,
+    path: String,
+    query: Option<String>,
+    /// `None`: a fault dropped the connection.
+    status: Option<u16>,
+    duration_ms: f64,
+    request_id: Option<String>,
+    request_body: Bytes,
+    /// `None` when the answer is not JSON (it is not recorded).
+    response_body: Option<Bytes>,
+}
+
+pub struct Journal {
+    capacity: usize,
+    next_id: AtomicU64,
+    workspaces: Mutex<HashMap<i64, VecDeque<Entry>>>,
+}
+
+impl Journal {
+    pub(crate) fn is_off(&self) -> bool {
+        self.capacity == 0
+    }
+
+    pub fn new(capacity: usize) -> Self {
+        Journal { capacity, next_id: AtomicU64::new(1), workspaces: Mutex::default() }
+    }
+
+    fn push(&self, workspace_id: i64, entry: Entry) {
+        let mut workspaces = self.workspaces.lock().unwrap_or_else(|e| e.into_inner());
+        let entries = workspaces.entry(workspace_id).or_default();
+        if entries.len() >= self.capacity {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    /// Forgets the workspace's requests; how many there were.
+    pub(crate) fn clear(&self, workspace_id: i64) -> usize {
+        let mut workspaces = self.workspaces.lock().unwrap_or_else(|e| e.into_inner());
+        workspaces.remove(&workspace_id).map_or(0, |entries| entries.len())
+    }
+}
+
+/// Records the request and its answer. The request body is read here (within the body limit,
+/// refused as the handler would refuse it) and handed on; a JSON answer's body is collected.
+pub(crate) async fn record(state: &AppState, workspace_id: i64, request: Request, next: Next) -> Response {
+    let journal = &state.controls.journal;
+    let started = Instant::now();
+    let token = request.extensions().get::<AccessToken>().map(|t| t.0.clone()).unwrap_or_default();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let (request_body, response) = if has_body(&request) {
+        let (parts, body) = request.into_parts();
+        match Bytes::from_request(Request::from_parts(parts.clone(), body), &()).await {
+            Ok(bytes) => {
+                let request = Request::from_parts(parts, Body::from(bytes.clone()));
+                (bytes, faults::apply(state, workspace_id, request, next).await)
+            }
+            Err(rejection) => (Bytes::new(), body_error(rejection).into_response()),
+        }
+    } else {
+        (Bytes::new(), faults::apply(state, workspace_id, request, next).await)
+    };
+    let (response, status, response_body) = if response.extensions().get::<Dropped>().is_some() {
+        (response, None, None)
+    } else if is_json(&response) {
+        let status = response.status().as_u16();
+        let (parts, body) = response.into_parts();
+        match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(bytes) => (Response::from_parts(parts, Body::from(bytes.clone())), Some(status), Some(bytes)),
+            Err(err) => {
+                tracing::error!(error = %err, "answer could not be read for the journal");
+                (ApiError::internal().into_response(), Some(500), None)
+            }
+        }
+    } else {
+        let status = response.status().as_u16();
+        (response, Some(status), None)
+    };
+    let entry = Entry {
+        id: journal.next_id.fetch_add(1, Ordering::Relaxed),
+        at: now(),
+        method,
+        path: redact_str(path, &token),
+        query: query.map(|q| redact_str(q, &token)),
+        status,
+        duration_ms: (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0,
+        request_id: REQUEST_ID.try_with(Clone::clone).ok(),
+        request_body: redact(request_body, &token),
+        response_body: response_body.map(|b| redact(b, &token)),
+    };
+    journal.push(workspace_id, entry);
+    response
+}
+
+/// Whether the request may have a body (not one known to be empty).
+fn has_body(request: &Request) -> bool {
+    http_body::Body::size_hint(request.body()).exact() != Some(0)
+}
+
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn redact_str(text: String, token: &str) -> String {
+    if token.is_empty() || !text.contains(token) { text } else { text.replace(token, REDACTED) }
+}
+
+fn redact(bytes: Bytes, token: &str) -> Bytes {
+    // Bodies are JSON, so UTF-8: `str` searches its bytes fast.
+    let found = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.contains(token),
+        Err(_) => String::from_utf8_lossy(&bytes).contains(token),
+    };
+    if token.is_empty() || !found {
+        return bytes;
+    }
+    Bytes::from(redact_str(String::from_utf8_lossy(&bytes).into_owned(), token))
+}
+
+#[derive(Deserialize)]
+struct Filters {
+    method: Option<String>,
+    path: Option<String>,
+    status: Option<String>,
+    limit: Option<String>,
+}
+
+/// A recorded request as the listing shows it.
+#[derive(Serialize)]
+struct Recorded {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    at: i64,
+    method: String,
+    path: String,
+    query: Option<String>,
+    status: Option<u16>,
+    duration_ms: f64,
+    request_id: Option<String>,
+    request_body: Value,
+    response_body: Value,
+}
+
+/// A body as JSON when it is JSON, else as text; nothing is `null`.
+fn body_value(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(filters): Query<Filters>,
+) -> Reply<List<Recorded>> {
+    let journal = &state.controls.journal;
+    let status = match filters.status.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(
+            raw.parse::<u16>()
+                .map_err(|_| ApiError::invalid("status", "status must be an HTTP status code such as 404"))?,
+        ),
+    };
+    let limit = match filters.limit.as_deref() {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(raw) => raw.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            ApiError::invalid(
+                "limit",
+                format!("limit must be an integer from 1 to {}", journal.capacity.max(1)),
+            )
+        })?,
+    };
+    let method = filters.method.filter(|m| !m.is_empty());
+    let path = filters.path.filter(|p| !p.is_empty());
+    let workspaces = journal.workspaces.lock().unwrap_or_else(|e| e.into_inner());
+    let recorded = workspaces
+        .get(&ctx.workspace_id)
+        .into_iter()
+        .flat_map(|entries| entries.iter().rev())
+        .filter(|e| method.as_deref().is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
+        .filter(|e| path.as_deref().is_none_or(|p| path_matches(p, &e.path)))
+        .filter(|e| status.is_none_or(|s| e.status == Some(s)))
+        .take(limit)
+        .map(|e| Recorded {
+            kind: "request",
+            id: e.id.to_string(),
+            at: e.at,
+            method: e.method.clone(),
+            path: e.path.clone(),
+            query: e.query.clone(),
+            status: e.status,
+            duration_ms: e.duration_ms,
+            request_id: e.request_id.clone(),
+            request_body: body_value(&e.request_body),
+            response_body: e.response_body.as_deref().map_or(Value::Null, body_value),
+        })
+        .collect();
+    Ok(Json(List::new(recorded)))
+}
+
+async fn clear(State(state): State<AppState>, ctx: Ctx) -> Reply<Value> {
+    let deleted = state.controls.journal.clear(ctx.workspace_id);
+    Ok(Json(json!({"type": "request.list", "deleted": deleted})))
+}
