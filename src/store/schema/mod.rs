@@ -20,6 +20,7 @@ pub mod segments;
 pub mod snapshots;
 pub mod subscriptions;
 pub mod tags;
+pub mod tickets;
 pub mod uploads;
 pub mod visitors;
 pub mod workspaces;
