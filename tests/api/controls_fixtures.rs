@@ -125,7 +125,7 @@ async fn a_document_with_an_error_anywhere_loads_nothing(app: TestApp) {
         ("/contacts/bob/tags", json!(["vip", "nope"]), 400, "parameter_invalid", "contacts.bob.tags[1]"),
         ("/contacts/bob/companies", json!(["nope"]), 400, "parameter_invalid", "contacts.bob.companies[0]"),
         ("/contacts/bob/email", json!("ADA@example.com"), 400, "parameter_invalid", "contacts.bob"),
-        ("/contacts/bob/role", json!("user"), 400, "parameter_invalid", "contacts.bob"),
+        ("/contacts/bob/role", json!("user"), 400, "parameter_invalid", "contacts.bob.email"),
         (
             "/conversations/billing/from",
             json!("carol"),
@@ -163,7 +163,13 @@ async fn a_document_with_an_error_anywhere_loads_nothing(app: TestApp) {
             "parameter_invalid",
             "data_attributes.tier.data_type",
         ),
-        ("/contacts/ada/custom_attributes/tier", json!(5), 400, "parameter_invalid", "contacts.ada"),
+        (
+            "/contacts/ada/custom_attributes/tier",
+            json!(5),
+            400,
+            "parameter_invalid",
+            "contacts.ada.custom_attributes",
+        ),
         ("/widgets", json!({}), 400, "parameter_invalid", "widgets"),
         (
             "/conversations/billing/body",
@@ -225,7 +231,7 @@ async fn a_document_may_name_what_it_made_before_only(app: TestApp) {
     });
     let (status, error) = app.post(PATH, doc).await;
     let error = assert_error(status, &error, 400, "parameter_invalid");
-    assert_eq!(error["field"], "conversations.c.parts[1]", "{error}");
+    assert_eq!(error["field"], "conversations.c.parts[1].contact", "{error}");
     assert_eq!(holdings(&app).await, [0; 6]);
 
     // A document may load twice: companies update by company_id, tags are found by name; the

@@ -46,7 +46,10 @@ fn within(path: &str) -> impl Fn(Rejection) -> Rejection + '_ {
         if !(400..500).contains(&error.code.status()) {
             return error;
         }
-        let field = match &error.field {
+        let field = match error.field.as_deref() {
+            // The fields the loader fills in from the document's own.
+            Some("intercom_user_id") => format!("{path}.contact"),
+            Some("from.id" | "from.type") => format!("{path}.from"),
             Some(field) => format!("{path}.{field}"),
             None => path.to_owned(),
         };
