@@ -110,11 +110,11 @@ pub fn plan(document: &Value, admin_id: i64) -> ApiResult<Plan> {
     Ok(plan)
 }
 
+/// An object of a section: its key, its fields, and its path in the document.
+type Object = (String, Map<String, Value>, String);
+
 /// The objects of a section, with their keys and paths, in the document's order.
-fn section(
-    document: &Map<String, Value>,
-    name: &str,
-) -> ApiResult<Vec<(String, Map<String, Value>, String)>> {
+fn section(document: &Map<String, Value>, name: &str) -> ApiResult<Vec<Object>> {
     let objects = match document.get(name) {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Object(objects)) => objects,
