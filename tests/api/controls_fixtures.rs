@@ -4,6 +4,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use switchboard::api::ApiConfig;
+
 use crate::common::{TestApp, assert_error, backend_test};
 
 const PATH: &str = "/_switchboard/fixtures";
@@ -255,6 +257,28 @@ async fn fixtures_follow_the_workspace_clock(app: TestApp) {
     assert_eq!(status, 201, "{loaded}");
     let (_, contact) = app.get(&format!("/contacts/{}", loaded["contacts"]["ada"].as_str().unwrap())).await;
     assert_eq!(contact["created_at"], 1_600_000_000);
+}
+
+backend_test!(fixtures_are_a_control_neither_faulted_nor_recorded);
+async fn fixtures_are_a_control_neither_faulted_nor_recorded(app: TestApp) {
+    let (status, fault) = app.post("/_switchboard/faults", json!({"status": 503})).await;
+    assert_eq!(status, 201, "{fault}");
+    let (status, loaded) = app.post(PATH, json!({"tags": {"t": {}}})).await;
+    assert_eq!(status, 201, "{loaded}");
+    let (status, _) = app.delete("/_switchboard/faults").await;
+    assert_eq!(status, 200);
+    let (_, journal) = app.get("/_switchboard/requests?path=/_switchboard/fixtures").await;
+    assert_eq!(journal["data"], json!([]), "{journal}");
+}
+
+backend_test!(
+    with_controls_off_fixtures_are_not_found,
+    ApiConfig { controls: false, ..ApiConfig::default() }
+);
+async fn with_controls_off_fixtures_are_not_found(app: TestApp) {
+    let (status, error) = app.post(PATH, document()).await;
+    assert_error(status, &error, 404, "not_found");
+    assert_eq!(holdings(&app).await, [0; 6]);
 }
 
 /// A request with another workspace's token.

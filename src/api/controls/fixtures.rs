@@ -208,3 +208,47 @@ fn conversation_part(part: Value, from: &str, admin_id: i64) -> ApiResult<NewPar
     }
     Ok(NewPart::Reply(parse_json::<ReplyBody>(&bytes(&part))?.check()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_placed_at_its_document_path() {
+        let error = within("contacts.ada")(Rejection::invalid("email", "bad"));
+        assert_eq!(
+            (error.code, error.field.as_deref()),
+            (ErrorCode::ParameterInvalid, Some("contacts.ada.email"))
+        );
+        assert_eq!(error.message, "contacts.ada: bad");
+        let error = within("conversations.c.parts[1]")(Rejection::invalid("intercom_user_id", "no"));
+        assert_eq!(error.field.as_deref(), Some("conversations.c.parts[1].contact"));
+        // Another 4xx becomes a 400; a server error stays as it is.
+        let error = within("companies.acme")(Rejection::new(ErrorCode::Conflict, "taken"));
+        assert_eq!(
+            (error.code, error.field.as_deref()),
+            (ErrorCode::ParameterInvalid, Some("companies.acme"))
+        );
+        let error = within("contacts.ada")(ApiError::internal());
+        assert_eq!((error.code, error.field), (ErrorCode::ServerError, None));
+    }
+
+    #[test]
+    fn a_document_is_an_object_of_known_sections() {
+        let refused = |doc: Value| plan(&doc, 1).unwrap_err().field;
+        assert_eq!(refused(serde_json::json!([])), Some("body".into()));
+        assert_eq!(refused(serde_json::json!({"widgets": {}})), Some("widgets".into()));
+        assert_eq!(refused(serde_json::json!({"tags": {"t": "x"}})), Some("tags.t".into()));
+        assert_eq!(
+            refused(serde_json::json!({"contacts": {"a": {"tags": "t"}}})),
+            Some("contacts.a.tags".into())
+        );
+        assert_eq!(
+            refused(serde_json::json!({"conversations": {"c": {"body": "x"}}})),
+            Some("conversations.c.from".into())
+        );
+        let plan = plan(&serde_json::json!({"tags": {"b": {}, "a": {"name": " A "}}}), 1).unwrap();
+        let tags: Vec<(&str, &str)> = plan.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+        assert_eq!(tags, [("b", "b"), ("a", "A")], "in the document's order, names trimmed");
+    }
+}
