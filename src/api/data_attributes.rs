@@ -90,9 +90,8 @@ pub(crate) fn new_data_attribute(body: &[u8]) -> ApiResult<NewDataAttribute> {
 
 impl CreateRequest {
     fn check(self) -> ApiResult<NewDataAttribute> {
-        let body = self;
         // Conversation attributes are Intercom's own: the API creates contact and company ones.
-        let model = body
+        let model = self
             .model
             .as_deref()
             .and_then(Model::parse)
@@ -100,16 +99,16 @@ impl CreateRequest {
             .ok_or_else(|| {
                 ApiError::invalid("model", "The Data Attribute model field must be either contact or company")
             })?;
-        let name = body.name.ok_or_else(|| ApiError::missing("name"))?.trim().to_owned();
+        let name = self.name.ok_or_else(|| ApiError::missing("name"))?.trim().to_owned();
         if let Some(problem) = data_attribute::name_problem(&name, model) {
             return Err(ApiError::invalid("name", problem));
         }
-        let data_type = body
+        let data_type = self
             .data_type
             .as_deref()
             .and_then(DataType::parse)
             .ok_or_else(|| ApiError::invalid("data_type", "Data Type isn't an option"))?;
-        let options = match (&body.options, body.data_type.as_deref()) {
+        let options = match (&self.options, self.data_type.as_deref()) {
             (Some(raw), _) => Some(options(raw)?),
             (None, Some("options")) => return Err(too_few_options()),
             (None, _) => None,
@@ -121,9 +120,9 @@ impl CreateRequest {
             name,
             model,
             data_type,
-            description: body.description.unwrap_or_default(),
+            description: self.description.unwrap_or_default(),
             options,
-            messenger_writable: body.messenger_writable.unwrap_or(false),
+            messenger_writable: self.messenger_writable.unwrap_or(false),
         })
     }
 }
