@@ -144,6 +144,19 @@ impl ArticleBody {
     }
 }
 
+impl ArticleBody {
+    /// What `POST /articles` creates: the contents and the parent.
+    fn new_article(self, editor: i64) -> ApiResult<(ArticleInput, Option<ParentRef>)> {
+        let (input, parent_id, kind) = self.into_parts(editor)?;
+        let parent = match (parent_id.flatten(), kind) {
+            (Some(id), kind) => Some(ParentRef { id, kind }),
+            (None, Some(_)) => return Err(ApiError::missing("parent_id")),
+            (None, None) => None,
+        };
+        Ok((input, parent))
+    }
+}
+
 /// operationId: listArticles
 async fn list(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Article>> {
     let page = params.parse(DEFAULT_PER_PAGE)?;
@@ -153,13 +166,13 @@ async fn list(ctx: Ctx, Query(params): Query<PageParams>) -> Reply<CursorList<Ar
 
 /// operationId: createArticle
 async fn create(ctx: Ctx, Json(body): Json<ArticleBody>) -> Reply<Article> {
-    let (input, parent_id, kind) = body.into_parts(ctx.admin_id)?;
-    let parent = match (parent_id.flatten(), kind) {
-        (Some(id), kind) => Some(ParentRef { id, kind }),
-        (None, Some(_)) => return Err(ApiError::missing("parent_id")),
-        (None, None) => None,
-    };
+    let (input, parent) = body.new_article(ctx.admin_id)?;
     Ok(Json(ctx.store.create_article(ctx.workspace_id, input, parent).await?))
+}
+
+/// Reads a `POST /articles` body as the endpoint does, for writers that bypass HTTP (fixtures).
+pub(crate) fn new_article(body: &[u8], editor: i64) -> ApiResult<(ArticleInput, Option<ParentRef>)> {
+    super::extract::parse_json::<ArticleBody>(body)?.new_article(editor)
 }
 
 /// operationId: retrieveArticle

@@ -123,11 +123,24 @@ impl CompanyRequest {
     }
 }
 
+impl CompanyRequest {
+    /// `POST /companies` needs the `company_id`.
+    fn created(self) -> ApiResult<(String, CompanyChanges)> {
+        let (company_id, changes) = self.changes()?;
+        Ok((company_id.ok_or_else(|| ApiError::missing("company_id"))?, changes))
+    }
+}
+
 /// operationId: createOrUpdateCompany
 async fn create_or_update(ctx: Ctx, Json(body): Json<CompanyRequest>) -> Reply<Company> {
-    let (company_id, changes) = body.changes()?;
-    let company_id = company_id.ok_or_else(|| ApiError::missing("company_id"))?;
+    let (company_id, changes) = body.created()?;
     Ok(Json(ctx.store.create_or_update_company(ctx.workspace_id, &company_id, &changes).await?))
+}
+
+/// Reads a `POST /companies` body as the endpoint does, for writers that bypass HTTP
+/// (fixtures): the `company_id` and the changes.
+pub(crate) fn company_created(body: &[u8]) -> ApiResult<(String, CompanyChanges)> {
+    super::extract::parse_json::<CompanyRequest>(body)?.created()
 }
 
 /// operationId: UpdateCompany

@@ -78,37 +78,53 @@ struct CreateRequest {
 
 /// operationId: createDataAttribute
 async fn create(ctx: Ctx, Json(body): Json<CreateRequest>) -> Reply<DataAttribute> {
-    // Conversation attributes are Intercom's own: the API creates contact and company ones.
-    let model =
-        body.model.as_deref().and_then(Model::parse).filter(|m| *m != Model::Conversation).ok_or_else(
-            || ApiError::invalid("model", "The Data Attribute model field must be either contact or company"),
-        )?;
-    let name = body.name.ok_or_else(|| ApiError::missing("name"))?.trim().to_owned();
-    if let Some(problem) = data_attribute::name_problem(&name, model) {
-        return Err(ApiError::invalid("name", problem));
-    }
-    let data_type = body
-        .data_type
-        .as_deref()
-        .and_then(DataType::parse)
-        .ok_or_else(|| ApiError::invalid("data_type", "Data Type isn't an option"))?;
-    let options = match (&body.options, body.data_type.as_deref()) {
-        (Some(raw), _) => Some(options(raw)?),
-        (None, Some("options")) => return Err(too_few_options()),
-        (None, _) => None,
-    };
-    if options.is_some() && data_type != DataType::String {
-        return Err(ApiError::invalid("options", "Options can only be set on string attributes"));
-    }
-    let new = NewDataAttribute {
-        name,
-        model,
-        data_type,
-        description: body.description.unwrap_or_default(),
-        options,
-        messenger_writable: body.messenger_writable.unwrap_or(false),
-    };
+    let new = body.check()?;
     Ok(Json(ctx.store.create_data_attribute(ctx.workspace_id, ctx.admin_id, &new).await?))
+}
+
+/// Reads a `POST /data_attributes` body as the endpoint does, for writers that bypass HTTP
+/// (fixtures).
+pub(crate) fn new_data_attribute(body: &[u8]) -> ApiResult<NewDataAttribute> {
+    super::extract::parse_json::<CreateRequest>(body)?.check()
+}
+
+impl CreateRequest {
+    fn check(self) -> ApiResult<NewDataAttribute> {
+        // Conversation attributes are Intercom's own: the API creates contact and company ones.
+        let model = self
+            .model
+            .as_deref()
+            .and_then(Model::parse)
+            .filter(|m| *m != Model::Conversation)
+            .ok_or_else(|| {
+                ApiError::invalid("model", "The Data Attribute model field must be either contact or company")
+            })?;
+        let name = self.name.ok_or_else(|| ApiError::missing("name"))?.trim().to_owned();
+        if let Some(problem) = data_attribute::name_problem(&name, model) {
+            return Err(ApiError::invalid("name", problem));
+        }
+        let data_type = self
+            .data_type
+            .as_deref()
+            .and_then(DataType::parse)
+            .ok_or_else(|| ApiError::invalid("data_type", "Data Type isn't an option"))?;
+        let options = match (&self.options, self.data_type.as_deref()) {
+            (Some(raw), _) => Some(options(raw)?),
+            (None, Some("options")) => return Err(too_few_options()),
+            (None, _) => None,
+        };
+        if options.is_some() && data_type != DataType::String {
+            return Err(ApiError::invalid("options", "Options can only be set on string attributes"));
+        }
+        Ok(NewDataAttribute {
+            name,
+            model,
+            data_type,
+            description: self.description.unwrap_or_default(),
+            options,
+            messenger_writable: self.messenger_writable.unwrap_or(false),
+        })
+    }
 }
 
 #[derive(Deserialize)]

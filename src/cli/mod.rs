@@ -4,10 +4,12 @@
 //! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
 //! what a workspace is set up with (segments, assignment rules, conversation attributes,
 //! subscription types); `brands` those for newsfeeds, brands and sender addresses; `visitors`
-//! makes visitors (the Messenger's part); `serve` runs the server.
+//! makes visitors (the Messenger's part); `fixtures` loads fixture documents; `serve` runs the
+//! server.
 
 mod access;
 mod brands;
+mod fixtures;
 mod serve;
 mod settings;
 mod side_conversations;
@@ -19,6 +21,7 @@ use crate::store::{SqliteDurability, Store, StoreError};
 
 pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
 pub use brands::{BrandCommand, EmailCommand, NewsfeedCommand};
+pub use fixtures::FixturesCommand;
 pub use serve::ServeArgs;
 pub use settings::{
     AssignmentRulesCommand, AwayStatusReasonCommand, ConversationAttributeCommand, SegmentCommand,
@@ -160,6 +163,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Load fixture documents (docs/fixtures.md): known data for tests and development.
+    Fixtures {
+        #[command(subcommand)]
+        command: FixturesCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Create anonymous website visitors (Intercom's Messenger makes them; Switchboard has none).
     Visitor {
         #[command(subcommand)]
@@ -239,6 +249,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Brand { command, db } => with_store(&db, async |s| brands::brand(s, command).await).await,
         Command::Email { command, db } => with_store(&db, async |s| brands::email(s, command).await).await,
+        Command::Fixtures { command, db } => {
+            with_store(&db, async |s| fixtures::fixtures(s, command).await).await
+        }
         Command::Visitor { command, db } => {
             with_store(&db, async |s| visitors::visitor(s, command).await).await
         }

@@ -46,6 +46,10 @@ pub struct ServeArgs {
     /// deployment that serves real data: every control path is then not found.
     #[arg(long, env = "SWITCHBOARD_CONTROLS", default_value = "on", value_parser = ["on", "off"])]
     pub controls: String,
+    /// A fixture document (docs/fixtures.md) to load into the first workspace at start, as its
+    /// first admin; the server does not start if it is refused.
+    #[arg(long, env = "SWITCHBOARD_FIXTURES")]
+    pub fixtures: Option<std::path::PathBuf>,
     /// Requests the journal (`/_switchboard/requests`) keeps per workspace (0: none recorded).
     #[arg(long, env = "SWITCHBOARD_JOURNAL_SIZE", default_value_t = ApiConfig::default().journal_size)]
     pub journal_size: usize,
@@ -59,6 +63,14 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         println!("Created a first workspace ({}) with admin {}.", created.workspace_id, created.admin_id);
         println!("Its access token (shown once): {}", created.access_token);
         println!("Try: curl -s http://{address}/me -H 'Authorization: Bearer {}'", created.access_token);
+    }
+    if let Some(file) = &args.fixtures {
+        let (workspace_id, admin_id) = store
+            .first_workspace_admin()
+            .await?
+            .ok_or_else(|| CliError::Usage("--fixtures: no workspace with an admin to load into".into()))?;
+        let loaded = super::fixtures::load_file(&store, workspace_id, admin_id, file).await?;
+        println!("Loaded fixtures: {}", serde_json::to_string(&loaded).unwrap_or_default());
     }
     let database =
         if args.ephemeral { "in memory (ephemeral)".to_owned() } else { redact(&args.db.database_url) };

@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 pub mod export;
 pub mod fault;
+pub mod fixture;
 pub mod help_center;
 pub mod ids;
 pub mod message;

@@ -21,6 +21,7 @@ pub mod data_attributes;
 pub mod events;
 pub mod exports;
 pub mod faults;
+pub mod fixtures;
 pub mod help_centers;
 pub mod import;
 pub mod messages;

@@ -34,7 +34,7 @@ async fn by_name(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResu
 }
 
 /// The tag called `name` (names compare without case), created if there is none.
-async fn find_or_create(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<Tag> {
+pub(crate) async fn find_or_create(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<Tag> {
     if let Some(tag) = by_name(db, workspace_id, name).await? {
         return Ok(tag);
     }
@@ -52,7 +52,12 @@ async fn find_or_create(db: &mut impl Exec, workspace_id: i64, name: &str) -> St
 }
 
 /// Applies `tag` to a contact (again: no change) and returns it as applied.
-async fn apply_to_contact(db: &mut impl Exec, contact_id: i64, tag: Tag, admin_id: i64) -> StoreResult<Tag> {
+pub(crate) async fn apply_to_contact(
+    db: &mut impl Exec,
+    contact_id: i64,
+    tag: Tag,
+    admin_id: i64,
+) -> StoreResult<Tag> {
     db.execute(&ContactTags::insert_or_ignore(
         [
             (ContactTags::ContactId, contact_id.into()),

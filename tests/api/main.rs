@@ -22,6 +22,7 @@ mod contact_lifecycle;
 mod contact_search;
 mod contacts;
 mod controls_faults;
+mod controls_fixtures;
 mod controls_journal;
 mod conventions;
 mod conversation_attributes;

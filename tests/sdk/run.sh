@@ -3,6 +3,8 @@
 #   python-intercom 5.0.1 (pytest, tests/sdk/python/test_*.py)
 #   intercom-client 7.0.3 (node --test, tests/sdk/node/*.test.mjs)
 #   the MCP Python client, mcp 2.3.0 (pytest, tests/sdk/mcp/test_*.py), against /mcp
+#   the recipes of docs/testing.md (tests/sdk/recipes/: pytest and Vitest), which start their own
+#   `switchboard serve --ephemeral` and so run once, not per backend
 # once per storage backend (SQLite in a temp file, and a fresh PostgreSQL database). The Python
 # SDK sends no Intercom-Version: its suite runs twice, on a workspace with the default version
 # (2.11) and on one whose default is 2.16 (SWITCHBOARD_SDK_PYTHON_VERSIONS). The Node SDK sends
@@ -11,7 +13,7 @@
 # Usage: bash tests/sdk/run.sh
 # Environment knobs (all optional):
 #   SWITCHBOARD_SDK_BACKENDS   backends to run, default "sqlite postgres"
-#   SWITCHBOARD_SDK_SUITES     suites to run, default "python node mcp"
+#   SWITCHBOARD_SDK_SUITES     suites to run, default "python node mcp recipes"
 #   SWITCHBOARD_SDK_PYTHON_VERSIONS  workspace defaults the Python suite runs at, default
 #                              "default 2.16" ("default": a workspace created without --api-version)
 #   SWITCHBOARD_SDK_SKIP_BUILD=1  use $SWITCHBOARD_BIN (or target/debug/switchboard) as is
@@ -25,7 +27,9 @@ VENV="$SDK_DIR/.venv"
 MCP_VENV="$SDK_DIR/.venv-mcp"
 PYTHON_BIN="${PYTHON:-python3}"
 BACKENDS="${SWITCHBOARD_SDK_BACKENDS:-sqlite postgres}"
-SUITES="${SWITCHBOARD_SDK_SUITES:-python node mcp}"
+SUITES="${SWITCHBOARD_SDK_SUITES:-python node mcp recipes}"
+# The suites that run against each backend's server (the recipes start their own).
+BACKEND_SUITES="$(echo " $SUITES " | sed 's/ recipes / /g' | xargs)"
 PYTHON_VERSIONS="${SWITCHBOARD_SDK_PYTHON_VERSIONS:-default 2.16}"
 PG_HOST="${SWITCHBOARD_SDK_PG_HOST:-127.0.0.1}"
 PG_PORT="${SWITCHBOARD_SDK_PG_PORT:-5432}"
@@ -250,7 +254,7 @@ run_backend() {
     export SWITCHBOARD_BACKEND="$backend"
 
     suite_ok=1
-    for suite in $SUITES; do
+    for suite in $BACKEND_SUITES; do
         case "$suite" in
             python)
                 for version in $PYTHON_VERSIONS; do
@@ -298,7 +302,7 @@ run_backend() {
                 fi
                 ;;
             *)
-                echo "unknown suite: $suite (expected python, node or mcp)" >&2
+                echo "unknown suite: $suite (expected python, node, mcp or recipes)" >&2
                 exit 2
                 ;;
         esac
@@ -321,9 +325,30 @@ run_backend() {
         SWITCHBOARD_API_VERSION
 }
 
-for backend in $BACKENDS; do
-    run_backend "$backend"
-done
+if [ -n "$BACKEND_SUITES" ]; then
+    for backend in $BACKENDS; do
+        run_backend "$backend"
+    done
+fi
+
+# ---- the recipes of docs/testing.md ----------------------------------------------------
+# Run exactly as a project would run them: each starts `switchboard serve --ephemeral` itself.
+if [[ " $SUITES " == *" recipes "* ]]; then
+    export SWITCHBOARD_BIN="$BIN"
+    section "Recipe: pytest with python-intercom (tests/sdk/recipes/python)"
+    # The recipe runs whole: PYTEST_ADDOPTS is for the SDK suite.
+    if (cd "$SDK_DIR/recipes/python" && env -u PYTEST_ADDOPTS "$VENV/bin/python" -m pytest); then
+        record ephemeral recipe-pytest PASS
+    else
+        record ephemeral recipe-pytest FAIL
+    fi
+    section "Recipe: Vitest with intercom-client (tests/sdk/recipes/node)"
+    if (cd "$SDK_DIR/recipes/node" && npm ci --no-audit --no-fund --loglevel=error && npx vitest run); then
+        record ephemeral recipe-vitest PASS
+    else
+        record ephemeral recipe-vitest FAIL
+    fi
+fi
 
 section "SDK test summary"
 for line in "${RESULTS[@]}"; do

@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod faults;
+pub mod fixtures;
 pub mod journal;
 pub mod reset;
 pub mod snapshots;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(clock::router())
         .merge(faults::router())
+        .merge(fixtures::router())
         .merge(journal::router())
         .merge(reset::router())
         .merge(snapshots::router())

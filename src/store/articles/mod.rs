@@ -282,6 +282,43 @@ async fn save_content(
     Ok(())
 }
 
+/// Inserts an article (see [`Store::create_article`]) in the caller's transaction; its id.
+pub(crate) async fn insert_article(
+    tx: &mut impl Exec,
+    workspace_id: i64,
+    input: ArticleInput,
+    parent: Option<ParentRef>,
+) -> StoreResult<i64> {
+    let help_center = match parent {
+        Some(parent) => {
+            let (help_center_id, _) = resolve_parent(tx, workspace_id, parent).await?;
+            help_centers::help_center(tx, workspace_id, help_center_id).await?
+        }
+        None => default_help_center(tx, workspace_id).await?,
+    };
+    let locale = help_center.default_locale;
+    let created_at = now();
+    let planned = plan_contents(&[], input, &locale, false, created_at)?;
+    check_authors(tx, workspace_id, &planned, &locale).await?;
+    let id: i64 = tx
+        .fetch_scalar(
+            Articles::insert([
+                (Articles::WorkspaceId, workspace_id.into()),
+                (Articles::HelpCenterId, help_center.id.into()),
+                (Articles::ParentId, parent.map(|p| p.id).into()),
+                (Articles::DefaultLocale, locale.clone().into()),
+                (Articles::CreatedAt, created_at.into()),
+                (Articles::UpdatedAt, created_at.into()),
+            ])
+            .returning_col(Articles::Id),
+        )
+        .await?;
+    for (locale, content) in &planned {
+        save_content(tx, workspace_id, id, locale, content, false).await?;
+    }
+    Ok(id)
+}
+
 impl Store {
     /// One page of articles, most recently updated first, with the total.
     pub async fn list_articles(
@@ -334,33 +371,7 @@ impl Store {
         parent: Option<ParentRef>,
     ) -> StoreResult<Article> {
         let mut tx = self.begin().await?;
-        let help_center = match parent {
-            Some(parent) => {
-                let (help_center_id, _) = resolve_parent(&mut tx, workspace_id, parent).await?;
-                help_centers::help_center(&mut tx, workspace_id, help_center_id).await?
-            }
-            None => default_help_center(&mut tx, workspace_id).await?,
-        };
-        let locale = help_center.default_locale;
-        let created_at = now();
-        let planned = plan_contents(&[], input, &locale, false, created_at)?;
-        check_authors(&mut tx, workspace_id, &planned, &locale).await?;
-        let id: i64 = tx
-            .fetch_scalar(
-                Articles::insert([
-                    (Articles::WorkspaceId, workspace_id.into()),
-                    (Articles::HelpCenterId, help_center.id.into()),
-                    (Articles::ParentId, parent.map(|p| p.id).into()),
-                    (Articles::DefaultLocale, locale.clone().into()),
-                    (Articles::CreatedAt, created_at.into()),
-                    (Articles::UpdatedAt, created_at.into()),
-                ])
-                .returning_col(Articles::Id),
-            )
-            .await?;
-        for (locale, content) in &planned {
-            save_content(&mut tx, workspace_id, id, locale, content, false).await?;
-        }
+        let id = insert_article(&mut tx, workspace_id, input, parent).await?;
         let article = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
         Ok(article)

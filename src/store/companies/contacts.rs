@@ -32,6 +32,29 @@ async fn find_both(
     Ok((contact_id, find_public(db, workspace_id, company).await?))
 }
 
+/// Attaches a company to a contact (again: no change) by their internal ids, in the caller's
+/// transaction, within the per-contact limit.
+pub(crate) async fn attach(db: &mut impl Exec, contact_id: i64, company_id: i64) -> StoreResult<()> {
+    let attached: i64 = db
+        .fetch_scalar(
+            companies_of(contact_id).and_where(Expr::col(ContactCompanies::CompanyId).ne(company_id)),
+        )
+        .await?;
+    if attached >= MAX_COMPANIES_PER_CONTACT {
+        return Err(contact_company_limit().into());
+    }
+    db.execute(&ContactCompanies::insert_or_ignore(
+        [
+            (ContactCompanies::ContactId, contact_id.into()),
+            (ContactCompanies::CompanyId, company_id.into()),
+            (ContactCompanies::CreatedAt, now().into()),
+        ],
+        [ContactCompanies::ContactId, ContactCompanies::CompanyId],
+    ))
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// A page of a company's contacts, in the order they were created.
     pub async fn company_contacts(
@@ -60,23 +83,7 @@ impl Store {
     ) -> StoreResult<Company> {
         let mut tx = self.begin().await?;
         let (contact_id, company_id) = find_both(&mut tx, workspace_id, contact, company).await?;
-        let attached: i64 = tx
-            .fetch_scalar(
-                companies_of(contact_id).and_where(Expr::col(ContactCompanies::CompanyId).ne(company_id)),
-            )
-            .await?;
-        if attached >= MAX_COMPANIES_PER_CONTACT {
-            return Err(contact_company_limit().into());
-        }
-        tx.execute(&ContactCompanies::insert_or_ignore(
-            [
-                (ContactCompanies::ContactId, contact_id.into()),
-                (ContactCompanies::CompanyId, company_id.into()),
-                (ContactCompanies::CreatedAt, now().into()),
-            ],
-            [ContactCompanies::ContactId, ContactCompanies::CompanyId],
-        ))
-        .await?;
+        attach(&mut tx, contact_id, company_id).await?;
         let company = get(&mut tx, workspace_id, company_id).await?;
         tx.commit().await?;
         Ok(company)

@@ -111,6 +111,31 @@ async fn insert(
     }
 }
 
+/// Updates the company with this `company_id` (an archived one comes back), or creates it, in
+/// the caller's transaction; `None` if a concurrent create took the `company_id` meanwhile.
+pub(crate) async fn upsert(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    company_id: &str,
+    changes: &CompanyChanges,
+) -> StoreResult<Option<i64>> {
+    db.execute(
+        Companies::update([(Companies::ArchivedAt, Expr::val(None::<i64>))])
+            .where_eq(Companies::WorkspaceId, workspace_id)
+            .where_eq(Companies::CompanyId, company_id)
+            .and_where(Companies::ArchivedAt.col().is_not_null()),
+    )
+    .await?;
+    let r = CompanyRef { id: None, company_id: Some(company_id.to_owned()) };
+    match find(db, workspace_id, &r).await? {
+        Some(id) => {
+            write(db, workspace_id, id, changes).await?;
+            Ok(Some(id))
+        }
+        None => insert(db, workspace_id, company_id, changes).await,
+    }
+}
+
 impl Store {
     /// `POST /companies`: updates the company with this `company_id`, or creates it.
     pub async fn create_or_update_company(
@@ -122,25 +147,7 @@ impl Store {
         // A concurrent create of the same company_id makes the insert lose; the retry updates.
         for _ in 0..3 {
             let mut tx = self.begin().await?;
-            // An archived company comes back when its company_id is created again.
-            tx.execute(
-                Companies::update([(Companies::ArchivedAt, Expr::val(None::<i64>))])
-                    .where_eq(Companies::WorkspaceId, workspace_id)
-                    .where_eq(Companies::CompanyId, company_id)
-                    .and_where(Companies::ArchivedAt.col().is_not_null()),
-            )
-            .await?;
-            let r = CompanyRef { id: None, company_id: Some(company_id.to_owned()) };
-            let id = match find(&mut tx, workspace_id, &r).await? {
-                Some(id) => {
-                    write(&mut tx, workspace_id, id, changes).await?;
-                    id
-                }
-                None => match insert(&mut tx, workspace_id, company_id, changes).await? {
-                    Some(id) => id,
-                    None => continue,
-                },
-            };
+            let Some(id) = upsert(&mut tx, workspace_id, company_id, changes).await? else { continue };
             let company = get(&mut tx, workspace_id, id).await?;
             tx.commit().await?;
             return Ok(company);

@@ -135,28 +135,62 @@ pub(crate) fn add_new_row(
     insert.values_panic(row.into_iter().map(|(_, value)| value));
 }
 
+/// The identity a new contact is written with: users need an email or an external_id.
+fn identity(changes: &ContactChanges) -> StoreResult<Written> {
+    let role = changes.role.unwrap_or(Role::User);
+    let email = contact::clean_email(changes.email.clone().flatten())?;
+    let external_id = trimmed(changes.external_id.clone()).flatten();
+    if role == Role::User && email.is_none() && external_id.is_none() {
+        return Err(Rejection::UserWithoutIdentity.into());
+    }
+    Ok(Written { role, email, external_id })
+}
+
+/// Checks a new contact's owner and custom attributes; the custom attributes to write.
+async fn checked_custom(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    changes: &ContactChanges,
+) -> StoreResult<Map<String, Json>> {
+    check_owner(db, workspace_id, changes.owner_id.flatten()).await?;
+    let mut custom = Map::new();
+    if let Some(values) = &changes.custom_attributes {
+        let attributes = data_attributes::custom(db, workspace_id, Model::Contact).await?;
+        contact::merge_custom_attributes(&mut custom, values, &attributes)?;
+    }
+    Ok(custom)
+}
+
+/// Creates a contact as [`Store::create_contact`] does, in the caller's transaction: the
+/// duplicate is looked up first (a failed INSERT would abort a PostgreSQL transaction).
+/// Returns its internal and API ids.
+pub(crate) async fn insert_contact(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    changes: &ContactChanges,
+) -> StoreResult<(i64, String)> {
+    let written = identity(changes)?;
+    let custom = checked_custom(db, workspace_id, changes).await?;
+    let (email, external_id) = (written.email.as_deref(), written.external_id.as_deref());
+    if let Some(dup) = duplicate(db, workspace_id, written.role, email, external_id, None).await? {
+        return Err(dup.into());
+    }
+    let at = now();
+    let public_id = ids::hex_id(at);
+    let mut insert = new_rows();
+    add_new_row(&mut insert, public_id.clone(), workspace_id, at, &written, changes, custom);
+    insert.returning_col(Contacts::Id);
+    Ok((db.fetch_scalar(&insert).await?, public_id))
+}
+
 impl Store {
     /// Creates a user or lead. Users need an email or an external_id; an email held by
     /// another user, or an external_id held by any contact, is a duplicate.
     pub async fn create_contact(&self, workspace_id: i64, changes: &ContactChanges) -> StoreResult<Contact> {
-        let role = changes.role.unwrap_or(Role::User);
-        let email = contact::clean_email(changes.email.clone().flatten())?;
-        let external_id = trimmed(changes.external_id.clone()).flatten();
-        let written = Written { role, email, external_id };
-        if role == Role::User && written.email.is_none() && written.external_id.is_none() {
-            return Err(Rejection::UserWithoutIdentity.into());
-        }
+        let written = identity(changes)?;
         // One INSERT is the only write, so no transaction: a duplicate is caught by the unique
         // indexes (and explained by `conflict`) rather than looked up first.
-        let mut custom = Map::new();
-        {
-            let mut conn = self.conn().await?;
-            check_owner(&mut conn, workspace_id, changes.owner_id.flatten()).await?;
-            if let Some(values) = &changes.custom_attributes {
-                let attributes = data_attributes::custom(&mut conn, workspace_id, Model::Contact).await?;
-                contact::merge_custom_attributes(&mut custom, values, &attributes)?;
-            }
-        }
+        let custom = checked_custom(&mut self.conn().await?, workspace_id, changes).await?;
         let at = now();
         let mut insert = new_rows();
         add_new_row(&mut insert, ids::hex_id(at), workspace_id, at, &written, changes, custom);

@@ -281,85 +281,8 @@ impl Store {
         id: Option<i64>,
         reply: &crate::domain::conversation::requests::Reply,
     ) -> StoreResult<Conversation> {
-        use crate::domain::conversation::requests::{AdminMessage, Replier};
         let mut tx = self.begin().await?;
-        let author = match &reply.by {
-            Replier::Admin { admin_id, .. } => {
-                check_admin(&mut tx, workspace_id, *admin_id).await?;
-                PartAuthor::Admin(*admin_id)
-            }
-            Replier::Contact(key) => PartAuthor::Contact(require_contact(&mut tx, workspace_id, key).await?),
-        };
-        let id = match (id, author) {
-            (Some(id), _) => id,
-            (None, PartAuthor::Contact(contact)) => latest_of(&mut tx, workspace_id, contact.id)
-                .await?
-                .ok_or(StoreError::NotFound(Missing::Resource))?,
-            (None, _) => return Err(Missing::Resource.into()),
-        };
-        let row = row(&mut tx, workspace_id, id).await?;
-        let at = reply.created_at.unwrap_or_else(now);
-        let mut core = row.core(at);
-        let waiting = core.waiting_since;
-        let (kind, events) = match (&reply.by, author) {
-            (Replier::Admin { message: AdminMessage::Note, .. }, _) => (part_type::NOTE, vec![]),
-            (Replier::Admin { message, .. }, _) => {
-                core.waiting_since = None;
-                let kind = if *message == AdminMessage::QuickReply {
-                    part_type::QUICK_REPLY
-                } else {
-                    part_type::COMMENT
-                };
-                (kind, vec![Event::AdminReply])
-            }
-            (_, PartAuthor::Contact(contact)) => {
-                if !is_participant(&mut tx, id, contact.id).await? {
-                    return Err(not_participant().into());
-                }
-                core.waiting_since.get_or_insert(at);
-                core.read = false;
-                if core.state == State::Open {
-                    (part_type::COMMENT, vec![Event::ContactReply])
-                } else {
-                    // A contact writing re-opens the conversation; the part says so.
-                    let mut events = vec![Event::ContactReply];
-                    if core.state == State::Closed {
-                        events.push(Event::Reopen);
-                    }
-                    core.state = State::Open;
-                    core.snoozed_until = None;
-                    (part_type::OPEN, events)
-                }
-            }
-            (_, _) => unreachable!("a contact reply has a contact author"),
-        };
-        let part_id = insert_part(
-            &mut tx,
-            id,
-            NewPart {
-                part_type: kind,
-                body: reply.body.as_deref(),
-                author,
-                assigned_to: None,
-                attachments: &reply.attachments,
-                state: core.state,
-                metadata: reply.metadata.clone(),
-                at,
-            },
-        )
-        .await?;
-        uploads::insert(&mut tx, workspace_id, part_id, &reply.uploads).await?;
-        record_all(&mut core.stats, &events, at, waiting);
-        match author {
-            PartAuthor::Contact(c) => {
-                touch_contacts(&mut tx, id, Contacts::LastRepliedAt, at, Some(c.id)).await?
-            }
-            _ if !events.is_empty() => {
-                touch_contacts(&mut tx, id, Contacts::LastContactedAt, at, None).await?
-            }
-            _ => {}
-        }
-        save(&mut tx, id, &core, std::cmp::max(at, row.updated_at)).await?;
+        let id = add_reply(&mut tx, workspace_id, id, reply).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
         Ok(conversation)
@@ -372,94 +295,183 @@ impl Store {
         id: i64,
         manage: &crate::domain::conversation::requests::Manage,
     ) -> StoreResult<Conversation> {
-        use crate::domain::conversation::requests::{Action, Assignee};
         let mut tx = self.begin().await?;
-        let row = row(&mut tx, workspace_id, id).await?;
-        check_admin(&mut tx, workspace_id, manage.admin_id).await?;
-        let at = now();
-        let mut core = row.core(at);
-        let waiting = core.waiting_since;
-        let was_closed = core.state == State::Closed;
-        let author = PartAuthor::Admin(manage.admin_id);
-        let (kind, body, assigned_to, events): (&str, Option<&str>, Option<Reference>, Vec<Event>) =
-            match &manage.action {
-                Action::Close { body } => {
-                    crate::store::conversation_attributes::check_required(
-                        &mut tx,
-                        workspace_id,
-                        &row.custom_attributes.0,
-                    )
-                    .await?;
-                    core.state = State::Closed;
-                    core.snoozed_until = None;
-                    (
-                        part_type::CLOSE,
-                        body.as_deref(),
-                        None,
-                        vec![Event::Close { admin_id: manage.admin_id }],
-                    )
-                }
-                Action::Snooze { until } => {
-                    core.state = State::Snoozed;
-                    core.snoozed_until = Some(*until);
-                    (part_type::SNOOZED, None, None, vec![])
-                }
-                Action::Open => {
-                    core.state = State::Open;
-                    core.snoozed_until = None;
-                    (part_type::OPEN, None, None, if was_closed { vec![Event::Reopen] } else { vec![] })
-                }
-                Action::Assign { to, body } => {
-                    let reference = match *to {
-                        Assignee::Admin(admin) => {
-                            if let Some(admin) = admin {
-                                check_admin(&mut tx, workspace_id, admin).await?;
-                            }
-                            core.admin_assignee_id = admin;
-                            admin.map(Reference::admin).unwrap_or_else(Reference::nobody)
-                        }
-                        Assignee::Team(team) => {
-                            if let Some(team) = team {
-                                check_team(&mut tx, workspace_id, team).await?;
-                                core.stats.assigned_to_team(team, at);
-                            }
-                            core.team_assignee_id = team;
-                            team.map(Reference::team).unwrap_or_else(Reference::nobody)
-                        }
-                    };
-                    let mut events = vec![];
-                    if reference.id.is_some() {
-                        events.push(Event::Assignment);
-                    }
-                    let kind = if was_closed {
-                        core.state = State::Open;
-                        events.push(Event::Reopen);
-                        part_type::ASSIGN_AND_REOPEN
-                    } else {
-                        part_type::ASSIGNMENT
-                    };
-                    (kind, body.as_deref(), Some(reference), events)
-                }
-            };
-        insert_part(
-            &mut tx,
-            id,
-            NewPart {
-                part_type: kind,
-                body,
-                author,
-                assigned_to,
-                attachments: &[],
-                state: core.state,
-                metadata: PartMetadata::default(),
-                at,
-            },
-        )
-        .await?;
-        record_all(&mut core.stats, &events, at, waiting);
-        save(&mut tx, id, &core, at).await?;
+        add_manage(&mut tx, workspace_id, id, manage).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
         Ok(conversation)
     }
+}
+
+/// Adds a reply (see [`Store::reply_to_conversation`]) in the caller's transaction; returns the
+/// conversation's id.
+pub(crate) async fn add_reply(
+    tx: &mut impl Exec,
+    workspace_id: i64,
+    id: Option<i64>,
+    reply: &crate::domain::conversation::requests::Reply,
+) -> StoreResult<i64> {
+    use crate::domain::conversation::requests::{AdminMessage, Replier};
+    let author = match &reply.by {
+        Replier::Admin { admin_id, .. } => {
+            check_admin(tx, workspace_id, *admin_id).await?;
+            PartAuthor::Admin(*admin_id)
+        }
+        Replier::Contact(key) => PartAuthor::Contact(require_contact(tx, workspace_id, key).await?),
+    };
+    let id = match (id, author) {
+        (Some(id), _) => id,
+        (None, PartAuthor::Contact(contact)) => {
+            latest_of(tx, workspace_id, contact.id).await?.ok_or(StoreError::NotFound(Missing::Resource))?
+        }
+        (None, _) => return Err(Missing::Resource.into()),
+    };
+    let row = row(tx, workspace_id, id).await?;
+    let at = reply.created_at.unwrap_or_else(now);
+    let mut core = row.core(at);
+    let waiting = core.waiting_since;
+    let (kind, events) = match (&reply.by, author) {
+        (Replier::Admin { message: AdminMessage::Note, .. }, _) => (part_type::NOTE, vec![]),
+        (Replier::Admin { message, .. }, _) => {
+            core.waiting_since = None;
+            let kind = if *message == AdminMessage::QuickReply {
+                part_type::QUICK_REPLY
+            } else {
+                part_type::COMMENT
+            };
+            (kind, vec![Event::AdminReply])
+        }
+        (_, PartAuthor::Contact(contact)) => {
+            if !is_participant(tx, id, contact.id).await? {
+                return Err(not_participant().into());
+            }
+            core.waiting_since.get_or_insert(at);
+            core.read = false;
+            if core.state == State::Open {
+                (part_type::COMMENT, vec![Event::ContactReply])
+            } else {
+                // A contact writing re-opens the conversation; the part says so.
+                let mut events = vec![Event::ContactReply];
+                if core.state == State::Closed {
+                    events.push(Event::Reopen);
+                }
+                core.state = State::Open;
+                core.snoozed_until = None;
+                (part_type::OPEN, events)
+            }
+        }
+        (_, _) => unreachable!("a contact reply has a contact author"),
+    };
+    let part_id = insert_part(
+        tx,
+        id,
+        NewPart {
+            part_type: kind,
+            body: reply.body.as_deref(),
+            author,
+            assigned_to: None,
+            attachments: &reply.attachments,
+            state: core.state,
+            metadata: reply.metadata.clone(),
+            at,
+        },
+    )
+    .await?;
+    uploads::insert(tx, workspace_id, part_id, &reply.uploads).await?;
+    record_all(&mut core.stats, &events, at, waiting);
+    match author {
+        PartAuthor::Contact(c) => touch_contacts(tx, id, Contacts::LastRepliedAt, at, Some(c.id)).await?,
+        _ if !events.is_empty() => touch_contacts(tx, id, Contacts::LastContactedAt, at, None).await?,
+        _ => {}
+    }
+    save(tx, id, &core, std::cmp::max(at, row.updated_at)).await?;
+    Ok(id)
+}
+
+/// Closes, snoozes, opens or assigns (see [`Store::manage_conversation`]) in the caller's
+/// transaction.
+pub(crate) async fn add_manage(
+    tx: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+    manage: &crate::domain::conversation::requests::Manage,
+) -> StoreResult<()> {
+    use crate::domain::conversation::requests::{Action, Assignee};
+    let row = row(tx, workspace_id, id).await?;
+    check_admin(tx, workspace_id, manage.admin_id).await?;
+    let at = now();
+    let mut core = row.core(at);
+    let waiting = core.waiting_since;
+    let was_closed = core.state == State::Closed;
+    let author = PartAuthor::Admin(manage.admin_id);
+    let (kind, body, assigned_to, events): (&str, Option<&str>, Option<Reference>, Vec<Event>) = match &manage
+        .action
+    {
+        Action::Close { body } => {
+            crate::store::conversation_attributes::check_required(tx, workspace_id, &row.custom_attributes.0)
+                .await?;
+            core.state = State::Closed;
+            core.snoozed_until = None;
+            (part_type::CLOSE, body.as_deref(), None, vec![Event::Close { admin_id: manage.admin_id }])
+        }
+        Action::Snooze { until } => {
+            core.state = State::Snoozed;
+            core.snoozed_until = Some(*until);
+            (part_type::SNOOZED, None, None, vec![])
+        }
+        Action::Open => {
+            core.state = State::Open;
+            core.snoozed_until = None;
+            (part_type::OPEN, None, None, if was_closed { vec![Event::Reopen] } else { vec![] })
+        }
+        Action::Assign { to, body } => {
+            let reference = match *to {
+                Assignee::Admin(admin) => {
+                    if let Some(admin) = admin {
+                        check_admin(tx, workspace_id, admin).await?;
+                    }
+                    core.admin_assignee_id = admin;
+                    admin.map(Reference::admin).unwrap_or_else(Reference::nobody)
+                }
+                Assignee::Team(team) => {
+                    if let Some(team) = team {
+                        check_team(tx, workspace_id, team).await?;
+                        core.stats.assigned_to_team(team, at);
+                    }
+                    core.team_assignee_id = team;
+                    team.map(Reference::team).unwrap_or_else(Reference::nobody)
+                }
+            };
+            let mut events = vec![];
+            if reference.id.is_some() {
+                events.push(Event::Assignment);
+            }
+            let kind = if was_closed {
+                core.state = State::Open;
+                events.push(Event::Reopen);
+                part_type::ASSIGN_AND_REOPEN
+            } else {
+                part_type::ASSIGNMENT
+            };
+            (kind, body.as_deref(), Some(reference), events)
+        }
+    };
+    insert_part(
+        tx,
+        id,
+        NewPart {
+            part_type: kind,
+            body,
+            author,
+            assigned_to,
+            attachments: &[],
+            state: core.state,
+            metadata: PartMetadata::default(),
+            at,
+        },
+    )
+    .await?;
+    record_all(&mut core.stats, &events, at, waiting);
+    save(tx, id, &core, at).await?;
+    Ok(())
 }
