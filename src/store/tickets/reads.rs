@@ -123,7 +123,7 @@ pub(crate) async fn render(
     let mut data = part_data(db, id).await?;
     let parts = conversation
         .conversation_parts
-        .map_or_else(|| NamedList::with(Vec::new(), TotalCount { total_count: 0 }), |p| p);
+        .unwrap_or_else(|| NamedList::with(Vec::new(), TotalCount { total_count: 0 }));
     let total = parts.extra.total_count;
     let ticket_parts = parts
         .items
