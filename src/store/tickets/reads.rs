@@ -167,10 +167,6 @@ pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> Store
 
 impl Store {
     pub async fn get_ticket(&self, workspace_id: i64, id: i64) -> StoreResult<Ticket> {
-        // A transaction: the default states may need writing for a ticket made before them.
-        let mut tx = self.begin().await?;
-        let ticket = get(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
-        Ok(ticket)
+        get(&mut self.conn().await?, workspace_id, id).await
     }
 }

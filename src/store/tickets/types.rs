@@ -181,6 +181,10 @@ pub(crate) async fn render(
     workspace_id: i64,
     rows: Vec<TicketTypeRow>,
 ) -> StoreResult<Vec<TicketType>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Creating a type writes the states; this only fills in for a workspace restored without.
     ensure_states(db, workspace_id).await?;
     let code = workspace_code(db, workspace_id).await?;
     let all_states = states(db, workspace_id).await?;
@@ -287,24 +291,19 @@ async fn name_in_use(db: &mut impl Exec, type_id: i64, name: &str, other_than: i
 
 impl Store {
     pub async fn list_ticket_types(&self, workspace_id: i64) -> StoreResult<Vec<TicketType>> {
-        let mut tx = self.begin().await?;
-        let rows: Vec<TicketTypeRow> = tx
+        let mut conn = self.conn().await?;
+        let rows: Vec<TicketTypeRow> = conn
             .fetch_all(
                 TicketTypes::select_rows()
                     .where_eq(TicketTypes::WorkspaceId, workspace_id)
                     .order_by(TicketTypes::Id, Order::Asc),
             )
             .await?;
-        let types = render(&mut tx, workspace_id, rows).await?;
-        tx.commit().await?;
-        Ok(types)
+        render(&mut conn, workspace_id, rows).await
     }
 
     pub async fn get_ticket_type(&self, workspace_id: i64, id: i64) -> StoreResult<TicketType> {
-        let mut tx = self.begin().await?;
-        let found = get_type(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
-        Ok(found)
+        get_type(&mut self.conn().await?, workspace_id, id).await
     }
 
     /// A new type with the two default attributes.
