@@ -24,6 +24,8 @@ pub mod segments;
 pub mod subscription_types;
 pub mod tags;
 pub mod teams;
+pub mod ticket_types;
+pub mod tickets;
 mod token_cache;
 pub mod uploads;
 pub mod visitors;
@@ -133,6 +135,8 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         segments::router(),
         subscription_types::router(),
         tags::router(),
+        ticket_types::router(),
+        tickets::router(),
         visitors::router(),
     ];
     let api = resources.into_iter().fold(Router::new(), Router::merge);

@@ -31,6 +31,7 @@ pub mod str_enum;
 pub mod subscription;
 pub mod tag;
 pub mod team;
+pub mod ticket;
 pub mod upload;
 pub mod version;
 pub mod visitor;

@@ -11,7 +11,7 @@ use crate::domain::tag::Tag;
 use crate::store::companies::contacts::attach;
 use crate::store::companies::writes::upsert;
 use crate::store::contacts::writes::insert_contact;
-use crate::store::conversations::writes::{add_manage, add_reply, start_from_contact};
+use crate::store::conversations::writes::{add_manage, reply_in, start_from_contact};
 use crate::store::schema::admins::Admins;
 use crate::store::schema::companies::Companies;
 use crate::store::schema::workspaces::Workspaces;
@@ -153,7 +153,7 @@ async fn load(
                             .ok_or_else(|| unknown(path.clone(), "contacts", key))?;
                         reply.by = Replier::Contact(ContactKey::Id(contact.clone()));
                     }
-                    add_reply(db, workspace_id, Some(id), &reply).await.map_err(at(&path))?;
+                    reply_in(db, workspace_id, Some(id), &reply).await.map_err(at(&path))?;
                 }
                 NewPart::Manage(manage) => {
                     add_manage(db, workspace_id, id, &manage).await.map_err(at(&path))?;

@@ -33,6 +33,7 @@ pub mod search;
 pub mod segments;
 pub mod subscriptions;
 pub mod tags;
+pub mod tickets;
 pub mod uploads;
 pub mod visitors;
 pub mod workspaces;

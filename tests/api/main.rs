@@ -51,5 +51,7 @@ mod subscriptions;
 mod tags;
 mod team_metrics;
 mod teams;
+mod ticket_types;
+mod tickets;
 mod versions;
 mod visitors;
