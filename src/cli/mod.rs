@@ -12,6 +12,7 @@ mod serve;
 mod settings;
 mod side_conversations;
 mod visitors;
+mod webhooks;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -26,6 +27,7 @@ pub use settings::{
 };
 pub use side_conversations::SideConversationCommand;
 pub use visitors::VisitorCommand;
+pub use webhooks::WebhookCommand;
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
@@ -167,6 +169,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Manage webhook subscriptions (Intercom sets them in its Developer Hub).
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -241,6 +250,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Email { command, db } => with_store(&db, async |s| brands::email(s, command).await).await,
         Command::Visitor { command, db } => {
             with_store(&db, async |s| visitors::visitor(s, command).await).await
+        }
+        Command::Webhook { command, db } => {
+            with_store(&db, async |s| webhooks::webhook(s, command).await).await
         }
     }
 }

@@ -33,4 +33,5 @@ pub mod team;
 pub mod upload;
 pub mod version;
 pub mod visitor;
+pub mod webhook;
 pub mod workspace;

@@ -34,6 +34,7 @@ pub mod subscriptions;
 pub mod tags;
 pub mod uploads;
 pub mod visitors;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use backend::*;

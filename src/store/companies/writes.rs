@@ -2,16 +2,17 @@
 //! attributes are checked against the workspace's company attributes.
 
 use sea_query::{Expr, ExprTrait};
-use serde_json::{Map, Value as Json};
+use serde_json::{Map, Value as Json, json};
 
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyRef};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
+use crate::domain::webhook;
 use crate::store::backend::rows::JsonColumn;
 use crate::store::companies::{find, find_public, get};
-use crate::store::data_attributes;
 use crate::store::schema::companies::{Companies, ContactCompanies, Plans};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::{data_attributes, webhooks};
 
 /// Makes sure the workspace has a plan called `name`, so that it has an id to show.
 async fn ensure_plan(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<()> {
@@ -131,17 +132,18 @@ impl Store {
             )
             .await?;
             let r = CompanyRef { id: None, company_id: Some(company_id.to_owned()) };
-            let id = match find(&mut tx, workspace_id, &r).await? {
+            let (id, topic) = match find(&mut tx, workspace_id, &r).await? {
                 Some(id) => {
                     write(&mut tx, workspace_id, id, changes).await?;
-                    id
+                    (id, webhook::COMPANY_UPDATED)
                 }
                 None => match insert(&mut tx, workspace_id, company_id, changes).await? {
-                    Some(id) => id,
+                    Some(id) => (id, webhook::COMPANY_CREATED),
                     None => continue,
                 },
             };
             let company = get(&mut tx, workspace_id, id).await?;
+            webhooks::notify(&mut tx, workspace_id, topic, &company).await?;
             tx.commit().await?;
             return Ok(company);
         }
@@ -166,6 +168,7 @@ impl Store {
         }
         write(&mut tx, workspace_id, id, changes).await?;
         let company = get(&mut tx, workspace_id, id).await?;
+        webhooks::notify(&mut tx, workspace_id, webhook::COMPANY_UPDATED, &company).await?;
         tx.commit().await?;
         Ok(company)
     }
@@ -181,6 +184,8 @@ impl Store {
         )
         .await?;
         tx.execute(ContactCompanies::delete().where_eq(ContactCompanies::CompanyId, id)).await?;
+        let identity = json!({"type": "company", "id": public_id});
+        webhooks::notify(&mut tx, workspace_id, webhook::COMPANY_DELETED, &identity).await?;
         tx.commit().await?;
         Ok(CompanyDeleted { id: public_id.to_owned(), object: "company", deleted: true })
     }
