@@ -52,3 +52,5 @@ mod team_metrics;
 mod teams;
 mod versions;
 mod visitors;
+mod webhooks;
+mod webhooks_delivery;

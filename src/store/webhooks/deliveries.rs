@@ -163,6 +163,22 @@ impl Store {
             .limit(limit)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .take();
+        // Most polls find nothing: a read says so without taking the write lock.
+        let any: Option<(i64,)> = self
+            .conn()
+            .await?
+            .fetch_optional(
+                Query::select()
+                    .column(WebhookDeliveries::Id)
+                    .from(WebhookDeliveries::Table)
+                    .and_where(queued())
+                    .and_where(WebhookDeliveries::NextAttemptMs.col().lte(now_ms))
+                    .limit(1),
+            )
+            .await?;
+        if any.is_none() {
+            return Ok(Vec::new());
+        }
         let claim = Query::update()
             .table(WebhookDeliveries::Table)
             .value(WebhookDeliveries::Status, DeliveryStatus::Delivering.as_str())
