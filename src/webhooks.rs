@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderValue, Request, header};
 use http_body_util::{BodyExt, Full, Limited};
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -55,7 +56,22 @@ impl Default for WebhookWorker {
     }
 }
 
-type HttpClient = Client<HttpConnector, Full<Bytes>>;
+type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// A client for `http` and `https` URLs; https trusts the Mozilla roots (webpki-roots), not the
+/// system's store, so it works the same in any container.
+// rustls deprecates ring's provider for lacking post-quantum key exchange; ring builds with a C
+// compiler alone, and a webhook receiver needs no more than classic TLS.
+#[allow(deprecated)]
+fn client() -> HttpClient {
+    let connector = HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .expect("ring supports the default TLS versions")
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Client::builder(TokioExecutor::new()).build(connector)
+}
 
 impl WebhookWorker {
     /// A claim outlives the longest attempt, with room for writing its outcome.
@@ -65,7 +81,7 @@ impl WebhookWorker {
 
     /// Delivers until `stop` turns true, then waits for the sends under way.
     pub async fn run(self, store: Store, mut stop: watch::Receiver<bool>) {
-        let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+        let client = client();
         let busy: Arc<Mutex<HashMap<i64, usize>>> = Arc::default();
         let mut sends = JoinSet::new();
         while !*stop.borrow() {
