@@ -4,7 +4,8 @@
 //! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
 //! what a workspace is set up with (segments, assignment rules, conversation attributes,
 //! subscription types); `brands` those for newsfeeds, brands and sender addresses; `visitors`
-//! makes visitors (the Messenger's part); `serve` runs the server.
+//! makes visitors (the Messenger's part); `webhooks` manages webhook subscriptions (Intercom's
+//! Developer Hub); `serve` runs the server.
 
 mod access;
 mod brands;

@@ -153,3 +153,34 @@ async fn two_workers_send_each_notification_once(app: TestApp) {
     drop(workers);
     second.close().await;
 }
+
+backend_test!(a_429_holds_back_the_endpoints_other_deliveries);
+async fn a_429_holds_back_the_endpoints_other_deliveries(app: TestApp) {
+    let receiver = Receiver::start().await;
+    receiver.answer(429);
+    let id = subscribe(&app, &receiver, &["company.created"]).await;
+    for n in 0..2 {
+        app.post("/companies", json!({"company_id": format!("c{n}")})).await;
+    }
+    // One send at a time: the ping goes first, is refused with a 429, and the rest wait too.
+    let (stop, stopped) = watch::channel(false);
+    let worker = WebhookWorker {
+        poll: Duration::from_millis(20),
+        retry: RetryPolicy { base_ms: 60_000, max_ms: 3_600_000 },
+        concurrency: 1,
+        ..WebhookWorker::default()
+    };
+    tokio::spawn(worker.run(app.store.clone(), stopped));
+    let path = format!("/_switchboard/webhooks/{id}/deliveries");
+    eventually(WAIT, "the ping answered", async || app.get(&path).await.1["data"][2]["response_code"] == 429)
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(receiver.got().len(), 1, "nothing else was sent to that endpoint");
+    let (_, deliveries) = app.get(&path).await;
+    let now = switchboard::store::real_now();
+    for delivery in deliveries["data"].as_array().unwrap() {
+        assert_eq!(delivery["status"], "pending", "{delivery}");
+        assert!(delivery["next_attempt_at"].as_i64().unwrap() >= now + 40, "{delivery}");
+    }
+    drop(stop);
+}
