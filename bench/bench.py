@@ -23,6 +23,7 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -62,6 +63,37 @@ def http(method, url, token=None, body=None, timeout=30, headers=()):
     except ValueError:
         parsed = None
     return status, parsed, raw
+
+
+class WebhookReceiver:
+    """A local endpoint for a scenario's webhook subscription: answers 204 to every POST, counts them."""
+
+    def __init__(self):
+        import threading
+        receiver = self
+        self.count, self.lock = 0, threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.count += 1
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def route_not_found(status, body):
@@ -389,6 +421,21 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 urls["server"] = f"http://127.0.0.1:{own_port}"
                 wait_until_up(own_server, f"{urls['server']}/me")
 
+            # A scenario with `webhook` runs while the workspace has one subscription to those
+            # topics, at a receiver of this process (Switchboard's worker delivers meanwhile).
+            receiver, subscription = None, None
+            if scenario.get("webhook"):
+                receiver = WebhookReceiver()
+                status, parsed, raw = http("POST", base + "/_switchboard/webhooks", token,
+                                           json.dumps({"url": receiver.url, "topics": scenario["webhook"]}))
+                if status != 201:
+                    receiver.stop()
+                    reason = f"webhook subscription answered HTTP {status}: {raw[:300].decode(errors='replace')}"
+                    log(f"  skip {scenario['name']}: {reason}")
+                    result["skipped"].append({"name": scenario["name"], "reason": reason})
+                    continue
+                subscription, subscribed_at = parsed["id"], time.time()
+
             def measure(target, run_no, duration):
                 config = configure(target, run_no, (scenario, method, path, body, rows_file), scenario["name"])
                 # The load beside runs against the same target, over the same seconds.
@@ -411,6 +458,11 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             finally:
                 if own_server:
                     own_server.stop()
+                if subscription:
+                    webhooks = {"delivered": receiver.count,
+                                "delivered_per_s": round(receiver.count / (time.time() - subscribed_at), 1)}
+                    http("DELETE", f"{base}/_switchboard/webhooks/{subscription}", token)
+                    receiver.stop()
             ref, srv = summarize(runs["reference"]), summarize(runs["server"])
             entry = {
                 "name": scenario["name"], "kind": scenario["kind"], "method": method,
@@ -423,6 +475,8 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             }
             if scenario.get("serve_args"):
                 entry["serve_args"] = scenario["serve_args"]
+            if subscription:
+                entry["webhooks"] = webhooks
             result["scenarios"].append(entry)
             log(f"  {scenario['name']:<25} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
                 f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")

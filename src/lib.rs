@@ -6,6 +6,7 @@ pub mod cli;
 pub mod domain;
 pub mod error;
 pub mod store;
+pub mod webhooks;
 pub mod worker;
 
 use tokio::net::TcpListener;

@@ -29,6 +29,7 @@ pub mod tickets;
 mod token_cache;
 pub mod uploads;
 pub mod visitors;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -144,6 +145,9 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
     // call passes through them as any request does).
     let mut routes =
         if config.controls { controls::observe(api, &state).merge(controls::router()) } else { api };
+    // Webhook subscriptions are the workspace's settings, not test controls: served either way,
+    // and neither faulted nor recorded.
+    routes = routes.merge(webhooks::router());
     if let Some(mcp) = mcp {
         routes = routes.route_service(mcp::PATH, mcp);
     }

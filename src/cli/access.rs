@@ -10,7 +10,7 @@ use crate::store::{Store, StoreError};
 
 #[derive(Subcommand, Debug)]
 pub enum WorkspaceCommand {
-    /// Create a workspace with its first admin; prints {"workspace_id","admin_id","access_token"}.
+    /// Create a workspace with its first admin; prints {"workspace_id","admin_id","access_token","client_secret"}.
     Create {
         #[arg(long)]
         name: String,

@@ -4,8 +4,8 @@
 //! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
 //! what a workspace is set up with (segments, assignment rules, conversation attributes,
 //! subscription types); `brands` those for newsfeeds, brands and sender addresses; `visitors`
-//! makes visitors (the Messenger's part); `fixtures` loads fixture documents; `serve` runs the
-//! server.
+//! makes visitors (the Messenger's part); `fixtures` loads fixture documents; `webhooks` manages
+//! webhook subscriptions (Intercom's Developer Hub); `serve` runs the server.
 
 mod access;
 mod brands;
@@ -14,6 +14,7 @@ mod serve;
 mod settings;
 mod side_conversations;
 mod visitors;
+mod webhooks;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -29,6 +30,7 @@ pub use settings::{
 };
 pub use side_conversations::SideConversationCommand;
 pub use visitors::VisitorCommand;
+pub use webhooks::WebhookCommand;
 
 #[derive(Parser, Debug)]
 #[command(name = "switchboard", version, about = "A self-hosted server that speaks the Intercom REST API")]
@@ -177,6 +179,13 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Manage webhook subscriptions (Intercom sets them in its Developer Hub).
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -254,6 +263,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Visitor { command, db } => {
             with_store(&db, async |s| visitors::visitor(s, command).await).await
+        }
+        Command::Webhook { command, db } => {
+            with_store(&db, async |s| webhooks::webhook(s, command).await).await
         }
     }
 }

@@ -5,6 +5,8 @@ use clap::Args;
 use super::{CliError, DatabaseArgs};
 use crate::api::ApiConfig;
 use crate::store::Store;
+use crate::store::webhooks::deliveries::RetryPolicy;
+use crate::webhooks::WebhookWorker;
 use crate::worker::ExportWorker;
 
 #[derive(Args, Debug)]
@@ -53,6 +55,20 @@ pub struct ServeArgs {
     /// Requests the journal (`/_switchboard/requests`) keeps per workspace (0: none recorded).
     #[arg(long, env = "SWITCHBOARD_JOURNAL_SIZE", default_value_t = ApiConfig::default().journal_size)]
     pub journal_size: usize,
+    /// Webhook notifications this process sends at once (0: leave delivery to another process
+    /// on the same database).
+    #[arg(long, env = "SWITCHBOARD_WEBHOOK_CONCURRENCY", default_value_t = WebhookWorker::default().concurrency)]
+    pub webhook_concurrency: usize,
+    /// Seconds one webhook attempt may take before it counts as failed.
+    #[arg(long, env = "SWITCHBOARD_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10.0)]
+    pub webhook_timeout_seconds: f64,
+    /// Seconds before the first retry of a failed webhook attempt; each next retry waits twice
+    /// as long (with jitter).
+    #[arg(long, env = "SWITCHBOARD_WEBHOOK_RETRY_BASE_SECONDS", default_value_t = 30.0)]
+    pub webhook_retry_base_seconds: f64,
+    /// Seconds after which a notification that was never answered 2xx is marked failed.
+    #[arg(long, env = "SWITCHBOARD_WEBHOOK_RETRY_MAX_SECONDS", default_value_t = 86_400.0)]
+    pub webhook_retry_max_seconds: f64,
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -86,12 +102,35 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
     };
     let worker = ExportWorker { lease_seconds: args.export_lease_seconds.max(1), ..ExportWorker::default() };
     let workers: Vec<_> = (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();
+    let (stop_webhooks, stopped) = tokio::sync::watch::channel(false);
+    let webhooks = (args.webhook_concurrency > 0).then(|| {
+        let worker = WebhookWorker {
+            timeout: seconds(args.webhook_timeout_seconds, 0.001),
+            retry: RetryPolicy {
+                base_ms: seconds(args.webhook_retry_base_seconds, 0.001).as_millis() as u64,
+                max_ms: seconds(args.webhook_retry_max_seconds, 0.0).as_millis() as i64,
+            },
+            concurrency: args.webhook_concurrency,
+            ..WebhookWorker::default()
+        };
+        tokio::spawn(worker.run(store.clone(), stopped))
+    });
     crate::serve(listener, store.clone(), config, shutdown_signal()).await?;
     // A job cut short here is run again once its lease lapses.
     workers.iter().for_each(|w| w.abort());
+    // Webhook sends under way finish (each within its timeout); the rest wait for the next start.
+    let _ = stop_webhooks.send(true);
+    if let Some(webhooks) = webhooks {
+        let _ = webhooks.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// A duration given in seconds, at least `min` (a bad value from the environment is `min`).
+fn seconds(value: f64, min: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(value.max(min)).unwrap_or(std::time::Duration::from_secs_f64(min))
 }
 
 /// The database URL without its password, for the logs.

@@ -35,4 +35,5 @@ pub mod ticket;
 pub mod upload;
 pub mod version;
 pub mod visitor;
+pub mod webhook;
 pub mod workspace;

@@ -55,6 +55,8 @@ pub struct CreatedWorkspace {
     pub workspace_id: String,
     pub admin_id: String,
     pub access_token: String,
+    /// The app's secret: the key of its webhooks' `X-Hub-Signature`.
+    pub client_secret: String,
 }
 
 /// Who a request's token speaks for.

@@ -11,11 +11,12 @@ use crate::domain::error::Missing;
 use crate::domain::event::{
     DataEvent, EventPosition, EventQuery, EventSummaryItem, ImportedSummary, NewEvent, Tally,
 };
+use crate::domain::webhook;
 use crate::store::backend::rows::row_struct;
 use crate::store::contacts::{self, ContactIdentity};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::events::{EventRow, EventSummaries, Events};
-use crate::store::{Exec, Store, StoreResult, WhereEq};
+use crate::store::{Exec, Store, StoreResult, WhereEq, webhooks};
 
 row_struct! {
     struct TallyRow {
@@ -37,15 +38,19 @@ pub struct EventPage {
 /// until the transaction ends, so that what is written for it cannot lose a race with a
 /// delete; `NotFound` if it already went. (PostgreSQL locks the row; SQLite's write
 /// transactions are already serialised.)
-async fn find_and_hold(db: &mut impl Exec, workspace_id: i64, contact: ContactRef<'_>) -> StoreResult<i64> {
-    let contact_id = contacts::find_by(db, workspace_id, contact).await?.id;
+async fn find_and_hold(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    contact: ContactRef<'_>,
+) -> StoreResult<ContactIdentity> {
+    let identity = contacts::find_by(db, workspace_id, contact).await?;
     let found: Option<(i64,)> = db
         .fetch_optional(
-            Contacts::select([Contacts::Id]).where_eq(Contacts::Id, contact_id).lock(LockType::KeyShare),
+            Contacts::select([Contacts::Id]).where_eq(Contacts::Id, identity.id).lock(LockType::KeyShare),
         )
         .await?;
     found.ok_or(Missing::Contact)?;
-    Ok(contact_id)
+    Ok(identity)
 }
 
 /// The imported summaries of a contact, by event name.
@@ -112,23 +117,41 @@ impl Store {
         event: &NewEvent,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        let contact_id = find_and_hold(&mut tx, workspace_id, contact).await?;
+        let contact = find_and_hold(&mut tx, workspace_id, contact).await?;
         let metadata = if event.metadata.is_empty() {
             None
         } else {
             Some(serde_json::to_string(&event.metadata).expect("metadata serializes"))
         };
-        tx.execute(&Events::insert_or_ignore(
-            [
-                (Events::WorkspaceId, workspace_id.into()),
-                (Events::ContactId, contact_id.into()),
-                (Events::EventName, event.event_name.clone().into()),
-                (Events::CreatedAt, event.created_at.into()),
-                (Events::Metadata, metadata.into()),
-            ],
-            [Events::WorkspaceId, Events::ContactId, Events::EventName, Events::CreatedAt],
-        ))
-        .await?;
+        let inserted: Option<(i64,)> = tx
+            .fetch_optional(
+                Events::insert_or_ignore(
+                    [
+                        (Events::WorkspaceId, workspace_id.into()),
+                        (Events::ContactId, contact.id.into()),
+                        (Events::EventName, event.event_name.clone().into()),
+                        (Events::CreatedAt, event.created_at.into()),
+                        (Events::Metadata, metadata.into()),
+                    ],
+                    [Events::WorkspaceId, Events::ContactId, Events::EventName, Events::CreatedAt],
+                )
+                .returning_col(Events::Id),
+            )
+            .await?;
+        // A duplicate changes nothing, so it notifies nothing.
+        if let Some((id,)) = inserted {
+            let item = DataEvent {
+                kind: "event",
+                id,
+                event_name: event.event_name.clone(),
+                created_at: event.created_at,
+                user_id: contact.external_id,
+                email: contact.email,
+                intercom_user_id: contact.public_id,
+                metadata: (!event.metadata.is_empty()).then(|| event.metadata.clone()),
+            };
+            webhooks::notify(&mut tx, workspace_id, webhook::EVENT_CREATED, &item).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -225,7 +248,7 @@ impl Store {
         summary: &ImportedSummary,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        let contact_id = find_and_hold(&mut tx, workspace_id, contact).await?;
+        let contact_id = find_and_hold(&mut tx, workspace_id, contact).await?.id;
         upsert_summary(&mut tx, workspace_id, contact_id, summary).await?;
         tx.commit().await?;
         Ok(())

@@ -106,6 +106,7 @@ async fn load(
         let id = upsert(db, workspace_id, &company.company_id, &company.changes)
             .await
             .and_then(|id| id.ok_or(StoreError::Conflict { constraint: "companies.company_id".into() }))
+            .map(|(id, _topic)| id)
             .map_err(at(&path))?;
         let (public_id,): (String,) = db
             .fetch_one(Companies::select([Companies::PublicId]).where_eq(Companies::Id, id))
@@ -123,7 +124,7 @@ async fn load(
         for (i, key) in contact.tags.iter().enumerate() {
             let path = format!("{path}.tags[{i}]");
             let tag = tag_ids.get(key.as_str()).ok_or_else(|| unknown(path.clone(), "tags", key))?;
-            tags::apply_to_contact(db, id, tag.clone(), admin_id).await.map_err(at(&path))?;
+            tags::tag_contact_row(db, id, tag.clone(), admin_id).await.map_err(at(&path))?;
         }
         for (i, key) in contact.companies.iter().enumerate() {
             let path = format!("{path}.companies[{i}]");

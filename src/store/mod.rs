@@ -36,6 +36,7 @@ pub mod tags;
 pub mod tickets;
 pub mod uploads;
 pub mod visitors;
+pub mod webhooks;
 pub mod workspaces;
 
 pub use backend::*;

@@ -1,15 +1,18 @@
 //! Tags and taggings of contacts and companies.
 
 use sea_query::{Expr, ExprTrait, Func, Order, Query};
+use serde_json::json;
 
 use crate::domain::company::CompanyRef;
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::segment;
 use crate::domain::tag::{AdminReference, Tag, TagRejection};
+use crate::domain::webhook;
 use crate::store::companies;
 use crate::store::contacts;
 use crate::store::schema::tags::{CompanyTags, ContactTags, Tags};
 use crate::store::search::saved_segments as segments;
+use crate::store::webhooks;
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 fn select(workspace_id: i64) -> sea_query::SelectStatement {
@@ -51,24 +54,58 @@ pub(crate) async fn find_or_create(db: &mut impl Exec, workspace_id: i64, name: 
     Ok(Tag::new(id, name.to_owned()))
 }
 
-/// Applies `tag` to a contact (again: no change) and returns it as applied.
-pub(crate) async fn apply_to_contact(
+/// Applies `tag` to a contact (again: no change) and returns it as applied, with whether it
+/// is a new tagging. Sends no notification: fixtures load through it.
+pub(crate) async fn tag_contact_row(
     db: &mut impl Exec,
     contact_id: i64,
     tag: Tag,
     admin_id: i64,
+) -> StoreResult<(Tag, bool)> {
+    let inserted = db
+        .execute(&ContactTags::insert_or_ignore(
+            [
+                (ContactTags::ContactId, contact_id.into()),
+                (ContactTags::TagId, tag.id.into()),
+                (ContactTags::AppliedAt, now().into()),
+                (ContactTags::AppliedBy, admin_id.into()),
+            ],
+            [ContactTags::ContactId, ContactTags::TagId],
+        ))
+        .await?;
+    Ok((applied(db, contact_id, tag).await?, inserted > 0))
+}
+
+/// Applies the tag to the contact (a no-op when it has it); a new tagging is notified.
+async fn apply_to_contact(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    contact_id: i64,
+    tag: Tag,
+    admin_id: i64,
 ) -> StoreResult<Tag> {
-    db.execute(&ContactTags::insert_or_ignore(
-        [
-            (ContactTags::ContactId, contact_id.into()),
-            (ContactTags::TagId, tag.id.into()),
-            (ContactTags::AppliedAt, now().into()),
-            (ContactTags::AppliedBy, admin_id.into()),
-        ],
-        [ContactTags::ContactId, ContactTags::TagId],
-    ))
-    .await?;
-    applied(db, contact_id, tag).await
+    let (tag, inserted) = tag_contact_row(db, contact_id, tag, admin_id).await?;
+    if inserted {
+        notify_tagging(db, workspace_id, webhook::CONTACT_TAG_CREATED, contact_id, &tag).await?;
+    }
+    Ok(tag)
+}
+
+/// `contact.tag.created` or `.deleted`: a `contact_tag` with the tag and the contact.
+async fn notify_tagging(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    topic: &str,
+    contact_id: i64,
+    tag: &Tag,
+) -> StoreResult<()> {
+    let to = webhooks::subscribers(db, workspace_id, topic).await?;
+    if to.is_empty() {
+        return Ok(());
+    }
+    let contact = contacts::reads::get(db, workspace_id, contact_id).await?;
+    let item = json!({"type": "contact_tag", "created_at": now(), "tag": tag, "contact": contact});
+    webhooks::record(db, workspace_id, topic, &item, &to).await
 }
 
 /// `tag` with when and by whom it was applied to the contact, if it is.
@@ -141,7 +178,7 @@ impl Store {
         }
         let tag = find_or_create(&mut tx, workspace_id, name).await?;
         for id in ids {
-            apply_to_contact(&mut tx, id, tag.clone(), admin_id).await?;
+            apply_to_contact(&mut tx, workspace_id, id, tag.clone(), admin_id).await?;
         }
         tx.commit().await?;
         Ok(tag)
@@ -252,7 +289,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         let tag = get(&mut tx, workspace_id, tag_id).await?;
-        let tag = apply_to_contact(&mut tx, id, tag, admin_id).await?;
+        let tag = apply_to_contact(&mut tx, workspace_id, id, tag, admin_id).await?;
         tx.commit().await?;
         Ok(tag)
     }
@@ -263,10 +300,16 @@ impl Store {
         let id = contacts::find_id(&mut tx, workspace_id, contact).await?;
         let tag = get(&mut tx, workspace_id, tag_id).await?;
         let tag = applied(&mut tx, id, tag).await?;
-        tx.execute(
-            ContactTags::delete().where_eq(ContactTags::ContactId, id).where_eq(ContactTags::TagId, tag_id),
-        )
-        .await?;
+        let removed = tx
+            .execute(
+                ContactTags::delete()
+                    .where_eq(ContactTags::ContactId, id)
+                    .where_eq(ContactTags::TagId, tag_id),
+            )
+            .await?;
+        if removed > 0 {
+            notify_tagging(&mut tx, workspace_id, webhook::CONTACT_TAG_DELETED, id, &tag).await?;
+        }
         tx.commit().await?;
         Ok(tag)
     }

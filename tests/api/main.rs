@@ -55,3 +55,5 @@ mod ticket_types;
 mod tickets;
 mod versions;
 mod visitors;
+mod webhooks;
+mod webhooks_delivery;

@@ -273,3 +273,70 @@ async fn a_refused_request_keeps_its_connection() {
     stream.read_to_string(&mut answers).await.unwrap();
     assert_eq!(answers.matches("HTTP/1.1 404").count(), 2, "answers: {answers:?}");
 }
+
+/// A database URL for a process test, and what keeps its database alive.
+async fn database(
+    backend: Backend,
+    dir: &tempfile::TempDir,
+) -> Option<(String, Option<crate::common::PgDatabase>)> {
+    Some(match backend {
+        Backend::Sqlite => (format!("sqlite://{}", dir.path().join("webhooks.db").display()), None),
+        Backend::Postgres => {
+            let db = postgres_database().await?;
+            (db.url(), Some(db))
+        }
+    })
+}
+
+backend_test!(webhooks_recorded_by_a_killed_process_are_sent_after_a_restart);
+async fn webhooks_recorded_by_a_killed_process_are_sent_after_a_restart(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, _pg)) = database(backend, &dir).await else { return };
+    let receiver = crate::webhooks::Receiver::start().await;
+    // A process that sends no webhooks records them, and is killed.
+    let server = start_with(&url, &["--webhook-concurrency", "0"]).await;
+    let printed = server.first_lines(3);
+    let token_line = printed.iter().find(|l| l.contains("shown once")).expect("the first run prints a token");
+    let token = token_line.rsplit(' ').next().unwrap().to_owned();
+    let body = format!(r#"{{"url": "{}", "topics": ["contact.user.created"]}}"#, receiver.url);
+    let (status, created) = http(server.port, "POST", "/_switchboard/webhooks", &token, &body).await;
+    assert_eq!(status, 201, "{created}");
+    let (status, contact) =
+        http(server.port, "POST", "/contacts", &token, r#"{"email": "w@example.com"}"#).await;
+    assert_eq!(status, 200, "{contact}");
+    server.kill();
+    assert!(receiver.got().is_empty());
+
+    let _server = start(&url).await;
+    assert_eq!(receiver.item("contact.user.created").await["id"], contact["id"]);
+    receiver.item("ping").await;
+}
+
+backend_test!(two_processes_on_one_database_send_each_notification_once);
+async fn two_processes_on_one_database_send_each_notification_once(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, _pg)) = database(backend, &dir).await else { return };
+    let receiver = crate::webhooks::Receiver::start().await;
+    let first = start(&url).await;
+    let printed = first.first_lines(3);
+    let token_line = printed.iter().find(|l| l.contains("shown once")).expect("the first run prints a token");
+    let token = token_line.rsplit(' ').next().unwrap().to_owned();
+    let second = start(&url).await;
+    let body = format!(r#"{{"url": "{}", "topics": ["contact.lead.created"]}}"#, receiver.url);
+    assert_eq!(http(first.port, "POST", "/_switchboard/webhooks", &token, &body).await.0, 201);
+    const N: usize = 30;
+    for n in 0..N {
+        let port = if n % 2 == 0 { first.port } else { second.port };
+        let lead = format!(r#"{{"role": "lead", "name": "lead {n}"}}"#);
+        assert_eq!(http(port, "POST", "/contacts", &token, &lead).await.0, 200);
+    }
+    eventually(WAIT, "every lead sent", async || receiver.items("contact.lead.created").len() >= N).await;
+    // A duplicate would follow within a poll or two.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for got in receiver.got() {
+        *seen.entry(got.json["id"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    assert_eq!(seen.len(), N + 1, "every lead and the ping");
+    assert!(seen.values().all(|n| *n == 1), "each sent once: {seen:?}");
+}

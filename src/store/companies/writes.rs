@@ -2,16 +2,17 @@
 //! attributes are checked against the workspace's company attributes.
 
 use sea_query::{Expr, ExprTrait};
-use serde_json::{Map, Value as Json};
+use serde_json::{Map, Value as Json, json};
 
 use crate::domain::company::{self, Company, CompanyChanges, CompanyDeleted, CompanyRef};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
+use crate::domain::webhook;
 use crate::store::backend::rows::JsonColumn;
 use crate::store::companies::{find, find_public, get};
-use crate::store::data_attributes;
 use crate::store::schema::companies::{Companies, ContactCompanies, Plans};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::{data_attributes, webhooks};
 
 /// Makes sure the workspace has a plan called `name`, so that it has an id to show.
 async fn ensure_plan(db: &mut impl Exec, workspace_id: i64, name: &str) -> StoreResult<()> {
@@ -118,7 +119,8 @@ pub(crate) async fn upsert(
     workspace_id: i64,
     company_id: &str,
     changes: &CompanyChanges,
-) -> StoreResult<Option<i64>> {
+) -> StoreResult<Option<(i64, &'static str)>> {
+    // An archived company comes back when its company_id is created again.
     db.execute(
         Companies::update([(Companies::ArchivedAt, Expr::val(None::<i64>))])
             .where_eq(Companies::WorkspaceId, workspace_id)
@@ -130,9 +132,9 @@ pub(crate) async fn upsert(
     match find(db, workspace_id, &r).await? {
         Some(id) => {
             write(db, workspace_id, id, changes).await?;
-            Ok(Some(id))
+            Ok(Some((id, webhook::COMPANY_UPDATED)))
         }
-        None => insert(db, workspace_id, company_id, changes).await,
+        None => Ok(insert(db, workspace_id, company_id, changes).await?.map(|id| (id, webhook::COMPANY_CREATED))),
     }
 }
 
@@ -147,8 +149,11 @@ impl Store {
         // A concurrent create of the same company_id makes the insert lose; the retry updates.
         for _ in 0..3 {
             let mut tx = self.begin().await?;
-            let Some(id) = upsert(&mut tx, workspace_id, company_id, changes).await? else { continue };
+            let Some((id, topic)) = upsert(&mut tx, workspace_id, company_id, changes).await? else {
+                continue;
+            };
             let company = get(&mut tx, workspace_id, id).await?;
+            webhooks::notify(&mut tx, workspace_id, topic, &company).await?;
             tx.commit().await?;
             return Ok(company);
         }
@@ -173,6 +178,7 @@ impl Store {
         }
         write(&mut tx, workspace_id, id, changes).await?;
         let company = get(&mut tx, workspace_id, id).await?;
+        webhooks::notify(&mut tx, workspace_id, webhook::COMPANY_UPDATED, &company).await?;
         tx.commit().await?;
         Ok(company)
     }
@@ -188,6 +194,8 @@ impl Store {
         )
         .await?;
         tx.execute(ContactCompanies::delete().where_eq(ContactCompanies::CompanyId, id)).await?;
+        let identity = json!({"type": "company", "id": public_id});
+        webhooks::notify(&mut tx, workspace_id, webhook::COMPANY_DELETED, &identity).await?;
         tx.commit().await?;
         Ok(CompanyDeleted { id: public_id.to_owned(), object: "company", deleted: true })
     }

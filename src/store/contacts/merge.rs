@@ -6,9 +6,11 @@ use serde_json::Value as Json;
 
 use super::{find_id, lock, reads};
 use crate::domain::contact::{Contact, MergeHistoryItem, Rejection, Role};
+use crate::domain::webhook;
 use crate::store::schema::contacts::{ContactMerges, Contacts};
 use crate::store::schema::events::{EventSummaries, Events};
 use crate::store::schema::notes::Notes;
+use crate::store::webhooks;
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 /// Re-points at `into` every record that points at the contact `from`: its tags, companies
@@ -212,6 +214,7 @@ impl Store {
         .await?;
         tx.execute(Contacts::delete().where_eq(Contacts::Id, lead_id)).await?;
         let merged = reads::get(&mut tx, workspace_id, user_id).await?;
+        webhooks::notify(&mut tx, workspace_id, webhook::CONTACT_MERGED, &merged).await?;
         tx.commit().await?;
         Ok(merged)
     }

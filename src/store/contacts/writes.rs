@@ -2,7 +2,7 @@
 //! rules (uniqueness, owners, data attributes), and the rows a bulk import inserts the same way.
 
 use sea_query::{Condition, Expr, ExprTrait, Func, InsertStatement, LockType, Query, SelectStatement};
-use serde_json::{Map, Value as Json};
+use serde_json::{Map, Value as Json, json};
 
 use super::is_user;
 use super::reads::{self, ContactWithCode, assemble, select_in};
@@ -13,10 +13,11 @@ use crate::domain::contact::{
 use crate::domain::data_attribute::Model;
 use crate::domain::error::Missing;
 use crate::domain::ids;
-use crate::store::data_attributes;
+use crate::domain::webhook;
 use crate::store::schema::admins::Admins;
 use crate::store::schema::contacts::{ContactRow, Contacts};
 use crate::store::{Exec, Store, StoreError, StoreResult, Tx, WhereEq, now};
+use crate::store::{data_attributes, webhooks};
 
 /// Every column of a contact of the workspace, without joins (for a lock or a write).
 fn select(workspace_id: i64) -> SelectStatement {
@@ -188,25 +189,41 @@ impl Store {
     /// another user, or an external_id held by any contact, is a duplicate.
     pub async fn create_contact(&self, workspace_id: i64, changes: &ContactChanges) -> StoreResult<Contact> {
         let written = identity(changes)?;
-        // One INSERT is the only write, so no transaction: a duplicate is caught by the unique
-        // indexes (and explained by `conflict`) rather than looked up first.
-        let custom = checked_custom(&mut self.conn().await?, workspace_id, changes).await?;
+        // One INSERT is the only write, so no transaction (unless a webhook is to be recorded
+        // with it): a duplicate is caught by the unique indexes (and explained by `conflict`)
+        // rather than looked up first.
+        let topic = match written.role {
+            Role::User => webhook::CONTACT_USER_CREATED,
+            Role::Lead => webhook::CONTACT_LEAD_CREATED,
+        };
+        let (custom, subscribers) = {
+            let mut conn = self.conn().await?;
+            let custom = checked_custom(&mut conn, workspace_id, changes).await?;
+            (custom, webhooks::subscribers(&mut conn, workspace_id, topic).await?)
+        };
         let at = now();
         let mut insert = new_rows();
         add_new_row(&mut insert, ids::hex_id(at), workspace_id, at, &written, changes, custom);
         insert.returning_col(Contacts::Id);
-        let mut tx = self.begin_single().await?;
+        let mut tx = if subscribers.is_empty() { self.begin_single().await? } else { self.begin().await? };
         let id: i64 = match tx.fetch_scalar(&insert).await {
             Err(StoreError::Conflict { .. }) => {
                 return Err(self.conflict(tx, workspace_id, &written, None).await);
             }
             other => other?,
         };
-        tx.commit().await?;
         let scope =
             Condition::all().add(Contacts::WorkspaceId.col().eq(workspace_id)).add(Contacts::Id.col().eq(id));
-        let row: ContactWithCode = self.conn().await?.fetch_one(&select_in(scope)).await?;
         // A new contact has no tags, notes, companies or subscriptions to summarise yet.
+        if !subscribers.is_empty() {
+            let row: ContactWithCode = tx.fetch_one(&select_in(scope)).await?;
+            let created = assemble(row.contact, row.workspace_code, SummaryColumns::default());
+            webhooks::record(&mut tx, workspace_id, topic, &created, &subscribers).await?;
+            tx.commit().await?;
+            return Ok(created);
+        }
+        tx.commit().await?;
+        let row: ContactWithCode = self.conn().await?.fetch_one(&select_in(scope)).await?;
         Ok(assemble(row.contact, row.workspace_code, SummaryColumns::default()))
     }
 
@@ -317,9 +334,34 @@ impl Store {
             }
             other => other?,
         };
+        let mut topics = vec![match role {
+            Role::User => webhook::CONTACT_USER_UPDATED,
+            Role::Lead => webhook::CONTACT_LEAD_UPDATED,
+        }];
+        if current == Role::Lead && role == Role::User {
+            topics.push(webhook::CONTACT_LEAD_SIGNED_UP);
+        }
+        if written.email != row.email {
+            topics.push(webhook::CONTACT_EMAIL_UPDATED);
+        }
+        let mut notices = Vec::new();
+        for topic in topics {
+            let to = webhooks::subscribers(&mut tx, workspace_id, topic).await?;
+            if !to.is_empty() {
+                notices.push((topic, to));
+            }
+        }
+        if notices.is_empty() {
+            tx.commit().await?;
+            // Read after the commit, so SQLite's write lock is not held for it.
+            return reads::get(&mut self.conn().await?, workspace_id, id).await;
+        }
+        let updated = reads::get(&mut tx, workspace_id, id).await?;
+        for (topic, to) in notices {
+            webhooks::record(&mut tx, workspace_id, topic, &updated, &to).await?;
+        }
         tx.commit().await?;
-        // Read after the commit, so SQLite's write lock is not held for it.
-        reads::get(&mut self.conn().await?, workspace_id, id).await
+        Ok(updated)
     }
 
     /// Deletes a contact and everything that hangs off it (tags, notes, companies, subscriptions).
@@ -328,6 +370,8 @@ impl Store {
         let row = get_row(&mut tx, workspace_id, public_id).await?;
         crate::store::conversations::participants::forget_contact(&mut tx, row.id).await?;
         tx.execute(Contacts::delete().and_where(Contacts::Id.col().eq(row.id))).await?;
+        let identity = json!({"type": "contact", "id": row.public_id, "external_id": row.external_id});
+        webhooks::notify(&mut tx, workspace_id, webhook::CONTACT_DELETED, &identity).await?;
         tx.commit().await?;
         Ok(ContactDeleted { id: row.public_id, external_id: row.external_id, kind: "contact", deleted: true })
     }
@@ -346,6 +390,12 @@ impl Store {
                 .and_where(Contacts::Id.col().eq(row.id)),
         )
         .await?;
+        let topic = if archived { webhook::CONTACT_ARCHIVED } else { webhook::CONTACT_UNARCHIVED };
+        let to = webhooks::subscribers(&mut tx, workspace_id, topic).await?;
+        if !to.is_empty() {
+            let contact = reads::get(&mut tx, workspace_id, row.id).await?;
+            webhooks::record(&mut tx, workspace_id, topic, &contact, &to).await?;
+        }
         tx.commit().await?;
         Ok(ContactArchived { id: row.public_id, external_id: row.external_id, kind: "contact", archived })
     }

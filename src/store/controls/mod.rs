@@ -90,13 +90,17 @@ pub const WORKSPACE_DATA: &[Owned] = &[
     ws("assignment_rules"),
     ws("assignment_turns"),
     ws("activity_logs"),
+    // The outbox: a reset drops undelivered notifications with the data that caused them.
+    ws("notifications"),
+    ws("webhook_deliveries"),
     // Faults are test state: a reset removes them; a snapshot keeps the ones set when it was taken.
     ws("faults"),
 ];
 
 /// Workspace-scoped tables that reset and restore leave alone: the workspace, its people and
-/// credentials, the rate limiter's windows, the workspace's clock (a test's setting, like its
-/// token: a reset or restore does not move time), and the snapshots themselves.
+/// credentials, its webhook subscriptions (set up like its token), the rate limiter's windows,
+/// the workspace's clock (a test's setting, like its token: a reset or restore does not move
+/// time), and the snapshots themselves.
 pub const KEPT: &[&str] = &[
     "workspaces",
     "admins",
@@ -105,6 +109,7 @@ pub const KEPT: &[&str] = &[
     "access_tokens",
     "rate_limit_windows",
     "workspace_clocks",
+    "webhook_subscriptions",
     "snapshots",
     "snapshot_tables",
 ];

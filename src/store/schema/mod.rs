@@ -23,4 +23,5 @@ pub mod tags;
 pub mod tickets;
 pub mod uploads;
 pub mod visitors;
+pub mod webhooks;
 pub mod workspaces;

@@ -12,7 +12,9 @@ table! {
         Timezone: String,
         DefaultVersion: String,
         IdentityVerification: bool,
-        CreatedAt: i64,
+        CreatedAt: i64;
+        // The app's secret, the key of webhook signatures: read only where it is needed.
+        ClientSecret,
     }
 }
 

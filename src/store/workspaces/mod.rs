@@ -46,6 +46,7 @@ async fn insert(
 ) -> StoreResult<CreatedWorkspace> {
     let created_at = now();
     let id_code = ids::random_hex(4);
+    let client_secret = crate::store::webhooks::new_client_secret();
     let workspace_id: i64 = tx
         .fetch_scalar(
             Workspaces::insert([
@@ -53,6 +54,7 @@ async fn insert(
                 (Workspaces::Name, name.into()),
                 (Workspaces::DefaultVersion, default_version.as_str().into()),
                 (Workspaces::CreatedAt, created_at.into()),
+                (Workspaces::ClientSecret, client_secret.clone().into()),
             ])
             .returning_col(Workspaces::Id),
         )
@@ -71,7 +73,12 @@ async fn insert(
         },
     )
     .await?;
-    Ok(CreatedWorkspace { workspace_id: id_code, admin_id: admin_id.to_string(), access_token })
+    Ok(CreatedWorkspace {
+        workspace_id: id_code,
+        admin_id: admin_id.to_string(),
+        access_token,
+        client_secret,
+    })
 }
 
 impl Store {
