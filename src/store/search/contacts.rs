@@ -220,7 +220,11 @@ mod tests {
 
     fn catalog() -> Catalog {
         Catalog {
-            attributes: vec![("plan".into(), FieldType::String), ("seats".into(), FieldType::Integer)],
+            attributes: vec![
+                ("plan".into(), FieldType::String),
+                ("seats".into(), FieldType::Integer),
+                ("mrr".into(), FieldType::Float),
+            ],
             segments: vec![SavedSegment {
                 public_id: "seg".into(),
                 name: "Pro".into(),
@@ -294,6 +298,12 @@ mod tests {
                 json!({"field": "custom_attributes.seats", "operator": ">", "value": 3}),
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
+            ),
+            (
+                // PostgreSQL's numeric column meets a float through the float's shortest text.
+                json!({"field": "custom_attributes.mrr", "operator": "<", "value": 9.5}),
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < (CAST(CAST(9.5 AS text) AS numeric)))"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < 9.5)"#,
             ),
             (
                 json!({"field": "tag_id", "operator": "!=", "value": "7"}),
