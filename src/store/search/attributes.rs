@@ -50,6 +50,14 @@ pub(crate) fn condition(owner: &Owner, name: &str, f: &Filter) -> Condition {
         .and_where(Values::Name.col().eq(name))
         .and_where(column.col().is_not_null())
         .take();
-    let target = Target::Membership { owner: owner.id(), subquery: Box::new(owners), column: column.col() };
+    // SQLite: `+id` keeps this membership a filter (a probe of its materialized list) rather
+    // than a constraint on the rowid. Two rowid constraints from two IN lists (two custom
+    // attributes, or one and a trigram lookup) made SQLite 3.51 iterate their cross product:
+    // 50 s for `mrr > 4990 AND mrr < 5000` at 100k contacts.
+    let id = match owner.backend {
+        Backend::Sqlite => owner.unindexed_id(),
+        Backend::Postgres => owner.id(),
+    };
+    let target = Target::Membership { owner: id, subquery: Box::new(owners), column: column.col() };
     lower_cast(owner.backend, f, target, cast)
 }

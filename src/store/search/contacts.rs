@@ -292,18 +292,18 @@ mod tests {
             (
                 json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}),
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
-                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
+                r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
             ),
             (
                 json!({"field": "custom_attributes.seats", "operator": ">", "value": 3}),
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
-                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
+                r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
             ),
             (
                 // PostgreSQL's numeric column meets a float through the float's shortest text.
                 json!({"field": "custom_attributes.mrr", "operator": "<", "value": 9.5}),
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < (CAST(CAST(9.5 AS text) AS numeric)))"#,
-                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < 9.5)"#,
+                r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < 9.5)"#,
             ),
             (
                 json!({"field": "tag_id", "operator": "!=", "value": "7"}),
@@ -313,7 +313,7 @@ mod tests {
             (
                 json!({"field": "segment_id", "operator": "!=", "value": "seg"}),
                 r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND "contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')))"#,
-                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND "contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')))"#,
+                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND (+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')))"#,
             ),
             (json!({"field": "segment_id", "operator": "=", "value": "unknown"}), "1 = 0", "1 = 0"),
         ];

@@ -63,6 +63,11 @@ impl Owner {
         self.col(&self.id)
     }
 
+    /// SQLite: `+table.id`, the id that no index can take as a constraint.
+    pub(super) fn unindexed_id(&self) -> Expr {
+        Expr::cust(format!("+\"{}\".\"{}\"", self.table.to_string(), self.id.to_string()))
+    }
+
     fn col(&self, column: &DynIden) -> Expr {
         Expr::col((self.table.clone(), column.clone()))
     }
