@@ -65,7 +65,7 @@ impl Owner {
 
     /// SQLite: `+table.id`, the id that no index can take as a constraint.
     pub(super) fn unindexed_id(&self) -> Expr {
-        Expr::cust(format!("+\"{}\".\"{}\"", self.table.to_string(), self.id.to_string()))
+        Expr::cust(format!("+\"{}\".\"{}\"", self.table, self.id))
     }
 
     fn col(&self, column: &DynIden) -> Expr {
