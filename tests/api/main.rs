@@ -5,6 +5,7 @@ mod admins;
 mod admins_2_16;
 mod articles;
 mod attachment_files;
+mod attribute_index;
 mod brands;
 mod clock;
 mod common;

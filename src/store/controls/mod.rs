@@ -109,9 +109,16 @@ pub const KEPT: &[&str] = &[
     "snapshot_tables",
 ];
 
-/// Tables that triggers keep from the tables above (SQLite's full-text index of contacts).
-pub const DERIVED: &[&str] =
-    &["contacts_fts", "contacts_fts_config", "contacts_fts_data", "contacts_fts_docsize", "contacts_fts_idx"];
+/// Tables that triggers keep from the tables above (SQLite's full-text index of contacts, the
+/// typed index of custom attributes).
+pub const DERIVED: &[&str] = &[
+    "contacts_fts",
+    "contacts_fts_config",
+    "contacts_fts_data",
+    "contacts_fts_docsize",
+    "contacts_fts_idx",
+    "custom_attribute_values",
+];
 
 /// The SQL condition selecting a table's rows of the workspace bound at `param` (`$1`, `?1`).
 fn scope(owned: &Owned, param: &str) -> String {

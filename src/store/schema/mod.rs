@@ -8,6 +8,7 @@ pub mod brands;
 pub mod companies;
 pub mod contacts;
 pub mod conversations;
+pub mod custom_attribute_values;
 pub mod data_attributes;
 pub mod events;
 pub mod exports;

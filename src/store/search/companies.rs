@@ -4,6 +4,7 @@
 
 use sea_query::{Condition, Expr};
 
+use crate::domain::data_attribute::Model;
 use crate::domain::search::{Catalog, Filter, Needs, Resource, SearchError};
 use crate::domain::segment::{SavedSegment, SegmentModel};
 use crate::store::schema::companies::Companies;
@@ -31,7 +32,7 @@ impl CompanySearch {
             Companies::Table,
             Companies::Id,
             Companies::WorkspaceId,
-            Companies::CustomAttributes,
+            Model::Company,
         )
         .tagged_in("company_tags", "company_id");
         Ok(CompanySearch {

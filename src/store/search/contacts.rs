@@ -11,6 +11,7 @@
 
 use sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query as Select};
 
+use crate::domain::data_attribute::Model;
 use crate::domain::search::{Field, Filter, GroupOp, Needs, Predicate, Query, Resource, SearchError};
 use crate::domain::segment::SavedSegment;
 use crate::store::schema::contacts::Contacts;
@@ -36,7 +37,7 @@ impl ContactSearch {
             Contacts::Table,
             Contacts::Id,
             Contacts::WorkspaceId,
-            Contacts::CustomAttributes,
+            Model::Contact,
         )
         .tagged_in("contact_tags", "contact_id")
         .with_role(Contacts::Role);
@@ -219,7 +220,11 @@ mod tests {
 
     fn catalog() -> Catalog {
         Catalog {
-            attributes: vec![("plan".into(), FieldType::String), ("seats".into(), FieldType::Integer)],
+            attributes: vec![
+                ("plan".into(), FieldType::String),
+                ("seats".into(), FieldType::Integer),
+                ("mrr".into(), FieldType::Float),
+            ],
             segments: vec![SavedSegment {
                 public_id: "seg".into(),
                 name: "Pro".into(),
@@ -286,13 +291,19 @@ mod tests {
             ),
             (
                 json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}),
-                r#""contacts"."custom_attributes" @> jsonb_build_object('plan', 'pro'::text)"#,
-                r#"json_extract("contacts"."custom_attributes", '$."plan"') = 'pro'"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
             ),
             (
                 json!({"field": "custom_attributes.seats", "operator": ">", "value": 3}),
-                r#"(CASE WHEN jsonb_typeof("contacts"."custom_attributes" -> 'seats') = 'number' THEN ("contacts"."custom_attributes" ->> 'seats')::bigint END) > 3"#,
-                r#"json_extract("contacts"."custom_attributes", '$."seats"') > 3"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
+            ),
+            (
+                // PostgreSQL's numeric column meets a float through the float's shortest text.
+                json!({"field": "custom_attributes.mrr", "operator": "<", "value": 9.5}),
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < (CAST(CAST(9.5 AS text) AS numeric)))"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < 9.5)"#,
             ),
             (
                 json!({"field": "tag_id", "operator": "!=", "value": "7"}),
@@ -301,8 +312,8 @@ mod tests {
             ),
             (
                 json!({"field": "segment_id", "operator": "!=", "value": "seg"}),
-                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND ("contacts"."custom_attributes" @> jsonb_build_object('plan', 'pro'::text))))"#,
-                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND json_extract("contacts"."custom_attributes", '$."plan"') = 'pro'))"#,
+                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND "contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')))"#,
+                r#""contacts"."id" NOT IN (SELECT "contacts"."id" FROM "contacts" WHERE "contacts"."workspace_id" = 1 AND ("contacts"."role" = 'user' AND "contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')))"#,
             ),
             (json!({"field": "segment_id", "operator": "=", "value": "unknown"}), "1 = 0", "1 = 0"),
         ];

@@ -16,6 +16,7 @@ use sea_query::{Alias, Condition, Expr, ExprTrait, Func, IntoIden, Query, Select
 use serde_json::Value as Json;
 
 use crate::domain::conversation::part_type;
+use crate::domain::data_attribute::Model;
 use crate::domain::ids;
 use crate::domain::search::{
     self, Catalog, FieldDef, FieldType, Filter, Needs, Predicate, Resource, Scalar, SearchError,
@@ -104,7 +105,7 @@ impl Resolver {
             Conversations::Table,
             Conversations::Id,
             Conversations::WorkspaceId,
-            Conversations::CustomAttributes,
+            Model::Conversation,
         );
         Resolver { owner, now }
     }

@@ -4,8 +4,9 @@
 //!
 //! Each resource supplies a [`ColumnResolver`] that says where its documented fields live: a
 //! column (or any expression), a to-many relation (`contact_ids` → `conversation_contacts`),
-//! or a whole condition it builds itself. The fields every resource shares (custom
-//! attributes, `tag_id`, `segment_id`) are lowered by [`resolve`], from the resolver's [`Owner`].
+//! or a whole condition it builds itself. The fields every resource shares are lowered from
+//! the resolver's [`Owner`]: custom attributes by [`attributes`] (from their typed index),
+//! `tag_id` and `segment_id` by [`resolve`].
 //!
 //! Semantics chosen here (the docs are silent on them):
 //! * Negative operators match empty fields: `email != "x"`, `email NIN [...]` and
@@ -23,6 +24,7 @@
 //! its text with the parameter types of its first use, and binds later values as those types.
 //! An expression that can meet values of several types (a JSON field) carries a cast per type.
 
+pub(crate) mod attributes;
 pub mod companies;
 pub mod contacts;
 pub mod conversations;
@@ -93,7 +95,7 @@ fn lower_filter(f: &Filter, resolver: &dyn ColumnResolver) -> Result<Condition, 
     let owner = resolver.owner();
     let target = match &f.field {
         Field::Standard(name) => resolver.resolve(name, f)?,
-        Field::Custom(name) => resolve::custom_attribute(owner, name, f),
+        Field::Custom(name) => return Ok(attributes::condition(owner, name, f)),
         Field::Tag => Target::Condition(resolve::tag(owner, &f.predicate)?),
         // `Catalog::validate` leaves none.
         Field::Segment => {
@@ -106,7 +108,12 @@ fn lower_filter(f: &Filter, resolver: &dyn ColumnResolver) -> Result<Condition, 
 /// The condition of `f` on `target`: for a resolver that rewrites a filter (its values, its
 /// type) before lowering it.
 pub(crate) fn lower_target(backend: Backend, f: &Filter, target: Target) -> Condition {
-    let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, backend };
+    lower_cast(backend, f, target, None)
+}
+
+/// [`lower_target`], with each value written through `cast` (SQL in which `$1` is the value).
+fn lower_cast(backend: Backend, f: &Filter, target: Target, cast: Option<&'static str>) -> Condition {
+    let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, backend, cast };
     match target {
         Target::Condition(cond) => cond,
         Target::Column(col) => match &f.predicate {
@@ -136,23 +143,31 @@ pub(crate) fn lower_target(backend: Backend, f: &Filter, target: Target) -> Cond
 struct Matcher {
     ci: bool,
     backend: Backend,
+    /// SQL around each value (`$1`), e.g. a cast to the column's type.
+    cast: Option<&'static str>,
 }
 
 impl Matcher {
     /// `col <op> value` for every predicate but the null tests, without the NULL clause.
     fn expr(&self, col: Expr, p: &Predicate) -> Expr {
         let fold = |e: Expr| -> Expr { if self.ci { Func::lower(e).into() } else { e } };
-        let val = |s: &Scalar| fold(Expr::val(scalar_value(s)));
+        let bare = |v: Value| match self.cast {
+            Some(cast) => Expr::cust_with_exprs(cast, [Expr::val(v)]),
+            None => Expr::val(v),
+        };
+        let val = |s: &Scalar| fold(bare(scalar_value(s)));
         match p {
             Predicate::Eq(v) => fold(col).eq(val(v)),
             Predicate::Ne(v) => fold(col).ne(val(v)),
             Predicate::In(vs) => fold(col).is_in(vs.iter().map(val)),
             Predicate::Nin(vs) => fold(col).is_not_in(vs.iter().map(val)),
-            Predicate::Lt(v) => col.lt(scalar_value(v)),
-            Predicate::Le(v) => col.lte(scalar_value(v)),
-            Predicate::Gt(v) => col.gt(scalar_value(v)),
-            Predicate::Ge(v) => col.gte(scalar_value(v)),
-            Predicate::Range { start, end } => col.clone().gte(*start).and(col.lt(*end)),
+            Predicate::Lt(v) => col.lt(bare(scalar_value(v))),
+            Predicate::Le(v) => col.lte(bare(scalar_value(v))),
+            Predicate::Gt(v) => col.gt(bare(scalar_value(v))),
+            Predicate::Ge(v) => col.gte(bare(scalar_value(v))),
+            Predicate::Range { start, end } => {
+                col.clone().gte(bare((*start).into())).and(col.lt(bare((*end).into())))
+            }
             Predicate::Contains(s) => self.like(col, format!("%{}%", escape_like(s)), false),
             Predicate::NotContains(s) => self.like(col, format!("%{}%", escape_like(s)), true),
             Predicate::StartsWith(s) => self.like(col, format!("{}%", escape_like(s)), false),

@@ -1,23 +1,13 @@
-//! The fields every searchable resource shares, lowered once for all of them: custom
-//! attributes (`custom_attributes.<name>`), tags (`tag_id`) and segments (`segment_id`), plus
-//! the one read that checking a query needs, the workspace's [`Catalog`].
-//!
-//! Dialect differences of the custom attributes live here and nowhere else: `json_extract` on
-//! SQLite; on PostgreSQL `->>` for text, a number or boolean read only where `jsonb_typeof`
-//! says it is one (another workspace may use the name with another type, and PostgreSQL does
-//! not promise to filter by workspace first), and `=` as a containment test (`@>`) that the
-//! GIN index serves. Each type gets its own cast in the SQL text: sqlx caches a PostgreSQL
-//! statement by its text with the parameter types of its first use, so one text must never
-//! see two parameter types.
+//! The fields every searchable resource shares, lowered once for all of them: tags (`tag_id`)
+//! and segments (`segment_id`), plus the one read that checking a query needs, the
+//! workspace's [`Catalog`]. Custom attributes, also shared, are [`super::attributes`]'.
 
-use sea_query::{Condition, DynIden, Expr, ExprTrait, Func, IntoIden, Query as Select, SelectStatement};
+use sea_query::{Condition, DynIden, Expr, ExprTrait, IntoIden, Query as Select, SelectStatement};
 
-use super::{ColumnResolver, Target, lower, scalar_value};
+use super::{ColumnResolver, lower};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
-use crate::domain::search::{
-    Catalog, FieldType, Filter, Membership, Needs, Predicate, Resource, Scalar, SearchError,
-};
+use crate::domain::search::{Catalog, Membership, Needs, Predicate, Resource, Scalar, SearchError};
 use crate::domain::segment::SavedSegment;
 use crate::store::search::saved_segments;
 use crate::store::{Backend, Exec, Store, StoreResult, data_attributes};
@@ -30,7 +20,8 @@ pub(crate) struct Owner {
     table: DynIden,
     id: DynIden,
     workspace: DynIden,
-    custom_attributes: DynIden,
+    /// Whose custom attributes (`custom_attribute_values.model`).
+    pub model: Model,
     /// The taggings table and its owner column (`contact_tags.contact_id`), for `tag_id`.
     taggings: Option<(&'static str, &'static str)>,
     /// The column a segment's person type filters (`contacts.role`).
@@ -38,14 +29,14 @@ pub(crate) struct Owner {
 }
 
 impl Owner {
-    /// `table` with its `id`, `workspace_id` and `custom_attributes` columns.
+    /// `table` with its `id` and `workspace_id` columns, holding the custom attributes of `model`.
     pub fn new(
         backend: Backend,
         workspace_id: i64,
         table: impl IntoIden,
         id: impl IntoIden,
         workspace: impl IntoIden,
-        custom_attributes: impl IntoIden,
+        model: Model,
     ) -> Self {
         Owner {
             backend,
@@ -53,7 +44,7 @@ impl Owner {
             table: table.into_iden(),
             id: id.into_iden(),
             workspace: workspace.into_iden(),
-            custom_attributes: custom_attributes.into_iden(),
+            model,
             taggings: None,
             role: None,
         }
@@ -65,6 +56,11 @@ impl Owner {
 
     pub fn with_role(self, role: impl IntoIden) -> Self {
         Owner { role: Some(role.into_iden()), ..self }
+    }
+
+    /// The searched row's `id`.
+    pub(super) fn id(&self) -> Expr {
+        self.col(&self.id)
     }
 
     fn col(&self, column: &DynIden) -> Expr {
@@ -88,43 +84,6 @@ pub(crate) fn never() -> Condition {
 
 fn always() -> Condition {
     Condition::all().add(Expr::cust("1 = 1"))
-}
-
-/// `custom_attributes.<name>` of the owner's JSON column.
-pub(crate) fn custom_attribute(owner: &Owner, name: &str, f: &Filter) -> Target {
-    let json = owner.col(&owner.custom_attributes);
-    let key = || Expr::val(name.to_owned());
-    match owner.backend {
-        Backend::Sqlite => {
-            Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
-        }
-        Backend::Postgres => {
-            let typed = |json_type: &'static str, cast: &'static str| {
-                Expr::cust_with_exprs(
-                    format!("CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"),
-                    [json.clone(), key(), json.clone(), key()],
-                )
-            };
-            if let Predicate::Eq(value) = &f.predicate {
-                let cast = match value {
-                    Scalar::Str(_) => "text",
-                    Scalar::Int(_) => "bigint",
-                    Scalar::Float(_) => "double precision",
-                    Scalar::Bool(_) => "boolean",
-                };
-                return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
-                    format!("$1 @> jsonb_build_object($2, $3::{cast})"),
-                    [json.clone(), key(), Expr::val(scalar_value(value))],
-                )));
-            }
-            Target::Column(match f.def.ty {
-                FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
-                FieldType::Integer | FieldType::Date => typed("number", "bigint"),
-                FieldType::Float => typed("number", "double precision"),
-                FieldType::Boolean => typed("boolean", "boolean"),
-            })
-        }
-    }
 }
 
 /// `tag_id`: membership of the owner in its taggings table, by the tag's numeric id (a value

@@ -1,6 +1,7 @@
 //! Golden SQL: a toy contacts schema, rendered for both backends.
 
 use super::*;
+use crate::domain::data_attribute::Model;
 use crate::domain::search::{Catalog, Membership, Resource};
 use sea_query::{Iden, PostgresQueryBuilder, Query as Select, SqliteQueryBuilder};
 use serde_json::json;
@@ -15,7 +16,6 @@ enum Contacts {
     CreatedAt,
     OwnerId,
     UnsubscribedFromEmails,
-    CustomAttributes,
 }
 
 /// A toy contacts table; custom attributes and tags are the shared resolver's.
@@ -23,15 +23,9 @@ struct ToyResolver(Owner);
 
 impl ToyResolver {
     fn new(backend: Backend) -> Self {
-        let owner = Owner::new(
-            backend,
-            1,
-            Contacts::Table,
-            Contacts::Id,
-            Contacts::WorkspaceId,
-            Contacts::CustomAttributes,
-        )
-        .tagged_in("contact_tags", "contact_id");
+        let owner =
+            Owner::new(backend, 1, Contacts::Table, Contacts::Id, Contacts::WorkspaceId, Model::Contact)
+                .tagged_in("contact_tags", "contact_id");
         ToyResolver(owner)
     }
 }
@@ -161,14 +155,14 @@ fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)>
         (
             json!({"field": "custom_attributes.plan", "operator": "^", "value": "PRO_"}),
             "1",
-            r#"("contacts"."custom_attributes" ->> 'plan') ILIKE 'PRO!_%' ESCAPE '!'"#,
-            r#"json_extract("contacts"."custom_attributes", '$."plan"') LIKE 'PRO!_%' ESCAPE '!'"#,
+            r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND (("custom_attribute_values"."text_value") ILIKE 'PRO!_%' ESCAPE '!'))"#,
+            r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" LIKE 'PRO!_%' ESCAPE '!')"#,
         ),
         (
             json!({"field": "custom_attributes.seats", "operator": ">", "value": "6"}),
             "2",
-            r#"(CASE WHEN jsonb_typeof("contacts"."custom_attributes" -> 'seats') = 'number' THEN ("contacts"."custom_attributes" ->> 'seats')::bigint END) > 6"#,
-            r#"json_extract("contacts"."custom_attributes", '$."seats"') > 6"#,
+            r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 6)"#,
+            r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 6)"#,
         ),
         (
             json!({"field": "unsubscribed_from_emails", "operator": "=", "value": true}),
@@ -259,14 +253,14 @@ fn user_text_is_bound_as_parameters() {
     let (pg, values) = build(Backend::Postgres);
     assert_eq!(
         pg,
-        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER($1) AND (("contacts"."custom_attributes" ->> $2) ILIKE $3 ESCAPE '!') AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = $4)"#
+        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER($1) AND "contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = $2 AND "custom_attribute_values"."model" = $3 AND "custom_attribute_values"."name" = $4 AND "custom_attribute_values"."text_value" IS NOT NULL AND (("custom_attribute_values"."text_value") ILIKE $5 ESCAPE '!')) AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = $6)"#
     );
     let values: Vec<_> = values.into_iter().map(|v| format!("{v:?}")).collect();
-    assert_eq!(values[2], format!("{:?}", sea_query::Value::from("%50!%%")));
+    assert_eq!(values[4], format!("{:?}", sea_query::Value::from("%50!%%")));
     let (lite, _) = build(Backend::Sqlite);
     assert_eq!(
         lite,
-        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER(?) AND json_extract("contacts"."custom_attributes", ?) LIKE ? ESCAPE '!' AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = ?)"#
+        r#"SELECT "id" FROM "contacts" WHERE LOWER("contacts"."email") = LOWER(?) AND "contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = ? AND "custom_attribute_values"."model" = ? AND "custom_attribute_values"."name" = ? AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" LIKE ? ESCAPE '!') AND "contacts"."id" NOT IN (SELECT "contact_tags"."contact_id" FROM "contact_tags" WHERE "contact_tags"."tag_id" = ?)"#
     );
 }
 

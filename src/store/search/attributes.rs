@@ -1,0 +1,55 @@
+//! `custom_attributes.<name>`, answered from the typed index `custom_attribute_values`
+//! (migration 0022; triggers keep it with every write of the owners' JSON). A filter is the
+//! membership of the searched row among the owners of the attribute's matching values, read
+//! from one range of the index of the attribute's type: `num_value` for integers, floats and
+//! dates, `text_value` for strings, `bool_value` for booleans. Negative operators (`!=`, `NIN`,
+//! `!~`, `= null`) are the rows outside the owners of the positive match, so a row without
+//! the attribute matches them, as everywhere in search.
+//!
+//! On PostgreSQL `num_value` is `numeric`: exact for every integer and for the decimal a float
+//! was written as. An integer parameter compares with it as it is (int8 → numeric is
+//! implicit); a float goes through its shortest text (`CAST(CAST($1 AS text) AS numeric)`),
+//! since compared as a double the column would be cast and its index lost. The two texts
+//! differ, so sqlx's statement cache (by text, with the parameter types of its first use)
+//! never sees one text with two parameter types.
+
+use sea_query::{Condition, ExprTrait, Query as Select};
+
+use super::{Owner, Target, lower_cast};
+use crate::domain::data_attribute::Model;
+use crate::domain::search::{FieldType, Filter};
+use crate::store::Backend;
+use crate::store::schema::custom_attribute_values::CustomAttributeValues as Values;
+
+/// The owner's code in `custom_attribute_values.model` (the triggers' argument).
+pub(crate) fn model_code(model: Model) -> i16 {
+    match model {
+        Model::Contact => 1,
+        Model::Company => 2,
+        Model::Conversation => 3,
+    }
+}
+
+/// The condition of `f` on the custom attribute `name` of the owner's rows.
+pub(crate) fn condition(owner: &Owner, name: &str, f: &Filter) -> Condition {
+    let (column, cast) = match (f.def.ty, owner.backend) {
+        (FieldType::String, _) => (Values::TextValue, None),
+        (FieldType::Boolean, _) => (Values::BoolValue, None),
+        (FieldType::Float, Backend::Postgres) => {
+            (Values::NumValue, Some("CAST(CAST($1 AS text) AS numeric)"))
+        }
+        (FieldType::Integer | FieldType::Date | FieldType::Float, _) => (Values::NumValue, None),
+    };
+    // `IS NOT NULL` is the condition of the type's partial index: both planners then take it,
+    // also for `= null` and `!= null`, which compare no value.
+    let owners = Select::select()
+        .column((Values::Table, Values::ObjectId))
+        .from(Values::Table)
+        .and_where(Values::WorkspaceId.col().eq(owner.workspace_id))
+        .and_where(Values::Model.col().eq(model_code(owner.model)))
+        .and_where(Values::Name.col().eq(name))
+        .and_where(column.col().is_not_null())
+        .take();
+    let target = Target::Membership { owner: owner.id(), subquery: Box::new(owners), column: column.col() };
+    lower_cast(owner.backend, f, target, cast)
+}
