@@ -237,9 +237,12 @@ impl Input {
             }
             let list = json!({"type": "error.list", "request_id": null, "errors": [item]});
             self.progress.suspend(|| {
-                print_json(&json!({"line": line, "batch": {"first_line": first, "last_line": last}, "error": list}))
+                print_json(
+                    &json!({"line": line, "batch": {"first_line": first, "last_line": last}, "error": list}),
+                )
             });
         }
-        self.progress.set_message(format!("{} written, {} batches refused", tally.written, tally.rejected_batches));
+        self.progress
+            .set_message(format!("{} written, {} batches refused", tally.written, tally.rejected_batches));
     }
 }

@@ -173,7 +173,7 @@ pub enum Command {
         db: DatabaseArgs,
     },
     /// Bulk-load NDJSON: a `POST /contacts` (or `POST /companies`) body a line, a transaction a
-    /// batch, `COPY` on PostgreSQL; refused lines and a summary are printed as JSON lines.
+    /// batch; refused lines and a summary are printed as JSON lines.
     Import {
         #[command(subcommand)]
         command: ImportCommand,

@@ -139,7 +139,9 @@ impl Store {
                 taggings.push((id.as_str(), tag));
             }
         }
-        insert_taggings(&mut tx, workspace_id, admin_id, &taggings).await.map_err(|e| batch.refusal(e, &ids))?;
+        insert_taggings(&mut tx, workspace_id, admin_id, &taggings)
+            .await
+            .map_err(|e| batch.refusal(e, &ids))?;
 
         let company_ids = company_ids(&mut tx, workspace_id, batch).await?;
         let mut links = Vec::new();
@@ -153,13 +155,22 @@ impl Store {
 
     /// Creates or updates the companies of `lines` as `POST /companies` would, one after the
     /// other in one transaction; returns how many lines were written.
-    pub async fn import_company_batch(&self, workspace_id: i64, lines: &[CompanyLine]) -> Result<usize, BatchError> {
+    pub async fn import_company_batch(
+        &self,
+        workspace_id: i64,
+        lines: &[CompanyLine],
+    ) -> Result<usize, BatchError> {
         let mut tx = self.begin().await?;
         widen_cache(&mut tx).await?;
         for (index, line) in lines.iter().enumerate() {
             match upsert(&mut tx, workspace_id, &line.company_id, &line.changes).await {
                 Ok(Some(_)) => {}
-                Ok(None) => return Err(BatchError::of_item(index, StoreError::Conflict { constraint: "companies.company_id".into() })),
+                Ok(None) => {
+                    return Err(BatchError::of_item(
+                        index,
+                        StoreError::Conflict { constraint: "companies.company_id".into() },
+                    ));
+                }
                 Err(err) => return Err(BatchError::of_item(index, err)),
             }
         }
@@ -194,7 +205,8 @@ async fn company_ids<'a>(
             }
         }
     }
-    let missing = batch.companies.iter().position(|names| names.iter().any(|n| !ids.contains_key(n.as_str())));
+    let missing =
+        batch.companies.iter().position(|names| names.iter().any(|n| !ids.contains_key(n.as_str())));
     match missing {
         Some(index) => Err(BatchError::Item { index, error: Missing::Company.into() }),
         None => Ok(ids),

@@ -156,7 +156,8 @@ impl Store {
                 .take()
         })
         .await?;
-        let links: Vec<(&str, i64)> = links.iter().map(|(contact, company)| (*contact, company_ids[*company])).collect();
+        let links: Vec<(&str, i64)> =
+            links.iter().map(|(contact, company)| (*contact, company_ids[*company])).collect();
         attach_companies(&mut tx, workspace_id, &links).await?;
         tx.commit().await?;
         Ok(())
@@ -166,10 +167,10 @@ impl Store {
 /// Creates `items` as `POST /contacts` would, in the caller's transaction, and returns their
 /// API ids in input order.
 pub(crate) async fn insert_contacts(
-tx: &mut impl Exec,
-backend: Backend,
-workspace_id: i64,
-items: &[ContactChanges],
+    tx: &mut impl Exec,
+    backend: Backend,
+    workspace_id: i64,
+    items: &[ContactChanges],
 ) -> ImportResult<Vec<String>> {
     let mut rows = Vec::with_capacity(items.len());
     let mut by_external: HashMap<String, usize> = HashMap::new();
@@ -238,9 +239,8 @@ items: &[ContactChanges],
         }
         tx.execute(&insert).await?;
     }
-            Ok(public_ids)
+    Ok(public_ids)
 }
-
 
 /// Applies tags (ids of the workspace's tags) to contacts in the caller's transaction, as
 /// `POST /contacts/{id}/tags` would. `links` are (contact API id, tag id).
@@ -255,7 +255,8 @@ pub(crate) async fn insert_taggings(
     let rows = links
         .iter()
         .map(|(contact, tag)| [contact_ids[*contact].into(), (*tag).into(), at.into(), admin_id.into()]);
-    let columns = [ContactTags::ContactId, ContactTags::TagId, ContactTags::AppliedAt, ContactTags::AppliedBy];
+    let columns =
+        [ContactTags::ContactId, ContactTags::TagId, ContactTags::AppliedAt, ContactTags::AppliedBy];
     insert_links(tx, ContactTags::Table, columns, rows.collect()).await?;
     Ok(())
 }
@@ -291,7 +292,8 @@ pub(crate) async fn attach_companies(
         }
     }
     let at = now();
-    let rows = links.iter().map(|(contact, company)| [contact_ids[*contact].into(), (*company).into(), at.into()]);
+    let rows =
+        links.iter().map(|(contact, company)| [contact_ids[*contact].into(), (*company).into(), at.into()]);
     let columns = [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
     insert_links(tx, ContactCompanies::Table, columns, rows.collect()).await?;
     Ok(())
