@@ -4,12 +4,14 @@
 //! `access` holds the commands for workspaces, admins, teams and tokens; `settings` those for
 //! what a workspace is set up with (segments, assignment rules, conversation attributes,
 //! subscription types); `brands` those for newsfeeds, brands and sender addresses; `visitors`
-//! makes visitors (the Messenger's part); `fixtures` loads fixture documents; `webhooks` manages
-//! webhook subscriptions (Intercom's Developer Hub); `serve` runs the server.
+//! makes visitors (the Messenger's part); `fixtures` loads fixture documents; `import` bulk-loads
+//! contacts and companies from NDJSON; `webhooks` manages webhook subscriptions (Intercom's
+//! Developer Hub); `serve` runs the server.
 
 mod access;
 mod brands;
 mod fixtures;
+mod import;
 mod serve;
 mod settings;
 mod side_conversations;
@@ -23,6 +25,7 @@ use crate::store::{SqliteDurability, Store, StoreError};
 pub use access::{AdminCommand, TeamCommand, TokenCommand, WorkspaceCommand};
 pub use brands::{BrandCommand, EmailCommand, NewsfeedCommand};
 pub use fixtures::FixturesCommand;
+pub use import::{ImportArgs, ImportCommand};
 pub use serve::ServeArgs;
 pub use settings::{
     AssignmentRulesCommand, AwayStatusReasonCommand, ConversationAttributeCommand, SegmentCommand,
@@ -172,6 +175,14 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArgs,
     },
+    /// Bulk-load NDJSON: a `POST /contacts` (or `POST /companies`) body a line, a transaction a
+    /// batch; refused lines and a summary are printed as JSON lines.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Create anonymous website visitors (Intercom's Messenger makes them; Switchboard has none).
     Visitor {
         #[command(subcommand)]
@@ -261,6 +272,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Fixtures { command, db } => {
             with_store(&db, async |s| fixtures::fixtures(s, command).await).await
         }
+        Command::Import { command, db } => with_store(&db, async |s| import::import(s, command).await).await,
         Command::Visitor { command, db } => {
             with_store(&db, async |s| visitors::visitor(s, command).await).await
         }

@@ -219,6 +219,11 @@ impl TestApp {
         TestApp::with_config(backend, ApiConfig::default()).await
     }
 
+    /// The URL of the app's database, for a second process beside it.
+    pub fn database_url(&self) -> String {
+        self.db.url()
+    }
+
     pub async fn with_config(backend: Backend, config: ApiConfig) -> Option<TestApp> {
         let (store, guard) = match backend {
             Backend::Sqlite => {

@@ -37,6 +37,7 @@ mod events;
 mod exports;
 mod help_center;
 mod import;
+mod import_cli;
 mod mcp;
 mod mcp_tools;
 mod messages;

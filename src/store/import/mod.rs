@@ -3,6 +3,13 @@
 //! (`create_contact`, `tag_contact`, `attach_company`); one refused item refuses the batch,
 //! and nothing of it is written. The triggers of the schema (SQLite's trigram FTS table,
 //! companies' `last_request_at`) fire per row as they do for single writes.
+//!
+//! `lines` is what `switchboard import` writes with: NDJSON bodies of `POST /contacts` or
+//! `POST /companies`, a transaction a batch.
+
+mod lines;
+
+pub use lines::{BatchError, CompanyLine, ContactBatch};
 
 use std::collections::{HashMap, HashSet};
 
@@ -96,78 +103,11 @@ impl Store {
         workspace_id: i64,
         items: &[ContactChanges],
     ) -> ImportResult<Vec<String>> {
-        let backend = self.backend();
-        let mut rows = Vec::with_capacity(items.len());
-        let mut by_external: HashMap<String, usize> = HashMap::new();
-        let mut by_email: HashMap<String, usize> = HashMap::new();
-        for (index, changes) in items.iter().enumerate() {
-            let role = changes.role.unwrap_or(Role::User);
-            let email = contact::clean_email(changes.email.clone().flatten()).map_err(rejected(index))?;
-            let external_id = writes::trimmed(changes.external_id.clone()).flatten();
-            if role == Role::User && email.is_none() && external_id.is_none() {
-                return Err(ImportError::Rejected { index, rejection: Rejection::UserWithoutIdentity });
-            }
-            rows.push(Row { written: Written { role, email, external_id }, custom: Map::new() });
-        }
-        for (index, row) in rows.iter().enumerate() {
-            if let Some(external_id) = &row.written.external_id
-                && let Some(first) = by_external.insert(external_id.clone(), index)
-            {
-                return Err(ImportError::DuplicateInBatch { index, first });
-            }
-            if let (Role::User, Some(email)) = (row.written.role, &row.written.email)
-                && let Some(first) = by_email.insert(fold(backend, email), index)
-            {
-                return Err(ImportError::DuplicateInBatch { index, first });
-            }
-        }
-
         let mut tx = self.begin().await?;
         widen_cache(&mut tx).await?;
-        let mut owners: Vec<i64> = items.iter().filter_map(|c| c.owner_id.flatten()).collect();
-        owners.sort_unstable();
-        owners.dedup();
-        if !owners.is_empty() {
-            let found: Vec<(i64,)> = tx
-                .fetch_all(
-                    Admins::select([Admins::Id])
-                        .where_eq(Admins::WorkspaceId, workspace_id)
-                        .and_where(Expr::col(Admins::Id).is_in(owners.iter().copied())),
-                )
-                .await?;
-            if let Some(index) =
-                items.iter().position(|c| c.owner_id.flatten().is_some_and(|o| !found.contains(&(o,))))
-            {
-                return Err(ImportError::Rejected { index, rejection: Rejection::OwnerNotFound });
-            }
-        }
-        if items.iter().any(|c| c.custom_attributes.is_some()) {
-            let attributes = data_attributes::custom(&mut tx, workspace_id, Model::Contact).await?;
-            for (index, (changes, row)) in items.iter().zip(rows.iter_mut()).enumerate() {
-                if let Some(values) = &changes.custom_attributes {
-                    contact::merge_custom_attributes(&mut row.custom, values, &attributes)
-                        .map_err(rejected(index))?;
-                }
-            }
-        }
-        check_existing(&mut tx, backend, workspace_id, &rows, &by_external, &by_email).await?;
-
-        let at = now();
-        let public_ids: Vec<String> = rows.iter().map(|_| ids::hex_id(at)).collect();
-        let mut index = 0;
-        for chunk in items.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = writes::new_rows();
-            for changes in chunk {
-                let row = &mut rows[index];
-                let custom = std::mem::take(&mut row.custom);
-                let public_id = public_ids[index].clone();
-                writes::add_new_row(&mut insert, public_id, workspace_id, at, &row.written, changes, custom);
-                index += 1;
-            }
-            tx.execute(&insert).await?;
-        }
+        let ids = insert_contacts(&mut tx, self.backend(), workspace_id, items).await?;
         tx.commit().await?;
-        Ok(public_ids)
+        Ok(ids)
     }
 
     /// Applies tags to contacts as `POST /contacts/{id}/tags` would (by `admin_id`, now; a tag
@@ -180,7 +120,6 @@ impl Store {
     ) -> ImportResult<()> {
         let mut tx = self.begin().await?;
         widen_cache(&mut tx).await?;
-        let contact_ids = contact_ids(&mut tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
         let mut tags: Vec<i64> = links.iter().map(|(_, t)| *t).collect();
         tags.sort_unstable();
         tags.dedup();
@@ -195,13 +134,7 @@ impl Store {
         if let Some(missing) = tags.iter().find(|t| !found.contains(t)) {
             return Err(ImportError::NotFound { missing: Missing::Tag, name: missing.to_string() });
         }
-        let at = now();
-        let rows = links
-            .iter()
-            .map(|(contact, tag)| [contact_ids[*contact].into(), (*tag).into(), at.into(), admin_id.into()]);
-        let columns =
-            [ContactTags::ContactId, ContactTags::TagId, ContactTags::AppliedAt, ContactTags::AppliedBy];
-        insert_links(&mut tx, ContactTags::Table, columns, rows.collect()).await?;
+        insert_taggings(&mut tx, workspace_id, admin_id, links).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -216,7 +149,6 @@ impl Store {
     ) -> ImportResult<()> {
         let mut tx = self.begin().await?;
         widen_cache(&mut tx).await?;
-        let contact_ids = contact_ids(&mut tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
         let company_ids = ids_by_public(&mut tx, links.iter().map(|(_, c)| *c), Missing::Company, |chunk| {
             Companies::select([Companies::Id, Companies::PublicId])
                 .cond_where(companies::live(workspace_id))
@@ -224,38 +156,147 @@ impl Store {
                 .take()
         })
         .await?;
-
-        // The per-contact limit, counted over what the contact has plus what the batch adds.
-        let mut attached: HashMap<i64, HashSet<i64>> = HashMap::new();
-        let contacts: Vec<i64> = contact_ids.values().copied().collect();
-        for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
-            let existing: Vec<(i64, i64)> = tx
-                .fetch_all(
-                    ContactCompanies::select([ContactCompanies::ContactId, ContactCompanies::CompanyId])
-                        .and_where(Expr::col(ContactCompanies::ContactId).is_in(chunk.iter().copied())),
-                )
-                .await?;
-            for (contact, company) in existing {
-                attached.entry(contact).or_default().insert(company);
-            }
-        }
-        for (contact, company) in links {
-            let set = attached.entry(contact_ids[*contact]).or_default();
-            set.insert(company_ids[*company]);
-            if set.len() as i64 > MAX_COMPANIES_PER_CONTACT {
-                return Err(ImportError::ContactCompanyLimit((*contact).to_owned()));
-            }
-        }
-
-        let at = now();
-        let rows = links.iter().map(|(contact, company)| {
-            [contact_ids[*contact].into(), company_ids[*company].into(), at.into()]
-        });
-        let columns = [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
-        insert_links(&mut tx, ContactCompanies::Table, columns, rows.collect()).await?;
+        let links: Vec<(&str, i64)> =
+            links.iter().map(|(contact, company)| (*contact, company_ids[*company])).collect();
+        attach_companies(&mut tx, workspace_id, &links).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Creates `items` as `POST /contacts` would, in the caller's transaction, and returns their
+/// API ids in input order.
+pub(crate) async fn insert_contacts(
+    tx: &mut impl Exec,
+    backend: Backend,
+    workspace_id: i64,
+    items: &[ContactChanges],
+) -> ImportResult<Vec<String>> {
+    let mut rows = Vec::with_capacity(items.len());
+    let mut by_external: HashMap<String, usize> = HashMap::new();
+    let mut by_email: HashMap<String, usize> = HashMap::new();
+    for (index, changes) in items.iter().enumerate() {
+        let role = changes.role.unwrap_or(Role::User);
+        let email = contact::clean_email(changes.email.clone().flatten()).map_err(rejected(index))?;
+        let external_id = writes::trimmed(changes.external_id.clone()).flatten();
+        if role == Role::User && email.is_none() && external_id.is_none() {
+            return Err(ImportError::Rejected { index, rejection: Rejection::UserWithoutIdentity });
+        }
+        rows.push(Row { written: Written { role, email, external_id }, custom: Map::new() });
+    }
+    for (index, row) in rows.iter().enumerate() {
+        if let Some(external_id) = &row.written.external_id
+            && let Some(first) = by_external.insert(external_id.clone(), index)
+        {
+            return Err(ImportError::DuplicateInBatch { index, first });
+        }
+        if let (Role::User, Some(email)) = (row.written.role, &row.written.email)
+            && let Some(first) = by_email.insert(fold(backend, email), index)
+        {
+            return Err(ImportError::DuplicateInBatch { index, first });
+        }
+    }
+
+    let mut owners: Vec<i64> = items.iter().filter_map(|c| c.owner_id.flatten()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    if !owners.is_empty() {
+        let found: Vec<(i64,)> = tx
+            .fetch_all(
+                Admins::select([Admins::Id])
+                    .where_eq(Admins::WorkspaceId, workspace_id)
+                    .and_where(Expr::col(Admins::Id).is_in(owners.iter().copied())),
+            )
+            .await?;
+        if let Some(index) =
+            items.iter().position(|c| c.owner_id.flatten().is_some_and(|o| !found.contains(&(o,))))
+        {
+            return Err(ImportError::Rejected { index, rejection: Rejection::OwnerNotFound });
+        }
+    }
+    if items.iter().any(|c| c.custom_attributes.is_some()) {
+        let attributes = data_attributes::custom(tx, workspace_id, Model::Contact).await?;
+        for (index, (changes, row)) in items.iter().zip(rows.iter_mut()).enumerate() {
+            if let Some(values) = &changes.custom_attributes {
+                contact::merge_custom_attributes(&mut row.custom, values, &attributes)
+                    .map_err(rejected(index))?;
+            }
+        }
+    }
+    check_existing(tx, backend, workspace_id, &rows, &by_external, &by_email).await?;
+
+    let at = now();
+    let public_ids: Vec<String> = rows.iter().map(|_| ids::hex_id(at)).collect();
+    let mut index = 0;
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = writes::new_rows();
+        for changes in chunk {
+            let row = &mut rows[index];
+            let custom = std::mem::take(&mut row.custom);
+            let public_id = public_ids[index].clone();
+            writes::add_new_row(&mut insert, public_id, workspace_id, at, &row.written, changes, custom);
+            index += 1;
+        }
+        tx.execute(&insert).await?;
+    }
+    Ok(public_ids)
+}
+
+/// Applies tags (ids of the workspace's tags) to contacts in the caller's transaction, as
+/// `POST /contacts/{id}/tags` would. `links` are (contact API id, tag id).
+pub(crate) async fn insert_taggings(
+    tx: &mut impl Exec,
+    workspace_id: i64,
+    admin_id: i64,
+    links: &[(&str, i64)],
+) -> ImportResult<()> {
+    let contact_ids = contact_ids(tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
+    let at = now();
+    let rows = links
+        .iter()
+        .map(|(contact, tag)| [contact_ids[*contact].into(), (*tag).into(), at.into(), admin_id.into()]);
+    let columns =
+        [ContactTags::ContactId, ContactTags::TagId, ContactTags::AppliedAt, ContactTags::AppliedBy];
+    insert_links(tx, ContactTags::Table, columns, rows.collect()).await?;
+    Ok(())
+}
+
+/// Attaches companies (internal ids of the workspace's live companies) to contacts in the
+/// caller's transaction, as `POST /contacts/{id}/companies` would. `links` are (contact API
+/// id, company id).
+pub(crate) async fn attach_companies(
+    tx: &mut impl Exec,
+    workspace_id: i64,
+    links: &[(&str, i64)],
+) -> ImportResult<()> {
+    let contact_ids = contact_ids(tx, workspace_id, links.iter().map(|(c, _)| *c)).await?;
+    // The per-contact limit, counted over what the contact has plus what the batch adds.
+    let mut attached: HashMap<i64, HashSet<i64>> = HashMap::new();
+    let contacts: Vec<i64> = contact_ids.values().copied().collect();
+    for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
+        let existing: Vec<(i64, i64)> = tx
+            .fetch_all(
+                ContactCompanies::select([ContactCompanies::ContactId, ContactCompanies::CompanyId])
+                    .and_where(Expr::col(ContactCompanies::ContactId).is_in(chunk.iter().copied())),
+            )
+            .await?;
+        for (contact, company) in existing {
+            attached.entry(contact).or_default().insert(company);
+        }
+    }
+    for (contact, company) in links {
+        let set = attached.entry(contact_ids[*contact]).or_default();
+        set.insert(*company);
+        if set.len() as i64 > MAX_COMPANIES_PER_CONTACT {
+            return Err(ImportError::ContactCompanyLimit((*contact).to_owned()));
+        }
+    }
+    let at = now();
+    let rows =
+        links.iter().map(|(contact, company)| [contact_ids[*contact].into(), (*company).into(), at.into()]);
+    let columns = [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
+    insert_links(tx, ContactCompanies::Table, columns, rows.collect()).await?;
+    Ok(())
 }
 
 /// Inserts `rows` into a table of links, keyed by its first two columns, in statements of
