@@ -432,3 +432,22 @@ async fn deleting_a_ticket_removes_it(app: TestApp) {
     let (status, _) = v16.get(&format!("/conversations/{id}")).await;
     assert_eq!(status, 404);
 }
+
+backend_test!(concurrent_creates_take_consecutive_numbers);
+async fn concurrent_creates_take_consecutive_numbers(app: TestApp) {
+    let type_id = ticket_type(&app, "Bug", "Customer").await;
+    let c = contact(&app, json!({"email": "many@x.io"})).await;
+    let c_id = c["id"].as_str().unwrap().to_owned();
+    let app = std::sync::Arc::new(app);
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (app, type_id, c_id) = (app.clone(), type_id.clone(), c_id.clone());
+        calls.spawn(async move { ticket(&app, &type_id, &c_id).await["ticket_id"].as_str().unwrap().to_owned() });
+    }
+    let mut numbers = Vec::new();
+    while let Some(number) = calls.join_next().await {
+        numbers.push(number.unwrap().parse::<i64>().unwrap());
+    }
+    numbers.sort();
+    assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
+}

@@ -2,7 +2,7 @@
 //! (each state move, attribute change, open/close/snooze and assignment is a part), replying,
 //! and deleting. Each runs in one transaction, the ticket's rows locked first.
 
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, ExprTrait, LockType, Query};
 use serde_json::{Map, Value as Json, json};
 
 use crate::domain::conversation::requests::{ContactKey, Replier, Reply};
@@ -23,7 +23,8 @@ use crate::store::schema::conversations::{ConversationParts, Conversations};
 use crate::store::schema::tickets::{TicketLinks, TicketRow, TicketStateRow, Tickets};
 use crate::store::tickets::reads::{get, ticket_part, ticket_row};
 use crate::store::tickets::types::{attribute_rows, defs, ensure_states, states, type_row};
-use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::schema::workspaces::Workspaces;
+use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Adds the ticket's data to a part's metadata (`base`, what the part already has).
 pub(crate) async fn set_part_data(
@@ -157,6 +158,16 @@ pub(crate) async fn create_in(
     let id = insert_conversation(db, workspace_id, &started).await?;
     set(db, id, vec![(Conversations::Title, title.into()), (Conversations::CompanyId, company.into())])
         .await?;
+    // Ticket numbers count per workspace. SQLite's write transaction already holds the
+    // database; on PostgreSQL the workspace's row orders concurrent creates (`NO KEY UPDATE`
+    // does not stop inserts that reference it), so two never take the same number.
+    if db.backend() == Backend::Postgres {
+        let lock = Workspaces::select([Workspaces::Id])
+            .where_eq(Workspaces::Id, workspace_id)
+            .lock(LockType::NoKeyUpdate)
+            .take();
+        db.fetch_optional::<(i64,)>(&lock).await?;
+    }
     let last: Option<i64> = db
         .fetch_scalar(
             Query::select()
