@@ -24,6 +24,10 @@ pub mod segments;
 pub mod subscription_types;
 pub mod tags;
 pub mod teams;
+pub mod ticket_conversion;
+pub mod ticket_jobs;
+pub mod ticket_links;
+pub mod ticket_search;
 mod token_cache;
 pub mod uploads;
 pub mod visitors;
@@ -133,6 +137,10 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         segments::router(),
         subscription_types::router(),
         tags::router(),
+        ticket_conversion::router(),
+        ticket_jobs::router(),
+        ticket_links::router(),
+        ticket_search::router(),
         visitors::router(),
     ];
     let api = resources.into_iter().fold(Router::new(), Router::merge);

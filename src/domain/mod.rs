@@ -29,6 +29,8 @@ pub mod snapshot;
 pub mod str_enum;
 pub mod subscription;
 pub mod tag;
+pub mod ticket_conversion;
+pub mod ticket_job;
 pub mod team;
 pub mod upload;
 pub mod version;

@@ -28,6 +28,7 @@ pub mod contacts;
 pub mod conversations;
 pub(crate) mod resolve;
 pub mod saved_segments;
+pub mod tickets;
 
 use crate::domain::search::{Field, FieldType, Filter, GroupOp, Predicate, Query, Scalar, SearchError};
 use crate::store::Backend;

@@ -35,6 +35,9 @@ pub(crate) struct Owner {
     taggings: Option<(&'static str, &'static str)>,
     /// The column a segment's person type filters (`contacts.role`).
     role: Option<DynIden>,
+    /// `custom_attributes` is JSON kept as text (`tickets.ticket_attributes`): PostgreSQL
+    /// reads it through a cast to `jsonb`, which an expression index serves.
+    json_in_text: bool,
 }
 
 impl Owner {
@@ -56,7 +59,12 @@ impl Owner {
             custom_attributes: custom_attributes.into_iden(),
             taggings: None,
             role: None,
+            json_in_text: false,
         }
+    }
+
+    pub fn json_in_text(self) -> Self {
+        Owner { json_in_text: true, ..self }
     }
 
     pub fn tagged_in(self, taggings: &'static str, owner: &'static str) -> Self {
@@ -92,7 +100,12 @@ fn always() -> Condition {
 
 /// `custom_attributes.<name>` of the owner's JSON column.
 pub(crate) fn custom_attribute(owner: &Owner, name: &str, f: &Filter) -> Target {
-    let json = owner.col(&owner.custom_attributes);
+    let json = match (owner.backend, owner.json_in_text) {
+        (Backend::Postgres, true) => {
+            Expr::cust_with_exprs("CAST($1 AS jsonb)", [owner.col(&owner.custom_attributes)])
+        }
+        _ => owner.col(&owner.custom_attributes),
+    };
     let key = || Expr::val(name.to_owned());
     match owner.backend {
         Backend::Sqlite => {
@@ -218,6 +231,13 @@ pub(crate) async fn catalog(
         Resource::Contacts => Model::Contact,
         Resource::Companies => Model::Company,
         Resource::Conversations => Model::Conversation,
+        Resource::Tickets => {
+            let mut catalog = Catalog::new(resource);
+            if needs.attributes {
+                catalog.ticket_attributes = super::tickets::attributes(db, workspace_id).await?;
+            }
+            return Ok(catalog);
+        }
     };
     let mut catalog = Catalog::new(resource);
     if needs.attributes {
