@@ -28,6 +28,8 @@ pub mod ticket_conversion;
 pub mod ticket_jobs;
 pub mod ticket_links;
 pub mod ticket_search;
+pub mod ticket_types;
+pub mod tickets;
 mod token_cache;
 pub mod uploads;
 pub mod visitors;
@@ -141,6 +143,8 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         ticket_jobs::router(),
         ticket_links::router(),
         ticket_search::router(),
+        ticket_types::router(),
+        tickets::router(),
         visitors::router(),
     ];
     let api = resources.into_iter().fold(Router::new(), Router::merge);

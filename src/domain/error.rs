@@ -45,6 +45,14 @@ pub enum ErrorCode {
     AttributeInvalid,
     /// A merged contact asked for by its old identifier (410, with a `Link` to the survivor).
     ContactMerged,
+    /// A ticket asked for by an id the workspace lacks.
+    TicketNotFound,
+    /// A ticket update's admin or assignee the workspace lacks.
+    AssigneeNotFound,
+    /// A ticket state that is not one of the ticket type's.
+    TicketStateIdInvalid,
+    /// A request that does not fit the ticket (a contact's reply on a back-office ticket).
+    ParameterMismatch,
     RateLimitExceeded,
     PayloadTooLarge,
     Conflict,
@@ -97,6 +105,10 @@ impl ErrorCode {
             ErrorCode::ConversationAttributeNotFound => (404, "conversation_attribute_not_found"),
             ErrorCode::AttributeInvalid => (422, "parameter_invalid"),
             ErrorCode::ContactMerged => (410, "contact_merged"),
+            ErrorCode::TicketNotFound => (404, "ticket_not_found"),
+            ErrorCode::AssigneeNotFound => (404, "assignee_not_found"),
+            ErrorCode::TicketStateIdInvalid => (400, "ticket_state_id_invalid"),
+            ErrorCode::ParameterMismatch => (400, "parameter_mismatch"),
             ErrorCode::RateLimitExceeded => (429, "rate_limit_exceeded"),
             ErrorCode::PayloadTooLarge => (413, "request_too_large"),
             ErrorCode::Conflict => (409, "conflict"),
@@ -181,6 +193,10 @@ pub enum Missing {
     AdminForAdminId,
     Brand,
     EmailSetting,
+    Ticket,
+    TicketType,
+    /// The admin or assignee a ticket update names.
+    Assignee,
 }
 
 impl Missing {
@@ -222,6 +238,9 @@ impl Missing {
             Missing::AdminForAdminId => (ErrorCode::AdminNotFound, "Admin for admin_id not found"),
             Missing::Brand => (ErrorCode::NotFound, "Brand not found"),
             Missing::EmailSetting => (ErrorCode::NotFound, "Email setting not found"),
+            Missing::Ticket => (ErrorCode::TicketNotFound, "Ticket not found"),
+            Missing::TicketType => (ErrorCode::NotFound, "Ticket type not found"),
+            Missing::Assignee => (ErrorCode::AssigneeNotFound, "Assignee not found"),
         }
     }
 }

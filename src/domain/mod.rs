@@ -32,6 +32,7 @@ pub mod tag;
 pub mod ticket_conversion;
 pub mod ticket_job;
 pub mod team;
+pub mod ticket;
 pub mod upload;
 pub mod version;
 pub mod visitor;

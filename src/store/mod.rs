@@ -35,6 +35,7 @@ pub mod tags;
 pub mod ticket_conversion;
 pub mod ticket_jobs;
 pub mod ticket_links;
+pub mod tickets;
 pub mod uploads;
 pub mod visitors;
 pub mod workspaces;

@@ -16,8 +16,8 @@ use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, recor
 use crate::store::conversations::reads::row;
 use crate::store::schema::conversations::ConversationRow;
 use crate::store::schema::tickets::{TicketStateRow, Tickets};
-use crate::store::ticket_links::touch_ticket;
-use crate::store::tickets::reads::{get, is_ticket, ticket_row};
+use crate::store::ticket_links::{ticket_category, touch_ticket};
+use crate::store::tickets::reads::{get, ticket_row};
 use crate::store::tickets::types::{attribute_rows, defs, ensure_states, state_row, type_row};
 use crate::store::tickets::writes::set_part_data;
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
@@ -135,8 +135,10 @@ impl Store {
             Err(StoreError::NotFound(_)) => return Err(Missing::Conversation.into()),
             other => other?,
         };
-        if is_ticket(&mut tx, id).await? {
-            return Err(invalid("The conversation is already a ticket"));
+        match ticket_category(&mut tx, workspace_id, id).await {
+            Ok(_) => return Err(invalid("The conversation is already a ticket")),
+            Err(StoreError::NotFound(_)) => {}
+            Err(other) => return Err(other),
         }
         check_admin(&mut tx, workspace_id, admin_id).await?;
         let ticket_type = type_row(&mut tx, workspace_id, convert.ticket_type_id).await?;

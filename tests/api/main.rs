@@ -55,5 +55,7 @@ mod ticket_fixtures;
 mod ticket_jobs;
 mod ticket_links;
 mod ticket_search;
+mod ticket_types;
+mod tickets;
 mod versions;
 mod visitors;

@@ -15,6 +15,7 @@ mod data_attribute;
 mod help_center;
 mod note;
 mod team;
+mod ticket;
 
 use std::fmt;
 
@@ -127,6 +128,9 @@ fn shape_of(object: &Map<String, Value>) -> Option<&'static Shape> {
         "data_attribute" => data_attribute::DATA_ATTRIBUTE,
         "note" => note::NOTE,
         "team" => team::TEAM,
+        "ticket" => ticket::TICKET,
+        "ticket_type" => ticket::TICKET_TYPE,
+        "ticket_part" => ticket::PART,
         _ => return None,
     })
 }

@@ -27,6 +27,7 @@ use crate::store::schema::conversations::{
 };
 use crate::store::schema::messages::Messages;
 use crate::store::schema::tags::Tags;
+use crate::store::schema::tickets::Tickets;
 use crate::store::search::conversations::Resolver;
 use crate::store::search::lower;
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
@@ -476,6 +477,10 @@ async fn page(
     after: Option<Position>,
     limit: u64,
 ) -> StoreResult<ConversationPage> {
+    // Tickets are conversation rows, listed and searched as tickets, not as conversations.
+    let tickets =
+        Tickets::select([Tickets::ConversationId]).where_eq(Tickets::WorkspaceId, workspace_id).take();
+    let filter = Condition::all().add(filter).add(Conversations::Id.col().not_in_subquery(tickets));
     let total: i64 = db
         .fetch_scalar(
             Query::select()

@@ -196,6 +196,92 @@ async fn latest_of(db: &mut impl Exec, workspace_id: i64, contact_id: i64) -> St
     Ok(found.map(|(id,)| id))
 }
 
+/// A reply by an admin (comment or note) or a contact, in the caller's transaction; `id`
+/// `None` is "last": the contact's most recently updated conversation. Answers the
+/// conversation's id and the part's.
+pub(crate) async fn reply_in(
+    tx: &mut impl Exec,
+    workspace_id: i64,
+    id: Option<i64>,
+    reply: &crate::domain::conversation::requests::Reply,
+) -> StoreResult<(i64, i64)> {
+    use crate::domain::conversation::requests::{AdminMessage, Replier};
+    let author = match &reply.by {
+        Replier::Admin { admin_id, .. } => {
+            check_admin(tx, workspace_id, *admin_id).await?;
+            PartAuthor::Admin(*admin_id)
+        }
+        Replier::Contact(key) => PartAuthor::Contact(require_contact(tx, workspace_id, key).await?),
+    };
+    let id = match (id, author) {
+        (Some(id), _) => id,
+        (None, PartAuthor::Contact(contact)) => {
+            latest_of(tx, workspace_id, contact.id).await?.ok_or(StoreError::NotFound(Missing::Resource))?
+        }
+        (None, _) => return Err(Missing::Resource.into()),
+    };
+    let row = row(tx, workspace_id, id).await?;
+    let at = reply.created_at.unwrap_or_else(now);
+    let mut core = row.core(at);
+    let waiting = core.waiting_since;
+    let (kind, events) = match (&reply.by, author) {
+        (Replier::Admin { message: AdminMessage::Note, .. }, _) => (part_type::NOTE, vec![]),
+        (Replier::Admin { message, .. }, _) => {
+            core.waiting_since = None;
+            let kind = if *message == AdminMessage::QuickReply {
+                part_type::QUICK_REPLY
+            } else {
+                part_type::COMMENT
+            };
+            (kind, vec![Event::AdminReply])
+        }
+        (_, PartAuthor::Contact(contact)) => {
+            if !is_participant(tx, id, contact.id).await? {
+                return Err(not_participant().into());
+            }
+            core.waiting_since.get_or_insert(at);
+            core.read = false;
+            if core.state == State::Open {
+                (part_type::COMMENT, vec![Event::ContactReply])
+            } else {
+                // A contact writing re-opens the conversation; the part says so.
+                let mut events = vec![Event::ContactReply];
+                if core.state == State::Closed {
+                    events.push(Event::Reopen);
+                }
+                core.state = State::Open;
+                core.snoozed_until = None;
+                (part_type::OPEN, events)
+            }
+        }
+        (_, _) => unreachable!("a contact reply has a contact author"),
+    };
+    let part_id = insert_part(
+        tx,
+        id,
+        NewPart {
+            part_type: kind,
+            body: reply.body.as_deref(),
+            author,
+            assigned_to: None,
+            attachments: &reply.attachments,
+            state: core.state,
+            metadata: reply.metadata.clone(),
+            at,
+        },
+    )
+    .await?;
+    uploads::insert(tx, workspace_id, part_id, &reply.uploads).await?;
+    record_all(&mut core.stats, &events, at, waiting);
+    match author {
+        PartAuthor::Contact(c) => touch_contacts(tx, id, Contacts::LastRepliedAt, at, Some(c.id)).await?,
+        _ if !events.is_empty() => touch_contacts(tx, id, Contacts::LastContactedAt, at, None).await?,
+        _ => {}
+    }
+    save(tx, id, &core, std::cmp::max(at, row.updated_at)).await?;
+    Ok((id, part_id))
+}
+
 impl Store {
     /// Starts a conversation from a contact (see [`start_from_contact`]).
     pub async fn create_conversation(
@@ -281,85 +367,8 @@ impl Store {
         id: Option<i64>,
         reply: &crate::domain::conversation::requests::Reply,
     ) -> StoreResult<Conversation> {
-        use crate::domain::conversation::requests::{AdminMessage, Replier};
         let mut tx = self.begin().await?;
-        let author = match &reply.by {
-            Replier::Admin { admin_id, .. } => {
-                check_admin(&mut tx, workspace_id, *admin_id).await?;
-                PartAuthor::Admin(*admin_id)
-            }
-            Replier::Contact(key) => PartAuthor::Contact(require_contact(&mut tx, workspace_id, key).await?),
-        };
-        let id = match (id, author) {
-            (Some(id), _) => id,
-            (None, PartAuthor::Contact(contact)) => latest_of(&mut tx, workspace_id, contact.id)
-                .await?
-                .ok_or(StoreError::NotFound(Missing::Resource))?,
-            (None, _) => return Err(Missing::Resource.into()),
-        };
-        let row = row(&mut tx, workspace_id, id).await?;
-        let at = reply.created_at.unwrap_or_else(now);
-        let mut core = row.core(at);
-        let waiting = core.waiting_since;
-        let (kind, events) = match (&reply.by, author) {
-            (Replier::Admin { message: AdminMessage::Note, .. }, _) => (part_type::NOTE, vec![]),
-            (Replier::Admin { message, .. }, _) => {
-                core.waiting_since = None;
-                let kind = if *message == AdminMessage::QuickReply {
-                    part_type::QUICK_REPLY
-                } else {
-                    part_type::COMMENT
-                };
-                (kind, vec![Event::AdminReply])
-            }
-            (_, PartAuthor::Contact(contact)) => {
-                if !is_participant(&mut tx, id, contact.id).await? {
-                    return Err(not_participant().into());
-                }
-                core.waiting_since.get_or_insert(at);
-                core.read = false;
-                if core.state == State::Open {
-                    (part_type::COMMENT, vec![Event::ContactReply])
-                } else {
-                    // A contact writing re-opens the conversation; the part says so.
-                    let mut events = vec![Event::ContactReply];
-                    if core.state == State::Closed {
-                        events.push(Event::Reopen);
-                    }
-                    core.state = State::Open;
-                    core.snoozed_until = None;
-                    (part_type::OPEN, events)
-                }
-            }
-            (_, _) => unreachable!("a contact reply has a contact author"),
-        };
-        let part_id = insert_part(
-            &mut tx,
-            id,
-            NewPart {
-                part_type: kind,
-                body: reply.body.as_deref(),
-                author,
-                assigned_to: None,
-                attachments: &reply.attachments,
-                state: core.state,
-                metadata: reply.metadata.clone(),
-                at,
-            },
-        )
-        .await?;
-        uploads::insert(&mut tx, workspace_id, part_id, &reply.uploads).await?;
-        record_all(&mut core.stats, &events, at, waiting);
-        match author {
-            PartAuthor::Contact(c) => {
-                touch_contacts(&mut tx, id, Contacts::LastRepliedAt, at, Some(c.id)).await?
-            }
-            _ if !events.is_empty() => {
-                touch_contacts(&mut tx, id, Contacts::LastContactedAt, at, None).await?
-            }
-            _ => {}
-        }
-        save(&mut tx, id, &core, std::cmp::max(at, row.updated_at)).await?;
+        let (id, _) = reply_in(&mut tx, workspace_id, id, reply).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
         Ok(conversation)
