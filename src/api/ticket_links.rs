@@ -56,7 +56,8 @@ struct LinkBody {
 async fn link(ctx: Ctx, Path(id): Path<String>, Json(body): Json<LinkBody>) -> Reply<Conversation> {
     let id = ticket_id(&id)?;
     let conversation = body.conversation_id.ok_or_else(|| {
-        Rejection::new(ErrorCode::ParameterNotFound, "conversation_id not specified").with_field("conversation_id")
+        Rejection::new(ErrorCode::ParameterNotFound, "conversation_id not specified")
+            .with_field("conversation_id")
     })?;
     let conversation = conversation.numeric().ok_or(Missing::LinkableConversation)?;
     Ok(Json(ctx.store.link_conversation(ctx.workspace_id, id, conversation).await?))

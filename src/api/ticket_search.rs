@@ -27,7 +27,8 @@ type TicketList = NamedList<Ticket, Paged<CursorPages>>;
 
 fn resume(raw: Option<&str>) -> ApiResult<(i64, Option<Position>)> {
     let field = "pagination.starting_after";
-    cursor::resume(raw).map_err(|_| ApiError::invalid(field, format!("{field} is not a cursor this server made")))
+    cursor::resume(raw)
+        .map_err(|_| ApiError::invalid(field, format!("{field} is not a cursor this server made")))
 }
 
 /// operationId: searchTickets

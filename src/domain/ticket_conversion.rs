@@ -69,7 +69,11 @@ impl ConvertBody {
 
 /// What a ticket keeps when its type changes: "Attributes matching by name and type are
 /// automatically transferred from the old type".
-pub fn carried_over(old: &[AttributeDef], new: &[AttributeDef], values: &Map<String, Json>) -> Map<String, Json> {
+pub fn carried_over(
+    old: &[AttributeDef],
+    new: &[AttributeDef],
+    values: &Map<String, Json>,
+) -> Map<String, Json> {
     values
         .iter()
         .filter(|(name, _)| {
@@ -105,14 +109,25 @@ mod tests {
     use serde_json::json;
 
     fn def(name: &str, data_type: DataType) -> AttributeDef {
-        AttributeDef { name: name.into(), data_type, input_options: Map::new(), required_to_create: false, archived: false }
+        AttributeDef {
+            name: name.into(),
+            data_type,
+            input_options: Map::new(),
+            required_to_create: false,
+            archived: false,
+        }
     }
 
     #[test]
     fn attributes_matching_by_name_and_type_are_kept() {
-        let old = [def("_default_title_", DataType::String), def("size", DataType::Integer), def("note", DataType::String)];
+        let old = [
+            def("_default_title_", DataType::String),
+            def("size", DataType::Integer),
+            def("note", DataType::String),
+        ];
         let new = [def("_default_title_", DataType::String), def("size", DataType::String)];
-        let values = json!({"_default_title_": "Broken", "size": 3, "note": "x"}).as_object().cloned().unwrap();
+        let values =
+            json!({"_default_title_": "Broken", "size": 3, "note": "x"}).as_object().cloned().unwrap();
         assert_eq!(Json::Object(carried_over(&old, &new, &values)), json!({"_default_title_": "Broken"}));
     }
 

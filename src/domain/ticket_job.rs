@@ -71,7 +71,10 @@ mod tests {
     fn a_running_job_is_shown_pending_and_a_done_one_names_its_ticket() {
         let running = TicketJob { job_identifier: "j1".into(), status: JobStatus::Running, ticket_id: None };
         let shown = running.shown("http://h");
-        assert_eq!((shown.status, shown.url.as_str(), shown.resource_id), ("pending", "http://h/jobs/status/j1", None));
+        assert_eq!(
+            (shown.status, shown.url.as_str(), shown.resource_id),
+            ("pending", "http://h/jobs/status/j1", None)
+        );
         let done = TicketJob { job_identifier: "j1".into(), status: JobStatus::Success, ticket_id: Some(7) };
         let shown = done.shown("http://h");
         assert_eq!(shown.resource_url.as_deref(), Some("http://h/tickets/7"));

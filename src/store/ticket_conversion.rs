@@ -91,14 +91,16 @@ impl Store {
             .await?
             .ok_or_else(|| invalid("Ticket custom state doesn't belong to the new ticket type"))?;
         let rows = attribute_rows(&mut tx, &[ticket.ticket_type_id, new_type.id]).await?;
-        let (old, new): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.ticket_type_id == ticket.ticket_type_id);
+        let (old, new): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|r| r.ticket_type_id == ticket.ticket_type_id);
         let (old, new) = (defs(&old), defs(&new));
         extra_attributes(&new, &change.attributes)?;
         let values: Map<String, Json> = serde_json::from_str(&ticket.ticket_attributes).unwrap_or_default();
         let attributes = apply(&new, &carried_over(&old, &new, &values), &change.attributes, true)?;
 
         let at = now();
-        let (mut previous, conversation) = (ticket.previous_ticket_state_id, row(&mut tx, workspace_id, id).await?);
+        let (mut previous, conversation) =
+            (ticket.previous_ticket_state_id, row(&mut tx, workspace_id, id).await?);
         if state.id != ticket.ticket_state_id {
             let current = state_row(&mut tx, workspace_id, ticket.ticket_state_id).await?;
             let from = current.map_or_else(|| StateCategory::Submitted.as_str().to_owned(), |s| s.category);
@@ -149,16 +151,21 @@ impl Store {
             return Err(invalid("The ticket type is archived"));
         }
         let state = match convert.ticket_state_id {
-            Some(state) => state_of(&mut tx, workspace_id, state, &ticket_type.category).await?.ok_or_else(|| {
-                StoreError::from(Rejection::new(
-                    ErrorCode::TicketStateIdInvalid,
-                    "Ticket state id is not valid or is not associated with the ticket type",
-                ))
-            })?,
+            Some(state) => {
+                state_of(&mut tx, workspace_id, state, &ticket_type.category).await?.ok_or_else(|| {
+                    StoreError::from(Rejection::new(
+                        ErrorCode::TicketStateIdInvalid,
+                        "Ticket state id is not valid or is not associated with the ticket type",
+                    ))
+                })?
+            }
             None => crate::store::tickets::types::states(&mut tx, workspace_id)
                 .await?
                 .into_iter()
-                .find(|s| s.ticket_category == ticket_type.category && s.category == StateCategory::Submitted.as_str())
+                .find(|s| {
+                    s.ticket_category == ticket_type.category
+                        && s.category == StateCategory::Submitted.as_str()
+                })
                 .ok_or(StoreError::NotFound(Missing::Resource))?,
         };
         let rows = attribute_rows(&mut tx, &[ticket_type.id]).await?;
@@ -187,7 +194,8 @@ impl Store {
             (Tickets::UpdatedAt, at.into()),
         ]))
         .await?;
-        state_part(&mut tx, &conversation, admin_id, StateCategory::Submitted.as_str(), &state.category, at).await?;
+        state_part(&mut tx, &conversation, admin_id, StateCategory::Submitted.as_str(), &state.category, at)
+            .await?;
         touch_ticket(&mut tx, id, at).await?;
         let ticket = get(&mut tx, workspace_id, id).await?;
         tx.commit().await?;

@@ -50,7 +50,12 @@ pub struct ClaimedTicketJob {
 
 impl Store {
     /// Checks a new ticket as creating it would, down to every lookup, and writes nothing.
-    pub async fn check_new_ticket(&self, workspace_id: i64, admin_id: i64, new: &NewTicket) -> StoreResult<()> {
+    pub async fn check_new_ticket(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        new: &NewTicket,
+    ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
         create_in(&mut tx, workspace_id, admin_id, new).await?;
         // Dropped, not committed: the trial is rolled back.
@@ -59,7 +64,12 @@ impl Store {
     }
 
     /// Stores a checked `POST /tickets` request, to be created as the admin `admin_id`.
-    pub async fn enqueue_ticket(&self, workspace_id: i64, admin_id: i64, request: &Json) -> StoreResult<TicketJob> {
+    pub async fn enqueue_ticket(
+        &self,
+        workspace_id: i64,
+        admin_id: i64,
+        request: &Json,
+    ) -> StoreResult<TicketJob> {
         let at = now();
         let job_identifier = new_job_identifier();
         let mut tx = self.begin_single().await?;
@@ -99,7 +109,9 @@ impl Store {
         // Leases keep real time; the job's own timestamps follow its workspace's clock.
         let real = real_now();
         let queued: Vec<TicketJobRow> = conn
-            .fetch_all(TicketJobs::select_rows().and_where(active()).order_by(TicketJobs::Id, Order::Asc).limit(20))
+            .fetch_all(
+                TicketJobs::select_rows().and_where(active()).order_by(TicketJobs::Id, Order::Asc).limit(20),
+            )
             .await?;
         drop(conn);
         for row in queued {
@@ -124,7 +136,11 @@ impl Store {
                     ])
                     .where_eq(TicketJobs::Id, row.id)
                     .where_eq(TicketJobs::Attempts, row.attempts)
-                    .and_where(TicketJobs::Status.col().is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()])),
+                    .and_where(
+                        TicketJobs::Status
+                            .col()
+                            .is_in([JobStatus::Pending.as_str(), JobStatus::Running.as_str()]),
+                    ),
                 )
                 .await?;
             tx.commit().await?;
@@ -160,7 +176,9 @@ impl Store {
         let (status, ticket_id, error) = match created {
             Ok(id) => (JobStatus::Success, Some(id), None),
             Err(StoreError::Rejected(rejection)) => (JobStatus::Failed, None, Some(rejection.message)),
-            Err(StoreError::NotFound(missing)) => (JobStatus::Failed, None, Some(missing.message().to_owned())),
+            Err(StoreError::NotFound(missing)) => {
+                (JobStatus::Failed, None, Some(missing.message().to_owned()))
+            }
             Err(other) => return Err(other),
         };
         if status == JobStatus::Failed {

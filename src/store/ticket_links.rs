@@ -24,7 +24,10 @@ const CUSTOMER: &str = "Customer";
 
 /// For each of `ids`, what is linked to it: the conversations merged with it, the tracker
 /// ticket it is linked to, and (a tracker) the conversations and tickets linked to it.
-pub(crate) async fn linked_objects(db: &mut impl Exec, ids: &[i64]) -> StoreResult<HashMap<i64, Vec<LinkedObject>>> {
+pub(crate) async fn linked_objects(
+    db: &mut impl Exec,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, Vec<LinkedObject>>> {
     let mut out: HashMap<i64, Vec<LinkedObject>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -85,12 +88,17 @@ pub(crate) async fn ticket_category(db: &mut impl Exec, workspace_id: i64, id: i
 /// Marks the conversation row `id` updated at `at`, and its ticket if it is one.
 pub(crate) async fn touch_ticket(db: &mut impl Exec, id: i64, at: i64) -> StoreResult<()> {
     touch(db, id, at).await?;
-    db.execute(Tickets::update([(Tickets::UpdatedAt, at.into())]).where_eq(Tickets::ConversationId, id)).await?;
+    db.execute(Tickets::update([(Tickets::UpdatedAt, at.into())]).where_eq(Tickets::ConversationId, id))
+        .await?;
     Ok(())
 }
 
 fn not_a_tracker(action: &str) -> StoreError {
-    Rejection::new(ErrorCode::InvalidTicketType, format!("Only tracker tickets support {action} conversations")).into()
+    Rejection::new(
+        ErrorCode::InvalidTicketType,
+        format!("Only tracker tickets support {action} conversations"),
+    )
+    .into()
 }
 
 impl Store {
@@ -122,7 +130,9 @@ impl Store {
             .into());
         }
         let trackers: Vec<(i64,)> = tx
-            .fetch_all(TicketLinks::select([TicketLinks::TicketId]).where_eq(TicketLinks::LinkedId, conversation_id))
+            .fetch_all(
+                TicketLinks::select([TicketLinks::TicketId]).where_eq(TicketLinks::LinkedId, conversation_id),
+            )
             .await?;
         match trackers.first() {
             Some((tracker,)) if *tracker == ticket_id => {}
@@ -135,7 +145,9 @@ impl Store {
             }
             None => {
                 let count: i64 = tx
-                    .fetch_scalar(TicketLinks::count(TicketLinks::LinkedId).where_eq(TicketLinks::TicketId, ticket_id))
+                    .fetch_scalar(
+                        TicketLinks::count(TicketLinks::LinkedId).where_eq(TicketLinks::TicketId, ticket_id),
+                    )
                     .await?;
                 if count >= MAX_LINKED {
                     return Err(Rejection::new(
@@ -192,7 +204,13 @@ impl Store {
     }
 
     /// Tags a ticket; tagging twice keeps the first application.
-    pub async fn tag_ticket(&self, workspace_id: i64, id: i64, tag_id: i64, admin_id: i64) -> StoreResult<Tag> {
+    pub async fn tag_ticket(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        tag_id: i64,
+        admin_id: i64,
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
         ticket_category(&mut tx, workspace_id, id).await?;
         let tag = tags::tag(&mut tx, workspace_id, id, tag_id, admin_id).await?;
@@ -202,7 +220,13 @@ impl Store {
     }
 
     /// Removes a tag from a ticket; a tag it does not carry is not found.
-    pub async fn untag_ticket(&self, workspace_id: i64, id: i64, tag_id: i64, admin_id: i64) -> StoreResult<Tag> {
+    pub async fn untag_ticket(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        tag_id: i64,
+        admin_id: i64,
+    ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
         ticket_category(&mut tx, workspace_id, id).await?;
         let tag = tags::untag(&mut tx, workspace_id, id, tag_id, admin_id).await?;

@@ -236,11 +236,17 @@ async fn mcp_ticket_writes(app: TestApp) {
     assert_eq!(app.get(&format!("/tickets/{id}")).await.1["ticket_attributes"]["_default_title_"], "Broken");
 
     let replied = mcp.ok("reply_to_ticket", json!({"ticket_id": id, "body": "On it"})).await;
-    assert_eq!((replied["type"].as_str(), replied["part_type"].as_str()), (Some("ticket_part"), Some("comment")));
+    assert_eq!(
+        (replied["type"].as_str(), replied["part_type"].as_str()),
+        (Some("ticket_part"), Some("comment"))
+    );
     assert_eq!(replied["author"]["id"], app.workspace.admin_id.to_string());
-    let noted = mcp.ok("reply_to_ticket", json!({"ticket_id": id, "message_type": "note", "body": "VIP"})).await;
+    let noted =
+        mcp.ok("reply_to_ticket", json!({"ticket_id": id, "message_type": "note", "body": "VIP"})).await;
     assert_eq!(noted["part_type"], "note");
-    let by_contact = mcp.ok("reply_to_ticket", json!({"ticket_id": id, "intercom_user_id": contact_id, "body": "Thanks"})).await;
+    let by_contact = mcp
+        .ok("reply_to_ticket", json!({"ticket_id": id, "intercom_user_id": contact_id, "body": "Thanks"}))
+        .await;
     assert_eq!(by_contact["author"]["type"], "user", "{by_contact}");
 
     // The endpoints' own refusals.

@@ -12,13 +12,20 @@ async fn states(app: &TestApp, category: &str) -> Vec<(String, String)> {
     let (status, body) = app.at_version("2.16").get("/ticket_states").await;
     assert_eq!(status, 200, "{body}");
     let types = app.at_version("2.16").get("/ticket_types").await.1;
-    let type_ids: Vec<&Json> =
-        types["data"].as_array().unwrap().iter().filter(|t| t["category"] == category).map(|t| &t["id"]).collect();
+    let type_ids: Vec<&Json> = types["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["category"] == category)
+        .map(|t| &t["id"])
+        .collect();
     body["data"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|s| s["ticket_types"]["data"].as_array().unwrap().iter().any(|t| type_ids.contains(&&t["id"])))
+        .filter(|s| {
+            s["ticket_types"]["data"].as_array().unwrap().iter().any(|t| type_ids.contains(&&t["id"]))
+        })
         .map(|s| (id(s), s["category"].as_str().unwrap().to_owned()))
         .collect()
 }
@@ -55,7 +62,10 @@ async fn a_ticket_changes_type_within_its_category(app: TestApp) {
         json!({"_default_title_": "Login broken", "_default_description_": "About Login broken", "component": "login", "size": "L"}),
         "{changed}"
     );
-    assert_eq!(changed["ticket_parts"]["ticket_parts"].as_array().unwrap().last().unwrap()["ticket_state"], "in_progress");
+    assert_eq!(
+        changed["ticket_parts"]["ticket_parts"].as_array().unwrap().last().unwrap()["ticket_state"],
+        "in_progress"
+    );
     assert!(changed["previous_ticket_state_id"].is_string(), "{changed}");
 
     // The documented refusals.
@@ -78,7 +88,8 @@ async fn a_ticket_changes_type_within_its_category(app: TestApp) {
         bad(json!({"ticket_type_id": bug, "ticket_state_id": state(&back_office, "submitted")})).await;
     let error = assert_error(status, &body, 400, "parameter_invalid");
     assert_eq!(error["message"], "Ticket custom state doesn't belong to the new ticket type");
-    let (status, body) = bad(json!({"ticket_type_id": chore, "ticket_state_id": state(&back_office, "submitted")})).await;
+    let (status, body) =
+        bad(json!({"ticket_type_id": chore, "ticket_state_id": state(&back_office, "submitted")})).await;
     assert_error(status, &body, 400, "parameter_invalid");
     let (status, body) =
         bad(json!({"ticket_type_id": bug, "ticket_state_id": in_progress, "ticket_attributes": {"Priority": "high"}}))
@@ -93,13 +104,21 @@ async fn a_ticket_changes_type_within_its_category(app: TestApp) {
 
     for missing in ["999999", "nope"] {
         let (status, body) = v2
-            .post(&format!("/tickets/{missing}/change_type"), json!({"ticket_type_id": bug, "ticket_state_id": in_progress}))
+            .post(
+                &format!("/tickets/{missing}/change_type"),
+                json!({"ticket_type_id": bug, "ticket_state_id": in_progress}),
+            )
             .await;
         assert_error(status, &body, 404, "not_found");
     }
     let other = app.other_workspace().await;
-    let (status, body) =
-        post_as(&v2, &other.access_token, &path, json!({"ticket_type_id": bug, "ticket_state_id": in_progress})).await;
+    let (status, body) = post_as(
+        &v2,
+        &other.access_token,
+        &path,
+        json!({"ticket_type_id": bug, "ticket_state_id": in_progress}),
+    )
+    .await;
     assert_error(status, &body, 404, "not_found");
 }
 
@@ -110,8 +129,12 @@ async fn a_conversation_becomes_a_ticket(app: TestApp) {
     let bug = ticket_type(&app, "Bug", "Customer").await;
     let chore = ticket_type(&app, "Chore", "Back-office").await;
     let conversation = start(&app, &joe, "My invoice is wrong").await;
-    reply(&app, &conversation, json!({"message_type": "comment", "type": "admin", "admin_id": me, "body": "Looking"}))
-        .await;
+    reply(
+        &app,
+        &conversation,
+        json!({"message_type": "comment", "type": "admin", "admin_id": me, "body": "Looking"}),
+    )
+    .await;
     let path = format!("/conversations/{conversation}/convert");
 
     let (status, body) = app.post(&path, json!({"ticket_type_id": chore})).await;
@@ -125,7 +148,10 @@ async fn a_conversation_becomes_a_ticket(app: TestApp) {
     let (status, converted) =
         app.post(&path, json!({"ticket_type_id": bug, "attributes": {"_default_title_": "Invoice"}})).await;
     assert_eq!(status, 200, "{converted}");
-    assert_eq!((converted["type"].as_str(), converted["id"].as_str()), (Some("ticket"), Some(conversation.as_str())));
+    assert_eq!(
+        (converted["type"].as_str(), converted["id"].as_str()),
+        (Some("ticket"), Some(conversation.as_str()))
+    );
     assert_eq!(converted["ticket_attributes"]["_default_title_"], "Invoice", "{converted}");
     assert_eq!(converted["contacts"]["contacts"][0]["id"], joe.as_str(), "{converted}");
     let parts = converted["ticket_parts"]["ticket_parts"].as_array().unwrap();
@@ -138,13 +164,18 @@ async fn a_conversation_becomes_a_ticket(app: TestApp) {
     let (status, body) = app.post(&path, json!({"ticket_type_id": bug})).await;
     assert_error(status, &body, 400, "parameter_invalid");
     for missing in ["999999", "nope"] {
-        let (status, body) = app.post(&format!("/conversations/{missing}/convert"), json!({"ticket_type_id": bug})).await;
+        let (status, body) =
+            app.post(&format!("/conversations/{missing}/convert"), json!({"ticket_type_id": bug})).await;
         assert_error(status, &body, 404, "not_found");
     }
     let other = app.other_workspace().await;
     let second = start(&app, &joe, "Another one").await;
-    let (status, body) =
-        post_as(&app, &other.access_token, &format!("/conversations/{second}/convert"), json!({"ticket_type_id": bug}))
-            .await;
+    let (status, body) = post_as(
+        &app,
+        &other.access_token,
+        &format!("/conversations/{second}/convert"),
+        json!({"ticket_type_id": bug}),
+    )
+    .await;
     assert_error(status, &body, 404, "not_found");
 }

@@ -29,7 +29,10 @@ pub async fn ticket(app: &TestApp, type_id: &str, contact: &str, title: &str, at
     let mut all = json!({"_default_title_": title, "_default_description_": format!("About {title}")});
     all.as_object_mut().unwrap().extend(attributes.as_object().cloned().unwrap_or_default());
     let (status, body) = app
-        .post("/tickets", json!({"ticket_type_id": type_id, "contacts": [{"id": contact}], "ticket_attributes": all}))
+        .post(
+            "/tickets",
+            json!({"ticket_type_id": type_id, "contacts": [{"id": contact}], "ticket_attributes": all}),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     body

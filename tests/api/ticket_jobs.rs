@@ -73,8 +73,9 @@ async fn enqueue_checks_the_request_first(app: TestApp) {
     let joe = user(&app, "joe@example.com").await;
     let bug = ticket_type(&app, "Bug", "Customer").await;
     let severity = ticket_attribute(&app, &bug, "severity", "integer").await;
-    let (code, body) =
-        v2.put(&format!("/ticket_types/{bug}/attributes/{severity}"), json!({"required_to_create": true})).await;
+    let (code, body) = v2
+        .put(&format!("/ticket_types/{bug}/attributes/{severity}"), json!({"required_to_create": true}))
+        .await;
     assert_eq!(code, 200, "{body}");
 
     let (code, body) = v2.post("/tickets/enqueue", json!({"contacts": [{"id": joe}]})).await;
@@ -95,7 +96,8 @@ async fn enqueue_checks_the_request_first(app: TestApp) {
     assert_error(code, &body, 400, "parameter_invalid");
     let mut good = request(&bug, &joe);
     good["ticket_attributes"]["severity"] = json!(2);
-    let (code, body) = v2.post("/tickets/enqueue", json!({"ticket_type_id": "999999", "contacts": [{"id": joe}]})).await;
+    let (code, body) =
+        v2.post("/tickets/enqueue", json!({"ticket_type_id": "999999", "contacts": [{"id": joe}]})).await;
     assert!(code.is_client_error(), "{body}");
     let mut nobody = good.clone();
     nobody["contacts"] = json!([{"id": "nobody"}]);
@@ -140,6 +142,10 @@ async fn a_job_the_rules_now_refuse_fails(app: TestApp) {
     assert_eq!(code, 200, "{body}");
     assert!(app.store.run_next_ticket_job(LEASE).await.unwrap());
     let failed = status(&v2, &job).await;
-    assert_eq!((failed["status"].as_str(), &failed["resource_id"]), (Some("failed"), &Json::Null), "{failed}");
+    assert_eq!(
+        (failed["status"].as_str(), &failed["resource_id"]),
+        (Some("failed"), &Json::Null),
+        "{failed}"
+    );
     assert_eq!(tickets(&app).await, 0);
 }

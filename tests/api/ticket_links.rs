@@ -19,7 +19,10 @@ async fn tickets_are_tagged_and_untagged(app: TestApp) {
 
     let (status, tagged) = app.post(&format!("/tickets/{t}/tags"), json!({"id": vip, "admin_id": me})).await;
     assert_eq!(status, 200, "{tagged}");
-    assert_eq!((tagged["type"].as_str(), tagged["id"].as_str(), tagged["name"].as_str()), (Some("tag"), Some(vip.as_str()), Some("VIP")));
+    assert_eq!(
+        (tagged["type"].as_str(), tagged["id"].as_str(), tagged["name"].as_str()),
+        (Some("tag"), Some(vip.as_str()), Some("VIP"))
+    );
     assert_eq!(tagged["applied_by"]["id"], me.as_str(), "{tagged}");
     // Twice keeps the first application.
     let (status, again) = app.post(&format!("/tickets/{t}/tags"), json!({"id": vip, "admin_id": me})).await;
@@ -40,17 +43,20 @@ async fn tickets_are_tagged_and_untagged(app: TestApp) {
         let (status, body) =
             app.post(&format!("/tickets/{ticket_id}/tags"), json!({"id": vip, "admin_id": me})).await;
         assert_error(status, &body, 404, "ticket_not_found");
-        let (status, body) =
-            app.call(Method::DELETE, &format!("/tickets/{ticket_id}/tags/{vip}"), Some(&json!({"admin_id": me}))).await;
+        let (status, body) = app
+            .call(Method::DELETE, &format!("/tickets/{ticket_id}/tags/{vip}"), Some(&json!({"admin_id": me})))
+            .await;
         assert_error(status, &body, 404, "ticket_not_found");
     }
-    let (status, body) = app.post(&format!("/tickets/{t}/tags"), json!({"id": "999999", "admin_id": me})).await;
+    let (status, body) =
+        app.post(&format!("/tickets/{t}/tags"), json!({"id": "999999", "admin_id": me})).await;
     assert_error(status, &body, 404, "tag_not_found");
     let (status, body) = app.post(&format!("/tickets/{t}/tags"), json!({"id": vip})).await;
     assert_error(status, &body, 400, "parameter_not_found");
     let (status, body) = app.post(&format!("/tickets/{t}/tags"), json!({"admin_id": me})).await;
     assert_error(status, &body, 400, "parameter_not_found");
-    let (status, body) = app.post(&format!("/tickets/{t}/tags"), json!({"id": vip, "admin_id": "999999"})).await;
+    let (status, body) =
+        app.post(&format!("/tickets/{t}/tags"), json!({"id": vip, "admin_id": "999999"})).await;
     assert_error(status, &body, 404, "admin_not_found");
 
     // Another workspace's ticket is not found.
@@ -89,7 +95,8 @@ async fn a_tracker_links_conversations_and_customer_tickets(app: TestApp) {
         "{linked}"
     );
     // Again: nothing changes.
-    let (status, again) = v2.post(&link(&tracker), json!({"conversation_id": conversation.parse::<i64>().unwrap()})).await;
+    let (status, again) =
+        v2.post(&link(&tracker), json!({"conversation_id": conversation.parse::<i64>().unwrap()})).await;
     assert_eq!((status.as_u16(), &again["linked_objects"]["total_count"]), (200, &json!(1)), "{again}");
     let (status, body) = v2.post(&link(&tracker), json!({"conversation_id": customer})).await;
     assert_eq!(status, 200, "{body}");

@@ -36,22 +36,35 @@ async fn ticket_search_every_field(app: TestApp) {
     let task = ticket_type(&app, "Chore", "Back-office").await;
     let incident = ticket_type(&app, "Incident", "Tracker").await;
 
-    let t1 = ticket(&app, &bug, &joe, "Login broken", json!({"component": "login", "severity": 3, "urgent": true}))
-        .await;
-    let t2 =
-        ticket(&app, &bug, &ann, "Billing wrong", json!({"component": "billing", "severity": 1, "urgent": false}))
-            .await;
+    let t1 = ticket(
+        &app,
+        &bug,
+        &joe,
+        "Login broken",
+        json!({"component": "login", "severity": 3, "urgent": true}),
+    )
+    .await;
+    let t2 = ticket(
+        &app,
+        &bug,
+        &ann,
+        "Billing wrong",
+        json!({"component": "billing", "severity": 1, "urgent": false}),
+    )
+    .await;
     let t3 = ticket(&app, &task, &joe, "Refund order", json!({})).await;
     let t4 = ticket(&app, &incident, &ann, "Outage", json!({})).await;
     let (t1, t2, t3, t4) = (id(&t1), id(&t2), id(&t3), id(&t4));
 
     // t1 moves on; t2 is assigned and tagged.
-    let (status, moved) = app.put(&format!("/tickets/{t1}"), json!({"state": "in_progress", "admin_id": me})).await;
+    let (status, moved) =
+        app.put(&format!("/tickets/{t1}"), json!({"state": "in_progress", "admin_id": me})).await;
     assert_eq!(status, 200, "{moved}");
     let (status, body) = app.put(&format!("/tickets/{t2}"), json!({"admin_id": me, "assignee_id": me})).await;
     assert_eq!(status, 200, "{body}");
     let urgent = tag(&app, "Urgent").await;
-    let (status, body) = app.post(&format!("/tickets/{t2}/tags"), json!({"id": urgent, "admin_id": me})).await;
+    let (status, body) =
+        app.post(&format!("/tickets/{t2}/tags"), json!({"id": urgent, "admin_id": me})).await;
     assert_eq!(status, 200, "{body}");
     let (_, t1_now) = app.at_version("2.16").get(&format!("/tickets/{t1}")).await;
     let in_progress = t1_now["ticket_state"]["id"].as_str().unwrap().to_owned();
@@ -89,9 +102,18 @@ async fn ticket_search_every_field(app: TestApp) {
         (json!({"field": "created_at", "operator": ">=", "value": created}), all.clone()),
         (json!({"field": "created_at", "operator": "<", "value": created - 1}), vec![]),
         (json!({"field": "updated_at", "operator": ">", "value": "1306054154"}), all.clone()),
-        (json!({"field": format!("ticket_attribute.{component}"), "operator": "=", "value": "login"}), sorted(&[&t1])),
-        (json!({"field": "ticket_attribute.component", "operator": "IN", "value": ["billing", "x"]}), sorted(&[&t2])),
-        (json!({"field": "ticket_attribute.component", "operator": "!=", "value": "login"}), sorted(&[&t2, &t3, &t4])),
+        (
+            json!({"field": format!("ticket_attribute.{component}"), "operator": "=", "value": "login"}),
+            sorted(&[&t1]),
+        ),
+        (
+            json!({"field": "ticket_attribute.component", "operator": "IN", "value": ["billing", "x"]}),
+            sorted(&[&t2]),
+        ),
+        (
+            json!({"field": "ticket_attribute.component", "operator": "!=", "value": "login"}),
+            sorted(&[&t2, &t3, &t4]),
+        ),
         (json!({"field": "ticket_attribute.severity", "operator": ">", "value": 2}), sorted(&[&t1])),
         (json!({"field": "ticket_attribute.urgent", "operator": "=", "value": false}), sorted(&[&t2])),
         (
@@ -164,7 +186,8 @@ async fn ticket_search_pages_to_the_end_and_keeps_to_its_workspace(app: TestApp)
         if let Some(cursor) = &after {
             pagination["starting_after"] = json!(cursor);
         }
-        let (status, body) = app.post("/tickets/search", json!({"query": query, "pagination": pagination})).await;
+        let (status, body) =
+            app.post("/tickets/search", json!({"query": query, "pagination": pagination})).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["total_count"], 5, "{body}");
         seen.extend(body["tickets"].as_array().unwrap().iter().map(id));
@@ -186,14 +209,21 @@ async fn ticket_search_pages_to_the_end_and_keeps_to_its_workspace(app: TestApp)
 
 backend_test!(merging_contacts_moves_their_tickets);
 async fn merging_contacts_moves_their_tickets(app: TestApp) {
-    let lead = contact(&app, json!({"role": "lead", "name": "Lead"})).await["id"].as_str().unwrap().to_owned();
+    let lead =
+        contact(&app, json!({"role": "lead", "name": "Lead"})).await["id"].as_str().unwrap().to_owned();
     let joe = user(&app, "joe@example.com").await;
     let bug = ticket_type(&app, "Bug", "Customer").await;
     let t = id(&ticket(&app, &bug, &lead, "From the lead", json!({})).await);
     let (status, body) = app.post("/contacts/merge", json!({"from": lead, "into": joe})).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(found(&app, json!({"field": "contact_ids", "operator": "=", "value": joe})).await, vec![t.clone()]);
-    assert_eq!(found(&app, json!({"field": "contact_ids", "operator": "=", "value": lead})).await, Vec::<String>::new());
+    assert_eq!(
+        found(&app, json!({"field": "contact_ids", "operator": "=", "value": joe})).await,
+        vec![t.clone()]
+    );
+    assert_eq!(
+        found(&app, json!({"field": "contact_ids", "operator": "=", "value": lead})).await,
+        Vec::<String>::new()
+    );
     let (status, body) = app.get(&format!("/tickets/{t}")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["contacts"]["contacts"][0]["id"], joe.as_str(), "{body}");

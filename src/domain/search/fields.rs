@@ -169,7 +169,9 @@ impl Catalog {
             let (name, ty) = self.attributes.iter().find(|(n, _)| n == attr)?;
             return Some((Field::Custom(name.clone()), FieldDef::for_resource(self.resource, *ty)));
         }
-        if let Some(key) = name.strip_prefix("ticket_attribute.").filter(|_| self.resource == Resource::Tickets) {
+        if let Some(key) =
+            name.strip_prefix("ticket_attribute.").filter(|_| self.resource == Resource::Tickets)
+        {
             // By id as documented; by name too, which is what a ticket's `ticket_attributes` shows.
             let found = self.ticket_attributes.iter().find(|a| a.id == key);
             let attribute = found.or_else(|| self.ticket_attributes.iter().find(|a| a.name == key))?;

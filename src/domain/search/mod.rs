@@ -94,7 +94,9 @@ mod syntax;
 mod tests;
 mod typed;
 
-pub use fields::{Catalog, Field, FieldDef, Resource, TicketAttributeField, offset_day_bounds, utc_day_bounds};
+pub use fields::{
+    Catalog, Field, FieldDef, Resource, TicketAttributeField, offset_day_bounds, utc_day_bounds,
+};
 pub use syntax::{
     GroupOp, Limits, Literal, Needs, OpSet, Operator, RawFilter, RawGroup, RawQuery, parse, parse_with_limits,
 };

@@ -20,12 +20,12 @@ use sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectSta
 
 use crate::domain::conversation::Position;
 use crate::domain::search::{self, FieldType, Filter, Predicate, Scalar, SearchError, TicketAttributeField};
+use crate::domain::ticket::Ticket;
 use crate::store::schema::conversations::Conversations;
 use crate::store::schema::tickets::{TicketStates, TicketTypeAttributes, Tickets};
 use crate::store::search::conversations::Resolver as ConversationResolver;
 use crate::store::search::resolve::{Owner, custom_attribute};
 use crate::store::search::{ColumnResolver, Target, lower, lower_target};
-use crate::domain::ticket::Ticket;
 use crate::store::tickets;
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
@@ -45,7 +45,10 @@ fn field_type(data_type: &str) -> FieldType {
 }
 
 /// The attributes of the workspace's ticket types, for `ticket_attribute.{id}`.
-pub(crate) async fn attributes(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Vec<TicketAttributeField>> {
+pub(crate) async fn attributes(
+    db: &mut impl Exec,
+    workspace_id: i64,
+) -> StoreResult<Vec<TicketAttributeField>> {
     let rows: Vec<(i64, String, String)> = db
         .fetch_all(
             TicketTypeAttributes::select([
@@ -59,7 +62,11 @@ pub(crate) async fn attributes(db: &mut impl Exec, workspace_id: i64) -> StoreRe
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, data_type)| TicketAttributeField { id: id.to_string(), name, ty: field_type(&data_type) })
+        .map(|(id, name, data_type)| TicketAttributeField {
+            id: id.to_string(),
+            name,
+            ty: field_type(&data_type),
+        })
         .collect())
 }
 
@@ -121,14 +128,23 @@ impl Resolver {
             _ => return Target::Column(col(Tickets::Category)),
         };
         let rewritten = Filter { predicate, ..f.clone() };
-        Target::Condition(lower_target(self.owner.backend, &rewritten, Target::Column(col(Tickets::Category))))
+        Target::Condition(lower_target(
+            self.owner.backend,
+            &rewritten,
+            Target::Column(col(Tickets::Category)),
+        ))
     }
 
     /// The ticket state's category, by the states that have it (the `tickets_state` index).
     fn state(&self) -> Target {
         Target::Membership {
             owner: col(Tickets::TicketStateId),
-            subquery: Box::new(Query::select().column((TicketStates::Table, TicketStates::Id)).from(TicketStates::Table).take()),
+            subquery: Box::new(
+                Query::select()
+                    .column((TicketStates::Table, TicketStates::Id))
+                    .from(TicketStates::Table)
+                    .take(),
+            ),
             column: Expr::col((TicketStates::Table, TicketStates::Category)),
         }
     }
@@ -152,8 +168,8 @@ impl ColumnResolver for Resolver {
             "category" => Ok(self.category(f)),
             "state" => Ok(self.state()),
             "_default_title_" | "_default_description_" => Ok(custom_attribute(&self.owner, name, f)),
-            "tag_ids" | "contact_ids" | "teammate_ids" | "admin_assignee_id" | "team_assignee_id" | "open"
-            | "snoozed_until" => {
+            "tag_ids" | "contact_ids" | "teammate_ids" | "admin_assignee_id" | "team_assignee_id"
+            | "open" | "snoozed_until" => {
                 self.joins_conversations.set(true);
                 self.conversations.resolve(name, f)
             }
@@ -177,7 +193,8 @@ fn from(workspace_id: i64, filter: Condition, join: bool) -> SelectStatement {
     if join {
         q.inner_join(
             Conversations::Table,
-            Expr::col((Conversations::Table, Conversations::Id)).equals((Tickets::Table, Tickets::ConversationId)),
+            Expr::col((Conversations::Table, Conversations::Id))
+                .equals((Tickets::Table, Tickets::ConversationId)),
         );
     }
     q
@@ -197,8 +214,9 @@ impl Store {
         let resolver = Resolver::new(conn.backend(), workspace_id, now());
         let filter = lower(query, &resolver).map_err(|err| StoreError::Rejected(err.into()))?;
         let join = resolver.joins_conversations.get();
-        let total: i64 =
-            conn.fetch_scalar(from(workspace_id, filter.clone(), join).expr(col(Tickets::ConversationId).count())).await?;
+        let total: i64 = conn
+            .fetch_scalar(from(workspace_id, filter.clone(), join).expr(col(Tickets::ConversationId).count()))
+            .await?;
         let mut q = from(workspace_id, filter, join);
         q.column((Tickets::Table, Tickets::ConversationId)).column((Tickets::Table, Tickets::UpdatedAt));
         if let Some(p) = after {
