@@ -367,18 +367,11 @@ fn patch_defects(file: &str, document: &mut Value) {
     // them (only one example of nine has `last_request_at`, none has `size`, `website` or
     // `industry`); a company created with only a `company_id` has no name either.
     unrequire(document, "company", &["name", "last_request_at", "size", "website", "industry"]);
-    // 2.11's `ticket_type_list` requires `type` `ticket_type_attributes.list` and `ticket_types`,
-    // but its own example (and every other version's schema) is `{"type": "list", "data": [...]}`.
-    if let Some(list) = document.pointer_mut("/components/schemas/ticket_type_list")
-        && list["required"].as_array().is_some_and(|r| r.contains(&json!("ticket_types")))
-    {
-        *list = json!({
-            "type": "object",
-            "properties": {
-                "type": { "type": "string" },
-                "data": { "type": "array", "items": { "$ref": "#/components/schemas/ticket_type" } },
-            },
-        });
+    // 2.11's `ticket_type_list` wants `ticket_types` typed `ticket_type_attributes.list`; its own
+    // example, like every other version, is `{"type": "list", "data": [...]}`: 2.12's schema.
+    if file == "2.11" {
+        document["components"]["schemas"]["ticket_type_list"] =
+            read_description("2.12")["components"]["schemas"]["ticket_type_list"].clone();
     }
     // `message` requires `subject`, which an in-app message has not (`POST /conversations`'
     // example has none).

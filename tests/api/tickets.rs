@@ -342,6 +342,8 @@ async fn replies_are_ticket_parts(app: TestApp) {
     assert_eq!(note["part_type"], "note");
     assert_eq!(note["body"], "<p>Looking</p>");
     assert_eq!(note["author"]["type"], "admin");
+    // A contact's reply re-opens a closed ticket, and is a comment.
+    v16.put(&format!("/tickets/{id}"), json!({"open": false})).await;
     let (status, comment) = v16
         .post(
             &format!("/tickets/{id}/reply"),
@@ -349,6 +351,8 @@ async fn replies_are_ticket_parts(app: TestApp) {
         )
         .await;
     assert_eq!(status, 200, "{comment}");
+    let (_, reopened) = v16.get(&format!("/tickets/{id}")).await;
+    assert_eq!(reopened["open"], true);
     assert_eq!(
         (comment["part_type"].clone(), comment["author"]["type"].clone()),
         (json!("comment"), json!("user"))
@@ -364,7 +368,7 @@ async fn replies_are_ticket_parts(app: TestApp) {
     assert_eq!(status, 200, "{quick}");
     assert_eq!(quick["part_type"], "quick_reply");
     let (_, got) = v16.get(&format!("/tickets/{id}")).await;
-    assert_eq!(got["ticket_parts"]["total_count"], 4);
+    assert_eq!(got["ticket_parts"]["total_count"], 5);
 
     // Documented errors.
     let other_ticket = ticket(&v16, &back_office, c_id).await;

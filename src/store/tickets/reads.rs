@@ -85,7 +85,7 @@ pub(crate) async fn render(
     let mut data = part_data(db, id).await?;
     let parts = conversation
         .conversation_parts
-        .map_or_else(|| NamedList::with(Vec::new(), TotalCount { total_count: 0 }), |p| p);
+        .unwrap_or_else(|| NamedList::with(Vec::new(), TotalCount { total_count: 0 }));
     let total = parts.extra.total_count;
     let ticket_parts = parts
         .items
@@ -130,10 +130,6 @@ pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> Store
 
 impl Store {
     pub async fn get_ticket(&self, workspace_id: i64, id: i64) -> StoreResult<Ticket> {
-        // A transaction: the default states may need writing for a ticket made before them.
-        let mut tx = self.begin().await?;
-        let ticket = get(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
-        Ok(ticket)
+        get(&mut self.conn().await?, workspace_id, id).await
     }
 }

@@ -181,6 +181,10 @@ pub(crate) async fn render(
     workspace_id: i64,
     rows: Vec<TicketTypeRow>,
 ) -> StoreResult<Vec<TicketType>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Creating a type writes the states; this only fills in for a workspace restored without.
     ensure_states(db, workspace_id).await?;
     let code = workspace_code(db, workspace_id).await?;
     let all_states = states(db, workspace_id).await?;
@@ -220,17 +224,23 @@ pub(crate) async fn get_type(db: &mut impl Exec, workspace_id: i64, id: i64) -> 
     Ok(render(db, workspace_id, vec![row]).await?.remove(0))
 }
 
+/// A new attribute row: what the request sets, and what the store decides.
+struct NewAttribute<'a> {
+    change: &'a AttributeChange,
+    data_type: DataType,
+    options: &'a Map<String, Json>,
+    order: i64,
+    is_default: bool,
+}
+
 async fn insert_attribute(
     db: &mut impl Exec,
     workspace_id: i64,
     type_id: i64,
-    change: &AttributeChange,
-    data_type: DataType,
-    options: &Map<String, Json>,
-    order: i64,
-    is_default: bool,
+    new: NewAttribute<'_>,
 ) -> StoreResult<i64> {
     use TicketTypeAttributes as A;
+    let NewAttribute { change, data_type, options, order, is_default } = new;
     let at = now();
     let inserted = db
         .fetch_scalar(
@@ -281,24 +291,19 @@ async fn name_in_use(db: &mut impl Exec, type_id: i64, name: &str, other_than: i
 
 impl Store {
     pub async fn list_ticket_types(&self, workspace_id: i64) -> StoreResult<Vec<TicketType>> {
-        let mut tx = self.begin().await?;
-        let rows: Vec<TicketTypeRow> = tx
+        let mut conn = self.conn().await?;
+        let rows: Vec<TicketTypeRow> = conn
             .fetch_all(
                 TicketTypes::select_rows()
                     .where_eq(TicketTypes::WorkspaceId, workspace_id)
                     .order_by(TicketTypes::Id, Order::Asc),
             )
             .await?;
-        let types = render(&mut tx, workspace_id, rows).await?;
-        tx.commit().await?;
-        Ok(types)
+        render(&mut conn, workspace_id, rows).await
     }
 
     pub async fn get_ticket_type(&self, workspace_id: i64, id: i64) -> StoreResult<TicketType> {
-        let mut tx = self.begin().await?;
-        let found = get_type(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
-        Ok(found)
+        get_type(&mut self.conn().await?, workspace_id, id).await
     }
 
     /// A new type with the two default attributes.
@@ -329,17 +334,14 @@ impl Store {
                 &OptionsChange { multiline: Some(*multiline), ..OptionsChange::default() },
                 true,
             )?;
-            insert_attribute(
-                &mut tx,
-                workspace_id,
-                id,
-                &change,
-                DataType::String,
-                &options,
-                order as i64,
-                true,
-            )
-            .await?;
+            let new = NewAttribute {
+                change: &change,
+                data_type: DataType::String,
+                options: &options,
+                order: order as i64,
+                is_default: true,
+            };
+            insert_attribute(&mut tx, workspace_id, id, new).await?;
         }
         let created = get_type(&mut tx, workspace_id, id).await?;
         tx.commit().await?;
@@ -413,8 +415,8 @@ impl Store {
             )
             .await?;
         let order = last.map_or(0, |o| o + 1);
-        let id = insert_attribute(&mut tx, workspace_id, type_id, change, data_type, &options, order, false)
-            .await?;
+        let new = NewAttribute { change, data_type, options: &options, order, is_default: false };
+        let id = insert_attribute(&mut tx, workspace_id, type_id, new).await?;
         let code = workspace_code(&mut tx, workspace_id).await?;
         let row = attribute_rows(&mut tx, &[type_id]).await?.into_iter().find(|r| r.id == id);
         tx.commit().await?;

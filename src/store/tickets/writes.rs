@@ -443,6 +443,14 @@ impl Store {
         }
         let current = all_state(&mut tx, workspace_id, ticket.ticket_state_id).await?;
         let (_, part_id) = reply_in(&mut tx, workspace_id, Some(id), reply).await?;
+        // A contact's reply re-opens a closed ticket as it does a conversation, but a ticket
+        // reply is a comment, note or quick reply (`ticket_reply` has no `open` part).
+        tx.execute(
+            ConversationParts::update([(ConversationParts::PartType, part_type::COMMENT.into())])
+                .where_eq(ConversationParts::Id, part_id)
+                .where_eq(ConversationParts::PartType, part_type::OPEN),
+        )
+        .await?;
         let data = TicketPartData { ticket_state: Some(current.clone()), ..TicketPartData::default() };
         set_part_data(&mut tx, part_id, &reply.metadata, &data).await?;
         // The ticket's `updated_at` follows its conversation's (searches order by it).
