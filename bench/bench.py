@@ -313,6 +313,8 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             argv = [args.loader_bin, "load", "--base-url", base, "--admin-id", admin_id,
                     "--contacts", str(contacts), "--seed", str(args.seed),
                     "--concurrency", str(args.load_concurrency), "--out", str(work)]
+            if args.tickets is not None:
+                argv += ["--tickets", str(args.tickets)]
             if contacts > args.direct_above:
                 # Contacts and their links through the server's bulk import, into the database
                 # the server is serving; the rest through the API.
@@ -578,6 +580,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--tickets", type=int,
+                        help="tickets to load through the API (default: one per 10 contacts)")
     parser.add_argument("--load-concurrency", type=int, default=16)
     parser.add_argument("--direct-above", type=int, default=100_000,
                         help="above this many contacts, write contacts by direct import into the database")

@@ -108,3 +108,7 @@ CREATE TABLE ticket_jobs (
     updated_at     BIGINT NOT NULL
 );
 CREATE INDEX ticket_jobs_queue ON ticket_jobs (id) WHERE status IN ('pending', 'running');
+
+-- `POST /tickets/search` on `ticket_attribute.{id}` with `=`: a containment test on the
+-- attributes read as jsonb (the search writes this same expression).
+CREATE INDEX tickets_attributes ON tickets USING gin ((CAST(ticket_attributes AS jsonb)) jsonb_path_ops);

@@ -7,7 +7,7 @@ use crate::api::ApiConfig;
 use crate::store::Store;
 use crate::store::webhooks::deliveries::RetryPolicy;
 use crate::webhooks::WebhookWorker;
-use crate::worker::ExportWorker;
+use crate::worker::JobWorker;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -26,13 +26,13 @@ pub struct ServeArgs {
     /// token revoked by `switchboard token revoke` keeps working in a running server (0: none).
     #[arg(long, env = "SWITCHBOARD_TOKEN_CACHE_SECONDS", default_value_t = ApiConfig::default().token_cache.as_secs())]
     pub token_cache_seconds: u64,
-    /// Run content data export jobs in this process (0: leave them to another process on the
-    /// same database).
+    /// Run content data export and enqueued ticket jobs in this process (0: leave them to
+    /// another process on the same database).
     #[arg(long, env = "SWITCHBOARD_EXPORT_WORKERS", default_value_t = 1)]
     pub export_workers: u32,
-    /// Seconds a worker's claim on an export job holds unrenewed: how soon a job whose process
-    /// died is run again.
-    #[arg(long, env = "SWITCHBOARD_EXPORT_LEASE_SECONDS", default_value_t = ExportWorker::default().lease_seconds)]
+    /// Seconds a worker's claim on an export or ticket job holds unrenewed: how soon a job
+    /// whose process died is run again.
+    #[arg(long, env = "SWITCHBOARD_EXPORT_LEASE_SECONDS", default_value_t = JobWorker::default().lease_seconds)]
     pub export_lease_seconds: i64,
     /// `Host` values `/mcp` answers (`name` or `name:port`, comma-separated); none: any.
     #[arg(long = "mcp-allowed-hosts", env = "SWITCHBOARD_MCP_ALLOWED_HOSTS", value_delimiter = ',')]
@@ -100,7 +100,7 @@ pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
         controls: args.controls == "on",
         journal_size: args.journal_size,
     };
-    let worker = ExportWorker { lease_seconds: args.export_lease_seconds.max(1), ..ExportWorker::default() };
+    let worker = JobWorker { lease_seconds: args.export_lease_seconds.max(1), ..JobWorker::default() };
     let workers: Vec<_> = (0..args.export_workers).map(|_| tokio::spawn(worker.run(store.clone()))).collect();
     let (stop_webhooks, stopped) = tokio::sync::watch::channel(false);
     let webhooks = (args.webhook_concurrency > 0).then(|| {

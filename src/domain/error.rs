@@ -24,6 +24,14 @@ pub enum ErrorCode {
     BadRequest,
     IntercomVersionInvalid,
     InvalidOperator,
+    /// `GET /jobs/status/{id}` for a job the workspace lacks.
+    JobNotFound,
+    /// A linked-conversation request on a ticket that is not a tracker.
+    InvalidTicketType,
+    AlreadyLinkedToTracker,
+    LinkedConversationLimitExceeded,
+    /// The linked-conversation endpoints' own 404 code for a conversation.
+    ConversationNotFound,
     TagHasDependentObjects,
     ScrollExists,
     AwayStatusReasonMandatory,
@@ -83,6 +91,11 @@ impl ErrorCode {
             ErrorCode::BadRequest => (400, "bad_request"),
             ErrorCode::IntercomVersionInvalid => (400, "intercom_version_invalid"),
             ErrorCode::InvalidOperator => (400, "invalid_operator"),
+            ErrorCode::JobNotFound => (404, "job_not_found"),
+            ErrorCode::InvalidTicketType => (400, "invalid_ticket_type"),
+            ErrorCode::AlreadyLinkedToTracker => (400, "already_linked_to_tracker"),
+            ErrorCode::LinkedConversationLimitExceeded => (400, "linked_conversation_limit_exceeded"),
+            ErrorCode::ConversationNotFound => (404, "conversation_not_found"),
             ErrorCode::TagHasDependentObjects => (400, "tag_has_dependent_objects"),
             ErrorCode::ScrollExists => (400, "scroll_exists"),
             ErrorCode::AwayStatusReasonMandatory => (400, "away_status_reason_mandatory"),
@@ -166,6 +179,12 @@ pub enum Missing {
     ConversationAttributeOption,
     Part,
     Scroll,
+    /// A `POST /tickets/enqueue` job.
+    Job,
+    /// The conversation a tracker ticket is asked to link.
+    LinkableConversation,
+    /// The conversation a tracker ticket is asked to unlink, when it is not linked to it.
+    LinkedConversation,
     Team,
     Tag,
     Visitor,
@@ -207,6 +226,11 @@ impl Missing {
             }
             Missing::Part => (ErrorCode::PartOrMessageNotFound, "Conversation part or message not found"),
             Missing::Scroll => (ErrorCode::NotFound, "scroll parameter not found"),
+            Missing::Job => (ErrorCode::JobNotFound, "Job Not Found"),
+            Missing::LinkableConversation => (ErrorCode::ConversationNotFound, "Conversation not found"),
+            Missing::LinkedConversation => {
+                (ErrorCode::ConversationNotFound, "Conversation is not linked to this ticket")
+            }
             Missing::Team => (ErrorCode::TeamNotFound, "Team not found"),
             Missing::Tag => (ErrorCode::TagNotFound, "Tag not found"),
             Missing::Visitor => (ErrorCode::NotFound, "Visitor Not Found"),

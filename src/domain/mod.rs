@@ -32,6 +32,8 @@ pub mod subscription;
 pub mod tag;
 pub mod team;
 pub mod ticket;
+pub mod ticket_conversion;
+pub mod ticket_job;
 pub mod upload;
 pub mod version;
 pub mod visitor;

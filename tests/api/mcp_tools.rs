@@ -147,8 +147,7 @@ async fn mcp_lists_and_describes_operations(app: TestApp) {
         has(ops, "POST", "/conversations/{conversation_id}/reply")
             || has(ops, "POST", "/conversations/{id}/reply")
     );
-    // Only what the router serves: no tickets here.
-    assert!(!ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/tickets")), "{all}");
+    assert!(has(ops, "POST", "/tickets/search") && has(ops, "POST", "/tickets/{ticket_id}/tags"), "{all}");
     assert_eq!(all["total_count"], ops.len());
     let contacts = mcp.ok("list_operations", json!({"tag": "Contacts"})).await;
     assert!(contacts["data"].as_array().unwrap().iter().all(|o| o["tag"].is_string()));
@@ -217,4 +216,42 @@ async fn mcp_call_api_runs_any_operation(app: TestApp) {
     // /mcp is not an operation call_api reaches.
     let nested = mcp.call("call_api", json!({"method": "POST", "path": "/mcp", "body": {}})).await;
     assert_eq!(nested["structuredContent"]["status"], 404);
+}
+
+backend_test!(mcp_ticket_writes);
+async fn mcp_ticket_writes(app: TestApp) {
+    let mcp = Mcp::new(&app);
+    let (contact_id, _) = conversation(&app, "t@example.com", "first").await;
+    let bug = crate::ticket_fixtures::ticket_type(&app, "Bug", "Customer").await;
+    let created = mcp
+        .ok(
+            "create_ticket",
+            json!({"ticket_type_id": bug, "contact_id": contact_id, "ticket_attributes": {"_default_title_": "Broken"}}),
+        )
+        .await;
+    assert_eq!(created["type"], "ticket", "{created}");
+    assert_eq!(created["contacts"]["contacts"][0]["id"], contact_id.as_str());
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&format!("/tickets/{id}")).await.1["ticket_attributes"]["_default_title_"], "Broken");
+
+    let replied = mcp.ok("reply_to_ticket", json!({"ticket_id": id, "body": "On it"})).await;
+    assert_eq!(
+        (replied["type"].as_str(), replied["part_type"].as_str()),
+        (Some("ticket_part"), Some("comment"))
+    );
+    assert_eq!(replied["author"]["id"], app.workspace.admin_id.to_string());
+    let noted =
+        mcp.ok("reply_to_ticket", json!({"ticket_id": id, "message_type": "note", "body": "VIP"})).await;
+    assert_eq!(noted["part_type"], "note");
+    let by_contact = mcp
+        .ok("reply_to_ticket", json!({"ticket_id": id, "intercom_user_id": contact_id, "body": "Thanks"}))
+        .await;
+    assert_eq!(by_contact["author"]["type"], "user", "{by_contact}");
+
+    // The endpoints' own refusals.
+    mcp.fails("create_ticket", json!({"contact_id": contact_id}), "parameter_not_found").await;
+    mcp.fails("create_ticket", json!({"ticket_type_id": bug}), "parameter_not_found").await;
+    mcp.fails("reply_to_ticket", json!({"ticket_id": id}), "parameter_not_found").await;
+    mcp.fails("reply_to_ticket", json!({"body": "x"}), "parameter_not_found").await;
+    mcp.fails("reply_to_ticket", json!({"ticket_id": "999999", "body": "x"}), "not_found").await;
 }

@@ -117,7 +117,7 @@ pub const CONTACT_ATTRIBUTES: &[(&str, &str)] = &[
     ("office_city", "string"),
 ];
 
-const SENTENCES: &[&str] = &[
+pub const SENTENCES: &[&str] = &[
     "Hi, I can't log in since this morning.",
     "How do I export my invoices as CSV?",
     "The mobile app crashes when I open settings.",

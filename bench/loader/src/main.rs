@@ -1,6 +1,6 @@
 //! switchboard-loader: generates a realistic workspace from a seed and loads it through
 //! Switchboard's public API with bounded concurrency, then writes what the load runs need:
-//! `contacts.tsv`, `companies.tsv`, `conversations.tsv` (ids and searchable values) and
+//! `contacts.tsv`, `companies.tsv`, `conversations.tsv`, `tickets.tsv` (ids and searchable values) and
 //! `load.json` (counts and import rates). Endpoints the server does not have yet are skipped
 //! with a note, so the same loader serves while the API grows.
 
@@ -8,6 +8,7 @@ mod api;
 mod direct;
 mod generate;
 mod pool;
+mod tickets;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,9 @@ struct Shape {
     /// Default: one conversation for every 10 contacts.
     #[arg(long)]
     conversations: Option<u64>,
+    /// Default: one ticket for every 10 contacts.
+    #[arg(long)]
+    tickets: Option<u64>,
 }
 
 impl Shape {
@@ -57,6 +61,9 @@ impl Shape {
     }
     fn conversations(&self) -> u64 {
         if self.contacts == 0 { 0 } else { self.conversations.unwrap_or(self.contacts / 10) }
+    }
+    fn tickets(&self) -> u64 {
+        if self.contacts == 0 { 0 } else { self.tickets.unwrap_or(self.contacts / 10) }
     }
 }
 
@@ -390,6 +397,32 @@ async fn load(args: LoadArgs) -> Result<(), String> {
         unavailable(&mut skipped, "POST /conversations", "no conversations");
     }
 
+    let before = api.requests.load(Ordering::Relaxed);
+    let ticket_count = if contacts.done() == 0 { 0 } else { args.shape.tickets() };
+    let tickets = match tickets::ticket_type(&api).await {
+        Ok((type_id, states)) => {
+            tickets::load(
+                api.clone(),
+                seed,
+                ticket_count,
+                args.concurrency,
+                type_id,
+                Arc::new(states),
+                contact_ids.clone(),
+            )
+            .await
+        }
+        Err(CallError::Unavailable) => {
+            unavailable(&mut skipped, "POST /ticket_types", "no tickets");
+            pool::run("tickets", 0, 1, |_| async { Err::<tickets::TicketRow, _>(CallError::Unavailable) }).await
+        }
+        Err(e) => return Err(format!("ticket type: {e}")),
+    };
+    report.insert("tickets".into(), phase_report(&tickets, api.requests.load(Ordering::Relaxed) - before));
+    if tickets.unavailable {
+        unavailable(&mut skipped, "POST /tickets", "no tickets");
+    }
+
     write_tsv(
         &args.out.join("contacts.tsv"),
         &["contact_id", "email", "external_id", "name", "name_part"],
@@ -406,6 +439,12 @@ async fn load(args: LoadArgs) -> Result<(), String> {
         &args.out.join("conversations.tsv"),
         &["conversation_id", "contact_id"],
         sample(&conversations.results, args.sample).map(|(id, contact)| vec![id.as_str(), contact.as_str()]),
+    )?;
+
+    write_tsv(
+        &args.out.join("tickets.tsv"),
+        &["ticket_id", "contact_id", "component"],
+        sample(&tickets.results, args.sample).map(|t| vec![t.id.as_str(), t.contact_id.as_str(), t.component]),
     )?;
 
     let seconds = started.elapsed().as_secs_f64();

@@ -303,6 +303,48 @@ const DEFINITIONS: &[Definition] = &[
         },
     },
     Definition {
+        name: "create_ticket",
+        description: "Open a ticket of a ticket type (POST /tickets), for contacts given as `contacts` \
+            ([{id} | {external_id} | {email}]) or just `contact_id`. `ticket_attributes` holds the \
+            type's attributes by name (`_default_title_`, `_default_description_`, ...).",
+        read_only: false,
+        schema: || {
+            object(
+                json!({
+                    "ticket_type_id": id("The ticket type"),
+                    "contact_id": id("The contact the ticket is for (instead of contacts)"),
+                    "contacts": {"type": "array", "items": {"type": "object"}},
+                    "ticket_attributes": {"type": "object"},
+                    "company_id": id("The company the ticket is for"),
+                    "created_at": {"type": "integer"},
+                }),
+                &["ticket_type_id"],
+            )
+        },
+    },
+    Definition {
+        name: "reply_to_ticket",
+        description: "Reply to a ticket: as an admin (a comment the contact sees, or a note for the \
+            team), or as the contact (give intercom_user_id, user_id or email). \
+            Any other field of the endpoint's body is passed on as is.",
+        read_only: false,
+        schema: || {
+            object(
+                json!({
+                    "ticket_id": id("The ticket"),
+                    "admin_id": id("The admin acting (default: the token's admin)"),
+                    "message_type": {"type": "string", "enum": ["comment", "note"], "description": "Default: comment"},
+                    "body": {"type": "string"},
+                    "intercom_user_id": id("The contact replying"),
+                    "user_id": id("The contact replying, by external id"),
+                    "email": {"type": "string", "description": "The contact replying, by email"},
+                    "attachment_urls": {"type": "array", "items": {"type": "string"}},
+                }),
+                &["ticket_id", "body"],
+            )
+        },
+    },
+    Definition {
         name: "assign_conversation",
         description: "Assign a conversation to an admin or a team.",
         read_only: false,

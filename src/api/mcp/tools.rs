@@ -111,18 +111,21 @@ async fn run(rest: &Rest, caller: &Caller, name: &str, args: &Args) -> Result<An
             (Method::POST, "/conversations".to_owned(), Some(body))
         }
         "reply_to_conversation" => {
-            let mut body = without(args, &["conversation_id"]);
-            let by_contact = ["intercom_user_id", "user_id", "email"].iter().any(|k| args.contains_key(*k));
-            if body.get("message_type").is_none() {
-                body["message_type"] = json!("comment");
-            }
-            if body.get("type").is_none() {
-                body["type"] = json!(if by_contact { "user" } else { "admin" });
-            }
-            if body["type"] == "admin" {
-                body["admin_id"] = admin_or(args, admin);
-            }
+            let body = reply(args, &["conversation_id"], admin);
             (Method::POST, format!("{}/reply", conversation(args)?), Some(body))
+        }
+        "create_ticket" => {
+            let mut body = without(args, &["contact_id"]);
+            if let Some(contact) = optional(args, "contact_id")?
+                && body.get("contacts").is_none()
+            {
+                body["contacts"] = json!([{"id": plain_id(&contact, "contact")}]);
+            }
+            (Method::POST, "/tickets".to_owned(), Some(body))
+        }
+        "reply_to_ticket" => {
+            let ticket = segment(&plain_id(&required(args, "ticket_id")?, "ticket"));
+            (Method::POST, format!("/tickets/{ticket}/reply"), Some(reply(args, &["ticket_id"], admin)))
         }
         "assign_conversation" => {
             let mut body = without(args, &["conversation_id"]);
@@ -151,6 +154,23 @@ async fn run(rest: &Rest, caller: &Caller, name: &str, args: &Args) -> Result<An
         other => return Err(ApiError::invalid("name", format!("No tool is named {other}"))),
     };
     Ok(rest.send(caller, method, &path, body.as_ref(), None).await)
+}
+
+/// A reply's body: a comment unless told, from the contact when the arguments name one, else
+/// from the admin (the token's, unless `admin_id` says).
+fn reply(args: &Args, path_args: &[&str], admin: i64) -> Value {
+    let mut body = without(args, path_args);
+    let by_contact = ["intercom_user_id", "user_id", "email"].iter().any(|k| args.contains_key(*k));
+    if body.get("message_type").is_none() {
+        body["message_type"] = json!("comment");
+    }
+    if body.get("type").is_none() {
+        body["type"] = json!(if by_contact { "user" } else { "admin" });
+    }
+    if body["type"] == "admin" {
+        body["admin_id"] = admin_or(args, admin);
+    }
+    body
 }
 
 /// `?per_page=..&page=..` from the arguments of the same names.

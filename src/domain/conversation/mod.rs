@@ -173,7 +173,7 @@ pub struct FirstContactReply {
     pub url: Option<String>,
 }
 
-/// Linked tickets and conversations: Switchboard links none.
+/// Linked tickets and conversations (`linked_object_list`).
 pub type LinkedObjects = List<Json, Linked>;
 
 /// The `extra` of [`LinkedObjects`].
@@ -183,18 +183,29 @@ pub struct Linked {
     pub has_more: bool,
 }
 
+/// One `linked_object`: a conversation merged with this one or linked to it by a tracker
+/// ticket, or a ticket (with its category) linked to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedObject {
+    pub id: i64,
+    /// The ticket category, for a ticket; `None` for a conversation.
+    pub category: Option<String>,
+}
+
 impl LinkedObjects {
     pub fn none() -> LinkedObjects {
         List::with(Vec::new(), Linked { total_count: 0, has_more: false })
     }
 
-    /// The conversations merged with this one (its primary, or those merged into it).
-    pub fn conversations(ids: &[i64]) -> LinkedObjects {
-        let data: Vec<Json> = ids
+    pub fn of(objects: &[LinkedObject]) -> LinkedObjects {
+        let data: Vec<Json> = objects
             .iter()
-            .map(|id| serde_json::json!({"type": "conversation", "id": id.to_string(), "category": null}))
+            .map(|o| {
+                let kind = if o.category.is_some() { "ticket" } else { "conversation" };
+                serde_json::json!({"type": kind, "id": o.id.to_string(), "category": o.category})
+            })
             .collect();
-        List::with(data, Linked { total_count: ids.len() as i64, has_more: false })
+        List::with(data, Linked { total_count: objects.len() as i64, has_more: false })
     }
 }
 

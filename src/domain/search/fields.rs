@@ -60,7 +60,7 @@ impl FieldDef {
     pub const fn for_resource(resource: Resource, ty: FieldType) -> Self {
         match resource {
             Resource::Contacts | Resource::Companies => Self::contacts(ty),
-            Resource::Conversations => Self::conversations(ty),
+            Resource::Conversations | Resource::Tickets => Self::conversations(ty),
         }
     }
 
@@ -92,6 +92,18 @@ pub enum Resource {
     Conversations,
     /// Company segments' saved queries.
     Companies,
+    /// `POST /tickets/search`: the conversations' operators, over ticket rows.
+    Tickets,
+}
+
+/// A ticket type attribute as `ticket_attribute.{id}` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketAttributeField {
+    /// The attribute's id (the documented key).
+    pub id: String,
+    /// Its name: the key of the value in a ticket's `ticket_attributes`.
+    pub name: String,
+    pub ty: FieldType,
 }
 
 /// What a field of a checked query is. Every resource shares the custom attributes and
@@ -135,12 +147,20 @@ pub struct Catalog {
     pub segments: Vec<SavedSegment>,
     /// The workspace's timezone as seconds east of UTC (0 = UTC), for the contacts day rule.
     pub utc_offset: i32,
+    /// Tickets: the attributes of the workspace's ticket types, oldest first.
+    pub ticket_attributes: Vec<TicketAttributeField>,
 }
 
 impl Catalog {
     /// The documented fields alone.
     pub fn new(resource: Resource) -> Self {
-        Catalog { resource, attributes: Vec::new(), segments: Vec::new(), utc_offset: 0 }
+        Catalog {
+            resource,
+            attributes: Vec::new(),
+            segments: Vec::new(),
+            utc_offset: 0,
+            ticket_attributes: Vec::new(),
+        }
     }
 
     /// The field called `name`, or `None` if it is not searchable.
@@ -149,10 +169,19 @@ impl Catalog {
             let (name, ty) = self.attributes.iter().find(|(n, _)| n == attr)?;
             return Some((Field::Custom(name.clone()), FieldDef::for_resource(self.resource, *ty)));
         }
+        if let Some(key) =
+            name.strip_prefix("ticket_attribute.").filter(|_| self.resource == Resource::Tickets)
+        {
+            // By id as documented; by name too, which is what a ticket's `ticket_attributes` shows.
+            let found = self.ticket_attributes.iter().find(|a| a.id == key);
+            let attribute = found.or_else(|| self.ticket_attributes.iter().find(|a| a.name == key))?;
+            return Some((Field::Custom(attribute.name.clone()), FieldDef::conversations(attribute.ty)));
+        }
         let table = match self.resource {
             Resource::Contacts => CONTACTS,
             Resource::Conversations => CONVERSATIONS,
             Resource::Companies => COMPANIES,
+            Resource::Tickets => TICKETS,
         };
         table.iter().find_map(|(names, def, kind)| {
             let found = *names.iter().find(|n| **n == name)?;
@@ -344,4 +373,35 @@ const CONVERSATIONS: Table = &[
         Kind::Column,
     ),
     (&["open", "read", "ai_agent_participated"], conversation(FieldType::Boolean), Kind::Column),
+];
+
+/// Tickets search "Accepted Fields" (2.16), with the ticket model's other keys that read as a
+/// field. Ids are strings in the model; `admin_assignee_id` and `team_assignee_id` are
+/// integers in 2.16 and, as for conversations, numeric strings are accepted.
+const TICKETS: Table = &[
+    (
+        &[
+            "id",
+            "ticket_id",
+            "_default_title_",
+            "_default_description_",
+            "category",
+            "ticket_type_id",
+            "contact_ids",
+            "teammate_ids",
+            "state",
+            "ticket_state_id",
+            "previous_ticket_state_id",
+            "tag_ids",
+        ],
+        conversation(FieldType::String),
+        Kind::Column,
+    ),
+    // The description's table renders `_default_title_` as "title" (its underscores read as
+    // emphasis); both spellings are accepted.
+    (&["title"], conversation(FieldType::String), Kind::Alias("_default_title_")),
+    (&["description"], conversation(FieldType::String), Kind::Alias("_default_description_")),
+    (&["admin_assignee_id", "team_assignee_id"], conversation(FieldType::Integer), Kind::Column),
+    (&["created_at", "updated_at", "snoozed_until"], conversation(FieldType::Date), Kind::Column),
+    (&["open", "is_shared"], conversation(FieldType::Boolean), Kind::Column),
 ];

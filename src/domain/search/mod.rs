@@ -1,4 +1,5 @@
-//! Intercom's search query language (`POST /contacts/search`, `POST /conversations/search`).
+//! Intercom's search query language (`POST /contacts/search`, `POST /conversations/search`,
+//! `POST /tickets/search`: tickets take the conversations' operators).
 //!
 //! Pure language, in three steps: [`parse`] reads the JSON into a [`RawQuery`] (no field known
 //! yet); the store reads the workspace's [`Catalog`] (custom attributes, segments: only what
@@ -93,7 +94,9 @@ mod syntax;
 mod tests;
 mod typed;
 
-pub use fields::{Catalog, Field, FieldDef, Resource, offset_day_bounds, utc_day_bounds};
+pub use fields::{
+    Catalog, Field, FieldDef, Resource, TicketAttributeField, offset_day_bounds, utc_day_bounds,
+};
 pub use syntax::{
     GroupOp, Limits, Literal, Needs, OpSet, Operator, RawFilter, RawGroup, RawQuery, parse, parse_with_limits,
 };

@@ -171,7 +171,8 @@ impl RawQuery {
         let mut needs = Needs::default();
         self.any_filter(&mut |filter| {
             needs.segments |= filter.field == "segment_id";
-            needs.attributes |= filter.field.contains("custom_attributes");
+            needs.attributes |=
+                filter.field.contains("custom_attributes") || filter.field.starts_with("ticket_attribute.");
             false
         });
         needs.attributes |= needs.segments;

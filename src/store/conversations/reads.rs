@@ -295,7 +295,7 @@ async fn email_recipients(
 async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut embedded = embedded(db, &ids).await?;
-    let linked = super::lifecycle::linked(db, &ids).await?;
+    let linked = crate::store::ticket_links::linked_objects(db, &ids).await?;
     let team_names = team_names(db, &rows).await?;
     let mut companies: HashMap<i64, Company> = HashMap::new();
     for (workspace_id, company_id) in rows.iter().filter_map(|r| Some((r.workspace_id, r.company_id?))) {
@@ -361,7 +361,7 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
                 custom_attributes: r.custom_attributes.0,
                 topics: Map::new(),
                 ticket: None,
-                linked_objects: LinkedObjects::conversations(linked.get(&r.id).map_or(&[], Vec::as_slice)),
+                linked_objects: LinkedObjects::of(linked.get(&r.id).map_or(&[], Vec::as_slice)),
                 ai_agent: None,
                 ai_agent_participated: false,
                 channel: Channel::messenger(),

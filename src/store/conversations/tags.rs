@@ -20,20 +20,7 @@ impl Store {
         admin_id: i64,
     ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
-        let name = check(&mut tx, workspace_id, id, tag_id, admin_id).await?;
-        let at = now();
-        tx.execute(&ConversationTags::insert_or_ignore(
-            [
-                (ConversationTags::ConversationId, id.into()),
-                (ConversationTags::TagId, tag_id.into()),
-                (ConversationTags::AppliedAt, at.into()),
-                (ConversationTags::AppliedBy, admin_id.into()),
-            ],
-            [ConversationTags::ConversationId, ConversationTags::TagId],
-        ))
-        .await?;
-        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(StoreError::NotFound(Missing::Tag))?;
-        touch(&mut tx, id, at).await?;
+        let tag = tag(&mut tx, workspace_id, id, tag_id, admin_id).await?;
         tx.commit().await?;
         Ok(tag)
     }
@@ -47,18 +34,55 @@ impl Store {
         admin_id: i64,
     ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
-        let name = check(&mut tx, workspace_id, id, tag_id, admin_id).await?;
-        let tag = applied(&mut tx, id, tag_id, name).await?.ok_or(StoreError::NotFound(Missing::Tag))?;
-        tx.execute(
-            ConversationTags::delete()
-                .where_eq(ConversationTags::ConversationId, id)
-                .where_eq(ConversationTags::TagId, tag_id),
-        )
-        .await?;
-        touch(&mut tx, id, now()).await?;
+        let tag = untag(&mut tx, workspace_id, id, tag_id, admin_id).await?;
         tx.commit().await?;
         Ok(tag)
     }
+}
+
+/// Tags a conversation (or a ticket, which is one) inside the caller's transaction.
+pub(crate) async fn tag(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+    tag_id: i64,
+    admin_id: i64,
+) -> StoreResult<Tag> {
+    let name = check(db, workspace_id, id, tag_id, admin_id).await?;
+    let at = now();
+    db.execute(&ConversationTags::insert_or_ignore(
+        [
+            (ConversationTags::ConversationId, id.into()),
+            (ConversationTags::TagId, tag_id.into()),
+            (ConversationTags::AppliedAt, at.into()),
+            (ConversationTags::AppliedBy, admin_id.into()),
+        ],
+        [ConversationTags::ConversationId, ConversationTags::TagId],
+    ))
+    .await?;
+    let tag = applied(db, id, tag_id, name).await?.ok_or(StoreError::NotFound(Missing::Tag))?;
+    touch(db, id, at).await?;
+    Ok(tag)
+}
+
+/// Removes a tag from a conversation (or a ticket) inside the caller's transaction.
+pub(crate) async fn untag(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+    tag_id: i64,
+    admin_id: i64,
+) -> StoreResult<Tag> {
+    let name = check(db, workspace_id, id, tag_id, admin_id).await?;
+    let tag = applied(db, id, tag_id, name).await?.ok_or(StoreError::NotFound(Missing::Tag))?;
+    db.execute(
+        ConversationTags::delete()
+            .where_eq(ConversationTags::ConversationId, id)
+            .where_eq(ConversationTags::TagId, tag_id),
+    )
+    .await?;
+    touch(db, id, now()).await?;
+    Ok(tag)
 }
 
 /// Checks the conversation, the tag and the admin, in that order; answers the tag's name.

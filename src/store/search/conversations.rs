@@ -111,7 +111,7 @@ impl Resolver {
     }
 
     /// A string-typed id kept as a number: the filter compared as numbers (see the module notes).
-    fn numeric(&self, f: &Filter, target: impl Fn(bool) -> Target) -> Result<Target, SearchError> {
+    pub(crate) fn numeric(&self, f: &Filter, target: impl Fn(bool) -> Target) -> Result<Target, SearchError> {
         let as_int = |s: &Scalar| match s {
             Scalar::Str(t) => Scalar::Int(ids::parse_numeric(t).unwrap_or(-1)),
             other => other.clone(),
@@ -151,7 +151,7 @@ impl Resolver {
     }
 
     /// `state` as read now: an expired snooze is open.
-    fn state(&self) -> Expr {
+    pub(crate) fn state(&self) -> Expr {
         let expired =
             col(Conversations::State).eq("snoozed").and(col(Conversations::SnoozedUntil).lte(self.now));
         Expr::case(expired, "open").finally(col(Conversations::State)).into()

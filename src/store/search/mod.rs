@@ -30,6 +30,7 @@ pub mod contacts;
 pub mod conversations;
 pub(crate) mod resolve;
 pub mod saved_segments;
+pub mod tickets;
 
 use crate::domain::search::{Field, FieldType, Filter, GroupOp, Predicate, Query, Scalar, SearchError};
 use crate::store::Backend;
@@ -95,7 +96,10 @@ fn lower_filter(f: &Filter, resolver: &dyn ColumnResolver) -> Result<Condition, 
     let owner = resolver.owner();
     let target = match &f.field {
         Field::Standard(name) => resolver.resolve(name, f)?,
-        Field::Custom(name) => return Ok(attributes::condition(owner, name, f)),
+        Field::Custom(name) => match &owner.json_attributes {
+            Some(column) => resolve::json_attribute(owner, column, name, f),
+            None => return Ok(attributes::condition(owner, name, f)),
+        },
         Field::Tag => Target::Condition(resolve::tag(owner, &f.predicate)?),
         // `Catalog::validate` leaves none.
         Field::Segment => {

@@ -26,6 +26,10 @@ pub(crate) struct Owner {
     taggings: Option<(&'static str, &'static str)>,
     /// The column a segment's person type filters (`contacts.role`).
     role: Option<DynIden>,
+    /// Custom attributes kept as JSON text in this column (`tickets.ticket_attributes`) rather
+    /// than in the typed index: PostgreSQL reads it through a cast to `jsonb`, which an
+    /// expression index serves. `model` is then unused.
+    pub json_attributes: Option<DynIden>,
 }
 
 impl Owner {
@@ -47,7 +51,12 @@ impl Owner {
             model,
             taggings: None,
             role: None,
+            json_attributes: None,
         }
+    }
+
+    pub fn json_attributes(self, column: impl IntoIden) -> Self {
+        Owner { json_attributes: Some(column.into_iden()), ..self }
     }
 
     pub fn tagged_in(self, taggings: &'static str, owner: &'static str) -> Self {
@@ -89,6 +98,46 @@ pub(crate) fn never() -> Condition {
 
 fn always() -> Condition {
     Condition::all().add(Expr::cust("1 = 1"))
+}
+
+/// `<name>` of the owner's JSON attributes column (`column`, JSON kept as text).
+pub(crate) fn json_attribute(owner: &Owner, column: &DynIden, name: &str, f: &Filter) -> Target {
+    let json = match owner.backend {
+        Backend::Postgres => Expr::cust_with_exprs("CAST($1 AS jsonb)", [owner.col(column)]),
+        Backend::Sqlite => owner.col(column),
+    };
+    let key = || Expr::val(name.to_owned());
+    match owner.backend {
+        Backend::Sqlite => {
+            Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
+        }
+        Backend::Postgres => {
+            let typed = |json_type: &'static str, cast: &'static str| {
+                Expr::cust_with_exprs(
+                    format!("CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"),
+                    [json.clone(), key(), json.clone(), key()],
+                )
+            };
+            if let Predicate::Eq(value) = &f.predicate {
+                let cast = match value {
+                    Scalar::Str(_) => "text",
+                    Scalar::Int(_) => "bigint",
+                    Scalar::Float(_) => "double precision",
+                    Scalar::Bool(_) => "boolean",
+                };
+                return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
+                    format!("$1 @> jsonb_build_object($2, $3::{cast})"),
+                    [json.clone(), key(), Expr::val(scalar_value(value))],
+                )));
+            }
+            Target::Column(match f.def.ty {
+                FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
+                FieldType::Integer | FieldType::Date => typed("number", "bigint"),
+                FieldType::Float => typed("number", "double precision"),
+                FieldType::Boolean => typed("boolean", "boolean"),
+            })
+        }
+    }
 }
 
 /// `tag_id`: membership of the owner in its taggings table, by the tag's numeric id (a value
@@ -182,6 +231,13 @@ pub(crate) async fn catalog(
         Resource::Contacts => Model::Contact,
         Resource::Companies => Model::Company,
         Resource::Conversations => Model::Conversation,
+        Resource::Tickets => {
+            let mut catalog = Catalog::new(resource);
+            if needs.attributes {
+                catalog.ticket_attributes = super::tickets::attributes(db, workspace_id).await?;
+            }
+            return Ok(catalog);
+        }
     };
     let mut catalog = Catalog::new(resource);
     if needs.attributes {

@@ -3,15 +3,14 @@
 
 use std::collections::HashMap;
 
-use sea_query::{Condition, Expr, ExprTrait, Order};
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Map, Value as Json};
 
-use crate::domain::conversation::{Author, Conversation, Linked, LinkedObjects, Part, State};
+use crate::domain::conversation::{Author, Conversation, Part, State};
 use crate::domain::error::Missing;
-use crate::domain::pages::{List, NamedList, TotalCount};
+use crate::domain::pages::{NamedList, TotalCount};
 use crate::domain::ticket::{PartAuthor, Ticket, TicketPart, TicketPartData};
 use crate::store::schema::conversations::ConversationParts;
-use crate::store::schema::tickets::{TicketLinks, TicketRow, Tickets};
+use crate::store::schema::tickets::{TicketRow, Tickets};
 use crate::store::tickets::types::{category, get_type, state, state_row};
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq};
 
@@ -71,43 +70,6 @@ pub(crate) fn ticket_part(part: Part, data: TicketPartData, current_state: &str)
     }
 }
 
-/// The conversations and tickets linked to `id` (stored once per pair, read from either side).
-async fn linked(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<LinkedObjects> {
-    let rows: Vec<(i64, i64)> = db
-        .fetch_all(
-            TicketLinks::select([TicketLinks::TicketId, TicketLinks::LinkedId])
-                .where_eq(TicketLinks::WorkspaceId, workspace_id)
-                .cond_where(
-                    Condition::any()
-                        .add(TicketLinks::TicketId.col().eq(id))
-                        .add(TicketLinks::LinkedId.col().eq(id)),
-                )
-                .order_by(TicketLinks::CreatedAt, Order::Asc),
-        )
-        .await?;
-    let others: Vec<i64> = rows.iter().map(|(a, b)| if *a == id { *b } else { *a }).collect();
-    if others.is_empty() {
-        return Ok(LinkedObjects::none());
-    }
-    let categories: HashMap<i64, String> = db
-        .fetch_all::<(i64, String)>(
-            Tickets::select([Tickets::ConversationId, Tickets::Category])
-                .and_where(Expr::col(Tickets::ConversationId).is_in(others.iter().copied())),
-        )
-        .await?
-        .into_iter()
-        .collect();
-    let data: Vec<Json> = others
-        .iter()
-        .map(|other| match categories.get(other) {
-            Some(category) => json!({"type": "ticket", "id": other.to_string(), "category": category}),
-            None => json!({"type": "conversation", "id": other.to_string(), "category": null}),
-        })
-        .collect();
-    let total = data.len() as i64;
-    Ok(List::with(data, Linked { total_count: total, has_more: false }))
-}
-
 /// The whole ticket, from its row and its conversation.
 pub(crate) async fn render(
     db: &mut impl Exec,
@@ -148,7 +110,8 @@ pub(crate) async fn render(
         updated_at: std::cmp::max(conversation.updated_at, row.updated_at),
         open: conversation.state != State::Closed,
         snoozed_until: conversation.snoozed_until,
-        linked_objects: linked(db, workspace_id, id).await?,
+        // Read with the conversation, both ways (`store::ticket_links::linked_objects`).
+        linked_objects: conversation.linked_objects,
         ticket_parts: NamedList::with(ticket_parts, TotalCount { total_count: total }),
         is_shared: row.is_shared,
         previous_ticket_state_id: row.previous_ticket_state_id,

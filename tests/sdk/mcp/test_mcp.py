@@ -23,7 +23,8 @@ TOOLS = {
     "list_companies", "get_company", "list_articles", "search_articles", "get_article", "create_article",
     "update_article", "create_contact", "update_contact", "tag_contact", "untag_contact",
     "create_conversation", "reply_to_conversation", "assign_conversation", "close_conversation",
-    "open_conversation", "snooze_conversation", "tag_conversation", "create_note", "list_operations",
+    "open_conversation", "snooze_conversation", "tag_conversation", "create_note", "create_ticket",
+    "reply_to_ticket", "list_operations",
     "describe_operation", "call_api",
 }
 
@@ -185,6 +186,17 @@ def test_write_tools_change_what_rest_reads(base_url: str, token: str, rest: Res
         assert now["state"] == "closed" and [t["id"] for t in now["tags"]["tags"]] == [tag_id]
         parts = [p["part_type"] for p in now["conversation_parts"]["conversation_parts"]]
         assert "comment" in parts and "note" in parts
+
+        ticket_type = rest.ok("POST", "/ticket_types", {"name": f"MCP {seeded['mark']}", "category": "Customer"})
+        ticket = await ok(
+            client,
+            "create_ticket",
+            {"ticket_type_id": ticket_type["id"], "contact_id": contact_id, "ticket_attributes": {"_default_title_": "Stuck"}},
+        )
+        assert rest.ok("GET", f"/tickets/{ticket['id']}")["ticket_attributes"]["_default_title_"] == "Stuck"
+        reply = await ok(client, "reply_to_ticket", {"ticket_id": ticket["id"], "body": "On it"})
+        assert reply["part_type"] == "comment"
+        await fails(client, "reply_to_ticket", {"ticket_id": "999999", "body": "x"}, "not_found")
 
         article = await ok(client, "create_article", {"title": "From MCP", "author_id": int(admin_id)})
         changed = await ok(client, "update_article", {"id": article["id"], "title": "Changed"})
