@@ -224,7 +224,8 @@ async fn mcp_call_api_runs_any_operation(app: TestApp) {
 backend_test!(mcp_rest_calls_carry_the_mcp_request_id);
 async fn mcp_rest_calls_carry_the_mcp_request_id(app: TestApp) {
     let mcp = Mcp::new(&app);
-    let request = mcp.request("tools/call", json!({"name": "get_contact", "arguments": {"id": "nope"}}), Some(1));
+    let request =
+        mcp.request("tools/call", json!({"name": "get_contact", "arguments": {"id": "nope"}}), Some(1));
     let (status, headers, body) = app.send(request).await;
     assert_eq!(status, 200, "{body}");
     let result = &body["result"];

@@ -73,7 +73,7 @@ impl Rest {
         body: Option<&Value>,
         version: Option<&str>,
     ) -> Answer {
-        let mut builder = Request::builder().method(method).uri(path);
+        let mut builder = Request::builder().method(method.clone()).uri(path);
         for name in FORWARDED {
             if let Some(value) = caller.headers.get(&name) {
                 builder = builder.header(name, value);
@@ -102,9 +102,16 @@ impl Rest {
             Some(id) => REQUEST_ID.scope(id.clone(), call).await,
             None => call.await,
         };
-        match response {
-            Ok(response) => Answer::read(response).await,
+        let response = match response {
+            Ok(response) => response,
             Err(never) => match never {},
+        };
+        // The MCP answer is a 200 whatever the tool's result: the error is logged here, as
+        // `request_context` logs a REST request's.
+        let status = response.status().as_u16();
+        if status >= 400 {
+            caller.span.in_scope(|| tracing::info!(status, %method, path, "served in process"));
         }
+        Answer::read(response).await
     }
 }
