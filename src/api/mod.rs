@@ -114,9 +114,10 @@ impl AppState {
 /// The whole API, as served by `switchboard serve` and driven in-process by the tests: the
 /// REST operations and, at `/mcp`, the MCP server whose tools run them.
 pub fn router(state: AppState, config: &ApiConfig) -> Router {
-    // The MCP tools call the REST router in process; that inner router has no `/mcp` of its own.
+    // The MCP tools call the REST router in process; that inner router has no `/mcp` of its own,
+    // nor `request_context`: a tool's REST call is part of the MCP request, under its id and span.
     let rest = build(state.clone(), config, None);
-    build(state, config, Some(mcp::service(rest, config)))
+    build(state, config, Some(mcp::service(rest, config))).layer(middleware::from_fn(request_context))
 }
 
 fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> Router {
@@ -171,13 +172,12 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
             tracing::error!("handler panicked");
             ApiError::internal().into_response()
         }))
-        .layer(middleware::from_fn(request_context))
         .with_state(state)
 }
 
-/// The id `request_context` gave a request, for work done outside its task (MCP tools).
+/// The id and span `request_context` gave a request, for work done outside its task (MCP tools).
 #[derive(Clone)]
-pub(crate) struct RequestId(pub String);
+pub(crate) struct RequestId(pub String, pub tracing::Span);
 
 /// Gives each request an id (in the logs, in `X-Request-Id` and in every error body).
 async fn request_context(request: Request, next: Next) -> Response {
@@ -186,7 +186,7 @@ async fn request_context(request: Request, next: Next) -> Response {
         tracing::info_span!("request", %request_id, method = %request.method(), path = %request.uri().path());
     let started = Instant::now();
     let mut request = request;
-    request.extensions_mut().insert(RequestId(request_id.clone()));
+    request.extensions_mut().insert(RequestId(request_id.clone(), span.clone()));
     let mut response = REQUEST_ID.scope(request_id.clone(), next.run(request)).instrument(span.clone()).await;
     // An answered error is logged by default, with the id its body shows; a success only at
     // debug level: formatting a line per request costs more than serving a contact from SQLite.

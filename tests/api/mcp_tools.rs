@@ -255,3 +255,24 @@ async fn mcp_ticket_writes(app: TestApp) {
     mcp.fails("reply_to_ticket", json!({"body": "x"}), "parameter_not_found").await;
     mcp.fails("reply_to_ticket", json!({"ticket_id": "999999", "body": "x"}), "not_found").await;
 }
+
+// A tool's REST call is part of the MCP request: its error and its journal entry carry the MCP
+// request's id (the one in the MCP answer's X-Request-Id).
+backend_test!(mcp_rest_calls_carry_the_mcp_request_id);
+async fn mcp_rest_calls_carry_the_mcp_request_id(app: TestApp) {
+    let mcp = Mcp::new(&app);
+    let request =
+        mcp.request("tools/call", json!({"name": "get_contact", "arguments": {"id": "nope"}}), Some(1));
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, 200, "{body}");
+    let result = &body["result"];
+    assert_eq!(result["isError"], true, "{result}");
+    let request_id = headers["x-request-id"].to_str().unwrap();
+    assert_eq!(result["structuredContent"]["request_id"], request_id, "{result}");
+
+    let (_, journal) = app.get("/_switchboard/requests?path=/contacts/nope").await;
+    let entries = journal["data"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{journal}");
+    assert_eq!(entries[0]["status"], 404);
+    assert_eq!(entries[0]["request_id"], request_id, "{journal}");
+}

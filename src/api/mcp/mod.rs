@@ -65,8 +65,10 @@ pub struct McpServer {
 pub(super) struct Caller {
     pub ctx: Ctx,
     pub headers: axum::http::HeaderMap,
-    /// The MCP request's id, which errors the tools answer themselves carry.
+    /// The MCP request's id, which the errors of its tools and the journal entries of their
+    /// REST calls carry, and its span, under which those calls log.
     pub request_id: Option<String>,
+    pub span: tracing::Span,
     /// Whether the client speaks 2025-03-26, which has no structured content: its results carry
     /// the JSON as text too.
     pub text_only: bool,
@@ -75,11 +77,13 @@ pub(super) struct Caller {
 fn caller(context: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
     let parts = context.extensions.get::<axum::http::request::Parts>();
     let ctx = parts.and_then(|parts| parts.extensions.get::<Ctx>());
+    let id = parts.and_then(|parts| parts.extensions.get::<RequestId>());
     match (parts, ctx) {
         (Some(parts), Some(ctx)) => Ok(Caller {
             ctx: ctx.clone(),
             headers: parts.headers.clone(),
-            request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
+            request_id: id.map(|id| id.0.clone()),
+            span: id.map_or_else(tracing::Span::none, |id| id.1.clone()),
             // Clients send the header from 2025-06-18 on; without it a request is 2025-03-26.
             text_only: parts
                 .headers

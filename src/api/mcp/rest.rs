@@ -5,10 +5,11 @@ use axum::body::Body;
 use axum::http::{HeaderName, Method, Request, header};
 use serde_json::Value;
 use tower::ServiceExt;
+use tracing::Instrument;
 
 use super::Caller;
 use crate::api::OnBehalfOf;
-use crate::error::ApiError;
+use crate::error::{ApiError, REQUEST_ID};
 
 /// A REST answer: its status and JSON body (`null` when empty).
 #[derive(Debug, Clone)]
@@ -23,7 +24,7 @@ impl Answer {
     pub async fn refused(error: ApiError, caller: &Caller) -> Answer {
         use axum::response::IntoResponse;
         let response = match &caller.request_id {
-            Some(id) => crate::error::REQUEST_ID.sync_scope(id.clone(), || error.into_response()),
+            Some(id) => REQUEST_ID.sync_scope(id.clone(), || error.into_response()),
             None => error.into_response(),
         };
         Answer::read(response).await
@@ -72,7 +73,7 @@ impl Rest {
         body: Option<&Value>,
         version: Option<&str>,
     ) -> Answer {
-        let mut builder = Request::builder().method(method).uri(path);
+        let mut builder = Request::builder().method(method.clone()).uri(path);
         for name in FORWARDED {
             if let Some(value) = caller.headers.get(&name) {
                 builder = builder.header(name, value);
@@ -94,9 +95,23 @@ impl Rest {
         };
         let mut request = request;
         request.extensions_mut().insert(OnBehalfOf(caller.ctx.clone()));
-        match self.router.clone().oneshot(request).await {
-            Ok(response) => Answer::read(response).await,
+        // The router has no `request_context` of its own (see `api::router`): the call runs
+        // under the MCP request's id and span, which rmcp's task for the tool does not carry.
+        let call = self.router.clone().oneshot(request).instrument(caller.span.clone());
+        let response = match &caller.request_id {
+            Some(id) => REQUEST_ID.scope(id.clone(), call).await,
+            None => call.await,
+        };
+        let response = match response {
+            Ok(response) => response,
             Err(never) => match never {},
+        };
+        // The MCP answer is a 200 whatever the tool's result: the error is logged here, as
+        // `request_context` logs a REST request's.
+        let status = response.status().as_u16();
+        if status >= 400 {
+            caller.span.in_scope(|| tracing::info!(status, %method, path, "served in process"));
         }
+        Answer::read(response).await
     }
 }

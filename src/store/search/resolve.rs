@@ -1,13 +1,16 @@
 //! The fields every searchable resource shares, lowered once for all of them: tags (`tag_id`)
 //! and segments (`segment_id`), plus the one read that checking a query needs, the
-//! workspace's [`Catalog`]. Custom attributes, also shared, are [`super::attributes`]'.
+//! workspace's [`Catalog`]. Custom attributes, also shared, are [`super::attributes`]'; a JSON
+//! attributes column (tickets') is read by [`json_attribute`].
 
-use sea_query::{Condition, DynIden, Expr, ExprTrait, IntoIden, Query as Select, SelectStatement};
+use sea_query::{Condition, DynIden, Expr, ExprTrait, Func, IntoIden, Query as Select, SelectStatement};
 
-use super::{ColumnResolver, lower};
+use super::{ColumnResolver, Target, lower, scalar_value};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
-use crate::domain::search::{Catalog, Membership, Needs, Predicate, Resource, Scalar, SearchError};
+use crate::domain::search::{
+    Catalog, FieldType, Filter, Membership, Needs, Predicate, Resource, Scalar, SearchError,
+};
 use crate::domain::segment::SavedSegment;
 use crate::store::search::saved_segments;
 use crate::store::{Backend, Exec, Store, StoreResult, data_attributes};
