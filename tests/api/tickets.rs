@@ -442,7 +442,9 @@ async fn concurrent_creates_take_consecutive_numbers(app: TestApp) {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..8 {
         let (app, type_id, c_id) = (app.clone(), type_id.clone(), c_id.clone());
-        calls.spawn(async move { ticket(&app, &type_id, &c_id).await["ticket_id"].as_str().unwrap().to_owned() });
+        calls.spawn(
+            async move { ticket(&app, &type_id, &c_id).await["ticket_id"].as_str().unwrap().to_owned() },
+        );
     }
     let mut numbers = Vec::new();
     while let Some(number) = calls.join_next().await {

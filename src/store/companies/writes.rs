@@ -134,7 +134,9 @@ pub(crate) async fn upsert(
             write(db, workspace_id, id, changes).await?;
             Ok(Some((id, webhook::COMPANY_UPDATED)))
         }
-        None => Ok(insert(db, workspace_id, company_id, changes).await?.map(|id| (id, webhook::COMPANY_CREATED))),
+        None => {
+            Ok(insert(db, workspace_id, company_id, changes).await?.map(|id| (id, webhook::COMPANY_CREATED)))
+        }
     }
 }
 

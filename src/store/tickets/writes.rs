@@ -21,9 +21,9 @@ use crate::store::conversations::writes::{Started, Starter, insert_conversation,
 use crate::store::conversations::{check_admin, check_team};
 use crate::store::schema::conversations::{ConversationParts, Conversations};
 use crate::store::schema::tickets::{TicketLinks, TicketRow, TicketStateRow, Tickets};
+use crate::store::schema::workspaces::Workspaces;
 use crate::store::tickets::reads::{get, ticket_part, ticket_row};
 use crate::store::tickets::types::{attribute_rows, defs, ensure_states, states, type_row};
-use crate::store::schema::workspaces::Workspaces;
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Adds the ticket's data to a part's metadata (`base`, what the part already has).
