@@ -76,6 +76,8 @@ topics! {
     TICKET_ADMIN_REPLIED => "ticket.admin.replied", "An admin replies to a ticket.", "ticket";
     TICKET_CONTACT_REPLIED => "ticket.contact.replied", "A contact replies to a ticket.", "ticket";
     TICKET_CLOSED => "ticket.closed", "A ticket's conversation is closed.", "{ticket}";
+    TICKET_CONTACT_ATTACHED => "ticket.contact.attached", "A contact is added to a ticket.", "ticket";
+    TICKET_CONTACT_DETACHED => "ticket.contact.detached", "A contact is removed from a ticket.", "ticket";
 }
 
 /// The topics of a reply: the conversation's, and the ticket's when the conversation is one.

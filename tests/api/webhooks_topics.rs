@@ -200,6 +200,21 @@ async fn ticket_topics_fire_with_the_ticket(app: TestApp) {
     v16.put(&format!("/tickets/{t}"), json!({"assignee_id": team})).await;
     assert_eq!(text(&receiver.item("ticket.team.assigned").await["team_assignee_id"]), team);
 
+    // Its participants change through the conversation endpoints.
+    let ann = user(&app, "ann@example.com").await;
+    let customers = format!("/conversations/{t}/customers");
+    let (status, body) =
+        app.post(&customers, json!({"admin_id": me, "customer": {"intercom_user_id": ann}})).await;
+    assert_eq!(status, 200, "{body}");
+    let item = receiver.item("ticket.contact.attached").await;
+    assert_eq!(item["contacts"]["contacts"].as_array().unwrap().len(), 2, "{item}");
+    let detach = Some(json!({"admin_id": me}));
+    let (status, body) =
+        app.call(axum::http::Method::DELETE, &format!("{customers}/{ann}"), detach.as_ref()).await;
+    assert_eq!(status, 200, "{body}");
+    let item = receiver.item("ticket.contact.detached").await;
+    assert_eq!(item["contacts"]["contacts"].as_array().unwrap().len(), 1, "{item}");
+
     let path = format!("/tickets/{t}/reply");
     let (status, body) = v16
         .post(&path, json!({"message_type": "comment", "type": "admin", "admin_id": me, "body": "On it"}))
@@ -240,6 +255,9 @@ async fn ticket_topics_fire_with_the_ticket(app: TestApp) {
             "ticket.attribute.updated",
             "ticket.admin.assigned",
             "ticket.team.assigned",
+            "contact.user.created",
+            "ticket.contact.attached",
+            "ticket.contact.detached",
             "ticket.admin.replied",
             "ticket.note.created",
             "ticket.contact.replied",
