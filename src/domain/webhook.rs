@@ -377,6 +377,32 @@ mod tests {
     }
 
     #[test]
+    fn managing_a_conversation_names_its_topics() {
+        let manage = |action| Manage { admin_id: 1, action };
+        let open = manage(Action::Open);
+        assert_eq!(manage_topics(&open, State::Snoozed), (CONVERSATION_ADMIN_UNSNOOZED, None));
+        assert_eq!(manage_topics(&open, State::Closed), (CONVERSATION_ADMIN_OPENED, None));
+        let close = manage(Action::Close { body: None });
+        assert_eq!(manage_topics(&close, State::Open), (CONVERSATION_ADMIN_CLOSED, Some(TICKET_CLOSED)));
+        let to_team = manage(Action::Assign { to: Assignee::Team(Some(3)), body: None });
+        assert_eq!(manage_topics(&to_team, State::Open).1, Some(TICKET_TEAM_ASSIGNED));
+        let to_nobody = manage(Action::Assign { to: Assignee::Admin(None), body: None });
+        assert_eq!(manage_topics(&to_nobody, State::Open), (CONVERSATION_ADMIN_ASSIGNED, None));
+    }
+
+    #[test]
+    fn a_ticket_update_sends_one_topic_per_kind_of_change() {
+        assert!(TicketChanges::default().topics().is_empty());
+        let resolved_and_closed =
+            TicketChanges { state: true, resolved: true, closed: true, ..Default::default() };
+        assert_eq!(resolved_and_closed.topics(), [TICKET_STATE_UPDATED, TICKET_RESOLVED, TICKET_CLOSED]);
+        // Every topic a write sends is one a subscription can name.
+        for name in resolved_and_closed.topics() {
+            assert!(topic(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
     fn subscriptions_need_an_http_url_and_known_topics() {
         let topics = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let ok =
