@@ -10,6 +10,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha1::Sha1;
 
+use crate::domain::conversation::State;
+use crate::domain::conversation::requests::{Action, AdminMessage, Assignee, Manage, Replier, Reply};
 use crate::domain::error::Rejection;
 use crate::domain::version::Version;
 
@@ -51,6 +53,89 @@ topics! {
     COMPANY_UPDATED => "company.updated", "A company is updated.", "company";
     COMPANY_DELETED => "company.deleted", "A company is deleted.", "company (type, id)";
     EVENT_CREATED => "event.created", "A data event is submitted.", "event";
+    CONVERSATION_USER_CREATED => "conversation.user.created", "A contact starts a conversation.", "conversation";
+    CONVERSATION_USER_REPLIED => "conversation.user.replied", "A contact replies to a conversation.", "conversation";
+    CONVERSATION_ADMIN_REPLIED => "conversation.admin.replied", "An admin replies to a conversation.", "conversation";
+    CONVERSATION_ADMIN_SINGLE_CREATED => "conversation.admin.single.created", "An admin starts a conversation (sends a message).", "conversation";
+    CONVERSATION_ADMIN_ASSIGNED => "conversation.admin.assigned", "An admin assigns a conversation (to an admin, a team or nobody).", "conversation";
+    CONVERSATION_ADMIN_NOTED => "conversation.admin.noted", "An admin adds a note to a conversation.", "conversation";
+    CONVERSATION_ADMIN_CLOSED => "conversation.admin.closed", "An admin closes a conversation.", "conversation";
+    CONVERSATION_ADMIN_OPENED => "conversation.admin.opened", "An admin opens a conversation that was not snoozed.", "conversation";
+    CONVERSATION_ADMIN_SNOOZED => "conversation.admin.snoozed", "An admin snoozes a conversation.", "conversation";
+    CONVERSATION_ADMIN_UNSNOOZED => "conversation.admin.unsnoozed", "An admin opens a snoozed conversation.", "conversation";
+    CONVERSATION_DELETED => "conversation.deleted", "A conversation is deleted.", "conversation (type, id)";
+    CONVERSATION_PART_TAG_CREATED => "conversation_part.tag.created", "A tag is newly applied to a conversation.", "conversation with tags_added";
+    CONVERSATION_PART_REDACTED => "conversation_part.redacted", "A conversation part or source is redacted.", "conversation";
+    TICKET_CREATED => "ticket.created", "A ticket is created (also by converting a conversation).", "ticket";
+    TICKET_STATE_UPDATED => "ticket.state.updated", "A ticket moves to another state.", "ticket";
+    TICKET_RESOLVED => "ticket.resolved", "A ticket moves to a resolved state.", "ticket";
+    TICKET_NOTE_CREATED => "ticket.note.created", "An admin adds a note to a ticket.", "ticket";
+    TICKET_ADMIN_ASSIGNED => "ticket.admin.assigned", "A ticket is assigned to an admin.", "ticket";
+    TICKET_TEAM_ASSIGNED => "ticket.team.assigned", "A ticket is assigned to a team.", "ticket";
+    TICKET_ATTRIBUTE_UPDATED => "ticket.attribute.updated", "A ticket's attributes change.", "ticket";
+    TICKET_ADMIN_REPLIED => "ticket.admin.replied", "An admin replies to a ticket.", "ticket";
+    TICKET_CONTACT_REPLIED => "ticket.contact.replied", "A contact replies to a ticket.", "ticket";
+    TICKET_CLOSED => "ticket.closed", "A ticket's conversation is closed.", "{ticket}";
+    TICKET_CONTACT_ATTACHED => "ticket.contact.attached", "A contact is added to a ticket.", "ticket";
+    TICKET_CONTACT_DETACHED => "ticket.contact.detached", "A contact is removed from a ticket.", "ticket";
+}
+
+/// The topics of a reply: the conversation's, and the ticket's when the conversation is one.
+pub fn reply_topics(reply: &Reply) -> (&'static str, &'static str) {
+    match &reply.by {
+        Replier::Admin { message: AdminMessage::Note, .. } => (CONVERSATION_ADMIN_NOTED, TICKET_NOTE_CREATED),
+        Replier::Admin { .. } => (CONVERSATION_ADMIN_REPLIED, TICKET_ADMIN_REPLIED),
+        Replier::Contact(_) => (CONVERSATION_USER_REPLIED, TICKET_CONTACT_REPLIED),
+    }
+}
+
+/// The topics of closing, snoozing, opening or assigning a conversation that was `before`:
+/// the conversation's, and the ticket's (if Intercom has one) when the conversation is one.
+/// Opening a snoozed conversation unsnoozes it; assigning to nobody is an assignment too.
+pub fn manage_topics(manage: &Manage, before: State) -> (&'static str, Option<&'static str>) {
+    match &manage.action {
+        Action::Close { .. } => (CONVERSATION_ADMIN_CLOSED, Some(TICKET_CLOSED)),
+        Action::Snooze { .. } => (CONVERSATION_ADMIN_SNOOZED, None),
+        Action::Open if before == State::Snoozed => (CONVERSATION_ADMIN_UNSNOOZED, None),
+        Action::Open => (CONVERSATION_ADMIN_OPENED, None),
+        Action::Assign { to: Assignee::Admin(Some(_)), .. } => {
+            (CONVERSATION_ADMIN_ASSIGNED, Some(TICKET_ADMIN_ASSIGNED))
+        }
+        Action::Assign { to: Assignee::Team(Some(_)), .. } => {
+            (CONVERSATION_ADMIN_ASSIGNED, Some(TICKET_TEAM_ASSIGNED))
+        }
+        Action::Assign { .. } => (CONVERSATION_ADMIN_ASSIGNED, None),
+    }
+}
+
+/// What an update changed on a ticket, for its topics.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TicketChanges {
+    /// It moved to another state.
+    pub state: bool,
+    /// It moved to a resolved state.
+    pub resolved: bool,
+    pub attributes: bool,
+    /// Its conversation was closed.
+    pub closed: bool,
+    pub admin_assigned: bool,
+    pub team_assigned: bool,
+}
+
+impl TicketChanges {
+    pub fn topics(self) -> Vec<&'static str> {
+        [
+            (self.state, TICKET_STATE_UPDATED),
+            (self.resolved, TICKET_RESOLVED),
+            (self.attributes, TICKET_ATTRIBUTE_UPDATED),
+            (self.closed, TICKET_CLOSED),
+            (self.admin_assigned, TICKET_ADMIN_ASSIGNED),
+            (self.team_assigned, TICKET_TEAM_ASSIGNED),
+        ]
+        .into_iter()
+        .filter_map(|(changed, topic)| changed.then_some(topic))
+        .collect()
+    }
 }
 
 /// The topic called `name`, if there is one.
@@ -289,6 +374,32 @@ mod tests {
             signature("Jefe", b"what do ya want for nothing?"),
             "sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
         );
+    }
+
+    #[test]
+    fn managing_a_conversation_names_its_topics() {
+        let manage = |action| Manage { admin_id: 1, action };
+        let open = manage(Action::Open);
+        assert_eq!(manage_topics(&open, State::Snoozed), (CONVERSATION_ADMIN_UNSNOOZED, None));
+        assert_eq!(manage_topics(&open, State::Closed), (CONVERSATION_ADMIN_OPENED, None));
+        let close = manage(Action::Close { body: None });
+        assert_eq!(manage_topics(&close, State::Open), (CONVERSATION_ADMIN_CLOSED, Some(TICKET_CLOSED)));
+        let to_team = manage(Action::Assign { to: Assignee::Team(Some(3)), body: None });
+        assert_eq!(manage_topics(&to_team, State::Open).1, Some(TICKET_TEAM_ASSIGNED));
+        let to_nobody = manage(Action::Assign { to: Assignee::Admin(None), body: None });
+        assert_eq!(manage_topics(&to_nobody, State::Open), (CONVERSATION_ADMIN_ASSIGNED, None));
+    }
+
+    #[test]
+    fn a_ticket_update_sends_one_topic_per_kind_of_change() {
+        assert!(TicketChanges::default().topics().is_empty());
+        let resolved_and_closed =
+            TicketChanges { state: true, resolved: true, closed: true, ..Default::default() };
+        assert_eq!(resolved_and_closed.topics(), [TICKET_STATE_UPDATED, TICKET_RESOLVED, TICKET_CLOSED]);
+        // Every topic a write sends is one a subscription can name.
+        for name in resolved_and_closed.topics() {
+            assert!(topic(name).is_some(), "{name}");
+        }
     }
 
     #[test]

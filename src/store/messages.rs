@@ -10,7 +10,9 @@ use crate::domain::message::{
     Addressee, AdminMessage, BROADCAST_OUTBOUND, DeliveryError, Field, MessageType, NewMessage, StatusEvent,
     StoredRecipient, WhatsappStatus, whatsapp_message_id,
 };
+use crate::domain::webhook;
 use crate::store::conversations::check_admin;
+use crate::store::conversations::hooks;
 use crate::store::conversations::participants::find_contact;
 use crate::store::conversations::parts::FoundContact;
 use crate::store::conversations::writes::{Started, Starter, insert_conversation, start_from_contact};
@@ -122,6 +124,11 @@ impl Store {
             }
             NewMessage::FromAdmin(m) => self::admin_message(&mut tx, workspace_id, admin_id, m).await?,
         };
+        let topic = match new {
+            NewMessage::FromContact { .. } => webhook::CONVERSATION_USER_CREATED,
+            NewMessage::FromAdmin(_) => webhook::CONVERSATION_ADMIN_SINGLE_CREATED,
+        };
+        hooks::notify(&mut tx, workspace_id, message.conversation_id, &[topic], &[], None).await?;
         tx.commit().await?;
         Ok(message)
     }

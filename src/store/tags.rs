@@ -103,9 +103,19 @@ async fn notify_tagging(
     if to.is_empty() {
         return Ok(());
     }
-    let contact = contacts::reads::get(db, workspace_id, contact_id).await?;
-    let item = json!({"type": "contact_tag", "created_at": now(), "tag": tag, "contact": contact});
+    let item = tagging(db, workspace_id, contact_id, tag).await?;
     webhooks::record(db, workspace_id, topic, &item, &to).await
+}
+
+/// A `contact_tag`: the tag and the contact.
+async fn tagging(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    contact_id: i64,
+    tag: &Tag,
+) -> StoreResult<serde_json::Value> {
+    let contact = contacts::reads::get(db, workspace_id, contact_id).await?;
+    Ok(json!({"type": "contact_tag", "created_at": now(), "tag": tag, "contact": contact}))
 }
 
 /// `tag` with when and by whom it was applied to the contact, if it is.
@@ -232,7 +242,7 @@ impl Store {
     /// Deletes a tag and its taggings, unless a segment filters on it.
     pub async fn delete_tag(&self, workspace_id: i64, id: i64) -> StoreResult<()> {
         let mut tx = self.begin().await?;
-        get(&mut tx, workspace_id, id).await?;
+        let tag = get(&mut tx, workspace_id, id).await?;
         let users: Vec<String> = segments::all(&mut tx, workspace_id)
             .await?
             .into_iter()
@@ -241,6 +251,23 @@ impl Store {
             .collect();
         if !users.is_empty() {
             return Err(Rejection::from(TagRejection::UsedBySegments(users)).into());
+        }
+        // Each contact that had the tag loses it: `contact.tag.deleted` for each, read only
+        // when someone listens.
+        let to = webhooks::subscribers(&mut tx, workspace_id, webhook::CONTACT_TAG_DELETED).await?;
+        if !to.is_empty() {
+            let tagged: Vec<(i64,)> = tx
+                .fetch_all(
+                    ContactTags::select([ContactTags::ContactId])
+                        .where_eq(ContactTags::TagId, id)
+                        .order_by(ContactTags::ContactId, Order::Asc),
+                )
+                .await?;
+            for (contact_id,) in tagged {
+                let tag = applied(&mut tx, contact_id, tag.clone()).await?;
+                let item = tagging(&mut tx, workspace_id, contact_id, &tag).await?;
+                webhooks::record(&mut tx, workspace_id, webhook::CONTACT_TAG_DELETED, &item, &to).await?;
+            }
         }
         tx.execute(Tags::delete().where_eq(Tags::Id, id)).await?;
         tx.commit().await?;

@@ -198,6 +198,9 @@ impl Store {
             .await?;
         touch_ticket(&mut tx, id, at).await?;
         let ticket = get(&mut tx, workspace_id, id).await?;
+        let topics = [crate::domain::webhook::TICKET_CREATED];
+        crate::store::conversations::hooks::notify_ticket(&mut tx, workspace_id, id, &topics, Some(&ticket))
+            .await?;
         tx.commit().await?;
         Ok(ticket)
     }

@@ -181,6 +181,17 @@ impl Store {
             }
             Err(other) => return Err(other),
         };
+        if let Some(id) = ticket_id {
+            let topics = [crate::domain::webhook::TICKET_CREATED];
+            crate::store::conversations::hooks::notify_ticket(
+                &mut tx,
+                claimed.workspace_id,
+                id,
+                &topics,
+                None,
+            )
+            .await?;
+        }
         if status == JobStatus::Failed {
             // Nothing of the ticket is kept; the job's failure is written on its own.
             drop(tx);

@@ -64,3 +64,4 @@ mod versions;
 mod visitors;
 mod webhooks;
 mod webhooks_delivery;
+mod webhooks_topics;

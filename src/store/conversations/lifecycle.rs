@@ -105,6 +105,7 @@ impl Store {
     ) -> StoreResult<ConversationDeleted> {
         let mut tx = self.begin().await?;
         row(&mut tx, workspace_id, id).await?;
+        crate::store::conversations::hooks::notify_deleted(&mut tx, workspace_id, id).await?;
         tx.execute(Conversations::delete().where_eq(Conversations::Id, id)).await?;
         tx.execute(&DeletedConversations::insert([
             (DeletedConversations::WorkspaceId, workspace_id.into()),

@@ -8,6 +8,7 @@
 
 pub mod assignment_rules;
 pub mod handling;
+pub mod hooks;
 pub mod lifecycle;
 pub mod participants;
 pub mod parts;

@@ -8,9 +8,10 @@ use crate::domain::conversation::requests::ContactKey;
 use crate::domain::conversation::{Customer, WithCustomers, last_customer, not_participant, part_type};
 use crate::domain::error::{Missing, Rejection};
 use crate::domain::ids;
+use crate::domain::webhook;
 use crate::store::conversations::parts::{FoundContact, NewPart, PartAuthor, insert_part, save};
 use crate::store::conversations::reads::{get, participants, row};
-use crate::store::conversations::{check_admin, exists};
+use crate::store::conversations::{check_admin, exists, hooks};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::conversations::{
     ConversationContacts, ConversationParts, ConversationRow, Conversations,
@@ -179,6 +180,8 @@ impl Store {
                 NewPart::event(part_type::PARTICIPANT_ADDED, author, row.core(at).state, at),
             )
             .await?;
+            let topics = [webhook::TICKET_CONTACT_ATTACHED];
+            hooks::notify(&mut tx, workspace_id, id, &[], &topics, None).await?;
         }
         let answer = WithCustomers {
             conversation: get(&mut tx, workspace_id, id).await?,
@@ -221,6 +224,7 @@ impl Store {
             at,
         );
         record_change(&mut tx, &row, removed).await?;
+        hooks::notify(&mut tx, workspace_id, id, &[], &[webhook::TICKET_CONTACT_DETACHED], None).await?;
         let answer = WithCustomers {
             conversation: get(&mut tx, workspace_id, id).await?,
             customers: customers(&mut tx, id).await?,

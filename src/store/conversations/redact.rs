@@ -2,6 +2,8 @@
 
 use crate::domain::conversation::{Conversation, body, not_redactable};
 use crate::domain::error::Missing;
+use crate::domain::webhook;
+use crate::store::conversations::hooks;
 use crate::store::conversations::parts::{set, touch};
 use crate::store::conversations::reads::{get, row};
 use crate::store::conversations::writes::write_words;
@@ -78,6 +80,8 @@ impl Store {
         }
         touch(&mut tx, id, at).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;
+        let topics = [webhook::CONVERSATION_PART_REDACTED];
+        hooks::notify(&mut tx, workspace_id, id, &topics, &[], Some(&conversation)).await?;
         tx.commit().await?;
         Ok(conversation)
     }

@@ -3,11 +3,13 @@
 
 use crate::domain::error::Missing;
 use crate::domain::tag::Tag;
-use crate::store::conversations::check_admin;
+use crate::domain::webhook;
 use crate::store::conversations::parts::touch;
 use crate::store::conversations::reads::{applied_tag, row};
+use crate::store::conversations::{check_admin, exists, hooks};
 use crate::store::schema::conversations::ConversationTags;
 use crate::store::schema::tags::Tags;
+use crate::store::webhooks;
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 impl Store {
@@ -20,7 +22,21 @@ impl Store {
         admin_id: i64,
     ) -> StoreResult<Tag> {
         let mut tx = self.begin().await?;
+        // Only a new tagging is notified; whether it is costs a read only when someone listens.
+        let topic = webhook::CONVERSATION_PART_TAG_CREATED;
+        let listening = !webhooks::subscribers(&mut tx, workspace_id, topic).await?.is_empty();
+        let had = listening
+            && exists(
+                &mut tx,
+                ConversationTags::select([ConversationTags::TagId])
+                    .where_eq(ConversationTags::ConversationId, id)
+                    .where_eq(ConversationTags::TagId, tag_id),
+            )
+            .await?;
         let tag = tag(&mut tx, workspace_id, id, tag_id, admin_id).await?;
+        if listening && !had {
+            hooks::notify_tagged(&mut tx, workspace_id, id, &tag).await?;
+        }
         tx.commit().await?;
         Ok(tag)
     }

@@ -10,6 +10,8 @@ use crate::domain::conversation::{
     Attachment, Conversation, PartMetadata, Reference, State, body, not_participant, part_type,
 };
 use crate::domain::error::{Missing, Rejection};
+use crate::domain::webhook;
+use crate::store::conversations::hooks;
 use crate::store::conversations::participants::{
     add_participant, find_contact, insert_lead, is_participant, require_contact, touch_contacts,
 };
@@ -291,6 +293,8 @@ impl Store {
     ) -> StoreResult<(i64, i64)> {
         let mut tx = self.begin().await?;
         let started = start_from_contact(&mut tx, workspace_id, new, None).await?;
+        let topics = [webhook::CONVERSATION_USER_CREATED];
+        hooks::notify(&mut tx, workspace_id, started.0, &topics, &[], None).await?;
         tx.commit().await?;
         Ok(started)
     }
@@ -370,6 +374,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let (id, _) = reply_in(&mut tx, workspace_id, id, reply).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;
+        let (topic, ticket_topic) = webhook::reply_topics(reply);
+        hooks::notify(&mut tx, workspace_id, id, &[topic], &[ticket_topic], Some(&conversation)).await?;
         tx.commit().await?;
         Ok(conversation)
     }
@@ -382,27 +388,31 @@ impl Store {
         manage: &crate::domain::conversation::requests::Manage,
     ) -> StoreResult<Conversation> {
         let mut tx = self.begin().await?;
-        add_manage(&mut tx, workspace_id, id, manage).await?;
+        let before = add_manage(&mut tx, workspace_id, id, manage).await?;
         let conversation = get(&mut tx, workspace_id, id).await?;
+        let (topic, ticket_topic) = webhook::manage_topics(manage, before);
+        let ticket_topics: &[&str] = ticket_topic.as_slice();
+        hooks::notify(&mut tx, workspace_id, id, &[topic], ticket_topics, Some(&conversation)).await?;
         tx.commit().await?;
         Ok(conversation)
     }
 }
 
 /// Closes, snoozes, opens or assigns (see [`Store::manage_conversation`]) in the caller's
-/// transaction.
+/// transaction; answers the state the conversation was in.
 pub(crate) async fn add_manage(
     tx: &mut impl Exec,
     workspace_id: i64,
     id: i64,
     manage: &crate::domain::conversation::requests::Manage,
-) -> StoreResult<()> {
+) -> StoreResult<State> {
     use crate::domain::conversation::requests::{Action, Assignee};
     let row = row(tx, workspace_id, id).await?;
     check_admin(tx, workspace_id, manage.admin_id).await?;
     let at = now();
     let mut core = row.core(at);
     let waiting = core.waiting_since;
+    let before = core.state;
     let was_closed = core.state == State::Closed;
     let author = PartAuthor::Admin(manage.admin_id);
     let (kind, body, assigned_to, events): (&str, Option<&str>, Option<Reference>, Vec<Event>) = match &manage
@@ -474,5 +484,5 @@ pub(crate) async fn add_manage(
     .await?;
     record_all(&mut core.stats, &events, at, waiting);
     save(tx, id, &core, at).await?;
-    Ok(())
+    Ok(before)
 }

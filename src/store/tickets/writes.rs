@@ -15,6 +15,8 @@ use crate::domain::ticket::{
     AttributeRef, AttributeValue, Category, StateCategory, Ticket, TicketDeleted, TicketPart, TicketPartData,
     UpdatedAttribute, part_type as ticket_part_type,
 };
+use crate::domain::webhook;
+use crate::store::conversations::hooks;
 use crate::store::conversations::participants::{find_contact, insert_lead};
 use crate::store::conversations::parts::{Core, NewPart, PartAuthor, insert_part, record_all, save, set};
 use crate::store::conversations::writes::{Started, Starter, insert_conversation, reply_in};
@@ -316,6 +318,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let id = create_in(&mut tx, workspace_id, admin_id, new).await?;
         let ticket = get(&mut tx, workspace_id, id).await?;
+        hooks::notify_ticket(&mut tx, workspace_id, id, &[webhook::TICKET_CREATED], Some(&ticket)).await?;
         tx.commit().await?;
         Ok(ticket)
     }
@@ -344,6 +347,7 @@ impl Store {
             core: conversation.core(at),
             state: state_category(current),
         };
+        let was = writing.core.state;
         let (mut state_id, mut previous_id) = (ticket.ticket_state_id, ticket.previous_ticket_state_id);
         let mut attributes: Map<String, Json> =
             serde_json::from_str(&ticket.ticket_attributes).unwrap_or_default();
@@ -415,6 +419,8 @@ impl Store {
             set(&mut tx, id, vec![(Conversations::CompanyId, company_id.into())]).await?;
         }
         save(&mut tx, id, &writing.core, at).await?;
+        let attributes_changed = attributes
+            != serde_json::from_str::<Map<String, Json>>(&ticket.ticket_attributes).unwrap_or_default();
         tx.execute(
             Tickets::update([
                 (Tickets::TicketStateId, state_id.into()),
@@ -427,6 +433,16 @@ impl Store {
         )
         .await?;
         let updated = get(&mut tx, workspace_id, id).await?;
+        let assigned = update.assignee_id.filter(|&to| to != 0);
+        let changed = webhook::TicketChanges {
+            state: state_id != ticket.ticket_state_id,
+            resolved: state_id != ticket.ticket_state_id && writing.state == StateCategory::Resolved,
+            attributes: attributes_changed,
+            closed: writing.core.state == State::Closed && was != State::Closed,
+            admin_assigned: assigned.is_some_and(|to| writing.core.admin_assignee_id == Some(to)),
+            team_assigned: assigned.is_some_and(|to| writing.core.admin_assignee_id != Some(to)),
+        };
+        hooks::notify_ticket(&mut tx, workspace_id, id, &changed.topics(), Some(&updated)).await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -454,6 +470,7 @@ impl Store {
         }
         let current = all_state(&mut tx, workspace_id, ticket.ticket_state_id).await?;
         let (_, part_id) = reply_in(&mut tx, workspace_id, Some(id), reply).await?;
+        hooks::notify_ticket(&mut tx, workspace_id, id, &[webhook::reply_topics(reply).1], None).await?;
         // A contact's reply re-opens a closed ticket as it does a conversation, but a ticket
         // reply is a comment, note or quick reply (`ticket_reply` has no `open` part).
         tx.execute(

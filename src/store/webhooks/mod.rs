@@ -35,17 +35,37 @@ fn subscription(row: WebhookSubscriptionRow) -> Subscription {
     }
 }
 
+/// The workspace's active subscriptions with their topics, read once for a write that may send
+/// several topics (and may need a read to know which).
+pub struct Listeners(Vec<(i64, String)>);
+
+impl Listeners {
+    pub async fn of(db: &mut impl Exec, workspace_id: i64) -> StoreResult<Listeners> {
+        Ok(Listeners(
+            db.fetch_all(
+                WebhookSubscriptions::select([WebhookSubscriptions::Id, WebhookSubscriptions::Topics])
+                    .where_eq(WebhookSubscriptions::WorkspaceId, workspace_id)
+                    .where_eq(WebhookSubscriptions::Active, true),
+            )
+            .await?,
+        ))
+    }
+
+    /// The subscriptions to `topic`.
+    pub fn to(&self, topic: &str) -> Vec<i64> {
+        let quoted = format!("\"{topic}\"");
+        self.0.iter().filter(|(_, topics)| topics.contains(&quoted)).map(|(id, _)| *id).collect()
+    }
+
+    /// Whether any subscription wants one of `topics`.
+    pub fn want_any(&self, topics: &[&str]) -> bool {
+        topics.iter().any(|topic| !self.to(topic).is_empty())
+    }
+}
+
 /// The workspace's active subscriptions to `topic`: none for most writes.
 pub async fn subscribers(db: &mut impl Exec, workspace_id: i64, topic: &str) -> StoreResult<Vec<i64>> {
-    let rows: Vec<(i64, String)> = db
-        .fetch_all(
-            WebhookSubscriptions::select([WebhookSubscriptions::Id, WebhookSubscriptions::Topics])
-                .where_eq(WebhookSubscriptions::WorkspaceId, workspace_id)
-                .where_eq(WebhookSubscriptions::Active, true),
-        )
-        .await?;
-    let quoted = format!("\"{topic}\"");
-    Ok(rows.into_iter().filter(|(_, topics)| topics.contains(&quoted)).map(|(id, _)| id).collect())
+    Ok(Listeners::of(db, workspace_id).await?.to(topic))
 }
 
 /// Records a notification of `topic` about `item` for the subscriptions `to`, on the caller's
