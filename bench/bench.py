@@ -66,12 +66,13 @@ def http(method, url, token=None, body=None, timeout=30, headers=()):
 
 
 class WebhookReceiver:
-    """A local endpoint for a scenario's webhook subscription: answers 204 to every POST, counts them."""
+    """A local endpoint for a scenario's webhook subscription: answers 204 to every POST, counts
+    them and keeps the time of the last one."""
 
     def __init__(self):
         import threading
         receiver = self
-        self.count, self.lock = 0, threading.Lock()
+        self.count, self.last_at, self.lock = 0, None, threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -80,6 +81,7 @@ class WebhookReceiver:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     receiver.count += 1
+                    receiver.last_at = time.time()
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -90,6 +92,21 @@ class WebhookReceiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def seen(self):
+        with self.lock:
+            return self.count, self.last_at
+
+    def drain(self, expected, quiet=3.0, limit=300.0):
+        """Waits until `expected` notifications have arrived, or none for `quiet` seconds (the
+        worker polls every 200 ms and puts back a claim over its per-endpoint bound for 500 ms),
+        or `limit` seconds have passed."""
+        deadline = time.time() + limit
+        while time.time() < deadline:
+            count, last_at = self.seen()
+            if count >= expected or time.time() - (last_at or 0) > quiet:
+                return
+            time.sleep(0.1)
 
     def stop(self):
         self.server.shutdown()
@@ -451,18 +468,43 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 return figures
 
             try:
+                # The notifications due: the subscription's ping, then one per 2xx answer of the
+                # server (warm-up included) when the scenario has a webhook.
+                due = 1
                 for target in targets:  # warm-up, not recorded
-                    measure(target, 0, args.warmup)
+                    figures = measure(target, 0, args.warmup)
+                    if target == "server":
+                        due += figures["requests"] - figures["status_errors"]
                 for round_no in range(args.rounds):
                     order = ["reference", "server"] if round_no % 2 == 0 else ["server", "reference"]
                     for target in order:
                         runs[target].append(measure(target, round_no + 1, args.duration))
+                        if target == "server":
+                            due += runs[target][-1]["requests"] - runs[target][-1]["status_errors"]
+                if subscription:
+                    # The writes are over: the worker drains what is left, with nothing else running.
+                    writes_done_at = time.time()
+                    at_writes_done, _ = receiver.seen()
+                    receiver.drain(due)
+                    delivered, last_at = receiver.seen()
+                    drained = delivered - at_writes_done
+                    webhooks = {
+                        "notifications": due,
+                        "delivered": delivered,
+                        # Over the whole scenario, reference rounds included: the worker delivers
+                        # while the server's next writes are being made and while it idles.
+                        "delivered_per_s": round(delivered / ((last_at or time.time()) - subscribed_at), 1),
+                        "delivered_by_writes_end": at_writes_done,
+                        # The backlog left when the writes stopped, sent with nothing else running:
+                        # the worker's rate to one subscription (none left: no figure).
+                        "drain_per_s": (round(drained / (last_at - writes_done_at), 1)
+                                        if drained > 0 and last_at > writes_done_at else None),
+                        "drain_s": round(max(0.0, (last_at or writes_done_at) - writes_done_at), 2),
+                    }
             finally:
                 if own_server:
                     own_server.stop()
                 if subscription:
-                    webhooks = {"delivered": receiver.count,
-                                "delivered_per_s": round(receiver.count / (time.time() - subscribed_at), 1)}
                     http("DELETE", f"{base}/_switchboard/webhooks/{subscription}", token)
                     receiver.stop()
             ref, srv = summarize(runs["reference"]), summarize(runs["server"])
@@ -480,6 +522,10 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             if subscription:
                 entry["webhooks"] = webhooks
             result["scenarios"].append(entry)
+            if subscription:
+                log(f"  {scenario['name']}: {webhooks['delivered']} of {webhooks['notifications']} notifications "
+                    f"delivered, {webhooks['delivered_per_s']}/s; drain after the writes "
+                    f"{webhooks['drain_per_s']}/s over {webhooks['drain_s']} s")
             log(f"  {scenario['name']:<25} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
                 f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")
         controls = time_controls(base, token, load)
@@ -527,6 +573,13 @@ def markdown(report):
                              f"| {s['server']['p99_ms']} | {s['reference']['p99_ms']} "
                              f"| {s['server']['errors']} | {s['response_bytes']} |")
             lines.append("")
+        for s in run["scenarios"]:
+            hooks = s.get("webhooks")
+            if hooks:
+                lines += [f"{s['name']}: {hooks['delivered']} of {hooks['notifications']} notifications delivered "
+                          f"({hooks['delivered_per_s']}/s over the scenario; {hooks['delivered_by_writes_end']} "
+                          f"by the end of the writes, the rest in {hooks['drain_s']} s after them: "
+                          f"{hooks['drain_per_s']}/s).", ""]
         controls = run.get("controls")
         if controls:
             lines += ["| control | ms | share of the load's time |", "|---|---|---|"]
