@@ -262,6 +262,8 @@ def summarize(runs):
 def time_controls(base, token, load):
     """Snapshot, restore and reset of the loaded workspace, timed once each (ms), and as a share
     of the time the load took. It ends as it began: the last restore brings the data back."""
+    answers = {}
+
     def timed(method, path, body=None):
         started = time.time()
         status, parsed, raw = http(method, base + path, token, body, timeout=600)
@@ -269,12 +271,15 @@ def time_controls(base, token, load):
             return None
         if not 200 <= status < 300:
             raise SystemExit(f"{method} {path}: HTTP {status}: {raw[:300].decode(errors='replace')}")
+        answers[path] = parsed
         return round((time.time() - started) * 1000, 1)
 
     name = f"bench-{int(time.time())}"
     figures = {"snapshot_ms": timed("POST", "/_switchboard/snapshots", json.dumps({"name": name}))}
     if figures["snapshot_ms"] is None:
         return None
+    # What the workspace holds by then: write scenarios have grown it since the load.
+    counts = (answers["/_switchboard/snapshots"] or {}).get("counts") or {}
     figures["restore_ms"] = timed("POST", f"/_switchboard/snapshots/{name}/restore")
     figures["reset_ms"] = timed("POST", "/_switchboard/reset")
     figures["restore_after_reset_ms"] = timed("POST", f"/_switchboard/snapshots/{name}/restore")
@@ -283,6 +288,7 @@ def time_controls(base, token, load):
     for key in list(figures):
         figures[key.replace("_ms", "_to_load")] = round(figures[key] / load_ms, 4) if load_ms else None
     figures["load_ms"] = round(load_ms, 1)
+    figures["rows"] = {key: counts[key] for key in ("contacts", "tickets", "conversations") if key in counts}
     return figures
 
 
@@ -533,7 +539,7 @@ def run_one(args, backend, contacts, scenarios, out_dir):
         if controls:
             result["controls"] = controls
             log(f"  controls: snapshot {controls['snapshot_ms']} ms, restore {controls['restore_ms']} ms, "
-                f"reset {controls['reset_ms']} ms (load {controls['load_ms']} ms)")
+                f"reset {controls['reset_ms']} ms (load {controls['load_ms']} ms; {controls['rows']})")
         result["server_peak_rss_mb"] = peak_rss_mb(server.pid)
         return result
     finally:
@@ -584,7 +590,9 @@ def markdown(report):
                           f"{hooks['drain_per_s']}/s).", ""]
         controls = run.get("controls")
         if controls:
-            lines += ["| control | ms | share of the load's time |", "|---|---|---|"]
+            rows = ", ".join(f"{count} {table}" for table, count in controls.get("rows", {}).items())
+            lines += [f"Controls on the workspace as the scenarios left it ({rows}):", "",
+                      "| control | ms | share of the load's time |", "|---|---|---|"]
             for key in ("snapshot", "restore", "reset", "restore_after_reset"):
                 lines.append(f"| {key.replace('_', ' ')} | {controls[key + '_ms']} | {controls[key + '_to_load']} |")
             lines.append("")
