@@ -66,20 +66,25 @@ def http(method, url, token=None, body=None, timeout=30, headers=()):
 
 
 class WebhookReceiver:
-    """A local endpoint for a scenario's webhook subscription: answers 204 to every POST, counts them."""
+    """A local endpoint for a scenario's webhook subscription: answers 204 to every POST, counts
+    them and their distinct notification ids, and keeps the time of the last one."""
 
     def __init__(self):
         import threading
         receiver = self
-        self.count, self.lock = 0, threading.Lock()
+        self.count, self.last_at, self.ids, self.lock = 0, None, set(), threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                found = re.search(rb'"id":\s*"(notif_[^"]+)"', body)
                 with receiver.lock:
                     receiver.count += 1
+                    if found:
+                        receiver.ids.add(found.group(1))
+                    receiver.last_at = time.time()
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -90,6 +95,17 @@ class WebhookReceiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def seen(self):
+        with self.lock:
+            return self.count, self.last_at
+
+    def drain(self, quiet=3.0, limit=300.0):
+        """Waits until none has arrived for `quiet` seconds (the worker polls every 200 ms and puts
+        back a claim over its per-endpoint bound for 500 ms), or `limit` seconds have passed."""
+        deadline = time.time() + limit
+        while time.time() < deadline and time.time() - (self.seen()[1] or 0) <= quiet:
+            time.sleep(0.1)
 
     def stop(self):
         self.server.shutdown()
@@ -246,6 +262,8 @@ def summarize(runs):
 def time_controls(base, token, load):
     """Snapshot, restore and reset of the loaded workspace, timed once each (ms), and as a share
     of the time the load took. It ends as it began: the last restore brings the data back."""
+    answers = {}
+
     def timed(method, path, body=None):
         started = time.time()
         status, parsed, raw = http(method, base + path, token, body, timeout=600)
@@ -253,12 +271,15 @@ def time_controls(base, token, load):
             return None
         if not 200 <= status < 300:
             raise SystemExit(f"{method} {path}: HTTP {status}: {raw[:300].decode(errors='replace')}")
+        answers[path] = parsed
         return round((time.time() - started) * 1000, 1)
 
     name = f"bench-{int(time.time())}"
     figures = {"snapshot_ms": timed("POST", "/_switchboard/snapshots", json.dumps({"name": name}))}
     if figures["snapshot_ms"] is None:
         return None
+    # What the workspace holds by then: write scenarios have grown it since the load.
+    counts = (answers["/_switchboard/snapshots"] or {}).get("counts") or {}
     figures["restore_ms"] = timed("POST", f"/_switchboard/snapshots/{name}/restore")
     figures["reset_ms"] = timed("POST", "/_switchboard/reset")
     figures["restore_after_reset_ms"] = timed("POST", f"/_switchboard/snapshots/{name}/restore")
@@ -267,6 +288,7 @@ def time_controls(base, token, load):
     for key in list(figures):
         figures[key.replace("_ms", "_to_load")] = round(figures[key] / load_ms, 4) if load_ms else None
     figures["load_ms"] = round(load_ms, 1)
+    figures["rows"] = {key: counts[key] for key in ("contacts", "tickets", "conversations") if key in counts}
     return figures
 
 
@@ -451,18 +473,45 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                 return figures
 
             try:
+                # The notifications due: the subscription's ping, then one per 2xx answer of the
+                # server (warm-up included) when the scenario has a webhook. A lower bound: wrk
+                # does not count the requests still in flight when it stops.
+                due = 1
                 for target in targets:  # warm-up, not recorded
-                    measure(target, 0, args.warmup)
+                    figures = measure(target, 0, args.warmup)
+                    if target == "server":
+                        due += figures["requests"] - figures["status_errors"]
                 for round_no in range(args.rounds):
                     order = ["reference", "server"] if round_no % 2 == 0 else ["server", "reference"]
                     for target in order:
                         runs[target].append(measure(target, round_no + 1, args.duration))
+                        if target == "server":
+                            due += runs[target][-1]["requests"] - runs[target][-1]["status_errors"]
+                if subscription:
+                    # The writes are over: the worker drains what is left, with nothing else running.
+                    writes_done_at = time.time()
+                    at_writes_done, _ = receiver.seen()
+                    receiver.drain()
+                    delivered, last_at = receiver.seen()
+                    drained = delivered - at_writes_done
+                    webhooks = {
+                        "notifications": due,
+                        "delivered": delivered,
+                        "distinct": len(receiver.ids),
+                        # Over the whole scenario, reference rounds included: the worker delivers
+                        # while the server's next writes are being made and while it idles.
+                        "delivered_per_s": round(delivered / ((last_at or time.time()) - subscribed_at), 1),
+                        "delivered_by_writes_end": at_writes_done,
+                        # The backlog left when the writes stopped, sent with nothing else running:
+                        # the worker's rate to one subscription (none left: no figure).
+                        "drain_per_s": (round(drained / (last_at - writes_done_at), 1)
+                                        if drained > 0 and last_at > writes_done_at else None),
+                        "drain_s": round(max(0.0, (last_at or writes_done_at) - writes_done_at), 2),
+                    }
             finally:
                 if own_server:
                     own_server.stop()
                 if subscription:
-                    webhooks = {"delivered": receiver.count,
-                                "delivered_per_s": round(receiver.count / (time.time() - subscribed_at), 1)}
                     http("DELETE", f"{base}/_switchboard/webhooks/{subscription}", token)
                     receiver.stop()
             ref, srv = summarize(runs["reference"]), summarize(runs["server"])
@@ -480,13 +529,17 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             if subscription:
                 entry["webhooks"] = webhooks
             result["scenarios"].append(entry)
+            if subscription:
+                log(f"  {scenario['name']}: {webhooks['delivered']} notifications delivered ({webhooks['distinct']} "
+                    f"distinct, at least {webhooks['notifications']} due), {webhooks['delivered_per_s']}/s; drain after the writes "
+                    f"{webhooks['drain_per_s']}/s over {webhooks['drain_s']} s")
             log(f"  {scenario['name']:<25} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
                 f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")
         controls = time_controls(base, token, load)
         if controls:
             result["controls"] = controls
             log(f"  controls: snapshot {controls['snapshot_ms']} ms, restore {controls['restore_ms']} ms, "
-                f"reset {controls['reset_ms']} ms (load {controls['load_ms']} ms)")
+                f"reset {controls['reset_ms']} ms (load {controls['load_ms']} ms; {controls['rows']})")
         result["server_peak_rss_mb"] = peak_rss_mb(server.pid)
         return result
     finally:
@@ -527,9 +580,19 @@ def markdown(report):
                              f"| {s['server']['p99_ms']} | {s['reference']['p99_ms']} "
                              f"| {s['server']['errors']} | {s['response_bytes']} |")
             lines.append("")
+        for s in run["scenarios"]:
+            hooks = s.get("webhooks")
+            if hooks:
+                lines += [f"{s['name']}: {hooks['delivered']} notifications delivered ({hooks['distinct']} distinct; "
+                          f"at least {hooks['notifications']} due) "
+                          f"({hooks['delivered_per_s']}/s over the scenario; {hooks['delivered_by_writes_end']} "
+                          f"by the end of the writes, the rest in {hooks['drain_s']} s after them: "
+                          f"{hooks['drain_per_s']}/s).", ""]
         controls = run.get("controls")
         if controls:
-            lines += ["| control | ms | share of the load's time |", "|---|---|---|"]
+            rows = ", ".join(f"{count} {table}" for table, count in controls.get("rows", {}).items())
+            lines += [f"Controls on the workspace as the scenarios left it ({rows}):", "",
+                      "| control | ms | share of the load's time |", "|---|---|---|"]
             for key in ("snapshot", "restore", "reset", "restore_after_reset"):
                 lines.append(f"| {key.replace('_', ' ')} | {controls[key + '_ms']} | {controls[key + '_to_load']} |")
             lines.append("")
