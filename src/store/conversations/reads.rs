@@ -295,7 +295,7 @@ async fn email_recipients(
 async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut embedded = embedded(db, &ids).await?;
-    let linked = crate::store::ticket_links::linked_objects(db, &ids).await?;
+    let linked = crate::store::tickets::links::linked_objects(db, &ids).await?;
     let team_names = team_names(db, &rows).await?;
     let mut companies: HashMap<i64, Company> = HashMap::new();
     for (workspace_id, company_id) in rows.iter().filter_map(|r| Some((r.workspace_id, r.company_id?))) {

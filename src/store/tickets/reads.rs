@@ -110,7 +110,7 @@ pub(crate) async fn render(
         updated_at: std::cmp::max(conversation.updated_at, row.updated_at),
         open: conversation.state != State::Closed,
         snoozed_until: conversation.snoozed_until,
-        // Read with the conversation, both ways (`store::ticket_links::linked_objects`).
+        // Read with the conversation, both ways (`store::tickets::links::linked_objects`).
         linked_objects: conversation.linked_objects,
         ticket_parts: NamedList::with(ticket_parts, TotalCount { total_count: total }),
         is_shared: row.is_shared,
