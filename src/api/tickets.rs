@@ -12,14 +12,14 @@ use serde_json::{Map, Value};
 use super::extract::{Ctx, Json, Path, Reply, parse_json};
 use super::search::checked_query;
 use super::{AppState, origin};
-use crate::domain::conversation::requests::{IdValue, ReplyBody, TagBody, UntagBody};
+use crate::domain::conversation::requests::{IdValue, TagBody, UntagBody};
 use crate::domain::conversation::{Conversation, Position};
 use crate::domain::error::{ErrorCode, Missing, Rejection};
 use crate::domain::ids;
 use crate::domain::pages::{CursorPages, NamedList, Paged, cursor, listed};
 use crate::domain::search::{Resource, SearchRequest};
 use crate::domain::tag::Tag;
-use crate::domain::ticket::requests::{CreateBody, UpdateBody};
+use crate::domain::ticket::requests::{CreateBody, TicketReply, TicketReplyBody, UpdateBody};
 use crate::domain::ticket::{Ticket, TicketDeleted, TicketPart};
 use crate::domain::ticket_conversion::{ChangeTypeBody, ConvertBody};
 use crate::domain::ticket_job::Job;
@@ -81,13 +81,13 @@ async fn reply(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Json(body): Json<ReplyBody>,
+    Json(body): Json<TicketReplyBody>,
 ) -> Reply<TicketPart> {
     let id = ticket_id(&id, Missing::Resource)?;
-    let mut reply = body.check()?;
+    let TicketReply { mut reply, cross_post } = body.check()?;
     let origin = origin(&headers);
     reply.attachments.extend(reply.uploads.iter().map(|upload| upload.attachment(&origin)));
-    Ok(Json(ctx.store.reply_to_ticket(ctx.workspace_id, id, &reply).await?))
+    Ok(Json(ctx.store.reply_to_ticket(ctx.workspace_id, id, &reply, cross_post).await?))
 }
 
 type TicketList = NamedList<Ticket, Paged<CursorPages>>;
