@@ -2,7 +2,7 @@
 //! jobs.
 //!
 //! Jobs live in the database, so any number of processes on one database may run workers: a
-//! job is claimed with a lease (see `store::exports`, `store::ticket_jobs`), and one whose
+//! job is claimed with a lease (see `store::exports`, `store::tickets::jobs`), and one whose
 //! process died is run again once its lease lapses.
 
 use std::time::Duration;

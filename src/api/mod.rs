@@ -24,10 +24,6 @@ pub mod segments;
 pub mod subscription_types;
 pub mod tags;
 pub mod teams;
-pub mod ticket_conversion;
-pub mod ticket_jobs;
-pub mod ticket_links;
-pub mod ticket_search;
 pub mod ticket_types;
 pub mod tickets;
 mod token_cache;
@@ -141,10 +137,6 @@ fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> R
         segments::router(),
         subscription_types::router(),
         tags::router(),
-        ticket_conversion::router(),
-        ticket_jobs::router(),
-        ticket_links::router(),
-        ticket_search::router(),
         ticket_types::router(),
         tickets::router(),
         visitors::router(),

@@ -84,7 +84,8 @@ async fn enqueue_checks_the_request_first(app: TestApp) {
     assert_error(code, &body, 400, "parameter_not_found");
     // A required attribute missing, an unknown one, a wrong type: nothing is queued.
     let (code, body) = v2.post("/tickets/enqueue", request(&bug, &joe)).await;
-    assert_eq!(code, 400, "{body}");
+    let error = assert_error(code, &body, 400, "parameter_invalid");
+    assert_eq!(error["message"], "Missing required ticket attributes", "{body}");
     let mut unknown = request(&bug, &joe);
     unknown["ticket_attributes"]["severity"] = json!(2);
     unknown["ticket_attributes"]["nope"] = json!("x");

@@ -157,3 +157,58 @@ async fn a_tracker_links_conversations_and_customer_tickets(app: TestApp) {
         post_as(&v2, &other.access_token, &link(&tracker), json!({"conversation_id": conversation})).await;
     assert_error(status, &body, 404, "ticket_not_found");
 }
+
+backend_test!(a_cross_posted_note_reaches_the_linked_conversations);
+async fn a_cross_posted_note_reaches_the_linked_conversations(app: TestApp) {
+    let v16 = app.at_version("2.16");
+    let me = admin(&app);
+    let joe = user(&app, "joe@example.com").await;
+    let chore = ticket_type(&app, "Refund", "Back-office").await;
+    let bug = ticket_type(&app, "Bug", "Customer").await;
+    let conversation = start(&app, &joe, "Please refund me").await;
+    let (status, back_office) = v16
+        .post(
+            "/tickets",
+            json!({"ticket_type_id": chore, "contacts": [{"id": joe}], "conversation_to_link_id": conversation,
+                   "ticket_attributes": {"_default_title_": "Refund joe"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{back_office}");
+    let t = id(&back_office);
+    let note = |body: &str, cross_post: bool| json!({"message_type": "note", "type": "admin", "admin_id": me, "body": body, "cross_post": cross_post});
+
+    let (status, part) = v16.post(&format!("/tickets/{t}/reply"), note("Refund approved", true)).await;
+    assert_eq!(status, 200, "{part}");
+    assert_eq!(
+        (part["part_type"].as_str(), part["body"].as_str()),
+        (Some("note"), Some("<p>Refund approved</p>"))
+    );
+    let (_, shown) = v16.get(&format!("/conversations/{conversation}")).await;
+    let parts = shown["conversation_parts"]["conversation_parts"].as_array().unwrap();
+    let last = parts.last().unwrap();
+    assert_eq!(
+        (last["part_type"].as_str(), last["body"].as_str(), last["author"]["id"].as_str()),
+        (Some("note"), Some("<p>Refund approved</p>"), Some(me.as_str())),
+        "{shown}"
+    );
+    // `false` (the default) keeps the note on the ticket.
+    let (status, _) = v16.post(&format!("/tickets/{t}/reply"), note("Internal only", false)).await;
+    assert_eq!(status, 200);
+    let (_, again) = v16.get(&format!("/conversations/{conversation}")).await;
+    assert_eq!(again["conversation_parts"]["total_count"], shown["conversation_parts"]["total_count"]);
+
+    // Only notes, and only on back-office tickets: anything else is refused, nothing written.
+    let comment =
+        json!({"message_type": "comment", "type": "admin", "admin_id": me, "body": "Hi", "cross_post": true});
+    let (status, body) = v16.post(&format!("/tickets/{t}/reply"), comment).await;
+    let error = assert_error(status, &body, 400, "parameter_invalid");
+    assert!(error["message"].as_str().unwrap().contains("cross_post"), "{error}");
+    let customer = id(&ticket(&app, &bug, &joe, "Login broken", json!({})).await);
+    let (status, body) = v16.post(&format!("/tickets/{customer}/reply"), note("x", true)).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+    let (_, unchanged) = v16.get(&format!("/tickets/{customer}")).await;
+    assert_eq!(unchanged["ticket_parts"]["total_count"], 1, "{unchanged}");
+    let (status, body) =
+        v16.post(&format!("/tickets/{t}/reply"), json!({"message_type": "note", "type": "admin", "admin_id": me, "body": "x", "cross_post": "yes"})).await;
+    assert_error(status, &body, 400, "parameter_invalid");
+}

@@ -4,8 +4,9 @@
 use serde_json::{Value as Json, json};
 
 use crate::common::{TestApp, assert_error, backend_test};
+use crate::company_fixtures::company;
 use crate::contact_fixtures::{contact, tag};
-use crate::conversations::{admin, user};
+use crate::conversations::{admin, start, user};
 use crate::ticket_fixtures::{id, post_as, ticket, ticket_attribute, ticket_type};
 
 async fn found(app: &TestApp, query: Json) -> Vec<String> {
@@ -227,4 +228,71 @@ async fn merging_contacts_moves_their_tickets(app: TestApp) {
     let (status, body) = app.get(&format!("/tickets/{t}")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["contacts"]["contacts"][0]["id"], joe.as_str(), "{body}");
+}
+
+/// A ticket with everything a result embeds: a company, an assignee, a tag, a linked
+/// conversation, and parts by an admin and a contact.
+async fn full_ticket(app: &TestApp, type_id: &str, contact: &str, company: &str, tag_id: &str) -> String {
+    let me = admin(app);
+    let linked = start(app, contact, "Linked").await;
+    let (status, created) = app
+        .post(
+            "/tickets",
+            json!({"ticket_type_id": type_id, "contacts": [{"id": contact}], "company_id": company,
+                   "assignment": {"admin_assignee_id": me}, "conversation_to_link_id": linked,
+                   "ticket_attributes": {"_default_title_": "Full", "_default_description_": "Everything"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let t = id(&created);
+    let (status, body) = app.post(&format!("/tickets/{t}/tags"), json!({"id": tag_id, "admin_id": me})).await;
+    assert_eq!(status, 200, "{body}");
+    for reply in [
+        json!({"message_type": "comment", "type": "user", "intercom_user_id": contact, "body": "Help"}),
+        json!({"message_type": "comment", "type": "admin", "admin_id": me, "body": "On it"}),
+    ] {
+        let (status, body) = app.post(&format!("/tickets/{t}/reply"), reply).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    t
+}
+
+/// A search answer and the number of statements it took.
+async fn counted_search(app: &TestApp, query: &Json) -> (Json, u64) {
+    let ((status, body), statements) =
+        switchboard::store::count_statements(app.post("/tickets/search", query.clone())).await;
+    assert_eq!(status, 200, "{body}");
+    (body, statements)
+}
+
+backend_test!(a_page_of_tickets_costs_a_fixed_number_of_statements);
+async fn a_page_of_tickets_costs_a_fixed_number_of_statements(app: TestApp) {
+    let v16 = app.at_version("2.16");
+    let bug = ticket_type(&app, "Bug", "Customer").await;
+    let question = ticket_type(&app, "Question", "Customer").await;
+    let vip = tag(&app, "VIP").await;
+    let acme =
+        company(&app, json!({"company_id": "acme", "name": "Acme"})).await["id"].as_str().unwrap().to_owned();
+    let joe = user(&app, "joe@example.com").await;
+    full_ticket(&v16, &bug, &joe, &acme, &vip).await;
+    let query = json!({"query": {"field": "created_at", "operator": ">", "value": 0}});
+    counted_search(&v16, &query).await;
+    let (one, for_one) = counted_search(&v16, &query).await;
+    assert_eq!(one["total_count"], 1, "{one}");
+
+    for (n, type_id) in [&bug, &question, &bug, &question, &bug].into_iter().enumerate() {
+        let someone = user(&app, &format!("user{n}@example.com")).await;
+        full_ticket(&v16, type_id, &someone, &acme, &vip).await;
+    }
+    let (six, for_six) = counted_search(&v16, &query).await;
+    assert_eq!(six["total_count"], 6, "{six}");
+    assert_eq!(for_six, for_one, "a page of 6 tickets took {for_six} statements, a page of 1 took {for_one}");
+    // Each result is the ticket as `GET /tickets/{id}` shows it.
+    for found in six["tickets"].as_array().unwrap() {
+        let (status, got) = v16.get(&format!("/tickets/{}", id(found))).await;
+        assert_eq!(status, 200, "{got}");
+        assert_eq!(found, &got);
+        assert_eq!(got["ticket_parts"]["total_count"], 4, "{got}");
+        assert_eq!(got["linked_objects"]["total_count"], 1, "{got}");
+    }
 }

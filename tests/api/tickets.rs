@@ -121,7 +121,8 @@ async fn ticket_creation_checks_everything_and_writes_nothing_on_error(app: Test
     for (attributes, code, message) in [
         (json!({"Steps": "s", "nope": 1}), "parameter_invalid", "'nope' does not exist"),
         (json!({"Steps": "s", "count": "three"}), "parameter_invalid", "'count' must be an integer"),
-        (json!({"count": 3}), "parameter_not_found", "'Steps' is required"),
+        // The description's answer (enqueue's example; creating checks the same).
+        (json!({"count": 3}), "parameter_invalid", "Missing required ticket attributes"),
     ] {
         let (status, answer) = app.post("/tickets", body(attributes)).await;
         let error = assert_error(status, &answer, 400, code);
@@ -431,6 +432,16 @@ async fn deleting_a_ticket_removes_it(app: TestApp) {
     assert_error(status, &body, 404, "ticket_not_found");
     let (status, _) = v16.get(&format!("/conversations/{id}")).await;
     assert_eq!(status, 404);
+    // A ticket is a conversation: its id is listed as deleted, its metrics retained ("The ticket
+    // will still appear in reporting").
+    let (status, list) = v16.get("/conversations/deleted").await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["total_count"], 1, "{list}");
+    assert_eq!(
+        (list["conversations"][0]["id"].as_str(), list["conversations"][0]["metrics_retained"].as_bool()),
+        (Some(id), Some(true)),
+        "{list}"
+    );
 }
 
 backend_test!(concurrent_creates_take_consecutive_numbers);

@@ -200,6 +200,9 @@ fn blank(value: &Json) -> bool {
     }
 }
 
+/// The documented message for a new ticket without one of its type's required attributes.
+pub const MISSING_REQUIRED: &str = "Missing required ticket attributes";
+
 /// Checks `values` against a type's attributes and answers the attributes a ticket then has:
 /// `current` (empty for a new ticket) with `values` applied, a `null` clearing one. Every name
 /// must be an attribute of the type that is not archived, every value of its type; a new
@@ -224,16 +227,14 @@ pub fn apply(
             out.insert(name.clone(), checked_value(def, value)?);
         }
     }
-    if creating {
-        let missing =
-            defs.iter().find(|d| d.required_to_create && !d.archived && out.get(&d.name).is_none_or(blank));
-        if let Some(def) = missing {
-            return Err(Rejection::new(
-                ErrorCode::ParameterNotFound,
-                format!("Ticket attribute '{}' is required to create a ticket of this type", def.name),
-            )
-            .with_field("ticket_attributes"));
-        }
+    // The enqueue operation documents the answer: `parameter_invalid`, "Missing required
+    // ticket attributes" (the same check as creating).
+    if creating
+        && defs.iter().any(|d| d.required_to_create && !d.archived && out.get(&d.name).is_none_or(blank))
+    {
+        return Err(
+            Rejection::new(ErrorCode::ParameterInvalid, MISSING_REQUIRED).with_field("ticket_attributes")
+        );
     }
     Ok(out)
 }
@@ -309,7 +310,7 @@ mod tests {
             .unwrap_err();
         assert!(err.message.contains("'old'"), "{err}");
         let err = apply(&defs, &Map::new(), &object(json!({})), true).unwrap_err();
-        assert_eq!(err.code, ErrorCode::ParameterNotFound);
+        assert_eq!((err.code, err.message.as_str()), (ErrorCode::ParameterInvalid, MISSING_REQUIRED));
         // An update need not repeat required attributes, and null clears a value.
         let current = object(json!({"_default_title_": "t"}));
         assert_eq!(

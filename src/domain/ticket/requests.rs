@@ -6,7 +6,7 @@ use serde_json::{Map, Value as Json};
 
 use super::attributes::{DataType, OptionsChange};
 use super::{Category, StateCategory};
-use crate::domain::conversation::requests::{ContactKey, IdValue};
+use crate::domain::conversation::requests::{AdminMessage, ContactKey, IdValue, Replier, Reply, ReplyBody};
 use crate::domain::error::{OrMissing, Rejection};
 
 type Checked<T> = Result<T, Rejection>;
@@ -237,6 +237,45 @@ impl CreateBody {
         })
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// POST /tickets/{id}/reply
+// ---------------------------------------------------------------------------------------------
+
+/// A ticket reply: a conversation reply's body, and `cross_post` (2.16): "If set to true, the
+/// note will be cross-posted to all linked conversations. Only applicable to note message
+/// types on back-office tickets."
+#[derive(Debug, Deserialize)]
+pub struct TicketReplyBody {
+    #[serde(flatten)]
+    reply: ReplyBody,
+    cross_post: Option<bool>,
+}
+
+/// A checked ticket reply: the reply, and whether an admin's note is cross-posted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketReply {
+    pub reply: Reply,
+    pub cross_post: bool,
+}
+
+impl TicketReplyBody {
+    /// `cross_post: true` is refused on anything but an admin's note (the ticket's category is
+    /// the store's to check); `false` is what a reply does anyway.
+    pub fn check(self) -> Checked<TicketReply> {
+        let reply = self.reply.check()?;
+        let cross_post = self.cross_post.unwrap_or(false);
+        let note = matches!(reply.by, Replier::Admin { message: AdminMessage::Note, .. });
+        if cross_post && !note {
+            return Err(Rejection::invalid("cross_post", CROSS_POST_NOTES_ONLY));
+        }
+        Ok(TicketReply { reply, cross_post })
+    }
+}
+
+/// Why `cross_post` was refused: the description's terms.
+pub const CROSS_POST_NOTES_ONLY: &str =
+    "cross_post is only applicable to note message types on back-office tickets";
 
 // ---------------------------------------------------------------------------------------------
 // PUT /tickets/{id}

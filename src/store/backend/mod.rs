@@ -300,6 +300,7 @@ enum Rendered<'c> {
 }
 
 fn render<'c>(conn: ConnRef<'c>, stmt: &impl Statement) -> Rendered<'c> {
+    let _ = STATEMENTS.try_with(|count| count.set(count.get() + 1));
     match conn {
         ConnRef::Sqlite(c) => {
             let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
@@ -335,6 +336,22 @@ tokio::task_local! {
     /// The clock of the workspace whose work runs on this task: set for each request by the
     /// API's authentication, and by background work for the workspace it works for.
     pub static CLOCK: crate::domain::clock::Clock;
+}
+
+tokio::task_local! {
+    /// How many statements the task has run, while [`count_statements`] watches it.
+    static STATEMENTS: std::cell::Cell<u64>;
+}
+
+/// Runs `work` and answers its output with the number of statements it ran on this task: how
+/// tests check that a read costs a fixed number of statements (a page of tickets, say).
+pub async fn count_statements<F: Future>(work: F) -> (F::Output, u64) {
+    STATEMENTS
+        .scope(std::cell::Cell::new(0), async move {
+            let out = work.await;
+            (out, STATEMENTS.with(std::cell::Cell::get))
+        })
+        .await
 }
 
 /// Seconds since the UNIX epoch by the clock of the workspace being served (see [`CLOCK`]),

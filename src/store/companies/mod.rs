@@ -201,6 +201,21 @@ pub(crate) async fn load(
         .collect())
 }
 
+/// The company objects of the internal ids `ids` that are live, by id, in one read.
+pub(crate) async fn get_many(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    ids: Vec<i64>,
+) -> StoreResult<HashMap<i64, Company>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<CompanyView> =
+        db.fetch_all(select(workspace_id).and_where(Companies::Id.col().is_in(ids))).await?;
+    let internal: Vec<i64> = rows.iter().map(|r| r.company.id).collect();
+    Ok(internal.into_iter().zip(load(db, workspace_id, rows).await?).collect())
+}
+
 /// The company object of the internal id `id`, or "Company Not Found".
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Company> {
     let row: Option<CompanyView> =

@@ -4,9 +4,8 @@
 //! A snoozed conversation whose time has passed reads as open: see `State::effective`.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
-use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::Company;
@@ -295,13 +294,16 @@ async fn email_recipients(
 async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreResult<Vec<Conversation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut embedded = embedded(db, &ids).await?;
-    let linked = crate::store::ticket_links::linked_objects(db, &ids).await?;
+    let linked = crate::store::tickets::links::linked_objects(db, &ids).await?;
     let team_names = team_names(db, &rows).await?;
-    let mut companies: HashMap<i64, Company> = HashMap::new();
+    // The companies of a page at once (a page's rows are one workspace's).
+    let mut wanted: HashMap<i64, Vec<i64>> = HashMap::new();
     for (workspace_id, company_id) in rows.iter().filter_map(|r| Some((r.workspace_id, r.company_id?))) {
-        if let Entry::Vacant(slot) = companies.entry(company_id) {
-            slot.insert(crate::store::companies::get(db, workspace_id, company_id).await?);
-        }
+        wanted.entry(workspace_id).or_default().push(company_id);
+    }
+    let mut companies: HashMap<i64, Company> = HashMap::new();
+    for (workspace_id, ids) in wanted {
+        companies.extend(crate::store::companies::get_many(db, workspace_id, ids).await?);
     }
     let people = People::load(
         db,
@@ -377,6 +379,45 @@ async fn load(db: &mut impl Exec, rows: Vec<ConversationRow>, at: i64) -> StoreR
         .collect())
 }
 
+/// A part row as the conversation shows it.
+fn part(r: PartRow, people: &People) -> Part {
+    Part {
+        kind: "conversation_part",
+        id: r.id,
+        author: people.author(&r.author_type, r.author_admin_id, r.author_contact_id),
+        part_type: r.part_type,
+        body: r.body,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        notified_at: r.notified_at,
+        assigned_to: r.assigned_to_type.map(|kind| match kind.as_str() {
+            "admin" => Reference::admin(r.assigned_to_id.unwrap_or_default()),
+            "team" => Reference::team(r.assigned_to_id.unwrap_or_default()),
+            _ => Reference::nobody(),
+        }),
+        attachments: attachments(&r.attachments),
+        external_id: None,
+        redacted: r.redacted,
+        state: State::parse(&r.state).unwrap_or(State::Open),
+        tags: Vec::new(),
+        metadata: serde_json::from_str(&r.metadata).unwrap_or_default(),
+        app_package_code: None,
+        email_message_metadata: None,
+        event_details: None,
+    }
+}
+
+/// Part rows as parts, their authors fetched at once.
+async fn parts_of_rows(db: &mut impl Exec, rows: Vec<PartRow>) -> StoreResult<Vec<Part>> {
+    let people = People::load(
+        db,
+        rows.iter().filter_map(|r| r.author_admin_id).collect(),
+        rows.iter().filter_map(|r| r.author_contact_id).collect(),
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| part(r, &people)).collect())
+}
+
 /// The newest [`MAX_PARTS`] parts, oldest first, and how many there are in all.
 async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedList<Part, TotalCount>> {
     let total: i64 = db
@@ -397,40 +438,67 @@ async fn parts(db: &mut impl Exec, conversation_id: i64) -> StoreResult<NamedLis
         )
         .await?;
     rows.reverse();
-    let people = People::load(
-        db,
-        rows.iter().filter_map(|r| r.author_admin_id).collect(),
-        rows.iter().filter_map(|r| r.author_contact_id).collect(),
-    )
-    .await?;
-    let conversation_parts = rows
-        .into_iter()
-        .map(|r| Part {
-            kind: "conversation_part",
-            id: r.id,
-            author: people.author(&r.author_type, r.author_admin_id, r.author_contact_id),
-            part_type: r.part_type,
-            body: r.body,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            notified_at: r.notified_at,
-            assigned_to: r.assigned_to_type.map(|kind| match kind.as_str() {
-                "admin" => Reference::admin(r.assigned_to_id.unwrap_or_default()),
-                "team" => Reference::team(r.assigned_to_id.unwrap_or_default()),
-                _ => Reference::nobody(),
-            }),
-            attachments: attachments(&r.attachments),
-            external_id: None,
-            redacted: r.redacted,
-            state: State::parse(&r.state).unwrap_or(State::Open),
-            tags: Vec::new(),
-            metadata: serde_json::from_str(&r.metadata).unwrap_or_default(),
-            app_package_code: None,
-            email_message_metadata: None,
-            event_details: None,
-        })
-        .collect();
+    let conversation_parts = parts_of_rows(db, rows).await?;
     Ok(NamedList::with(conversation_parts, TotalCount { total_count: total }))
+}
+
+/// [`parts`] of each of the conversations `ids`, in three statements whatever their number:
+/// the counts, the newest [`MAX_PARTS`] rows of each (ranked by a window), their authors.
+async fn parts_of_many(
+    db: &mut impl Exec,
+    ids: &[i64],
+) -> StoreResult<HashMap<i64, NamedList<Part, TotalCount>>> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let totals: HashMap<i64, i64> = db
+        .fetch_all::<(i64, i64)>(
+            Query::select()
+                .column(ConversationParts::ConversationId)
+                .expr(Expr::col(ConversationParts::Id).count())
+                .from(ConversationParts::Table)
+                .and_where(ConversationParts::ConversationId.col().is_in(ids.iter().copied()))
+                .group_by_col(ConversationParts::ConversationId),
+        )
+        .await?
+        .into_iter()
+        .collect();
+    let rank = Alias::new("part_rank");
+    let ranked = Query::select()
+        .column(ConversationParts::Id)
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY id DESC)"),
+            rank.clone(),
+        )
+        .from(ConversationParts::Table)
+        .and_where(ConversationParts::ConversationId.col().is_in(ids.iter().copied()))
+        .take();
+    let newest = Query::select()
+        .column(ConversationParts::Id)
+        .from_subquery(ranked, Alias::new("ranked"))
+        .and_where(Expr::col(rank).lte(MAX_PARTS))
+        .take();
+    let rows: Vec<PartRow> = db
+        .fetch_all(
+            ConversationParts::select_all(&mut Query::select())
+                .from(ConversationParts::Table)
+                .and_where(ConversationParts::Id.col().in_subquery(newest))
+                .order_by(ConversationParts::ConversationId, Order::Asc)
+                .order_by(ConversationParts::Id, Order::Asc),
+        )
+        .await?;
+    let owners: Vec<i64> = rows.iter().map(|r| r.conversation_id).collect();
+    let mut grouped: HashMap<i64, Vec<Part>> = HashMap::new();
+    for (owner, part) in owners.into_iter().zip(parts_of_rows(db, rows).await?) {
+        grouped.entry(owner).or_default().push(part);
+    }
+    for &id in ids {
+        let items = grouped.remove(&id).unwrap_or_default();
+        let total_count = totals.get(&id).copied().unwrap_or(0);
+        out.insert(id, NamedList::with(items, TotalCount { total_count }));
+    }
+    Ok(out)
 }
 
 async fn fetch_row(
@@ -461,6 +529,31 @@ pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> Store
     let mut conversation = load(db, vec![row], now()).await?.remove(0);
     conversation.conversation_parts = Some(parts(db, id).await?);
     Ok(conversation)
+}
+
+/// The whole conversations `ids` of the workspace that exist, in that order, with their
+/// parts: a fixed number of statements whatever the number of ids (a page of tickets).
+pub(crate) async fn get_many(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    ids: &[i64],
+) -> StoreResult<Vec<Conversation>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = select(workspace_id);
+    q.and_where(Conversations::Id.col().is_in(ids.iter().copied()));
+    let rows: Vec<ConversationRow> = db.fetch_all(&q).await?;
+    let mut parts = parts_of_many(db, ids).await?;
+    let mut found: HashMap<i64, Conversation> = load(db, rows, now())
+        .await?
+        .into_iter()
+        .map(|mut c| {
+            c.conversation_parts = parts.remove(&c.id);
+            (c.id, c)
+        })
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// A page of conversations, newest update first, after the position `after`.

@@ -238,10 +238,9 @@ impl Store {
         let mut found: Vec<(i64, i64)> = conn.fetch_all(&q).await?;
         let has_more = found.len() as u64 > limit;
         found.truncate(limit as usize);
-        let mut tickets = Vec::with_capacity(found.len());
-        for (id, _) in &found {
-            tickets.push(tickets::reads::get(&mut conn, workspace_id, *id).await?);
-        }
+        // The page's tickets are read together: a fixed number of statements for any page.
+        let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+        let tickets = tickets::reads::get_many(&mut conn, workspace_id, &ids).await?;
         Ok(TicketPage { tickets, last_updated_at: found.last().map_or(0, |(_, at)| *at), total, has_more })
     }
 }

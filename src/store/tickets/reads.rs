@@ -3,15 +3,16 @@
 
 use std::collections::HashMap;
 
+use sea_query::ExprTrait;
 use serde_json::{Map, Value as Json};
 
 use crate::domain::conversation::{Author, Conversation, Part, State};
 use crate::domain::error::Missing;
 use crate::domain::pages::{NamedList, TotalCount};
-use crate::domain::ticket::{PartAuthor, Ticket, TicketPart, TicketPartData};
+use crate::domain::ticket::{PartAuthor, Ticket, TicketPart, TicketPartData, TicketType};
 use crate::store::schema::conversations::ConversationParts;
-use crate::store::schema::tickets::{TicketRow, Tickets};
-use crate::store::tickets::types::{category, get_type, state, state_row};
+use crate::store::schema::tickets::{TicketRow, TicketStateRow, TicketTypeRow, TicketTypes, Tickets};
+use crate::store::tickets::types::{self, category, state, states};
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq};
 
 /// The ticket row of `id` in the workspace, locked for the rest of the transaction when
@@ -32,12 +33,14 @@ pub(crate) async fn ticket_row(
     db.fetch_optional(&q).await?.ok_or(StoreError::NotFound(Missing::Ticket))
 }
 
-/// The ticket-only fields of each part of a ticket (kept in the part's `metadata`).
-async fn part_data(db: &mut impl Exec, id: i64) -> StoreResult<HashMap<i64, TicketPartData>> {
+/// The ticket-only fields of the parts of the tickets `ids` (kept in the parts' `metadata`;
+/// a part without any has `{}`).
+async fn part_data(db: &mut impl Exec, ids: &[i64]) -> StoreResult<HashMap<i64, TicketPartData>> {
     let rows: Vec<(i64, String)> = db
         .fetch_all(
             ConversationParts::select([ConversationParts::Id, ConversationParts::Metadata])
-                .where_eq(ConversationParts::ConversationId, id),
+                .and_where(ConversationParts::ConversationId.col().is_in(ids.iter().copied()))
+                .and_where(ConversationParts::Metadata.col().ne("{}")),
         )
         .await?;
     Ok(rows.into_iter().map(|(id, raw)| (id, serde_json::from_str(&raw).unwrap_or_default())).collect())
@@ -70,19 +73,62 @@ pub(crate) fn ticket_part(part: Part, data: TicketPartData, current_state: &str)
     }
 }
 
-/// The whole ticket, from its row and its conversation.
+/// Whole tickets from their rows, in their order: their conversations (contacts, parts,
+/// tags, linked objects), states, types and part data read for all of them at once, so a page
+/// of tickets costs the same number of statements as one ticket.
 pub(crate) async fn render(
     db: &mut impl Exec,
     workspace_id: i64,
+    rows: Vec<TicketRow>,
+) -> StoreResult<Vec<Ticket>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.conversation_id).collect();
+    let mut conversations: HashMap<i64, Conversation> =
+        crate::store::conversations::reads::get_many(db, workspace_id, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+    let all_states = states(db, workspace_id).await?;
+    let mut type_ids: Vec<i64> = rows.iter().map(|r| r.ticket_type_id).collect();
+    type_ids.sort_unstable();
+    type_ids.dedup();
+    let type_rows: Vec<TicketTypeRow> = db
+        .fetch_all(
+            TicketTypes::select_rows()
+                .where_eq(TicketTypes::WorkspaceId, workspace_id)
+                .and_where(TicketTypes::Id.col().is_in(type_ids)),
+        )
+        .await?;
+    let types: HashMap<i64, TicketType> =
+        types::render(db, workspace_id, type_rows).await?.into_iter().map(|t| (t.id, t)).collect();
+    let mut data = part_data(db, &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let conversation =
+                conversations.remove(&row.conversation_id).ok_or(StoreError::NotFound(Missing::Resource))?;
+            let current = all_states
+                .iter()
+                .find(|s| s.id == row.ticket_state_id)
+                .ok_or(StoreError::NotFound(Missing::Resource))?;
+            let ticket_type =
+                types.get(&row.ticket_type_id).cloned().ok_or(StoreError::NotFound(Missing::TicketType))?;
+            Ok(ticket(row, conversation, current, ticket_type, &mut data))
+        })
+        .collect()
+}
+
+/// The ticket object of a row, its conversation, state and type.
+fn ticket(
     row: TicketRow,
     conversation: Conversation,
-) -> StoreResult<Ticket> {
-    let id = row.conversation_id;
-    let current = state_row(db, workspace_id, row.ticket_state_id)
-        .await?
-        .ok_or(StoreError::NotFound(Missing::Resource))?;
-    let current_state = state(&current);
-    let mut data = part_data(db, id).await?;
+    current: &TicketStateRow,
+    ticket_type: TicketType,
+    data: &mut HashMap<i64, TicketPartData>,
+) -> Ticket {
+    let current_state = state(current);
     let parts = conversation
         .conversation_parts
         .unwrap_or_else(|| NamedList::with(Vec::new(), TotalCount { total_count: 0 }));
@@ -96,13 +142,13 @@ pub(crate) async fn render(
         })
         .collect();
     let attributes: Map<String, Json> = serde_json::from_str(&row.ticket_attributes).unwrap_or_default();
-    Ok(Ticket {
+    Ticket {
         kind: "ticket",
-        id,
+        id: row.conversation_id,
         ticket_id: row.ticket_number,
         category: category(&row.category),
         ticket_attributes: attributes,
-        ticket_type: get_type(db, workspace_id, row.ticket_type_id).await?,
+        ticket_type,
         contacts: conversation.contacts,
         admin_assignee_id: conversation.admin_assignee_id.unwrap_or(0),
         team_assignee_id: conversation.team_assignee_id.unwrap_or(0),
@@ -110,7 +156,7 @@ pub(crate) async fn render(
         updated_at: std::cmp::max(conversation.updated_at, row.updated_at),
         open: conversation.state != State::Closed,
         snoozed_until: conversation.snoozed_until,
-        // Read with the conversation, both ways (`store::ticket_links::linked_objects`).
+        // Read with the conversation, both ways (`store::tickets::links::linked_objects`).
         linked_objects: conversation.linked_objects,
         ticket_parts: NamedList::with(ticket_parts, TotalCount { total_count: total }),
         is_shared: row.is_shared,
@@ -118,14 +164,32 @@ pub(crate) async fn render(
         ticket_state_internal_label: current.internal_label.clone(),
         ticket_state_external_label: current.external_label.clone(),
         ticket_state: current_state,
-    })
+    }
 }
 
 /// The ticket `id` of the workspace, or "Ticket not found".
 pub(crate) async fn get(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResult<Ticket> {
     let row = ticket_row(db, workspace_id, id, false).await?;
-    let conversation = crate::store::conversations::reads::get(db, workspace_id, id).await?;
-    render(db, workspace_id, row, conversation).await
+    let mut tickets = render(db, workspace_id, vec![row]).await?;
+    tickets.pop().ok_or(StoreError::NotFound(Missing::Ticket))
+}
+
+/// The tickets `ids` of the workspace that exist, in that order.
+pub(crate) async fn get_many(db: &mut impl Exec, workspace_id: i64, ids: &[i64]) -> StoreResult<Vec<Ticket>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows: HashMap<i64, TicketRow> = db
+        .fetch_all::<TicketRow>(
+            Tickets::select_rows()
+                .where_eq(Tickets::WorkspaceId, workspace_id)
+                .and_where(Tickets::ConversationId.col().is_in(ids.iter().copied())),
+        )
+        .await?
+        .into_iter()
+        .map(|r| (r.conversation_id, r))
+        .collect();
+    render(db, workspace_id, ids.iter().filter_map(|id| rows.remove(id)).collect()).await
 }
 
 impl Store {

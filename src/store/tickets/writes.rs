@@ -10,7 +10,7 @@ use crate::domain::conversation::statistics::Event;
 use crate::domain::conversation::{PartMetadata, Reference, State, part_type};
 use crate::domain::error::{ErrorCode, Missing, Rejection};
 use crate::domain::ticket::attributes::apply;
-use crate::domain::ticket::requests::{NewTicket, StateChoice, TicketUpdate};
+use crate::domain::ticket::requests::{CROSS_POST_NOTES_ONLY, NewTicket, StateChoice, TicketUpdate};
 use crate::domain::ticket::{
     AttributeRef, AttributeValue, Category, StateCategory, Ticket, TicketDeleted, TicketPart, TicketPartData,
     UpdatedAttribute, part_type as ticket_part_type,
@@ -21,7 +21,7 @@ use crate::store::conversations::participants::{find_contact, insert_lead};
 use crate::store::conversations::parts::{Core, NewPart, PartAuthor, insert_part, record_all, save, set};
 use crate::store::conversations::writes::{Started, Starter, insert_conversation, reply_in};
 use crate::store::conversations::{check_admin, check_team};
-use crate::store::schema::conversations::{ConversationParts, Conversations};
+use crate::store::schema::conversations::{ConversationParts, Conversations, DeletedConversations};
 use crate::store::schema::tickets::{TicketLinks, TicketRow, TicketStateRow, Tickets};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::tickets::reads::{get, ticket_part, ticket_row};
@@ -448,12 +448,15 @@ impl Store {
     }
 
     /// A reply (comment, note or quick reply) by an admin, or a contact's comment; contacts
-    /// cannot write on back-office and tracker tickets. Answers the part.
+    /// cannot write on back-office and tracker tickets. A note `cross_post`ed (back-office
+    /// tickets only) is written on every conversation linked to the ticket too. Answers the
+    /// part.
     pub async fn reply_to_ticket(
         &self,
         workspace_id: i64,
         id: i64,
         reply: &Reply,
+        cross_post: bool,
     ) -> StoreResult<TicketPart> {
         let mut tx = self.begin().await?;
         let ticket = match ticket_row(&mut tx, workspace_id, id, true).await {
@@ -468,8 +471,23 @@ impl Store {
             )
             .into());
         }
+        if cross_post && ticket.category != Category::BackOffice.as_str() {
+            return Err(Rejection::invalid("cross_post", CROSS_POST_NOTES_ONLY).into());
+        }
         let current = all_state(&mut tx, workspace_id, ticket.ticket_state_id).await?;
         let (_, part_id) = reply_in(&mut tx, workspace_id, Some(id), reply).await?;
+        if cross_post {
+            let linked: Vec<(i64,)> = tx
+                .fetch_all(
+                    TicketLinks::select([TicketLinks::LinkedId])
+                        .where_eq(TicketLinks::TicketId, id)
+                        .order_by(TicketLinks::LinkedId, sea_query::Order::Asc),
+                )
+                .await?;
+            for (conversation,) in linked {
+                reply_in(&mut tx, workspace_id, Some(conversation), reply).await?;
+            }
+        }
         hooks::notify_ticket(&mut tx, workspace_id, id, &[webhook::reply_topics(reply).1], None).await?;
         // A contact's reply re-opens a closed ticket as it does a conversation, but a ticket
         // reply is a comment, note or quick reply (`ticket_reply` has no `open` part).
@@ -498,11 +516,20 @@ impl Store {
         Ok(ticket_part(part, data, &current))
     }
 
-    /// Deletes the ticket with its conversation, parts, attributes and links.
+    /// Deletes the ticket with its conversation, parts, attributes and links. Its id is kept for
+    /// `GET /conversations/deleted` (a ticket is a conversation), its metrics retained: "The
+    /// ticket will still appear in reporting".
     pub async fn delete_ticket(&self, workspace_id: i64, id: i64) -> StoreResult<TicketDeleted> {
         let mut tx = self.begin().await?;
         ticket_row(&mut tx, workspace_id, id, true).await?;
         tx.execute(Conversations::delete().where_eq(Conversations::Id, id)).await?;
+        tx.execute(&DeletedConversations::insert([
+            (DeletedConversations::WorkspaceId, workspace_id.into()),
+            (DeletedConversations::ConversationId, id.into()),
+            (DeletedConversations::MetricsRetained, true.into()),
+            (DeletedConversations::DeletedAt, now().into()),
+        ]))
+        .await?;
         tx.commit().await?;
         Ok(TicketDeleted { id, object: "ticket", deleted: true })
     }

@@ -16,7 +16,7 @@ use crate::store::conversations::parts::{NewPart, PartAuthor, insert_part, recor
 use crate::store::conversations::reads::row;
 use crate::store::schema::conversations::ConversationRow;
 use crate::store::schema::tickets::{TicketStateRow, Tickets};
-use crate::store::ticket_links::{ticket_category, touch_ticket};
+use crate::store::tickets::links::{ticket_category, touch_ticket};
 use crate::store::tickets::reads::{get, ticket_row};
 use crate::store::tickets::types::{attribute_rows, defs, ensure_states, state_row, type_row};
 use crate::store::tickets::writes::set_part_data;
