@@ -53,9 +53,10 @@ async fn mcp_tool_calls_answer_as_rmcp_does(app: TestApp) {
             assert_eq!(body["id"], 7);
             assert_eq!(body["result"]["isError"], is_error, "{protocol} {tool}: {body}");
         }
-        let (_, body) =
-            alike(&app, || mcp.request("tools/call", json!({"name": "get_contact", "arguments": {"id": id}}), Some(7)))
-                .await;
+        let (_, body) = alike(&app, || {
+            mcp.request("tools/call", json!({"name": "get_contact", "arguments": {"id": id}}), Some(7))
+        })
+        .await;
         assert_eq!(body["result"]["structuredContent"], c, "{protocol}");
     }
 }

@@ -272,7 +272,11 @@ mod tests {
 
     #[test]
     fn versions_rmcp_serves_as_they_are() {
-        let standard = [("mcp-protocol-version", "2026-07-28"), ("mcp-method", "tools/call"), ("mcp-name", "get_contact")];
+        let standard = [
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", "tools/call"),
+            ("mcp-name", "get_contact"),
+        ];
         assert_eq!(version(&standard, true).as_deref(), Some("2026-07-28"));
         assert_eq!(version(&[], false).as_deref(), Some("2025-03-26"));
         assert_eq!(version(&[("mcp-protocol-version", "2025-06-18")], false).as_deref(), Some("2025-06-18"));

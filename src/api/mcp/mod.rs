@@ -58,8 +58,11 @@ pub fn service(rest: Router, config: &ApiConfig) -> Endpoint {
         settings = settings.with_allowed_origins(config.mcp_allowed_origins.clone());
     }
     let factory = server.clone();
-    let rmcp =
-        StreamableHttpService::new(move || Ok(factory.clone()), Arc::new(NeverSessionManager::default()), settings);
+    let rmcp = StreamableHttpService::new(
+        move || Ok(factory.clone()),
+        Arc::new(NeverSessionManager::default()),
+        settings,
+    );
     Endpoint::new(rmcp, server, fast, config.max_body_bytes)
 }
 
