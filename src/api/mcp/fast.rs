@@ -134,7 +134,7 @@ impl Inner {
 /// and a JSON `Content-Type`.
 fn plain_post(headers: &HeaderMap) -> bool {
     let host = single(headers, header::HOST.as_str());
-    if !host.is_some_and(|host| host.is_some_and(|host| axum::http::uri::Authority::try_from(host).is_ok())) {
+    if !matches!(host, Some(Some(host)) if axum::http::uri::Authority::try_from(host).is_ok()) {
         return false;
     }
     let Some(Some(accept)) = single(headers, header::ACCEPT.as_str()) else {
@@ -214,7 +214,7 @@ mod tests {
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();
         for (name, value) in pairs {
-            headers.append(*name, HeaderValue::from_static(*value));
+            headers.append(*name, HeaderValue::from_static(value));
         }
         headers
     }
