@@ -47,7 +47,16 @@ tokio::task_local! {
     /// The version the request being served asked for; set by `authenticate`, read when the
     /// answer is serialized.
     pub static VERSION: Version;
+
+    /// Set while an MCP tool calls the REST router in process: a JSON answer then carries its
+    /// body as a [`JsonValue`] too, beside the same body serialized, so that the tool does not
+    /// parse the bytes back.
+    pub static KEEP_VALUE: ();
 }
+
+/// The body of an in-process JSON answer (see [`KEEP_VALUE`]), as the bytes beside it say.
+#[derive(Clone)]
+pub struct JsonValue(pub serde_json::Value);
 
 /// The answer in the shape of the requested version (see `domain::version`). Outside a
 /// request (no version set) it is the newest shape.
@@ -59,7 +68,12 @@ impl<T: Serialize> IntoResponse for Json<T> {
         match serde_json::to_value(&self.0) {
             Ok(mut body) => {
                 version::shape(requested, &mut body);
-                axum::Json(body).into_response()
+                if KEEP_VALUE.try_with(|_| ()).is_err() {
+                    return axum::Json(body).into_response();
+                }
+                let mut response = axum::Json(&body).into_response();
+                response.extensions_mut().insert(JsonValue(body));
+                response
             }
             Err(err) => {
                 tracing::error!(%err, "answer could not be serialized");

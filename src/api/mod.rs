@@ -116,7 +116,7 @@ pub fn router(state: AppState, config: &ApiConfig) -> Router {
     build(state, config, Some(mcp::service(rest, config))).layer(middleware::from_fn(request_context))
 }
 
-fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::McpService>) -> Router {
+fn build(state: AppState, config: &ApiConfig, mcp: Option<mcp::Endpoint>) -> Router {
     let resources = [
         admins::router(),
         teams::router(),

@@ -39,6 +39,7 @@ mod help_center;
 mod import;
 mod import_cli;
 mod mcp;
+mod mcp_fast;
 mod mcp_tools;
 mod messages;
 mod news;

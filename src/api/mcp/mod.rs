@@ -9,6 +9,7 @@
 mod args;
 mod catalog;
 mod describe;
+mod fast;
 mod rest;
 mod search;
 mod tools;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListResourceTemplatesResult,
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListResourceTemplatesResult,
     ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams,
     ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ResourceTemplate,
     ServerCapabilities, ServerConfig,
@@ -35,11 +36,14 @@ use rest::Rest;
 /// Where the MCP endpoint is mounted.
 pub const PATH: &str = "/mcp";
 
-pub type McpService = StreamableHttpService<McpServer, NeverSessionManager>;
+type McpService = StreamableHttpService<McpServer, NeverSessionManager>;
+pub use fast::Endpoint;
 
 /// The MCP endpoint; `rest` is the REST router (without `/mcp`) the tools call.
-pub fn service(rest: Router, config: &ApiConfig) -> McpService {
+pub fn service(rest: Router, config: &ApiConfig) -> Endpoint {
     let server = McpServer { rest: Rest::new(rest) };
+    // The fast path leaves requests to rmcp when rmcp has hosts or origins to check.
+    let fast = config.mcp_allowed_hosts.is_empty() && config.mcp_allowed_origins.is_empty();
     let mut settings = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
@@ -53,7 +57,13 @@ pub fn service(rest: Router, config: &ApiConfig) -> McpService {
     if !config.mcp_allowed_origins.is_empty() {
         settings = settings.with_allowed_origins(config.mcp_allowed_origins.clone());
     }
-    StreamableHttpService::new(move || Ok(server.clone()), Arc::new(NeverSessionManager::default()), settings)
+    let factory = server.clone();
+    let rmcp = StreamableHttpService::new(
+        move || Ok(factory.clone()),
+        Arc::new(NeverSessionManager::default()),
+        settings,
+    );
+    Endpoint::new(rmcp, server, fast, config.max_body_bytes)
 }
 
 #[derive(Clone)]
@@ -75,11 +85,18 @@ pub(super) struct Caller {
 }
 
 fn caller(context: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
-    let parts = context.extensions.get::<axum::http::request::Parts>();
-    let ctx = parts.and_then(|parts| parts.extensions.get::<Ctx>());
-    let id = parts.and_then(|parts| parts.extensions.get::<RequestId>());
-    match (parts, ctx) {
-        (Some(parts), Some(ctx)) => Ok(Caller {
+    match context.extensions.get::<axum::http::request::Parts>() {
+        Some(parts) => caller_of(parts),
+        None => Err(ErrorData::internal_error("the request carries no workspace", None)),
+    }
+}
+
+/// The caller of an HTTP request `authenticate` let through.
+fn caller_of(parts: &axum::http::request::Parts) -> Result<Caller, ErrorData> {
+    let ctx = parts.extensions.get::<Ctx>();
+    let id = parts.extensions.get::<RequestId>();
+    match ctx {
+        Some(ctx) => Ok(Caller {
             ctx: ctx.clone(),
             headers: parts.headers.clone(),
             request_id: id.map(|id| id.0.clone()),
@@ -91,7 +108,14 @@ fn caller(context: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
                 .is_none_or(|v| v.as_bytes() <= b"2025-03-26".as_slice()),
         }),
         // `authenticate` guards the route: a request without a workspace never gets here.
-        _ => Err(ErrorData::internal_error("the request carries no workspace", None)),
+        None => Err(ErrorData::internal_error("the request carries no workspace", None)),
+    }
+}
+
+impl McpServer {
+    /// Runs tool `name`, one `catalog` lists.
+    async fn run_tool(&self, caller: &Caller, name: &str, arguments: args::Args) -> CallToolResult {
+        tools::call(&self.rest, caller, name, arguments).await
     }
 }
 
@@ -129,7 +153,7 @@ impl ServerHandler for McpServer {
             return Err(ErrorData::invalid_params(format!("Unknown tool: {}", request.name), None));
         }
         let arguments = request.arguments.unwrap_or_default();
-        Ok(tools::call(&self.rest, &caller, &request.name, arguments).await.into())
+        Ok(self.run_tool(&caller, &request.name, arguments).await.into())
     }
 
     async fn list_resources(

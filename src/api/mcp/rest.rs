@@ -9,6 +9,7 @@ use tracing::Instrument;
 
 use super::Caller;
 use crate::api::OnBehalfOf;
+use crate::api::extract::{JsonValue, KEEP_VALUE};
 use crate::error::{ApiError, REQUEST_ID};
 
 /// A REST answer: its status and JSON body (`null` when empty).
@@ -32,7 +33,13 @@ impl Answer {
 
     async fn read(response: axum::response::Response) -> Answer {
         let status = response.status().as_u16();
-        let body = match axum::body::to_bytes(response.into_body(), usize::MAX).await {
+        let (mut parts, body) = response.into_parts();
+        // A handler's JSON answer carries its value (`KEEP_VALUE`); any other answer (an error,
+        // a fault) is read back from its bytes.
+        if let Some(JsonValue(value)) = parts.extensions.remove::<JsonValue>() {
+            return Answer { status, body: value };
+        }
+        let body = match axum::body::to_bytes(body, usize::MAX).await {
             Ok(bytes) if bytes.is_empty() => Value::Null,
             Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or(Value::Null),
             Err(_) => Value::Null,
@@ -97,7 +104,7 @@ impl Rest {
         request.extensions_mut().insert(OnBehalfOf(caller.ctx.clone()));
         // The router has no `request_context` of its own (see `api::router`): the call runs
         // under the MCP request's id and span, which rmcp's task for the tool does not carry.
-        let call = self.router.clone().oneshot(request).instrument(caller.span.clone());
+        let call = KEEP_VALUE.scope((), self.router.clone().oneshot(request)).instrument(caller.span.clone());
         let response = match &caller.request_id {
             Some(id) => REQUEST_ID.scope(id.clone(), call).await,
             None => call.await,
