@@ -7,13 +7,16 @@
 //! `lines` is what `switchboard import` writes with: NDJSON bodies of `POST /contacts` or
 //! `POST /companies`, a transaction a batch.
 
+mod copy;
 mod lines;
 
 pub use lines::{BatchError, CompanyLine, ContactBatch};
 
+use copy::CopyRows;
+
 use std::collections::{HashMap, HashSet};
 
-use sea_query::{Condition, Expr, ExprTrait, Func, IntoIden, OnConflict, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Func, Iden, IntoIden, OnConflict, Query, SelectStatement, Value};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::company::MAX_COMPANIES_PER_CONTACT;
@@ -227,6 +230,15 @@ pub(crate) async fn insert_contacts(
 
     let at = now();
     let public_ids: Vec<String> = rows.iter().map(|_| ids::hex_id(at)).collect();
+    if let ConnRef::Postgres(conn) = tx.conn() {
+        let mut copy = CopyRows::new(Contacts::Table);
+        for ((changes, row), public_id) in items.iter().zip(rows).zip(&public_ids) {
+            let values = writes::new_row(public_id.clone(), workspace_id, at, &row.written, changes, row.custom);
+            copy.push(values)?;
+        }
+        copy.send(conn).await?;
+        return Ok(public_ids);
+    }
     let mut index = 0;
     for chunk in items.chunks(ROWS_PER_STATEMENT) {
         let mut insert = writes::new_rows();
@@ -319,6 +331,24 @@ async fn insert_links<C: IntoIden + Copy, const N: usize>(
         db.execute(&insert).await?;
     }
     Ok(())
+}
+
+/// Inserts links that cannot be there yet (those of contacts the transaction created, each
+/// once): COPY on PostgreSQL, [`insert_links`] on SQLite.
+async fn insert_new_links<C: IntoIden + Iden + Copy, const N: usize>(
+    db: &mut impl Exec,
+    table: C,
+    columns: [C; N],
+    rows: Vec<[Value; N]>,
+) -> StoreResult<()> {
+    if let ConnRef::Postgres(conn) = db.conn() {
+        let mut copy = CopyRows::new(table);
+        for row in rows {
+            copy.push(columns.into_iter().zip(row))?;
+        }
+        return copy.send(conn).await;
+    }
+    insert_links(db, table, columns, rows.into_iter().map(|row| row.map(Expr::val)).collect()).await
 }
 
 /// A contact that may collide: public_id, archived, role, external_id, email.
