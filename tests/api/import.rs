@@ -177,10 +177,14 @@ async fn one_statement_attaching_many_contacts_raises_the_company_once_to_the_la
     let links: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), company.as_str())).collect();
     app.store.import_contact_companies(ws, &links).await.unwrap();
     let (_, view) = app.get(&format!("/companies/{company}")).await;
-    assert_eq!((view["user_count"].as_i64(), view["last_request_at"].as_i64()), (Some(4), Some(1_700_000_900)));
+    assert_eq!(
+        (view["user_count"].as_i64(), view["last_request_at"].as_i64()),
+        (Some(4), Some(1_700_000_900))
+    );
 
     // A later attachment of an earlier-seen contact leaves it; a later-seen one raises it.
-    let (_, early) = app.post("/contacts", json!({"email": "early@x.io", "last_seen_at": 1_600_000_000})).await;
+    let (_, early) =
+        app.post("/contacts", json!({"email": "early@x.io", "last_seen_at": 1_600_000_000})).await;
     let early = early["id"].as_str().unwrap().to_owned();
     assert_eq!(app.post(&format!("/contacts/{early}/companies"), json!({"id": company})).await.0, 200);
     assert_eq!(app.get(&format!("/companies/{company}")).await.1["last_request_at"], 1_700_000_900);

@@ -305,5 +305,8 @@ async fn a_batch_refused_after_its_rows_were_written_leaves_nothing(app: TestApp
     assert_eq!(app.get("/contacts").await.1["total_count"], 3);
     assert_eq!(search_count(&app, "custom_attributes.plan", "=", json!("pro")).await, 3);
     let (_, acme) = app.get(&format!("/companies/{company}")).await;
-    assert_eq!((acme["user_count"].as_i64(), acme["last_request_at"].as_i64()), (Some(3), Some(1_700_000_002)));
+    assert_eq!(
+        (acme["user_count"].as_i64(), acme["last_request_at"].as_i64()),
+        (Some(3), Some(1_700_000_002))
+    );
 }

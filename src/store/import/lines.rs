@@ -178,7 +178,8 @@ impl Store {
             let rows = contacts.iter().zip(&attachments).flat_map(|(contact, companies)| {
                 companies.iter().map(move |company| [(*contact).into(), (*company).into(), at.into()])
             });
-            let columns = [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
+            let columns =
+                [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
             insert_new_links(&mut tx, ContactCompanies::Table, columns, rows.collect()).await?;
         }
         tx.commit().await?;
