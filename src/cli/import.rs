@@ -95,7 +95,14 @@ async fn contacts(
     input: &mut Input,
     tally: &mut Tally,
 ) -> Result<(), CliError> {
+    // Statistics refreshed after the first batch and whenever the import has doubled what it
+    // had written at the last refresh: a handful of times for a million lines.
+    let mut analyzed_at = 0;
     while let Some(lines) = input.batch(tally)? {
+        if tally.written > 0 && tally.written >= 2 * analyzed_at {
+            store.refresh_import_statistics().await?;
+            analyzed_at = tally.written;
+        }
         let mut batch = ContactBatch::default();
         let mut refused = Vec::new();
         for (line, text) in &lines {

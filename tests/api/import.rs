@@ -157,3 +157,48 @@ async fn a_refused_item_refuses_the_batch(app: TestApp) {
     assert!(matches!(err, Err(ImportError::NotFound { missing: Missing::Company, .. })), "{err:?}");
     assert_eq!(app.get(&format!("/companies/{company}")).await.1["user_count"], 0);
 }
+
+backend_test!(one_statement_attaching_many_contacts_raises_the_company_once_to_the_latest);
+async fn one_statement_attaching_many_contacts_raises_the_company_once_to_the_latest(app: TestApp) {
+    let ws = workspace_id(&app).await;
+    let attribute = json!({"name": "seats", "model": "contact", "data_type": "integer"});
+    assert_eq!(app.post("/data_attributes", attribute).await.0, 200);
+    let (_, company) = app.post("/companies", json!({"company_id": "c-1"})).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let items: Vec<ContactChanges> = [Some(1_700_000_300), Some(1_700_000_900), None, Some(1_700_000_100)]
+        .iter()
+        .enumerate()
+        .map(|(i, seen)| {
+            changes(&json!({"email": format!("u{i}@x.io"), "last_seen_at": seen,
+                            "custom_attributes": {"seats": i}}))
+        })
+        .collect();
+    let ids = app.store.import_contacts(ws, &items).await.unwrap();
+    let links: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), company.as_str())).collect();
+    app.store.import_contact_companies(ws, &links).await.unwrap();
+    let (_, view) = app.get(&format!("/companies/{company}")).await;
+    assert_eq!(
+        (view["user_count"].as_i64(), view["last_request_at"].as_i64()),
+        (Some(4), Some(1_700_000_900))
+    );
+
+    // A later attachment of an earlier-seen contact leaves it; a later-seen one raises it.
+    let (_, early) =
+        app.post("/contacts", json!({"email": "early@x.io", "last_seen_at": 1_600_000_000})).await;
+    let early = early["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.post(&format!("/contacts/{early}/companies"), json!({"id": company})).await.0, 200);
+    assert_eq!(app.get(&format!("/companies/{company}")).await.1["last_request_at"], 1_700_000_900);
+    let (_, late) = app.post("/contacts", json!({"email": "late@x.io", "last_seen_at": 1_800_000_000})).await;
+    let late = late["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.post(&format!("/contacts/{late}/companies"), json!({"id": company})).await.0, 200);
+    assert_eq!(app.get(&format!("/companies/{company}")).await.1["last_request_at"], 1_800_000_000);
+
+    // Each row of the statement has its typed custom-attribute values, as a single write has.
+    for (seats, expected) in [(0, 1), (3, 1), (4, 0)] {
+        let query = json!({"query": {"field": "custom_attributes.seats", "operator": "=", "value": seats}});
+        let (_, found) = app.post("/contacts/search", query).await;
+        assert_eq!(found["total_count"], expected, "seats = {seats}: {found}");
+    }
+    let query = json!({"query": {"field": "custom_attributes.seats", "operator": ">", "value": 0}});
+    assert_eq!(app.post("/contacts/search", query).await.1["total_count"], 3);
+}

@@ -192,3 +192,121 @@ async fn companies_import_creates_and_updates(app: TestApp) {
         "{numbered}"
     );
 }
+
+/// A contact as the API shows it, with what differs between two creations blanked.
+fn normalised(contact: &Value) -> Value {
+    let id = contact["id"].as_str().unwrap();
+    let mut text = contact.to_string().replace(id, "ID");
+    for field in ["created_at", "updated_at"] {
+        text = text.replace(&format!("\"{field}\":{}", contact[field]), &format!("\"{field}\":0"));
+    }
+    serde_json::from_str(&text).unwrap()
+}
+
+async fn search_count(app: &TestApp, field: &str, operator: &str, value: Value) -> i64 {
+    let query = json!({"query": {"field": field, "operator": operator, "value": value}});
+    let (status, found) = app.post("/contacts/search", query).await;
+    assert_eq!(status, 200, "{found}");
+    found["total_count"].as_i64().unwrap()
+}
+
+backend_test!(values_with_tabs_newlines_backslashes_and_unicode_land_as_the_api_writes_them);
+async fn values_with_tabs_newlines_backslashes_and_unicode_land_as_the_api_writes_them(app: TestApp) {
+    for (name, data_type) in [("note", "string"), ("seats", "integer")] {
+        let attribute = json!({"name": name, "model": "contact", "data_type": data_type});
+        assert_eq!(app.post("/data_attributes", attribute).await.0, 200);
+    }
+    let tag_name = "Ünï \\ tag 😀";
+    let tag = app.post("/tags", json!({"name": tag_name})).await.1["id"].as_str().unwrap().to_owned();
+    let (_, company) = app.post("/companies", json!({"company_id": "c-1", "name": "Acme"})).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.post("/companies", json!({"company_id": "c-2", "name": "Beta"})).await.0, 200);
+    let note = "a\tb\nc\r\\d \\N \"q\" ü 😀\\";
+    let body = json!({
+        "email": "tab@x.io", "name": "Tab\tName\nNext \\ back é 😀", "phone": "+1 201 555 0100",
+        "last_seen_at": 1_700_000_500,
+        "custom_attributes": {"note": note, "seats": 7},
+    });
+
+    // The reference: the same contact through the API, then deleted to free its email.
+    let (status, created) = app.post("/contacts", body.clone()).await;
+    assert_eq!(status, 200, "{created}");
+    let created_id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.post(&format!("/contacts/{created_id}/tags"), json!({"id": tag})).await.0, 200);
+    assert_eq!(app.post(&format!("/contacts/{created_id}/companies"), json!({"id": company})).await.0, 200);
+    let (_, reference) = app.get(&format!("/contacts/{created_id}")).await;
+    assert_eq!(app.delete(&format!("/contacts/{created_id}")).await.0, 200);
+
+    let mut line = body.clone();
+    // Named twice (and in another case), applied and attached once.
+    line["tags"] = json!([tag_name, tag_name.to_uppercase()]);
+    line["companies"] = json!(["c-1", "c-1"]);
+    let lines = [
+        line,
+        json!({"email": "late@x.io", "last_seen_at": 1_700_000_900, "companies": ["c-2"]}),
+        json!({"email": "early@x.io", "last_seen_at": 1_700_000_100, "companies": ["c-2"]}),
+        json!({"email": "never@x.io", "companies": ["c-2"]}),
+    ];
+    let run = import(&app, "contacts", &lines, &[]);
+    assert!(run.ok, "{:?}", run.printed);
+    assert_eq!(run.summary()["written"], 4);
+
+    let search = json!({"query": {"field": "email", "operator": "=", "value": "tab@x.io"}});
+    let (_, found) = app.post("/contacts/search", search).await;
+    let id = found["data"][0]["id"].as_str().unwrap().to_owned();
+    let (_, imported) = app.get(&format!("/contacts/{id}")).await;
+    assert_eq!(normalised(&imported), normalised(&reference));
+    assert_eq!(imported["custom_attributes"]["note"], note);
+    let (_, tags) = app.get(&format!("/contacts/{id}/tags")).await;
+    assert_eq!(tags["data"].as_array().unwrap().len(), 1, "{tags}");
+    assert_eq!(tags["data"][0]["name"], tag_name);
+
+    // The typed custom-attribute index and the text search see the values as written.
+    assert_eq!(search_count(&app, "custom_attributes.note", "=", json!(note)).await, 1);
+    assert_eq!(search_count(&app, "custom_attributes.note", "~", json!("\\d \\N")).await, 1);
+    assert_eq!(search_count(&app, "custom_attributes.seats", ">", json!(6)).await, 1);
+    assert_eq!(search_count(&app, "name", "~", json!("back é 😀")).await, 1);
+
+    // Companies: attached once each; last_request_at is the latest last_seen_at attached.
+    let (_, one) = app.get(&format!("/companies/{company}")).await;
+    assert_eq!((one["user_count"].as_i64(), one["last_request_at"].as_i64()), (Some(1), Some(1_700_000_500)));
+    let (_, two) = app.get("/companies?company_id=c-2").await;
+    assert_eq!((two["user_count"].as_i64(), two["last_request_at"].as_i64()), (Some(3), Some(1_700_000_900)));
+}
+
+backend_test!(a_batch_refused_after_its_rows_were_written_leaves_nothing);
+async fn a_batch_refused_after_its_rows_were_written_leaves_nothing(app: TestApp) {
+    let attribute = json!({"name": "plan", "model": "contact", "data_type": "string"});
+    assert_eq!(app.post("/data_attributes", attribute).await.0, 200);
+    let (_, company) = app.post("/companies", json!({"company_id": "c-1", "name": "Acme"})).await;
+    let company = company["id"].as_str().unwrap().to_owned();
+    let good: Vec<Value> = (0..3)
+        .map(|i| {
+            json!({"email": format!("u{i}@x.io"), "last_seen_at": 1_700_000_000 + i,
+                   "custom_attributes": {"plan": "pro"}, "tags": ["fresh"], "companies": ["c-1"]})
+        })
+        .collect();
+    // The unknown company is found after the batch's contacts were written: all of it goes.
+    let mut lines = good.clone();
+    lines.push(json!({"email": "u3@x.io", "tags": ["fresh"], "companies": ["c-1", "nope"]}));
+    let run = import(&app, "contacts", &lines, &[]);
+    assert!(!run.ok);
+    assert_eq!(run.refused().iter().map(|(line, _)| *line).collect::<Vec<_>>(), [4]);
+    assert_eq!(run.summary()["written"], 0);
+    assert_eq!(app.get("/contacts").await.1["total_count"], 0);
+    assert_eq!(app.get("/tags").await.1["data"].as_array().unwrap().len(), 0);
+    assert_eq!(search_count(&app, "custom_attributes.plan", "=", json!("pro")).await, 0);
+    let (_, acme) = app.get(&format!("/companies/{company}")).await;
+    assert_eq!((acme["user_count"].as_i64(), acme["last_request_at"].as_i64()), (Some(0), None), "{acme}");
+
+    // The same lines without the bad one load whole.
+    let run = import(&app, "contacts", &good, &[]);
+    assert!(run.ok, "{:?}", run.printed);
+    assert_eq!(app.get("/contacts").await.1["total_count"], 3);
+    assert_eq!(search_count(&app, "custom_attributes.plan", "=", json!("pro")).await, 3);
+    let (_, acme) = app.get(&format!("/companies/{company}")).await;
+    assert_eq!(
+        (acme["user_count"].as_i64(), acme["last_request_at"].as_i64()),
+        (Some(3), Some(1_700_000_002))
+    );
+}

@@ -1,7 +1,7 @@
 //! Writes of contacts: create, update, delete and archive, checked against the workspace's
 //! rules (uniqueness, owners, data attributes), and the rows a bulk import inserts the same way.
 
-use sea_query::{Condition, Expr, ExprTrait, Func, InsertStatement, LockType, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Func, InsertStatement, LockType, Query, SelectStatement, Value};
 use serde_json::{Map, Value as Json, json};
 
 use super::is_user;
@@ -110,8 +110,24 @@ pub(crate) fn add_new_row(
     changes: &ContactChanges,
     custom: Map<String, Json>,
 ) {
+    let row = new_row(public_id, workspace_id, at, written, changes, custom);
+    // Every row names the same columns, in the same order.
+    insert.columns(row.iter().map(|(column, _)| *column));
+    insert.values_panic(row.into_iter().map(|(_, value)| Expr::val(value)));
+}
+
+/// The columns and values of a new contact's row, as [`add_new_row`] inserts it (the bulk
+/// import's `COPY` writes the same values).
+pub(crate) fn new_row(
+    public_id: String,
+    workspace_id: i64,
+    at: i64,
+    written: &Written,
+    changes: &ContactChanges,
+    custom: Map<String, Json>,
+) -> [(Contacts, Value); 18] {
     let phone = trimmed(changes.phone.clone()).flatten();
-    let row: [(Contacts, Expr); 18] = [
+    [
         (Contacts::PublicId, public_id.into()),
         (Contacts::WorkspaceId, workspace_id.into()),
         (Contacts::Role, written.role.as_str().into()),
@@ -129,11 +145,8 @@ pub(crate) fn add_new_row(
         (Contacts::UpdatedAt, at.into()),
         (Contacts::SignedUpAt, changes.signed_up_at.flatten().into()),
         (Contacts::LastSeenAt, changes.last_seen_at.flatten().into()),
-        (Contacts::CustomAttributes, Expr::val(Json::Object(custom))),
-    ];
-    // Every row names the same columns, in the same order.
-    insert.columns(row.iter().map(|(column, _)| *column));
-    insert.values_panic(row.into_iter().map(|(_, value)| value));
+        (Contacts::CustomAttributes, Json::Object(custom).into()),
+    ]
 }
 
 /// The identity a new contact is written with: users need an email or an external_id.

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 
 use sea_query::ExprTrait;
 
-use super::{ImportError, attach_companies, insert_contacts, insert_taggings, widen_cache};
-use crate::domain::company::{CompanyChanges, contact_company_limit};
+use super::{ImportError, contact_ids, insert_contacts, insert_new_links, widen_cache};
+use crate::domain::company::{CompanyChanges, MAX_COMPANIES_PER_CONTACT, contact_company_limit};
 use crate::domain::contact::ContactChanges;
 use crate::domain::error::{ErrorCode, Missing, Rejection};
 use crate::store::companies::writes::upsert;
-use crate::store::schema::companies::{self, Companies};
-use crate::store::{Exec, Store, StoreError, tags};
+use crate::store::schema::companies::{self, Companies, ContactCompanies};
+use crate::store::schema::tags::ContactTags;
+use crate::store::{Exec, Store, StoreError, now, tags};
 
 /// Names per lookup statement, as for the rows of an INSERT.
 const NAMES_PER_STATEMENT: usize = super::ROWS_PER_STATEMENT;
@@ -124,8 +125,9 @@ impl Store {
             .map_err(|e| batch.refusal(e, &[]))?;
 
         let mut tag_ids: HashMap<String, i64> = HashMap::new();
-        let mut taggings = Vec::new();
-        for (id, names) in ids.iter().zip(&batch.tags) {
+        let mut taggings: Vec<Vec<i64>> = Vec::with_capacity(ids.len());
+        for names in &batch.tags {
+            let mut tags = Vec::with_capacity(names.len());
             for name in names {
                 // Names compare without case, as `find_or_create` finds them.
                 let key = name.to_lowercase();
@@ -136,19 +138,50 @@ impl Store {
                         *tag_ids.entry(key).or_insert(tag)
                     }
                 };
-                taggings.push((id.as_str(), tag));
+                // A tag named twice is applied once.
+                if !tags.contains(&tag) {
+                    tags.push(tag);
+                }
             }
+            taggings.push(tags);
         }
-        insert_taggings(&mut tx, workspace_id, admin_id, &taggings)
-            .await
-            .map_err(|e| batch.refusal(e, &ids))?;
-
         let company_ids = company_ids(&mut tx, workspace_id, batch).await?;
-        let mut links = Vec::new();
-        for (id, names) in ids.iter().zip(&batch.companies) {
-            links.extend(names.iter().map(|name| (id.as_str(), company_ids[name.as_str()])));
+        let mut attachments: Vec<Vec<i64>> = Vec::with_capacity(ids.len());
+        for (index, names) in batch.companies.iter().enumerate() {
+            let mut companies: Vec<i64> = Vec::with_capacity(names.len());
+            for name in names {
+                let company = company_ids[name.as_str()];
+                if !companies.contains(&company) {
+                    companies.push(company);
+                }
+            }
+            // The contacts are new: what the batch attaches is all they have.
+            if companies.len() as i64 > MAX_COMPANIES_PER_CONTACT {
+                return Err(BatchError::Item { index, error: contact_company_limit() });
+            }
+            attachments.push(companies);
         }
-        attach_companies(&mut tx, workspace_id, &links).await.map_err(|e| batch.refusal(e, &ids))?;
+        if taggings.iter().chain(&attachments).any(|links| !links.is_empty()) {
+            let contacts = contact_ids(&mut tx, workspace_id, ids.iter().map(String::as_str))
+                .await
+                .map_err(|e| batch.refusal(e, &ids))?;
+            let contacts: Vec<i64> = ids.iter().map(|id| contacts[id.as_str()]).collect();
+            // The links of new contacts are new too: none to skip, so PostgreSQL copies them.
+            let at = now();
+            let rows = contacts.iter().zip(&taggings).flat_map(|(contact, tags)| {
+                tags.iter().map(move |tag| [(*contact).into(), (*tag).into(), at.into(), admin_id.into()])
+            });
+            let columns =
+                [ContactTags::ContactId, ContactTags::TagId, ContactTags::AppliedAt, ContactTags::AppliedBy];
+            insert_new_links(&mut tx, ContactTags::Table, columns, rows.collect()).await?;
+            let at = now();
+            let rows = contacts.iter().zip(&attachments).flat_map(|(contact, companies)| {
+                companies.iter().map(move |company| [(*contact).into(), (*company).into(), at.into()])
+            });
+            let columns =
+                [ContactCompanies::ContactId, ContactCompanies::CompanyId, ContactCompanies::CreatedAt];
+            insert_new_links(&mut tx, ContactCompanies::Table, columns, rows.collect()).await?;
+        }
         tx.commit().await?;
         Ok(ids.len())
     }
