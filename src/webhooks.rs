@@ -2,7 +2,7 @@
 //!
 //! Deliveries are rows (see `store::webhooks::deliveries`): a worker claims due ones with a
 //! lease, POSTs each `notification_event` signed with the workspace's `client_secret`, and
-//! writes the outcome. Sends run concurrently up to a bound, and at most a few per
+//! writes the outcome (one writer task, which writes together what finished meanwhile). Sends run concurrently up to a bound, and at most a few per
 //! subscription, so one slow endpoint does not hold back the others. On shutdown the worker
 //! stops claiming and lets the sends under way finish (each is bounded by the timeout); what
 //! is left stays pending for the next start, and a killed process's claims lapse with their
@@ -19,13 +19,16 @@ use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::domain::version;
 use crate::domain::webhook::{self, Attempt};
-use crate::store::webhooks::deliveries::{ClaimedDelivery, Outcome, RetryPolicy};
+use crate::store::webhooks::deliveries::{ClaimedDelivery, Finished, Outcome, RetryPolicy};
 use crate::store::{Store, real_now};
+
+/// The most outcomes written in one transaction.
+const OUTCOMES_PER_WRITE: usize = 256;
 
 /// The most of an answer's body read (its start is kept as the delivery's excerpt).
 const READ_LIMIT: usize = 64 * 1024;
@@ -79,11 +82,14 @@ impl WebhookWorker {
         self.timeout.as_millis() as i64 + 30_000
     }
 
-    /// Delivers until `stop` turns true, then waits for the sends under way.
+    /// Delivers until `stop` turns true, then waits for the sends under way and writes their
+    /// outcomes.
     pub async fn run(self, store: Store, mut stop: watch::Receiver<bool>) {
         let client = client();
         let busy: Arc<Mutex<HashMap<i64, usize>>> = Arc::default();
         let mut sends = JoinSet::new();
+        let (outcomes, finished) = mpsc::channel(self.concurrency.max(1) * 4);
+        let writer = tokio::spawn(write_outcomes(store.clone(), self.retry, finished));
         while !*stop.borrow() {
             while sends.try_join_next().is_some() {}
             let free = self.concurrency.saturating_sub(sends.len());
@@ -107,20 +113,23 @@ impl WebhookWorker {
                     *n > self.per_subscription
                 };
                 let (store, client, busy, worker) = (store.clone(), client.clone(), busy.clone(), self);
+                let outcomes = outcomes.clone();
                 sends.spawn(async move {
+                    let subscription_id = delivery.subscription_id;
                     if full {
                         // That endpoint has enough under way: the delivery waits its turn.
                         if let Err(err) = store.release_delivery(&delivery, 500).await {
                             tracing::warn!(%err, "a webhook delivery could not be released");
                         }
-                    } else {
-                        worker.deliver(&store, &client, &delivery).await;
+                    } else if let Some(finished) = worker.deliver(&store, &client, delivery).await {
+                        // The writer is gone only once every send has ended.
+                        let _ = outcomes.send(finished).await;
                     }
                     let mut busy = busy.lock().unwrap_or_else(|e| e.into_inner());
-                    if let Some(n) = busy.get_mut(&delivery.subscription_id) {
+                    if let Some(n) = busy.get_mut(&subscription_id) {
                         *n -= 1;
                         if *n == 0 {
-                            busy.remove(&delivery.subscription_id);
+                            busy.remove(&subscription_id);
                         }
                     }
                 });
@@ -138,17 +147,26 @@ impl WebhookWorker {
             }
         }
         while sends.join_next().await.is_some() {}
+        drop(outcomes);
+        let _ = writer.await;
     }
 
-    /// One attempt: the send, then its outcome written.
-    async fn deliver(&self, store: &Store, client: &HttpClient, delivery: &ClaimedDelivery) {
-        let sent_at = match store.workspace_clock(delivery.workspace_id).await {
-            Ok(clock) => clock.now(real_now()),
+    /// One attempt: the send and its outcome, to be written. `None` when nothing was sent (the
+    /// claim lapses and the delivery is due again).
+    async fn deliver(
+        &self,
+        store: &Store,
+        client: &HttpClient,
+        delivery: ClaimedDelivery,
+    ) -> Option<Finished> {
+        let clock = match store.workspace_clock(delivery.workspace_id).await {
+            Ok(clock) => clock,
             Err(err) => {
                 tracing::warn!(%err, "a webhook delivery waits: its workspace's clock could not be read");
-                return;
+                return None;
             }
         };
+        let sent_at = clock.now(real_now());
         let mut item = delivery.item.clone();
         version::shape(delivery.api_version, &mut item);
         let attempt =
@@ -171,16 +189,34 @@ impl WebhookWorker {
             Ok(Err(err)) => (None, err, None),
             Err(_) => (None, format!("no answer within {} s", self.timeout.as_secs_f64()), None),
         };
-        let outcome = Outcome { code, excerpt, duration_ms, retry_after_ms, sent_at };
-        match store.finish_delivery(delivery, &outcome, self.retry, rand::random()).await {
-            Ok(true) => tracing::debug!(notification = %delivery.notification_id, ?code, "webhook attempt"),
-            Ok(false) => {
-                tracing::info!(notification = %delivery.notification_id, "webhook claim was taken over")
+        let answered_at = clock.now(real_now());
+        let outcome = Outcome { code, excerpt, duration_ms, retry_after_ms, sent_at, answered_at };
+        Some(Finished { claimed: delivery, outcome, jitter: rand::random() })
+    }
+}
+
+/// Writes outcomes as sends finish: whatever finished while the last write ran goes in the
+/// next one, so a burst of deliveries costs a few transactions, and a lone one is written at
+/// once.
+async fn write_outcomes(store: Store, policy: RetryPolicy, mut finished: mpsc::Receiver<Finished>) {
+    let mut batch = Vec::with_capacity(OUTCOMES_PER_WRITE);
+    while finished.recv_many(&mut batch, OUTCOMES_PER_WRITE).await > 0 {
+        match store.finish_deliveries(&batch, policy).await {
+            Ok(written) => {
+                for (done, written) in batch.iter().zip(written) {
+                    let notification = &done.claimed.notification_id;
+                    if written {
+                        tracing::debug!(%notification, code = ?done.outcome.code, "webhook attempt");
+                    } else {
+                        tracing::info!(%notification, "webhook claim was taken over");
+                    }
+                }
             }
             Err(err) => {
-                tracing::warn!(%err, "a webhook delivery's outcome was not written; it is sent again")
+                tracing::warn!(%err, count = batch.len(), "webhook outcomes were not written; they are sent again")
             }
         }
+        batch.clear();
     }
 }
 

@@ -17,7 +17,7 @@ use crate::store::schema::webhooks::{
     Notifications, WebhookDeliveries, WebhookDeliveryRow, WebhookSubscriptions,
 };
 use crate::store::schema::workspaces::Workspaces;
-use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, real_now};
+use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq};
 
 /// Milliseconds since the UNIX epoch, real time: backoff and leases.
 pub fn real_now_ms() -> i64 {
@@ -88,6 +88,18 @@ pub struct Outcome {
     pub retry_after_ms: Option<i64>,
     /// When this attempt was sent, by the workspace's clock.
     pub sent_at: i64,
+    /// When its answer (or its failure) came, by the workspace's clock: a delivery's
+    /// `delivered_at`.
+    pub answered_at: i64,
+}
+
+/// An attempt made, its outcome to be written.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub claimed: ClaimedDelivery,
+    pub outcome: Outcome,
+    /// Spreads the retry's backoff (0..1).
+    pub jitter: f64,
 }
 
 impl Outcome {
@@ -262,62 +274,66 @@ impl Store {
             .collect())
     }
 
-    /// Writes an attempt's outcome while the claim holds: delivered, retried later, or failed
-    /// once the retry window is over. A 429 also holds back the subscription's other pending
-    /// deliveries until the retry. False when the claim was lost (taken over, redelivered).
-    pub async fn finish_delivery(
+    /// Writes attempts' outcomes, each while its claim holds: delivered, retried later, or
+    /// failed once the retry window is over. A 429 also holds back the subscription's other
+    /// pending deliveries until the retry. One transaction for the lot: on SQLite every
+    /// transaction takes the one writer lock the API's writes wait on, so the worker writes what
+    /// finished meanwhile together. For each, false when the claim was lost (taken over,
+    /// redelivered).
+    pub async fn finish_deliveries(
         &self,
-        claimed: &ClaimedDelivery,
-        outcome: &Outcome,
+        finished: &[Finished],
         policy: RetryPolicy,
-        jitter: f64,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Vec<bool>> {
         let now_ms = real_now_ms();
-        let clock = self.workspace_clock(claimed.workspace_id).await?;
-        let mut values: Vec<(WebhookDeliveries, Expr)> = vec![
-            (WebhookDeliveries::FirstSentAt, claimed.first_sent_at.unwrap_or(outcome.sent_at).into()),
-            (WebhookDeliveries::ResponseCode, outcome.code.map(i64::from).into()),
-            (WebhookDeliveries::ResponseExcerpt, outcome.excerpt.clone().into()),
-            (WebhookDeliveries::DurationMs, outcome.duration_ms.into()),
-        ];
-        let mut slow_down = None;
-        if outcome.delivered() {
-            values.push((WebhookDeliveries::Status, DeliveryStatus::Delivered.as_str().into()));
-            values.push((WebhookDeliveries::DeliveredAt, clock.now(real_now()).into()));
-        } else {
-            let backoff = crate::domain::webhook::backoff_ms(policy.base_ms, claimed.attempt, jitter);
-            let delay = Ord::max(backoff, outcome.retry_after_ms.unwrap_or(0));
-            let next = now_ms.saturating_add(delay);
-            if next - claimed.queued_ms > policy.max_ms {
-                values.push((WebhookDeliveries::Status, DeliveryStatus::Failed.as_str().into()));
+        let mut tx = self.begin().await?;
+        let mut written = Vec::with_capacity(finished.len());
+        for Finished { claimed, outcome, jitter } in finished {
+            let mut values: Vec<(WebhookDeliveries, Expr)> = vec![
+                (WebhookDeliveries::FirstSentAt, claimed.first_sent_at.unwrap_or(outcome.sent_at).into()),
+                (WebhookDeliveries::ResponseCode, outcome.code.map(i64::from).into()),
+                (WebhookDeliveries::ResponseExcerpt, outcome.excerpt.clone().into()),
+                (WebhookDeliveries::DurationMs, outcome.duration_ms.into()),
+            ];
+            let mut slow_down = None;
+            if outcome.delivered() {
+                values.push((WebhookDeliveries::Status, DeliveryStatus::Delivered.as_str().into()));
+                values.push((WebhookDeliveries::DeliveredAt, outcome.answered_at.into()));
             } else {
-                values.push((WebhookDeliveries::Status, DeliveryStatus::Pending.as_str().into()));
-                values.push((WebhookDeliveries::NextAttemptMs, next.into()));
-                if outcome.code == Some(429) {
-                    slow_down = Some(next);
+                let backoff = crate::domain::webhook::backoff_ms(policy.base_ms, claimed.attempt, *jitter);
+                let delay = Ord::max(backoff, outcome.retry_after_ms.unwrap_or(0));
+                let next = now_ms.saturating_add(delay);
+                if next - claimed.queued_ms > policy.max_ms {
+                    values.push((WebhookDeliveries::Status, DeliveryStatus::Failed.as_str().into()));
+                } else {
+                    values.push((WebhookDeliveries::Status, DeliveryStatus::Pending.as_str().into()));
+                    values.push((WebhookDeliveries::NextAttemptMs, next.into()));
+                    if outcome.code == Some(429) {
+                        slow_down = Some(next);
+                    }
                 }
             }
-        }
-        let mut tx = self.begin().await?;
-        let written = tx
-            .execute(
-                WebhookDeliveries::update(values)
-                    .where_eq(WebhookDeliveries::Id, claimed.id)
-                    .where_eq(WebhookDeliveries::Status, DeliveryStatus::Delivering.as_str())
-                    .where_eq(WebhookDeliveries::Attempts, claimed.attempt),
-            )
-            .await?;
-        if let Some(next) = slow_down {
-            tx.execute(
-                WebhookDeliveries::update([(WebhookDeliveries::NextAttemptMs, next.into())])
-                    .where_eq(WebhookDeliveries::SubscriptionId, claimed.subscription_id)
-                    .where_eq(WebhookDeliveries::Status, DeliveryStatus::Pending.as_str())
-                    .and_where(WebhookDeliveries::NextAttemptMs.col().lt(next)),
-            )
-            .await?;
+            let rows = tx
+                .execute(
+                    WebhookDeliveries::update(values)
+                        .where_eq(WebhookDeliveries::Id, claimed.id)
+                        .where_eq(WebhookDeliveries::Status, DeliveryStatus::Delivering.as_str())
+                        .where_eq(WebhookDeliveries::Attempts, claimed.attempt),
+                )
+                .await?;
+            if let Some(next) = slow_down {
+                tx.execute(
+                    WebhookDeliveries::update([(WebhookDeliveries::NextAttemptMs, next.into())])
+                        .where_eq(WebhookDeliveries::SubscriptionId, claimed.subscription_id)
+                        .where_eq(WebhookDeliveries::Status, DeliveryStatus::Pending.as_str())
+                        .and_where(WebhookDeliveries::NextAttemptMs.col().lt(next)),
+                )
+                .await?;
+            }
+            written.push(rows == 1);
         }
         tx.commit().await?;
-        Ok(written == 1)
+        Ok(written)
     }
 
     /// Gives a claim back unsent, due again in `delay_ms`, as if it had not been claimed.
