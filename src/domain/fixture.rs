@@ -10,6 +10,7 @@ use crate::domain::company::CompanyChanges;
 use crate::domain::contact::ContactChanges;
 use crate::domain::conversation::requests::{Manage, NewConversation, Reply};
 use crate::domain::data_attribute::NewDataAttribute;
+use crate::domain::ticket::requests::{AttributeChange, NewTicket, TicketUpdate, TypeChange};
 
 /// One object of the document under its key.
 #[derive(Debug)]
@@ -56,8 +57,31 @@ pub struct NewArticle {
     pub parent: Option<ParentRef>,
 }
 
+/// A ticket type (`POST /ticket_types`) with its attributes (`POST
+/// /ticket_types/{id}/attributes`), each under its name.
+#[derive(Debug)]
+pub struct NewTicketType {
+    pub change: TypeChange,
+    pub attributes: Vec<Keyed<AttributeChange>>,
+}
+
+/// A ticket: `POST /tickets` for the contact whose document key is `contact` (and the company
+/// whose key is `company`) with the type whose key is `ticket_type`; then, when the document
+/// says, `PUT /tickets/{id}` (state, open, shared, snoozed) and replies (`POST
+/// /tickets/{id}/reply`). The type, contact and company stand in `create` as placeholders until
+/// the store has made them; a contact's reply names its contact by document key.
+#[derive(Debug)]
+pub struct NewTicketFixture {
+    pub ticket_type: String,
+    pub contact: String,
+    pub company: Option<String>,
+    pub create: NewTicket,
+    pub update: Option<TicketUpdate>,
+    pub parts: Vec<Reply>,
+}
+
 /// A checked document, in the order it is created: each kind may name only kinds before it.
-/// A new kind (tickets) is a new list here, a section in `api::controls::fixtures::plan` and a
+/// A new kind is a new list here, a section in `api::controls::fixtures::plan` and a
 /// step in `store::fixtures`.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -67,11 +91,21 @@ pub struct Plan {
     pub contacts: Vec<Keyed<NewContact>>,
     pub conversations: Vec<Keyed<NewThread>>,
     pub articles: Vec<Keyed<NewArticle>>,
+    pub ticket_types: Vec<Keyed<NewTicketType>>,
+    pub tickets: Vec<Keyed<NewTicketFixture>>,
 }
 
 /// The sections of a document, in the order they are created.
-pub const SECTIONS: [&str; 6] =
-    ["data_attributes", "tags", "companies", "contacts", "conversations", "articles"];
+pub const SECTIONS: [&str; 8] = [
+    "data_attributes",
+    "tags",
+    "companies",
+    "contacts",
+    "conversations",
+    "articles",
+    "ticket_types",
+    "tickets",
+];
 
 /// `201` of `POST /_switchboard/fixtures`: the id each document key got, by section, as the
 /// API's paths take it.
@@ -85,6 +119,8 @@ pub struct Loaded {
     pub contacts: Map<String, serde_json::Value>,
     pub conversations: Map<String, serde_json::Value>,
     pub articles: Map<String, serde_json::Value>,
+    pub ticket_types: Map<String, serde_json::Value>,
+    pub tickets: Map<String, serde_json::Value>,
 }
 
 impl Default for Loaded {
@@ -97,6 +133,8 @@ impl Default for Loaded {
             contacts: Map::new(),
             conversations: Map::new(),
             articles: Map::new(),
+            ticket_types: Map::new(),
+            tickets: Map::new(),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::conversation::requests::{ContactKey, Replier};
+use crate::domain::conversation::requests::{ContactKey, Replier, Reply};
 use crate::domain::error::{ErrorCode, Rejection};
 use crate::domain::fixture::{Loaded, NewPart, Plan};
 use crate::domain::tag::Tag;
@@ -15,6 +15,7 @@ use crate::store::conversations::writes::{add_manage, reply_in, start_from_conta
 use crate::store::schema::admins::Admins;
 use crate::store::schema::companies::Companies;
 use crate::store::schema::workspaces::Workspaces;
+use crate::store::tickets::writes::create_in;
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, articles, data_attributes, tags};
 
 /// Why a document was refused; nothing of it was written. `path` names the object (or the
@@ -148,12 +149,7 @@ async fn load(
             let path = format!("{path}.parts[{i}]");
             match part {
                 NewPart::Reply(mut reply) => {
-                    if let Replier::Contact(ContactKey::Id(key)) = &reply.by {
-                        let contact = contact_ids
-                            .get(key.as_str())
-                            .ok_or_else(|| unknown(path.clone(), "contacts", key))?;
-                        reply.by = Replier::Contact(ContactKey::Id(contact.clone()));
-                    }
+                    replier(&mut reply, &contact_ids, &path)?;
                     reply_in(db, workspace_id, Some(id), &reply).await.map_err(at(&path))?;
                 }
                 NewPart::Manage(manage) => {
@@ -172,5 +168,60 @@ async fn load(
             .map_err(at(&path))?;
         loaded.articles.insert(item.key, id.to_string().into());
     }
+
+    let mut type_ids: HashMap<&str, i64> = HashMap::new();
+    for item in &plan.ticket_types {
+        let path = format!("ticket_types.{}", item.key);
+        let id = Store::insert_ticket_type(db, workspace_id, &item.value.change).await.map_err(at(&path))?;
+        for attribute in &item.value.attributes {
+            let path = format!("{path}.attributes.{}", attribute.key);
+            Store::insert_ticket_type_attribute(db, workspace_id, id, &attribute.value)
+                .await
+                .map_err(at(&path))?;
+        }
+        loaded.ticket_types.insert(item.key.clone(), id.to_string().into());
+        type_ids.insert(&item.key, id);
+    }
+
+    for item in plan.tickets {
+        let path = format!("tickets.{}", item.key);
+        let ticket = item.value;
+        let mut new = ticket.create;
+        new.ticket_type_id = *type_ids
+            .get(ticket.ticket_type.as_str())
+            .ok_or_else(|| unknown(format!("{path}.ticket_type"), "ticket_types", &ticket.ticket_type))?;
+        let contact = contact_ids
+            .get(ticket.contact.as_str())
+            .ok_or_else(|| unknown(format!("{path}.contact"), "contacts", &ticket.contact))?;
+        new.contact = ContactKey::Id(contact.clone());
+        if let Some(key) = &ticket.company {
+            let company = loaded
+                .companies
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| unknown(format!("{path}.company"), "companies", key))?;
+            new.company_id = Some(company.to_owned());
+        }
+        let id = create_in(db, workspace_id, admin_id, &new).await.map_err(at(&path))?;
+        for (i, mut reply) in ticket.parts.into_iter().enumerate() {
+            let path = format!("{path}.parts[{i}]");
+            replier(&mut reply, &contact_ids, &path)?;
+            Store::reply_to_ticket_in(db, workspace_id, id, &reply, false).await.map_err(at(&path))?;
+        }
+        if let Some(update) = &ticket.update {
+            Store::update_ticket_in(db, workspace_id, id, admin_id, update).await.map_err(at(&path))?;
+        }
+        loaded.tickets.insert(item.key, id.to_string().into());
+    }
     Ok(loaded)
+}
+
+/// A contact's reply names its contact by document key: the contact's id instead.
+fn replier(reply: &mut Reply, contact_ids: &HashMap<&str, String>, path: &str) -> Result<(), FixtureError> {
+    if let Replier::Contact(ContactKey::Id(key)) = &reply.by {
+        let contact =
+            contact_ids.get(key.as_str()).ok_or_else(|| unknown(path.to_owned(), "contacts", key))?;
+        reply.by = Replier::Contact(ContactKey::Id(contact.clone()));
+    }
+    Ok(())
 }

@@ -24,6 +24,7 @@ mod contact_search;
 mod contacts;
 mod controls_faults;
 mod controls_fixtures;
+mod controls_fixtures_tickets;
 mod controls_journal;
 mod conventions;
 mod conversation_attributes;

@@ -13,9 +13,11 @@ use crate::api::{articles, companies, contacts, data_attributes};
 use crate::domain::conversation::requests::{ManageBody, ReplyBody};
 use crate::domain::error::{ErrorCode, Rejection};
 use crate::domain::fixture::{
-    Keyed, Loaded, NewArticle, NewCompany, NewContact, NewPart, NewThread, Plan, SECTIONS,
+    Keyed, Loaded, NewArticle, NewCompany, NewContact, NewPart, NewThread, NewTicketFixture, NewTicketType,
+    Plan, SECTIONS,
 };
 use crate::domain::tag;
+use crate::domain::ticket::requests::{AttributeBody, CreateBody, TypeBody, UpdateBody};
 use crate::error::{ApiError, ApiResult};
 use crate::store::Store;
 use crate::store::fixtures::FixtureError;
@@ -107,6 +109,38 @@ pub fn plan(document: &Value, admin_id: i64) -> ApiResult<Plan> {
         let (input, parent) = articles::new_article(&bytes(&object), admin_id).map_err(within(&path))?;
         plan.articles.push(Keyed { key, value: NewArticle { input, parent } });
     }
+    for (key, mut object, path) in section(document, "ticket_types")? {
+        let attributes = match object.remove("attributes") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(attributes)) => attributes,
+            Some(_) => {
+                return Err(within(&path)(ApiError::invalid(
+                    "attributes",
+                    "attributes must be an object of attributes by name",
+                )));
+            }
+        };
+        object.entry("name").or_insert_with(|| key.clone().into());
+        let change =
+            parse_json::<TypeBody>(&bytes(&object)).and_then(TypeBody::new_type).map_err(within(&path))?;
+        let mut value = NewTicketType { change, attributes: Vec::new() };
+        for (name, attribute) in attributes {
+            let path = format!("{path}.attributes.{name}");
+            let Value::Object(mut attribute) = attribute else {
+                return Err(ApiError::invalid(&path, format!("{path} must be an object")));
+            };
+            attribute.entry("name").or_insert_with(|| name.clone().into());
+            let change = parse_json::<AttributeBody>(&bytes(&attribute))
+                .and_then(|body| body.check(true))
+                .map_err(within(&path))?;
+            value.attributes.push(Keyed { key: name, value: change });
+        }
+        plan.ticket_types.push(Keyed { key, value });
+    }
+    for (key, object, path) in section(document, "tickets")? {
+        let value = ticket(object, admin_id, &path)?;
+        plan.tickets.push(Keyed { key, value });
+    }
     Ok(plan)
 }
 
@@ -181,6 +215,79 @@ fn thread(mut object: Map<String, Value>, admin_id: i64, path: &str) -> ApiResul
         })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(NewThread { from, start, parts })
+}
+
+/// The fields of a fixture ticket that `PUT /tickets/{id}` takes after it is created.
+const TICKET_UPDATES: [&str; 4] = ["state", "open", "is_shared", "snoozed_until"];
+
+/// A ticket: `ticket_type`, `contact` and `company` (document keys), the rest of `POST
+/// /tickets`'s body, `state`, `open`, `is_shared` and `snoozed_until` as `PUT /tickets/{id}`
+/// takes them, and `parts` (replies) as `POST /tickets/{id}/reply` takes them.
+fn ticket(mut object: Map<String, Value>, admin_id: i64, path: &str) -> ApiResult<NewTicketFixture> {
+    for (field, instead) in
+        [("ticket_type_id", "ticket_type"), ("contacts", "contact"), ("company_id", "company")]
+    {
+        if object.contains_key(field) {
+            let message =
+                format!("a fixture ticket names its {instead} by document key in '{instead}', not '{field}'");
+            return Err(within(path)(ApiError::invalid(field, message)));
+        }
+    }
+    let key = |object: &mut Map<String, Value>, field: &str, required: bool| match object.remove(field) {
+        Some(Value::String(key)) => Ok(Some(key)),
+        None | Some(Value::Null) if !required => Ok(None),
+        None | Some(Value::Null) => Err(within(path)(Rejection::missing(field))),
+        Some(_) => Err(within(path)(ApiError::invalid(field, format!("{field} must be a document key")))),
+    };
+    let ticket_type = key(&mut object, "ticket_type", true)?.unwrap_or_default();
+    let contact = key(&mut object, "contact", true)?.unwrap_or_default();
+    let company = key(&mut object, "company", false)?;
+    let parts = match object.remove("parts") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(parts)) => parts,
+        Some(_) => return Err(within(path)(ApiError::invalid("parts", "parts must be a list"))),
+    };
+    let mut update = Map::new();
+    for field in TICKET_UPDATES {
+        if let Some(value) = object.remove(field) {
+            update.insert(field.to_owned(), value);
+        }
+    }
+    // The keys stand in for the ids until the store has made the objects they name.
+    object.insert("ticket_type_id".into(), 0.into());
+    object.insert("contacts".into(), serde_json::json!([{"id": contact}]));
+    if let Some(company) = &company {
+        object.insert("company_id".into(), company.clone().into());
+    }
+    let create =
+        parse_json::<CreateBody>(&bytes(&object)).and_then(CreateBody::check).map_err(within(path))?;
+    let update = if update.is_empty() {
+        None
+    } else {
+        Some(parse_json::<UpdateBody>(&bytes(&update)).and_then(UpdateBody::check).map_err(within(path))?)
+    };
+    let parts = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let path = format!("{path}.parts[{i}]");
+            let refused = || {
+                let message = "a ticket's part is a reply: message_type comment, note or quick_reply";
+                within(&path)(ApiError::invalid("message_type", message))
+            };
+            if !matches!(
+                part.get("message_type").and_then(Value::as_str),
+                Some("comment" | "note" | "quick_reply")
+            ) {
+                return Err(refused());
+            }
+            match conversation_part(part, &contact, admin_id).map_err(within(&path))? {
+                NewPart::Reply(reply) => Ok(reply),
+                NewPart::Manage(_) => Err(refused()),
+            }
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(NewTicketFixture { ticket_type, contact, company, create, update, parts })
 }
 
 /// A reply (`message_type` comment, note or quick_reply) or an admin's action (close, snoozed,

@@ -1,13 +1,14 @@
 //! `/_switchboard/requests`: the workspace's recent requests and their answers.
 //!
 //! The journal is kept in this process's memory, not in the database: recording a request
-//! costs a lock and a push (the bodies are shared, not copied), where a row per request would
-//! add a write to every read. Behind a load balancer each process shows the requests it
+//! costs a lock, a push and a copy of its bodies into buffers the journal reuses, where a row
+//! per request would add a write to every read. Behind a load balancer each process shows the requests it
 //! served. It holds the last `journal_size` requests per workspace (`--journal-size`).
 //!
 //! No header is recorded, and the workspace's access token is replaced wherever else it shows
 //! (path, query, bodies) with `[redacted]`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +17,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request, State};
-use axum::http::header;
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -47,16 +48,29 @@ pub(crate) struct AccessToken(pub(crate) String);
 struct Entry {
     id: u64,
     at: i64,
-    method: String,
+    method: Method,
     path: String,
     query: Option<String>,
     /// `None`: a fault dropped the connection.
     status: Option<u16>,
     duration_ms: f64,
     request_id: Option<String>,
-    request_body: Bytes,
+    request_body: Vec<u8>,
     /// `None` when the answer is not JSON (it is not recorded).
-    response_body: Option<Bytes>,
+    response_body: Option<Vec<u8>>,
+}
+
+/// A buffer above this size is not reused: one large body does not keep its size in the slot.
+const REUSE_MAX: usize = 64 * 1024;
+
+/// `buffer` holding `bytes`, in its own allocation when it has room.
+fn refill(mut buffer: Vec<u8>, bytes: &[u8]) -> Vec<u8> {
+    if buffer.capacity() > REUSE_MAX {
+        buffer = Vec::new();
+    }
+    buffer.clear();
+    buffer.extend_from_slice(bytes);
+    buffer
 }
 
 pub struct Journal {
@@ -74,29 +88,51 @@ impl Journal {
         Journal { capacity, next_id: AtomicU64::new(1), workspaces: Mutex::default() }
     }
 
-    fn push(&self, workspace_id: i64, entry: Entry) {
+    /// Adds `entry` with copies of its bodies. Once the workspace's journal is full, the
+    /// copies go into the buffers of the entry it drops, so recording allocates nothing for
+    /// them: keeping each answer's own allocation alive for a thousand requests cost the
+    /// allocator more than the copy does (BENCHMARKS.md).
+    fn push(&self, workspace_id: i64, mut entry: Entry, request_body: &[u8], response_body: Option<&[u8]>) {
         let mut workspaces = self.workspaces.lock().unwrap_or_else(|e| e.into_inner());
         let entries = workspaces.entry(workspace_id).or_default();
-        if entries.len() >= self.capacity {
-            entries.pop_front();
-        }
+        let mut evicted = if entries.len() >= self.capacity { entries.pop_front() } else { None };
+        let (request_buffer, response_buffer) = match &mut evicted {
+            Some(old) => {
+                (std::mem::take(&mut old.request_body), old.response_body.take().unwrap_or_default())
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        entry.request_body = refill(request_buffer, request_body);
+        entry.response_body = response_body.map(|body| refill(response_buffer, body));
         entries.push_back(entry);
+        drop(workspaces);
+        // The rest of the oldest entry is freed after the lock is released.
+        drop(evicted);
     }
 
     /// Forgets the workspace's requests; how many there were.
     pub(crate) fn clear(&self, workspace_id: i64) -> usize {
         let mut workspaces = self.workspaces.lock().unwrap_or_else(|e| e.into_inner());
-        workspaces.remove(&workspace_id).map_or(0, |entries| entries.len())
+        let removed = workspaces.remove(&workspace_id);
+        drop(workspaces);
+        removed.map_or(0, |entries| entries.len())
     }
 }
 
 /// Records the request and its answer. The request body is read here (within the body limit,
-/// refused as the handler would refuse it) and handed on; a JSON answer's body is collected.
-pub(crate) async fn record(state: &AppState, workspace_id: i64, request: Request, next: Next) -> Response {
+/// refused as the handler would refuse it) and handed on; a JSON answer's body is collected
+/// and handed on as the same shared bytes, and copied into the journal.
+pub(crate) async fn record(
+    state: &AppState,
+    workspace_id: i64,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let journal = &state.controls.journal;
     let started = Instant::now();
-    let token = request.extensions().get::<AccessToken>().map(|t| t.0.clone()).unwrap_or_default();
-    let method = request.method().to_string();
+    // Nothing after the journal reads the token: it is taken, not copied.
+    let token = request.extensions_mut().remove::<AccessToken>().map(|t| t.0).unwrap_or_default();
+    let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
     let (request_body, response) = if has_body(&request) {
@@ -136,10 +172,12 @@ pub(crate) async fn record(state: &AppState, workspace_id: i64, request: Request
         status,
         duration_ms: (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0,
         request_id: REQUEST_ID.try_with(Clone::clone).ok(),
-        request_body: redact(request_body, &token),
-        response_body: response_body.map(|b| redact(b, &token)),
+        request_body: Vec::new(),
+        response_body: None,
     };
-    journal.push(workspace_id, entry);
+    let request_body = redact(&request_body, &token);
+    let response_body = response_body.as_deref().map(|body| redact(body, &token));
+    journal.push(workspace_id, entry, &request_body, response_body.as_deref());
     response
 }
 
@@ -160,16 +198,13 @@ fn redact_str(text: String, token: &str) -> String {
     if token.is_empty() || !text.contains(token) { text } else { text.replace(token, REDACTED) }
 }
 
-fn redact(bytes: Bytes, token: &str) -> Bytes {
-    // Bodies are JSON, so UTF-8: `str` searches its bytes fast.
-    let found = match std::str::from_utf8(&bytes) {
-        Ok(text) => text.contains(token),
-        Err(_) => String::from_utf8_lossy(&bytes).contains(token),
-    };
-    if token.is_empty() || !found {
-        return bytes;
+/// The bytes as they are unless the token is in them. The search is on the bytes: no UTF-8
+/// check of a body that, nearly always, does not hold the token.
+fn redact<'a>(bytes: &'a [u8], token: &str) -> Cow<'a, [u8]> {
+    if token.is_empty() || memchr::memmem::find(bytes, token.as_bytes()).is_none() {
+        return Cow::Borrowed(bytes);
     }
-    Bytes::from(redact_str(String::from_utf8_lossy(&bytes).into_owned(), token))
+    Cow::Owned(redact_str(String::from_utf8_lossy(bytes).into_owned(), token).into_bytes())
 }
 
 #[derive(Deserialize)]
@@ -235,7 +270,7 @@ async fn list(
         .get(&ctx.workspace_id)
         .into_iter()
         .flat_map(|entries| entries.iter().rev())
-        .filter(|e| method.as_deref().is_none_or(|m| e.method.eq_ignore_ascii_case(m)))
+        .filter(|e| method.as_deref().is_none_or(|m| e.method.as_str().eq_ignore_ascii_case(m)))
         .filter(|e| path.as_deref().is_none_or(|p| path_matches(p, &e.path)))
         .filter(|e| status.is_none_or(|s| e.status == Some(s)))
         .take(limit)
@@ -243,7 +278,7 @@ async fn list(
             kind: "request",
             id: e.id.to_string(),
             at: e.at,
-            method: e.method.clone(),
+            method: e.method.to_string(),
             path: e.path.clone(),
             query: e.query.clone(),
             status: e.status,

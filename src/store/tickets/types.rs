@@ -309,6 +309,18 @@ impl Store {
     /// A new type with the two default attributes.
     pub async fn create_ticket_type(&self, workspace_id: i64, new: &TypeChange) -> StoreResult<TicketType> {
         let mut tx = self.begin().await?;
+        let id = Self::insert_ticket_type(&mut tx, workspace_id, new).await?;
+        let created = get_type(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Writes a new type with the two default attributes in the caller's transaction; its id.
+    pub(crate) async fn insert_ticket_type(
+        tx: &mut impl Exec,
+        workspace_id: i64,
+        new: &TypeChange,
+    ) -> StoreResult<i64> {
         let at = now();
         let id: i64 = tx
             .fetch_scalar(
@@ -341,11 +353,9 @@ impl Store {
                 order: order as i64,
                 is_default: true,
             };
-            insert_attribute(&mut tx, workspace_id, id, new).await?;
+            insert_attribute(tx, workspace_id, id, new).await?;
         }
-        let created = get_type(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
-        Ok(created)
+        Ok(id)
     }
 
     /// Changes a type's fields. Its category cannot change once tickets of it exist: their
@@ -399,11 +409,25 @@ impl Store {
         type_id: i64,
         change: &AttributeChange,
     ) -> StoreResult<TicketTypeAttribute> {
+        let mut tx = self.begin().await?;
+        let id = Self::insert_ticket_type_attribute(&mut tx, workspace_id, type_id, change).await?;
+        let code = workspace_code(&mut tx, workspace_id).await?;
+        let row = attribute_rows(&mut tx, &[type_id]).await?.into_iter().find(|r| r.id == id);
+        tx.commit().await?;
+        Ok(attribute(row.ok_or(StoreError::NotFound(Missing::Resource))?, &code))
+    }
+
+    /// Writes a new attribute, after the type's others, in the caller's transaction; its id.
+    pub(crate) async fn insert_ticket_type_attribute(
+        tx: &mut impl Exec,
+        workspace_id: i64,
+        type_id: i64,
+        change: &AttributeChange,
+    ) -> StoreResult<i64> {
         let data_type = change.data_type.unwrap_or(DataType::String);
         let options = input_options(data_type, &Map::new(), &change.options, true)?;
-        let mut tx = self.begin().await?;
-        type_row(&mut tx, workspace_id, type_id).await?;
-        if name_in_use(&mut tx, type_id, change.name.as_deref().unwrap_or_default(), 0).await? {
+        type_row(tx, workspace_id, type_id).await?;
+        if name_in_use(tx, type_id, change.name.as_deref().unwrap_or_default(), 0).await? {
             return Err(name_taken());
         }
         let last: Option<i64> = tx
@@ -416,11 +440,7 @@ impl Store {
             .await?;
         let order = last.map_or(0, |o| o + 1);
         let new = NewAttribute { change, data_type, options: &options, order, is_default: false };
-        let id = insert_attribute(&mut tx, workspace_id, type_id, new).await?;
-        let code = workspace_code(&mut tx, workspace_id).await?;
-        let row = attribute_rows(&mut tx, &[type_id]).await?.into_iter().find(|r| r.id == id);
-        tx.commit().await?;
-        Ok(attribute(row.ok_or(StoreError::NotFound(Missing::Resource))?, &code))
+        insert_attribute(tx, workspace_id, type_id, new).await
     }
 
     /// Changes an attribute. The default attributes keep their name and cannot be archived;

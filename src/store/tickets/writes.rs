@@ -333,12 +333,28 @@ impl Store {
         update: &TicketUpdate,
     ) -> StoreResult<Ticket> {
         let mut tx = self.begin().await?;
-        let ticket = ticket_row(&mut tx, workspace_id, id, true).await?;
-        let conversation = crate::store::conversations::reads::row(&mut tx, workspace_id, id).await?;
+        let changed = Self::update_ticket_in(&mut tx, workspace_id, id, token_admin, update).await?;
+        let updated = get(&mut tx, workspace_id, id).await?;
+        hooks::notify_ticket(&mut tx, workspace_id, id, &changed.topics(), Some(&updated)).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// Applies an update (see [`Store::update_ticket`]) in the caller's transaction; answers
+    /// what changed, for the webhooks (a fixture load sends none).
+    pub(crate) async fn update_ticket_in(
+        tx: &mut impl Exec,
+        workspace_id: i64,
+        id: i64,
+        token_admin: i64,
+        update: &TicketUpdate,
+    ) -> StoreResult<webhook::TicketChanges> {
+        let ticket = ticket_row(tx, workspace_id, id, true).await?;
+        let conversation = crate::store::conversations::reads::row(tx, workspace_id, id).await?;
         let admin_id = update.admin_id.unwrap_or(token_admin);
-        check_assignee_admin(&mut tx, workspace_id, admin_id).await?;
+        check_assignee_admin(tx, workspace_id, admin_id).await?;
         let at = now();
-        let all_states = states(&mut tx, workspace_id).await?;
+        let all_states = states(tx, workspace_id).await?;
         let current = all_states.iter().find(|s| s.id == ticket.ticket_state_id).ok_or_else(state_invalid)?;
         let mut writing = Writing {
             id,
@@ -352,7 +368,7 @@ impl Store {
         let mut attributes: Map<String, Json> =
             serde_json::from_str(&ticket.ticket_attributes).unwrap_or_default();
         if let Some(values) = &update.attributes {
-            let rows = attribute_rows(&mut tx, &[ticket.ticket_type_id]).await?;
+            let rows = attribute_rows(tx, &[ticket.ticket_type_id]).await?;
             let applied = apply(&defs(&rows), &attributes, values, false)?;
             for row in rows.iter().filter(|r| values.contains_key(&r.name)) {
                 if applied.get(&row.name) != attributes.get(&row.name) {
@@ -364,7 +380,7 @@ impl Store {
                         )),
                         ..TicketPartData::default()
                     };
-                    writing.part(&mut tx, ticket_part_type::ATTRIBUTE_UPDATED, None, data, &[]).await?;
+                    writing.part(tx, ticket_part_type::ATTRIBUTE_UPDATED, None, data, &[]).await?;
                 }
             }
             attributes = applied;
@@ -378,7 +394,7 @@ impl Store {
                     updated_attribute_data: None,
                 };
                 writing.state = state_category(target);
-                writing.part(&mut tx, ticket_part_type::STATE_UPDATED, None, data, &[]).await?;
+                writing.part(tx, ticket_part_type::STATE_UPDATED, None, data, &[]).await?;
                 (previous_id, state_id) = (Some(state_id), target.id);
             }
         }
@@ -387,13 +403,13 @@ impl Store {
                 writing.core.state = State::Closed;
                 writing.core.snoozed_until = None;
                 let events = [Event::Close { admin_id }];
-                writing.part(&mut tx, part_type::CLOSE, None, TicketPartData::default(), &events).await?;
+                writing.part(tx, part_type::CLOSE, None, TicketPartData::default(), &events).await?;
             }
             Some(true) if writing.core.state != State::Open && update.snoozed_until.is_none() => {
                 let events = if writing.core.state == State::Closed { vec![Event::Reopen] } else { vec![] };
                 writing.core.state = State::Open;
                 writing.core.snoozed_until = None;
-                writing.part(&mut tx, part_type::OPEN, None, TicketPartData::default(), &events).await?;
+                writing.part(tx, part_type::OPEN, None, TicketPartData::default(), &events).await?;
             }
             _ => {}
         }
@@ -403,22 +419,22 @@ impl Store {
             }
             writing.core.state = State::Snoozed;
             writing.core.snoozed_until = Some(until);
-            writing.part(&mut tx, part_type::SNOOZED, None, TicketPartData::default(), &[]).await?;
+            writing.part(tx, part_type::SNOOZED, None, TicketPartData::default(), &[]).await?;
         }
         if let Some(assignee_id) = update.assignee_id {
-            let to = assignee(&mut tx, workspace_id, assignee_id).await?;
-            writing.assign(&mut tx, to).await?;
+            let to = assignee(tx, workspace_id, assignee_id).await?;
+            writing.assign(tx, to).await?;
         }
         if let Some(company) = &update.company_id {
             let company_id = match company {
                 Some(public_id) => {
-                    Some(crate::store::companies::find_public(&mut tx, workspace_id, public_id).await?)
+                    Some(crate::store::companies::find_public(tx, workspace_id, public_id).await?)
                 }
                 None => None,
             };
-            set(&mut tx, id, vec![(Conversations::CompanyId, company_id.into())]).await?;
+            set(tx, id, vec![(Conversations::CompanyId, company_id.into())]).await?;
         }
-        save(&mut tx, id, &writing.core, at).await?;
+        save(tx, id, &writing.core, at).await?;
         let attributes_changed = attributes
             != serde_json::from_str::<Map<String, Json>>(&ticket.ticket_attributes).unwrap_or_default();
         tx.execute(
@@ -432,19 +448,15 @@ impl Store {
             .where_eq(Tickets::ConversationId, id),
         )
         .await?;
-        let updated = get(&mut tx, workspace_id, id).await?;
         let assigned = update.assignee_id.filter(|&to| to != 0);
-        let changed = webhook::TicketChanges {
+        Ok(webhook::TicketChanges {
             state: state_id != ticket.ticket_state_id,
             resolved: state_id != ticket.ticket_state_id && writing.state == StateCategory::Resolved,
             attributes: attributes_changed,
             closed: writing.core.state == State::Closed && was != State::Closed,
             admin_assigned: assigned.is_some_and(|to| writing.core.admin_assignee_id == Some(to)),
             team_assigned: assigned.is_some_and(|to| writing.core.admin_assignee_id != Some(to)),
-        };
-        hooks::notify_ticket(&mut tx, workspace_id, id, &changed.topics(), Some(&updated)).await?;
-        tx.commit().await?;
-        Ok(updated)
+        })
     }
 
     /// A reply (comment, note or quick reply) by an admin, or a contact's comment; contacts
@@ -459,7 +471,28 @@ impl Store {
         cross_post: bool,
     ) -> StoreResult<TicketPart> {
         let mut tx = self.begin().await?;
-        let ticket = match ticket_row(&mut tx, workspace_id, id, true).await {
+        let (part_id, data, current) =
+            Self::reply_to_ticket_in(&mut tx, workspace_id, id, reply, cross_post).await?;
+        hooks::notify_ticket(&mut tx, workspace_id, id, &[webhook::reply_topics(reply).1], None).await?;
+        let conversation = crate::store::conversations::reads::get(&mut tx, workspace_id, id).await?;
+        tx.commit().await?;
+        let part = conversation
+            .conversation_parts
+            .and_then(|parts| parts.items.into_iter().find(|p| p.id == part_id))
+            .ok_or(StoreError::NotFound(Missing::Part))?;
+        Ok(ticket_part(part, data, &current))
+    }
+
+    /// Writes a reply (see [`Store::reply_to_ticket`]) in the caller's transaction, without its
+    /// webhooks: the part's id, its ticket data and the category of the ticket's state.
+    pub(crate) async fn reply_to_ticket_in(
+        tx: &mut impl Exec,
+        workspace_id: i64,
+        id: i64,
+        reply: &Reply,
+        cross_post: bool,
+    ) -> StoreResult<(i64, TicketPartData, String)> {
+        let ticket = match ticket_row(tx, workspace_id, id, true).await {
             Err(StoreError::NotFound(_)) => return Err(Missing::Resource.into()),
             other => other?,
         };
@@ -474,8 +507,8 @@ impl Store {
         if cross_post && ticket.category != Category::BackOffice.as_str() {
             return Err(Rejection::invalid("cross_post", CROSS_POST_NOTES_ONLY).into());
         }
-        let current = all_state(&mut tx, workspace_id, ticket.ticket_state_id).await?;
-        let (_, part_id) = reply_in(&mut tx, workspace_id, Some(id), reply).await?;
+        let current = all_state(tx, workspace_id, ticket.ticket_state_id).await?;
+        let (_, part_id) = reply_in(tx, workspace_id, Some(id), reply).await?;
         if cross_post {
             let linked: Vec<(i64,)> = tx
                 .fetch_all(
@@ -485,10 +518,9 @@ impl Store {
                 )
                 .await?;
             for (conversation,) in linked {
-                reply_in(&mut tx, workspace_id, Some(conversation), reply).await?;
+                reply_in(tx, workspace_id, Some(conversation), reply).await?;
             }
         }
-        hooks::notify_ticket(&mut tx, workspace_id, id, &[webhook::reply_topics(reply).1], None).await?;
         // A contact's reply re-opens a closed ticket as it does a conversation, but a ticket
         // reply is a comment, note or quick reply (`ticket_reply` has no `open` part).
         tx.execute(
@@ -498,7 +530,7 @@ impl Store {
         )
         .await?;
         let data = TicketPartData { ticket_state: Some(current.clone()), ..TicketPartData::default() };
-        set_part_data(&mut tx, part_id, &reply.metadata, &data).await?;
+        set_part_data(tx, part_id, &reply.metadata, &data).await?;
         // The ticket's `updated_at` follows its conversation's (searches order by it).
         let at: i64 = tx
             .fetch_scalar(Conversations::select([Conversations::UpdatedAt]).where_eq(Conversations::Id, id))
@@ -507,13 +539,7 @@ impl Store {
             Tickets::update([(Tickets::UpdatedAt, Expr::val(at))]).where_eq(Tickets::ConversationId, id),
         )
         .await?;
-        let conversation = crate::store::conversations::reads::get(&mut tx, workspace_id, id).await?;
-        tx.commit().await?;
-        let part = conversation
-            .conversation_parts
-            .and_then(|parts| parts.items.into_iter().find(|p| p.id == part_id))
-            .ok_or(StoreError::NotFound(Missing::Part))?;
-        Ok(ticket_part(part, data, &current))
+        Ok((part_id, data, current))
     }
 
     /// Deletes the ticket with its conversation, parts, attributes and links. Its id is kept for
