@@ -60,6 +60,7 @@ mod ticket_fixtures;
 mod ticket_jobs;
 mod ticket_links;
 mod ticket_search;
+mod ticket_search_scale;
 mod ticket_types;
 mod tickets;
 mod versions;

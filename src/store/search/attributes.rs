@@ -1,5 +1,6 @@
 //! `custom_attributes.<name>`, answered from the typed index `custom_attribute_values`
-//! (migration 0022; triggers keep it with every write of the owners' JSON). A filter is the
+//! (migration 0022, tickets' attributes since 0026; triggers keep it with every write of the
+//! owners' JSON). A filter is the
 //! membership of the searched row among the owners of the attribute's matching values, read
 //! from one range of the index of the attribute's type: `num_value` for integers, floats and
 //! dates, `text_value` for strings, `bool_value` for booleans. Negative operators (`!=`, `NIN`,
@@ -20,6 +21,10 @@ use crate::domain::data_attribute::Model;
 use crate::domain::search::{FieldType, Filter};
 use crate::store::Backend;
 use crate::store::schema::custom_attribute_values::CustomAttributeValues as Values;
+
+/// Tickets' code in `custom_attribute_values.model` (migration 0026): their
+/// `ticket_attributes`, by the ticket's conversation id.
+pub(crate) const TICKETS: i16 = 4;
 
 /// The owner's code in `custom_attribute_values.model` (the triggers' argument).
 pub(crate) fn model_code(model: Model) -> i16 {
@@ -46,7 +51,7 @@ pub(crate) fn condition(owner: &Owner, name: &str, f: &Filter) -> Condition {
         .column((Values::Table, Values::ObjectId))
         .from(Values::Table)
         .and_where(Values::WorkspaceId.col().eq(owner.workspace_id))
-        .and_where(Values::Model.col().eq(model_code(owner.model)))
+        .and_where(Values::Model.col().eq(owner.model))
         .and_where(Values::Name.col().eq(name))
         .and_where(column.col().is_not_null())
         .take();

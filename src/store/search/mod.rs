@@ -96,10 +96,7 @@ fn lower_filter(f: &Filter, resolver: &dyn ColumnResolver) -> Result<Condition, 
     let owner = resolver.owner();
     let target = match &f.field {
         Field::Standard(name) => resolver.resolve(name, f)?,
-        Field::Custom(name) => match &owner.json_attributes {
-            Some(column) => resolve::json_attribute(owner, column, name, f),
-            None => return Ok(attributes::condition(owner, name, f)),
-        },
+        Field::Custom(name) => return Ok(attributes::condition(owner, name, f)),
         Field::Tag => Target::Condition(resolve::tag(owner, &f.predicate)?),
         // `Catalog::validate` leaves none.
         Field::Segment => {

@@ -1,16 +1,14 @@
 //! The fields every searchable resource shares, lowered once for all of them: tags (`tag_id`)
 //! and segments (`segment_id`), plus the one read that checking a query needs, the
-//! workspace's [`Catalog`]. Custom attributes, also shared, are [`super::attributes`]'; a JSON
-//! attributes column (tickets') is read by [`json_attribute`].
+//! workspace's [`Catalog`]. Custom attributes (and ticket attributes), also shared, are
+//! [`super::attributes`]'.
 
-use sea_query::{Condition, DynIden, Expr, ExprTrait, Func, IntoIden, Query as Select, SelectStatement};
+use sea_query::{Condition, DynIden, Expr, ExprTrait, IntoIden, Query as Select, SelectStatement};
 
-use super::{ColumnResolver, Target, lower, scalar_value};
+use super::{ColumnResolver, lower};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
-use crate::domain::search::{
-    Catalog, FieldType, Filter, Membership, Needs, Predicate, Resource, Scalar, SearchError,
-};
+use crate::domain::search::{Catalog, Membership, Needs, Predicate, Resource, Scalar, SearchError};
 use crate::domain::segment::SavedSegment;
 use crate::store::search::saved_segments;
 use crate::store::{Backend, Exec, Store, StoreResult, data_attributes};
@@ -23,16 +21,12 @@ pub(crate) struct Owner {
     table: DynIden,
     id: DynIden,
     workspace: DynIden,
-    /// Whose custom attributes (`custom_attribute_values.model`).
-    pub model: Model,
+    /// Whose custom attributes, as `custom_attribute_values.model` codes them (tickets' are 4).
+    pub model: i16,
     /// The taggings table and its owner column (`contact_tags.contact_id`), for `tag_id`.
     taggings: Option<(&'static str, &'static str)>,
     /// The column a segment's person type filters (`contacts.role`).
     role: Option<DynIden>,
-    /// Custom attributes kept as JSON text in this column (`tickets.ticket_attributes`) rather
-    /// than in the typed index: PostgreSQL reads it through a cast to `jsonb`, which an
-    /// expression index serves. `model` is then unused.
-    pub json_attributes: Option<DynIden>,
 }
 
 impl Owner {
@@ -51,15 +45,15 @@ impl Owner {
             table: table.into_iden(),
             id: id.into_iden(),
             workspace: workspace.into_iden(),
-            model,
+            model: super::attributes::model_code(model),
             taggings: None,
             role: None,
-            json_attributes: None,
         }
     }
 
-    pub fn json_attributes(self, column: impl IntoIden) -> Self {
-        Owner { json_attributes: Some(column.into_iden()), ..self }
+    /// Attributes indexed under `code` (`custom_attribute_values.model`) rather than the model's.
+    pub fn indexed_as(self, code: i16) -> Self {
+        Owner { model: code, ..self }
     }
 
     pub fn tagged_in(self, taggings: &'static str, owner: &'static str) -> Self {
@@ -101,46 +95,6 @@ pub(crate) fn never() -> Condition {
 
 fn always() -> Condition {
     Condition::all().add(Expr::cust("1 = 1"))
-}
-
-/// `<name>` of the owner's JSON attributes column (`column`, JSON kept as text).
-pub(crate) fn json_attribute(owner: &Owner, column: &DynIden, name: &str, f: &Filter) -> Target {
-    let json = match owner.backend {
-        Backend::Postgres => Expr::cust_with_exprs("CAST($1 AS jsonb)", [owner.col(column)]),
-        Backend::Sqlite => owner.col(column),
-    };
-    let key = || Expr::val(name.to_owned());
-    match owner.backend {
-        Backend::Sqlite => {
-            Target::Column(Func::cust("json_extract").arg(json).arg(format!("$.\"{name}\"")).into())
-        }
-        Backend::Postgres => {
-            let typed = |json_type: &'static str, cast: &'static str| {
-                Expr::cust_with_exprs(
-                    format!("CASE WHEN jsonb_typeof($1 -> $2) = '{json_type}' THEN ($3 ->> $4)::{cast} END"),
-                    [json.clone(), key(), json.clone(), key()],
-                )
-            };
-            if let Predicate::Eq(value) = &f.predicate {
-                let cast = match value {
-                    Scalar::Str(_) => "text",
-                    Scalar::Int(_) => "bigint",
-                    Scalar::Float(_) => "double precision",
-                    Scalar::Bool(_) => "boolean",
-                };
-                return Target::Condition(Condition::all().add(Expr::cust_with_exprs(
-                    format!("$1 @> jsonb_build_object($2, $3::{cast})"),
-                    [json.clone(), key(), Expr::val(scalar_value(value))],
-                )));
-            }
-            Target::Column(match f.def.ty {
-                FieldType::String => Expr::cust_with_exprs("$1 ->> $2", [json.clone(), key()]),
-                FieldType::Integer | FieldType::Date => typed("number", "bigint"),
-                FieldType::Float => typed("number", "double precision"),
-                FieldType::Boolean => typed("boolean", "boolean"),
-            })
-        }
-    }
 }
 
 /// `tag_id`: membership of the owner in its taggings table, by the tag's numeric id (a value

@@ -9,14 +9,18 @@
 //! * `state` is the ticket state's category (`submitted`, `in_progress`, `waiting_on_customer`,
 //!   `resolved`), which is the 2.11 model's `ticket_state`; `open` and `snoozed_until` are the
 //!   conversation's.
-//! * `ticket_attribute.{id}` (or `.{name}`) reads the value in the ticket's `ticket_attributes`
-//!   under the attribute's name, typed by its data type; `title` and `description` are
-//!   `_default_title_` and `_default_description_`.
+//! * `ticket_attribute.{id}` (or `.{name}`) is the value in the ticket's `ticket_attributes`
+//!   under the attribute's name, typed by its data type, read from the typed index of
+//!   attributes (`custom_attribute_values`, model 4: migration 0026) as contacts' custom
+//!   attributes are; `title` and `description` are `_default_title_` and
+//!   `_default_description_`.
+//! * `contact_ids` is the ids' conversations (`conversation_contacts_contact`), each looked
+//!   up by the tickets' primary key: both planners start from the contact.
 //! * Ids Intercom types as strings compare as numbers, as for conversations.
 
 use std::cell::Cell;
 
-use sea_query::{Alias, Condition, Expr, ExprTrait, Func, IntoIden, Order, Query, SelectStatement};
+use sea_query::{Alias, Condition, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 
 use crate::domain::conversation::Position;
 use crate::domain::data_attribute::Model;
@@ -24,8 +28,9 @@ use crate::domain::search::{self, FieldType, Filter, Predicate, Scalar, SearchEr
 use crate::domain::ticket::Ticket;
 use crate::store::schema::conversations::Conversations;
 use crate::store::schema::tickets::{TicketStates, TicketTypeAttributes, Tickets};
+use crate::store::search::attributes;
 use crate::store::search::conversations::Resolver as ConversationResolver;
-use crate::store::search::resolve::{Owner, json_attribute};
+use crate::store::search::resolve::Owner;
 use crate::store::search::{ColumnResolver, Target, lower, lower_target};
 use crate::store::tickets;
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
@@ -102,10 +107,9 @@ impl Resolver {
             Tickets::Table,
             Tickets::ConversationId,
             Tickets::WorkspaceId,
-            // Unused: ticket attributes are read from their JSON column, not the typed index.
             Model::Conversation,
         )
-        .json_attributes(Tickets::TicketAttributes)
+        .indexed_as(attributes::TICKETS)
         .tagged_in("conversation_tags", "conversation_id");
         Resolver {
             owner,
@@ -170,7 +174,7 @@ impl ColumnResolver for Resolver {
             "category" => Ok(self.category(f)),
             "state" => Ok(self.state()),
             "_default_title_" | "_default_description_" => {
-                Ok(json_attribute(&self.owner, &Tickets::TicketAttributes.into_iden(), name, f))
+                Ok(Target::Condition(attributes::condition(&self.owner, name, f)))
             }
             "tag_ids" | "contact_ids" | "teammate_ids" | "admin_assignee_id" | "team_assignee_id"
             | "open" | "snoozed_until" => {
