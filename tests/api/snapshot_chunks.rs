@@ -2,8 +2,8 @@
 //! workspace's data, and the typed index of custom attributes, exactly as they were.
 
 use serde_json::json;
-use switchboard::store::{ConnRef, Exec};
 use switchboard::store::controls::{WORKSPACE_DATA, set_chunk_rows};
+use switchboard::store::{ConnRef, Exec};
 
 use crate::common::{TestApp, backend_test};
 use crate::contact_fixtures::{attribute, company_for, contact, tag, tag_contact};
@@ -16,7 +16,8 @@ async fn rows(app: &TestApp, table: &str) -> Vec<String> {
             let mut columns = c.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid").unwrap();
             let columns: Vec<String> =
                 columns.query_map([table], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
-            let text = columns.iter().map(|c| format!("quote(\"{c}\")")).collect::<Vec<_>>().join(" || ',' || ");
+            let text =
+                columns.iter().map(|c| format!("quote(\"{c}\")")).collect::<Vec<_>>().join(" || ',' || ");
             let mut stmt = c.prepare(&format!("SELECT {text} FROM {table} ORDER BY 1")).unwrap();
             stmt.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
         }
@@ -68,7 +69,8 @@ async fn a_snapshot_of_many_chunks_restores_exactly(app: TestApp) {
     // Changes after it, then the restore.
     let (status, _) = app.delete(&format!("/contacts/{}", ids[0])).await;
     assert_eq!(status, 200);
-    let (status, _) = app.put(&format!("/contacts/{}", ids[1]), json!({"custom_attributes": {"seats": 40}})).await;
+    let (status, _) =
+        app.put(&format!("/contacts/{}", ids[1]), json!({"custom_attributes": {"seats": 40}})).await;
     assert_eq!(status, 200);
     contact(&app, json!({"email": "later@example.com"})).await;
     let (status, restored) = app.post("/_switchboard/snapshots/base/restore", json!({})).await;

@@ -194,9 +194,7 @@ pub(super) async fn chunks(db: &mut impl Exec, snapshot_id: i64) -> StoreResult<
             stmt.query_map([snapshot_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
                 .collect::<Result<_, _>>()?
         }
-        ConnRef::Postgres(c) => {
-            sqlx::query_as(AssertSqlSafe(sql)).bind(snapshot_id).fetch_all(c).await?
-        }
+        ConnRef::Postgres(c) => sqlx::query_as(AssertSqlSafe(sql)).bind(snapshot_id).fetch_all(c).await?,
     };
     Ok(rows
         .into_iter()
@@ -230,7 +228,8 @@ pub(super) async fn load(db: &mut impl Exec, snapshot_id: i64, chunks: &[Chunk])
                 format!("INSERT INTO {table} ({list}) VALUES {}", vec![row; rows].join(", "))
             };
             let mut full = c.prepare(&insert_sql(per_insert))?;
-            let mut read = c.prepare("SELECT data FROM snapshot_tables WHERE snapshot_id = ?1 AND position = ?2")?;
+            let mut read =
+                c.prepare("SELECT data FROM snapshot_tables WHERE snapshot_id = ?1 AND position = ?2")?;
             for chunk in chunks {
                 let data: String = read.query_row([snapshot_id, chunk.position], |row| row.get(0))?;
                 let rows: Vec<Vec<Value>> = serde_json::from_str(&data).map_err(corrupt)?;
@@ -264,7 +263,12 @@ pub(super) async fn load(db: &mut impl Exec, snapshot_id: i64, chunks: &[Chunk])
                  WHERE s.snapshot_id = $1 AND s.position BETWEEN $2 AND $3"
             );
             let last = chunks.last().map_or(first.position, |c| c.position);
-            sqlx::query(AssertSqlSafe(sql)).bind(snapshot_id).bind(first.position).bind(last).execute(c).await?;
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(snapshot_id)
+                .bind(first.position)
+                .bind(last)
+                .execute(c)
+                .await?;
             Ok(())
         }
     }
