@@ -50,6 +50,7 @@ mod robustness;
 mod search_bounds;
 mod search_property;
 mod segments;
+mod snapshot_chunks;
 mod snapshots;
 mod subscriptions;
 mod tags;

@@ -9,6 +9,8 @@
 mod copy;
 mod snapshots;
 
+pub use copy::set_chunk_rows;
+
 use serde_json::{Map, Value};
 
 use crate::store::{Backend, Exec, Store, StoreResult};

@@ -1,4 +1,7 @@
 //! Snapshots: a workspace's [`WORKSPACE_DATA`] copied into `snapshot_tables`, and put back.
+//! Each table's rows are kept in chunks (a `snapshot_tables` row each, at consecutive
+//! positions), written and restored one at a time, so the server's memory does not grow with
+//! the workspace. A snapshot taken before chunks has one row per table: the same layout.
 //!
 //! A restore deletes the workspace's data and reinserts the copied rows with their ids,
 //! timestamps and counters (event summaries, assignment turns, scroll positions are rows too).
@@ -10,10 +13,10 @@
 use sea_query::Order;
 use serde_json::{Map, Value};
 
-use super::copy::{self, TableCopy};
+use super::copy;
 use super::{WORKSPACE_DATA, delete_data};
 use crate::domain::snapshot::{self, Snapshot};
-use crate::store::schema::snapshots::{SnapshotRow, SnapshotTableRow, SnapshotTables, Snapshots};
+use crate::store::schema::snapshots::{SnapshotRow, Snapshots};
 use crate::store::{ConnRef, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 impl From<SnapshotRow> for Snapshot {
@@ -53,22 +56,11 @@ impl Store {
             other => other?,
         };
         let mut counts = Map::new();
-        for (position, owned) in WORKSPACE_DATA.iter().enumerate() {
-            let TableCopy { columns, rows, data } = copy::dump(&mut tx, owned, workspace_id).await?;
-            counts.insert(owned.table.to_owned(), rows.into());
-            if rows == 0 {
-                continue;
-            }
-            let columns = serde_json::to_string(&columns).unwrap_or_default();
-            tx.execute(&SnapshotTables::insert([
-                (SnapshotTables::SnapshotId, id.into()),
-                (SnapshotTables::Position, (position as i64).into()),
-                (SnapshotTables::TableName, owned.table.into()),
-                (SnapshotTables::Columns, columns.into()),
-                (SnapshotTables::RowCount, rows.into()),
-                (SnapshotTables::Data, data.into()),
-            ]))
-            .await?;
+        let mut position = 0;
+        for owned in WORKSPACE_DATA {
+            let dumped = copy::dump(&mut tx, owned, workspace_id, id, position).await?;
+            counts.insert(owned.table.to_owned(), dumped.rows.into());
+            position += dumped.chunks;
         }
         let counts_text = Value::Object(counts.clone()).to_string();
         tx.execute(
@@ -95,11 +87,7 @@ impl Store {
     pub async fn restore_snapshot(&self, workspace_id: i64, name: &str) -> StoreResult<Snapshot> {
         let mut tx = self.begin().await?;
         let found = find(&mut tx, workspace_id, name).await?;
-        let query = SnapshotTables::select_rows()
-            .where_eq(SnapshotTables::SnapshotId, found.id)
-            .order_by(SnapshotTables::Position, Order::Asc)
-            .take();
-        let tables: Vec<SnapshotTableRow> = tx.fetch_all(&query).await?;
+        let chunks = copy::chunks(&mut tx, found.id).await?;
         delete_data(&mut tx, workspace_id).await?;
         if let ConnRef::Sqlite(c) = tx.conn() {
             // A collection's parent may have a higher id than the collection: check
@@ -107,9 +95,9 @@ impl Store {
             c.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         }
         let mut loaded = Ok(());
-        for table in tables {
-            let columns: Vec<String> = serde_json::from_str(&table.columns).unwrap_or_default();
-            loaded = copy::load(&mut tx, &table.table_name, &columns, &table.data).await;
+        // Each table's chunks are consecutive.
+        for table in chunks.chunk_by(|a, b| a.table == b.table) {
+            loaded = copy::load(&mut tx, found.id, table).await;
             if loaded.is_err() {
                 break;
             }

@@ -12,16 +12,3 @@ table! {
         Counts: String,
     }
 }
-
-table! {
-    /// `snapshot_tables`: one table's rows in a snapshot, as JSON (see `store::controls::copy`),
-    /// and the columns they were read with.
-    pub(crate) SnapshotTables => SnapshotTableRow {
-        SnapshotId: i64,
-        Position: i64,
-        TableName: String,
-        Columns: String,
-        RowCount: i64,
-        Data: String,
-    }
-}
