@@ -19,7 +19,7 @@ use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::domain::version;
@@ -122,8 +122,12 @@ impl WebhookWorker {
                             tracing::warn!(%err, "a webhook delivery could not be released");
                         }
                     } else if let Some(finished) = worker.deliver(&store, &client, delivery).await {
-                        // The writer is gone only once every send has ended.
-                        let _ = outcomes.send(finished).await;
+                        // The send keeps its place until its outcome is written, so that the
+                        // next claim sees it (a 429 holds back the endpoint's other deliveries).
+                        let (done, written) = oneshot::channel();
+                        if outcomes.send((finished, done)).await.is_ok() {
+                            let _ = written.await;
+                        }
                     }
                     let mut busy = busy.lock().unwrap_or_else(|e| e.into_inner());
                     if let Some(n) = busy.get_mut(&subscription_id) {
@@ -198,9 +202,14 @@ impl WebhookWorker {
 /// Writes outcomes as sends finish: whatever finished while the last write ran goes in the
 /// next one, so a burst of deliveries costs a few transactions, and a lone one is written at
 /// once.
-async fn write_outcomes(store: Store, policy: RetryPolicy, mut finished: mpsc::Receiver<Finished>) {
-    let mut batch = Vec::with_capacity(OUTCOMES_PER_WRITE);
-    while finished.recv_many(&mut batch, OUTCOMES_PER_WRITE).await > 0 {
+async fn write_outcomes(
+    store: Store,
+    policy: RetryPolicy,
+    mut finished: mpsc::Receiver<(Finished, oneshot::Sender<()>)>,
+) {
+    let mut received = Vec::with_capacity(OUTCOMES_PER_WRITE);
+    while finished.recv_many(&mut received, OUTCOMES_PER_WRITE).await > 0 {
+        let (batch, waiting): (Vec<Finished>, Vec<oneshot::Sender<()>>) = received.drain(..).unzip();
         match store.finish_deliveries(&batch, policy).await {
             Ok(written) => {
                 for (done, written) in batch.iter().zip(written) {
@@ -216,7 +225,9 @@ async fn write_outcomes(store: Store, policy: RetryPolicy, mut finished: mpsc::R
                 tracing::warn!(%err, count = batch.len(), "webhook outcomes were not written; they are sent again")
             }
         }
-        batch.clear();
+        for done in waiting {
+            let _ = done.send(());
+        }
     }
 }
 
