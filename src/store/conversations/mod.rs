@@ -10,6 +10,7 @@ pub mod assignment_rules;
 pub mod handling;
 pub mod hooks;
 pub mod lifecycle;
+pub mod part_reads;
 pub mod participants;
 pub mod parts;
 pub mod reads;
