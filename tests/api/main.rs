@@ -48,6 +48,7 @@ mod notes;
 mod process;
 mod robustness;
 mod search_bounds;
+mod search_cost;
 mod search_property;
 mod segments;
 mod snapshot_chunks;

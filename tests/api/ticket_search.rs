@@ -259,10 +259,10 @@ async fn full_ticket(app: &TestApp, type_id: &str, contact: &str, company: &str,
 
 /// A search answer and the number of statements it took.
 async fn counted_search(app: &TestApp, query: &Json) -> (Json, u64) {
-    let ((status, body), statements) =
+    let ((status, body), counted) =
         switchboard::store::count_statements(app.post("/tickets/search", query.clone())).await;
     assert_eq!(status, 200, "{body}");
-    (body, statements)
+    (body, counted.statements)
 }
 
 backend_test!(a_page_of_tickets_costs_a_fixed_number_of_statements);

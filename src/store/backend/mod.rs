@@ -300,7 +300,7 @@ enum Rendered<'c> {
 }
 
 fn render<'c>(conn: ConnRef<'c>, stmt: &impl Statement) -> Rendered<'c> {
-    let _ = STATEMENTS.try_with(|count| count.set(count.get() + 1));
+    let _ = STATEMENTS.try_with(|c| c.set(Counted { statements: c.get().statements + 1, ..c.get() }));
     match conn {
         ConnRef::Sqlite(c) => {
             let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
@@ -339,19 +339,36 @@ tokio::task_local! {
 }
 
 tokio::task_local! {
-    /// How many statements the task has run, while [`count_statements`] watches it.
-    static STATEMENTS: std::cell::Cell<u64>;
+    /// What the task's statements cost, while [`count_statements`] watches it.
+    static STATEMENTS: std::cell::Cell<Counted>;
 }
 
-/// Runs `work` and answers its output with the number of statements it ran on this task: how
-/// tests check that a read costs a fixed number of statements (a page of tickets, say).
-pub async fn count_statements<F: Future>(work: F) -> (F::Output, u64) {
+/// What a piece of work cost the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counted {
+    /// Statements run, on either database.
+    pub statements: u64,
+    /// SQLite's virtual-machine steps for them (0 on PostgreSQL): they grow with the rows a
+    /// plan visits, so a plan that reads the whole workspace for a few rows shows here.
+    pub sqlite_steps: u64,
+}
+
+/// Runs `work` and answers its output with what its statements on this task cost: how tests
+/// check that a read costs a fixed number of statements (a page of tickets, say), and that on
+/// SQLite it visits the same rows however many other rows the workspace holds.
+pub async fn count_statements<F: Future>(work: F) -> (F::Output, Counted) {
     STATEMENTS
-        .scope(std::cell::Cell::new(0), async move {
+        .scope(std::cell::Cell::new(Counted::default()), async move {
             let out = work.await;
             (out, STATEMENTS.with(std::cell::Cell::get))
         })
         .await
+}
+
+/// Adds a SQLite statement's steps to the task's count, if it is counted.
+fn count_sqlite_steps(steps: i32) {
+    let _ = STATEMENTS
+        .try_with(|c| c.set(Counted { sqlite_steps: c.get().sqlite_steps + steps as u64, ..c.get() }));
 }
 
 /// Seconds since the UNIX epoch by the clock of the workspace being served (see [`CLOCK`]),

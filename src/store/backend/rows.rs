@@ -119,6 +119,31 @@ pub trait WhereEq: sea_query::ConditionalStatement + Sized {
         use sea_query::ExprTrait;
         self.and_where(sea_query::Expr::col(column).eq(value))
     }
+
+    /// `column = value` as a guard on rows found another way, by their keys (`id IN (...)`).
+    /// See [`unindexed`].
+    fn where_guard(
+        &mut self,
+        backend: super::Backend,
+        column: impl sea_query::IntoColumnRef,
+        value: impl Into<sea_query::Expr>,
+    ) -> &mut Self {
+        use sea_query::ExprTrait;
+        self.and_where(unindexed(backend, sea_query::Expr::col(column)).eq(value))
+    }
+}
+
+/// `column`, kept out of SQLite's choice of index (a unary `+`: sqlite.org/optoverview.html,
+/// "disqualifying WHERE clause terms"). Without statistics SQLite's planner takes an equality
+/// on the first column of an index (`workspace_id`) for more selective than a list of more
+/// than ten keys, and reads the whole workspace to find a page of rows. PostgreSQL plans from
+/// statistics: unchanged.
+pub fn unindexed(backend: super::Backend, column: sea_query::Expr) -> sea_query::Expr {
+    match backend {
+        // `?` is SQLite's placeholder in custom SQL.
+        super::Backend::Sqlite => sea_query::Expr::cust_with_exprs("+?", [column]),
+        super::Backend::Postgres => column,
+    }
 }
 
 impl<T: sea_query::ConditionalStatement> WhereEq for T {}

@@ -454,8 +454,10 @@ pub(super) fn fetch_all<T: FromSqlite>(
 ) -> StoreResult<Vec<T>> {
     may_block(conn, || {
         let mut statement = conn.prepare_cached(sql)?;
-        let rows = statement.query_map(&*values.as_params(), T::from_sqlite)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows: Vec<T> =
+            statement.query_map(&*values.as_params(), T::from_sqlite)?.collect::<Result<_, _>>()?;
+        counted(&statement);
+        Ok(rows)
     })
 }
 
@@ -465,7 +467,9 @@ pub(super) fn fetch_optional<T: FromSqlite>(
     values: &RusqliteValues,
 ) -> StoreResult<Option<T>> {
     let mut statement = conn.prepare_cached(sql)?;
-    Ok(statement.query_row(&*values.as_params(), T::from_sqlite).optional()?)
+    let row = statement.query_row(&*values.as_params(), T::from_sqlite).optional()?;
+    counted(&statement);
+    Ok(row)
 }
 
 pub(super) fn fetch_scalar<T: FromSql>(
@@ -475,8 +479,16 @@ pub(super) fn fetch_scalar<T: FromSql>(
 ) -> StoreResult<T> {
     may_block(conn, || {
         let mut statement = conn.prepare_cached(sql)?;
-        Ok(statement.query_row(&*values.as_params(), |row| row.get(0))?)
+        let value = statement.query_row(&*values.as_params(), |row| row.get(0))?;
+        counted(&statement);
+        Ok(value)
     })
+}
+
+/// Hands a read's steps to [`super::count_statements`] (and restarts the statement's count:
+/// a cached statement keeps counting across uses).
+fn counted(statement: &rusqlite::Statement<'_>) {
+    super::count_sqlite_steps(statement.reset_status(rusqlite::StatementStatus::VmStep));
 }
 
 /// Runs a statement to its end (a `RETURNING` clause's rows are read and dropped) and returns

@@ -29,7 +29,7 @@ use crate::store::schema::messages::Messages;
 use crate::store::schema::tags::Tags;
 use crate::store::schema::tickets::Tickets;
 use crate::store::search::conversations::Resolver;
-use crate::store::search::lower;
+use crate::store::search::{has_selective_filter, lower, workspace_is};
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 impl ConversationRow {
@@ -420,8 +420,9 @@ pub(crate) async fn get_many(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = select(workspace_id);
-    q.and_where(Conversations::Id.col().is_in(ids.iter().copied()));
+    let mut q = Conversations::select_all(&mut Query::select()).from(Conversations::Table).take();
+    q.where_guard(db.backend(), (Conversations::Table, Conversations::WorkspaceId), workspace_id)
+        .and_where(Conversations::Id.col().is_in(ids.iter().copied()));
     let rows: Vec<ConversationRow> = db.fetch_all(&q).await?;
     let mut parts = parts_of_many(db, ids).await?;
     let mut found: HashMap<i64, Conversation> = load(db, rows, now())
@@ -442,27 +443,41 @@ pub struct ConversationPage {
     pub has_more: bool,
 }
 
+/// `selective`: the filter names few conversations by an index (`search::has_selective_filter`).
 async fn page(
     db: &mut impl Exec,
     workspace_id: i64,
+    selective: bool,
     filter: Condition,
     after: Option<Position>,
     limit: u64,
 ) -> StoreResult<ConversationPage> {
     // Tickets are conversation rows, listed and searched as tickets, not as conversations.
-    let tickets =
-        Tickets::select([Tickets::ConversationId]).where_eq(Tickets::WorkspaceId, workspace_id).take();
-    let filter = Condition::all().add(filter).add(Conversations::Id.col().not_in_subquery(tickets));
+    // Correlated, so that a search started from a few conversations looks up only theirs
+    // (an uncorrelated `NOT IN` would read every ticket of the workspace).
+    let ticket = Query::select()
+        .expr(Expr::val(1))
+        .from(Tickets::Table)
+        .and_where(
+            Expr::col((Tickets::Table, Tickets::ConversationId))
+                .equals((Conversations::Table, Conversations::Id)),
+        )
+        .take();
+    let filter = Condition::all().add(filter).add(Expr::exists(ticket).not());
+    let workspace = workspace_is(db.backend(), Conversations::WorkspaceId.col(), workspace_id, selective);
     let total: i64 = db
         .fetch_scalar(
             Query::select()
                 .expr(Conversations::Id.col().count())
                 .from(Conversations::Table)
-                .and_where(Conversations::WorkspaceId.col().eq(workspace_id))
+                .and_where(workspace.clone())
                 .cond_where(filter.clone()),
         )
         .await?;
-    let mut q = select(workspace_id);
+    let mut q = Conversations::select_all(&mut Query::select())
+        .from(Conversations::Table)
+        .and_where(workspace)
+        .take();
     q.cond_where(filter);
     if let Some(p) = after {
         q.cond_where(
@@ -493,7 +508,7 @@ impl Store {
         after: Option<Position>,
         limit: u64,
     ) -> StoreResult<ConversationPage> {
-        page(&mut self.conn().await?, workspace_id, Condition::all(), after, limit).await
+        page(&mut self.conn().await?, workspace_id, false, Condition::all(), after, limit).await
     }
 
     /// One page of the conversations a checked `query` matches, newest update first.
@@ -507,6 +522,7 @@ impl Store {
         let mut conn = self.conn().await?;
         let resolver = Resolver::new(conn.backend(), workspace_id, now());
         let filter = lower(query, &resolver).map_err(|err| StoreError::Rejected(err.into()))?;
-        page(&mut conn, workspace_id, filter, after, limit).await
+        let selective = has_selective_filter(query, &["id", "contact_ids"]);
+        page(&mut conn, workspace_id, selective, filter, after, limit).await
     }
 }

@@ -31,7 +31,7 @@ use crate::store::schema::tickets::{TicketStates, TicketTypeAttributes, Tickets}
 use crate::store::search::attributes;
 use crate::store::search::conversations::Resolver as ConversationResolver;
 use crate::store::search::resolve::Owner;
-use crate::store::search::{ColumnResolver, Target, lower, lower_target};
+use crate::store::search::{ColumnResolver, Target, has_selective_filter, lower, lower_target, workspace_is};
 use crate::store::tickets;
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
@@ -195,9 +195,12 @@ pub struct TicketPage {
     pub has_more: bool,
 }
 
-fn from(workspace_id: i64, filter: Condition, join: bool) -> SelectStatement {
+/// The fields that name few tickets by an index: see [`has_selective_filter`].
+const SELECTIVE: &[&str] = &["id", "contact_ids"];
+
+fn from(workspace: Expr, filter: Condition, join: bool) -> SelectStatement {
     let mut q = Query::select();
-    q.from(Tickets::Table).and_where(col(Tickets::WorkspaceId).eq(workspace_id)).cond_where(filter);
+    q.from(Tickets::Table).and_where(workspace).cond_where(filter);
     if join {
         q.inner_join(
             Conversations::Table,
@@ -222,10 +225,14 @@ impl Store {
         let resolver = Resolver::new(conn.backend(), workspace_id, now());
         let filter = lower(query, &resolver).map_err(|err| StoreError::Rejected(err.into()))?;
         let join = resolver.joins_conversations.get();
+        let selective = has_selective_filter(query, SELECTIVE);
+        let workspace = workspace_is(conn.backend(), col(Tickets::WorkspaceId), workspace_id, selective);
+        // `COUNT(*)`: SQLite's indexes on `tickets` hold the rowid, not `conversation_id`, so
+        // counting the column would read every matching row.
         let total: i64 = conn
-            .fetch_scalar(from(workspace_id, filter.clone(), join).expr(col(Tickets::ConversationId).count()))
+            .fetch_scalar(from(workspace.clone(), filter.clone(), join).expr(Expr::cust("COUNT(*)")))
             .await?;
-        let mut q = from(workspace_id, filter, join);
+        let mut q = from(workspace, filter, join);
         q.column((Tickets::Table, Tickets::ConversationId)).column((Tickets::Table, Tickets::UpdatedAt));
         if let Some(p) = after {
             q.cond_where(

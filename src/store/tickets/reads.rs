@@ -179,10 +179,11 @@ pub(crate) async fn get_many(db: &mut impl Exec, workspace_id: i64, ids: &[i64])
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let backend = db.backend();
     let mut rows: HashMap<i64, TicketRow> = db
         .fetch_all::<TicketRow>(
             Tickets::select_rows()
-                .where_eq(Tickets::WorkspaceId, workspace_id)
+                .where_guard(backend, (Tickets::Table, Tickets::WorkspaceId), workspace_id)
                 .and_where(Tickets::ConversationId.col().is_in(ids.iter().copied())),
         )
         .await?
