@@ -3,7 +3,6 @@
 //! conversation becomes a ticket: same row, so it keeps its id, parts and contacts). Each
 //! runs in one transaction; a state the ticket moves to is a part, as every move is.
 
-use sea_query::{ExprTrait, Query};
 use serde_json::{Map, Value as Json};
 
 use crate::domain::conversation::PartMetadata;
@@ -19,7 +18,7 @@ use crate::store::schema::tickets::{TicketStateRow, Tickets};
 use crate::store::tickets::links::{ticket_category, touch_ticket};
 use crate::store::tickets::reads::{get, ticket_row};
 use crate::store::tickets::types::{attribute_rows, defs, ensure_states, state_row, type_row};
-use crate::store::tickets::writes::set_part_data;
+use crate::store::tickets::writes::{insert_ticket_row, set_part_data};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 fn invalid(message: &str) -> StoreError {
@@ -172,27 +171,17 @@ impl Store {
         let attributes = apply(&defs(&rows), &Map::new(), &convert.attributes, false)?;
 
         let at = now();
-        let last: Option<i64> = tx
-            .fetch_scalar(
-                Query::select()
-                    .expr(Tickets::TicketNumber.col().max())
-                    .from(Tickets::Table)
-                    .and_where(Tickets::WorkspaceId.col().eq(workspace_id)),
-            )
-            .await?;
-        tx.execute(&Tickets::insert([
-            (Tickets::ConversationId, id.into()),
-            (Tickets::WorkspaceId, workspace_id.into()),
-            (Tickets::TicketNumber, (last.unwrap_or(0) + 1).into()),
-            (Tickets::TicketTypeId, ticket_type.id.into()),
-            (Tickets::Category, ticket_type.category.clone().into()),
-            (Tickets::TicketStateId, state.id.into()),
-            (Tickets::TicketAttributes, Json::Object(attributes).to_string().into()),
-            (Tickets::IsShared, false.into()),
-            // The ticket shows its conversation's creation; search reads the same time.
-            (Tickets::CreatedAt, conversation.created_at.into()),
-            (Tickets::UpdatedAt, at.into()),
-        ]))
+        // The ticket shows its conversation's creation; search reads the same time.
+        insert_ticket_row(
+            &mut tx,
+            workspace_id,
+            id,
+            &ticket_type,
+            state.id,
+            attributes,
+            conversation.created_at,
+            at,
+        )
         .await?;
         state_part(&mut tx, &conversation, admin_id, StateCategory::Submitted.as_str(), &state.category, at)
             .await?;

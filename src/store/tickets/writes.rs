@@ -22,7 +22,7 @@ use crate::store::conversations::parts::{Core, NewPart, PartAuthor, insert_part,
 use crate::store::conversations::writes::{Started, Starter, insert_conversation, reply_in};
 use crate::store::conversations::{check_admin, check_team};
 use crate::store::schema::conversations::{ConversationParts, Conversations, DeletedConversations};
-use crate::store::schema::tickets::{TicketLinks, TicketRow, TicketStateRow, Tickets};
+use crate::store::schema::tickets::{TicketLinks, TicketRow, TicketStateRow, TicketTypeRow, Tickets};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::tickets::reads::{get, ticket_part, ticket_row};
 use crate::store::tickets::types::{attribute_rows, defs, ensure_states, states, type_row};
@@ -160,24 +160,6 @@ pub(crate) async fn create_in(
     let id = insert_conversation(db, workspace_id, &started).await?;
     set(db, id, vec![(Conversations::Title, title.into()), (Conversations::CompanyId, company.into())])
         .await?;
-    // Ticket numbers count per workspace. SQLite's write transaction already holds the
-    // database; on PostgreSQL the workspace's row orders concurrent creates (`NO KEY UPDATE`
-    // does not stop inserts that reference it), so two never take the same number.
-    if db.backend() == Backend::Postgres {
-        let lock = Workspaces::select([Workspaces::Id])
-            .where_eq(Workspaces::Id, workspace_id)
-            .lock(LockType::NoKeyUpdate)
-            .take();
-        db.fetch_optional::<(i64,)>(&lock).await?;
-    }
-    let last: Option<i64> = db
-        .fetch_scalar(
-            Query::select()
-                .expr(Tickets::TicketNumber.col().max())
-                .from(Tickets::Table)
-                .and_where(Tickets::WorkspaceId.col().eq(workspace_id)),
-        )
-        .await?;
     let submitted = states(db, workspace_id)
         .await?
         .into_iter()
@@ -185,19 +167,7 @@ pub(crate) async fn create_in(
             s.ticket_category == ticket_type.category && s.category == StateCategory::Submitted.as_str()
         })
         .ok_or(StoreError::NotFound(Missing::Resource))?;
-    db.execute(&Tickets::insert([
-        (Tickets::ConversationId, id.into()),
-        (Tickets::WorkspaceId, workspace_id.into()),
-        (Tickets::TicketNumber, (last.unwrap_or(0) + 1).into()),
-        (Tickets::TicketTypeId, ticket_type.id.into()),
-        (Tickets::Category, ticket_type.category.clone().into()),
-        (Tickets::TicketStateId, submitted.id.into()),
-        (Tickets::TicketAttributes, Json::Object(attributes).to_string().into()),
-        (Tickets::IsShared, false.into()),
-        (Tickets::CreatedAt, at.into()),
-        (Tickets::UpdatedAt, at.into()),
-    ]))
-    .await?;
+    insert_ticket_row(db, workspace_id, id, &ticket_type, submitted.id, attributes, at, at).await?;
     let row = crate::store::conversations::reads::row(db, workspace_id, id).await?;
     let mut writing = Writing {
         id,
@@ -566,4 +536,50 @@ async fn all_state(db: &mut impl Exec, workspace_id: i64, id: i64) -> StoreResul
     let row =
         crate::store::tickets::types::state_row(db, workspace_id, id).await?.ok_or_else(state_invalid)?;
     Ok(row.category)
+}
+
+/// The `tickets` row extending the conversation `id`, with the workspace's next ticket number.
+/// Ticket numbers count per workspace. SQLite's write transaction already holds the database;
+/// on PostgreSQL the workspace's row orders concurrent creates and conversions (`NO KEY UPDATE`
+/// does not stop inserts that reference it), so two never take the same number.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_ticket_row(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    id: i64,
+    ticket_type: &TicketTypeRow,
+    state_id: i64,
+    attributes: Map<String, Json>,
+    created_at: i64,
+    at: i64,
+) -> StoreResult<()> {
+    if db.backend() == Backend::Postgres {
+        let lock = Workspaces::select([Workspaces::Id])
+            .where_eq(Workspaces::Id, workspace_id)
+            .lock(LockType::NoKeyUpdate)
+            .take();
+        db.fetch_optional::<(i64,)>(&lock).await?;
+    }
+    let last: Option<i64> = db
+        .fetch_scalar(
+            Query::select()
+                .expr(Tickets::TicketNumber.col().max())
+                .from(Tickets::Table)
+                .and_where(Tickets::WorkspaceId.col().eq(workspace_id)),
+        )
+        .await?;
+    db.execute(&Tickets::insert([
+        (Tickets::ConversationId, id.into()),
+        (Tickets::WorkspaceId, workspace_id.into()),
+        (Tickets::TicketNumber, (last.unwrap_or(0) + 1).into()),
+        (Tickets::TicketTypeId, ticket_type.id.into()),
+        (Tickets::Category, ticket_type.category.clone().into()),
+        (Tickets::TicketStateId, state_id.into()),
+        (Tickets::TicketAttributes, Json::Object(attributes).to_string().into()),
+        (Tickets::IsShared, false.into()),
+        (Tickets::CreatedAt, created_at.into()),
+        (Tickets::UpdatedAt, at.into()),
+    ]))
+    .await?;
+    Ok(())
 }
