@@ -292,6 +292,34 @@ def time_controls(base, token, load):
     return figures
 
 
+BENCH_SEGMENT = "Bench VIP users"
+
+
+def search_constants(server_bin, db_url, workspace, base, token):
+    """The tag and the segment the tag and segment searches ask for. The segment is saved once
+    (a kept database already has it); the loader made the tag."""
+    found = {}
+    status, tags, _ = http("GET", f"{base}/tags", token)
+    if status == 200:
+        found.update({"tag_id": t["id"] for t in tags.get("data", []) if t.get("name") == "vip"})
+    status, segments, _ = http("GET", f"{base}/segments", token)
+    segment = next((s for s in (segments or {}).get("segments", []) if s.get("name") == BENCH_SEGMENT), None)
+    if segment is None:
+        query = {"operator": "AND", "value": [
+            {"field": "role", "operator": "=", "value": "user"},
+            {"field": "custom_attributes.vip", "operator": "=", "value": True}]}
+        saved = subprocess.run([server_bin, "segment", "create", "--workspace", workspace["workspace_id"],
+                                "--name", BENCH_SEGMENT, "--query", json.dumps(query),
+                                "--database-url", db_url], capture_output=True, text=True)
+        if saved.returncode == 0:
+            segment = json.loads(saved.stdout)
+        else:
+            log(f"  no bench segment: {saved.stderr.strip()[:300]}")
+    if segment:
+        found["segment_id"] = segment["id"]
+    return found
+
+
 def run_one(args, backend, contacts, scenarios, out_dir):
     work = (args.data or out_dir) / f"{backend}-{contacts}"
     work.mkdir(parents=True, exist_ok=True)
@@ -335,8 +363,9 @@ def run_one(args, backend, contacts, scenarios, out_dir):
             argv = [args.loader_bin, "load", "--base-url", base, "--admin-id", admin_id,
                     "--contacts", str(contacts), "--seed", str(args.seed),
                     "--concurrency", str(args.load_concurrency), "--out", str(work)]
-            if args.tickets is not None:
-                argv += ["--tickets", str(args.tickets)]
+            for kind in ("companies", "conversations", "tickets"):
+                if getattr(args, kind) is not None:
+                    argv += [f"--{kind}", str(getattr(args, kind))]
             if contacts > args.direct_above:
                 # Contacts and their links through the server's bulk import, into the database
                 # the server is serving; the rest through the API.
@@ -363,7 +392,8 @@ def run_one(args, backend, contacts, scenarios, out_dir):
         first, last = load["contacts_created_at"]["first"], load["contacts_created_at"]["last"]
         constants = {"admin_id": admin_id,
                      "created_after": first - 30 * DAY,
-                     "created_before": last + 2 * DAY}
+                     "created_before": last + 2 * DAY,
+                     **search_constants(server_bin, db_url, workspace, base, token)}
         nonce = f"{int(time.time())}"
 
         # Probe every scenario once: capture the real body (the reference serves it) or skip.
@@ -643,6 +673,10 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--companies", type=int,
+                        help="companies to load through the API (default: one per 20 contacts)")
+    parser.add_argument("--conversations", type=int,
+                        help="conversations to load through the API (default: one per 10 contacts)")
     parser.add_argument("--tickets", type=int,
                         help="tickets to load through the API (default: one per 10 contacts)")
     parser.add_argument("--load-concurrency", type=int, default=16)

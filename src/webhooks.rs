@@ -121,7 +121,8 @@ impl WebhookWorker {
                         if let Err(err) = store.release_delivery(&delivery, 500).await {
                             tracing::warn!(%err, "a webhook delivery could not be released");
                         }
-                    } else if let Some(finished) = worker.deliver(&store, &client, delivery).await {
+                    } else {
+                        let finished = worker.deliver(&client, delivery).await;
                         // The send keeps its place until its outcome is written, so that the
                         // next claim sees it (a 429 holds back the endpoint's other deliveries).
                         let (done, written) = oneshot::channel();
@@ -155,21 +156,9 @@ impl WebhookWorker {
         let _ = writer.await;
     }
 
-    /// One attempt: the send and its outcome, to be written. `None` when nothing was sent (the
-    /// claim lapses and the delivery is due again).
-    async fn deliver(
-        &self,
-        store: &Store,
-        client: &HttpClient,
-        delivery: ClaimedDelivery,
-    ) -> Option<Finished> {
-        let clock = match store.workspace_clock(delivery.workspace_id).await {
-            Ok(clock) => clock,
-            Err(err) => {
-                tracing::warn!(%err, "a webhook delivery waits: its workspace's clock could not be read");
-                return None;
-            }
-        };
+    /// One attempt: the send and its outcome, to be written.
+    async fn deliver(&self, client: &HttpClient, delivery: ClaimedDelivery) -> Finished {
+        let clock = delivery.clock;
         let sent_at = clock.now(real_now());
         let mut item = delivery.item.clone();
         version::shape(delivery.api_version, &mut item);
@@ -195,7 +184,7 @@ impl WebhookWorker {
         };
         let answered_at = clock.now(real_now());
         let outcome = Outcome { code, excerpt, duration_ms, retry_after_ms, sent_at, answered_at };
-        Some(Finished { claimed: delivery, outcome, jitter: rand::random() })
+        Finished { claimed: delivery, outcome, jitter: rand::random() }
     }
 }
 

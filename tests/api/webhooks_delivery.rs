@@ -184,3 +184,23 @@ async fn a_429_holds_back_the_endpoints_other_deliveries(app: TestApp) {
     }
     drop(stop);
 }
+
+backend_test!(a_delivery_is_timed_by_the_workspace_clock);
+async fn a_delivery_is_timed_by_the_workspace_clock(app: TestApp) {
+    let frozen = 1_700_000_000;
+    let (status, _) = app.put("/_switchboard/clock", json!({"now": frozen, "frozen": true})).await;
+    assert_eq!(status, 200);
+    let receiver = Receiver::start().await;
+    let _worker = start_worker(&app.store, 60_000, 3_600_000);
+    let id = subscribe(&app, &receiver, &["contact.user.created"]).await;
+    let path = format!("/_switchboard/webhooks/{id}/deliveries");
+    eventually(WAIT, "the ping delivered", async || {
+        app.get(&path).await.1["data"][0]["status"] == "delivered"
+    })
+    .await;
+    let (_, deliveries) = app.get(&path).await;
+    let delivery = &deliveries["data"][0];
+    assert_eq!((&delivery["first_sent_at"], &delivery["delivered_at"]), (&json!(frozen), &json!(frozen)));
+    assert_eq!(delivery["response_code"], 200);
+    assert_eq!(receiver.got()[0].json["first_sent_at"], frozen);
+}

@@ -6,9 +6,10 @@
 //! `next_attempt_ms` to the lease's end, so a claim left by a killed process is due again then.
 //! Its outcome is written only while the claim holds (same status and attempt count).
 
-use sea_query::{Expr, ExprTrait, LockBehavior, LockType, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 use serde_json::Value;
 
+use crate::domain::clock::Clock;
 use crate::domain::error::Missing;
 use crate::domain::version::Version;
 use crate::domain::webhook::{Delivery, DeliveryStatus};
@@ -16,7 +17,7 @@ use crate::store::backend::rows::row_struct;
 use crate::store::schema::webhooks::{
     Notifications, WebhookDeliveries, WebhookDeliveryRow, WebhookSubscriptions,
 };
-use crate::store::schema::workspaces::Workspaces;
+use crate::store::schema::workspaces::{WorkspaceClocks, Workspaces};
 use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq};
 
 /// Milliseconds since the UNIX epoch, real time: backoff and leases.
@@ -51,6 +52,8 @@ pub struct ClaimedDelivery {
     pub created_at: i64,
     pub app_id: String,
     pub client_secret: String,
+    /// The workspace's clock when the delivery was claimed: its `sent_at` and `delivered_at`.
+    pub clock: Clock,
 }
 
 row_struct! {
@@ -64,6 +67,8 @@ row_struct! {
         created_at: i64,
         id_code: String,
         client_secret: Option<String>,
+        clock_frozen_at: Option<i64>,
+        clock_offset: Option<i64>,
     }
 }
 
@@ -162,6 +167,51 @@ async fn subscription_exists(db: &mut impl Exec, workspace_id: i64, id: i64) -> 
     .ok_or(StoreError::NotFound(Missing::Resource))
 }
 
+/// Marks delivered attempts with one UPDATE (each column a CASE over the ids), each only while
+/// its claim holds (still `delivering`, same attempt); answers the ids it wrote.
+async fn finish_delivered<'a>(
+    db: &mut impl Exec,
+    delivered: impl Iterator<Item = &'a Finished>,
+) -> StoreResult<Vec<i64>> {
+    let delivered: Vec<&Finished> = delivered.collect();
+    if delivered.is_empty() {
+        return Ok(Vec::new());
+    }
+    let by_id = |value: &dyn Fn(&Finished) -> Expr| -> Expr {
+        let mut arms = delivered.iter().map(|f| (f.claimed.id, value(f)));
+        let (id, first) = arms.next().expect("not empty");
+        arms.fold(Expr::case(WebhookDeliveries::Id.col().eq(id), first), |case, (id, then)| {
+            case.case(WebhookDeliveries::Id.col().eq(id), then)
+        })
+        .into()
+    };
+    let claims_held = delivered.iter().fold(Cond::any(), |any, f| {
+        any.add(
+            WebhookDeliveries::Id
+                .col()
+                .eq(f.claimed.id)
+                .and(WebhookDeliveries::Attempts.col().eq(f.claimed.attempt)),
+        )
+    });
+    let update = WebhookDeliveries::update([
+        (WebhookDeliveries::Status, DeliveryStatus::Delivered.as_str().into()),
+        (
+            WebhookDeliveries::FirstSentAt,
+            by_id(&|f| f.claimed.first_sent_at.unwrap_or(f.outcome.sent_at).into()),
+        ),
+        (WebhookDeliveries::DeliveredAt, by_id(&|f| f.outcome.answered_at.into())),
+        (WebhookDeliveries::ResponseCode, by_id(&|f| f.outcome.code.map(i64::from).into())),
+        (WebhookDeliveries::ResponseExcerpt, by_id(&|f| f.outcome.excerpt.clone().into())),
+        (WebhookDeliveries::DurationMs, by_id(&|f| f.outcome.duration_ms.into())),
+    ])
+    .where_eq(WebhookDeliveries::Status, DeliveryStatus::Delivering.as_str())
+    .cond_where(claims_held)
+    .returning_col(WebhookDeliveries::Id)
+    .take();
+    let written: Vec<(i64,)> = db.fetch_all(&update).await?;
+    Ok(written.into_iter().map(|(id,)| id).collect())
+}
+
 impl Store {
     /// Claims up to `limit` due deliveries for `lease_ms`, oldest due first.
     pub async fn claim_deliveries(&self, limit: u64, lease_ms: i64) -> StoreResult<Vec<ClaimedDelivery>> {
@@ -219,6 +269,8 @@ impl Store {
                     .expr_as(Notifications::CreatedAt.col(), "created_at")
                     .expr_as(Workspaces::IdCode.col(), "id_code")
                     .expr_as(Workspaces::ClientSecret.col(), "client_secret")
+                    .expr_as(WorkspaceClocks::ClockFrozenAt.col(), "clock_frozen_at")
+                    .expr_as(WorkspaceClocks::ClockOffset.col(), "clock_offset")
                     .from(WebhookDeliveries::Table)
                     .inner_join(
                         Notifications::Table,
@@ -235,6 +287,12 @@ impl Store {
                     .inner_join(
                         Workspaces::Table,
                         Workspaces::Id
+                            .col()
+                            .equals((WebhookDeliveries::Table, WebhookDeliveries::WorkspaceId)),
+                    )
+                    .left_join(
+                        WorkspaceClocks::Table,
+                        WorkspaceClocks::WorkspaceId
                             .col()
                             .equals((WebhookDeliveries::Table, WebhookDeliveries::WorkspaceId)),
                     )
@@ -269,6 +327,8 @@ impl Store {
                     created_at: t.created_at,
                     app_id: t.id_code.clone(),
                     client_secret: t.client_secret.clone().unwrap_or_default(),
+                    // A workspace on real time has no clock row.
+                    clock: Clock { frozen_at: t.clock_frozen_at, offset: t.clock_offset.unwrap_or(0) },
                 })
             })
             .collect())
@@ -287,8 +347,15 @@ impl Store {
     ) -> StoreResult<Vec<bool>> {
         let now_ms = real_now_ms();
         let mut tx = self.begin().await?;
+        // The common case, delivered, is one statement for all of them.
+        let delivered_ids =
+            finish_delivered(&mut tx, finished.iter().filter(|f| f.outcome.delivered())).await?;
         let mut written = Vec::with_capacity(finished.len());
         for Finished { claimed, outcome, jitter } in finished {
+            if outcome.delivered() {
+                written.push(delivered_ids.contains(&claimed.id));
+                continue;
+            }
             let mut values: Vec<(WebhookDeliveries, Expr)> = vec![
                 (WebhookDeliveries::FirstSentAt, claimed.first_sent_at.unwrap_or(outcome.sent_at).into()),
                 (WebhookDeliveries::ResponseCode, outcome.code.map(i64::from).into()),
@@ -296,21 +363,16 @@ impl Store {
                 (WebhookDeliveries::DurationMs, outcome.duration_ms.into()),
             ];
             let mut slow_down = None;
-            if outcome.delivered() {
-                values.push((WebhookDeliveries::Status, DeliveryStatus::Delivered.as_str().into()));
-                values.push((WebhookDeliveries::DeliveredAt, outcome.answered_at.into()));
+            let backoff = crate::domain::webhook::backoff_ms(policy.base_ms, claimed.attempt, *jitter);
+            let delay = Ord::max(backoff, outcome.retry_after_ms.unwrap_or(0));
+            let next = now_ms.saturating_add(delay);
+            if next - claimed.queued_ms > policy.max_ms {
+                values.push((WebhookDeliveries::Status, DeliveryStatus::Failed.as_str().into()));
             } else {
-                let backoff = crate::domain::webhook::backoff_ms(policy.base_ms, claimed.attempt, *jitter);
-                let delay = Ord::max(backoff, outcome.retry_after_ms.unwrap_or(0));
-                let next = now_ms.saturating_add(delay);
-                if next - claimed.queued_ms > policy.max_ms {
-                    values.push((WebhookDeliveries::Status, DeliveryStatus::Failed.as_str().into()));
-                } else {
-                    values.push((WebhookDeliveries::Status, DeliveryStatus::Pending.as_str().into()));
-                    values.push((WebhookDeliveries::NextAttemptMs, next.into()));
-                    if outcome.code == Some(429) {
-                        slow_down = Some(next);
-                    }
+                values.push((WebhookDeliveries::Status, DeliveryStatus::Pending.as_str().into()));
+                values.push((WebhookDeliveries::NextAttemptMs, next.into()));
+                if outcome.code == Some(429) {
+                    slow_down = Some(next);
                 }
             }
             let rows = tx
