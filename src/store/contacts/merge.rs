@@ -11,6 +11,7 @@ use crate::store::schema::contacts::{ContactMerges, Contacts};
 use crate::store::schema::events::{EventSummaries, Events};
 use crate::store::schema::notes::Notes;
 use crate::store::webhooks;
+use crate::store::backend::rows::unindexed;
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 /// Re-points at `into` every record that points at the contact `from`: its tags, companies
@@ -242,7 +243,7 @@ impl Store {
                         Contacts::Table,
                         Contacts::Id.col().equals((ContactMerges::Table, ContactMerges::ContactId)),
                     )
-                    .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
+                    .and_where(unindexed(self.backend(), Contacts::WorkspaceId.col()).eq(workspace_id))
                     .and_where(Contacts::PublicId.col().is_in(users))
                     .order_by((ContactMerges::Table, ContactMerges::MergedAt), Order::Asc),
             )

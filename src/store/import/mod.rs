@@ -32,7 +32,7 @@ use crate::store::contacts::is_user;
 use crate::store::contacts::writes::{self, Written};
 use crate::store::data_attributes;
 use crate::store::schema::admins::Admins;
-use crate::store::schema::companies::{self, Companies, ContactCompanies};
+use crate::store::schema::companies::{Companies, ContactCompanies};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::tags::{ContactTags, Tags};
 use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, WhereEq, now};
@@ -170,9 +170,12 @@ impl Store {
     ) -> ImportResult<()> {
         let mut tx = self.begin().await?;
         widen_cache(&mut tx).await?;
+        let backend = self.backend();
         let company_ids = ids_by_public(&mut tx, links.iter().map(|(_, c)| *c), Missing::Company, |chunk| {
+            // By their keys: the workspace is a guard (`where_guard`), not the index to read.
             Companies::select([Companies::Id, Companies::PublicId])
-                .cond_where(companies::live(workspace_id))
+                .where_guard(backend, Companies::WorkspaceId, workspace_id)
+                .and_where(Companies::ArchivedAt.col().is_null())
                 .and_where(Expr::col(Companies::PublicId).is_in(chunk.iter().copied()))
                 .take()
         })
@@ -441,9 +444,13 @@ async fn contact_ids<'a>(
     workspace_id: i64,
     names: impl Iterator<Item = &'a str>,
 ) -> ImportResult<HashMap<&'a str, i64>> {
+    let backend = db.backend();
     ids_by_public(db, names, Missing::Contact, |chunk| {
+        // By their keys: the workspace is a guard (`where_guard`), not the index to read; SQLite
+        // would otherwise read the whole workspace for each chunk, the import's cost growing
+        // with the square of its size.
         Contacts::select([Contacts::Id, Contacts::PublicId])
-            .where_eq(Contacts::WorkspaceId, workspace_id)
+            .where_guard(backend, Contacts::WorkspaceId, workspace_id)
             .and_where(Expr::col(Contacts::PublicId).is_in(chunk.iter().copied()))
             .take()
     })
