@@ -7,11 +7,11 @@ use serde_json::Value as Json;
 use super::{find_id, lock, reads};
 use crate::domain::contact::{Contact, MergeHistoryItem, Rejection, Role};
 use crate::domain::webhook;
+use crate::store::backend::rows::unindexed;
 use crate::store::schema::contacts::{ContactMerges, Contacts};
 use crate::store::schema::events::{EventSummaries, Events};
 use crate::store::schema::notes::Notes;
 use crate::store::webhooks;
-use crate::store::backend::rows::unindexed;
 use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 
 /// Re-points at `into` every record that points at the contact `from`: its tags, companies

@@ -292,18 +292,18 @@ mod tests {
             (
                 json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}),
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
-                r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" = 'pro')"#,
             ),
             (
                 json!({"field": "custom_attributes.seats", "operator": ">", "value": 3}),
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
-                r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3)"#,
             ),
             (
                 // PostgreSQL's numeric column meets a float through the float's shortest text.
                 json!({"field": "custom_attributes.mrr", "operator": "<", "value": 9.5}),
                 r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < (CAST(CAST(9.5 AS text) AS numeric)))"#,
-                r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < 9.5)"#,
+                r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'mrr' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" < 9.5)"#,
             ),
             (
                 json!({"field": "tag_id", "operator": "!=", "value": "7"}),
@@ -322,6 +322,32 @@ mod tests {
             assert_eq!(got_pg, pg, "PostgreSQL, {query}");
             assert_eq!(got_lite, lite, "SQLite, {query}");
         }
+    }
+
+    #[test]
+    fn filters_on_one_attribute_are_one_membership_which_drives_only_alone() {
+        let (_, lite) = sql(json!({"operator": "AND", "value": [
+            {"field": "custom_attributes.seats", "operator": ">", "value": 3},
+            {"field": "role", "operator": "=", "value": "user"},
+            {"field": "custom_attributes.seats", "operator": "<", "value": 9}]}));
+        assert_eq!(
+            lite,
+            r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3 AND "custom_attribute_values"."num_value" < 9) AND "contacts"."role" = 'user'"#
+        );
+        // Two attributes, or one beside a tag: each membership a filter (`+id`).
+        for other in [
+            json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}),
+            json!({"field": "tag_id", "operator": "=", "value": "7"}),
+        ] {
+            let (_, lite) = sql(json!({"operator": "AND", "value": [
+                {"field": "custom_attributes.seats", "operator": ">", "value": 3}, other]}));
+            assert!(lite.starts_with(r#"(+"contacts"."id") IN"#), "{lite}");
+        }
+        // A negative filter stays its own membership.
+        let (_, lite) = sql(json!({"operator": "AND", "value": [
+            {"field": "custom_attributes.seats", "operator": ">", "value": 3},
+            {"field": "custom_attributes.seats", "operator": "!=", "value": 5}]}));
+        assert_eq!(lite.matches("IN (SELECT").count(), 2, "{lite}");
     }
 
     #[test]

@@ -100,29 +100,81 @@ pub(crate) fn workspace_is(backend: Backend, column: Expr, workspace_id: i64, se
     if selective { crate::store::backend::rows::unindexed(backend, column) } else { column }.eq(workspace_id)
 }
 
-/// The WHERE condition for `q`.
+/// The WHERE condition for the whole query `q`.
 pub(crate) fn lower(q: &Query, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
+    lower_at(q, resolver, true)
+}
+
+/// The WHERE condition for `q`; `whole` when `q` is all the search asks (or all of the one
+/// segment that is), so that nothing else in the statement is a membership.
+pub(crate) fn lower_at(
+    q: &Query,
+    resolver: &dyn ColumnResolver,
+    whole: bool,
+) -> Result<Condition, SearchError> {
     match q {
-        Query::Filter(f) => lower_filter(f, resolver),
-        Query::Segments { negated, segments } => resolve::segments(resolver, *negated, segments),
+        Query::Filter(f) => lower_filter(f, resolver, whole),
+        Query::Segments { negated, segments } => {
+            let whole = whole && !*negated && segments.len() == 1;
+            resolve::segments(resolver, *negated, segments, whole)
+        }
         Query::Group { operator, items } => {
             if let Some(cond) = resolver.resolve_group(*operator, items) {
                 return Ok(cond);
             }
-            let init = match operator {
-                GroupOp::And => Condition::all(),
-                GroupOp::Or => Condition::any(),
-            };
-            items.iter().try_fold(init, |cond, item| Ok(cond.add(lower(item, resolver)?)))
+            match operator {
+                GroupOp::And => lower_and(items, resolver, whole),
+                GroupOp::Or => items
+                    .iter()
+                    .try_fold(Condition::any(), |cond, item| Ok(cond.add(lower_at(item, resolver, false)?))),
+            }
         }
     }
 }
 
-fn lower_filter(f: &Filter, resolver: &dyn ColumnResolver) -> Result<Condition, SearchError> {
+/// An AND group. Its positive filters on one custom attribute are one membership (an object
+/// has one value per attribute, so `mrr > 4990 AND mrr < 5000` is one range of the index, not
+/// two lists of which one holds most of the workspace). Where that membership is the group's
+/// only one, it may drive the search (see [`attributes::condition`]).
+fn lower_and(items: &[Query], resolver: &dyn ColumnResolver, whole: bool) -> Result<Condition, SearchError> {
+    let mut attributes: Vec<(&str, Vec<&Filter>)> = Vec::new();
+    let mut rest = Vec::new();
+    for item in items {
+        match item {
+            Query::Filter(f @ Filter { field: Field::Custom(name), .. }) if !f.predicate.is_negative() => {
+                match attributes.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, same)) => same.push(f),
+                    None => attributes.push((name.as_str(), vec![f])),
+                }
+            }
+            other => rest.push(other),
+        }
+    }
+    let owner = resolver.owner();
+    let drives = whole && attributes.len() == 1 && rest.iter().all(|q| owner.is_plain_column(q));
+    // In the items' order: an attribute's membership where its first filter was.
+    let mut cond = Condition::all();
+    for item in items {
+        match item {
+            Query::Filter(f @ Filter { field: Field::Custom(name), .. }) if !f.predicate.is_negative() => {
+                if let Some((_, filters)) = attributes.iter_mut().find(|(n, _)| n == name)
+                    && !filters.is_empty()
+                {
+                    cond = cond.add(attributes::condition(owner, name, filters, drives));
+                    filters.clear();
+                }
+            }
+            other => cond = cond.add(lower_at(other, resolver, false)?),
+        }
+    }
+    Ok(cond)
+}
+
+fn lower_filter(f: &Filter, resolver: &dyn ColumnResolver, whole: bool) -> Result<Condition, SearchError> {
     let owner = resolver.owner();
     let target = match &f.field {
         Field::Standard(name) => resolver.resolve(name, f)?,
-        Field::Custom(name) => return Ok(attributes::condition(owner, name, f)),
+        Field::Custom(name) => return Ok(attributes::condition(owner, name, &[f], whole)),
         Field::Tag => Target::Condition(resolve::tag(owner, &f.predicate)?),
         // `Catalog::validate` leaves none.
         Field::Segment => {
@@ -150,20 +202,45 @@ fn lower_cast(backend: Backend, f: &Filter, target: Target, cast: Option<&'stati
             p => Condition::all().add(m.expr(col, p)),
         },
         Target::Membership { owner, subquery, column } => {
-            let (negative, positive) = match &f.predicate {
-                Predicate::IsNull => (true, None),
-                Predicate::IsNotNull => (false, None),
-                Predicate::Ne(v) => (true, Some(Predicate::Eq(v.clone()))),
-                Predicate::Nin(vs) => (true, Some(Predicate::In(vs.clone()))),
-                Predicate::NotContains(s) => (true, Some(Predicate::Contains(s.clone()))),
-                p => (false, Some(p.clone())),
-            };
+            let (negative, positive) = positive_of(&f.predicate);
             let mut sub = *subquery;
             if let Some(p) = positive {
                 sub.and_where(m.expr(column, &p));
             }
             Condition::all().add(if negative { owner.not_in_subquery(sub) } else { owner.in_subquery(sub) })
         }
+    }
+}
+
+/// Positive filters on one to-many target that must hold on the same related row: one
+/// membership, `owner IN (subquery WHERE each filter's test)`.
+fn lower_membership_all(
+    backend: Backend,
+    filters: &[&Filter],
+    owner: Expr,
+    mut subquery: SelectStatement,
+    column: Expr,
+    cast: Option<&'static str>,
+) -> Condition {
+    for f in filters {
+        let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, backend, cast };
+        if let (false, Some(p)) = positive_of(&f.predicate) {
+            subquery.and_where(m.expr(column.clone(), &p));
+        }
+    }
+    Condition::all().add(owner.in_subquery(subquery))
+}
+
+/// Whether a predicate on a relation is the rows outside a positive match, and that match
+/// (`None`: any related row).
+fn positive_of(predicate: &Predicate) -> (bool, Option<Predicate>) {
+    match predicate {
+        Predicate::IsNull => (true, None),
+        Predicate::IsNotNull => (false, None),
+        Predicate::Ne(v) => (true, Some(Predicate::Eq(v.clone()))),
+        Predicate::Nin(vs) => (true, Some(Predicate::In(vs.clone()))),
+        Predicate::NotContains(s) => (true, Some(Predicate::Contains(s.clone()))),
+        p => (false, Some(p.clone())),
     }
 }
 

@@ -5,10 +5,12 @@
 
 use sea_query::{Condition, DynIden, Expr, ExprTrait, IntoIden, Query as Select, SelectStatement};
 
-use super::{ColumnResolver, lower};
+use super::{ColumnResolver, lower_at};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
-use crate::domain::search::{Catalog, Membership, Needs, Predicate, Resource, Scalar, SearchError};
+use crate::domain::search::{
+    Catalog, Field, Filter, Membership, Needs, Predicate, Query, Resource, Scalar, SearchError,
+};
 use crate::domain::segment::SavedSegment;
 use crate::store::search::saved_segments;
 use crate::store::{Backend, Exec, Store, StoreResult, data_attributes};
@@ -62,6 +64,16 @@ impl Owner {
 
     pub fn with_role(self, role: impl IntoIden) -> Self {
         Owner { role: Some(role.into_iden()), ..self }
+    }
+
+    /// Whether `q` is a test on a column of the searched row itself, never a membership: on
+    /// contacts, a standard field other than a text search (`~ !~ ^ $` may be a trigram
+    /// lookup). Other resources resolve some standard fields to relations; none is plain here.
+    pub(super) fn is_plain_column(&self, q: &Query) -> bool {
+        self.model == super::attributes::model_code(Model::Contact)
+            && matches!(q, Query::Filter(Filter { field: Field::Standard(_), predicate, .. })
+                if !matches!(predicate, Predicate::Contains(_) | Predicate::NotContains(_)
+                    | Predicate::StartsWith(_) | Predicate::EndsWith(_)))
     }
 
     /// The searched row's `id`.
@@ -132,8 +144,12 @@ pub(crate) fn tag(owner: &Owner, predicate: &Predicate) -> Result<Condition, Sea
 }
 
 /// The members of one segment: rows of its person type that its query matches.
-pub(crate) fn membership(resolver: &dyn ColumnResolver, m: &Membership) -> Result<Condition, SearchError> {
-    let query = lower(&m.query, resolver)?;
+pub(crate) fn membership(
+    resolver: &dyn ColumnResolver,
+    m: &Membership,
+    whole: bool,
+) -> Result<Condition, SearchError> {
+    let query = lower_at(&m.query, resolver, whole)?;
     let owner = resolver.owner();
     Ok(match (m.role, &owner.role) {
         (Some(role), Some(column)) => Condition::all().add(owner.col(column).eq(role.as_str())).add(query),
@@ -149,7 +165,7 @@ pub(crate) fn segment(
     segment: &SavedSegment,
 ) -> Result<Condition, SearchError> {
     match catalog.membership(segment)? {
-        Some(members) => membership(resolver, &members),
+        Some(members) => membership(resolver, &members, false),
         None => Ok(never()),
     }
 }
@@ -161,11 +177,12 @@ pub(crate) fn segments(
     resolver: &dyn ColumnResolver,
     negated: bool,
     segments: &[Option<Membership>],
+    whole: bool,
 ) -> Result<Condition, SearchError> {
     let mut any = Condition::any();
     for segment in segments {
         any = any.add(match segment {
-            Some(m) => membership(resolver, m)?,
+            Some(m) => membership(resolver, m, whole)?,
             None => never(),
         });
     }

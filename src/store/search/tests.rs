@@ -156,13 +156,13 @@ fn cases() -> Vec<(serde_json::Value, &'static str, &'static str, &'static str)>
             json!({"field": "custom_attributes.plan", "operator": "^", "value": "PRO_"}),
             "1",
             r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND (("custom_attribute_values"."text_value") ILIKE 'PRO!_%' ESCAPE '!'))"#,
-            r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" LIKE 'PRO!_%' ESCAPE '!')"#,
+            r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'plan' AND "custom_attribute_values"."text_value" IS NOT NULL AND "custom_attribute_values"."text_value" LIKE 'PRO!_%' ESCAPE '!')"#,
         ),
         (
             json!({"field": "custom_attributes.seats", "operator": ">", "value": "6"}),
             "2",
             r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 6)"#,
-            r#"(+"contacts"."id") IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 6)"#,
+            r#""contacts"."id" IN (SELECT "custom_attribute_values"."object_id" FROM "custom_attribute_values" WHERE "custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 6)"#,
         ),
         (
             json!({"field": "unsubscribed_from_emails", "operator": "=", "value": true}),

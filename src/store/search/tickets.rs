@@ -174,7 +174,7 @@ impl ColumnResolver for Resolver {
             "category" => Ok(self.category(f)),
             "state" => Ok(self.state()),
             "_default_title_" | "_default_description_" => {
-                Ok(Target::Condition(attributes::condition(&self.owner, name, f)))
+                Ok(Target::Condition(attributes::condition(&self.owner, name, &[f], false)))
             }
             "tag_ids" | "contact_ids" | "teammate_ids" | "admin_assignee_id" | "team_assignee_id"
             | "open" | "snoozed_until" => {
