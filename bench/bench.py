@@ -565,7 +565,7 @@ def run_one(args, backend, contacts, scenarios, out_dir):
                     f"{webhooks['drain_per_s']}/s over {webhooks['drain_s']} s")
             log(f"  {scenario['name']:<25} server {srv['rps']:>9.0f} req/s  reference {ref['rps']:>9.0f} req/s"
                 f"  ratio {entry['rps_ratio']:.3f}  p99 x{entry['p99_ratio']}  errors {srv['errors']}")
-        controls = time_controls(base, token, load)
+        controls = time_controls(base, token, load) if args.controls else None
         if controls:
             result["controls"] = controls
             log(f"  controls: snapshot {controls['snapshot_ms']} ms, restore {controls['restore_ms']} ms, "
@@ -679,6 +679,9 @@ def main():
                         help="conversations to load through the API (default: one per 10 contacts)")
     parser.add_argument("--tickets", type=int,
                         help="tickets to load through the API (default: one per 10 contacts)")
+    parser.add_argument("--no-controls", dest="controls", action="store_false",
+                        help="skip timing snapshot, restore and reset after the scenarios (at 1M a restore "
+                             "outlasts the 10-minute request timeout)")
     parser.add_argument("--load-concurrency", type=int, default=16)
     parser.add_argument("--direct-above", type=int, default=100_000,
                         help="above this many contacts, write contacts by direct import into the database")
