@@ -92,6 +92,7 @@ pub async fn contacts(
     let mut counts = Counts { batches: 0, tag_links: 0, company_links: 0, link_failures: 0 };
     let mut reported = Instant::now();
     let mut done = 0u64;
+    let mut analyzed_at = 0u64;
     while let Some(item) = batches.recv().await {
         let batch = match item {
             Ok(batch) => batch,
@@ -101,6 +102,15 @@ pub async fn contacts(
                 continue;
             }
         };
+        // As `switchboard import` does: PostgreSQL's statistics refreshed after the first batch
+        // and whenever the import has doubled, or its lookups by key are planned as reads of the
+        // whole workspace (the load slowed to ~1,000/s by 400k).
+        if done > 0 && done >= 2 * analyzed_at {
+            if let Err(e) = direct.store.refresh_import_statistics().await {
+                eprintln!("  statistics not refreshed: {e}");
+            }
+            analyzed_at = done;
+        }
         let size = batch.changes.len() as u64;
         let ids = match direct.store.import_contacts(direct.workspace_id, &batch.changes).await {
             Ok(ids) => ids,
