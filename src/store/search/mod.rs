@@ -132,39 +132,43 @@ pub(crate) fn lower_at(
     }
 }
 
+/// A positive filter on a custom attribute, and the attribute's name.
+fn positive_attribute(q: &Query) -> Option<(&str, &Filter)> {
+    match q {
+        Query::Filter(f @ Filter { field: Field::Custom(name), .. }) if !f.predicate.is_negative() => {
+            Some((name.as_str(), f))
+        }
+        _ => None,
+    }
+}
+
 /// An AND group. Its positive filters on one custom attribute are one membership (an object
 /// has one value per attribute, so `mrr > 4990 AND mrr < 5000` is one range of the index, not
 /// two lists of which one holds most of the workspace). Where that membership is the group's
 /// only one, it may drive the search (see [`attributes::condition`]).
 fn lower_and(items: &[Query], resolver: &dyn ColumnResolver, whole: bool) -> Result<Condition, SearchError> {
-    let mut attributes: Vec<(&str, Vec<&Filter>)> = Vec::new();
-    let mut rest = Vec::new();
-    for item in items {
-        match item {
-            Query::Filter(f @ Filter { field: Field::Custom(name), .. }) if !f.predicate.is_negative() => {
-                match attributes.iter_mut().find(|(n, _)| n == name) {
-                    Some((_, same)) => same.push(f),
-                    None => attributes.push((name.as_str(), vec![f])),
-                }
-            }
-            other => rest.push(other),
+    let mut by_attribute: Vec<(&str, Vec<&Filter>)> = Vec::new();
+    for (name, f) in items.iter().filter_map(positive_attribute) {
+        match by_attribute.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, same)) => same.push(f),
+            None => by_attribute.push((name, vec![f])),
         }
     }
     let owner = resolver.owner();
-    let drives = whole && attributes.len() == 1 && rest.iter().all(|q| owner.is_plain_column(q));
+    let drives = whole
+        && by_attribute.len() == 1
+        && items.iter().all(|q| positive_attribute(q).is_some() || owner.is_plain_column(q));
     // In the items' order: an attribute's membership where its first filter was.
     let mut cond = Condition::all();
     for item in items {
-        match item {
-            Query::Filter(f @ Filter { field: Field::Custom(name), .. }) if !f.predicate.is_negative() => {
-                if let Some((_, filters)) = attributes.iter_mut().find(|(n, _)| n == name)
-                    && !filters.is_empty()
-                {
-                    cond = cond.add(attributes::condition(owner, name, filters, drives));
-                    filters.clear();
+        match positive_attribute(item) {
+            Some((name, _)) => {
+                if let Some(at) = by_attribute.iter().position(|(n, _)| *n == name) {
+                    let (name, filters) = by_attribute.remove(at);
+                    cond = cond.add(attributes::condition(owner, name, &filters, drives));
                 }
             }
-            other => cond = cond.add(lower_at(other, resolver, false)?),
+            None => cond = cond.add(lower_at(item, resolver, false)?),
         }
     }
     Ok(cond)

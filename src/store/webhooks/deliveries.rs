@@ -6,7 +6,7 @@
 //! `next_attempt_ms` to the lease's end, so a claim left by a killed process is due again then.
 //! Its outcome is written only while the claim holds (same status and attempt count).
 
-use sea_query::{Cond, Expr, ExprTrait, LockBehavior, LockType, Order, Query};
+use sea_query::{CaseStatement, Cond, Expr, ExprTrait, LockBehavior, LockType, Order, Query};
 use serde_json::Value;
 
 use crate::domain::clock::Clock;
@@ -178,12 +178,12 @@ async fn finish_delivered<'a>(
         return Ok(Vec::new());
     }
     let by_id = |value: &dyn Fn(&Finished) -> Expr| -> Expr {
-        let mut arms = delivered.iter().map(|f| (f.claimed.id, value(f)));
-        let (id, first) = arms.next().expect("not empty");
-        arms.fold(Expr::case(WebhookDeliveries::Id.col().eq(id), first), |case, (id, then)| {
-            case.case(WebhookDeliveries::Id.col().eq(id), then)
-        })
-        .into()
+        delivered
+            .iter()
+            .fold(CaseStatement::new(), |case, f| {
+                case.case(WebhookDeliveries::Id.col().eq(f.claimed.id), value(f))
+            })
+            .into()
     };
     let claims_held = delivered.iter().fold(Cond::any(), |any, f| {
         any.add(
