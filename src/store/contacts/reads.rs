@@ -1,7 +1,7 @@
 //! Reads of whole contacts, each with its workspace's API id and its embedded summaries: one
 //! contact, or a page of them.
 
-use sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Condition, Expr, ExprTrait, Order, Query, QueryStatementBuilder, SelectStatement};
 
 use super::summaries::{self, SummaryColumns};
 use super::{ContactPage, in_workspace_unindexed, live};
@@ -10,6 +10,7 @@ use crate::domain::error::{Missing, Rejection};
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::contacts::{ContactRow, Contacts};
 use crate::store::schema::workspaces::Workspaces;
+use crate::store::search::Members;
 use crate::store::search::contacts::ContactSearch;
 use crate::store::{Exec, Store, StoreError, StoreResult};
 
@@ -207,6 +208,52 @@ impl Store {
         let search = ContactSearch::new(conn.backend(), workspace_id);
         let (scope, filter) =
             search.filter(query).map_err(|err| StoreError::Rejected(Rejection::from(err)))?;
-        page_of(&mut conn, workspace_id, scope.add(filter), page).await
+        match search.members(query) {
+            Some(members) => members_page(&mut conn, workspace_id, filter, members, page).await,
+            None => page_of(&mut conn, workspace_id, scope.add(filter), page).await,
+        }
     }
+}
+
+/// Above this many members, a page of one membership walks the workspace's contacts in id order
+/// and probes the membership's index for each, stopping at the page's end (about `limit ×
+/// contacts / members` probes: ~700 for a tag on 7% of a million contacts). At or below it,
+/// the page starts from the members: a lookup each and a sort of them all (under ~10 ms).
+const WALK_ABOVE: i64 = 5_000;
+
+/// A page of a search that is one membership alone ([`Members`]), counted from the membership's
+/// index: every member, less the archived contacts among them (found from the workspace's
+/// archived contacts, a probe each), so that no live member's row is read to count it. The
+/// count comes first and says how to read the page.
+async fn members_page(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    filter: Condition,
+    members: Members,
+    page: Page,
+) -> StoreResult<ContactPage> {
+    let total = match page.total {
+        Some(total) => total,
+        None => {
+            let archived = Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from(Contacts::Table)
+                .and_where(Contacts::WorkspaceId.col().eq(workspace_id))
+                .and_where(Contacts::Archived.col().eq(true))
+                .and_where(members.contain(Expr::col((Contacts::Table, Contacts::Id))))
+                .take();
+            let count = Query::select()
+                .expr(
+                    Expr::SubQuery(None, Box::new(members.count().into_sub_query_statement()))
+                        .sub(Expr::SubQuery(None, Box::new(archived.into_sub_query_statement()))),
+                )
+                .take();
+            db.fetch_scalar(&count).await?
+        }
+    };
+    let filter = match total > WALK_ABOVE {
+        true => live(workspace_id).add(members.contain(Expr::col((Contacts::Table, Contacts::Id)))),
+        false => live(workspace_id).add(filter),
+    };
+    page_of(db, workspace_id, filter, Page { total: Some(total), ..page }).await
 }

@@ -14,9 +14,9 @@
 //! differ, so sqlx's statement cache (by text, with the parameter types of its first use)
 //! never sees one text with two parameter types.
 
-use sea_query::{Condition, ExprTrait, Query as Select};
+use sea_query::{Condition, Expr, ExprTrait, Query as Select, SelectStatement};
 
-use super::{Owner, Target, lower_cast, lower_membership_all};
+use super::{Members, Owner, Target, lower_cast, lower_membership_all, matching_all};
 use crate::domain::data_attribute::Model;
 use crate::domain::search::{FieldType, Filter};
 use crate::store::Backend;
@@ -35,12 +35,10 @@ pub(crate) fn model_code(model: Model) -> i16 {
     }
 }
 
-/// The condition of `filters` (one, or several positive ones that must all hold) on the custom
-/// attribute `name` of the owner's rows. `drives`: the membership is the only one of the
-/// statement and may drive it on SQLite.
-pub(crate) fn condition(owner: &Owner, name: &str, filters: &[&Filter], drives: bool) -> Condition {
-    let f = filters[0];
-    let (column, cast) = match (f.def.ty, owner.backend) {
+/// The attribute's typed index: the owners of values of `name` (before any filter), the value
+/// column of the attribute's type, and the cast a value goes through.
+fn index_of(owner: &Owner, name: &str, ty: FieldType) -> (SelectStatement, Values, Option<&'static str>) {
+    let (column, cast) = match (ty, owner.backend) {
         (FieldType::String, _) => (Values::TextValue, None),
         (FieldType::Boolean, _) => (Values::BoolValue, None),
         (FieldType::Float, Backend::Postgres) => {
@@ -58,6 +56,24 @@ pub(crate) fn condition(owner: &Owner, name: &str, filters: &[&Filter], drives: 
         .and_where(Values::Name.col().eq(name))
         .and_where(column.col().is_not_null())
         .take();
+    (owners, column, cast)
+}
+
+/// The owners (`object_id`) whose value of `name` passes every one of `filters`, all positive:
+/// one range of the typed index, one row per owner.
+pub(crate) fn owners_matching(owner: &Owner, name: &str, filters: &[&Filter]) -> Members {
+    let (owners, column, cast) = index_of(owner, name, filters[0].def.ty);
+    Members {
+        owners: matching_all(owner.backend, filters, owners, column.col(), cast),
+        owner: Expr::col((Values::Table, Values::ObjectId)),
+    }
+}
+
+/// The condition of `filters` (one, or several positive ones that must all hold) on the custom
+/// attribute `name` of the owner's rows. `drives`: the membership is the only one of the
+/// statement and may drive it on SQLite.
+pub(crate) fn condition(owner: &Owner, name: &str, filters: &[&Filter], drives: bool) -> Condition {
+    let (owners, column, cast) = index_of(owner, name, filters[0].def.ty);
     // SQLite, without statistics, takes an `id IN (list)` as a constraint on the rowid and
     // drives the search from the list: a lookup per listed owner, which is what a lone
     // membership wants (5 ms for 1,600 owners among 1M contacts, against 190 ms to walk the

@@ -68,6 +68,12 @@ impl ContactSearch {
         Ok((scope, condition))
     }
 
+    /// The members of `query` where it is one membership alone: a tag, or positive filters on
+    /// one custom attribute.
+    pub(crate) fn members(&self, query: &Query) -> Option<crate::store::search::Members> {
+        crate::store::search::lone_membership(query, self)
+    }
+
     /// Membership of `segment`: its saved query, for contacts of its person type. A company
     /// segment has no contacts.
     pub(crate) fn segment_condition(&self, segment: &SavedSegment) -> Result<Condition, SearchError> {

@@ -222,17 +222,77 @@ fn lower_membership_all(
     backend: Backend,
     filters: &[&Filter],
     owner: Expr,
-    mut subquery: SelectStatement,
+    subquery: SelectStatement,
     column: Expr,
     cast: Option<&'static str>,
 ) -> Condition {
+    Condition::all().add(owner.in_subquery(matching_all(backend, filters, subquery, column, cast)))
+}
+
+/// `subquery` narrowed to the related rows on which each of `filters` (positive) holds.
+fn matching_all(
+    backend: Backend,
+    filters: &[&Filter],
+    mut subquery: SelectStatement,
+    column: Expr,
+    cast: Option<&'static str>,
+) -> SelectStatement {
     for f in filters {
         let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, backend, cast };
         if let (false, Some(p)) = positive_of(&f.predicate) {
             subquery.and_where(m.expr(column.clone(), &p));
         }
     }
-    Condition::all().add(owner.in_subquery(subquery))
+    subquery
+}
+
+/// The members of a search that is one positive membership and nothing else (a tag, or
+/// positive filters on one custom attribute): `owners` selects each member's id once, from
+/// one range of one index, and `owner` is that id's column there. Such a search can be
+/// counted from the index alone, and paged by probing it (see `contacts::reads`).
+pub(crate) struct Members {
+    pub owners: SelectStatement,
+    pub owner: Expr,
+}
+
+impl Members {
+    /// `COUNT(*)` of the owners: read from the index alone.
+    pub fn count(&self) -> SelectStatement {
+        let mut q = self.owners.clone();
+        q.clear_selects().expr(Expr::cust("COUNT(*)"));
+        q
+    }
+
+    /// Whether the searched row `id` is a member: one probe of the index by its owner.
+    pub fn contain(&self, id: Expr) -> Expr {
+        Expr::exists(self.owners.clone().and_where(self.owner.clone().eq(id)).take())
+    }
+}
+
+/// [`Members`] of `q`, where `q` is one positive membership alone: `tag_id =` a tag of the
+/// workspace, or positive filters on one custom attribute (alone or in an AND group).
+pub(crate) fn lone_membership(q: &Query, resolver: &dyn ColumnResolver) -> Option<Members> {
+    let owner = resolver.owner();
+    match q {
+        Query::Filter(Filter { field: Field::Tag, predicate: Predicate::Eq(Scalar::Str(tag)), .. }) => {
+            resolve::tagged(owner, crate::domain::ids::parse_numeric(tag)?)
+        }
+        Query::Filter(_) => {
+            let (name, f) = positive_attribute(q)?;
+            Some(attributes::owners_matching(owner, name, &[f]))
+        }
+        Query::Group { operator: GroupOp::And, items } if !items.is_empty() => {
+            let filters: Vec<(&str, &Filter)> =
+                items.iter().map(positive_attribute).collect::<Option<_>>()?;
+            let name = filters[0].0;
+            if filters.iter().any(|(n, _)| *n != name) {
+                return None;
+            }
+            let filters: Vec<&Filter> = filters.into_iter().map(|(_, f)| f).collect();
+            Some(attributes::owners_matching(owner, name, &filters))
+        }
+        _ => None,
+    }
 }
 
 /// Whether a predicate on a relation is the rows outside a positive match, and that match

@@ -5,7 +5,7 @@
 
 use sea_query::{Condition, DynIden, Expr, ExprTrait, IntoIden, Query as Select, SelectStatement};
 
-use super::{ColumnResolver, lower_at};
+use super::{ColumnResolver, Members, lower_at};
 use crate::domain::data_attribute::Model;
 use crate::domain::ids;
 use crate::domain::search::{
@@ -141,6 +141,25 @@ pub(crate) fn tag(owner: &Owner, predicate: &Predicate) -> Result<Condition, Sea
         Predicate::IsNotNull => Condition::all().add(id.in_subquery(tagged(None))),
         _ => return Err(SearchError::for_field("tag_id", "tag_id supports only the = and != operators")),
     })
+}
+
+/// The owners tagged with `tag`, a tag of the workspace (a tag of another names none): each
+/// once, from the taggings' `(tag_id, owner)` index.
+pub(crate) fn tagged(owner: &Owner, tag: i64) -> Option<Members> {
+    let (taggings, tagged_one) = owner.taggings?;
+    let of_workspace = Select::select()
+        .expr(Expr::cust("1"))
+        .from("tags")
+        .and_where(Expr::col(("tags", "id")).eq(tag))
+        .and_where(Expr::col(("tags", "workspace_id")).eq(owner.workspace_id))
+        .take();
+    let owners = Select::select()
+        .column((taggings, tagged_one))
+        .from(taggings)
+        .and_where(Expr::col((taggings, "tag_id")).eq(tag))
+        .and_where(Expr::exists(of_workspace))
+        .take();
+    Some(Members { owners, owner: Expr::col((taggings, tagged_one)) })
 }
 
 /// The members of one segment: rows of its person type that its query matches.
