@@ -357,6 +357,47 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_membership_is_a_tag_or_positive_filters_on_one_attribute() {
+        let lone = |query: Json| {
+            let query = catalog().parse_and_validate(&query).expect("valid");
+            ContactSearch::new(Backend::Sqlite, 1).members(&query).map(|m| {
+                m.count().to_string(SqliteQueryBuilder).split_once(" WHERE ").expect("a WHERE").1.to_owned()
+            })
+        };
+        let seats =
+            |op: &str, v: i64| json!({"field": "custom_attributes.seats", "operator": op, "value": v});
+        assert_eq!(
+            lone(json!({"field": "tag_id", "operator": "=", "value": "7"})).as_deref(),
+            Some(
+                r#""contact_tags"."tag_id" = 7 AND EXISTS(SELECT 1 FROM "tags" WHERE "tags"."id" = 7 AND "tags"."workspace_id" = 1)"#
+            )
+        );
+        assert_eq!(
+            lone(json!({"operator": "AND", "value": [seats(">", 3), seats("<", 9)]})).as_deref(),
+            Some(
+                r#""custom_attribute_values"."workspace_id" = 1 AND "custom_attribute_values"."model" = 1 AND "custom_attribute_values"."name" = 'seats' AND "custom_attribute_values"."num_value" IS NOT NULL AND "custom_attribute_values"."num_value" > 3 AND "custom_attribute_values"."num_value" < 9"#
+            )
+        );
+        assert!(
+            lone(json!({"field": "custom_attributes.plan", "operator": "IN", "value": ["pro", "free"]}))
+                .is_some()
+        );
+        for not_lone in [
+            json!({"field": "tag_id", "operator": "!=", "value": "7"}),
+            json!({"field": "tag_id", "operator": "=", "value": "x"}),
+            seats("!=", 3),
+            json!({"operator": "AND", "value": [seats(">", 3), seats("!=", 5)]}),
+            json!({"operator": "AND", "value": [seats(">", 3),
+                {"field": "custom_attributes.plan", "operator": "=", "value": "pro"}]}),
+            json!({"operator": "AND", "value": [seats(">", 3), {"field": "role", "operator": "=", "value": "user"}]}),
+            json!({"operator": "OR", "value": [seats(">", 3), seats("<", 1)]}),
+            json!({"field": "segment_id", "operator": "=", "value": "seg"}),
+        ] {
+            assert_eq!(lone(not_lone.clone()), None, "{not_lone}");
+        }
+    }
+
+    #[test]
     fn segments_do_not_nest() {
         let s = search(Backend::Sqlite);
         let nested = SavedSegment {
