@@ -10,8 +10,8 @@ use crate::domain::error::{Missing, Rejection};
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::contacts::{ContactRow, Contacts};
 use crate::store::schema::workspaces::Workspaces;
-use crate::store::search::Members;
 use crate::store::search::contacts::ContactSearch;
+use crate::store::search::{ColumnResolver, Members, attributes};
 use crate::store::{Exec, Store, StoreError, StoreResult};
 
 row_struct! {
@@ -206,9 +206,11 @@ impl Store {
     ) -> StoreResult<ContactPage> {
         let mut conn = self.conn().await?;
         let search = ContactSearch::new(conn.backend(), workspace_id);
+        let mut query = query.clone();
+        attributes::match_values(&mut conn, search.owner(), &mut query).await?;
         let (scope, filter) =
-            search.filter(query).map_err(|err| StoreError::Rejected(Rejection::from(err)))?;
-        match search.members(query) {
+            search.filter(&query).map_err(|err| StoreError::Rejected(Rejection::from(err)))?;
+        match search.members(&query) {
             Some(members) => members_page(&mut conn, workspace_id, filter, members, page).await,
             None => page_of(&mut conn, workspace_id, scope.add(filter), page).await,
         }

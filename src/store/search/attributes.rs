@@ -14,13 +14,16 @@
 //! differ, so sqlx's statement cache (by text, with the parameter types of its first use)
 //! never sees one text with two parameter types.
 
-use sea_query::{Condition, Expr, ExprTrait, Query as Select, SelectStatement};
+use sea_query::{
+    CommonTableExpression, Condition, Expr, ExprTrait, Query as Select, QueryStatementBuilder,
+    SelectStatement, UnionType, WithClause,
+};
 
-use super::{Members, Owner, Target, lower_cast, lower_membership_all, matching_all};
+use super::{Matcher, Members, Owner, Target, lower_cast, lower_membership_all, matching_all};
 use crate::domain::data_attribute::Model;
-use crate::domain::search::{FieldType, Filter};
-use crate::store::Backend;
+use crate::domain::search::{Field, FieldType, Filter, Predicate, Query, Scalar};
 use crate::store::schema::custom_attribute_values::CustomAttributeValues as Values;
+use crate::store::{Backend, Exec, StoreResult};
 
 /// Tickets' code in `custom_attribute_values.model` (migration 0026): their
 /// `ticket_attributes`, by the ticket's conversation id.
@@ -94,4 +97,122 @@ pub(crate) fn condition(owner: &Owner, name: &str, filters: &[&Filter], drives: 
         ),
         _ => lower_membership_all(owner.backend, filters, id, owners, column.col(), cast),
     }
+}
+
+/// The most distinct values of a string attribute that a text match reads to rewrite itself.
+const FEW_VALUES: i64 = 1_000;
+
+/// `~ !~ ^ $` on a custom string attribute, where the workspace holds at most [`FEW_VALUES`]
+/// distinct values of it (a plan, a city, an industry), rewritten as `IN` (`NIN` for `!~`)
+/// of the values that match: the pattern is tested once per distinct value, not once per
+/// owner, and the members are ranges of the index, which a lone membership counts from the
+/// index alone. An attribute with more values keeps its filter, a LIKE over every value.
+/// The values are read by skipping through the index (one seek per distinct value) with
+/// the same LIKE (ILIKE) the filter would have run, so no answer changes.
+pub(crate) async fn match_values(db: &mut impl Exec, owner: &Owner, query: &mut Query) -> StoreResult<()> {
+    let mut texts: Vec<(String, Predicate)> = Vec::new();
+    collect_text_matches(query, &mut texts);
+    let mut found: Vec<((String, Predicate), Vec<Scalar>)> = Vec::new();
+    for (name, positive) in texts {
+        if let Some(values) = matching_values(db, owner, &name, &positive).await? {
+            found.push(((name, positive), values));
+        }
+    }
+    if !found.is_empty() {
+        rewrite_text_matches(query, &found);
+    }
+    Ok(())
+}
+
+/// A text match on a custom attribute: its name and its positive pattern (`~` for `!~`).
+fn text_match(f: &Filter) -> Option<(&str, Predicate)> {
+    let Field::Custom(name) = &f.field else { return None };
+    match &f.predicate {
+        p @ (Predicate::Contains(_) | Predicate::StartsWith(_) | Predicate::EndsWith(_)) => {
+            Some((name, p.clone()))
+        }
+        Predicate::NotContains(s) => Some((name, Predicate::Contains(s.clone()))),
+        _ => None,
+    }
+}
+
+fn collect_text_matches(q: &Query, out: &mut Vec<(String, Predicate)>) {
+    match q {
+        Query::Filter(f) => {
+            if let Some((name, p)) = text_match(f)
+                && !out.iter().any(|(n, q)| n == name && *q == p)
+            {
+                out.push((name.to_owned(), p));
+            }
+        }
+        Query::Group { items, .. } => items.iter().for_each(|item| collect_text_matches(item, out)),
+        Query::Segments { segments, .. } => {
+            segments.iter().flatten().for_each(|m| collect_text_matches(&m.query, out))
+        }
+    }
+}
+
+fn rewrite_text_matches(q: &mut Query, found: &[((String, Predicate), Vec<Scalar>)]) {
+    match q {
+        Query::Filter(f) => {
+            let Some((name, positive)) = text_match(f) else { return };
+            let Some((_, values)) = found.iter().find(|((n, p), _)| n == name && *p == positive) else {
+                return;
+            };
+            f.predicate = match f.predicate {
+                Predicate::NotContains(_) => Predicate::Nin(values.clone()),
+                _ => Predicate::In(values.clone()),
+            };
+        }
+        Query::Group { items, .. } => items.iter_mut().for_each(|item| rewrite_text_matches(item, found)),
+        Query::Segments { segments, .. } => {
+            segments.iter_mut().flatten().for_each(|m| rewrite_text_matches(&mut m.query, found))
+        }
+    }
+}
+
+/// The distinct values of `name` that `positive` matches, or `None` if there are more than
+/// [`FEW_VALUES`] distinct values. A recursive CTE steps through the typed text index: each
+/// step is `MIN(text_value) > previous`, one seek.
+async fn matching_values(
+    db: &mut impl Exec,
+    owner: &Owner,
+    name: &str,
+    positive: &Predicate,
+) -> StoreResult<Option<Vec<Scalar>>> {
+    let (owners, column, _) = index_of(owner, name, FieldType::String);
+    let smallest = |after: Option<Expr>| {
+        let mut q = owners.clone();
+        q.clear_selects().expr(column.col().min());
+        if let Some(after) = after {
+            q.and_where(column.col().gt(after));
+        }
+        Expr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+    };
+    let previous = Expr::col(("v", "x"));
+    let mut steps = Select::select().expr(smallest(None)).expr(Expr::cust("1")).take();
+    steps.union(
+        UnionType::All,
+        Select::select()
+            .expr(smallest(Some(previous.clone())))
+            .expr(Expr::col(("v", "n")).add(1))
+            .from("v")
+            .and_where(previous.clone().is_not_null())
+            .and_where(Expr::col(("v", "n")).lte(FEW_VALUES))
+            .take(),
+    );
+    let cte = CommonTableExpression::new().query(steps).columns(["x", "n"]).table_name("v").to_owned();
+    let matcher = Matcher { ci: false, backend: owner.backend, cast: None };
+    let values = Select::select()
+        .expr(previous.clone())
+        .expr(matcher.expr(previous.clone(), positive))
+        .from("v")
+        .and_where(previous.is_not_null())
+        .take()
+        .with(WithClause::new().recursive(true).cte(cte).to_owned());
+    let values: Vec<(String, bool)> = db.fetch_all(&values).await?;
+    if values.len() as i64 > FEW_VALUES {
+        return Ok(None);
+    }
+    Ok(Some(values.into_iter().filter(|(_, hit)| *hit).map(|(v, _)| Scalar::Str(v)).collect()))
 }
