@@ -131,6 +131,10 @@ async fn a_lone_membership_counts_and_pages_like_any_search(app: TestApp) {
         ),
         (json!({"field": "custom_attributes.office_city", "operator": "~", "value": "berlin"}), 0),
         (
+            json!({"field": "custom_attributes.office_city", "operator": "!~", "value": "berlin"}),
+            expected(&|_| true),
+        ),
+        (
             json!({"field": "custom_attributes.code", "operator": "~", "value": "599"}),
             expected(&|i| format!("c{i}").contains("599")),
         ),
