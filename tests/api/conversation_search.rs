@@ -87,6 +87,11 @@ async fn search_every_kind_of_field(app: TestApp) {
         (json!({"field": "conversation_rating.score", "operator": "=", "value": 5}), vec![]),
         (json!({"field": "conversation_rating.admin_d", "operator": "=", "value": me}), vec![]),
         (json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"}), vec![&a]),
+        // Text matches on a custom string of few values become the values they match.
+        (json!({"field": "custom_attributes.plan", "operator": "~", "value": "PR"}), vec![&a]),
+        (json!({"field": "custom_attributes.plan", "operator": "$", "value": "ro"}), vec![&a]),
+        (json!({"field": "custom_attributes.plan", "operator": "!~", "value": "pr"}), vec![&b, &c]),
+        (json!({"field": "custom_attributes.plan", "operator": "~", "value": "x"}), vec![]),
         (json!({"field": "created_at", "operator": ">", "value": "1306054154"}), vec![&a, &b, &c]),
         (
             json!({"operator": "AND", "value": [

@@ -29,7 +29,7 @@ use crate::store::schema::messages::Messages;
 use crate::store::schema::tags::Tags;
 use crate::store::schema::tickets::Tickets;
 use crate::store::search::conversations::Resolver;
-use crate::store::search::{has_selective_filter, lower, workspace_is};
+use crate::store::search::{ColumnResolver, attributes, has_selective_filter, lower, workspace_is};
 use crate::store::{Backend, Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 impl ConversationRow {
@@ -521,8 +521,10 @@ impl Store {
     ) -> StoreResult<ConversationPage> {
         let mut conn = self.conn().await?;
         let resolver = Resolver::new(conn.backend(), workspace_id, now());
-        let filter = lower(query, &resolver).map_err(|err| StoreError::Rejected(err.into()))?;
-        let selective = has_selective_filter(query, &["id", "contact_ids"]);
+        let mut query = query.clone();
+        attributes::match_values(&mut conn, resolver.owner(), &mut query).await?;
+        let filter = lower(&query, &resolver).map_err(|err| StoreError::Rejected(err.into()))?;
+        let selective = has_selective_filter(&query, &["id", "contact_ids"]);
         page(&mut conn, workspace_id, selective, filter, after, limit).await
     }
 }
