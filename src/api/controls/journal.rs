@@ -3,7 +3,8 @@
 //! The journal is kept in this process's memory, not in the database: recording a request
 //! costs a lock, a push and a copy of its bodies into buffers the journal reuses, where a row
 //! per request would add a write to every read. Behind a load balancer each process shows the requests it
-//! served. It holds the last `journal_size` requests per workspace (`--journal-size`).
+//! served. It holds the last `journal_size` requests per workspace (`--journal-size`), and at
+//! most [`BODY_BYTES_MAX`] of their bodies.
 //!
 //! No header is recorded, and the workspace's access token is replaced wherever else it shows
 //! (path, query, bodies) with `[redacted]`.
@@ -73,10 +74,36 @@ fn refill(mut buffer: Vec<u8>, bytes: &[u8]) -> Vec<u8> {
     buffer
 }
 
+/// The most bytes of bodies a workspace's journal keeps: the oldest requests go first beyond
+/// it, so that large answers (a search page is ~100 KB) do not hold `journal_size` times their
+/// size in memory (1,000 pages: 100 MB, per workspace).
+pub(crate) const BODY_BYTES_MAX: usize = 32 * 1024 * 1024;
+
+impl Entry {
+    fn body_bytes(&self) -> usize {
+        self.request_body.len() + self.response_body.as_ref().map_or(0, Vec::len)
+    }
+}
+
+/// A workspace's requests, oldest first, and the bytes of their bodies.
+#[derive(Default)]
+struct Recent {
+    entries: VecDeque<Entry>,
+    body_bytes: usize,
+}
+
+impl Recent {
+    fn pop_oldest(&mut self) -> Option<Entry> {
+        let oldest = self.entries.pop_front()?;
+        self.body_bytes -= oldest.body_bytes();
+        Some(oldest)
+    }
+}
+
 pub struct Journal {
     capacity: usize,
     next_id: AtomicU64,
-    workspaces: Mutex<HashMap<i64, VecDeque<Entry>>>,
+    workspaces: Mutex<HashMap<i64, Recent>>,
 }
 
 impl Journal {
@@ -94,8 +121,16 @@ impl Journal {
     /// allocator more than the copy does (BENCHMARKS.md).
     fn push(&self, workspace_id: i64, mut entry: Entry, request_body: &[u8], response_body: Option<&[u8]>) {
         let mut workspaces = self.workspaces.lock().unwrap_or_else(|e| e.into_inner());
-        let entries = workspaces.entry(workspace_id).or_default();
-        let mut evicted = if entries.len() >= self.capacity { entries.pop_front() } else { None };
+        let recent = workspaces.entry(workspace_id).or_default();
+        let mut evicted = if recent.entries.len() >= self.capacity { recent.pop_oldest() } else { None };
+        // Beyond the byte budget, older requests go too (all of them, for one larger than it).
+        let bytes = request_body.len() + response_body.map_or(0, <[u8]>::len);
+        let mut over_budget = Vec::new();
+        while recent.body_bytes + bytes > BODY_BYTES_MAX
+            && let Some(old) = recent.pop_oldest()
+        {
+            over_budget.push(old);
+        }
         let (request_buffer, response_buffer) = match &mut evicted {
             Some(old) => {
                 (std::mem::take(&mut old.request_body), old.response_body.take().unwrap_or_default())
@@ -104,10 +139,12 @@ impl Journal {
         };
         entry.request_body = refill(request_buffer, request_body);
         entry.response_body = response_body.map(|body| refill(response_buffer, body));
-        entries.push_back(entry);
+        recent.body_bytes += entry.body_bytes();
+        recent.entries.push_back(entry);
         drop(workspaces);
-        // The rest of the oldest entry is freed after the lock is released.
+        // The rest of the oldest entries is freed after the lock is released.
         drop(evicted);
+        drop(over_budget);
     }
 
     /// Forgets the workspace's requests; how many there were.
@@ -115,7 +152,7 @@ impl Journal {
         let mut workspaces = self.workspaces.lock().unwrap_or_else(|e| e.into_inner());
         let removed = workspaces.remove(&workspace_id);
         drop(workspaces);
-        removed.map_or(0, |entries| entries.len())
+        removed.map_or(0, |recent| recent.entries.len())
     }
 }
 
@@ -269,7 +306,7 @@ async fn list(
     let recorded = workspaces
         .get(&ctx.workspace_id)
         .into_iter()
-        .flat_map(|entries| entries.iter().rev())
+        .flat_map(|recent| recent.entries.iter().rev())
         .filter(|e| method.as_deref().is_none_or(|m| e.method.as_str().eq_ignore_ascii_case(m)))
         .filter(|e| path.as_deref().is_none_or(|p| path_matches(p, &e.path)))
         .filter(|e| status.is_none_or(|s| e.status == Some(s)))
@@ -294,4 +331,56 @@ async fn list(
 async fn clear(State(state): State<AppState>, ctx: Ctx) -> Reply<Value> {
     let deleted = state.controls.journal.clear(ctx.workspace_id);
     Ok(Json(json!({"type": "request.list", "deleted": deleted})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: u64) -> Entry {
+        Entry {
+            id,
+            at: 0,
+            method: Method::GET,
+            path: "/contacts".into(),
+            query: None,
+            status: Some(200),
+            duration_ms: 0.0,
+            request_id: None,
+            request_body: Vec::new(),
+            response_body: None,
+        }
+    }
+
+    fn ids(journal: &Journal) -> Vec<u64> {
+        let workspaces = journal.workspaces.lock().unwrap();
+        workspaces[&1].entries.iter().map(|e| e.id).collect()
+    }
+
+    #[test]
+    fn the_journal_keeps_its_last_requests_within_a_byte_budget() {
+        let journal = Journal::new(5);
+        for id in 0..7 {
+            journal.push(1, entry(id), b"{}", Some(b"{}"));
+        }
+        assert_eq!(ids(&journal), [2, 3, 4, 5, 6], "by count");
+
+        // Each answer a third of the budget: the oldest go until the new one fits.
+        let third = vec![b'x'; BODY_BYTES_MAX / 3];
+        for id in 7..10 {
+            journal.push(1, entry(id), b"", Some(&third));
+        }
+        assert_eq!(ids(&journal), [7, 8, 9]);
+        journal.push(1, entry(10), b"{}", Some(&third));
+        assert_eq!(ids(&journal), [8, 9, 10]);
+        let bytes = journal.workspaces.lock().unwrap()[&1].body_bytes;
+        assert_eq!(bytes, 3 * third.len() + 2);
+
+        // One larger than the budget is kept alone.
+        journal.push(1, entry(11), b"", Some(&vec![b'y'; BODY_BYTES_MAX + 1]));
+        assert_eq!(ids(&journal), [11]);
+        journal.push(1, entry(12), b"{}", None);
+        assert_eq!(ids(&journal), [12]);
+        assert_eq!(journal.clear(1), 1);
+    }
 }
