@@ -384,6 +384,14 @@ impl TestApp {
         let (status, _, body) = self.send(request).await;
         (status, body)
     }
+
+    /// `POST path` with another workspace's `token`.
+    pub async fn post_as(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let mut request = self.request(Method::POST, path, Some(&body));
+        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let (status, _, body) = self.send(request).await;
+        (status, body)
+    }
 }
 
 /// Asserts an Intercom error list with one error of `code`, and returns that error.

@@ -144,13 +144,7 @@ async fn a_lone_membership_counts_and_pages_like_any_search(app: TestApp) {
 
     // Another workspace's tag names none of this workspace's contacts, and none of its own.
     let other = app.other_workspace().await;
-    let request = axum::http::Request::builder()
-        .method("POST")
-        .uri("/tags")
-        .header("authorization", format!("Bearer {}", other.access_token))
-        .body(axum::body::Body::from(json!({"name": "vip"}).to_string()))
-        .unwrap();
-    let (status, _, theirs) = app.send(request).await;
+    let (status, theirs) = app.post_as(&other.access_token, "/tags", json!({"name": "vip"})).await;
     assert_eq!(status, 200, "{theirs}");
     let theirs = theirs["id"].as_str().unwrap();
     let (_, body) = app

@@ -19,7 +19,7 @@ use sea_query::{
     SelectStatement, UnionType, WithClause,
 };
 
-use super::{Matcher, Members, Owner, Target, lower_cast, lower_membership_all, matching_all};
+use super::{Matcher, Members, Owner, Target, lower_cast, matching_all};
 use crate::domain::data_attribute::Model;
 use crate::domain::search::{Field, FieldType, Filter, Predicate, Query, Scalar};
 use crate::store::schema::custom_attribute_values::CustomAttributeValues as Values;
@@ -95,7 +95,14 @@ pub(crate) fn condition(owner: &Owner, name: &str, filters: &[&Filter], drives: 
             Target::Membership { owner: id, subquery: Box::new(owners), column: column.col() },
             cast,
         ),
-        _ => lower_membership_all(owner.backend, filters, id, owners, column.col(), cast),
+        // Positive filters that must hold on the same value: one range of the index.
+        _ => Condition::all().add(id.in_subquery(matching_all(
+            owner.backend,
+            filters,
+            owners,
+            column.col(),
+            cast,
+        ))),
     }
 }
 

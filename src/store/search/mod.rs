@@ -216,19 +216,6 @@ fn lower_cast(backend: Backend, f: &Filter, target: Target, cast: Option<&'stati
     }
 }
 
-/// Positive filters on one to-many target that must hold on the same related row: one
-/// membership, `owner IN (subquery WHERE each filter's test)`.
-fn lower_membership_all(
-    backend: Backend,
-    filters: &[&Filter],
-    owner: Expr,
-    subquery: SelectStatement,
-    column: Expr,
-    cast: Option<&'static str>,
-) -> Condition {
-    Condition::all().add(owner.in_subquery(matching_all(backend, filters, subquery, column, cast)))
-}
-
 /// `subquery` narrowed to the related rows on which each of `filters` (positive) holds.
 fn matching_all(
     backend: Backend,
