@@ -15,7 +15,7 @@ use serde_json::Value;
 use sqlx::Connection;
 use switchboard::api::{self, ApiConfig, AppState};
 use switchboard::domain::workspace::CreatedWorkspace;
-use switchboard::store::Store;
+use switchboard::store::{Pools, Store};
 use tower::ServiceExt;
 
 use crate::conformance;
@@ -268,9 +268,9 @@ impl TestApp {
     /// Whether every database connection is back in its pool: a PostgreSQL connection whose
     /// request was dropped goes back from a task of its own; SQLite's go back when dropped.
     pub fn connections_idle(&self) -> bool {
-        match &self.store {
-            Store::Postgres(pool) => pool.num_idle() == pool.size() as usize,
-            Store::Sqlite(_) => true,
+        match self.store.pools() {
+            Pools::Postgres(pool) => pool.num_idle() == pool.size() as usize,
+            Pools::Sqlite(_) => true,
         }
     }
 

@@ -49,6 +49,7 @@ mod process;
 mod robustness;
 mod search_bounds;
 mod search_cost;
+mod search_counts;
 mod search_members;
 mod search_property;
 mod segments;

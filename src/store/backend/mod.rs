@@ -5,6 +5,7 @@ pub mod rows;
 pub mod sqlite;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
@@ -15,6 +16,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::domain::error::{Missing, Rejection};
+use crate::store::search::counts::ContactCounts;
 
 pub use rows::{FromSqlite, WhereEq};
 pub use sqlite::SqlitePools;
@@ -102,9 +104,16 @@ impl<T> Scalar for T where
 pub trait Statement: SqlxBinder + RusqliteBinder {}
 impl<T> Statement for T where T: SqlxBinder + RusqliteBinder {}
 
-/// The connection pools; cheap to clone.
+/// The connection pools, and what the process remembers of the database between requests
+/// (the counts of repeated contact searches); cheap to clone.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub struct Store {
+    pools: Pools,
+    contact_counts: Arc<ContactCounts>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Pools {
     Sqlite(SqlitePools),
     Postgres(PgPool),
 }
@@ -130,7 +139,7 @@ impl Store {
     }
 
     pub async fn connect_with(url: &str, durability: SqliteDurability) -> StoreResult<Store> {
-        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let pools = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -142,57 +151,76 @@ impl Store {
                 .connect_with(options)
                 .await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            Store::Postgres(pool)
+            Pools::Postgres(pool)
         } else if url.starts_with("sqlite:") {
-            Store::Sqlite(SqlitePools::open(url, durability).await?)
+            Pools::Sqlite(SqlitePools::open(url, durability).await?)
         } else {
             return Err(StoreError::BadUrl(format!("{url}: expected sqlite://PATH or postgres://...")));
         };
-        Ok(store)
+        Ok(Store::of(pools))
+    }
+
+    fn of(pools: Pools) -> Store {
+        Store { pools, contact_counts: Arc::new(ContactCounts::default()) }
+    }
+
+    pub fn pools(&self) -> &Pools {
+        &self.pools
+    }
+
+    /// The remembered counts of contact searches (`search::counts`).
+    pub(crate) fn contact_counts(&self) -> &ContactCounts {
+        &self.contact_counts
+    }
+
+    /// Keeps at most `entries` remembered counts of contact searches (0: none, every search
+    /// counts its matches).
+    pub fn set_count_cache_size(&mut self, entries: usize) {
+        self.contact_counts = Arc::new(ContactCounts::with_capacity(entries));
     }
 
     /// A SQLite database in memory, gone when the store is dropped: nothing touches the disk.
     pub async fn in_memory() -> StoreResult<Store> {
-        Ok(Store::Sqlite(SqlitePools::open_in_memory().await?))
+        Ok(Store::of(Pools::Sqlite(SqlitePools::open_in_memory().await?)))
     }
 
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite(pools) => pools.close(),
-            Store::Postgres(pool) => pool.close().await,
+        match &self.pools {
+            Pools::Sqlite(pools) => pools.close(),
+            Pools::Postgres(pool) => pool.close().await,
         }
     }
 
     pub fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite(_) => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
+        match &self.pools {
+            Pools::Sqlite(_) => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
         }
     }
 
     /// A pooled connection for reads that need no transaction.
     pub async fn conn(&self) -> StoreResult<Conn> {
-        Ok(match self {
-            Store::Sqlite(pools) => Conn::Sqlite(pools.read().await?),
-            Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        Ok(match &self.pools {
+            Pools::Sqlite(pools) => Conn::Sqlite(pools.read().await?),
+            Pools::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
         })
     }
 
     /// Starts a transaction: a write that touches several rows goes through one. On SQLite it
     /// is a savepoint in a batch that commits in one go with the writes queued beside it.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Store::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        Ok(match &self.pools {
+            Pools::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
+            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
 
     /// For a write of one statement. PostgreSQL needs no transaction for it (`BEGIN` and
     /// `COMMIT` would be two more round trips); on SQLite it joins a batch like any write.
     pub async fn begin_single(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Store::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
-            Store::Postgres(pool) => Tx::PostgresSingle(pool.acquire().await?),
+        Ok(match &self.pools {
+            Pools::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
+            Pools::Postgres(pool) => Tx::PostgresSingle(pool.acquire().await?),
         })
     }
 }

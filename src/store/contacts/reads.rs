@@ -11,6 +11,7 @@ use crate::store::backend::rows::row_struct;
 use crate::store::schema::contacts::{ContactRow, Contacts};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::contacts::ContactSearch;
+use crate::store::search::counts::{ContactCounts, CountQuery};
 use crate::store::search::{ColumnResolver, Members, attributes};
 use crate::store::{Exec, Store, StoreError, StoreResult};
 
@@ -151,6 +152,27 @@ pub(crate) async fn page_of(
     filter: Condition,
     page: Page,
 ) -> StoreResult<ContactPage> {
+    page_counted(db, workspace_id, filter, page, None).await
+}
+
+/// `COUNT(*)` of the contacts matching `filter`.
+fn count_of(filter: Condition) -> SelectStatement {
+    Query::select()
+        .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
+        .from(Contacts::Table)
+        .cond_where(filter)
+        .take()
+}
+
+/// [`page_of`]; where the matches must be counted and `counts` is given, the count is
+/// remembered there (`counted` is `count_of(filter)`).
+async fn page_counted(
+    db: &mut impl Exec,
+    workspace_id: i64,
+    filter: Condition,
+    page: Page,
+    counts: Option<(&ContactCounts, CountQuery)>,
+) -> StoreResult<ContactPage> {
     // The page's ids first, then their rows with summaries: a plan that sorts (a search driven
     // by trigram candidates) would otherwise compute every match's summaries before the LIMIT.
     let mut ids = Query::select();
@@ -172,15 +194,10 @@ pub(crate) async fn page_of(
     let total: i64 = match page.total {
         Some(total) => total,
         None if whole => (page.offset + rows.len() as u64) as i64,
-        None => {
-            db.fetch_scalar(
-                Query::select()
-                    .expr(Expr::col((Contacts::Table, Contacts::Id)).count())
-                    .from(Contacts::Table)
-                    .cond_where(filter),
-            )
-            .await?
-        }
+        None => match counts {
+            Some((counts, counted)) => counts.count(db, workspace_id, counted).await?,
+            None => db.fetch_scalar(&count_of(filter)).await?,
+        },
     };
     let last_id = rows.last().map(|r| r.contact.id);
     let contacts = rows.into_iter().map(|r| assemble(r.contact, r.workspace_code, r.summaries)).collect();
@@ -208,11 +225,31 @@ impl Store {
         let search = ContactSearch::new(conn.backend(), workspace_id);
         let mut query = query.clone();
         attributes::match_values(&mut conn, search.owner(), &mut query).await?;
-        let (scope, filter) =
-            search.filter(&query).map_err(|err| StoreError::Rejected(Rejection::from(err)))?;
-        match search.members(&query) {
-            Some(members) => members_page(&mut conn, workspace_id, filter, members, page).await,
-            None => page_of(&mut conn, workspace_id, scope.add(filter), page).await,
+        let rejected = |err| StoreError::Rejected(Rejection::from(err));
+        let (scope, filter) = search.filter(&query).map_err(rejected)?;
+        let counts = self.contact_counts();
+        if let Some(members) = search.members(&query) {
+            return members_page(&mut conn, counts, workspace_id, filter, members, page).await;
+        }
+        let filter = scope.add(filter);
+        let counted = CountQuery::new(count_of(filter.clone()));
+        let total = match page.total {
+            Some(total) => Some(total),
+            None => counts.known(&mut conn, workspace_id, &counted).await?,
+        };
+        match total {
+            // Many matches, and their number known already: walk the workspace's contacts in
+            // id order, testing each, until the page is full (about `limit × contacts /
+            // matches` rows), instead of reading every match to sort them.
+            Some(total) if total > WALK_ABOVE => {
+                let each = search.row_condition(&query).map_err(rejected)?;
+                let page = Page { total: Some(total), ..page };
+                page_of(&mut conn, workspace_id, live(workspace_id).add(each), page).await
+            }
+            total => {
+                let page = Page { total, ..page };
+                page_counted(&mut conn, workspace_id, filter, page, Some((counts, counted))).await
+            }
         }
     }
 }
@@ -229,6 +266,7 @@ const WALK_ABOVE: i64 = 5_000;
 /// count comes first and says how to read the page.
 async fn members_page(
     db: &mut impl Exec,
+    counts: &ContactCounts,
     workspace_id: i64,
     filter: Condition,
     members: Members,
@@ -250,7 +288,7 @@ async fn members_page(
                         .sub(Expr::SubQuery(None, Box::new(archived.into_sub_query_statement()))),
                 )
                 .take();
-            db.fetch_scalar(&count).await?
+            counts.get(db, workspace_id, CountQuery::new(count)).await?
         }
     };
     let filter = match total > WALK_ABOVE {

@@ -102,8 +102,10 @@ pub const WORKSPACE_DATA: &[Owned] = &[
 /// Workspace-scoped tables that reset and restore leave alone: the workspace, its people and
 /// credentials, its webhook subscriptions (set up like its token), the rate limiter's windows,
 /// the workspace's clock (a test's setting, like its token: a reset or restore does not move
-/// time), and the snapshots themselves.
+/// time), the snapshots themselves, and the versions of contacts that remembered search counts
+/// are checked against (`search::counts`: a version must never come back).
 pub const KEPT: &[&str] = &[
+    "contact_search_versions",
     "workspaces",
     "admins",
     "teams",

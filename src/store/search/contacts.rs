@@ -21,6 +21,10 @@ use crate::store::{Backend, Exec, StoreResult};
 
 pub(crate) use crate::store::search::resolve::never;
 
+/// The alias of the contact a walked page probes (`ContactSearch::row_condition`).
+#[derive(sea_query::Iden)]
+struct Walked;
+
 /// Lowers contact queries of one workspace; with the workspace's catalog, also segments.
 pub(crate) struct ContactSearch {
     /// The searched table, for the fields every resource shares.
@@ -66,6 +70,22 @@ impl ContactSearch {
             false => crate::store::contacts::live(owner.workspace_id),
         };
         Ok((scope, condition))
+    }
+
+    /// The condition of `query` on one row at a time, for a page that walks the workspace's
+    /// contacts in id order: memberships probe their index for the row, and text matches are
+    /// the LIKE alone (no trigram candidates). Read inside `EXISTS` on the walked row, so
+    /// that no filter can choose the statement's index.
+    pub(crate) fn row_condition(&self, query: &Query) -> Result<Condition, SearchError> {
+        let walking = ContactSearch { owner: self.owner.clone().probing(), catalog: self.catalog.clone() };
+        let condition = lower(query, &walking)?;
+        let row = Select::select()
+            .expr(Expr::cust("1"))
+            .from_as(Contacts::Table, Walked)
+            .and_where(Expr::col((Walked, Contacts::Id)).equals((Contacts::Table, Contacts::Id)))
+            .cond_where(condition)
+            .take();
+        Ok(Condition::all().add(Expr::exists(row)))
     }
 
     /// The members of `query` where it is one membership alone: a tag, or positive filters on
@@ -133,16 +153,16 @@ impl ColumnResolver for ContactSearch {
             }
         };
         match self.owner.backend {
-            Backend::Sqlite => {
+            Backend::Sqlite if !self.owner.probing => {
                 Ok(trigram_any(&[f]).map(Target::Condition).unwrap_or(Target::Column(column.col())))
             }
-            Backend::Postgres => Ok(Target::Column(column.col())),
+            _ => Ok(Target::Column(column.col())),
         }
     }
 
     /// SQLite: an OR of `~ ^ $` filters on name, email and phone is one trigram lookup.
     fn resolve_group(&self, operator: GroupOp, items: &[Query]) -> Option<Condition> {
-        if self.owner.backend != Backend::Sqlite || operator != GroupOp::Or {
+        if self.owner.backend != Backend::Sqlite || self.owner.probing || operator != GroupOp::Or {
             return None;
         }
         let filters: Option<Vec<&Filter>> = items

@@ -25,6 +25,7 @@
 //! An expression that can meet values of several types (a JSON field) carries a cast per type.
 
 pub(crate) mod attributes;
+pub(crate) mod counts;
 pub mod companies;
 pub mod contacts;
 pub mod conversations;

@@ -29,6 +29,10 @@ pub(crate) struct Owner {
     taggings: Option<(&'static str, &'static str)>,
     /// The column a segment's person type filters (`contacts.role`).
     role: Option<DynIden>,
+    /// Memberships (a tag, a custom attribute) as a probe of their index for each searched
+    /// row, for a statement that walks the rows and stops at its page's end; otherwise a list
+    /// of the members that the statement reads whole.
+    pub probing: bool,
 }
 
 impl Owner {
@@ -50,6 +54,24 @@ impl Owner {
             model: super::attributes::model_code(model),
             taggings: None,
             role: None,
+            probing: false,
+        }
+    }
+
+    /// Memberships lowered as probes of their index (see `probing`).
+    pub fn probing(self) -> Self {
+        Owner { probing: true, ..self }
+    }
+
+    /// Whether the searched row is among `owners`, whose `column` is the owner's id: `IN` the
+    /// list, or (probing) `EXISTS` a row of it for this one.
+    pub(super) fn among(&self, mut owners: SelectStatement, column: Expr, negative: bool) -> Expr {
+        let id = self.id();
+        match (self.probing, negative) {
+            (true, false) => Expr::exists(owners.and_where(column.eq(id)).take()),
+            (true, true) => Expr::exists(owners.and_where(column.eq(id)).take()).not(),
+            (false, false) => id.in_subquery(owners),
+            (false, true) => id.not_in_subquery(owners),
         }
     }
 
@@ -115,7 +137,7 @@ pub(crate) fn tag(owner: &Owner, predicate: &Predicate) -> Result<Condition, Sea
     let Some((taggings, tagged_one)) = owner.taggings else {
         return Err(SearchError::for_field("tag_id", "'tag_id' is not a searchable field"));
     };
-    let id = owner.col(&owner.id);
+    let among = |q: SelectStatement, negative| owner.among(q, Expr::col((taggings, tagged_one)), negative);
     let tagged = |tag: Option<i64>| {
         let mut q = Select::select();
         q.column((taggings, tagged_one)).from(taggings);
@@ -130,15 +152,15 @@ pub(crate) fn tag(owner: &Owner, predicate: &Predicate) -> Result<Condition, Sea
     };
     Ok(match predicate {
         Predicate::Eq(v) => match tag_id(v) {
-            Some(tag) => Condition::all().add(id.in_subquery(tagged(Some(tag)))),
+            Some(tag) => Condition::all().add(among(tagged(Some(tag)), false)),
             None => never(),
         },
         Predicate::Ne(v) => match tag_id(v) {
-            Some(tag) => Condition::all().add(id.not_in_subquery(tagged(Some(tag)))),
+            Some(tag) => Condition::all().add(among(tagged(Some(tag)), true)),
             None => always(),
         },
-        Predicate::IsNull => Condition::all().add(id.not_in_subquery(tagged(None))),
-        Predicate::IsNotNull => Condition::all().add(id.in_subquery(tagged(None))),
+        Predicate::IsNull => Condition::all().add(among(tagged(None), true)),
+        Predicate::IsNotNull => Condition::all().add(among(tagged(None), false)),
         _ => return Err(SearchError::for_field("tag_id", "tag_id supports only the = and != operators")),
     })
 }

@@ -17,7 +17,7 @@ use sea_query::{Expr, ExprTrait};
 use sqlx::PgPool;
 
 use crate::store::schema::workspaces::RateLimitWindows;
-use crate::store::{Conn, Exec, Store, StoreError, StoreResult, WhereEq};
+use crate::store::{Conn, Exec, Pools, Store, StoreError, StoreResult, WhereEq};
 
 pub const WINDOW_SECONDS: i64 = 10;
 
@@ -86,8 +86,8 @@ impl RateLimiter {
             }
             tally.pending += 1;
             let due = tally.synced_at.is_none_or(|at| at.elapsed() >= SYNC_INTERVAL);
-            let to_send = match store {
-                Store::Postgres(pool) if due => {
+            let to_send = match store.pools() {
+                Pools::Postgres(pool) if due => {
                     tally.synced_at = Some(Instant::now());
                     tally.in_flight += tally.pending;
                     Some((pool.clone(), std::mem::take(&mut tally.pending)))
