@@ -232,7 +232,7 @@ impl Store {
             return members_page(&mut conn, counts, workspace_id, filter, members, page).await;
         }
         let filter = scope.add(filter);
-        let counted = CountQuery::new(count_of(filter.clone()));
+        let counted = CountQuery::new(conn.backend(), count_of(filter.clone()));
         let total = match page.total {
             Some(total) => Some(total),
             None => counts.known(&mut conn, workspace_id, &counted).await?,
@@ -288,7 +288,8 @@ async fn members_page(
                         .sub(Expr::SubQuery(None, Box::new(archived.into_sub_query_statement()))),
                 )
                 .take();
-            counts.get(db, workspace_id, CountQuery::new(count)).await?
+            let count = CountQuery::new(db.backend(), count);
+            counts.get(db, workspace_id, count).await?
         }
     };
     let filter = match total > WALK_ABOVE {

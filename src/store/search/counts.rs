@@ -22,9 +22,11 @@
 use std::sync::Mutex;
 
 use hashlink::LruCache;
-use sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder, SelectStatement, SqliteQueryBuilder};
+use sea_query::{
+    Expr, ExprTrait, PostgresQueryBuilder, Query, QueryStatementBuilder, SelectStatement, SqliteQueryBuilder,
+};
 
-use crate::store::{Exec, StoreResult};
+use crate::store::{Backend, Exec, StoreResult};
 
 /// Counts kept by default: the most recent, each under 16 KB of key.
 const ENTRIES: usize = 1_024;
@@ -62,9 +64,13 @@ pub(crate) struct CountQuery {
 }
 
 impl CountQuery {
-    /// `statement` selects one `COUNT(*)`.
-    pub fn new(statement: SelectStatement) -> CountQuery {
-        let key = statement.to_string(SqliteQueryBuilder);
+    /// `statement` selects one `COUNT(*)`; its key is its text for `backend` and its values.
+    pub fn new(backend: Backend, statement: SelectStatement) -> CountQuery {
+        let (sql, values) = match backend {
+            Backend::Sqlite => statement.build(SqliteQueryBuilder),
+            Backend::Postgres => statement.build(PostgresQueryBuilder),
+        };
+        let key = format!("{sql}\n{:?}", values.0);
         CountQuery { statement, key: (key.len() <= KEY_BYTES_MAX).then_some(key) }
     }
 }
