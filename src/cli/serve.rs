@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// Requests the journal (`/_switchboard/requests`) keeps per workspace (0: none recorded).
     #[arg(long, env = "SWITCHBOARD_JOURNAL_SIZE", default_value_t = ApiConfig::default().journal_size)]
     pub journal_size: usize,
+    /// Contact search counts this process remembers, each reused while the workspace's
+    /// contacts are unchanged (0: every search counts its matches).
+    #[arg(long, env = "SWITCHBOARD_SEARCH_COUNT_CACHE", default_value_t = 1_024)]
+    pub search_count_cache: usize,
     /// Webhook notifications this process sends at once (0: leave delivery to another process
     /// on the same database).
     #[arg(long, env = "SWITCHBOARD_WEBHOOK_CONCURRENCY", default_value_t = WebhookWorker::default().concurrency)]
@@ -72,7 +76,8 @@ pub struct ServeArgs {
 }
 
 pub(super) async fn serve(args: ServeArgs) -> Result<(), CliError> {
-    let store = if args.ephemeral { Store::in_memory().await? } else { args.db.connect().await? };
+    let mut store = if args.ephemeral { Store::in_memory().await? } else { args.db.connect().await? };
+    store.set_count_cache_size(args.search_count_cache);
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     let address = listener.local_addr()?;
     if let Some(created) = store.create_first_workspace("My Workspace", "admin@example.com", "Admin").await? {

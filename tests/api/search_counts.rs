@@ -110,6 +110,21 @@ async fn a_remembered_count_follows_every_write(app: TestApp) {
     answers(&app, &tag_and_role, &select(&live, &tagged)).await;
     answers(&app, &in_segment, &select(&live, &pro)).await;
 
+    // Asked again, a search reads far fewer rows: its count is remembered (one read of the
+    // version) and its page walks the first ids (SQLite's steps; PostgreSQL counts none).
+    let fresh = json!({"operator": "AND", "value": [
+        {"field": "custom_attributes.plan", "operator": "=", "value": "pro"},
+        {"field": "custom_attributes.seats", "operator": ">", "value": 50}]});
+    let steps = async || {
+        let ((status, found), counted) =
+            switchboard::store::count_statements(app.post("/contacts/search", json!({"query": fresh}))).await;
+        assert_eq!(status, 200, "{found}");
+        assert_eq!(found["total_count"], select(&live, &|i| pro(i) && i > 50).len());
+        counted.sqlite_steps
+    };
+    let (counted, remembered) = (steps().await, steps().await);
+    assert!(remembered * 5 < counted, "{counted} SQLite steps counted, {remembered} remembered");
+
     // Writes through the API: an update that leaves the matches, an archive, a delete, an
     // untagging, a new contact that matches.
     let (status, body) =

@@ -28,7 +28,8 @@ use sea_query::{
 
 use crate::store::{Backend, Exec, StoreResult};
 
-/// Counts kept by default: the most recent, each under 16 KB of key.
+/// Counts kept by default (`serve --search-count-cache`): the most recently used, each under
+/// 16 KB of key, so at most ~16 MB.
 const ENTRIES: usize = 1_024;
 /// A longer count statement (a query of hundreds of values) is counted each time.
 const KEY_BYTES_MAX: usize = 16 * 1024;
