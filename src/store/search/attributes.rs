@@ -84,7 +84,11 @@ pub(crate) fn condition(owner: &Owner, name: &str, filters: &[&Filter], drives: 
                 let (negative, positive) = positive_of(&f.predicate);
                 let mut owners = owners;
                 if let Some(p) = positive {
-                    let m = Matcher { ci: f.def.case_insensitive && f.def.ty == FieldType::String, backend: owner.backend, cast };
+                    let m = Matcher {
+                        ci: f.def.case_insensitive && f.def.ty == FieldType::String,
+                        backend: owner.backend,
+                        cast,
+                    };
                     owners.and_where(m.expr(column.col(), &p));
                 }
                 owner.among(owners, object, negative)

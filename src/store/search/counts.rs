@@ -92,7 +92,12 @@ impl ContactCounts {
 
     /// The count of `query` if it is remembered at the contacts' current version (one read of
     /// the version); `None` if it must be counted.
-    pub async fn known(&self, db: &mut impl Exec, workspace_id: i64, query: &CountQuery) -> StoreResult<Option<i64>> {
+    pub async fn known(
+        &self,
+        db: &mut impl Exec,
+        workspace_id: i64,
+        query: &CountQuery,
+    ) -> StoreResult<Option<i64>> {
         let (Some(kept), Some(key)) = (&self.kept, &query.key) else { return Ok(None) };
         let Some(counted) = kept.lock().expect("count cache").get(key).copied() else { return Ok(None) };
         let now: i64 = db.fetch_scalar(&version(workspace_id)).await?;

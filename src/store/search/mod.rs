@@ -25,10 +25,10 @@
 //! An expression that can meet values of several types (a JSON field) carries a cast per type.
 
 pub(crate) mod attributes;
-pub(crate) mod counts;
 pub mod companies;
 pub mod contacts;
 pub mod conversations;
+pub(crate) mod counts;
 pub(crate) mod resolve;
 pub mod saved_segments;
 pub mod tickets;
