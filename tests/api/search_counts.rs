@@ -58,7 +58,8 @@ async fn a_remembered_count_follows_every_write(app: TestApp) {
     let vip: i64 = tag(&app, "vip").await.parse().unwrap();
     // 6,000 users, above the walk's threshold (5,000 matches): "pro" on nine in ten, seats
     // 0..5999, the tag on seven in eight, "Smith" in every third name.
-    let name = |i: usize| if i % 3 == 0 { format!("Ann Smith {i}") } else { format!("Bo Jones {i}") };
+    let name =
+        |i: usize| if i.is_multiple_of(3) { format!("Ann Smith {i}") } else { format!("Bo Jones {i}") };
     let changes: Vec<ContactChanges> = (0..6_000)
         .map(|i| {
             let plan = if i % 10 == 0 { "free" } else { "pro" };
@@ -103,8 +104,8 @@ async fn a_remembered_count_follows_every_write(app: TestApp) {
         {"field": "tag_id", "operator": "=", "value": vip.to_string()},
         {"field": "role", "operator": "=", "value": "user"}]});
     let in_segment = json!({"field": "segment_id", "operator": "=", "value": pro_users});
-    let pro = |i: usize| i % 10 != 0;
-    let jones_or_u1 = |i: usize| i % 3 != 0 || format!("u{i}").contains("u1");
+    let pro = |i: usize| !i.is_multiple_of(10);
+    let jones_or_u1 = |i: usize| !i.is_multiple_of(3) || format!("u{i}").contains("u1");
     answers(&app, &two_attributes, &select(&live, &|i| pro(i) && i > 100)).await;
     answers(&app, &nested, &select(&live, &jones_or_u1)).await;
     answers(&app, &tag_and_role, &select(&live, &tagged)).await;
