@@ -9,7 +9,7 @@
 //! any index: SQLite takes a plain `NOT LIKE` (a million rows in well under a second, where
 //! the candidate set would cost seconds).
 
-use sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query as Select};
+use sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query as Select, QueryStatementBuilder};
 
 use crate::domain::data_attribute::Model;
 use crate::domain::search::{Field, Filter, GroupOp, Needs, Predicate, Query, Resource, SearchError};
@@ -74,8 +74,10 @@ impl ContactSearch {
 
     /// The condition of `query` on one row at a time, for a page that walks the workspace's
     /// contacts in id order: memberships probe their index for the row, and text matches are
-    /// the LIKE alone (no trigram candidates). Read inside `EXISTS` on the walked row, so
-    /// that no filter can choose the statement's index.
+    /// the LIKE alone (no trigram candidates). Read in a scalar subquery on the walked row,
+    /// so that no filter can choose the statement's index: SQLite 3.51 turns an `EXISTS`
+    /// into a join and then drives it from the created_at index of a date range (600 ms to
+    /// sort 40,000 matches at 1M contacts, against 1 ms to walk to the page's end).
     pub(crate) fn row_condition(&self, query: &Query) -> Result<Condition, SearchError> {
         let walking = ContactSearch { owner: self.owner.clone().probing(), catalog: self.catalog.clone() };
         let condition = lower(query, &walking)?;
@@ -85,7 +87,7 @@ impl ContactSearch {
             .and_where(Expr::col((Walked, Contacts::Id)).equals((Contacts::Table, Contacts::Id)))
             .cond_where(condition)
             .take();
-        Ok(Condition::all().add(Expr::exists(row)))
+        Ok(Condition::all().add(Expr::SubQuery(None, Box::new(row.into_sub_query_statement())).is_not_null()))
     }
 
     /// The members of `query` where it is one membership alone: a tag, or positive filters on
