@@ -13,23 +13,7 @@ use switchboard::domain::segment::PersonType;
 
 use crate::common::{TestApp, backend_test};
 use crate::contact_fixtures::{attribute, segment, tag, workspace_id};
-
-/// Every page of a search, followed by its cursor: the ids in order, and each page's total.
-async fn every_page(app: &TestApp, query: &Value) -> (Vec<String>, Vec<i64>) {
-    let (mut ids, mut totals) = (Vec::new(), Vec::new());
-    let mut pagination = json!({"per_page": 150});
-    loop {
-        let (status, body) =
-            app.post("/contacts/search", json!({"query": query, "pagination": pagination})).await;
-        assert_eq!(status, 200, "{query}: {body}");
-        totals.push(body["total_count"].as_i64().unwrap());
-        ids.extend(body["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()));
-        match body["pages"]["next"]["starting_after"].as_str() {
-            Some(cursor) => pagination = json!({"per_page": 150, "starting_after": cursor}),
-            None => return (ids, totals),
-        }
-    }
-}
+use crate::search_members::every_page;
 
 /// Asks `query` twice (counted, then remembered) and checks both answers against `expected`
 /// (the matching ids in creation order).

@@ -17,7 +17,7 @@ use crate::contact_fixtures::{attribute, tag, workspace_id};
 const CITIES: [&str; 5] = ["London", "Londonderry", "Paris", "lONDON", "Ondo_x"];
 
 /// Every page of a search, followed by its cursor: the ids in order, and each page's total.
-async fn every_page(app: &TestApp, query: &Value) -> (Vec<String>, Vec<i64>) {
+pub async fn every_page(app: &TestApp, query: &Value) -> (Vec<String>, Vec<i64>) {
     let (mut ids, mut totals) = (Vec::new(), Vec::new());
     let mut pagination = json!({"per_page": 150});
     loop {
