@@ -12,7 +12,7 @@ use crate::store::schema::contacts::{ContactRow, Contacts};
 use crate::store::schema::workspaces::Workspaces;
 use crate::store::search::contacts::ContactSearch;
 use crate::store::search::counts::{ContactCounts, CountQuery};
-use crate::store::search::{ColumnResolver, Members, attributes};
+use crate::store::search::{ColumnResolver, Members, attributes, has_selective_filter};
 use crate::store::{Exec, Store, StoreError, StoreResult};
 
 row_struct! {
@@ -233,9 +233,19 @@ impl Store {
         }
         let filter = scope.add(filter);
         let counted = CountQuery::new(conn.backend(), count_of(filter.clone()));
-        let total = match page.total {
+        let mut total = match page.total {
             Some(total) => Some(total),
             None => counts.known(&mut conn, workspace_id, &counted).await?,
+        };
+        // Without a filter that names few contacts by an index, the matches may be many: count
+        // them first, so that a page of many is walked rather than sorted from all of them.
+        // With one (an email), the page is read first, and most often holds every match.
+        let counted = match total {
+            None if !has_selective_filter(&query, SELECTIVE) => {
+                total = Some(counts.count(&mut conn, workspace_id, counted).await?);
+                None
+            }
+            _ => Some(counted),
         };
         match total {
             // Many matches, and their number known already: walk the workspace's contacts in
@@ -248,11 +258,14 @@ impl Store {
             }
             total => {
                 let page = Page { total, ..page };
-                page_counted(&mut conn, workspace_id, filter, page, Some((counts, counted))).await
+                page_counted(&mut conn, workspace_id, filter, page, counted.map(|c| (counts, c))).await
             }
         }
     }
 }
+
+/// The contact fields whose `=` or `IN` names few contacts through an index.
+const SELECTIVE: &[&str] = &["id", "email", "external_id"];
 
 /// Above this many members, a page of one membership walks the workspace's contacts in id order
 /// and probes the membership's index for each, stopping at the page's end (about `limit ×
