@@ -1,7 +1,7 @@
 -- The version of each workspace's contacts as search sees them (src/store/search/counts.rs):
--- every transaction that writes a contact or a tagging adds one, in the same transaction, so
--- a remembered search count is reused only while nothing it counted has changed. PostgreSQL
--- spreads concurrent writers over slots; SQLite has one writer and one slot.
+-- every write of a contact or a tagging raises it (by one per row here), in the same
+-- transaction, so a remembered search count is reused only while nothing it counted has
+-- changed. PostgreSQL spreads concurrent writers over slots; SQLite has one writer and one slot.
 CREATE TABLE contact_search_versions (
     workspace_id BIGINT NOT NULL,
     slot         SMALLINT NOT NULL,

@@ -7,10 +7,11 @@
 //! so the count is kept beside the version of the workspace's contacts it was read at.
 //!
 //! The version is the sum of `contact_search_versions`' slots of the workspace (migration
-//! 0027): triggers add one in every transaction that writes a contact or a tagging of the
-//! workspace (custom attributes are written with their contact), in the same transaction.
-//! Each committed writer raises the sum by one, and a later snapshot sees every commit an
-//! earlier one saw, so two reads that find the same sum saw the same contacts. A count is read
+//! 0027): triggers raise it in every transaction that writes a contact or a tagging of the
+//! workspace (custom attributes are written with their contact), in the same transaction
+//! (PostgreSQL by one per transaction, SQLite by one per row). Every committed writer raises
+//! the sum, and a later snapshot sees every commit an earlier one saw, so two reads that find
+//! the same sum saw the same contacts. A count is read
 //! with its version in one statement (one snapshot), and reused only where the version read
 //! now is the same. The versions live in the database, so another `serve` process or an
 //! import beside it invalidates what this one remembers; reset and restore rewrite contacts,
