@@ -90,6 +90,12 @@ impl ContactSearch {
         Ok(Condition::all().add(Expr::SubQuery(None, Box::new(row.into_sub_query_statement())).is_not_null()))
     }
 
+    /// A membership holding every match of `query`, listed in id order by its index
+    /// ([`crate::store::search::driver`]).
+    pub(crate) fn driver(&self, query: &Query) -> Option<crate::store::search::Members> {
+        crate::store::search::driver(query, self)
+    }
+
     /// The members of `query` where it is one membership alone: a tag, or positive filters on
     /// one custom attribute.
     pub(crate) fn members(&self, query: &Query) -> Option<crate::store::search::Members> {
