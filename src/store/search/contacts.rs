@@ -90,9 +90,9 @@ impl ContactSearch {
         Ok(Condition::all().add(Expr::SubQuery(None, Box::new(row.into_sub_query_statement())).is_not_null()))
     }
 
-    /// A membership holding every match of `query`, listed in id order by its index
-    /// ([`crate::store::search::driver`]).
-    pub(crate) fn driver(&self, query: &Query) -> Option<crate::store::search::Members> {
+    /// A membership holding every match of `query`, listed in id order by its index, and
+    /// what is left of `query` to test on its members ([`crate::store::search::driver`]).
+    pub(crate) fn driver(&self, query: &Query) -> Option<(crate::store::search::Members, Option<Query>)> {
         crate::store::search::driver(query, self)
     }
 
