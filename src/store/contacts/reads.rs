@@ -152,7 +152,7 @@ pub(crate) async fn page_of(
     filter: Condition,
     page: Page,
 ) -> StoreResult<ContactPage> {
-    page_counted(db, workspace_id, filter, None, page, None).await
+    page_counted(db, workspace_id, filter, Ids::Matching, page, None).await
 }
 
 /// `COUNT(*)` of the contacts matching `filter`.
@@ -164,21 +164,31 @@ fn count_of(filter: Condition) -> SelectStatement {
         .take()
 }
 
+/// Where a page's ids come from.
+enum Ids {
+    /// The contacts the filter matches, by whatever plan the database takes for it.
+    Matching,
+    /// A walk in id order that tests each row with the filter, to the page's end: of the
+    /// workspace's contacts, or of the owners of a membership that holds every match (see
+    /// [`ContactSearch::driver`]).
+    Walk(Option<Box<Members>>),
+}
+
 /// [`page_of`]; where the matches must be counted and `counts` is given, the count is
-/// remembered there (`counted` is `count_of(filter)`). With a `driver` (whose members hold
-/// every match), the page walks the driver's owners in id order, testing each contact.
+/// remembered there (`counted` is `count_of(filter)`).
 async fn page_counted(
     db: &mut impl Exec,
     workspace_id: i64,
     filter: Condition,
-    driver: Option<Members>,
+    how: Ids,
     page: Page,
     counts: Option<(&ContactCounts, CountQuery)>,
 ) -> StoreResult<ContactPage> {
     // The page's ids first, then their rows with summaries: a plan that sorts (a search driven
     // by trigram candidates) would otherwise compute every match's summaries before the LIMIT.
-    let (mut ids, id) = match driver {
-        None => {
+    let walk = matches!(how, Ids::Walk(_));
+    let (mut ids, id) = match how {
+        Ids::Matching | Ids::Walk(None) => {
             let mut ids = Query::select();
             ids.column((Contacts::Table, Contacts::Id)).from(Contacts::Table);
             (ids, Expr::col((Contacts::Table, Contacts::Id)))
@@ -186,7 +196,8 @@ async fn page_counted(
         // `CROSS JOIN`: SQLite keeps the tables in the order written, the owners first (a
         // lookup of each one's contact); PostgreSQL plans it as any join, and takes the
         // owners' index for the order the `LIMIT` wants.
-        Some(Members { mut owners, owner }) => {
+        Ids::Walk(Some(members)) => {
+            let Members { mut owners, owner } = *members;
             owners
                 .cross_join(Contacts::Table)
                 .and_where(owner.clone().equals((Contacts::Table, Contacts::Id)));
@@ -204,12 +215,12 @@ async fn page_counted(
         q
     };
     let (mut rows, has_more): (Vec<ContactRead>, Option<bool>) = match db.backend() {
-        Backend::Sqlite => (db.fetch_all(&in_page(Contacts::Id.col().in_subquery(ids))).await?, None),
-        // Two statements: PostgreSQL plans a statement for its values at every run while
-        // that plan is estimated cheaper than one for any values, as a walk's is, and
-        // planning the summaries' ten subqueries with it cost ~1.7 ms of each page at 1M
-        // contacts. The rows by a list of ids take one plan for every list after five runs.
-        Backend::Postgres => {
+        // A walk on PostgreSQL is two statements: PostgreSQL plans a statement for its values
+        // at every run while that plan is estimated cheaper than one for any values, as a
+        // walk's is, and planning the summaries' ten subqueries with it cost ~1.7 ms of each
+        // page at 1M contacts. The rows by a list of ids take one plan for every list after
+        // five runs. Other pages (an email's) take one plan for all values after five runs.
+        Backend::Postgres if walk => {
             let found: Vec<(i64,)> = db.fetch_all(&ids).await?;
             let has_more = found.len() as u64 > page.limit;
             let listed: Vec<String> =
@@ -225,6 +236,7 @@ async fn page_counted(
             };
             (rows, Some(has_more))
         }
+        _ => (db.fetch_all(&in_page(Contacts::Id.col().in_subquery(ids))).await?, None),
     };
     let has_more = has_more.unwrap_or(rows.len() as u64 > page.limit);
     rows.truncate(page.limit as usize);
@@ -260,7 +272,15 @@ impl Store {
             None => counts.known(&mut conn, workspace_id, &counted).await?,
         };
         let page = Page { total, ..page };
-        page_counted(&mut conn, workspace_id, live(workspace_id), None, page, Some((counts, counted))).await
+        page_counted(
+            &mut conn,
+            workspace_id,
+            live(workspace_id),
+            Ids::Matching,
+            page,
+            Some((counts, counted)),
+        )
+        .await
     }
 
     /// The live contacts matching a checked search `query`, in the order they were created.
@@ -313,11 +333,12 @@ impl Store {
                     each = each.add(search.row_condition(&rest).map_err(rejected)?);
                 }
                 let page = Page { total: Some(total), ..page };
-                page_counted(&mut conn, workspace_id, each, driver, page, None).await
+                page_counted(&mut conn, workspace_id, each, Ids::Walk(driver.map(Box::new)), page, None).await
             }
             total => {
                 let page = Page { total, ..page };
-                page_counted(&mut conn, workspace_id, filter, None, page, counted.map(|c| (counts, c))).await
+                let counts = counted.map(|c| (counts, c));
+                page_counted(&mut conn, workspace_id, filter, Ids::Matching, page, counts).await
             }
         }
     }
@@ -367,10 +388,13 @@ async fn members_page(
     };
     let page = Page { total: Some(total), ..page };
     match (total > WALK_ABOVE, ordered) {
-        (true, true) => page_counted(db, workspace_id, live(workspace_id), Some(members), page, None).await,
+        (true, true) => {
+            page_counted(db, workspace_id, live(workspace_id), Ids::Walk(Some(Box::new(members))), page, None)
+                .await
+        }
         (true, false) => {
             let filter = live(workspace_id).add(members.contain(Expr::col((Contacts::Table, Contacts::Id))));
-            page_of(db, workspace_id, filter, page).await
+            page_counted(db, workspace_id, filter, Ids::Walk(None), page, None).await
         }
         (false, _) => page_of(db, workspace_id, live(workspace_id).add(filter), page).await,
     }
