@@ -50,19 +50,20 @@ pub(crate) fn select_in(scope: Condition) -> SelectStatement {
 }
 
 /// [`select_in`] with the summaries' columns.
-fn select_read_in(scope: Condition) -> SelectStatement {
+fn select_read_in(backend: Backend, scope: Condition) -> SelectStatement {
     let mut q = select_in(scope);
-    summaries::add_columns(&mut q);
+    summaries::add_columns(backend, &mut q);
     q
 }
 
-fn select_read(workspace_id: i64) -> SelectStatement {
-    select_read_in(Condition::all().add(Contacts::WorkspaceId.col().eq(workspace_id)))
+fn select_read(backend: Backend, workspace_id: i64) -> SelectStatement {
+    select_read_in(backend, Condition::all().add(Contacts::WorkspaceId.col().eq(workspace_id)))
 }
 
 /// The contact of the workspace that `named` picks, or `NotFound(Contact)`.
 async fn get_where(db: &mut impl Exec, workspace_id: i64, named: Expr) -> StoreResult<Contact> {
-    let row: Option<ContactRead> = db.fetch_optional(select_read(workspace_id).and_where(named)).await?;
+    let mut read = select_read(db.backend(), workspace_id);
+    let row: Option<ContactRead> = db.fetch_optional(read.and_where(named)).await?;
     let row = row.ok_or(Missing::Contact)?;
     Ok(assemble(row.contact, row.workspace_code, row.summaries))
 }
@@ -209,8 +210,10 @@ async fn page_counted(
         ids.and_where(id.clone().gt(after));
     }
     ids.order_by_expr(id, Order::Asc).limit(page.limit + 1).offset(page.offset);
+    let backend = db.backend();
     let in_page = |listed: Expr| {
-        let mut q = select_read_in(Condition::all().add(in_workspace_unindexed(workspace_id)).add(listed));
+        let mut q =
+            select_read_in(backend, Condition::all().add(in_workspace_unindexed(workspace_id)).add(listed));
         q.order_by((Contacts::Table, Contacts::Id), Order::Asc);
         q
     };

