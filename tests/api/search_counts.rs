@@ -69,6 +69,12 @@ async fn a_remembered_count_follows_every_write(app: TestApp) {
     )
     .await;
 
+    // Six first asks of one query at once: one counts, the others wait for its count and take it.
+    let above_99 = json!({"field": "custom_attributes.seats", "operator": ">", "value": 99});
+    let ask = || total(&app, &above_99);
+    let at_once = tokio::join!(ask(), ask(), ask(), ask(), ask(), ask());
+    assert_eq!(<[i64; 6]>::from(at_once), [5_900; 6]);
+
     let mut live = vec![true; ids.len()];
     let select = |live: &[bool], keep: &dyn Fn(usize) -> bool| -> Vec<String> {
         (0..ids.len()).filter(|i| live[*i] && keep(*i)).map(|i| ids[i].clone()).collect()
