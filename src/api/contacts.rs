@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value as JsonValue};
 
 use super::AppState;
-use super::extract::{Ctx, Json, Path, Query, Reply};
+use super::extract::{Ctx, Json, Path, Query, Reply, ShapedJson};
 use super::params::{self, LooseId, PageParams};
 use super::search::checked_query;
 use crate::domain::company::{AlsoCompanies, Company};
@@ -191,9 +191,9 @@ impl HistoryParams {
         Ok(())
     }
 
-    async fn add_one(&self, ctx: &Ctx, mut contact: Contact) -> Reply<Contact> {
+    async fn add_one(&self, ctx: &Ctx, mut contact: Contact) -> ApiResult<ShapedJson<Contact>> {
         self.add(ctx, std::slice::from_mut(&mut contact)).await?;
-        Ok(Json(contact))
+        Ok(ShapedJson(contact))
     }
 }
 
@@ -202,11 +202,11 @@ async fn list(
     ctx: Ctx,
     Query(walk): Query<WalkParams>,
     Query(history): Query<HistoryParams>,
-) -> Reply<CursorList<Contact>> {
+) -> ApiResult<ShapedJson<CursorList<Contact>>> {
     let (page, per_page, at) = walk.position()?;
     let mut list = contact_list(ctx.store.list_contacts(ctx.workspace_id, at).await?, page, per_page);
     history.add(&ctx, &mut list.data).await?;
-    Ok(Json(list))
+    Ok(ShapedJson(list))
 }
 
 /// operationId: CreateContact
@@ -258,7 +258,7 @@ async fn update(
     Path(contact_id): Path<String>,
     Query(history): Query<HistoryParams>,
     Json(body): Json<ContactRequest>,
-) -> Reply<Contact> {
+) -> ApiResult<ShapedJson<Contact>> {
     let changes = body.changes()?;
     history.add_one(&ctx, ctx.store.update_contact(ctx.workspace_id, &contact_id, &changes).await?).await
 }
@@ -293,7 +293,7 @@ async fn merge(
     ctx: Ctx,
     Query(history): Query<HistoryParams>,
     Json(body): Json<MergeRequest>,
-) -> Reply<Contact> {
+) -> ApiResult<ShapedJson<Contact>> {
     history.add_one(&ctx, ctx.store.merge_contacts(ctx.workspace_id, &body.from, &body.into).await?).await
 }
 
@@ -302,7 +302,7 @@ async fn search(
     ctx: Ctx,
     Query(history): Query<HistoryParams>,
     Json(body): Json<SearchRequest>,
-) -> Reply<CursorList<Contact>> {
+) -> ApiResult<ShapedJson<CursorList<Contact>>> {
     let (per_page, starting_after) = params::search_paging(body.pagination, DEFAULT_PAGE, MAX_PAGE)?;
     let (page, at) = match starting_after {
         Some(raw) => {
@@ -315,7 +315,7 @@ async fn search(
     let result = ctx.store.search_contacts(ctx.workspace_id, &query, Page { limit: per_page, ..at }).await?;
     let mut list = contact_list(result, page, per_page);
     history.add(&ctx, &mut list.data).await?;
-    Ok(Json(list))
+    Ok(ShapedJson(list))
 }
 
 /// operationId: listCompaniesForAContact

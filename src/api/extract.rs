@@ -4,8 +4,8 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -75,6 +75,27 @@ impl<T: Serialize> IntoResponse for Json<T> {
                 response.extensions_mut().insert(JsonValue(body));
                 response
             }
+            Err(err) => {
+                tracing::error!(%err, "answer could not be serialized");
+                ApiError::internal().into_response()
+            }
+        }
+    }
+}
+
+/// A JSON answer of a type that writes itself in the requested version's shape
+/// ([`version::ShapesItself`]): straight to bytes, where [`Json`] builds a `Value`, reshapes it
+/// and writes that. Outside a request, or for an MCP tool's in-process call, it is a [`Json`].
+pub struct ShapedJson<T>(pub T);
+
+impl<T: version::ShapesItself> IntoResponse for ShapedJson<T> {
+    fn into_response(self) -> Response {
+        let requested = match VERSION.try_with(|v| *v) {
+            Ok(requested) if KEEP_VALUE.try_with(|_| ()).is_err() => requested,
+            _ => return Json(self.0).into_response(),
+        };
+        match version::to_vec_shaped(requested, &self.0) {
+            Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
             Err(err) => {
                 tracing::error!(%err, "answer could not be serialized");
                 ApiError::internal().into_response()

@@ -7,6 +7,7 @@ use super::data_attribute::{AttributeRejection, DataAttribute, check_custom_attr
 use super::error::{self, ErrorCode};
 use super::pages::List;
 use super::str_enum::str_enum;
+use super::version::{self, Version};
 
 str_enum! {
     /// A contact's role. Intercom also calls leads "contacts" in `person_type`.
@@ -31,11 +32,13 @@ pub struct Contact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_domain: Option<String>,
     pub phone: Option<String>,
+    #[serde(skip_serializing_if = "before_2_11")]
     pub formatted_phone: Option<String>,
     pub name: Option<String>,
     /// The image URL as it was written, answered as Intercom's avatar object (null without one).
     #[serde(serialize_with = "avatar_object")]
     pub avatar: Option<String>,
+    #[serde(serialize_with = "version::contact_owner_id")]
     pub owner_id: Option<i64>,
     pub social_profiles: SocialProfiles,
     pub has_hard_bounced: bool,
@@ -80,10 +83,25 @@ pub struct Contact {
     pub utm_term: Option<String>,
     pub referrer: Option<String>,
     /// Switchboard has no mobile push: whether the user enabled it is unknown.
+    #[serde(skip_serializing_if = "before_2_12")]
     pub enabled_push_messaging: Option<bool>,
     /// The contacts merged into this one (2.16), when `include_merge_history=true` asks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "no_merge_history")]
     pub merge_history: Option<Vec<MergeHistoryItem>>,
+}
+
+// The fields `version::contact`'s `Since` rules name, left out when written straight in an
+// older version's shape (`version::to_vec_shaped`).
+fn before_2_11<T>(_: &T) -> bool {
+    version::writing_before(Version::V2_11)
+}
+
+fn before_2_12<T>(_: &T) -> bool {
+    version::writing_before(Version::V2_12)
+}
+
+fn no_merge_history(history: &Option<Vec<MergeHistoryItem>>) -> bool {
+    history.is_none() || version::writing_before(Version::V2_16)
 }
 
 /// `merge_history_item`: a contact merged into this one.

@@ -17,10 +17,13 @@ mod note;
 mod team;
 mod ticket;
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+pub use contact::{ShapesItself, contact_owner_id};
 
 macro_rules! versions {
     ($($variant:ident => $spelling:literal),* $(,)?) => {
@@ -133,6 +136,33 @@ fn shape_of(object: &Map<String, Value>) -> Option<&'static Shape> {
         "ticket_part" => ticket::PART,
         _ => return None,
     })
+}
+
+thread_local! {
+    /// The version [`to_vec_shaped`] is writing for, read by the types that shape themselves.
+    static SHAPING: Cell<Option<Version>> = const { Cell::new(None) };
+}
+
+/// `body` as JSON bytes in `version`'s shape, written directly: the same bytes as serializing
+/// it to a `Value`, [`shape`]-ing that and writing it, without the tree of allocations between
+/// (40% of the CPU of a page of 50 contacts). Only for types that shape themselves.
+pub fn to_vec_shaped<T: ShapesItself>(version: Version, body: &T) -> serde_json::Result<Vec<u8>> {
+    let previous = SHAPING.replace(Some(version.max(Version::OLDEST_DESCRIBED)));
+    let written = serde_json::to_vec(body);
+    SHAPING.set(previous);
+    written
+}
+
+/// The version being written by [`to_vec_shaped`]; `None` outside it (the newest shape, which
+/// [`shape`] rewrites afterwards).
+fn shaping() -> Option<Version> {
+    SHAPING.get()
+}
+
+/// Whether [`to_vec_shaped`] is writing for a version older than `since`: for the
+/// `skip_serializing_if` of a field a `Since` rule names.
+pub fn writing_before(since: Version) -> bool {
+    shaping().is_some_and(|version| version < since)
 }
 
 /// Rewrites a response body, serialized in the newest shape, into `version`'s shape.

@@ -70,3 +70,118 @@ fn leaves_out_list_items_a_version_cannot_describe() {
     shape(Version::V2_16, &mut at_2_16);
     assert_eq!(at_2_16, json!({"type": "list", "data": [{"type": "data_attribute", "model": "contact"}]}));
 }
+
+/// A contact with every field a contact rule touches set: `formatted_phone`, `owner_id`,
+/// `merge_history`, and `enabled_push_messaging` (null, as served).
+fn every_rule_contact(id: &str) -> crate::domain::contact::Contact {
+    use crate::domain::contact::{
+        Contact, Location, MergeHistoryItem, Role, SocialProfiles, Summary, SummaryKind,
+    };
+    let summary = |kind| Summary::of(kind, id, vec!["7".into()], 1);
+    let text = |s: &str| Some(s.to_owned());
+    Contact {
+        kind: "contact",
+        id: id.into(),
+        workspace_id: "ws1".into(),
+        external_id: text("u-1"),
+        role: Role::User,
+        email: text("a@x.io"),
+        email_domain: text("x.io"),
+        phone: text("+1 555"),
+        formatted_phone: text("+1555"),
+        name: text("Ann \"Quoted\" Smith"),
+        avatar: text("https://x/a.png"),
+        owner_id: Some(42),
+        social_profiles: SocialProfiles::none(),
+        has_hard_bounced: false,
+        marked_email_as_spam: true,
+        unsubscribed_from_emails: false,
+        created_at: 1,
+        updated_at: 2,
+        signed_up_at: Some(3),
+        last_seen_at: None,
+        last_replied_at: None,
+        last_contacted_at: None,
+        last_email_opened_at: None,
+        last_email_clicked_at: None,
+        language_override: None,
+        browser: text("firefox"),
+        browser_version: None,
+        browser_language: None,
+        os: None,
+        location: Location {
+            kind: "location",
+            country: text("France"),
+            region: None,
+            city: text("Paris"),
+            country_code: None,
+            continent_code: None,
+        },
+        android_app_name: None,
+        android_app_version: None,
+        android_device: None,
+        android_os_version: None,
+        android_sdk_version: None,
+        android_last_seen_at: None,
+        ios_app_name: None,
+        ios_app_version: None,
+        ios_device: None,
+        ios_os_version: None,
+        ios_sdk_version: None,
+        ios_last_seen_at: None,
+        custom_attributes: json!({"plan": "pro", "seats": 3}).as_object().unwrap().clone(),
+        tags: summary(SummaryKind::Tags),
+        notes: summary(SummaryKind::Notes),
+        companies: summary(SummaryKind::Companies),
+        opted_out_subscription_types: summary(SummaryKind::OptedOut),
+        opted_in_subscription_types: summary(SummaryKind::OptedIn),
+        utm_campaign: None,
+        utm_content: None,
+        utm_medium: None,
+        utm_source: None,
+        utm_term: None,
+        referrer: None,
+        enabled_push_messaging: None,
+        merge_history: Some(vec![MergeHistoryItem {
+            kind: "merge_history_item",
+            source_contact_id: "b".into(),
+            source_contact_role: Role::Lead,
+            merged_at: Some(5),
+        }]),
+    }
+}
+
+/// What [`shape`] makes of `body` in `version`, written out.
+fn reshaped(version: Version, body: &impl Serialize) -> Vec<u8> {
+    let mut value = serde_json::to_value(body).unwrap();
+    shape(version, &mut value);
+    serde_json::to_vec(&value).unwrap()
+}
+
+#[test]
+fn a_type_that_shapes_itself_writes_what_shape_makes_of_it() {
+    use crate::domain::pages::{CursorList, CursorPages};
+    let mut without_extras = every_rule_contact("c2");
+    without_extras.owner_id = None;
+    without_extras.formatted_phone = None;
+    without_extras.merge_history = None;
+    let page = CursorList::paged(
+        vec![every_rule_contact("c1"), without_extras.clone()],
+        9,
+        CursorPages::new(1, 2, 9, Some("c2".into())),
+    );
+    for (version, _) in Version::ALL {
+        for contact in [every_rule_contact("c1"), without_extras.clone()] {
+            let direct = to_vec_shaped(*version, &contact).unwrap();
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                String::from_utf8(reshaped(*version, &contact)).unwrap()
+            );
+        }
+        assert_eq!(to_vec_shaped(*version, &page).unwrap(), reshaped(*version, &page), "{version}");
+    }
+    // Outside `to_vec_shaped`, the newest shape, as before.
+    let newest: serde_json::Value = serde_json::to_value(every_rule_contact("c1")).unwrap();
+    assert_eq!(newest["owner_id"], json!(42));
+    assert!(newest.get("formatted_phone").is_some() && newest.get("merge_history").is_some());
+}
