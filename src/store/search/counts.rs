@@ -121,10 +121,10 @@ impl ContactCounts {
         };
         let turn = Turn::take(&self.counting, key);
         let _counting = turn.lock.lock().await;
-        if turn.waited {
-            if let Some(count) = known_in(kept, db, workspace_id, &turn.key).await? {
-                return Ok(count);
-            }
+        if turn.waited
+            && let Some(count) = known_in(kept, db, workspace_id, &turn.key).await?
+        {
+            return Ok(count);
         }
         let both = Query::select()
             .expr(Expr::SubQuery(None, Box::new(version(workspace_id).into_sub_query_statement())))
