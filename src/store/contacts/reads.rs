@@ -399,6 +399,13 @@ async fn members_page(
             let filter = live(workspace_id).add(members.contain(Expr::col((Contacts::Table, Contacts::Id))));
             page_counted(db, workspace_id, filter, Ids::Walk(None), page, None).await
         }
+        // PostgreSQL would test every member's row and sort them all to keep a page; walking
+        // the members in id order stops at the page's end. SQLite's plan is the same either way.
+        (false, ordered) if db.backend() == Backend::Postgres => {
+            let members = if ordered { members } else { members.sorted() };
+            page_counted(db, workspace_id, live(workspace_id), Ids::Walk(Some(Box::new(members))), page, None)
+                .await
+        }
         (false, _) => page_of(db, workspace_id, live(workspace_id).add(filter), page).await,
     }
 }

@@ -253,6 +253,22 @@ impl Members {
         q
     }
 
+    /// The same members, sorted by id before anything reads their rows: a walk of them stops at
+    /// the page's end. For members an index does not list in id order (a range of values),
+    /// where PostgreSQL otherwise tests every member's row before its sort keeps the page:
+    /// 1,599 members at 1M, 8.1 ms against 0.6 ms (`EXPLAIN ANALYZE`).
+    pub fn sorted(self) -> Members {
+        let mut each = self.owners;
+        each.clear_selects()
+            .expr_as(self.owner.clone(), "owner")
+            .order_by_expr(self.owner, sea_query::Order::Asc);
+        let owners = sea_query::Query::select()
+            .column(("sorted_members", "owner"))
+            .from_subquery(each, "sorted_members")
+            .take();
+        Members { owners, owner: Expr::col(("sorted_members", "owner")) }
+    }
+
     /// Whether the searched row `id` is a member: one probe of the index by its owner.
     pub fn contain(&self, id: Expr) -> Expr {
         Expr::exists(self.owners.clone().and_where(self.owner.clone().eq(id)).take())
