@@ -104,6 +104,9 @@ fn no_merge_history(history: &Option<Vec<MergeHistoryItem>>) -> bool {
     history.is_none() || version::writing_before(Version::V2_16)
 }
 
+impl version::ShapesItself for Contact {}
+impl version::ShapesItself for super::pages::CursorList<Contact> {}
+
 /// `merge_history_item`: a contact merged into this one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MergeHistoryItem {

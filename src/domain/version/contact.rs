@@ -5,8 +5,6 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use super::{Rule, Shape, Version, id_string_from, shaping};
-use crate::domain::contact::Contact;
-use crate::domain::pages::CursorList;
 
 pub const CONTACT: &Shape = &[
     // Described in 2.11; later schemas omit it but their examples and search fields keep it.
@@ -21,14 +19,6 @@ pub const CONTACT: &Shape = &[
 fn owner_id(version: Version, id: &mut Value) {
     id_string_from(Version::V2_16, version, id);
 }
-
-/// A response type whose serialization follows the version [`super::to_vec_shaped`] writes
-/// for, as [`super::shape`] would rewrite it: the contact's rules above, applied while it is
-/// written (`version::tests` holds the two ways equal for every version).
-pub trait ShapesItself: serde::Serialize {}
-
-impl ShapesItself for Contact {}
-impl ShapesItself for CursorList<Contact> {}
 
 /// `serialize_with` for `contact.owner_id`: a string when writing for 2.16 on, else a number.
 pub fn contact_owner_id<S: Serializer>(id: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {

@@ -117,28 +117,47 @@ static COLUMNS: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Per summary on PostgreSQL, the `SELECT` of its items and total together, from one scan of
-/// its relation for the row's `contacts.id`: `array_agg` in order, cut to [`SUMMARY_LIMIT`].
-/// PostgreSQL runs each scalar subquery as a subplan of its own, at ~3 µs a row: a page of 50
-/// contacts with the ten subqueries of [`COLUMNS`] served 2,100 statements/s, with these five
-/// 2,900 (`pgbench`, 1M contacts). SQLite has no `LATERAL`, and its subqueries are cheap.
-fn lateral(s: &Source) -> SelectStatement {
-    let mut q = Query::select();
-    q.expr_as(
-        Expr::cust(format!(
-            "array_to_string((array_agg({} ORDER BY {}))[1:{SUMMARY_LIMIT}], ',')",
-            s.item, s.order
-        )),
-        "items",
-    )
-    .expr_as(Expr::cust("COUNT(*)"), "total")
-    .from(s.table)
-    .and_where(Expr::cust(s.of_contact()));
-    if let Some((joined, on)) = s.joined {
-        q.inner_join(joined, Expr::cust(on));
-    }
-    q
+/// Per summary on PostgreSQL, a lateral join that reads its items and total together from one
+/// scan of its relation for the row's `contacts.id` (`array_agg` in order, cut to
+/// [`SUMMARY_LIMIT`]), and the two columns selected from it. PostgreSQL runs each scalar
+/// subquery as a subplan of its own, at ~3 µs a row: a page of 50 contacts with the ten
+/// subqueries of [`COLUMNS`] served 2,100 statements/s, with these five 2,900 (`pgbench`, 1M
+/// contacts). SQLite has no `LATERAL`, and its subqueries are cheap. Built once per process.
+struct Lateral {
+    alias: String,
+    select: SelectStatement,
+    /// `(expression, column)` of the items, then of the total.
+    columns: [(String, String); 2],
 }
+
+static LATERALS: LazyLock<Vec<Lateral>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .map(|s| {
+            let mut select = Query::select();
+            select
+                .expr_as(
+                    Expr::cust(format!(
+                        "array_to_string((array_agg({} ORDER BY {}))[1:{SUMMARY_LIMIT}], ',')",
+                        s.item, s.order
+                    )),
+                    "items",
+                )
+                .expr_as(Expr::cust("COUNT(*)"), "total")
+                .from(s.table)
+                .and_where(Expr::cust(s.of_contact()));
+            if let Some((joined, on)) = s.joined {
+                select.inner_join(joined, Expr::cust(on));
+            }
+            let alias = format!("{}_summary", s.name);
+            let columns = [
+                (format!(r#""{alias}"."items""#), format!("{}_items", s.name)),
+                (format!(r#""{alias}"."total""#), format!("{}_total", s.name)),
+            ];
+            Lateral { alias, select, columns }
+        })
+        .collect()
+});
 
 /// Adds, for each kind, `<kind>_items` and `<kind>_total`: on SQLite as subqueries on the row's
 /// `contacts.id` (see [`COLUMNS`]), on PostgreSQL from a lateral join each (see [`LATERALS`]).
@@ -150,13 +169,18 @@ pub(crate) fn add_columns(backend: Backend, q: &mut SelectStatement) {
             }
         }
         Backend::Postgres => {
-            for source in &SOURCES {
-                let alias = format!("{}_summary", source.name);
-                q.expr_as(Expr::cust(format!(r#""{alias}"."items""#)), format!("{}_items", source.name))
-                    .expr_as(Expr::cust(format!(r#""{alias}"."total""#)), format!("{}_total", source.name));
+            for lateral in LATERALS.iter() {
+                for (expr, column) in &lateral.columns {
+                    q.expr_as(Expr::cust(expr.as_str()), column.as_str());
+                }
                 // An aggregate without `GROUP BY` is one row whatever it reads: the join keeps
                 // every contact.
-                q.join_lateral(JoinType::LeftJoin, lateral(source), alias, Expr::cust("TRUE"));
+                q.join_lateral(
+                    JoinType::LeftJoin,
+                    lateral.select.clone(),
+                    lateral.alias.as_str(),
+                    Expr::cust("TRUE"),
+                );
             }
         }
     }
