@@ -74,13 +74,18 @@ impl ContactSearch {
 
     /// The condition of `query` on one row at a time, for a page that walks the workspace's
     /// contacts in id order: memberships probe their index for the row, and text matches are
-    /// the LIKE alone (no trigram candidates). Read in a scalar subquery on the walked row,
-    /// so that no filter can choose the statement's index: SQLite 3.51 turns an `EXISTS`
-    /// into a join and then drives it from the created_at index of a date range (600 ms to
-    /// sort 40,000 matches at 1M contacts, against 1 ms to walk to the page's end).
+    /// the LIKE alone (no trigram candidates). On SQLite, read in a scalar subquery on the
+    /// walked row, so that no filter can choose the statement's index: SQLite 3.51 turns an
+    /// `EXISTS` into a join and then drives it from the created_at index of a date range (600
+    /// ms to sort 40,000 matches at 1M contacts, against 1 ms to walk to the page's end).
+    /// PostgreSQL, whose statistics say the walk is cheapest, tests the row itself: the
+    /// subquery cost it a second lookup of every walked contact.
     pub(crate) fn row_condition(&self, query: &Query) -> Result<Condition, SearchError> {
         let walking = ContactSearch { owner: self.owner.clone().probing(), catalog: self.catalog.clone() };
         let condition = lower(query, &walking)?;
+        if self.owner.backend == Backend::Postgres {
+            return Ok(condition);
+        }
         let row = Select::select()
             .expr(Expr::cust("1"))
             .from_as(Contacts::Table, Walked)
@@ -160,12 +165,12 @@ impl ColumnResolver for ContactSearch {
                 return Err(SearchError::for_field(other, format!("'{other}' is not a searchable field")));
             }
         };
-        match self.owner.backend {
-            Backend::Sqlite if !self.owner.probing => {
-                Ok(trigram_any(&[f]).map(Target::Condition).unwrap_or(Target::Column(column.col())))
-            }
-            _ => Ok(Target::Column(column.col())),
-        }
+        let found = match self.owner.backend {
+            Backend::Sqlite if !self.owner.probing => trigram_any(&[f]),
+            Backend::Postgres if self.owner.probing => ascii_first_ilike(column, &f.predicate),
+            _ => None,
+        };
+        Ok(found.map(Target::Condition).unwrap_or(Target::Column(column.col())))
     }
 
     /// SQLite: an OR of `~ ^ $` filters on name, email and phone is one trigram lookup.
@@ -216,6 +221,36 @@ fn trigram_column(field: &Field) -> Option<(Contacts, &'static str)> {
         Field::Standard("phone") => Some((Contacts::Phone, "phone")),
         _ => None,
     }
+}
+
+/// PostgreSQL, on a walked row: `~ !~ ^ $` with a pattern of ASCII characters alone, as
+/// `ILIKE` decides it but first under the "C" collation, which folds ASCII letters alone and so
+/// needs no conversion of the text to wide characters (half the cost: ~0.4 against ~0.8 µs a
+/// row for a name and an email at 1M contacts). An ASCII pattern found that way is found by
+/// `ILIKE` too; the other way round, only a text with other characters can differ (`İ` and the
+/// Kelvin sign fold to `i` and `k`), and such a text goes on to `ILIKE`. The answer is `ILIKE`'s.
+/// A walk is the only user: the trigram indexes serve `ILIKE` as written, not this.
+fn ascii_first_ilike(column: Contacts, predicate: &Predicate) -> Option<Condition> {
+    let (text, pattern, negated) = match predicate {
+        Predicate::Contains(s) => (s, format!("%{}%", escape_like(s)), false),
+        Predicate::NotContains(s) => (s, format!("%{}%", escape_like(s)), true),
+        Predicate::StartsWith(s) => (s, format!("{}%", escape_like(s)), false),
+        Predicate::EndsWith(s) => (s, format!("%{}", escape_like(s)), false),
+        _ => return None,
+    };
+    if !text.is_ascii() {
+        return None;
+    }
+    let col = || Expr::col((Contacts::Table, column));
+    let ascii =
+        Expr::cust_with_exprs(r#"($1 COLLATE "C") ILIKE $2 ESCAPE '!'"#, [col(), Expr::val(pattern.clone())]);
+    let other = Expr::cust_with_exprs("octet_length($1) <> char_length($1)", [col()])
+        .and(Expr::cust_with_exprs("($1) ILIKE $2 ESCAPE '!'", [col(), Expr::val(pattern)]));
+    let found = Condition::any().add(ascii).add(other);
+    Some(match negated {
+        false => found,
+        true => Condition::any().add(found.not()).add(col().is_null()),
+    })
 }
 
 /// SQLite: `~ ^ $` filters (any of them) through the FTS5 trigram index, then the exact LIKE.
@@ -423,6 +458,29 @@ mod tests {
         ] {
             assert_eq!(lone(not_lone.clone()), None, "{not_lone}");
         }
+    }
+
+    #[test]
+    fn a_walked_row_on_postgres_tests_ascii_text_under_the_c_collation_first() {
+        let walked = |query: Json| {
+            let query = catalog().parse_and_validate(&query).expect("valid");
+            let cond = search(Backend::Postgres).row_condition(&query).expect("compiles");
+            let stmt = Select::select().column(Contacts::Id).from(Contacts::Table).cond_where(cond).take();
+            stmt.to_string(PostgresQueryBuilder).split_once(" WHERE ").expect("a WHERE").1.to_owned()
+        };
+        assert_eq!(
+            walked(json!({"field": "name", "operator": "~", "value": "a_b"})),
+            r#"(("contacts"."name" COLLATE "C") ILIKE '%a!_b%' ESCAPE '!') OR ((octet_length("contacts"."name") <> char_length("contacts"."name")) AND (("contacts"."name") ILIKE '%a!_b%' ESCAPE '!'))"#
+        );
+        assert_eq!(
+            walked(json!({"field": "email", "operator": "!~", "value": "x"})),
+            r#"(NOT ((("contacts"."email" COLLATE "C") ILIKE '%x%' ESCAPE '!') OR ((octet_length("contacts"."email") <> char_length("contacts"."email")) AND (("contacts"."email") ILIKE '%x%' ESCAPE '!')))) OR "contacts"."email" IS NULL"#
+        );
+        // Other letters in the pattern: ILIKE alone.
+        assert_eq!(
+            walked(json!({"field": "name", "operator": "^", "value": "Zoë"})),
+            r#"("contacts"."name") ILIKE 'Zoë%' ESCAPE '!'"#
+        );
     }
 
     #[test]
