@@ -98,7 +98,6 @@ pub(crate) async fn default_help_center(db: &mut impl Exec, workspace_id: i64) -
 row_struct! {
     /// A collection with the site of its help center, which its URL needs.
     struct CollectionWithSite {
-        #[sqlx(flatten)]
         collection: CollectionRow,
         identifier: String,
         custom_domain: Option<String>,

@@ -212,7 +212,6 @@ impl Store {
 crate::store::backend::rows::row_struct! {
     /// A delivery and its contact's `external_id` (the event's `user_id`).
     struct EventRow {
-        #[sqlx(flatten)]
         delivery: WhatsappMessageRow,
         external_id: Option<String>,
     }

@@ -10,7 +10,6 @@ use crate::store::{Exec, Store, StoreResult, now};
 row_struct! {
     /// An entry with the email of the admin who did it.
     struct ActivityWithEmail {
-        #[sqlx(flatten)]
         log: ActivityLogRow,
         email: String,
     }

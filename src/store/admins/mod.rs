@@ -16,7 +16,6 @@ use crate::store::{Exec, Store, StoreError, StoreResult, WhereEq, now};
 
 row_struct! {
     struct AdminWithTeams {
-        #[sqlx(flatten)]
         admin: AdminRow,
         /// The admin's team ids, comma separated, or NULL.
         team_ids: Option<String>,

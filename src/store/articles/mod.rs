@@ -22,7 +22,6 @@ use crate::store::{Exec, Store, StoreResult, WhereEq, now};
 row_struct! {
     /// An article with what its API object needs from its parent and its help center.
     struct ArticleWithSite {
-        #[sqlx(flatten)]
         article: ArticleRow,
         /// The parent's own parent: set when the parent is a section.
         grandparent_id: Option<i64>,

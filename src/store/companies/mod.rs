@@ -42,7 +42,6 @@ row_struct! {
     /// The company object's row: the table's, the workspace's code, the plan's id and the
     /// number of contacts.
     pub(crate) struct CompanyView {
-        #[sqlx(flatten)]
         company: CompanyRow,
         app_id: String,
         plan_id: Option<i64>,

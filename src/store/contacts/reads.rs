@@ -18,7 +18,6 @@ use crate::store::{Backend, Exec, Store, StoreError, StoreResult};
 row_struct! {
     /// A contact's row and its workspace's API id.
     pub(crate) struct ContactWithCode {
-        #[sqlx(flatten)]
         pub(crate) contact: ContactRow,
         pub(crate) workspace_code: String,
     }
@@ -27,10 +26,8 @@ row_struct! {
 row_struct! {
     /// A contact's row with its embedded summaries: what every read of whole contacts selects.
     struct ContactRead {
-        #[sqlx(flatten)]
         contact: ContactRow,
         workspace_code: String,
-        #[sqlx(flatten)]
         summaries: SummaryColumns,
     }
 }

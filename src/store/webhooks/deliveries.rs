@@ -74,7 +74,6 @@ row_struct! {
 
 row_struct! {
     struct ListedRow {
-        #[sqlx(flatten)]
         delivery: WebhookDeliveryRow,
         public_id: String,
         topic: String,
