@@ -32,7 +32,7 @@ impl<T: FromSql> Column for T {
 }
 
 /// [`Column`] for PostgreSQL: sqlx's derived `FromRow` finds every column by a hash of its name
-/// (~6% of the server's CPU for a page of contacts, some 50 columns a row); this checks the
+/// (3% of the server's CPU for a page of contacts on PostgreSQL, some 50 columns a row); this checks the
 /// column where the select put it first.
 pub trait PgColumn: Sized {
     fn read_pg(row: &sqlx::postgres::PgRow, name: &str, next: &mut usize) -> sqlx::Result<Self>;
