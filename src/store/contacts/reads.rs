@@ -7,6 +7,7 @@ use super::summaries::{self, SummaryColumns};
 use super::{ContactPage, in_workspace_unindexed, live};
 use crate::domain::contact::{Contact, Location, Page, Role, SocialProfiles, Summary, SummaryKind};
 use crate::domain::error::{Missing, Rejection};
+use crate::store::backend::LiteralLimit;
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::contacts::{ContactRow, Contacts};
 use crate::store::schema::workspaces::Workspaces;
@@ -184,6 +185,7 @@ async fn page_counted(
 ) -> StoreResult<ContactPage> {
     // The page's ids first, then their rows with summaries: a plan that sorts (a search driven
     // by trigram candidates) would otherwise compute every match's summaries before the LIMIT.
+    let driven = matches!(how, Ids::Walk(Some(_)));
     let (mut ids, id) = match how {
         Ids::Matching | Ids::Walk(None) => {
             let mut ids = Query::select();
@@ -205,7 +207,7 @@ async fn page_counted(
     if let Some(after) = page.after {
         ids.and_where(id.clone().gt(after));
     }
-    ids.order_by_expr(id, Order::Asc).limit(page.limit + 1).offset(page.offset);
+    ids.order_by_expr(id, Order::Asc);
     let backend = db.backend();
     let in_page = |listed: Expr| {
         let mut q =
@@ -220,7 +222,16 @@ async fn page_counted(
         // cost as much as running them: ~1.3 ms of each page of the list at 1M contacts. The
         // rows by a list of ids take one plan for every list after five runs (0.02 ms).
         Backend::Postgres => {
-            let found: Vec<(i64,)> = db.fetch_all(&ids).await?;
+            // A membership's walk is one plan for any values: see `LiteralLimit`. Other pages
+            // keep a bound limit, so that PostgreSQL plans them for their values (a text match
+            // planned for any text reads every match of a trigram to sort them).
+            let found: Vec<(i64,)> = match driven {
+                true => {
+                    let ids = LiteralLimit { select: ids, limit: page.limit + 1, offset: page.offset };
+                    db.fetch_all(&ids).await?
+                }
+                false => db.fetch_all(ids.limit(page.limit + 1).offset(page.offset)).await?,
+            };
             let has_more = found.len() as u64 > page.limit;
             let listed: Vec<String> =
                 found.iter().take(page.limit as usize).map(|(id,)| id.to_string()).collect();
@@ -235,7 +246,10 @@ async fn page_counted(
             };
             (rows, Some(has_more))
         }
-        _ => (db.fetch_all(&in_page(Contacts::Id.col().in_subquery(ids))).await?, None),
+        Backend::Sqlite => {
+            ids.limit(page.limit + 1).offset(page.offset);
+            (db.fetch_all(&in_page(Contacts::Id.col().in_subquery(ids))).await?, None)
+        }
     };
     let has_more = has_more.unwrap_or(rows.len() as u64 > page.limit);
     rows.truncate(page.limit as usize);
