@@ -46,3 +46,34 @@ async fn writes_after_abandoned_updates_are_committed(app: TestApp) {
     }
     other.close().await;
 }
+
+backend_test!(reads_after_abandoned_searches_answer_their_own_rows);
+/// Searches dropped while their statements ran leave no pooled connection mid-exchange: every
+/// read after them answers its own rows, not what a dropped statement left unread.
+async fn reads_after_abandoned_searches_answer_their_own_rows(app: TestApp) {
+    let mut ids = Vec::new();
+    for n in 0..20 {
+        let c =
+            contact(&app, json!({"email": format!("read-{n}@example.com"), "name": format!("Reader {n}")}))
+                .await;
+        ids.push(c["id"].as_str().unwrap().to_owned());
+    }
+    let search = json!({"query": {"field": "name", "operator": "~", "value": "Reader"}});
+    let mut abandoned = 0;
+    for _ in 0..40 {
+        abandoned +=
+            usize::from(app.abandon(app.request(Method::POST, "/contacts/search", Some(&search))).await);
+    }
+    if app.backend == Backend::Postgres {
+        assert!(abandoned > 0, "no search was still waiting when dropped");
+    }
+    eventually(Duration::from_secs(10), "back in the pool", async || app.connections_idle()).await;
+
+    for _ in 0..2 {
+        for (n, id) in ids.iter().enumerate() {
+            let (status, body) = app.get(&format!("/contacts/{id}")).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["email"], format!("read-{n}@example.com"));
+        }
+    }
+}

@@ -269,7 +269,7 @@ impl TestApp {
     /// request was dropped goes back from a task of its own; SQLite's go back when dropped.
     pub fn connections_idle(&self) -> bool {
         match self.store.pools() {
-            Pools::Postgres(pool) => pool.num_idle() == pool.size() as usize,
+            Pools::Postgres(pools) => pools.all_idle(),
             Pools::Sqlite(_) => true,
         }
     }

@@ -1,23 +1,23 @@
 //! The two backends behind one interface: connection pools, transactions, and `Exec`, which
 //! runs a sea-query statement on either. SQLite's executor and group commit live in `sqlite`.
 
+pub mod postgres;
 pub mod rows;
 pub mod sqlite;
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
 use sea_query_rusqlite::RusqliteBinder;
 use sea_query_sqlx::SqlxBinder;
-use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{AssertSqlSafe, FromRow, PgConnection, PgPool, Postgres, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgRow};
+use sqlx::{AssertSqlSafe, FromRow, PgConnection, Postgres};
 
 use crate::domain::error::{Missing, Rejection};
 use crate::store::search::counts::ContactCounts;
 
+pub use postgres::{PgLease, PgPools};
 pub use rows::{FromSqlite, WhereEq};
 pub use sqlite::SqlitePools;
 
@@ -154,7 +154,7 @@ pub struct Store {
 #[derive(Clone, Debug)]
 pub enum Pools {
     Sqlite(SqlitePools),
-    Postgres(PgPool),
+    Postgres(PgPools),
 }
 
 /// What an answered SQLite commit survives. PostgreSQL keeps its own setting
@@ -180,17 +180,7 @@ impl Store {
     pub async fn connect_with(url: &str, durability: SqliteDurability) -> StoreResult<Store> {
         let pools = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                // A ping before each use is a round trip per request (measured: 2,900 → 5,000
-                // GET /me per second without it). A connection broken by a database restart
-                // fails the one statement that finds it, and the pool then drops it.
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
-                .await?;
-            sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            Pools::Postgres(pool)
+            Pools::Postgres(PgPools::open(options).await?)
         } else if url.starts_with("sqlite:") {
             Pools::Sqlite(SqlitePools::open(url, durability).await?)
         } else {
@@ -226,7 +216,7 @@ impl Store {
     pub async fn close(&self) {
         match &self.pools {
             Pools::Sqlite(pools) => pools.close(),
-            Pools::Postgres(pool) => pool.close().await,
+            Pools::Postgres(pools) => pools.close(),
         }
     }
 
@@ -241,7 +231,7 @@ impl Store {
     pub async fn conn(&self) -> StoreResult<Conn> {
         Ok(match &self.pools {
             Pools::Sqlite(pools) => Conn::Sqlite(pools.read().await?),
-            Pools::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+            Pools::Postgres(pools) => Conn::Postgres(pools.lease().await?),
         })
     }
 
@@ -250,7 +240,7 @@ impl Store {
     pub async fn begin(&self) -> StoreResult<Tx> {
         Ok(match &self.pools {
             Pools::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
-            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Pools::Postgres(pools) => Tx::Postgres(pools.begin().await?),
         })
     }
 
@@ -259,21 +249,22 @@ impl Store {
     pub async fn begin_single(&self) -> StoreResult<Tx> {
         Ok(match &self.pools {
             Pools::Sqlite(pools) => Tx::Sqlite(pools.begin().await?),
-            Pools::Postgres(pool) => Tx::PostgresSingle(pool.acquire().await?),
+            Pools::Postgres(pools) => Tx::PostgresSingle(pools.lease().await?),
         })
     }
 }
 
 pub enum Conn {
     Sqlite(sqlite::PooledConnection),
-    Postgres(PoolConnection<Postgres>),
+    Postgres(PgLease),
 }
 
 pub enum Tx {
     Sqlite(sqlite::SqliteTx),
-    Postgres(Transaction<'static, Postgres>),
+    /// A lease with an open transaction ([`PgPools::begin`]).
+    Postgres(PgLease),
     /// [`Store::begin_single`] on PostgreSQL: its one statement commits by itself.
-    PostgresSingle(PoolConnection<Postgres>),
+    PostgresSingle(PgLease),
 }
 
 impl Tx {
@@ -287,39 +278,59 @@ impl Tx {
     }
 }
 
-/// A borrowed connection of either backend: what every statement runs on.
+/// A borrowed connection of either backend, for statements written out by hand.
 pub enum ConnRef<'c> {
     Sqlite(&'c mut rusqlite::Connection),
     Postgres(&'c mut PgConnection),
 }
 
+/// A borrowed connection of either backend as [`Exec`]'s own statements use it: on PostgreSQL
+/// the lease, which is told when each statement finishes.
+pub enum Session<'c> {
+    Sqlite(&'c mut rusqlite::Connection),
+    Postgres(&'c mut PgLease),
+}
+
 /// Anything statements can run on: a pooled connection or a transaction.
 pub trait Exec: Send {
-    fn conn(&mut self) -> ConnRef<'_>;
+    fn session(&mut self) -> Session<'_>;
+
+    /// The connection, for statements written out by hand. On PostgreSQL it is settled (one
+    /// round trip) on its way back to the pool, since nothing sees those statements finish.
+    fn conn(&mut self) -> ConnRef<'_> {
+        match self.session() {
+            Session::Sqlite(c) => ConnRef::Sqlite(c),
+            Session::Postgres(lease) => ConnRef::Postgres(lease.handed_out()),
+        }
+    }
 
     fn backend(&mut self) -> Backend {
-        match self.conn() {
-            ConnRef::Sqlite(_) => Backend::Sqlite,
-            ConnRef::Postgres(_) => Backend::Postgres,
+        match self.session() {
+            Session::Sqlite(_) => Backend::Sqlite,
+            Session::Postgres(_) => Backend::Postgres,
         }
     }
 
     async fn fetch_all<T: Row>(&mut self, stmt: &impl Statement) -> StoreResult<Vec<T>> {
-        match render(self.conn(), stmt) {
+        match render(self.session(), stmt) {
             Rendered::Sqlite(c, sql, values) => sqlite::fetch_all(c, &sql, &values),
-            Rendered::Postgres(c, sql, values) => {
-                Ok(sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values).fetch_all(c).await?)
+            Rendered::Postgres(lease, sql, values) => {
+                let rows = sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_all(lease.start())
+                    .await;
+                Ok(lease.finished(rows)?)
             }
         }
     }
 
     async fn fetch_optional<T: Row>(&mut self, stmt: &impl Statement) -> StoreResult<Option<T>> {
-        match render(self.conn(), stmt) {
+        match render(self.session(), stmt) {
             Rendered::Sqlite(c, sql, values) => sqlite::fetch_optional(c, &sql, &values),
-            Rendered::Postgres(c, sql, values) => {
-                Ok(sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
-                    .fetch_optional(c)
-                    .await?)
+            Rendered::Postgres(lease, sql, values) => {
+                let row = sqlx::query_as_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_optional(lease.start())
+                    .await;
+                Ok(lease.finished(row)?)
             }
         }
     }
@@ -330,23 +341,25 @@ pub trait Exec: Send {
 
     /// The first column of the first row, e.g. a `COUNT(*)` or a `RETURNING id`.
     async fn fetch_scalar<T: Scalar>(&mut self, stmt: &impl Statement) -> StoreResult<T> {
-        match render(self.conn(), stmt) {
+        match render(self.session(), stmt) {
             Rendered::Sqlite(c, sql, values) => sqlite::fetch_scalar(c, &sql, &values),
-            Rendered::Postgres(c, sql, values) => {
-                Ok(sqlx::query_scalar_with::<Postgres, T, _>(AssertSqlSafe(sql), values).fetch_one(c).await?)
+            Rendered::Postgres(lease, sql, values) => {
+                let value = sqlx::query_scalar_with::<Postgres, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_one(lease.start())
+                    .await;
+                Ok(lease.finished(value)?)
             }
         }
     }
 
     /// Runs a statement and returns how many rows it touched.
     async fn execute(&mut self, stmt: &impl Statement) -> StoreResult<u64> {
-        match render(self.conn(), stmt) {
+        match render(self.session(), stmt) {
             Rendered::Sqlite(c, sql, values) => sqlite::execute(c, &sql, &values),
-            Rendered::Postgres(c, sql, values) => {
-                Ok(sqlx::query_with::<Postgres, _>(AssertSqlSafe(sql), values)
-                    .execute(c)
-                    .await?
-                    .rows_affected())
+            Rendered::Postgres(lease, sql, values) => {
+                let done =
+                    sqlx::query_with::<Postgres, _>(AssertSqlSafe(sql), values).execute(lease.start()).await;
+                Ok(lease.finished(done)?.rows_affected())
             }
         }
     }
@@ -363,17 +376,17 @@ pub trait Exec: Send {
 /// A statement rendered for the connection it is to run on.
 enum Rendered<'c> {
     Sqlite(&'c mut rusqlite::Connection, String, sea_query_rusqlite::RusqliteValues),
-    Postgres(&'c mut PgConnection, String, sea_query_sqlx::SqlxValues),
+    Postgres(&'c mut PgLease, String, sea_query_sqlx::SqlxValues),
 }
 
-fn render<'c>(conn: ConnRef<'c>, stmt: &impl Statement) -> Rendered<'c> {
+fn render<'c>(conn: Session<'c>, stmt: &impl Statement) -> Rendered<'c> {
     let _ = STATEMENTS.try_with(|c| c.set(Counted { statements: c.get().statements + 1, ..c.get() }));
     match conn {
-        ConnRef::Sqlite(c) => {
+        Session::Sqlite(c) => {
             let (sql, values) = stmt.build_rusqlite(SqliteQueryBuilder);
             Rendered::Sqlite(c, sql, values)
         }
-        ConnRef::Postgres(c) => {
+        Session::Postgres(c) => {
             let (sql, values) = stmt.build_sqlx(PostgresQueryBuilder);
             Rendered::Postgres(c, sql, values)
         }
@@ -381,20 +394,19 @@ fn render<'c>(conn: ConnRef<'c>, stmt: &impl Statement) -> Rendered<'c> {
 }
 
 impl Exec for Conn {
-    fn conn(&mut self) -> ConnRef<'_> {
+    fn session(&mut self) -> Session<'_> {
         match self {
-            Conn::Sqlite(c) => ConnRef::Sqlite(c),
-            Conn::Postgres(c) => ConnRef::Postgres(c),
+            Conn::Sqlite(c) => Session::Sqlite(c),
+            Conn::Postgres(lease) => Session::Postgres(lease),
         }
     }
 }
 
 impl Exec for Tx {
-    fn conn(&mut self) -> ConnRef<'_> {
+    fn session(&mut self) -> Session<'_> {
         match self {
-            Tx::Sqlite(tx) => ConnRef::Sqlite(tx.conn()),
-            Tx::Postgres(tx) => ConnRef::Postgres(tx),
-            Tx::PostgresSingle(c) => ConnRef::Postgres(c),
+            Tx::Sqlite(tx) => Session::Sqlite(tx.conn()),
+            Tx::Postgres(lease) | Tx::PostgresSingle(lease) => Session::Postgres(lease),
         }
     }
 }

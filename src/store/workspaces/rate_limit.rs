@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sea_query::{Expr, ExprTrait};
-use sqlx::PgPool;
 
+use crate::store::backend::PgPools;
 use crate::store::schema::workspaces::RateLimitWindows;
 use crate::store::{Conn, Exec, Pools, Store, StoreError, StoreResult, WhereEq};
 
@@ -144,17 +144,18 @@ const ADD_REQUESTS: &str = "WITH no_sync AS MATERIALIZED \
     ON CONFLICT (workspace_id, window_start) DO UPDATE SET count = rate_limit_windows.count + $3 \
     RETURNING count";
 
-async fn add_requests(pool: &PgPool, workspace_id: i64, window_start: i64, added: u64) -> StoreResult<u64> {
-    let mut conn = pool.acquire().await?;
-    let count: i64 = sqlx::query_scalar(ADD_REQUESTS)
+async fn add_requests(pools: &PgPools, workspace_id: i64, window_start: i64, added: u64) -> StoreResult<u64> {
+    let mut lease = pools.lease().await?;
+    let count = sqlx::query_scalar(ADD_REQUESTS)
         .bind(workspace_id)
         .bind(window_start)
         .bind(i64::try_from(added).unwrap_or(i64::MAX))
-        .fetch_one(&mut *conn)
-        .await?;
+        .fetch_one(lease.start())
+        .await;
+    let count: i64 = lease.finished(count)?;
     if u64::try_from(count).unwrap_or(0) == added {
         // The window's first addition clears the workspace's finished windows.
-        Conn::Postgres(conn)
+        Conn::Postgres(lease)
             .execute(
                 RateLimitWindows::delete()
                     .where_eq(RateLimitWindows::WorkspaceId, workspace_id)
