@@ -44,6 +44,10 @@ async fn contacts_opt_in_and_out(app: TestApp) {
     assert_eq!(contact["opted_out_subscription_types"]["data"][0]["id"], newsletter);
     assert_eq!(contact["opted_in_subscription_types"]["data"][0]["id"], offers);
     assert_eq!(contact["opted_in_subscription_types"]["total_count"], 1);
+    // Each summary holds its own kind only (on PostgreSQL one join reads both).
+    assert_eq!(contact["opted_out_subscription_types"]["total_count"], 1);
+    assert_eq!(contact["opted_out_subscription_types"]["data"].as_array().unwrap().len(), 1);
+    assert_eq!(contact["opted_in_subscription_types"]["data"].as_array().unwrap().len(), 1);
 
     let (status, removed) = app.delete(&format!("/contacts/{c}/subscriptions/{newsletter}")).await;
     assert_eq!(status, 200);
