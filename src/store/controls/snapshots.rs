@@ -17,7 +17,7 @@ use super::copy;
 use super::{WORKSPACE_DATA, delete_data};
 use crate::domain::snapshot::{self, Snapshot};
 use crate::store::schema::snapshots::{SnapshotRow, Snapshots};
-use crate::store::{ConnRef, Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::{ConnRef, Exec, Session, Store, StoreError, StoreResult, WhereEq, now};
 
 impl From<SnapshotRow> for Snapshot {
     fn from(row: SnapshotRow) -> Self {
@@ -89,7 +89,7 @@ impl Store {
         let found = find(&mut tx, workspace_id, name).await?;
         let chunks = copy::chunks(&mut tx, found.id).await?;
         delete_data(&mut tx, workspace_id).await?;
-        if let ConnRef::Sqlite(c) = tx.conn() {
+        if let Session::Sqlite(c) = tx.session() {
             // A collection's parent may have a higher id than the collection: check
             // references once every row is back (and back to checking each statement after).
             c.execute_batch("PRAGMA defer_foreign_keys = ON")?;
@@ -102,7 +102,7 @@ impl Store {
                 break;
             }
         }
-        if let ConnRef::Sqlite(c) = tx.conn() {
+        if let Session::Sqlite(c) = tx.session() {
             // The rest of the batch checks its references as usual.
             c.execute_batch("PRAGMA defer_foreign_keys = OFF")?;
         }

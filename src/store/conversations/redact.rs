@@ -21,7 +21,7 @@ impl Store {
     ) -> StoreResult<Conversation> {
         use crate::domain::conversation::requests::Redaction;
         let mut tx = self.begin().await?;
-        if let crate::store::ConnRef::Sqlite(c) = tx.conn() {
+        if let crate::store::Session::Sqlite(c) = tx.session() {
             c.pragma_update(None, "secure_delete", "ON").map_err(StoreError::from)?;
         }
         let at = now();

@@ -35,7 +35,7 @@ use crate::store::schema::admins::Admins;
 use crate::store::schema::companies::{Companies, ContactCompanies};
 use crate::store::schema::contacts::Contacts;
 use crate::store::schema::tags::{ContactTags, Tags};
-use crate::store::{Backend, ConnRef, Exec, Store, StoreError, StoreResult, WhereEq, now};
+use crate::store::{Backend, ConnRef, Exec, Session, Store, StoreError, StoreResult, WhereEq, now};
 
 /// Rows per INSERT: 17 contact columns x 1000 rows stays under SQLite's 32766 bound
 /// parameters (PostgreSQL allows 65535).
@@ -91,7 +91,7 @@ fn fold(backend: Backend, email: &str) -> String {
 /// of them as the tables grow. The connection that imports keeps 256 MB of them and reads the
 /// file through a memory map.
 async fn widen_cache(db: &mut impl Exec) -> StoreResult<()> {
-    if let ConnRef::Sqlite(conn) = db.conn() {
+    if let Session::Sqlite(conn) = db.session() {
         conn.pragma_update(None, "cache_size", -262144)?;
         conn.pragma_update_and_check(None, "mmap_size", 17179869184i64, |_| Ok(()))?;
     }
