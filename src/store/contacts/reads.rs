@@ -225,12 +225,11 @@ async fn page_counted(
             // A membership's walk is one plan for any values: see `LiteralLimit`. Other pages
             // keep a bound limit, so that PostgreSQL plans them for their values (a text match
             // planned for any text reads every match of a trigram to sort them).
-            let found: Vec<(i64,)> = match driven {
-                true => {
-                    let ids = LiteralLimit { select: ids, limit: page.limit + 1, offset: page.offset };
-                    db.fetch_all(&ids).await?
-                }
-                false => db.fetch_all(ids.limit(page.limit + 1).offset(page.offset)).await?,
+            let found: Vec<(i64,)> = if driven {
+                db.fetch_all(&LiteralLimit { select: ids, limit: page.limit + 1, offset: page.offset })
+                    .await?
+            } else {
+                db.fetch_all(ids.limit(page.limit + 1).offset(page.offset)).await?
             };
             let has_more = found.len() as u64 > page.limit;
             let listed: Vec<String> =
