@@ -7,7 +7,7 @@ use super::summaries::{self, SummaryColumns};
 use super::{ContactPage, in_workspace_unindexed, live};
 use crate::domain::contact::{Contact, Location, Page, Role, SocialProfiles, Summary, SummaryKind};
 use crate::domain::error::{Missing, Rejection};
-use crate::store::backend::LiteralLimit;
+use crate::store::backend::PlannedOnce;
 use crate::store::backend::rows::row_struct;
 use crate::store::schema::contacts::{ContactRow, Contacts};
 use crate::store::schema::workspaces::Workspaces;
@@ -222,12 +222,11 @@ async fn page_counted(
         // cost as much as running them: ~1.3 ms of each page of the list at 1M contacts. The
         // rows by a list of ids take one plan for every list after five runs (0.02 ms).
         Backend::Postgres => {
-            // A membership's walk is one plan for any values: see `LiteralLimit`. Other pages
+            // A membership's walk is one plan for any values: see `PlannedOnce`. Other pages
             // keep a bound limit, so that PostgreSQL plans them for their values (a text match
             // planned for any text reads every match of a trigram to sort them).
             let found: Vec<(i64,)> = if driven {
-                db.fetch_all(&LiteralLimit { select: ids, limit: page.limit + 1, offset: page.offset })
-                    .await?
+                db.fetch_all(&PlannedOnce { select: ids, limit: page.limit + 1, offset: page.offset }).await?
             } else {
                 db.fetch_all(ids.limit(page.limit + 1).offset(page.offset)).await?
             };
